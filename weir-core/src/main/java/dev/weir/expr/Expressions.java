@@ -1,0 +1,200 @@
+package dev.weir.expr;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.util.Suggest;
+import io.pebbletemplates.pebble.PebbleEngine;
+import io.pebbletemplates.pebble.error.ParserException;
+import io.pebbletemplates.pebble.error.PebbleException;
+import io.pebbletemplates.pebble.error.RootAttributeNotFoundException;
+import io.pebbletemplates.pebble.extension.AbstractExtension;
+import io.pebbletemplates.pebble.extension.Function;
+import io.pebbletemplates.pebble.loader.StringLoader;
+import io.pebbletemplates.pebble.template.EvaluationContext;
+import io.pebbletemplates.pebble.template.PebbleTemplate;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pebble templates, strict: an unknown name is an error, never an empty string. Names: {@code
+ * inputs}, {@code vars}, {@code run}, {@code flow}, {@code outputs}, {@code secret('NAME')}, {@code
+ * now()}, plus whatever a caller adds (e.g. {@code failedTask} in onFailure tasks).
+ */
+public final class Expressions {
+  public static final List<String> ROOT_NAMES =
+      List.of("inputs", "vars", "run", "flow", "outputs", "secret()", "now()");
+  private static final String SERVICES = "__weir";
+
+  private final PebbleEngine engine =
+      new PebbleEngine.Builder()
+          .loader(new StringLoader())
+          .strictVariables(true)
+          .autoEscaping(false)
+          .newLineTrimming(false)
+          .extension(new WeirExtension())
+          .cacheActive(true)
+          .build();
+
+  /** What {@code secret()} and {@code now()} read; {@code secrets} null means "validating". */
+  public record Services(Secrets secrets, InstantSource clock) {}
+
+  public static boolean isTemplate(String s) {
+    return s != null && (s.contains("{{") || s.contains("{%"));
+  }
+
+  /** Renders a template with the given root variables. */
+  public String render(String template, Map<String, Object> variables, Services services) {
+    if (!isTemplate(template)) {
+      return template;
+    }
+    PebbleTemplate t = compile(template);
+    var ctx = new HashMap<String, Object>(variables);
+    ctx.put(SERVICES, services);
+    var out = new StringWriter();
+    try {
+      t.evaluate(out, ctx);
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to a StringWriter cannot fail", e);
+    } catch (RuntimeException e) {
+      throw translate(template, e, variables.keySet());
+    }
+    return out.toString();
+  }
+
+  /** Renders every string in a YAML tree; returns a new tree. */
+  public JsonNode renderTree(JsonNode node, Map<String, Object> variables, Services services) {
+    if (node.isTextual()) {
+      return JsonNodeFactory.instance.textNode(render(node.textValue(), variables, services));
+    }
+    if (node.isObject()) {
+      ObjectNode out = JsonNodeFactory.instance.objectNode();
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        var e = it.next();
+        out.set(e.getKey(), renderTree(e.getValue(), variables, services));
+      }
+      return out;
+    }
+    if (node.isArray()) {
+      ArrayNode out = JsonNodeFactory.instance.arrayNode();
+      node.forEach(n -> out.add(renderTree(n, variables, services)));
+      return out;
+    }
+    return node;
+  }
+
+  /** Parses a template without evaluating it. */
+  public void compileOnly(String template) {
+    compile(template);
+  }
+
+  private PebbleTemplate compile(String template) {
+    try {
+      return engine.getTemplate(template);
+    } catch (RuntimeException e) {
+      throw translate(template, e, List.of());
+    }
+  }
+
+  private static ExpressionException translate(
+      String template, RuntimeException e, java.util.Collection<String> roots) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ExpressionException ee) {
+        return new ExpressionException(
+            ee.kind(), ee.getMessage() + " in '" + template.strip() + "'", null);
+      }
+    }
+    String quoted = "'" + template.strip() + "'";
+    if (e instanceof RootAttributeNotFoundException r) {
+      var known = roots.stream().filter(k -> !k.equals(SERVICES)).sorted().toList();
+      return new ExpressionException(
+          ExpressionException.Kind.UNKNOWN_NAME,
+          "unknown name '"
+              + r.getAttributeName()
+              + "' in "
+              + quoted
+              + Suggest.didYouMean(r.getAttributeName(), known)
+              + " (known: "
+              + String.join(", ", known)
+              + ", secret(), now())",
+          null);
+    }
+    String msg = pebbleMessage(e);
+    if (e instanceof ParserException) {
+      return new ExpressionException(
+          ExpressionException.Kind.SYNTAX,
+          "invalid expression " + quoted + ": " + msg + "; expressions look like {{ inputs.day }}",
+          null);
+    }
+    if (e instanceof PebbleException && msg.contains("does not exist")) {
+      return new ExpressionException(
+          ExpressionException.Kind.UNKNOWN_NAME,
+          msg + " in " + quoted + "; functions are secret('NAME') and now(), filters are Pebble's",
+          null);
+    }
+    return new ExpressionException(
+        ExpressionException.Kind.EVALUATION, "cannot evaluate " + quoted + ": " + msg, e);
+  }
+
+  private static String pebbleMessage(RuntimeException e) {
+    String m = e instanceof PebbleException pe ? pe.getPebbleMessage() : e.getMessage();
+    if (m == null) {
+      m = e.getClass().getSimpleName();
+    }
+    return m.replaceAll("\\s*\\(\\?:?\\d*\\)$", "").strip();
+  }
+
+  private static final class WeirExtension extends AbstractExtension {
+    @Override
+    public Map<String, Function> getFunctions() {
+      return Map.of("secret", new SecretFunction(), "now", new NowFunction());
+    }
+  }
+
+  private static Services services(EvaluationContext context) {
+    Object s = context.getVariable(SERVICES);
+    return s instanceof Services sv ? sv : new Services(null, InstantSource.system());
+  }
+
+  private static final class SecretFunction implements Function {
+    @Override
+    public List<String> getArgumentNames() {
+      return List.of("name");
+    }
+
+    @Override
+    public Object execute(
+        Map<String, Object> args, PebbleTemplate self, EvaluationContext context, int line) {
+      Object name = args.get("name");
+      if (!(name instanceof String n) || n.isBlank()) {
+        throw new ExpressionException(
+            ExpressionException.Kind.EVALUATION,
+            "secret() needs a name, like secret('DB_PASSWORD')",
+            null);
+      }
+      Secrets secrets = services(context).secrets();
+      return secrets == null ? "<secret:" + n + ">" : secrets.get(n);
+    }
+  }
+
+  private static final class NowFunction implements Function {
+    @Override
+    public List<String> getArgumentNames() {
+      return List.of();
+    }
+
+    @Override
+    public Object execute(
+        Map<String, Object> args, PebbleTemplate self, EvaluationContext context, int line) {
+      return ZonedDateTime.ofInstant(services(context).clock().instant(), ZoneOffset.UTC);
+    }
+  }
+}

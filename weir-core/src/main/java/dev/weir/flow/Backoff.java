@@ -1,0 +1,6 @@
+package dev.weir.flow;
+
+public enum Backoff {
+  CONSTANT,
+  EXPONENTIAL
+}

@@ -1,0 +1,60 @@
+package dev.weir.flow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A validated flow definition.
+ *
+ * @param variables raw values, strings possibly templates
+ * @param timeout whole-run timeout, null when none
+ * @param retry default retry of every task
+ * @param parallelism at most this many tasks of one run at once
+ * @param triggers and concurrency are kept as written for the server
+ */
+public record Flow(
+    String id,
+    String namespace,
+    String description,
+    Map<String, String> labels,
+    List<InputDef> inputs,
+    Map<String, JsonNode> variables,
+    Duration timeout,
+    RetryPolicy retry,
+    int parallelism,
+    List<TaskDef> tasks,
+    List<TaskDef> onFailure,
+    List<TaskDef> finallyTasks,
+    JsonNode triggers,
+    JsonNode concurrency,
+    FlowSource source) {
+
+  public static final int DEFAULT_PARALLELISM = 8;
+
+  public Flow {
+    labels = Map.copyOf(labels);
+    inputs = List.copyOf(inputs);
+    variables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+    tasks = List.copyOf(tasks);
+    onFailure = List.copyOf(onFailure);
+    finallyTasks = List.copyOf(finallyTasks);
+  }
+
+  /** Every task of every phase, in file order. */
+  public List<TaskDef> allTasks() {
+    return Stream.of(tasks, onFailure, finallyTasks).flatMap(List::stream).toList();
+  }
+
+  public Optional<TaskDef> task(String taskId) {
+    return allTasks().stream().filter(t -> t.id().equals(taskId)).findFirst();
+  }
+
+  public String qualifiedId() {
+    return namespace + "." + id;
+  }
+}

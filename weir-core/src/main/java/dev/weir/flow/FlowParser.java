@@ -1,0 +1,487 @@
+package dev.weir.flow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.WeirException;
+import dev.weir.task.TaskRegistry;
+import dev.weir.util.Suggest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a flow file into a {@link Flow}, or fails with every problem found, each with {@code
+ * file:line:col}. Structure is checked here; cross-task rules (ids, dependencies, cycles,
+ * expressions, datasets) in {@link FlowValidator}.
+ */
+public final class FlowParser {
+  static final Pattern FLOW_ID = Pattern.compile("[a-z0-9_-]+");
+  static final Pattern NAMESPACE = Pattern.compile("[a-z0-9_-]+(\\.[a-z0-9_-]+)*");
+  static final Pattern TASK_ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+  static final List<String> FLOW_KEYS =
+      List.of(
+          "id",
+          "namespace",
+          "description",
+          "labels",
+          "inputs",
+          "variables",
+          "concurrency",
+          "timeout",
+          "retry",
+          "parallelism",
+          "tasks",
+          "onFailure",
+          "finally",
+          "triggers");
+  static final List<String> TASK_KEYS =
+      List.of("id", "type", "description", "dependsOn", "runIf", "condition", "timeout", "retry");
+  static final List<String> INPUT_KEYS =
+      List.of("id", "type", "required", "default", "description");
+
+  private final TaskRegistry registry;
+
+  public FlowParser(TaskRegistry registry) {
+    this.registry = registry;
+  }
+
+  public Flow parse(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new WeirException("cannot read flow file " + file + ": " + e.getMessage(), e);
+    }
+    return parse(file.toString(), text);
+  }
+
+  /**
+   * @throws FlowDefinitionException with every problem when the flow cannot run
+   */
+  public Flow parse(String file, String text) {
+    var problems = new ArrayList<Problem>();
+    YamlTree tree = YamlTree.parse(file, text, problems);
+    Flow flow = null;
+    if (problems.isEmpty()) {
+      flow = new Reader(tree, problems).read(FlowSource.of(file, text));
+      if (flow != null) {
+        new FlowValidator(registry, tree, problems).validate(flow);
+      }
+    }
+    if (!problems.isEmpty()) {
+      problems.sort(null);
+      throw new FlowDefinitionException(problems);
+    }
+    return flow;
+  }
+
+  private final class Reader {
+    private final YamlTree tree;
+    private final List<Problem> problems;
+
+    Reader(YamlTree tree, List<Problem> problems) {
+      this.tree = tree;
+      this.problems = problems;
+    }
+
+    void problem(String path, String message) {
+      problems.add(tree.problem(path, message));
+    }
+
+    Flow read(FlowSource source) {
+      JsonNode root = tree.root();
+      if (!root.isObject()) {
+        problem("", "a flow file must be a YAML mapping with at least 'id' and 'tasks'");
+        return null;
+      }
+      unknownKeys(root, "", FLOW_KEYS, "a flow");
+      String id = requiredText(root, "id", "orders_daily");
+      if (id != null && !FLOW_ID.matcher(id).matches()) {
+        problem(
+            "id",
+            "flow id '"
+                + id
+                + "' may only use a-z, 0-9, '_' and '-'; e.g. '"
+                + id.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "_")
+                + "'");
+      }
+      String namespace = optionalText(root, "namespace");
+      if (namespace == null) {
+        namespace = "default";
+      } else if (!NAMESPACE.matcher(namespace).matches()) {
+        problem(
+            "namespace",
+            "namespace '"
+                + namespace
+                + "' must be dotted lower-case words like 'shop.sales' (a-z, 0-9, '_', '-')");
+      }
+      Duration timeout = duration(root, "timeout");
+      RetryPolicy retry = retry(root, "retry", RetryPolicy.NONE);
+      int parallelism = Flow.DEFAULT_PARALLELISM;
+      JsonNode par = root.get("parallelism");
+      if (par != null) {
+        if (par.canConvertToInt() && par.isIntegralNumber() && par.intValue() >= 1) {
+          parallelism = par.intValue();
+        } else {
+          problem("parallelism", "expected a whole number of at least 1, got " + par);
+        }
+      }
+      JsonNode tasksNode = root.get("tasks");
+      if (tasksNode == null || (tasksNode.isArray() && tasksNode.isEmpty())) {
+        problem(
+            tasksNode == null ? "" : "tasks",
+            "a flow needs at least one task under 'tasks:', e.g.\n"
+                + "      tasks:\n        - id: hello\n          type: log\n"
+                + "          message: Hello");
+      }
+      return new Flow(
+          id == null ? "invalid" : id,
+          namespace,
+          optionalText(root, "description"),
+          labels(root),
+          inputs(root),
+          variables(root),
+          timeout,
+          retry,
+          parallelism,
+          tasks(root, TaskDef.Phase.MAIN),
+          tasks(root, TaskDef.Phase.ON_FAILURE),
+          tasks(root, TaskDef.Phase.FINALLY),
+          root.get("triggers"),
+          root.get("concurrency"),
+          source);
+    }
+
+    void unknownKeys(JsonNode node, String path, List<String> known, String what) {
+      for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+        String k = it.next();
+        if (!known.contains(k)) {
+          problem(
+              join(path, k),
+              "unknown property '"
+                  + k
+                  + "' for "
+                  + what
+                  + Suggest.didYouMean(k, known)
+                  + " (known: "
+                  + String.join(", ", known)
+                  + ")");
+        }
+      }
+    }
+
+    String requiredText(JsonNode node, String key, String example) {
+      return requiredText(node, "", key, example, "the flow");
+    }
+
+    String requiredText(JsonNode node, String path, String key, String example, String owner) {
+      JsonNode v = node.get(key);
+      if (v == null || v.isNull()) {
+        problem(
+            path,
+            "missing required property '"
+                + key
+                + "' for "
+                + owner
+                + "; add it, e.g. `"
+                + key
+                + ": "
+                + example
+                + "`");
+        return null;
+      }
+      if (!v.isValueNode() || v.isBoolean()) {
+        problem(join(path, key), "expected text, got " + v);
+        return null;
+      }
+      return v.asText();
+    }
+
+    String optionalText(JsonNode node, String key) {
+      JsonNode v = node.get(key);
+      if (v == null || v.isNull()) {
+        return null;
+      }
+      if (!v.isValueNode()) {
+        problem(key, "expected text, got " + v);
+        return null;
+      }
+      return v.asText();
+    }
+
+    Duration duration(JsonNode node, String path) {
+      String key = path.contains(".") ? path.substring(path.lastIndexOf('.') + 1) : path;
+      JsonNode v = node.get(key);
+      if (v == null || v.isNull()) {
+        return null;
+      }
+      try {
+        return Durations.parse(v.asText());
+      } catch (IllegalArgumentException e) {
+        problem(path, e.getMessage());
+        return null;
+      }
+    }
+
+    RetryPolicy retry(JsonNode node, String path, RetryPolicy fallback) {
+      String key = path.contains(".") ? path.substring(path.lastIndexOf('.') + 1) : path;
+      JsonNode v = node.get(key);
+      if (v == null || v.isNull()) {
+        return fallback;
+      }
+      if (!v.isObject()) {
+        problem(
+            path,
+            "expected a mapping like {attempts: 3, backoff: exponential, delay: 10s}, got " + v);
+        return fallback;
+      }
+      List<Problem> found =
+          ConfigBinder.check((ObjectNode) v, RetrySpec.class, path, tree, "retry");
+      if (!found.isEmpty()) {
+        problems.addAll(found);
+        return fallback;
+      }
+      try {
+        RetrySpec spec = ConfigBinder.bind(v, RetrySpec.class);
+        return spec.toPolicy();
+      } catch (IllegalArgumentException e) {
+        problem(path, e.getMessage());
+        return fallback;
+      }
+    }
+
+    Map<String, String> labels(JsonNode root) {
+      var out = new LinkedHashMap<String, String>();
+      JsonNode v = root.get("labels");
+      if (v == null || v.isNull()) {
+        return out;
+      }
+      if (!v.isObject()) {
+        problem("labels", "expected a mapping like {team: data}, got " + v);
+        return out;
+      }
+      v.fields()
+          .forEachRemaining(e -> {
+            if (e.getValue().isValueNode()) {
+              out.put(e.getKey(), e.getValue().asText());
+            } else {
+              problem("labels." + e.getKey(), "a label value must be text");
+            }
+          });
+      return out;
+    }
+
+    Map<String, JsonNode> variables(JsonNode root) {
+      var out = new LinkedHashMap<String, JsonNode>();
+      JsonNode v = root.get("variables");
+      if (v == null || v.isNull()) {
+        return out;
+      }
+      if (!v.isObject()) {
+        problem("variables", "expected a mapping like {table: analytics.orders}, got " + v);
+        return out;
+      }
+      v.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+      return out;
+    }
+
+    List<InputDef> inputs(JsonNode root) {
+      var out = new ArrayList<InputDef>();
+      JsonNode v = root.get("inputs");
+      if (v == null || v.isNull()) {
+        return out;
+      }
+      if (!v.isArray()) {
+        problem("inputs", "expected a list of inputs like [{id: day, type: date}], got " + v);
+        return out;
+      }
+      for (int i = 0; i < v.size(); i++) {
+        String path = "inputs[" + i + "]";
+        JsonNode in = v.get(i);
+        if (!in.isObject()) {
+          problem(path, "expected a mapping like {id: day, type: date}, got " + in);
+          continue;
+        }
+        unknownKeys(in, path, INPUT_KEYS, "an input");
+        String id = requiredText(in, path, "id", "day", "an input");
+        String typeName = requiredText(in, path, "type", "string", "an input");
+        InputType type = InputType.STRING;
+        if (typeName != null) {
+          try {
+            type = InputType.valueOf(typeName.toUpperCase(Locale.ROOT));
+          } catch (IllegalArgumentException e) {
+            List<String> names =
+                java.util.Arrays.stream(InputType.values()).map(InputType::yamlName).toList();
+            problem(
+                path + ".type",
+                "unknown input type '"
+                    + typeName
+                    + "'"
+                    + Suggest.didYouMean(typeName, names)
+                    + " (known: "
+                    + String.join(", ", names)
+                    + ")");
+          }
+        }
+        JsonNode req = in.get("required");
+        if (req != null && !req.isBoolean()) {
+          problem(path + ".required", "expected true or false, got " + req);
+        }
+        JsonNode def = in.get("default");
+        if (def != null && !def.isNull() && !ConfigBinder.containsTemplate(def)) {
+          try {
+            type.fromNode(def);
+          } catch (IllegalArgumentException e) {
+            problem(path + ".default", "default " + e.getMessage());
+          }
+        }
+        if (id != null) {
+          out.add(
+              new InputDef(
+                  id,
+                  type,
+                  req == null || req.asBoolean(true),
+                  def == null || def.isNull() ? null : def,
+                  in.hasNonNull("description") ? in.get("description").asText() : null));
+        }
+      }
+      return out;
+    }
+
+    List<TaskDef> tasks(JsonNode root, TaskDef.Phase phase) {
+      var out = new ArrayList<TaskDef>();
+      String key = phase.yamlKey();
+      JsonNode list = root.get(key);
+      if (list == null || list.isNull()) {
+        return out;
+      }
+      if (!list.isArray()) {
+        problem(key, "expected a list of tasks, got " + shortText(list));
+        return out;
+      }
+      String previous = null;
+      for (int i = 0; i < list.size(); i++) {
+        String path = key + "[" + i + "]";
+        JsonNode t = list.get(i);
+        if (!t.isObject()) {
+          problem(path, "expected a task mapping like {id: hello, type: log}, got " + t);
+          continue;
+        }
+        TaskDef def = task((ObjectNode) t, path, phase, previous);
+        if (def != null) {
+          out.add(def);
+          previous = def.id();
+        }
+      }
+      return out;
+    }
+
+    TaskDef task(ObjectNode t, String path, TaskDef.Phase phase, String previous) {
+      String id = requiredText(t, path, "id", "load", "a task");
+      String type = requiredText(t, path, "type", "log", "task '" + (id == null ? "?" : id) + "'");
+      if (id != null && !TASK_ID.matcher(id).matches()) {
+        problem(
+            path + ".id",
+            "task id '"
+                + id
+                + "' must start with a letter or '_' and use only letters, digits, '_' and '-'"
+                + " (it names the task's dataset as a table); e.g. '"
+                + id.replaceAll("[^A-Za-z0-9_-]", "_").replaceAll("^([0-9-])", "_$1")
+                + "'");
+      }
+      List<String> deps = dependsOn(t, path, previous);
+      RunIf runIf = RunIf.SUCCESS;
+      JsonNode ri = t.get("runIf");
+      if (ri != null) {
+        try {
+          runIf = RunIf.valueOf(ri.asText().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+          problem(
+              path + ".runIf",
+              "runIf must be success, failed or always, got '"
+                  + ri.asText()
+                  + "'"
+                  + Suggest.didYouMean(ri.asText(), List.of("success", "failed", "always")));
+        }
+      }
+      String condition = null;
+      JsonNode cond = t.get("condition");
+      if (cond != null && !cond.isNull()) {
+        condition = cond.asText();
+      }
+      Duration timeout = durationAt(t, path + ".timeout");
+      RetryPolicy retry = retry(t, path + ".retry", null);
+      ObjectNode props = JsonNodeFactory.instance.objectNode();
+      t.fields()
+          .forEachRemaining(e -> {
+            if (!TASK_KEYS.contains(e.getKey())) {
+              props.set(e.getKey(), e.getValue());
+            }
+          });
+      if (id == null || type == null) {
+        return null;
+      }
+      return new TaskDef(id, type, phase, deps, runIf, condition, timeout, retry, props, path);
+    }
+
+    Duration durationAt(JsonNode node, String path) {
+      String key = path.substring(path.lastIndexOf('.') + 1);
+      JsonNode v = node.get(key);
+      if (v == null || v.isNull()) {
+        return null;
+      }
+      try {
+        Duration d = Durations.parse(v.asText());
+        if (d.isZero() || d.isNegative()) {
+          problem(path, "a timeout must be longer than zero, got '" + v.asText() + "'");
+        }
+        return d;
+      } catch (IllegalArgumentException e) {
+        problem(path, e.getMessage());
+        return null;
+      }
+    }
+
+    List<String> dependsOn(JsonNode t, String path, String previous) {
+      JsonNode d = t.get("dependsOn");
+      if (d == null) {
+        return previous == null ? List.of() : List.of(previous);
+      }
+      var out = new ArrayList<String>();
+      if (d.isTextual()) {
+        out.add(d.textValue());
+      } else if (d.isArray()) {
+        for (int i = 0; i < d.size(); i++) {
+          JsonNode x = d.get(i);
+          if (x.isTextual()) {
+            out.add(x.textValue());
+          } else {
+            problem(path + ".dependsOn[" + i + "]", "expected a task id, got " + x);
+          }
+        }
+      } else if (!d.isNull()) {
+        problem(path + ".dependsOn", "expected a list of task ids like [extract, load], got " + d);
+      }
+      return out;
+    }
+
+    private String shortText(JsonNode n) {
+      String s = n.toString();
+      return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+  }
+
+  static String join(String path, String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+}

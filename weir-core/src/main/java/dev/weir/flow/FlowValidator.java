@@ -1,0 +1,304 @@
+package dev.weir.flow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.expr.ExpressionException;
+import dev.weir.expr.Expressions;
+import dev.weir.expr.Scope;
+import dev.weir.task.TaskRegistry;
+import dev.weir.task.TaskType;
+import dev.weir.util.Suggest;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Rules across tasks: ids, types, dependencies, cycles, properties, expressions, datasets. */
+final class FlowValidator {
+  private static final Expressions EXPRESSIONS = new Expressions();
+
+  private final TaskRegistry registry;
+  private final YamlTree tree;
+  private final List<Problem> problems;
+
+  FlowValidator(TaskRegistry registry, YamlTree tree, List<Problem> problems) {
+    this.registry = registry;
+    this.tree = tree;
+    this.problems = problems;
+  }
+
+  private void problem(String path, String message) {
+    problems.add(tree.problem(path, message));
+  }
+
+  void validate(Flow flow) {
+    uniqueIds(flow);
+    var base = baseContext(flow);
+    for (var e : flow.variables().entrySet()) {
+      expressions(e.getValue(), "variables." + e.getKey(), base);
+    }
+    for (int i = 0; i < flow.inputs().size(); i++) {
+      InputDef in = flow.inputs().get(i);
+      if (in.defaultValue() != null) {
+        expressions(in.defaultValue(), "inputs[" + i + "].default", base);
+      }
+    }
+    Set<String> mainIds = ids(flow.tasks());
+    phase(flow.tasks(), base, Set.of(), false);
+    var afterMain = new HashSet<>(mainIds);
+    phase(flow.onFailure(), base, afterMain, true);
+    afterMain.addAll(ids(flow.onFailure()));
+    phase(flow.finallyTasks(), base, afterMain, false);
+  }
+
+  private static Set<String> ids(List<TaskDef> tasks) {
+    var s = new HashSet<String>();
+    tasks.forEach(t -> s.add(t.id()));
+    return s;
+  }
+
+  private void uniqueIds(Flow flow) {
+    var seen = new HashMap<String, TaskDef>();
+    for (TaskDef t : flow.allTasks()) {
+      TaskDef first = seen.putIfAbsent(t.id(), t);
+      if (first != null) {
+        problem(
+            t.path() + ".id",
+            "duplicate task id '"
+                + t.id()
+                + "' (first used at "
+                + tree.location(first.path())
+                + "); task ids must be unique in a flow, e.g. rename it to '"
+                + t.id()
+                + "_2'");
+      }
+    }
+  }
+
+  /**
+   * @param earlier ids of tasks from earlier phases, whose outputs this phase may read
+   */
+  private void phase(
+      List<TaskDef> tasks, Map<String, Object> base, Set<String> earlier, boolean onFailure) {
+    if (tasks.isEmpty()) {
+      return;
+    }
+    Set<String> ids = ids(tasks);
+    for (TaskDef t : tasks) {
+      for (int i = 0; i < t.dependsOn().size(); i++) {
+        String d = t.dependsOn().get(i);
+        if (!ids.contains(d)) {
+          String where =
+              earlier.contains(d)
+                  ? " (it is in another list; tasks may only"
+                      + " depend on tasks of their own list)"
+                  : "";
+          problem(
+              t.path() + ".dependsOn[" + i + "]",
+              "unknown task '"
+                  + d
+                  + "'"
+                  + where
+                  + Suggest.didYouMean(d, ids)
+                  + " (known: "
+                  + String.join(", ", tasks.stream().map(TaskDef::id).toList())
+                  + ")");
+        } else if (d.equals(t.id())) {
+          problem(t.path() + ".dependsOn", "task '" + d + "' cannot depend on itself");
+        }
+      }
+    }
+    Dag dag = new Dag(tasks);
+    dag.findCycle()
+        .filter(c -> c.size() > 2)
+        .ifPresent(c -> {
+          TaskDef first =
+              tasks.stream().filter(t -> t.id().equals(c.get(0))).findFirst().orElseThrow();
+          problem(
+              first.path() + ".dependsOn",
+              "dependency cycle: "
+                  + String.join(" → ", c)
+                  + " (each task waits for the next); remove one of these dependsOn entries");
+        });
+    for (TaskDef t : tasks) {
+      var ctx = new HashMap<>(base);
+      var outputs = new LinkedHashMap<String, Object>();
+      for (String a : earlier) {
+        outputs.put(a, Scope.lenient("outputs." + a));
+      }
+      for (String a : dag.ancestors(t.id())) {
+        outputs.put(a, Scope.lenient("outputs." + a));
+      }
+      ctx.put("outputs", Scope.of("outputs", outputs));
+      if (onFailure) {
+        ctx.put(
+            "failedTask",
+            Scope.of("failedTask", Map.of("id", "task", "error", "error", "type", "type")));
+      }
+      task(t, ctx, dag, earlier);
+    }
+  }
+
+  private void task(TaskDef t, Map<String, Object> ctx, Dag dag, Set<String> earlier) {
+    if (t.condition() != null) {
+      String c = t.condition().strip();
+      if (!Expressions.isTemplate(c) && !c.equals("true") && !c.equals("false")) {
+        problem(
+            t.path() + ".condition",
+            "condition must be an expression that renders true or false, like"
+                + " \"{{ inputs.full_load }}\"; got '"
+                + c
+                + "'");
+      } else {
+        expression(c, t.path() + ".condition", ctx);
+      }
+    }
+    TaskType<?> type = registry.get(t.type());
+    if (type == null) {
+      List<String> close = Suggest.closest(t.type(), registry.names(), 3);
+      problem(
+          t.path() + ".type",
+          "unknown task type '"
+              + t.type()
+              + "'"
+              + (close.isEmpty() ? "" : "; closest: " + String.join(", ", close))
+              + " (known: "
+              + String.join(", ", registry.names())
+              + ")");
+      return;
+    }
+    expressions(t.properties(), t.path(), ctx);
+    String what = "a " + t.type() + " task";
+    List<Problem> found =
+        ConfigBinder.check(t.properties(), type.configType(), t.path(), tree, what);
+    if (!found.isEmpty()) {
+      problems.addAll(found);
+      return;
+    }
+    checkBound(t, type, dag, earlier);
+  }
+
+  private <C extends Record> void checkBound(
+      TaskDef t, TaskType<C> type, Dag dag, Set<String> earlier) {
+    ObjectNode concrete = t.properties().deepCopy();
+    for (Iterator<Map.Entry<String, JsonNode>> it = concrete.fields(); it.hasNext(); ) {
+      var e = it.next();
+      if (ConfigBinder.containsTemplate(e.getValue()) && !e.getValue().isTextual()) {
+        it.remove();
+      }
+    }
+    C config;
+    try {
+      config = ConfigBinder.bind(concrete, type.configType());
+    } catch (IllegalArgumentException e) {
+      if (concrete.size() == t.properties().size()) {
+        problem(t.path(), e.getMessage());
+      }
+      return;
+    }
+    for (String message : type.validate(config)) {
+      problem(t.path(), message);
+    }
+    Set<String> ancestors = dag.ancestors(t.id());
+    for (String input : type.datasetInputs(config)) {
+      if (Expressions.isTemplate(input) || ancestors.contains(input) || earlier.contains(input)) {
+        continue;
+      }
+      boolean exists = dag.contains(input);
+      problem(
+          t.path(),
+          exists
+              ? "reads the dataset of task '"
+                  + input
+                  + "', which does not run before it; add it to dependsOn, e.g. `dependsOn: ["
+                  + input
+                  + "]`"
+              : "reads the dataset of unknown task '"
+                  + input
+                  + "'"
+                  + Suggest.didYouMean(input, ancestors)
+                  + " (tasks before it: "
+                  + (ancestors.isEmpty() ? "none" : String.join(", ", ancestors))
+                  + ")");
+    }
+  }
+
+  private void expressions(JsonNode node, String path, Map<String, Object> ctx) {
+    if (node.isTextual()) {
+      expression(node.textValue(), path, ctx);
+    } else if (node.isObject()) {
+      node.fields().forEachRemaining(e -> expressions(e.getValue(), path + "." + e.getKey(), ctx));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        expressions(node.get(i), path + "[" + i + "]", ctx);
+      }
+    }
+  }
+
+  private void expression(String text, String path, Map<String, Object> ctx) {
+    if (!Expressions.isTemplate(text)) {
+      return;
+    }
+    try {
+      EXPRESSIONS.render(
+          text, ctx, new Expressions.Services(null, java.time.InstantSource.system()));
+    } catch (ExpressionException e) {
+      if (e.kind() != ExpressionException.Kind.EVALUATION) {
+        problem(path, e.getMessage());
+      }
+    }
+  }
+
+  private static Map<String, Object> baseContext(Flow flow) {
+    var inputs = new LinkedHashMap<String, Object>();
+    for (InputDef in : flow.inputs()) {
+      inputs.put(in.id(), sample(in.type()));
+    }
+    var vars = new LinkedHashMap<String, Object>();
+    flow.variables().forEach((k, v) -> vars.put(k, v.isValueNode() ? v.asText() : v));
+    var ctx = new HashMap<String, Object>();
+    ctx.put("inputs", Scope.of("inputs", inputs));
+    ctx.put("vars", Scope.of("vars", vars));
+    ctx.put(
+        "run",
+        Scope.of(
+            "run",
+            Map.of(
+                "id",
+                "run",
+                "logicalDate",
+                ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC),
+                "trigger",
+                "manual",
+                "attempt",
+                1)));
+    ctx.put(
+        "flow",
+        Scope.of(
+            "flow",
+            Map.of("id", flow.id(), "namespace", flow.namespace(), "revision", "revision")));
+    return ctx;
+  }
+
+  static Object sample(InputType type) {
+    return switch (type) {
+      case STRING -> "sample";
+      case INT -> 1L;
+      case NUMBER -> BigDecimal.ONE;
+      case BOOLEAN -> Boolean.TRUE;
+      case DATE -> LocalDate.of(2026, 1, 1);
+      case DATETIME -> OffsetDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+      case DURATION -> Duration.ofMinutes(1);
+      case JSON -> Map.of();
+    };
+  }
+}

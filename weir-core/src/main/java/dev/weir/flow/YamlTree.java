@@ -1,0 +1,153 @@
+package dev.weir.flow;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A YAML document as a Jackson tree plus the {@code line:col} of every path in it, so that
+ * validation can point at the exact spot ({@code tasks[2].dependsOn[0]}).
+ */
+public final class YamlTree {
+  private static final YAMLFactory YAML = new YAMLFactory();
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private final String file;
+  private final JsonNode root;
+  private final Map<String, Location> locations;
+
+  private YamlTree(String file, JsonNode root, Map<String, Location> locations) {
+    this.file = file;
+    this.root = root;
+    this.locations = locations;
+  }
+
+  /** Parses YAML text; syntax errors and duplicate keys are added to {@code problems}. */
+  public static YamlTree parse(String file, String text, List<Problem> problems) {
+    var builder = new Builder(file, problems);
+    try (JsonParser p = YAML.createParser(text)) {
+      JsonToken first = p.nextToken();
+      JsonNode root = first == null ? NODES.objectNode() : builder.read(p, "");
+      return new YamlTree(file, root, builder.locations);
+    } catch (JsonProcessingException e) {
+      JsonLocation l = e.getLocation();
+      Location loc =
+          l == null ? Location.of(file) : new Location(file, l.getLineNr(), l.getColumnNr());
+      problems.add(new Problem(loc, "", "invalid YAML: " + e.getOriginalMessage()));
+      return new YamlTree(file, NODES.objectNode(), builder.locations);
+    } catch (IOException e) {
+      throw new IllegalStateException("reading YAML from a string cannot fail", e);
+    }
+  }
+
+  public String file() {
+    return file;
+  }
+
+  public JsonNode root() {
+    return root;
+  }
+
+  /** The location of {@code path}, or of its closest parent that has one. */
+  public Location location(String path) {
+    String p = path;
+    while (true) {
+      Location l = locations.get(p);
+      if (l != null) {
+        return l;
+      }
+      if (p.isEmpty()) {
+        return new Location(file, 1, 1);
+      }
+      int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+      p = cut < 0 ? "" : p.substring(0, cut);
+    }
+  }
+
+  public Problem problem(String path, String message) {
+    return new Problem(location(path), path, message);
+  }
+
+  private static final class Builder {
+    final String file;
+    final List<Problem> problems;
+    final Map<String, Location> locations = new HashMap<>();
+
+    Builder(String file, List<Problem> problems) {
+      this.file = file;
+      this.problems = problems;
+    }
+
+    Location here(JsonParser p) {
+      JsonLocation l = p.currentTokenLocation();
+      return new Location(file, l.getLineNr(), l.getColumnNr());
+    }
+
+    JsonNode read(JsonParser p, String path) throws IOException {
+      JsonToken t = p.currentToken();
+      locations.putIfAbsent(path, here(p));
+      return switch (t) {
+        case START_OBJECT -> readObject(p, path);
+        case START_ARRAY -> readArray(p, path);
+        case VALUE_STRING -> NODES.textNode(p.getText());
+        case VALUE_NUMBER_INT -> intNode(p);
+        case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDecimalValue());
+        case VALUE_TRUE -> NODES.booleanNode(true);
+        case VALUE_FALSE -> NODES.booleanNode(false);
+        case VALUE_NULL -> NODES.nullNode();
+        default -> NODES.textNode(p.getText());
+      };
+    }
+
+    private static JsonNode intNode(JsonParser p) throws IOException {
+      return switch (p.getNumberType()) {
+        case INT -> NODES.numberNode(p.getIntValue());
+        case LONG -> NODES.numberNode(p.getLongValue());
+        default -> NODES.numberNode(p.getBigIntegerValue());
+      };
+    }
+
+    private ObjectNode readObject(JsonParser p, String path) throws IOException {
+      ObjectNode node = NODES.objectNode();
+      List<String> seen = new ArrayList<>();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        String child = path.isEmpty() ? key : path + "." + key;
+        Location keyLocation = here(p);
+        if (seen.contains(key)) {
+          problems.add(
+              new Problem(
+                  keyLocation,
+                  child,
+                  "duplicate key '" + key + "'; each key may appear once, remove one of them"));
+        }
+        seen.add(key);
+        locations.put(child, keyLocation);
+        p.nextToken();
+        node.set(key, read(p, child));
+      }
+      return node;
+    }
+
+    private ArrayNode readArray(JsonParser p, String path) throws IOException {
+      ArrayNode node = NODES.arrayNode();
+      int i = 0;
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        node.add(read(p, path + "[" + i + "]"));
+        i++;
+      }
+      return node;
+    }
+  }
+}

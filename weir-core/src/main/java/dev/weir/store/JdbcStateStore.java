@@ -1,0 +1,527 @@
+package dev.weir.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.weir.WeirException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The state store on a JDBC database: an H2 file (the default) or PostgreSQL. */
+public final class JdbcStateStore implements StateStore {
+  private static final int MAX_TEXT = 200_000;
+  private static final String RUN_COLUMNS =
+      "id, namespace, flow_id, revision, state, inputs, logical_date, trigger_type, attempt,"
+          + " created_at, started_at, ended_at, error, owner";
+  private static final String TASK_COLUMNS =
+      "run_id, task_id, attempt, state, queued_at, started_at, ended_at, retry_at, error,"
+          + " outputs, dataset, rows_out";
+
+  private final HikariDataSource ds;
+  private final String description;
+  private final boolean postgres;
+
+  private JdbcStateStore(HikariDataSource ds, String description, boolean postgres) {
+    this.ds = ds;
+    this.description = description;
+    this.postgres = postgres;
+  }
+
+  /** The embedded H2 store in {@code home} ({@code .weir/} beside a flow by default). */
+  public static JdbcStateStore h2(Path home) {
+    try {
+      Files.createDirectories(home);
+    } catch (java.io.IOException e) {
+      throw new WeirException("cannot create the Weir home " + home + ": " + e.getMessage(), e);
+    }
+    // AUTO_SERVER lets `weir runs list` read while another process runs a flow. WRITE_DELAY=0
+    // writes each commit to the file at once, so a killed process loses no transition.
+    String url =
+        "jdbc:h2:file:"
+            + home.toAbsolutePath().resolve("state")
+            + ";AUTO_SERVER=TRUE;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+    return open(url, null, null, "H2 store in " + home);
+  }
+
+  /** A store at a JDBC URL ({@code jdbc:postgresql://…} or {@code jdbc:h2:…}). */
+  public static JdbcStateStore open(String url, String user, String password, String label) {
+    var cfg = new HikariConfig();
+    cfg.setJdbcUrl(url);
+    if (user != null) {
+      cfg.setUsername(user);
+    }
+    if (password != null) {
+      cfg.setPassword(password);
+    }
+    boolean pg = url.startsWith("jdbc:postgresql:");
+    cfg.setMaximumPoolSize(pg ? 8 : 4);
+    cfg.setMinimumIdle(1);
+    cfg.setPoolName("weir-store");
+    cfg.setInitializationFailTimeout(-1);
+    cfg.setConnectionTimeout(10_000);
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(cfg);
+      Migrations.migrate(ds);
+    } catch (RuntimeException e) {
+      throw new WeirException(
+          "cannot open the state store at "
+              + redact(url)
+              + ": "
+              + rootMessage(e)
+              + (pg ? " (is PostgreSQL running, and does the database exist?)" : ""),
+          e);
+    }
+    return new JdbcStateStore(ds, label == null ? redact(url) : label, pg);
+  }
+
+  static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1******");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+
+  public boolean isPostgres() {
+    return postgres;
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+
+  @Override
+  public void saveRevision(String hash, String namespace, String flowId, String file, String text) {
+    run(c -> {
+      try (var ps = c.prepareStatement("SELECT 1 FROM weir_flow_revisions WHERE hash = ?")) {
+        ps.setString(1, hash);
+        try (var rs = ps.executeQuery()) {
+          if (rs.next()) {
+            return null;
+          }
+        }
+      }
+      try (var ps =
+          c.prepareStatement(
+              "INSERT INTO weir_flow_revisions (hash, namespace, flow_id, file, source,"
+                  + " created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+        ps.setString(1, hash);
+        ps.setString(2, namespace);
+        ps.setString(3, flowId);
+        ps.setString(4, file);
+        ps.setString(5, text);
+        setTime(ps, 6, Instant.now());
+        ps.executeUpdate();
+      } catch (SQLException e) {
+        // another process saved the same revision between our check and insert: fine
+        if (!"23505".equals(e.getSQLState())) {
+          throw e;
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<String> revisionText(String hash) {
+    return query(
+            "SELECT source FROM weir_flow_revisions WHERE hash = ?",
+            ps -> ps.setString(1, hash),
+            rs -> rs.getString(1))
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public void write(Batch batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    run(c -> {
+      if (!batch.insertRuns().isEmpty()) {
+        try (var ps =
+            c.prepareStatement(
+                "INSERT INTO weir_runs ("
+                    + RUN_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          for (RunRecord r : batch.insertRuns()) {
+            bindRun(ps, r);
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      }
+      if (!batch.updateRuns().isEmpty()) {
+        try (var ps =
+            c.prepareStatement(
+                "UPDATE weir_runs SET id = ?, namespace = ?, flow_id = ?, revision = ?,"
+                    + " state = ?, inputs = ?, logical_date = ?, trigger_type = ?,"
+                    + " attempt = ?, created_at = ?, started_at = ?, ended_at = ?,"
+                    + " error = ?, owner = ? WHERE id = ?")) {
+          for (RunRecord r : batch.updateRuns()) {
+            bindRun(ps, r);
+            ps.setString(15, r.id());
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      }
+      if (!batch.insertTaskRuns().isEmpty()) {
+        try (var ps =
+            c.prepareStatement(
+                "INSERT INTO weir_task_runs ("
+                    + TASK_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          for (TaskRunRecord t : batch.insertTaskRuns()) {
+            bindTask(ps, t);
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      }
+      if (!batch.updateTaskRuns().isEmpty()) {
+        try (var ps =
+            c.prepareStatement(
+                "UPDATE weir_task_runs SET run_id = ?, task_id = ?, attempt = ?, state = ?,"
+                    + " queued_at = ?, started_at = ?, ended_at = ?, retry_at = ?, error = ?,"
+                    + " outputs = ?, dataset = ?, rows_out = ?"
+                    + " WHERE run_id = ? AND task_id = ? AND attempt = ?")) {
+          for (TaskRunRecord t : batch.updateTaskRuns()) {
+            bindTask(ps, t);
+            ps.setString(13, t.runId());
+            ps.setString(14, t.taskId());
+            ps.setInt(15, t.attempt());
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<RunRecord> findRun(String runId) {
+    return query(
+            "SELECT " + RUN_COLUMNS + " FROM weir_runs WHERE id = ?",
+            ps -> ps.setString(1, runId),
+            JdbcStateStore::readRun)
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public List<RunRecord> findRunsByPrefix(String prefix, int limit) {
+    return query(
+        "SELECT "
+            + RUN_COLUMNS
+            + " FROM weir_runs WHERE id LIKE ? ORDER BY created_at DESC, id"
+            + " DESC LIMIT "
+            + limit,
+        ps -> ps.setString(1, prefix.replace("%", "").replace("_", "\\_") + "%"),
+        JdbcStateStore::readRun);
+  }
+
+  @Override
+  public List<RunRecord> listRuns(RunQuery q) {
+    var where = new ArrayList<String>();
+    var args = new ArrayList<String>();
+    if (q.namespace() != null) {
+      where.add("namespace = ?");
+      args.add(q.namespace());
+    }
+    if (q.flowId() != null) {
+      where.add("flow_id = ?");
+      args.add(q.flowId());
+    }
+    if (q.state() != null) {
+      where.add("state = ?");
+      args.add(q.state().name());
+    }
+    String sql =
+        "SELECT "
+            + RUN_COLUMNS
+            + " FROM weir_runs"
+            + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+            + " ORDER BY created_at DESC, id DESC LIMIT "
+            + Math.max(1, q.limit());
+    return query(
+        sql,
+        ps -> {
+          for (int i = 0; i < args.size(); i++) {
+            ps.setString(i + 1, args.get(i));
+          }
+        },
+        JdbcStateStore::readRun);
+  }
+
+  @Override
+  public List<TaskRunRecord> taskRuns(String runId) {
+    return query(
+        "SELECT " + TASK_COLUMNS + " FROM weir_task_runs WHERE run_id = ? ORDER BY seq",
+        ps -> ps.setString(1, runId),
+        JdbcStateStore::readTask);
+  }
+
+  @Override
+  public void appendLogs(List<LogLine> lines) {
+    if (lines.isEmpty()) {
+      return;
+    }
+    run(c -> {
+      try (var ps =
+          c.prepareStatement(
+              "INSERT INTO weir_logs (run_id, task_id, attempt, ts, level, message)"
+                  + " VALUES (?, ?, ?, ?, ?, ?)")) {
+        for (LogLine l : lines) {
+          ps.setString(1, l.runId());
+          ps.setString(2, l.taskId());
+          ps.setInt(3, l.attempt());
+          setTime(ps, 4, l.time());
+          ps.setString(5, l.level());
+          ps.setString(6, clip(l.message()));
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<LogLine> logs(String runId, String taskId) {
+    return query(
+        "SELECT run_id, task_id, attempt, ts, level, message FROM weir_logs WHERE run_id = ?"
+            + (taskId == null ? "" : " AND task_id = ?")
+            + " ORDER BY id",
+        ps -> {
+          ps.setString(1, runId);
+          if (taskId != null) {
+            ps.setString(2, taskId);
+          }
+        },
+        rs ->
+            new LogLine(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getInt(3),
+                time(rs, 4),
+                rs.getString(5),
+                rs.getString(6)));
+  }
+
+  @Override
+  public Optional<String> getState(String namespace, String flowId, String taskId, String key) {
+    return query(
+            "SELECT state_value FROM weir_state WHERE namespace = ? AND flow_id = ? AND task_id = ?"
+                + " AND state_key = ?",
+            ps -> {
+              ps.setString(1, namespace);
+              ps.setString(2, flowId);
+              ps.setString(3, taskId);
+              ps.setString(4, key);
+            },
+            rs -> rs.getString(1))
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public void putState(String namespace, String flowId, String taskId, String key, String value) {
+    run(c -> {
+      int n;
+      try (var ps =
+          c.prepareStatement(
+              "UPDATE weir_state SET state_value = ?, updated_at = ? WHERE namespace = ? AND"
+                  + " flow_id = ? AND task_id = ? AND state_key = ?")) {
+        ps.setString(1, value);
+        setTime(ps, 2, Instant.now());
+        ps.setString(3, namespace);
+        ps.setString(4, flowId);
+        ps.setString(5, taskId);
+        ps.setString(6, key);
+        n = ps.executeUpdate();
+      }
+      if (n == 0) {
+        try (var ps =
+            c.prepareStatement(
+                "INSERT INTO weir_state (namespace, flow_id, task_id, state_key, state_value,"
+                    + " updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+          ps.setString(1, namespace);
+          ps.setString(2, flowId);
+          ps.setString(3, taskId);
+          ps.setString(4, key);
+          ps.setString(5, value);
+          setTime(ps, 6, Instant.now());
+          ps.executeUpdate();
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void close() {
+    ds.close();
+  }
+
+  // ---- JDBC plumbing
+
+  private static void bindRun(PreparedStatement ps, RunRecord r) throws SQLException {
+    ps.setString(1, r.id());
+    ps.setString(2, r.namespace());
+    ps.setString(3, r.flowId());
+    ps.setString(4, r.revision());
+    ps.setString(5, r.state().name());
+    ps.setString(6, r.inputs());
+    setTime(ps, 7, r.logicalDate());
+    ps.setString(8, r.trigger());
+    ps.setInt(9, r.attempt());
+    setTime(ps, 10, r.createdAt());
+    setTime(ps, 11, r.startedAt());
+    setTime(ps, 12, r.endedAt());
+    ps.setString(13, clip(r.error()));
+    ps.setString(14, r.owner());
+  }
+
+  private static RunRecord readRun(ResultSet rs) throws SQLException {
+    return new RunRecord(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        RunState.valueOf(rs.getString(5)),
+        rs.getString(6),
+        time(rs, 7),
+        rs.getString(8),
+        rs.getInt(9),
+        time(rs, 10),
+        time(rs, 11),
+        time(rs, 12),
+        rs.getString(13),
+        rs.getString(14));
+  }
+
+  private static void bindTask(PreparedStatement ps, TaskRunRecord t) throws SQLException {
+    ps.setString(1, t.runId());
+    ps.setString(2, t.taskId());
+    ps.setInt(3, t.attempt());
+    ps.setString(4, t.state().name());
+    setTime(ps, 5, t.queuedAt());
+    setTime(ps, 6, t.startedAt());
+    setTime(ps, 7, t.endedAt());
+    setTime(ps, 8, t.retryAt());
+    ps.setString(9, clip(t.error()));
+    ps.setString(10, clip(t.outputs()));
+    ps.setString(11, t.dataset());
+    ps.setLong(12, t.rows());
+  }
+
+  private static TaskRunRecord readTask(ResultSet rs) throws SQLException {
+    return new TaskRunRecord(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getInt(3),
+        TaskState.valueOf(rs.getString(4)),
+        time(rs, 5),
+        time(rs, 6),
+        time(rs, 7),
+        time(rs, 8),
+        rs.getString(9),
+        rs.getString(10),
+        rs.getString(11),
+        rs.getLong(12));
+  }
+
+  private static String clip(String s) {
+    return s == null || s.length() <= MAX_TEXT
+        ? s
+        : s.substring(0, MAX_TEXT) + "… (" + (s.length() - MAX_TEXT) + " more characters)";
+  }
+
+  private static void setTime(PreparedStatement ps, int i, Instant t) throws SQLException {
+    if (t == null) {
+      ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      ps.setObject(i, OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
+    }
+  }
+
+  private static Instant time(ResultSet rs, int i) throws SQLException {
+    Object o = rs.getObject(i);
+    if (o == null) {
+      return null;
+    }
+    if (o instanceof OffsetDateTime odt) {
+      return odt.toInstant();
+    }
+    if (o instanceof Timestamp ts) {
+      return ts.toInstant();
+    }
+    return rs.getObject(i, OffsetDateTime.class).toInstant();
+  }
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T apply(Connection c) throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface Reader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private <T> T run(SqlWork<T> work) {
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.apply(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new WeirException("state store (" + description + "): " + e.getMessage(), e);
+    }
+  }
+
+  private <T> List<T> query(String sql, Binder binder, Reader<T> reader) {
+    try (Connection c = ds.getConnection();
+        var ps = c.prepareStatement(sql)) {
+      binder.bind(ps);
+      var out = new ArrayList<T>();
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(reader.read(rs));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new WeirException("state store (" + description + "): " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.weir.store;
+
+import dev.weir.WeirException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/**
+ * Brings a store's schema up to date from the numbered scripts beside this class.
+ *
+ * <p>A few lines instead of Flyway: the CLI opens the store on every command, and Flyway's
+ * class-path scanning cost more start-up time than the whole run of a small flow (see
+ * docs/decisions.md).
+ */
+final class Migrations {
+  static final int LATEST = 1;
+
+  private Migrations() {}
+
+  static void migrate(DataSource ds) {
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("CREATE TABLE IF NOT EXISTS weir_schema (version INT PRIMARY KEY)");
+      }
+      c.commit();
+      int current = 0;
+      try (Statement st = c.createStatement();
+          var rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM weir_schema")) {
+        rs.next();
+        current = rs.getInt(1);
+      }
+      if (current > LATEST) {
+        throw new WeirException(
+            "the state store was written by a newer Weir (schema version "
+                + current
+                + ", this Weir knows "
+                + LATEST
+                + "); upgrade Weir or point --home/--db at another store");
+      }
+      for (int v = current + 1; v <= LATEST; v++) {
+        apply(c, v);
+      }
+    } catch (SQLException e) {
+      throw new WeirException("cannot prepare the state store schema: " + e.getMessage(), e);
+    }
+  }
+
+  private static void apply(Connection c, int version) throws SQLException {
+    String script = read("V" + version + "__" + (version == 1 ? "init" : "v" + version) + ".sql");
+    try (Statement st = c.createStatement()) {
+      for (String sql : script.split(";\\s*\\n")) {
+        String body = stripComments(sql).trim();
+        if (!body.isEmpty()) {
+          st.execute(body);
+        }
+      }
+      st.execute("INSERT INTO weir_schema (version) VALUES (" + version + ")");
+      c.commit();
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    }
+  }
+
+  private static String stripComments(String sql) {
+    return sql.lines().filter(l -> !l.trim().startsWith("--")).reduce("", (a, b) -> a + b + "\n");
+  }
+
+  private static String read(String name) {
+    try (InputStream in = Migrations.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing migration " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.weir.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where runs, task attempts, logs and flow state live. Every engine transition is written through
+ * {@link #write(Batch)} before the engine acts on it.
+ *
+ * <p>Implementations: {@link JdbcStateStore} on H2 (embedded default) and PostgreSQL; both pass the
+ * same contract test suite.
+ */
+public interface StateStore extends AutoCloseable {
+
+  /** Saves a flow revision's text once (by hash). */
+  void saveRevision(String hash, String namespace, String flowId, String file, String text);
+
+  Optional<String> revisionText(String hash);
+
+  /** Applies every change of the batch in one transaction. */
+  void write(Batch batch);
+
+  Optional<RunRecord> findRun(String runId);
+
+  /** Runs whose id starts with {@code prefix}, newest first, at most {@code limit}. */
+  List<RunRecord> findRunsByPrefix(String prefix, int limit);
+
+  List<RunRecord> listRuns(RunQuery query);
+
+  /** Every attempt of every task of a run, in (task order of insertion, attempt) order. */
+  List<TaskRunRecord> taskRuns(String runId);
+
+  void appendLogs(List<LogLine> lines);
+
+  /** Log lines of a run, optionally of one task, in the order they were written. */
+  List<LogLine> logs(String runId, String taskId);
+
+  Optional<String> getState(String namespace, String flowId, String taskId, String key);
+
+  void putState(String namespace, String flowId, String taskId, String key, String value);
+
+  @Override
+  void close();
+
+  /** Filters for {@link #listRuns}; nulls mean "any". */
+  record RunQuery(String namespace, String flowId, RunState state, int limit) {
+    public static RunQuery latest(int limit) {
+      return new RunQuery(null, null, null, limit);
+    }
+  }
+
+  /** Changes applied together. */
+  record Batch(
+      List<RunRecord> insertRuns,
+      List<RunRecord> updateRuns,
+      List<TaskRunRecord> insertTaskRuns,
+      List<TaskRunRecord> updateTaskRuns) {
+    public Batch {
+      insertRuns = List.copyOf(insertRuns);
+      updateRuns = List.copyOf(updateRuns);
+      insertTaskRuns = List.copyOf(insertTaskRuns);
+      updateTaskRuns = List.copyOf(updateTaskRuns);
+    }
+
+    public boolean isEmpty() {
+      return insertRuns.isEmpty()
+          && updateRuns.isEmpty()
+          && insertTaskRuns.isEmpty()
+          && updateTaskRuns.isEmpty();
+    }
+  }
+}

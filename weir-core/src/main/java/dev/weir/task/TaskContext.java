@@ -1,0 +1,57 @@
+package dev.weir.task;
+
+import dev.weir.config.ConnectionConfig;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Map;
+
+/** What a running task attempt can see and use. */
+public interface TaskContext {
+  String runId();
+
+  String flowId();
+
+  String namespace();
+
+  String taskId();
+
+  int attempt();
+
+  TaskLogger logger();
+
+  /** The directory of the flow file; relative paths in a flow resolve against it. */
+  Path workDir();
+
+  /** This task's own staging directory in this run; it exists and is empty at each attempt. */
+  Path stagingDir();
+
+  /**
+   * The dataset staged by task {@code taskId} in this run.
+   *
+   * @throws TaskFailedException when that task made none
+   */
+  Dataset dataset(String taskId);
+
+  /** Datasets of every task this one (transitively) depends on, by task id. */
+  Map<String, Dataset> upstreamDatasets();
+
+  /**
+   * A connection by name from {@code weir.yaml}, secrets resolved.
+   *
+   * @throws TaskFailedException naming the known connections when there is none
+   */
+  ConnectionConfig connection(String name);
+
+  /** Environment for child processes: the process environment without Weir's secrets. */
+  Map<String, String> environment();
+
+  /** Replaces every known secret value in {@code text} with {@code ******}. */
+  String mask(String text);
+
+  /** Runs {@code hook} when the attempt is cancelled or timed out (kill a process, cancel SQL). */
+  void onCancel(Runnable hook);
+
+  boolean isCancelled();
+
+  InstantSource clock();
+}

@@ -1,0 +1,41 @@
+package dev.weir.task;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What an attempt produced: outputs (readable downstream as {@code outputs.<task>.<name>}) and, for
+ * tasks that produce data, a staged dataset.
+ */
+public record TaskResult(Map<String, Object> outputs, Dataset dataset) {
+  public TaskResult {
+    outputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+  }
+
+  public static TaskResult empty() {
+    return new TaskResult(Map.of(), null);
+  }
+
+  public static TaskResult of(Map<String, Object> outputs) {
+    return new TaskResult(outputs, null);
+  }
+
+  /** A dataset result; its row count, path and checksum are also outputs. */
+  public static TaskResult of(Dataset dataset, Map<String, Object> extra) {
+    var out = new LinkedHashMap<String, Object>();
+    out.put("rows", dataset.rowCount());
+    out.put("path", dataset.path().toString());
+    out.put("checksum", dataset.checksum());
+    out.putAll(extra);
+    return new TaskResult(out, dataset);
+  }
+
+  /** Rows this attempt produced, for progress lines; -1 when it made no dataset. */
+  public long rows() {
+    if (dataset != null) {
+      return dataset.rowCount();
+    }
+    Object r = outputs.get("rows");
+    return r instanceof Number n ? n.longValue() : -1;
+  }
+}
