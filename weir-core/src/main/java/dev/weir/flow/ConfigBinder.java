@@ -52,8 +52,8 @@ public final class ConfigBinder {
           }
         });
     return JsonMapper.builder()
-        .addModule(durations)
         .findAndAddModules()
+        .addModule(durations)
         .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
         .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -22,10 +22,10 @@ import java.util.Optional;
 public final class JdbcStateStore implements StateStore {
   private static final int MAX_TEXT = 200_000;
   private static final String RUN_COLUMNS =
-      "id, namespace, flow_id, revision, state, inputs, logical_date, trigger_type, attempt,"
+      "id, namespace, flow_id, revision, flow_file, state, inputs, logical_date, trigger_type, attempt,"
           + " created_at, started_at, ended_at, error, owner";
   private static final String TASK_COLUMNS =
-      "run_id, task_id, attempt, state, queued_at, started_at, ended_at, retry_at, error,"
+      "run_id, task_id, attempt, run_attempt, state, queued_at, started_at, ended_at, retry_at, error,"
           + " outputs, dataset, rows_out";
 
   private final HikariDataSource ds;
@@ -50,7 +50,7 @@ public final class JdbcStateStore implements StateStore {
     String url =
         "jdbc:h2:file:"
             + home.toAbsolutePath().resolve("state")
-            + ";AUTO_SERVER=TRUE;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+            + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
     return open(url, null, null, "H2 store in " + home);
   }
 
@@ -158,9 +158,7 @@ public final class JdbcStateStore implements StateStore {
       if (!batch.insertRuns().isEmpty()) {
         try (var ps =
             c.prepareStatement(
-                "INSERT INTO weir_runs ("
-                    + RUN_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO weir_runs (" + RUN_COLUMNS + ") VALUES (" + marks(15) + ")")) {
           for (RunRecord r : batch.insertRuns()) {
             bindRun(ps, r);
             ps.addBatch();
@@ -171,13 +169,13 @@ public final class JdbcStateStore implements StateStore {
       if (!batch.updateRuns().isEmpty()) {
         try (var ps =
             c.prepareStatement(
-                "UPDATE weir_runs SET id = ?, namespace = ?, flow_id = ?, revision = ?,"
+                "UPDATE weir_runs SET id = ?, namespace = ?, flow_id = ?, revision = ?, flow_file = ?,"
                     + " state = ?, inputs = ?, logical_date = ?, trigger_type = ?,"
                     + " attempt = ?, created_at = ?, started_at = ?, ended_at = ?,"
                     + " error = ?, owner = ? WHERE id = ?")) {
           for (RunRecord r : batch.updateRuns()) {
             bindRun(ps, r);
-            ps.setString(15, r.id());
+            ps.setString(16, r.id());
             ps.addBatch();
           }
           ps.executeBatch();
@@ -186,9 +184,7 @@ public final class JdbcStateStore implements StateStore {
       if (!batch.insertTaskRuns().isEmpty()) {
         try (var ps =
             c.prepareStatement(
-                "INSERT INTO weir_task_runs ("
-                    + TASK_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO weir_task_runs (" + TASK_COLUMNS + ") VALUES (" + marks(13) + ")")) {
           for (TaskRunRecord t : batch.insertTaskRuns()) {
             bindTask(ps, t);
             ps.addBatch();
@@ -199,15 +195,16 @@ public final class JdbcStateStore implements StateStore {
       if (!batch.updateTaskRuns().isEmpty()) {
         try (var ps =
             c.prepareStatement(
-                "UPDATE weir_task_runs SET run_id = ?, task_id = ?, attempt = ?, state = ?,"
+                "UPDATE weir_task_runs SET run_id = ?, task_id = ?, attempt = ?, run_attempt = ?,"
+                    + " state = ?,"
                     + " queued_at = ?, started_at = ?, ended_at = ?, retry_at = ?, error = ?,"
                     + " outputs = ?, dataset = ?, rows_out = ?"
                     + " WHERE run_id = ? AND task_id = ? AND attempt = ?")) {
           for (TaskRunRecord t : batch.updateTaskRuns()) {
             bindTask(ps, t);
-            ps.setString(13, t.runId());
-            ps.setString(14, t.taskId());
-            ps.setInt(15, t.attempt());
+            ps.setString(14, t.runId());
+            ps.setString(15, t.taskId());
+            ps.setInt(16, t.attempt());
             ps.addBatch();
           }
           ps.executeBatch();
@@ -389,16 +386,17 @@ public final class JdbcStateStore implements StateStore {
     ps.setString(2, r.namespace());
     ps.setString(3, r.flowId());
     ps.setString(4, r.revision());
-    ps.setString(5, r.state().name());
-    ps.setString(6, r.inputs());
-    setTime(ps, 7, r.logicalDate());
-    ps.setString(8, r.trigger());
-    ps.setInt(9, r.attempt());
-    setTime(ps, 10, r.createdAt());
-    setTime(ps, 11, r.startedAt());
-    setTime(ps, 12, r.endedAt());
-    ps.setString(13, clip(r.error()));
-    ps.setString(14, r.owner());
+    ps.setString(5, r.flowFile());
+    ps.setString(6, r.state().name());
+    ps.setString(7, r.inputs());
+    setTime(ps, 8, r.logicalDate());
+    ps.setString(9, r.trigger());
+    ps.setInt(10, r.attempt());
+    setTime(ps, 11, r.createdAt());
+    setTime(ps, 12, r.startedAt());
+    setTime(ps, 13, r.endedAt());
+    ps.setString(14, clip(r.error()));
+    ps.setString(15, r.owner());
   }
 
   private static RunRecord readRun(ResultSet rs) throws SQLException {
@@ -407,31 +405,33 @@ public final class JdbcStateStore implements StateStore {
         rs.getString(2),
         rs.getString(3),
         rs.getString(4),
-        RunState.valueOf(rs.getString(5)),
-        rs.getString(6),
-        time(rs, 7),
-        rs.getString(8),
-        rs.getInt(9),
-        time(rs, 10),
+        rs.getString(5),
+        RunState.valueOf(rs.getString(6)),
+        rs.getString(7),
+        time(rs, 8),
+        rs.getString(9),
+        rs.getInt(10),
         time(rs, 11),
         time(rs, 12),
-        rs.getString(13),
-        rs.getString(14));
+        time(rs, 13),
+        rs.getString(14),
+        rs.getString(15));
   }
 
   private static void bindTask(PreparedStatement ps, TaskRunRecord t) throws SQLException {
     ps.setString(1, t.runId());
     ps.setString(2, t.taskId());
     ps.setInt(3, t.attempt());
-    ps.setString(4, t.state().name());
-    setTime(ps, 5, t.queuedAt());
-    setTime(ps, 6, t.startedAt());
-    setTime(ps, 7, t.endedAt());
-    setTime(ps, 8, t.retryAt());
-    ps.setString(9, clip(t.error()));
-    ps.setString(10, clip(t.outputs()));
-    ps.setString(11, t.dataset());
-    ps.setLong(12, t.rows());
+    ps.setInt(4, t.runAttempt());
+    ps.setString(5, t.state().name());
+    setTime(ps, 6, t.queuedAt());
+    setTime(ps, 7, t.startedAt());
+    setTime(ps, 8, t.endedAt());
+    setTime(ps, 9, t.retryAt());
+    ps.setString(10, clip(t.error()));
+    ps.setString(11, clip(t.outputs()));
+    ps.setString(12, t.dataset());
+    ps.setLong(13, t.rows());
   }
 
   private static TaskRunRecord readTask(ResultSet rs) throws SQLException {
@@ -439,15 +439,20 @@ public final class JdbcStateStore implements StateStore {
         rs.getString(1),
         rs.getString(2),
         rs.getInt(3),
-        TaskState.valueOf(rs.getString(4)),
-        time(rs, 5),
+        rs.getInt(4),
+        TaskState.valueOf(rs.getString(5)),
         time(rs, 6),
         time(rs, 7),
         time(rs, 8),
-        rs.getString(9),
+        time(rs, 9),
         rs.getString(10),
         rs.getString(11),
-        rs.getLong(12));
+        rs.getString(12),
+        rs.getLong(13));
+  }
+
+  private static String marks(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
   }
 
   private static String clip(String s) {

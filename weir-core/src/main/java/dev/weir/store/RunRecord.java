@@ -5,8 +5,9 @@ import java.time.Instant;
 /**
  * One run of one flow revision as stored.
  *
+ * @param flowFile absolute path of the flow file it ran from; relative paths resolve beside it
+ * @param inputs the resolved inputs as a JSON object of their text forms
  * @param attempt 1, then +1 for each {@code weir retry}
- * @param inputs the resolved inputs as JSON
  * @param owner who executes it now (host:pid), null when nobody does
  */
 public record RunRecord(
@@ -14,6 +15,7 @@ public record RunRecord(
     String namespace,
     String flowId,
     String revision,
+    String flowFile,
     RunState state,
     String inputs,
     Instant logicalDate,
@@ -25,30 +27,32 @@ public record RunRecord(
     String error,
     String owner) {
 
-  public RunRecord withState(RunState s, Instant endedAt, String error) {
+  public RunRecord withOwner(RunState s, Instant started, String newOwner) {
     return new RunRecord(
         id,
         namespace,
         flowId,
         revision,
+        flowFile,
         s,
         inputs,
         logicalDate,
         trigger,
         attempt,
         createdAt,
-        startedAt,
+        started,
         endedAt,
         error,
-        owner);
+        newOwner);
   }
 
-  public RunRecord restarted(RunState s, Instant startedAt, int attempt, String owner) {
+  public RunRecord ended(RunState s, Instant at, String why) {
     return new RunRecord(
         id,
         namespace,
         flowId,
         revision,
+        flowFile,
         s,
         inputs,
         logicalDate,
@@ -56,8 +60,27 @@ public record RunRecord(
         attempt,
         createdAt,
         startedAt,
+        at,
+        why,
+        null);
+  }
+
+  public RunRecord restarted(RunState s, Instant started, int newAttempt, String newOwner) {
+    return new RunRecord(
+        id,
+        namespace,
+        flowId,
+        revision,
+        flowFile,
+        s,
+        inputs,
+        logicalDate,
+        trigger,
+        newAttempt,
+        createdAt,
+        started,
         null,
         null,
-        owner);
+        newOwner);
   }
 }

@@ -1,10 +1,12 @@
 package dev.weir.store;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
  * One attempt of one task in a run.
  *
+ * @param runAttempt the run attempt (1, then +1 per {@code weir retry}) this attempt belongs to
  * @param outputs JSON object, null until the attempt ends
  * @param dataset JSON of the staged dataset, null when none
  * @param rows rows produced, -1 when not a data task
@@ -13,6 +15,7 @@ public record TaskRunRecord(
     String runId,
     String taskId,
     int attempt,
+    int runAttempt,
     TaskState state,
     Instant queuedAt,
     Instant startedAt,
@@ -23,30 +26,15 @@ public record TaskRunRecord(
     String dataset,
     long rows) {
 
-  public static TaskRunRecord pending(String runId, String taskId, int attempt) {
-    return new TaskRunRecord(
-        runId, taskId, attempt, TaskState.PENDING, null, null, null, null, null, null, null, -1);
-  }
-
-  public TaskRunRecord with(TaskState s) {
-    return new TaskRunRecord(
-        runId, taskId, attempt, s, queuedAt, startedAt, endedAt, retryAt, error, outputs, dataset,
-        rows);
-  }
-
-  public TaskRunRecord queued(Instant at) {
-    return new TaskRunRecord(
-        runId, taskId, attempt, TaskState.QUEUED, at, null, null, null, null, null, null, -1);
-  }
-
-  public TaskRunRecord running(Instant at) {
+  public static TaskRunRecord pending(String runId, String taskId, int attempt, int runAttempt) {
     return new TaskRunRecord(
         runId,
         taskId,
         attempt,
-        TaskState.RUNNING,
-        queuedAt == null ? at : queuedAt,
-        at,
+        runAttempt,
+        TaskState.PENDING,
+        null,
+        null,
         null,
         null,
         null,
@@ -55,20 +43,77 @@ public record TaskRunRecord(
         -1);
   }
 
+  public TaskRunRecord queued(Instant at) {
+    return new TaskRunRecord(
+        runId,
+        taskId,
+        attempt,
+        runAttempt,
+        TaskState.QUEUED,
+        at,
+        null,
+        null,
+        retryAt,
+        null,
+        null,
+        null,
+        -1);
+  }
+
+  public TaskRunRecord running(Instant at) {
+    return new TaskRunRecord(
+        runId,
+        taskId,
+        attempt,
+        runAttempt,
+        TaskState.RUNNING,
+        queuedAt == null ? at : queuedAt,
+        at,
+        null,
+        retryAt,
+        null,
+        null,
+        null,
+        -1);
+  }
+
   public TaskRunRecord retryWait(Instant at) {
     return new TaskRunRecord(
-        runId, taskId, attempt, TaskState.RETRY_WAIT, null, null, null, at, null, null, null, -1);
+        runId,
+        taskId,
+        attempt,
+        runAttempt,
+        TaskState.RETRY_WAIT,
+        null,
+        null,
+        null,
+        at,
+        null,
+        null,
+        null,
+        -1);
   }
 
   public TaskRunRecord ended(
       TaskState s, Instant at, String error, String outputs, String dataset, long rows) {
     return new TaskRunRecord(
-        runId, taskId, attempt, s, queuedAt, startedAt, at, retryAt, error, outputs, dataset, rows);
+        runId,
+        taskId,
+        attempt,
+        runAttempt,
+        s,
+        queuedAt,
+        startedAt,
+        at,
+        retryAt,
+        error,
+        outputs,
+        dataset,
+        rows);
   }
 
-  public java.time.Duration duration() {
-    return startedAt == null || endedAt == null
-        ? null
-        : java.time.Duration.between(startedAt, endedAt);
+  /** Time spent running, or null when it never ran. */
+  public Duration duration() {
+    return startedAt == null || endedAt == null ? null : Duration.between(startedAt, endedAt);
   }
 }

@@ -1,0 +1,148 @@
+package dev.weir.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.WeirException;
+import dev.weir.flow.FlowDefinitionException;
+import dev.weir.flow.Problem;
+import dev.weir.flow.YamlTree;
+import dev.weir.util.Suggest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The project's {@code weir.yaml}: named connections for now. Found in the flow's directory or the
+ * nearest parent that has one.
+ *
+ * <pre>
+ * connections:
+ *   warehouse:
+ *     url: jdbc:duckdb:warehouse.duckdb
+ *   source_pg:
+ *     url: jdbc:postgresql://db:5432/shop
+ *     user: etl
+ *     password: "{{ secret('SOURCE_PG_PASSWORD') }}"
+ * </pre>
+ */
+public final class ProjectConfig {
+  public static final String FILE_NAME = "weir.yaml";
+  private static final List<String> CONNECTION_KEYS =
+      List.of("url", "user", "password", "properties", "poolSize");
+
+  private final Path file;
+  private final Map<String, JsonNode> connections;
+
+  private ProjectConfig(Path file, Map<String, JsonNode> connections) {
+    this.file = file;
+    this.connections = connections;
+  }
+
+  public static ProjectConfig empty() {
+    return new ProjectConfig(null, Map.of());
+  }
+
+  /** The {@code weir.yaml} nearest to {@code dir} (itself or a parent), or an empty config. */
+  public static ProjectConfig find(Path dir) {
+    for (Path d = dir.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
+      Path f = d.resolve(FILE_NAME);
+      if (Files.isRegularFile(f)) {
+        return load(f);
+      }
+    }
+    return empty();
+  }
+
+  public static ProjectConfig load(Path f) {
+    String text;
+    try {
+      text = Files.readString(f);
+    } catch (IOException e) {
+      throw new WeirException("cannot read " + f + ": " + e.getMessage(), e);
+    }
+    var problems = new ArrayList<Problem>();
+    YamlTree tree = YamlTree.parse(f.toString(), text, problems);
+    var conns = new LinkedHashMap<String, JsonNode>();
+    JsonNode root = tree.root();
+    JsonNode c = root.get("connections");
+    if (c != null && !c.isObject()) {
+      problems.add(tree.problem("connections", "expected a mapping of connection names"));
+    } else if (c != null) {
+      c.fields()
+          .forEachRemaining(e -> {
+            String path = "connections." + e.getKey();
+            JsonNode v = e.getValue();
+            if (!v.isObject() || !v.hasNonNull("url")) {
+              problems.add(
+                  tree.problem(
+                      path,
+                      "a connection needs at least a url, e.g. `url: jdbc:duckdb:warehouse.duckdb`"));
+              return;
+            }
+            v.fieldNames()
+                .forEachRemaining(k -> {
+                  if (!CONNECTION_KEYS.contains(k)) {
+                    problems.add(
+                        tree.problem(
+                            path + "." + k,
+                            "unknown property '"
+                                + k
+                                + "' for a connection"
+                                + Suggest.didYouMean(k, CONNECTION_KEYS)
+                                + " (known: "
+                                + String.join(", ", CONNECTION_KEYS)
+                                + ")"));
+                  }
+                });
+            conns.put(e.getKey(), v);
+          });
+    }
+    if (!problems.isEmpty()) {
+      throw new FlowDefinitionException(problems);
+    }
+    return new ProjectConfig(f, conns);
+  }
+
+  public java.util.Set<String> connectionNames() {
+    return connections.keySet();
+  }
+
+  /**
+   * A connection with its templates (secrets) rendered by {@code render}.
+   *
+   * @throws WeirException naming the known connections when there is no such name
+   */
+  public ConnectionConfig connection(String name, UnaryOperator<String> render) {
+    JsonNode v = connections.get(name);
+    if (v == null) {
+      throw new WeirException(
+          "unknown connection '"
+              + name
+              + "'"
+              + Suggest.didYouMean(name, connections.keySet())
+              + (file == null
+                  ? "; no weir.yaml was found beside the flow or in a parent directory"
+                  : " in " + file + " (known: " + String.join(", ", connections.keySet()) + ")"));
+    }
+    var props = new LinkedHashMap<String, String>();
+    JsonNode p = v.get("properties");
+    if (p != null) {
+      p.fields().forEachRemaining(e -> props.put(e.getKey(), render.apply(e.getValue().asText())));
+    }
+    return new ConnectionConfig(
+        name,
+        render.apply(v.get("url").asText()),
+        v.hasNonNull("user") ? render.apply(v.get("user").asText()) : null,
+        v.hasNonNull("password") ? render.apply(v.get("password").asText()) : null,
+        props);
+  }
+
+  /** Where relative paths in connection URLs resolve: the directory of weir.yaml. */
+  public Path baseDir() {
+    return file == null ? null : file.toAbsolutePath().getParent();
+  }
+}

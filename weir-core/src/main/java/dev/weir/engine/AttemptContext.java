@@ -1,0 +1,152 @@
+package dev.weir.engine;
+
+import dev.weir.config.ConnectionConfig;
+import dev.weir.flow.Dag;
+import dev.weir.task.Dataset;
+import dev.weir.task.TaskContext;
+import dev.weir.task.TaskFailedException;
+import dev.weir.task.TaskLogger;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The {@link TaskContext} of one attempt. */
+final class AttemptContext implements TaskContext {
+  private final RunScope scope;
+  private final String taskId;
+  private final int attempt;
+  private final TaskLogger logger;
+  private final AttemptControl control;
+  private final Dag dag;
+  private final InstantSource clock;
+  private boolean stagingPrepared;
+
+  AttemptContext(
+      RunScope scope,
+      String taskId,
+      int attempt,
+      TaskLogger logger,
+      AttemptControl control,
+      Dag dag,
+      InstantSource clock) {
+    this.scope = scope;
+    this.taskId = taskId;
+    this.attempt = attempt;
+    this.logger = logger;
+    this.control = control;
+    this.dag = dag;
+    this.clock = clock;
+  }
+
+  @Override
+  public String runId() {
+    return scope.runId;
+  }
+
+  @Override
+  public String flowId() {
+    return scope.flow.id();
+  }
+
+  @Override
+  public String namespace() {
+    return scope.flow.namespace();
+  }
+
+  @Override
+  public String taskId() {
+    return taskId;
+  }
+
+  @Override
+  public int attempt() {
+    return attempt;
+  }
+
+  @Override
+  public TaskLogger logger() {
+    return logger;
+  }
+
+  @Override
+  public Path workDir() {
+    return scope.workDir;
+  }
+
+  @Override
+  public synchronized Path stagingDir() {
+    Path dir = scope.stagingDir(taskId);
+    if (!stagingPrepared) {
+      // an earlier attempt may have left half-written files: every attempt starts empty
+      Staging.clear(dir);
+      stagingPrepared = true;
+    }
+    return dir;
+  }
+
+  @Override
+  public Dataset dataset(String id) {
+    Dataset d = scope.datasets.get(id);
+    if (d == null) {
+      throw TaskFailedException.permanent(
+          "task '"
+              + id
+              + "' has no dataset in this run (tasks with datasets: "
+              + (scope.datasets.isEmpty() ? "none" : String.join(", ", scope.datasets.keySet()))
+              + "); name a task that reads or transforms data");
+    }
+    return d;
+  }
+
+  @Override
+  public Map<String, Dataset> upstreamDatasets() {
+    var out = new LinkedHashMap<String, Dataset>();
+    for (String a : dag.ancestors(taskId)) {
+      Dataset d = scope.datasets.get(a);
+      if (d != null) {
+        out.put(a, d);
+      }
+    }
+    // onFailure/finally tasks see every dataset of the run
+    if (dag.upstream(taskId).isEmpty()
+        && !scope.flow.tasks().stream().anyMatch(t -> t.id().equals(taskId))) {
+      scope.datasets.forEach(out::putIfAbsent);
+    }
+    return out;
+  }
+
+  @Override
+  public ConnectionConfig connection(String name) {
+    try {
+      return scope.project.connection(name, t -> scope.render(t, Map.of()));
+    } catch (RuntimeException e) {
+      throw TaskFailedException.permanent(e.getMessage());
+    }
+  }
+
+  @Override
+  public Map<String, String> environment() {
+    return scope.childEnvironment;
+  }
+
+  @Override
+  public String mask(String text) {
+    return scope.services.secrets().masker().mask(text);
+  }
+
+  @Override
+  public void onCancel(Runnable hook) {
+    control.onCancel(hook);
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return control.isCancelled();
+  }
+
+  @Override
+  public InstantSource clock() {
+    return clock;
+  }
+}

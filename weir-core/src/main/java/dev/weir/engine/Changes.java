@@ -1,0 +1,74 @@
+package dev.weir.engine;
+
+import dev.weir.flow.TaskDef;
+import dev.weir.store.RunRecord;
+import dev.weir.store.StateStore;
+import dev.weir.store.TaskRunRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The changes of one coordinator round. A row changed twice in a round is written once with its
+ * latest value (a task that goes QUEUED then RUNNING at once is one UPDATE, with both times).
+ */
+final class Changes {
+  private record Key(String taskId, int attempt) {}
+
+  private record Notice(TaskDef def, TaskRunRecord row) {}
+
+  private final Map<Key, TaskRunRecord> inserts = new LinkedHashMap<>();
+  private final Map<Key, TaskRunRecord> updates = new LinkedHashMap<>();
+  private final List<Notice> notices = new ArrayList<>();
+  private RunRecord run;
+
+  void insert(TaskRunRecord r) {
+    inserts.put(new Key(r.taskId(), r.attempt()), r);
+  }
+
+  void update(TaskRunRecord r) {
+    Key k = new Key(r.taskId(), r.attempt());
+    if (inserts.containsKey(k)) {
+      inserts.put(k, r);
+    } else {
+      updates.put(k, r);
+    }
+  }
+
+  void notify(TaskDef def, TaskRunRecord row) {
+    notices.add(new Notice(def, row));
+  }
+
+  void run(RunRecord r) {
+    run = r;
+  }
+
+  boolean isEmpty() {
+    return inserts.isEmpty() && updates.isEmpty() && run == null;
+  }
+
+  StateStore.Batch batch() {
+    return new StateStore.Batch(
+        List.of(),
+        run == null ? List.of() : List.of(run),
+        new ArrayList<>(inserts.values()),
+        new ArrayList<>(updates.values()));
+  }
+
+  void published(RunListener listener) {
+    for (Notice n : notices) {
+      listener.taskChanged(n.def(), n.row());
+    }
+    if (run != null) {
+      listener.runChanged(run);
+    }
+  }
+
+  void clear() {
+    inserts.clear();
+    updates.clear();
+    notices.clear();
+    run = null;
+  }
+}

@@ -1,0 +1,409 @@
+package dev.weir.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.weir.WeirException;
+import dev.weir.config.ProjectConfig;
+import dev.weir.expr.Expressions;
+import dev.weir.expr.Masker;
+import dev.weir.expr.Scope;
+import dev.weir.expr.Secrets;
+import dev.weir.flow.Flow;
+import dev.weir.flow.FlowParser;
+import dev.weir.flow.InputType;
+import dev.weir.store.RunRecord;
+import dev.weir.store.RunState;
+import dev.weir.store.StateStore;
+import dev.weir.store.TaskRunRecord;
+import dev.weir.store.TaskState;
+import dev.weir.task.TaskRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs flows durably: {@link #start}, {@link #resume} after a crash, {@link #retry} a failed run
+ * from its failed tasks. One engine serves many runs; each run has its own coordinator thread.
+ */
+public final class Engine implements AutoCloseable {
+  private final StateStore store;
+  private final TaskRegistry registry;
+  private final FlowParser parser;
+  private final Options options;
+  private final Expressions expressions = new Expressions();
+  private final ScheduledExecutorService timers;
+  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private final LogSink logs;
+  private final Secrets secrets;
+  private final EngineServices services;
+
+  /**
+   * @param home where staging data lives ({@code <home>/staging/<run>/<task>})
+   * @param environment the process environment: secrets ({@code WEIR_SECRET_*}) and what child
+   *     processes inherit
+   * @param secretsDir a directory of secret files, or null
+   */
+  public record Options(
+      Path home,
+      InstantSource clock,
+      Map<String, String> environment,
+      Path secretsDir,
+      RunListener listener) {
+    public Options {
+      clock = clock == null ? InstantSource.system() : clock;
+      environment = environment == null ? System.getenv() : Map.copyOf(environment);
+      listener = listener == null ? RunListener.NONE : listener;
+    }
+
+    public static Options defaults(Path home) {
+      return new Options(home, null, null, null, null);
+    }
+
+    public Options withListener(RunListener l) {
+      return new Options(home, clock, environment, secretsDir, l);
+    }
+  }
+
+  public Engine(StateStore store, TaskRegistry registry, Options options) {
+    this.store = store;
+    this.registry = registry;
+    this.parser = new FlowParser(registry);
+    this.options = options;
+    this.timers =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("weir-timers").factory());
+    this.logs = new LogSink(store);
+    this.secrets = new Secrets(options.environment(), options.secretsDir(), new Masker());
+    this.services =
+        new EngineServices(
+            store,
+            registry,
+            options.clock(),
+            timers,
+            workers,
+            logs,
+            secrets,
+            options.listener(),
+            RandomGenerator.getDefault(),
+            owner());
+  }
+
+  public FlowParser parser() {
+    return parser;
+  }
+
+  public Masker masker() {
+    return secrets.masker();
+  }
+
+  /**
+   * Starts a run of {@code flow} now.
+   *
+   * @param flowFile the flow's file; relative paths in the flow resolve beside it
+   * @throws WeirException when the inputs are wrong (nothing is stored then)
+   */
+  public RunHandle start(Flow flow, Path flowFile, Map<String, String> inputs, String trigger) {
+    Instant now = options.clock().instant();
+    String runId = RunIds.next(now);
+    Map<String, Object> base = baseVariables(flow, runId, now, trigger, 1, Map.of());
+    Map<String, Object> typed =
+        InputResolver.resolve(flow, inputs, t -> expressions.render(t, base, renderServices()));
+    store.saveRevision(
+        flow.source().hash(),
+        flow.namespace(),
+        flow.id(),
+        flow.source().file(),
+        flow.source().text());
+    var run =
+        new RunRecord(
+            runId,
+            flow.namespace(),
+            flow.id(),
+            flow.source().hash(),
+            flowFile.toAbsolutePath().normalize().toString(),
+            RunState.QUEUED,
+            encodeInputs(typed),
+            now,
+            trigger,
+            1,
+            now,
+            null,
+            null,
+            null,
+            null);
+    store.write(new StateStore.Batch(List.of(run), List.of(), List.of(), List.of()));
+    return launch(run, flow, typed, List.of());
+  }
+
+  /**
+   * Continues a run whose process died: succeeded tasks are kept, interrupted ones run again.
+   *
+   * @param force resume even if the recorded owner process looks alive
+   */
+  public RunHandle resume(String runId, boolean force) {
+    RunRecord run = find(runId);
+    if (run.state().isTerminal()) {
+      throw new WeirException(
+          "run "
+              + run.id()
+              + " already ended "
+              + run.state()
+              + "; only a run that was interrupted can be resumed"
+              + (run.state() == RunState.FAILED
+                  ? " (to run its failed tasks again use `weir" + " retry " + run.id() + "`)"
+                  : ""));
+    }
+    if (!force && run.owner() != null && ownerAlive(run.owner())) {
+      throw new WeirException(
+          "run "
+              + run.id()
+              + " is still being executed by "
+              + run.owner()
+              + "; stop that process first, or pass --force if it is gone");
+    }
+    Flow flow = flowOf(run);
+    return launch(run, flow, decodeInputs(flow, run), store.taskRuns(run.id()));
+  }
+
+  /** Runs a failed or cancelled run again from the tasks that did not succeed. */
+  public RunHandle retry(String runId) {
+    RunRecord old = find(runId);
+    if (old.state() != RunState.FAILED && old.state() != RunState.CANCELLED) {
+      throw new WeirException(
+          "run "
+              + old.id()
+              + " is "
+              + old.state()
+              + "; only a FAILED or CANCELLED run can be retried"
+              + (old.state().isTerminal()
+                  ? ""
+                  : " (an interrupted run is resumed: `weir resume " + old.id() + "`)"));
+    }
+    Flow flow = flowOf(old);
+    int attempt = old.attempt() + 1;
+    RunRecord run = old.restarted(RunState.QUEUED, old.startedAt(), attempt, null);
+    List<TaskRunRecord> rows = new ArrayList<>(store.taskRuns(old.id()));
+    var latest = new LinkedHashMap<String, TaskRunRecord>();
+    rows.forEach(r -> latest.merge(r.taskId(), r, (a, b) -> a.attempt() >= b.attempt() ? a : b));
+    var fresh = new ArrayList<TaskRunRecord>();
+    for (var def : flow.allTasks()) {
+      TaskRunRecord r = latest.get(def.id());
+      boolean keep =
+          r != null
+              && r.state() == TaskState.SUCCEEDED
+              && def.phase() == dev.weir.flow.TaskDef.Phase.MAIN;
+      if (!keep) {
+        fresh.add(
+            TaskRunRecord.pending(old.id(), def.id(), r == null ? 1 : r.attempt() + 1, attempt));
+      }
+    }
+    store.write(new StateStore.Batch(List.of(), List.of(run), fresh, List.of()));
+    rows.addAll(fresh);
+    return launch(run, flow, decodeInputs(flow, run), rows);
+  }
+
+  private RunHandle launch(
+      RunRecord run, Flow flow, Map<String, Object> inputs, List<TaskRunRecord> rows) {
+    Path flowFile = Path.of(run.flowFile());
+    Path workDir = flowFile.getParent();
+    Map<String, Object> base =
+        baseVariables(flow, run.id(), run.logicalDate(), run.trigger(), run.attempt(), inputs);
+    var scope =
+        new RunScope(
+            run.id(),
+            flow,
+            workDir,
+            options.home().resolve("staging"),
+            ProjectConfig.find(workDir),
+            expressions,
+            renderServices(),
+            base,
+            childEnvironment());
+    var coordinator = new RunCoordinator(services, scope, run, rows);
+    Thread.ofPlatform().name("weir-run-" + run.id()).daemon().start(coordinator);
+    return new RunHandle(run.id(), coordinator);
+  }
+
+  private Map<String, Object> baseVariables(
+      Flow flow,
+      String runId,
+      Instant logicalDate,
+      String trigger,
+      int attempt,
+      Map<String, Object> inputs) {
+    var ctx = new HashMap<String, Object>();
+    ctx.put("inputs", Scope.of("inputs", inputs));
+    ctx.put(
+        "run",
+        Scope.of(
+            "run",
+            Map.of(
+                "id",
+                runId,
+                "logicalDate",
+                ZonedDateTime.ofInstant(logicalDate, ZoneOffset.UTC),
+                "trigger",
+                trigger == null ? "manual" : trigger,
+                "attempt",
+                attempt)));
+    ctx.put(
+        "flow",
+        Scope.of(
+            "flow",
+            Map.of(
+                "id", flow.id(),
+                "namespace", flow.namespace(),
+                "revision", flow.source().hash())));
+    var vars = new LinkedHashMap<String, Object>();
+    ctx.put("vars", Scope.of("vars", vars));
+    for (var e : flow.variables().entrySet()) {
+      var node = e.getValue();
+      Object v =
+          node.isTextual()
+              ? expressions.render(node.textValue(), ctx, renderServices())
+              : node.isValueNode()
+                  ? InputType.JSON.fromNode(node)
+                  : DatasetCodec.JSON.convertValue(node, Object.class);
+      vars.put(e.getKey(), v);
+      ctx.put("vars", Scope.of("vars", vars));
+    }
+    return ctx;
+  }
+
+  private Expressions.Services renderServices() {
+    return new Expressions.Services(secrets, options.clock());
+  }
+
+  private Map<String, String> childEnvironment() {
+    var env = new HashMap<String, String>();
+    options
+        .environment()
+        .forEach((k, v) -> {
+          if (!k.startsWith(Secrets.ENV_PREFIX)) {
+            env.put(k, v);
+          }
+        });
+    return env;
+  }
+
+  private RunRecord find(String runId) {
+    Optional<RunRecord> exact = store.findRun(runId);
+    if (exact.isPresent()) {
+      return exact.get();
+    }
+    List<RunRecord> byPrefix = store.findRunsByPrefix(runId, 5);
+    if (byPrefix.size() == 1) {
+      return byPrefix.get(0);
+    }
+    if (byPrefix.isEmpty()) {
+      throw new WeirException(
+          "no run '" + runId + "' in " + store + "; list runs with `weir runs list`");
+    }
+    throw new WeirException(
+        "run id '"
+            + runId
+            + "' is ambiguous; it starts "
+            + byPrefix.stream().map(RunRecord::id).toList()
+            + "; give more characters");
+  }
+
+  private Flow flowOf(RunRecord run) {
+    String text =
+        store
+            .revisionText(run.revision())
+            .orElseThrow(() ->
+                new WeirException(
+                    "the flow revision "
+                        + run.revision()
+                        + " of run "
+                        + run.id()
+                        + " is missing from the store"));
+    return parser.parse(run.flowFile(), text);
+  }
+
+  private static String encodeInputs(Map<String, Object> typed) {
+    var m = new LinkedHashMap<String, String>();
+    typed.forEach((k, v) -> {
+      if (v == null) {
+        return;
+      }
+      try {
+        m.put(
+            k,
+            v instanceof Map || v instanceof List
+                ? DatasetCodec.JSON.writeValueAsString(v)
+                : v.toString());
+      } catch (JsonProcessingException e) {
+        m.put(k, v.toString());
+      }
+    });
+    try {
+      return DatasetCodec.JSON.writeValueAsString(m);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> decodeInputs(Flow flow, RunRecord run) {
+    Map<String, String> raw;
+    try {
+      raw = run.inputs() == null ? Map.of() : DatasetCodec.JSON.readValue(run.inputs(), Map.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("corrupt inputs of run " + run.id(), e);
+    }
+    var given = new LinkedHashMap<String, String>(raw);
+    given.keySet().retainAll(flow.inputs().stream().map(i -> i.id()).toList());
+    return InputResolver.resolve(flow, given, t -> t);
+  }
+
+  static String owner() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = Files.readString(Path.of("/etc/hostname")).strip();
+      } catch (Exception e) {
+        host = "localhost";
+      }
+    }
+    return host + ":" + ProcessHandle.current().pid();
+  }
+
+  static boolean ownerAlive(String owner) {
+    int colon = owner.lastIndexOf(':');
+    if (colon < 0) {
+      return false;
+    }
+    String host = owner.substring(0, colon);
+    String me = owner();
+    if (!host.equals(me.substring(0, me.lastIndexOf(':')))) {
+      return true; // another machine: we cannot tell, so be careful
+    }
+    try {
+      long pid = Long.parseLong(owner.substring(colon + 1));
+      return pid != ProcessHandle.current().pid()
+          && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    timers.shutdownNow();
+    workers.shutdownNow();
+    logs.close();
+  }
+}

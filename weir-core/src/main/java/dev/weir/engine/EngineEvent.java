@@ -1,0 +1,18 @@
+package dev.weir.engine;
+
+import dev.weir.task.TaskResult;
+
+/** What can happen to a running run; the coordinator handles each kind in its own method. */
+sealed interface EngineEvent {
+  record AttemptSucceeded(String taskId, int attempt, TaskResult result) implements EngineEvent {}
+
+  record AttemptFailed(String taskId, int attempt, Throwable error) implements EngineEvent {}
+
+  record AttemptTimedOut(String taskId, int attempt) implements EngineEvent {}
+
+  record RetryDue(String taskId, int attempt) implements EngineEvent {}
+
+  record CancelRequested(String reason) implements EngineEvent {}
+
+  record RunTimedOut() implements EngineEvent {}
+}

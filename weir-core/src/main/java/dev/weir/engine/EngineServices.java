@@ -1,0 +1,22 @@
+package dev.weir.engine;
+
+import dev.weir.expr.Secrets;
+import dev.weir.store.StateStore;
+import dev.weir.task.TaskRegistry;
+import java.time.InstantSource;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.random.RandomGenerator;
+
+/** What coordinators share, owned by the {@link Engine}. */
+record EngineServices(
+    StateStore store,
+    TaskRegistry registry,
+    InstantSource clock,
+    ScheduledExecutorService timers,
+    Executor workers,
+    LogSink logs,
+    Secrets secrets,
+    RunListener listener,
+    RandomGenerator random,
+    String owner) {}

@@ -1,0 +1,85 @@
+package dev.weir.engine;
+
+import dev.weir.store.LogLine;
+import dev.weir.store.StateStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Task log lines, written to the store in batches by one background thread so a chatty task does
+ * not pay a transaction per line.
+ */
+final class LogSink implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LogSink.class);
+  private static final int BATCH = 1000;
+
+  private final StateStore store;
+  private final BlockingQueue<LogLine> queue = new LinkedBlockingQueue<>();
+  private final Object writeLock = new Object();
+  private final Thread writer;
+  private volatile boolean closed;
+
+  LogSink(StateStore store) {
+    this.store = store;
+    this.writer = Thread.ofPlatform().daemon().name("weir-log-writer").start(this::loop);
+  }
+
+  void add(LogLine line) {
+    queue.add(line);
+  }
+
+  /** Writes everything added so far before returning. */
+  void flush() {
+    synchronized (writeLock) {
+      var batch = new ArrayList<LogLine>();
+      while (queue.drainTo(batch, BATCH) > 0) {
+        write(batch);
+        batch.clear();
+      }
+    }
+  }
+
+  private void loop() {
+    while (!closed) {
+      try {
+        LogLine first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        synchronized (writeLock) {
+          var batch = new ArrayList<LogLine>();
+          batch.add(first);
+          queue.drainTo(batch, BATCH - 1);
+          write(batch);
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void write(List<LogLine> batch) {
+    try {
+      store.appendLogs(batch);
+    } catch (RuntimeException e) {
+      LOG.warn("could not store {} log lines: {}", batch.size(), e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    writer.interrupt();
+    try {
+      writer.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    flush();
+  }
+}

@@ -1,0 +1,749 @@
+package dev.weir.engine;
+
+import dev.weir.WeirException;
+import dev.weir.expr.ExpressionException;
+import dev.weir.flow.Dag;
+import dev.weir.flow.Durations;
+import dev.weir.flow.RetryPolicy;
+import dev.weir.flow.RunIf;
+import dev.weir.flow.TaskDef;
+import dev.weir.flow.TaskDef.Phase;
+import dev.weir.store.RunRecord;
+import dev.weir.store.RunState;
+import dev.weir.store.TaskRunRecord;
+import dev.weir.store.TaskState;
+import dev.weir.task.Dataset;
+import dev.weir.task.TaskFailedException;
+import dev.weir.task.TaskResult;
+import dev.weir.task.TaskType;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one run: a single thread takes events (attempt finished, timer fired, cancel), updates the
+ * task states, writes every change of one round to the store in one transaction, and only then
+ * starts attempts and tells listeners. Attempts run on virtual threads and never touch the
+ * coordinator's state.
+ */
+final class RunCoordinator implements Runnable {
+  static final String INTERRUPTED = "interrupted:";
+  private static final Logger LOG = LoggerFactory.getLogger(RunCoordinator.class);
+
+  private final EngineServices services;
+  private final RunScope scope;
+  private final Map<String, Slot> slots = new LinkedHashMap<>();
+  private final Map<Phase, Dag> dags = new EnumMap<>(Phase.class);
+  private final Map<Phase, Integer> open = new EnumMap<>(Phase.class);
+  private final BlockingQueue<EngineEvent> events = new LinkedBlockingQueue<>();
+  private final LinkedHashSet<Slot> candidates = new LinkedHashSet<>();
+  private final ArrayDeque<Slot> ready = new ArrayDeque<>();
+  private final Changes changes = new Changes();
+  private final List<Runnable> afterCommit = new ArrayList<>();
+  private final CompletableFuture<RunRecord> done = new CompletableFuture<>();
+  private RunRecord run;
+  private Phase phase = Phase.MAIN;
+  private int running;
+  private boolean finished;
+  private boolean cancelled;
+  private boolean runTimedOut;
+  private ScheduledFuture<?> runTimer;
+
+  /** A task and its latest attempt. */
+  static final class Slot {
+    final TaskDef def;
+    TaskRunRecord current;
+    int failures;
+    AttemptControl control;
+    ScheduledFuture<?> timer;
+
+    Slot(TaskDef def, TaskRunRecord current) {
+      this.def = def;
+      this.current = current;
+    }
+
+    TaskState state() {
+      return current.state();
+    }
+  }
+
+  RunCoordinator(EngineServices services, RunScope scope, RunRecord run, List<TaskRunRecord> rows) {
+    this.services = services;
+    this.scope = scope;
+    this.run = run;
+    for (Phase p : Phase.values()) {
+      open.put(p, 0);
+    }
+    dags.put(Phase.MAIN, new Dag(scope.flow.tasks()));
+    dags.put(Phase.ON_FAILURE, new Dag(scope.flow.onFailure()));
+    dags.put(Phase.FINALLY, new Dag(scope.flow.finallyTasks()));
+    var latest = new LinkedHashMap<String, TaskRunRecord>();
+    var failures = new LinkedHashMap<String, Integer>();
+    for (TaskRunRecord r : rows) {
+      TaskRunRecord prev = latest.get(r.taskId());
+      if (prev == null || prev.attempt() < r.attempt()) {
+        latest.put(r.taskId(), r);
+      }
+      boolean counted =
+          r.runAttempt() == run.attempt()
+              && (r.state() == TaskState.FAILED || r.state() == TaskState.TIMED_OUT)
+              && (r.error() == null || !r.error().startsWith(INTERRUPTED));
+      if (counted) {
+        failures.merge(r.taskId(), 1, Integer::sum);
+      }
+    }
+    for (TaskDef def : scope.flow.allTasks()) {
+      TaskRunRecord cur = latest.get(def.id());
+      if (cur == null) {
+        cur = TaskRunRecord.pending(run.id(), def.id(), 1, run.attempt());
+        changes.insert(cur);
+      }
+      Slot slot = new Slot(def, cur);
+      slot.failures = failures.getOrDefault(def.id(), 0);
+      slots.put(def.id(), slot);
+      if (!cur.state().isTerminal()) {
+        open.merge(def.phase(), 1, Integer::sum);
+      }
+      if (cur.state() == TaskState.SUCCEEDED) {
+        restoreOutputs(slot);
+      }
+    }
+  }
+
+  RunRecord currentRun() {
+    return run;
+  }
+
+  CompletableFuture<RunRecord> completion() {
+    return done;
+  }
+
+  void post(EngineEvent e) {
+    events.add(e);
+  }
+
+  @Override
+  public void run() {
+    try {
+      begin();
+      commit();
+      while (!finished) {
+        handle(events.take());
+        for (EngineEvent e = events.poll(); e != null && !finished; e = events.poll()) {
+          handle(e);
+        }
+        if (!finished) {
+          advance();
+        }
+        commit();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      abandon("the engine was interrupted");
+    } catch (Throwable t) {
+      LOG.error("run {} stopped on an internal error", run.id(), t);
+      abandon("internal error: " + t);
+    } finally {
+      if (runTimer != null) {
+        runTimer.cancel(false);
+      }
+      slots.values().forEach(s -> cancelTimer(s));
+      services.logs().flush();
+      done.complete(run);
+    }
+  }
+
+  // ---- start, resume and finish
+
+  private void begin() {
+    Instant now = services.clock().instant();
+    Instant started = run.startedAt() == null ? now : run.startedAt();
+    setRun(run.withOwner(RunState.RUNNING, started, services.owner()));
+    if (scope.flow.timeout() != null) {
+      runTimer =
+          services
+              .timers()
+              .schedule(
+                  () -> post(new EngineEvent.RunTimedOut()),
+                  scope.flow.timeout().toMillis(),
+                  TimeUnit.MILLISECONDS);
+    }
+    for (Slot s : slots.values()) {
+      switch (s.state()) {
+        case RUNNING, QUEUED -> {
+          // the process that ran it is gone: it runs again, and this try does not count
+          update(
+              s,
+              s.current.ended(
+                  TaskState.FAILED,
+                  now,
+                  INTERRUPTED
+                      + " the process running"
+                      + " this attempt stopped; the attempt runs again",
+                  null,
+                  null,
+                  -1));
+          insert(
+              s,
+              TaskRunRecord.pending(run.id(), s.def.id(), s.current.attempt() + 1, run.attempt()));
+        }
+        case RETRY_WAIT -> scheduleRetry(s, s.current.retryAt());
+        default -> {}
+      }
+    }
+    activate(Phase.MAIN);
+    advance();
+  }
+
+  private void activate(Phase p) {
+    phase = p;
+    for (Slot s : slots.values()) {
+      if (s.def.phase() == p && s.state() == TaskState.PENDING) {
+        candidates.add(s);
+      }
+    }
+  }
+
+  private boolean runFailed() {
+    if (runTimedOut) {
+      return true;
+    }
+    for (Slot s : slots.values()) {
+      if (s.def.phase() == Phase.MAIN
+          && (s.state() == TaskState.FAILED || s.state() == TaskState.TIMED_OUT)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Moves to the next phase when the current one is done; finishes the run after the last. */
+  private boolean nextPhase() {
+    if (open.get(phase) > 0) {
+      return false;
+    }
+    if (phase == Phase.MAIN) {
+      if (!runFailed()) {
+        skipAll(Phase.ON_FAILURE, "the run did not fail");
+      }
+      activate(Phase.ON_FAILURE);
+    } else if (phase == Phase.ON_FAILURE) {
+      activate(Phase.FINALLY);
+    } else {
+      finish();
+    }
+    return true;
+  }
+
+  private void skipAll(Phase p, String why) {
+    Instant now = services.clock().instant();
+    for (Slot s : slots.values()) {
+      if (s.def.phase() == p && !s.state().isTerminal()) {
+        update(s, s.current.ended(TaskState.SKIPPED, now, why, null, null, -1));
+      }
+    }
+  }
+
+  private void finish() {
+    Instant now = services.clock().instant();
+    RunState state;
+    String error = null;
+    if (cancelled) {
+      state = RunState.CANCELLED;
+      error = cancelReason;
+    } else if (runFailed()) {
+      state = RunState.FAILED;
+      error =
+          runTimedOut
+              ? "run timed out after " + Durations.format(scope.flow.timeout()) + " (flow timeout)"
+              : firstFailure();
+    } else {
+      state = RunState.SUCCEEDED;
+    }
+    setRun(run.ended(state, now, error));
+    finished = true;
+  }
+
+  private String firstFailure() {
+    for (Slot s : slots.values()) {
+      if (s.def.phase() == Phase.MAIN
+          && (s.state() == TaskState.FAILED || s.state() == TaskState.TIMED_OUT)) {
+        return "task '"
+            + s.def.id()
+            + "' "
+            + (s.state() == TaskState.TIMED_OUT ? "timed out" : "failed")
+            + ": "
+            + s.current.error();
+      }
+    }
+    return "a task failed";
+  }
+
+  private void abandon(String reason) {
+    // Leave the run as stored; `weir resume` continues it. Stop what still runs.
+    slots
+        .values()
+        .forEach(s -> {
+          if (s.control != null) {
+            s.control.cancel();
+          }
+        });
+    LOG.warn("run {} abandoned: {}; resume it with `weir resume {}`", run.id(), reason, run.id());
+  }
+
+  // ---- deciding what runs next
+
+  private void advance() {
+    boolean progressed = true;
+    while (progressed && !finished) {
+      progressed = false;
+      while (!candidates.isEmpty()) {
+        Slot s = candidates.iterator().next();
+        candidates.remove(s);
+        if (s.def.phase() == phase && s.state() == TaskState.PENDING) {
+          decide(s);
+        }
+      }
+      startReady();
+      progressed = nextPhase();
+    }
+  }
+
+  private void decide(Slot s) {
+    Dag dag = dags.get(s.def.phase());
+    boolean anyFailed = false;
+    boolean allOk = true;
+    String failedUpstream = null;
+    for (String up : dag.upstream(s.def.id())) {
+      TaskState st = slots.get(up).state();
+      if (!st.isTerminal()) {
+        return;
+      }
+      if (!st.isSuccessful()) {
+        allOk = false;
+        failedUpstream = failedUpstream == null ? up : failedUpstream;
+      }
+      anyFailed |= st.isFailure();
+    }
+    Instant now = services.clock().instant();
+    RunIf runIf = s.def.runIf();
+    if (runIf == RunIf.SUCCESS && !allOk) {
+      update(
+          s,
+          s.current.ended(
+              TaskState.UPSTREAM_FAILED,
+              now,
+              "upstream task '" + failedUpstream + "' did not succeed",
+              null,
+              null,
+              -1));
+      return;
+    }
+    if (runIf == RunIf.FAILED && !anyFailed) {
+      update(
+          s,
+          s.current.ended(
+              TaskState.SKIPPED,
+              now,
+              "runIf: failed, and no upstream task failed",
+              null,
+              null,
+              -1));
+      return;
+    }
+    if (s.def.condition() != null) {
+      String value;
+      try {
+        value = scope.render(s.def.condition(), extraVariables(s)).strip();
+      } catch (ExpressionException e) {
+        update(
+            s,
+            s.current.ended(TaskState.FAILED, now, "condition: " + e.getMessage(), null, null, -1));
+        return;
+      }
+      if (value.equalsIgnoreCase("false")) {
+        update(
+            s,
+            s.current.ended(
+                TaskState.SKIPPED,
+                now,
+                "condition " + s.def.condition().strip() + " is false",
+                null,
+                null,
+                -1));
+        return;
+      }
+      if (!value.equalsIgnoreCase("true")) {
+        update(
+            s,
+            s.current.ended(
+                TaskState.FAILED,
+                now,
+                "condition "
+                    + s.def.condition().strip()
+                    + " rendered '"
+                    + value
+                    + "'; it must render true or false",
+                null,
+                null,
+                -1));
+        return;
+      }
+    }
+    update(s, s.current.queued(now));
+    ready.add(s);
+  }
+
+  private void startReady() {
+    int limit = scope.flow.parallelism();
+    while (running < limit && !ready.isEmpty()) {
+      Slot s = ready.poll();
+      if (s.state() != TaskState.QUEUED) {
+        continue;
+      }
+      update(s, s.current.running(services.clock().instant()));
+      running++;
+      TaskRunRecord attempt = s.current;
+      afterCommit.add(() -> dispatch(s, attempt.attempt()));
+    }
+  }
+
+  private Map<String, Object> extraVariables(Slot s) {
+    if (s.def.phase() != Phase.ON_FAILURE) {
+      return Map.of();
+    }
+    for (Slot f : slots.values()) {
+      if (f.def.phase() == Phase.MAIN
+          && (f.state() == TaskState.FAILED || f.state() == TaskState.TIMED_OUT)) {
+        return Map.of(
+            "failedTask",
+            Map.of(
+                "id",
+                f.def.id(),
+                "type",
+                f.def.type(),
+                "error",
+                f.current.error() == null ? "" : f.current.error()));
+      }
+    }
+    return Map.of(
+        "failedTask", Map.of("id", "", "type", "", "error", runTimedOut ? "run timed out" : ""));
+  }
+
+  private void dispatch(Slot s, int attemptNo) {
+    TaskType<?> type = services.registry().get(s.def.type());
+    var control = new AttemptControl();
+    s.control = control;
+    var logger =
+        new AttemptLogger(
+            run.id(),
+            s.def.id(),
+            attemptNo,
+            services.secrets().masker(),
+            services.clock(),
+            services.logs(),
+            services.listener());
+    var ctx =
+        new AttemptContext(
+            scope,
+            s.def.id(),
+            attemptNo,
+            logger,
+            control,
+            dags.get(s.def.phase()),
+            services.clock());
+    if (s.def.timeout() != null) {
+      s.timer =
+          services
+              .timers()
+              .schedule(
+                  () -> post(new EngineEvent.AttemptTimedOut(s.def.id(), attemptNo)),
+                  s.def.timeout().toMillis(),
+                  TimeUnit.MILLISECONDS);
+    }
+    services
+        .workers()
+        .execute(
+            new Attempt(
+                scope, s.def, type, attemptNo, extraVariables(s), ctx, control, this::post));
+  }
+
+  // ---- event handlers
+
+  private void handle(EngineEvent e) {
+    switch (e) {
+      case EngineEvent.AttemptSucceeded ev -> onSucceeded(ev);
+      case EngineEvent.AttemptFailed ev -> onFailed(ev);
+      case EngineEvent.AttemptTimedOut ev -> onTimedOut(ev);
+      case EngineEvent.RetryDue ev -> onRetryDue(ev);
+      case EngineEvent.CancelRequested ev -> onCancel(ev);
+      case EngineEvent.RunTimedOut ev -> onRunTimedOut();
+    }
+  }
+
+  private Slot runningSlot(String taskId, int attempt) {
+    Slot s = slots.get(taskId);
+    if (s == null || s.current.attempt() != attempt || s.state() != TaskState.RUNNING) {
+      return null; // a late report from an attempt already timed out or cancelled
+    }
+    return s;
+  }
+
+  private void onSucceeded(EngineEvent.AttemptSucceeded e) {
+    Slot s = runningSlot(e.taskId(), e.attempt());
+    if (s == null) {
+      return;
+    }
+    stopped(s);
+    TaskResult r = e.result();
+    Map<String, Object> outputs = new LinkedHashMap<>(r.outputs());
+    if (r.dataset() != null) {
+      scope.datasets.put(s.def.id(), r.dataset());
+    }
+    scope.outputs.put(s.def.id(), outputs);
+    update(
+        s,
+        s.current.ended(
+            TaskState.SUCCEEDED,
+            services.clock().instant(),
+            null,
+            mask(DatasetCodec.encodeOutputs(outputs)),
+            DatasetCodec.encode(r.dataset()),
+            r.rows()));
+  }
+
+  private void onFailed(EngineEvent.AttemptFailed e) {
+    Slot s = runningSlot(e.taskId(), e.attempt());
+    if (s == null) {
+      return;
+    }
+    stopped(s);
+    Throwable t = e.error();
+    boolean retryable =
+        !(t instanceof TaskFailedException tf && !tf.retryable())
+            && !(t instanceof ExpressionException);
+    Map<String, Object> outputs = t instanceof TaskFailedException tf ? tf.outputs() : Map.of();
+    String message = mask(describe(t));
+    if (!(t instanceof WeirException)) {
+      var sw = new StringWriter();
+      t.printStackTrace(new PrintWriter(sw));
+      log(s, "ERROR", sw.toString());
+    }
+    fail(s, TaskState.FAILED, message, retryable, outputs);
+  }
+
+  private void onTimedOut(EngineEvent.AttemptTimedOut e) {
+    Slot s = runningSlot(e.taskId(), e.attempt());
+    if (s == null) {
+      return;
+    }
+    stopped(s);
+    s.control.cancel();
+    fail(
+        s,
+        TaskState.TIMED_OUT,
+        "timed out after " + Durations.format(s.def.timeout()) + " (task timeout)",
+        true,
+        Map.of());
+  }
+
+  private void onRetryDue(EngineEvent.RetryDue e) {
+    Slot s = slots.get(e.taskId());
+    if (s != null && s.current.attempt() == e.attempt() && s.state() == TaskState.RETRY_WAIT) {
+      update(s, s.current.queued(services.clock().instant()));
+      ready.add(s);
+    }
+  }
+
+  private String cancelReason;
+
+  private void onCancel(EngineEvent.CancelRequested e) {
+    cancelled = true;
+    cancelReason = e.reason();
+    Instant now = services.clock().instant();
+    for (Slot s : slots.values()) {
+      if (s.state() == TaskState.RUNNING) {
+        stopped(s);
+        s.control.cancel();
+      }
+      if (!s.state().isTerminal()) {
+        update(s, s.current.ended(TaskState.CANCELLED, now, e.reason(), null, null, -1));
+      }
+    }
+    finish();
+  }
+
+  private void onRunTimedOut() {
+    runTimedOut = true;
+    Instant now = services.clock().instant();
+    String why = "the run timed out after " + Durations.format(scope.flow.timeout());
+    for (Slot s : slots.values()) {
+      if (s.def.phase() != Phase.MAIN || s.state().isTerminal()) {
+        continue;
+      }
+      if (s.state() == TaskState.RUNNING) {
+        stopped(s);
+        s.control.cancel();
+        update(s, s.current.ended(TaskState.TIMED_OUT, now, why, null, null, -1));
+      } else {
+        update(s, s.current.ended(TaskState.CANCELLED, now, why, null, null, -1));
+      }
+    }
+  }
+
+  // ---- helpers
+
+  private void stopped(Slot s) {
+    running--;
+    cancelTimer(s);
+  }
+
+  private static void cancelTimer(Slot s) {
+    if (s.timer != null) {
+      s.timer.cancel(false);
+      s.timer = null;
+    }
+  }
+
+  private void fail(
+      Slot s, TaskState state, String message, boolean retryable, Map<String, Object> outputs) {
+    Instant now = services.clock().instant();
+    RetryPolicy policy = s.def.retry() != null ? s.def.retry() : scope.flow.retry();
+    s.failures++;
+    String outJson = mask(DatasetCodec.encodeOutputs(outputs));
+    if (retryable && !cancelled && !runTimedOut && s.failures < policy.attempts()) {
+      Duration delay = policy.delayAfter(s.failures, services.random());
+      update(s, s.current.ended(state, now, message, outJson, null, -1));
+      log(
+          s,
+          "WARN",
+          "attempt "
+              + s.current.attempt()
+              + " failed: "
+              + message
+              + "; retrying in "
+              + Durations.format(delay)
+              + " (try "
+              + (s.failures + 1)
+              + " of "
+              + policy.attempts()
+              + ")");
+      Instant at = now.plus(delay);
+      insert(
+          s,
+          TaskRunRecord.pending(run.id(), s.def.id(), s.current.attempt() + 1, run.attempt())
+              .retryWait(at));
+      scheduleRetry(s, at);
+    } else {
+      String suffix =
+          retryable && policy.attempts() > 1 && s.failures >= policy.attempts()
+              ? " (gave up after " + s.failures + " tries)"
+              : "";
+      update(s, s.current.ended(state, now, message + suffix, outJson, null, -1));
+    }
+  }
+
+  private void scheduleRetry(Slot s, Instant at) {
+    long ms = Math.max(0, Duration.between(services.clock().instant(), at).toMillis());
+    int attempt = s.current.attempt();
+    s.timer =
+        services
+            .timers()
+            .schedule(
+                () -> post(new EngineEvent.RetryDue(s.def.id(), attempt)),
+                ms,
+                TimeUnit.MILLISECONDS);
+  }
+
+  private void log(Slot s, String level, String message) {
+    services
+        .logs()
+        .add(
+            new dev.weir.store.LogLine(
+                run.id(),
+                s.def.id(),
+                s.current.attempt(),
+                services.clock().instant(),
+                level,
+                mask(message)));
+  }
+
+  private String mask(String text) {
+    return services.secrets().masker().mask(text);
+  }
+
+  static String describe(Throwable t) {
+    if (t instanceof WeirException) {
+      return t.getMessage();
+    }
+    if (t instanceof InterruptedException) {
+      return "interrupted";
+    }
+    String m = t.getMessage();
+    return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+
+  private void restoreOutputs(Slot s) {
+    scope.outputs.put(s.def.id(), DatasetCodec.decodeOutputs(s.current.outputs()));
+    Dataset d = DatasetCodec.decode(s.current.dataset());
+    if (d != null) {
+      scope.datasets.put(s.def.id(), d);
+    }
+  }
+
+  private void update(Slot s, TaskRunRecord next) {
+    transition(s, next);
+    changes.update(next);
+  }
+
+  private void insert(Slot s, TaskRunRecord next) {
+    transition(s, next);
+    changes.insert(next);
+  }
+
+  private void transition(Slot s, TaskRunRecord next) {
+    boolean wasOpen = !s.state().isTerminal();
+    boolean isOpen = !next.state().isTerminal();
+    if (wasOpen != isOpen) {
+      open.merge(s.def.phase(), isOpen ? 1 : -1, Integer::sum);
+    }
+    s.current = next;
+    if (!isOpen) {
+      candidates.addAll(
+          dags.get(s.def.phase()).downstream(s.def.id()).stream().map(slots::get).toList());
+    }
+    changes.notify(s.def, next);
+  }
+
+  private void setRun(RunRecord next) {
+    run = next;
+    changes.run(next);
+  }
+
+  private void commit() {
+    if (!changes.isEmpty()) {
+      services.store().write(changes.batch());
+      changes.published(services.listener());
+      changes.clear();
+    }
+    for (Runnable r : afterCommit) {
+      r.run();
+    }
+    afterCommit.clear();
+  }
+}

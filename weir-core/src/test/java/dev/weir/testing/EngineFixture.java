@@ -1,0 +1,101 @@
+package dev.weir.testing;
+
+import dev.weir.engine.Engine;
+import dev.weir.engine.RunHandle;
+import dev.weir.engine.RunListener;
+import dev.weir.flow.Flow;
+import dev.weir.store.JdbcStateStore;
+import dev.weir.store.LogLine;
+import dev.weir.store.RunRecord;
+import dev.weir.store.StateStore;
+import dev.weir.store.TaskRunRecord;
+import dev.weir.task.TaskRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/** An engine on a fresh H2 store in a temp dir; runs YAML text as a flow file. */
+public final class EngineFixture implements AutoCloseable {
+  public final Path dir;
+  public final StateStore store;
+  public final Engine engine;
+  public final Map<String, String> env;
+
+  public EngineFixture(Path dir) {
+    this(dir, JdbcStateStore.h2(dir.resolve(".weir")), Map.of(), RunListener.NONE);
+  }
+
+  public EngineFixture(Path dir, StateStore store, Map<String, String> extraEnv, RunListener l) {
+    this.dir = dir;
+    this.store = store;
+    this.env = new HashMap<>(System.getenv());
+    this.env.putAll(extraEnv);
+    this.engine =
+        new Engine(
+            store,
+            TaskRegistry.load(),
+            new Engine.Options(dir.resolve(".weir"), null, env, null, l));
+  }
+
+  public Path write(String name, String yaml) {
+    try {
+      Path f = dir.resolve(name);
+      Files.createDirectories(f.getParent());
+      Files.writeString(f, yaml);
+      return f;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Flow parse(Path file) {
+    return engine.parser().parse(file);
+  }
+
+  public RunHandle start(String yaml, Map<String, String> inputs) {
+    Path f = write("flow.yaml", yaml);
+    return engine.start(parse(f), f, inputs, "manual");
+  }
+
+  /** Runs the flow to the end (at most 60 s). */
+  public RunRecord run(String yaml) {
+    return run(yaml, Map.of());
+  }
+
+  public RunRecord run(String yaml, Map<String, String> inputs) {
+    try {
+      return start(yaml, inputs).await(Duration.ofSeconds(60));
+    } catch (TimeoutException e) {
+      throw new AssertionError("run did not finish in 60 s", e);
+    }
+  }
+
+  /** Latest attempt of each task, by task id. */
+  public Map<String, TaskRunRecord> latest(String runId) {
+    var m = new HashMap<String, TaskRunRecord>();
+    for (TaskRunRecord r : store.taskRuns(runId)) {
+      m.merge(r.taskId(), r, (a, b) -> a.attempt() >= b.attempt() ? a : b);
+    }
+    return m;
+  }
+
+  public List<TaskRunRecord> attempts(String runId, String taskId) {
+    return store.taskRuns(runId).stream().filter(r -> r.taskId().equals(taskId)).toList();
+  }
+
+  public List<LogLine> logs(String runId) {
+    return store.logs(runId, null);
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+    store.close();
+  }
+}

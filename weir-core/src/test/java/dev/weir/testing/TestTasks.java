@@ -1,0 +1,161 @@
+package dev.weir.testing;
+
+import dev.weir.task.Required;
+import dev.weir.task.TaskContext;
+import dev.weir.task.TaskFailedException;
+import dev.weir.task.TaskResult;
+import dev.weir.task.TaskType;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Task types for engine tests; names start with {@code test.}. */
+public final class TestTasks {
+  /** Every attempt started, as "runId/taskId/attempt", in order. */
+  public static final List<String> STARTED = new CopyOnWriteArrayList<>();
+
+  private static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
+
+  private TestTasks() {}
+
+  public static void reset() {
+    STARTED.clear();
+    CALLS.clear();
+  }
+
+  /** Attempts started for one task of one run. */
+  public static long started(String runId, String taskId) {
+    return STARTED.stream().filter(s -> s.startsWith(runId + "/" + taskId + "/")).count();
+  }
+
+  private static void record(TaskContext ctx) {
+    STARTED.add(ctx.runId() + "/" + ctx.taskId() + "/" + ctx.attempt());
+  }
+
+  /** Succeeds; outputs whatever {@code values} says and logs {@code message}. */
+  public static final class Ok implements TaskType<Ok.Config> {
+    public record Config(Map<String, Object> values, String message) {}
+
+    @Override
+    public String name() {
+      return "test.ok";
+    }
+
+    @Override
+    public Class<Config> configType() {
+      return Config.class;
+    }
+
+    @Override
+    public TaskResult run(Config c, TaskContext ctx) {
+      record(ctx);
+      if (c.message() != null) {
+        ctx.logger().info(c.message());
+      }
+      return TaskResult.of(c.values() == null ? Map.of() : new LinkedHashMap<>(c.values()));
+    }
+  }
+
+  /** Fails the first {@code failures} attempts of a run, then succeeds. */
+  public static final class Flaky implements TaskType<Flaky.Config> {
+    public record Config(@Required(example = "2") Integer failures, String message) {}
+
+    @Override
+    public String name() {
+      return "test.flaky";
+    }
+
+    @Override
+    public Class<Config> configType() {
+      return Config.class;
+    }
+
+    @Override
+    public TaskResult run(Config c, TaskContext ctx) {
+      record(ctx);
+      int n =
+          CALLS
+              .computeIfAbsent(ctx.runId() + "/" + ctx.taskId(), k -> new AtomicInteger())
+              .incrementAndGet();
+      if (n <= c.failures()) {
+        throw new TaskFailedException(
+            (c.message() == null ? "flaky failure" : c.message()) + " #" + n);
+      }
+      return TaskResult.of(Map.of("calls", n));
+    }
+  }
+
+  /** Always fails. */
+  public static final class Fail implements TaskType<Fail.Config> {
+    public record Config(String message, Boolean retryable) {}
+
+    @Override
+    public String name() {
+      return "test.fail";
+    }
+
+    @Override
+    public Class<Config> configType() {
+      return Config.class;
+    }
+
+    @Override
+    public TaskResult run(Config c, TaskContext ctx) {
+      record(ctx);
+      String m = c.message() == null ? "boom" : c.message();
+      throw new TaskFailedException(m, c.retryable() == null || c.retryable(), Map.of(), null);
+    }
+  }
+
+  /** Sleeps, interruptibly. */
+  public static final class Sleep implements TaskType<Sleep.Config> {
+    public record Config(@Required(example = "5s") Duration duration) {}
+
+    @Override
+    public String name() {
+      return "test.sleep";
+    }
+
+    @Override
+    public Class<Config> configType() {
+      return Config.class;
+    }
+
+    @Override
+    public TaskResult run(Config c, TaskContext ctx) throws InterruptedException {
+      record(ctx);
+      Thread.sleep(c.duration().toMillis());
+      return TaskResult.empty();
+    }
+  }
+
+  /** Reads a dataset by task id (for validation of dataset references). */
+  public static final class Reads implements TaskType<Reads.Config> {
+    public record Config(@Required(example = "extract") String dataset) {}
+
+    @Override
+    public String name() {
+      return "test.reads";
+    }
+
+    @Override
+    public Class<Config> configType() {
+      return Config.class;
+    }
+
+    @Override
+    public List<String> datasetInputs(Config c) {
+      return List.of(c.dataset());
+    }
+
+    @Override
+    public TaskResult run(Config c, TaskContext ctx) {
+      record(ctx);
+      return TaskResult.of(Map.of("rows", ctx.dataset(c.dataset()).rowCount()));
+    }
+  }
+}
