@@ -1,0 +1,42 @@
+package dev.weir.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code weir} command. */
+@Command(
+    name = "weir",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Weir: declarative ETL flows, run durably.",
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      RunsCommand.class,
+      LogsCommand.class,
+      ResumeCommand.class,
+      RetryCommand.class,
+      SqlCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main {
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a command line and returns the exit code (for tests). */
+  public static int execute(String... args) {
+    var cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(new Errors());
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    return cl.execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"weir " + (v == null ? "dev" : v)};
+    }
+  }
+}

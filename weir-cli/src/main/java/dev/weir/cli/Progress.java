@@ -1,0 +1,85 @@
+package dev.weir.cli;
+
+import dev.weir.engine.RunListener;
+import dev.weir.flow.Durations;
+import dev.weir.flow.TaskDef;
+import dev.weir.store.TaskRunRecord;
+import dev.weir.store.TaskState;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/** Live progress: one line per task state change, as it is stored. */
+final class Progress implements RunListener {
+  private final PrintWriter out;
+  private final int width;
+
+  Progress(PrintWriter out, int width) {
+    this.out = out;
+    this.width = Math.max(width, 4);
+  }
+
+  @Override
+  public synchronized void taskChanged(TaskDef task, TaskRunRecord r) {
+    String detail =
+        switch (r.state()) {
+          case RUNNING -> "attempt " + r.attempt();
+          case RETRY_WAIT ->
+              "attempt "
+                  + r.attempt()
+                  + " in "
+                  + Durations.format(Duration.between(Instant.now(), r.retryAt()).abs());
+          case SUCCEEDED ->
+              "attempt "
+                  + r.attempt()
+                  + "  "
+                  + Durations.format(r.duration())
+                  + (r.rows() >= 0 ? "  " + rows(r.rows()) : "");
+          case FAILED, TIMED_OUT ->
+              "attempt "
+                  + r.attempt()
+                  + "  "
+                  + Durations.format(r.duration())
+                  + "  "
+                  + firstLine(r.error());
+          case SKIPPED, UPSTREAM_FAILED, CANCELLED -> firstLine(r.error());
+          default -> null;
+        };
+    if (detail == null) {
+      return; // PENDING and QUEUED are too chatty to print
+    }
+    out.printf(
+        Locale.ROOT,
+        "  %s %-" + width + "s  %-15s %s%n",
+        symbol(r.state()),
+        task.id(),
+        r.state(),
+        detail);
+    out.flush();
+  }
+
+  static String symbol(TaskState s) {
+    return switch (s) {
+      case SUCCEEDED -> "✔";
+      case FAILED, TIMED_OUT, UPSTREAM_FAILED -> "✘";
+      case RUNNING -> "▶";
+      case RETRY_WAIT -> "↻";
+      case SKIPPED, CANCELLED -> "–";
+      default -> " ";
+    };
+  }
+
+  static String rows(long n) {
+    return String.format(Locale.ROOT, "%,d rows", n);
+  }
+
+  static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    String line = nl < 0 ? s : s.substring(0, nl) + " …";
+    return line.length() > 200 ? line.substring(0, 197) + "..." : line;
+  }
+}

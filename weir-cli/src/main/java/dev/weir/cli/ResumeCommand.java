@@ -1,0 +1,53 @@
+package dev.weir.cli;
+
+import dev.weir.engine.Engine;
+import dev.weir.engine.RunHandle;
+import dev.weir.store.StateStore;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "resume",
+    description =
+        "Continue a run whose process stopped (crash, kill -9): succeeded tasks are kept,"
+            + " interrupted ones run again.")
+final class ResumeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run (or a unique prefix).")
+  String runId;
+
+  @Option(names = "--force", description = "Resume even if its recorded process looks alive.")
+  boolean force;
+
+  @Option(names = "--json", description = "Print only a JSON summary.")
+  boolean json;
+
+  @Mixin StoreOptions storeOptions;
+
+  @Override
+  public Integer call() {
+    Path home = storeOptions.home(null);
+    var out = spec.commandLine().getOut();
+    try (StateStore store = storeOptions.open(home)) {
+      var progress = new RunCommand.DeferredListener();
+      try (Engine engine = EngineFactory.create(store, home, progress)) {
+        if (!json) {
+          progress.target = new Progress(out, 16);
+        }
+        RunHandle h = engine.resume(runId, force);
+        if (!json) {
+          out.println("Resuming run " + h.runId());
+          out.flush();
+        }
+        return Watch.await(h, store, json, out, Watch.homeHint(home));
+      }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.weir.cli;
+
+import dev.weir.WeirException;
+import dev.weir.engine.Engine;
+import dev.weir.engine.RunHandle;
+import dev.weir.engine.RunListener;
+import dev.weir.flow.Flow;
+import dev.weir.flow.TaskDef;
+import dev.weir.store.StateStore;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", description = "Run a flow now, showing live progress.")
+final class RunCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FLOW.yaml", description = "The flow file to run.")
+  Path file;
+
+  @Option(
+      names = {"-i", "--input"},
+      paramLabel = "NAME=VALUE",
+      description = "An input value; repeat for several.")
+  Map<String, String> inputs = new LinkedHashMap<>();
+
+  @Option(names = "--json", description = "Print only a JSON summary (for scripts).")
+  boolean json;
+
+  @Mixin StoreOptions storeOptions;
+
+  @Override
+  public Integer call() {
+    if (!Files.isRegularFile(file)) {
+      throw new WeirException(
+          "flow file not found: " + file.toAbsolutePath() + " (give the path to a .yaml file)");
+    }
+    Path home = storeOptions.home(file.toAbsolutePath().getParent().resolve(".weir"));
+    PrintWriter out = spec.commandLine().getOut();
+    try (StateStore store = storeOptions.open(home)) {
+      var progress = new DeferredListener();
+      try (Engine engine = EngineFactory.create(store, home, progress)) {
+        Flow flow = engine.parser().parse(file);
+        int width = flow.allTasks().stream().mapToInt(t -> t.id().length()).max().orElse(4);
+        if (!json) {
+          progress.target = new Progress(out, width);
+          out.printf(
+              "Running %s.%s (%d tasks)%n", flow.namespace(), flow.id(), flow.allTasks().size());
+          out.flush();
+        }
+        RunHandle handle = engine.start(flow, file, inputs, "manual");
+        return Watch.await(handle, store, json, out, Watch.homeHint(home));
+      }
+    }
+  }
+
+  /** Lets the engine be built before the progress printer knows the task-id width. */
+  static final class DeferredListener implements RunListener {
+    volatile RunListener target = RunListener.NONE;
+
+    @Override
+    public void taskChanged(TaskDef task, dev.weir.store.TaskRunRecord r) {
+      target.taskChanged(task, r);
+    }
+  }
+}
