@@ -58,19 +58,32 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
       problems.add(e.getMessage());
     }
     if (config.schema() != null) {
-      config
-          .schema()
-          .forEach((column, type) -> {
-            if (type == null || !TYPE.matcher(type.strip()).matches()) {
-              problems.add(
-                  "schema column '"
-                      + column
-                      + "' has type '"
-                      + type
-                      + "', which is not a DuckDB type name; use e.g. BIGINT, DOUBLE,"
-                      + " DECIMAL(10,2), VARCHAR, DATE, TIMESTAMP or BOOLEAN");
-            }
-          });
+      boolean split = false;
+      for (Map.Entry<String, String> e : config.schema().entrySet()) {
+        String column = e.getKey();
+        String type = e.getValue();
+        if (split && type == null && column.endsWith(")")) {
+          split = false; // the second half of a type YAML split at its comma, reported already
+        } else if (type != null && type.contains("(") && !type.contains(")")) {
+          split = true;
+          problems.add(
+              "schema column '"
+                  + column
+                  + "' has type '"
+                  + type
+                  + "': inside {...} YAML splits at the comma; quote the type, e.g. `"
+                  + column
+                  + ": 'DECIMAL(10,2)'`, or write the schema one column per line");
+        } else if (type == null || !TYPE.matcher(type.strip()).matches()) {
+          problems.add(
+              "schema column '"
+                  + column
+                  + "' has type '"
+                  + type
+                  + "', which is not a DuckDB type name; use e.g. BIGINT, DOUBLE,"
+                  + " DECIMAL(10,2), VARCHAR, DATE, TIMESTAMP or BOOLEAN");
+        }
+      }
     }
     return problems;
   }

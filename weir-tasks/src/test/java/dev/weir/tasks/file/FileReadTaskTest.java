@@ -257,6 +257,17 @@ class FileReadTaskTest {
   }
 
   @Test
+  void validation_explains_a_decimal_type_split_by_flow_yaml() {
+    assertThat(
+            TestContext.problems(
+                new FileReadTask(), "{path: a.csv, schema: {amount: DECIMAL(10,2)}}"))
+        .containsExactly(
+            "schema column 'amount' has type 'DECIMAL(10': inside {...} YAML splits at the comma;"
+                + " quote the type, e.g. `amount: 'DECIMAL(10,2)'`, or write the schema one column"
+                + " per line");
+  }
+
+  @Test
   void reject_limits_parse_counts_and_percentages() {
     assertThat(RejectLimit.parse("10").exceededBy(11, 100)).isTrue();
     assertThat(RejectLimit.parse("10").exceededBy(10, 100)).isFalse();
