@@ -1,0 +1,93 @@
+package dev.weir.tasks.file;
+
+import static dev.weir.tasks.duck.Sql.path;
+import static dev.weir.tasks.duck.Sql.readParquet;
+
+import dev.weir.task.Dataset;
+import dev.weir.task.Required;
+import dev.weir.task.TaskContext;
+import dev.weir.task.TaskResult;
+import dev.weir.task.TaskType;
+import dev.weir.tasks.duck.DuckSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/** Writes a dataset to a file; readers see the old file or the whole new one, never a part. */
+public final class FileWriteTask implements TaskType<FileWriteTask.Config> {
+  /**
+   * @param path relative to the flow file's directory
+   * @param format inferred from the extension when omitted
+   */
+  public record Config(
+      @Required(example = "shape") String dataset,
+      @Required(example = "out/orders.csv") String path,
+      FileFormat format) {}
+
+  @Override
+  public String name() {
+    return "file.write";
+  }
+
+  @Override
+  public Class<Config> configType() {
+    return Config.class;
+  }
+
+  @Override
+  public List<String> datasetInputs(Config config) {
+    return List.of(config.dataset());
+  }
+
+  @Override
+  public TaskResult run(Config config, TaskContext context) throws Exception {
+    Dataset dataset = context.dataset(config.dataset());
+    Path target = context.workDir().resolve(config.path()).toAbsolutePath().normalize();
+    FileFormat format = FileFormat.of(config.format(), target);
+    Files.createDirectories(target.getParent());
+    // same directory, so the final move is a rename on one file system and can be atomic
+    Path temp =
+        target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    try (DuckSession duck = DuckSession.memory(context)) {
+      duck.exec(
+          "COPY (SELECT * FROM "
+              + readParquet(dataset.path())
+              + ") TO "
+              + path(temp)
+              + " ("
+              + options(format, target)
+              + ")");
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    var outputs = new LinkedHashMap<String, Object>();
+    outputs.put("rows", dataset.rowCount());
+    outputs.put("path", target.toString());
+    return TaskResult.of(outputs);
+  }
+
+  private static String options(FileFormat format, Path target) {
+    String name = target.getFileName().toString().toLowerCase(Locale.ROOT);
+    // DuckDB picks compression from the file name, and the temp file's name ends in .tmp
+    String compression =
+        name.endsWith(".gz")
+            ? ", COMPRESSION gzip"
+            : name.endsWith(".zst") ? ", COMPRESSION zstd" : "";
+    return switch (format) {
+      case CSV ->
+          "FORMAT csv, HEADER true"
+              + (FileFormat.isTsv(target) ? ", DELIMITER '\t'" : "")
+              + compression;
+      // a .json file holds one JSON document; .jsonl and .ndjson hold one object per line
+      case JSON ->
+          (name.matches(".*\\.json(\\.gz|\\.zst)?") ? "FORMAT json, ARRAY true" : "FORMAT json")
+              + compression;
+      case PARQUET -> "FORMAT parquet";
+    };
+  }
+}

@@ -1,0 +1,94 @@
+package dev.weir.tasks.quality;
+
+import static dev.weir.tasks.duck.Sql.id;
+import static dev.weir.tasks.duck.Sql.str;
+
+import dev.weir.tasks.duck.DuckSession;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Turns a check into SQL over the view {@code dataset} and runs it. */
+final class CheckRunner {
+  static final String VIEW = "dataset";
+  private static final int EXAMPLES = 5;
+
+  private final DuckSession duck;
+
+  CheckRunner(DuckSession duck) {
+    this.duck = duck;
+  }
+
+  CheckResult run(Check check, Severity severity) throws SQLException {
+    if (check.rowCount() != null) {
+      return rowCount(check, severity);
+    }
+    String failing = failingRows(check);
+    long count = duck.queryLong("SELECT count(*) FROM (" + failing + ")");
+    return new CheckResult(
+        check.label(),
+        count == 0,
+        count,
+        count == 0 ? "no failing rows" : count + " failing " + (count == 1 ? "row" : "rows"),
+        count == 0 ? List.of() : duck.rows(failing, EXAMPLES),
+        severity);
+  }
+
+  private CheckResult rowCount(Check check, Severity severity) throws SQLException {
+    long rows = duck.queryLong("SELECT count(*) FROM " + VIEW);
+    Long min = check.rowCount().min();
+    Long max = check.rowCount().max();
+    String detail = rows + (rows == 1 ? " row" : " rows");
+    boolean passed = true;
+    if (min != null && rows < min) {
+      passed = false;
+      detail += ", expected at least " + min;
+    } else if (max != null && rows > max) {
+      passed = false;
+      detail += ", expected at most " + max;
+    }
+    return new CheckResult(check.label(), passed, 0, detail, List.of(), severity);
+  }
+
+  /** A query returning the rows that break {@code check}. */
+  private static String failingRows(Check check) {
+    String from = "SELECT * FROM " + VIEW + " WHERE ";
+    if (check.notNull() != null) {
+      return from + columns(check.notNull(), " IS NULL", " OR ");
+    }
+    if (check.unique() != null) {
+      // as in SQL UNIQUE constraints, keys with a null part are not compared; notNull covers them
+      String key = check.unique().stream().map(c -> id(c)).collect(Collectors.joining(", "));
+      return from
+          + columns(check.unique(), " IS NOT NULL", " AND ")
+          + " QUALIFY count(*) OVER (PARTITION BY "
+          + key
+          + ") > 1 ORDER BY "
+          + key;
+    }
+    if (check.acceptedValues() != null) {
+      String values =
+          check.acceptedValues().values().stream()
+              .map(CheckRunner::literal)
+              .collect(Collectors.joining(", "));
+      String column = id(check.acceptedValues().column());
+      return from + column + " IS NOT NULL AND " + column + " NOT IN (" + values + ")";
+    }
+    // a row whose predicate is NULL has not shown that it meets it
+    return from + "(" + check.expression() + ") IS NOT TRUE";
+  }
+
+  private static String columns(List<String> columns, String test, String join) {
+    return columns.stream().map(c -> id(c) + test).collect(Collectors.joining(join));
+  }
+
+  private static String literal(Object value) {
+    if (value == null) {
+      return "NULL";
+    }
+    if (value instanceof Number || value instanceof Boolean) {
+      return value.toString();
+    }
+    return str(value.toString());
+  }
+}

@@ -1,0 +1,238 @@
+package dev.weir.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.weir.config.ConnectionConfig;
+import dev.weir.flow.ConfigBinder;
+import dev.weir.task.Dataset;
+import dev.weir.task.TaskContext;
+import dev.weir.task.TaskFailedException;
+import dev.weir.task.TaskLogger;
+import dev.weir.task.TaskResult;
+import dev.weir.task.TaskType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A real, minimal run for task tests: one work directory, a staging directory per task, the
+ * datasets staged so far, and a log kept in memory. Tasks run one after the other, as in a linear
+ * flow.
+ */
+public final class TestContext {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private final Path workDir;
+  private final Map<String, Dataset> datasets = new LinkedHashMap<>();
+  private final Map<String, ConnectionConfig> connections = new LinkedHashMap<>();
+  private final Map<String, String> environment = new LinkedHashMap<>(System.getenv());
+  private final List<String> log = new CopyOnWriteArrayList<>();
+  private volatile Attempt current;
+
+  public TestContext(Path workDir) {
+    this.workDir = workDir;
+  }
+
+  /** Binds {@code yaml} as the properties of a {@code type} task and runs one attempt of it. */
+  public <C extends Record> TaskResult run(String taskId, TaskType<C> type, String yaml)
+      throws Exception {
+    return run(taskId, type, properties(yaml));
+  }
+
+  public <C extends Record> TaskResult run(String taskId, TaskType<C> type, JsonNode properties)
+      throws Exception {
+    C config = bind(type, properties);
+    List<String> problems = type.validate(config);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("\n", problems));
+    }
+    var attempt = new Attempt(taskId);
+    current = attempt;
+    TaskResult result = type.run(config, attempt);
+    if (result.dataset() != null) {
+      datasets.put(taskId, result.dataset());
+    }
+    return result;
+  }
+
+  /** The problems {@code validate} finds with a config given as YAML. */
+  public static <C extends Record> List<String> problems(TaskType<C> type, String yaml) {
+    return type.validate(bind(type, properties(yaml)));
+  }
+
+  public static <C extends Record> C bind(TaskType<C> type, JsonNode properties) {
+    return ConfigBinder.bind(properties, type.configType());
+  }
+
+  private static JsonNode properties(String yaml) {
+    try {
+      JsonNode node = YAML.readTree(yaml);
+      return node == null || node.isMissingNode() ? JsonNodeFactory.instance.objectNode() : node;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Cancels the attempt running now, as the engine does on a timeout. */
+  public void cancel() {
+    Attempt a = current;
+    if (a != null) {
+      a.cancel();
+    }
+  }
+
+  public TestContext connection(String name, String url) {
+    connections.put(name, new ConnectionConfig(name, url, null, null, Map.of()));
+    return this;
+  }
+
+  public TestContext env(String name, String value) {
+    environment.put(name, value);
+    return this;
+  }
+
+  public Path workDir() {
+    return workDir;
+  }
+
+  public Dataset dataset(String taskId) {
+    return datasets.get(taskId);
+  }
+
+  /** Log lines as {@code LEVEL message}. */
+  public List<String> log() {
+    return List.copyOf(log);
+  }
+
+  private final class Attempt implements TaskContext {
+    private final String taskId;
+    private final Path staging;
+    private final List<Runnable> hooks = new CopyOnWriteArrayList<>();
+    private volatile boolean cancelled;
+
+    Attempt(String taskId) {
+      this.taskId = taskId;
+      this.staging = workDir.resolve(".staging").resolve(taskId);
+      try {
+        if (Files.exists(staging)) {
+          try (var files = Files.walk(staging)) {
+            files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+          }
+        }
+        Files.createDirectories(staging);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    void cancel() {
+      cancelled = true;
+      hooks.forEach(Runnable::run);
+    }
+
+    @Override
+    public String runId() {
+      return "run-1";
+    }
+
+    @Override
+    public String flowId() {
+      return "test_flow";
+    }
+
+    @Override
+    public String namespace() {
+      return "test";
+    }
+
+    @Override
+    public String taskId() {
+      return taskId;
+    }
+
+    @Override
+    public int attempt() {
+      return 1;
+    }
+
+    @Override
+    public TaskLogger logger() {
+      return (level, message) -> log.add(level + " " + message);
+    }
+
+    @Override
+    public Path workDir() {
+      return workDir;
+    }
+
+    @Override
+    public Path stagingDir() {
+      return staging;
+    }
+
+    @Override
+    public Dataset dataset(String id) {
+      Dataset d = datasets.get(id);
+      if (d == null) {
+        throw new TaskFailedException(
+            "no dataset '" + id + "' in this run (datasets: " + datasets.keySet() + ")");
+      }
+      return d;
+    }
+
+    @Override
+    public Map<String, Dataset> upstreamDatasets() {
+      var m = new LinkedHashMap<>(datasets);
+      m.remove(taskId);
+      return m;
+    }
+
+    @Override
+    public ConnectionConfig connection(String name) {
+      ConnectionConfig c = connections.get(name);
+      if (c == null) {
+        throw new TaskFailedException(
+            "no connection '" + name + "' (known: " + new ArrayList<>(connections.keySet()) + ")");
+      }
+      return c;
+    }
+
+    @Override
+    public Map<String, String> environment() {
+      return Map.copyOf(environment);
+    }
+
+    @Override
+    public String mask(String text) {
+      return text;
+    }
+
+    @Override
+    public void onCancel(Runnable hook) {
+      hooks.add(hook);
+      if (cancelled) {
+        hook.run();
+      }
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return cancelled;
+    }
+
+    @Override
+    public InstantSource clock() {
+      return InstantSource.system();
+    }
+  }
+}

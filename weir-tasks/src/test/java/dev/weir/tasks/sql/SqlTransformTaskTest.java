@@ -1,0 +1,92 @@
+package dev.weir.tasks.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weir.task.Dataset;
+import dev.weir.task.TaskFailedException;
+import dev.weir.task.TaskResult;
+import dev.weir.tasks.TestContext;
+import dev.weir.tasks.file.FileReadTask;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqlTransformTaskTest {
+  @TempDir Path dir;
+  private TestContext ctx;
+
+  @BeforeEach
+  void stageTwoDatasets() throws Exception {
+    Files.writeString(
+        dir.resolve("orders.csv"), "order_id,customer_id,amount\n1,10,5.0\n2,11,7.5\n3,10,1.0\n");
+    Files.writeString(dir.resolve("customers.csv"), "customer_id,country\n10,DE\n11,FR\n");
+    ctx = new TestContext(dir);
+    ctx.run("raw-orders", new FileReadTask(), "path: orders.csv");
+    ctx.run("customers", new FileReadTask(), "path: customers.csv");
+  }
+
+  @Test
+  void joins_upstream_datasets_named_by_task_id() throws Exception {
+    TaskResult result =
+        ctx.run(
+            "by_country",
+            new SqlTransformTask(),
+            """
+            sql: |
+              SELECT c.country, sum(o.amount) AS total
+              FROM "raw-orders" o JOIN customers c USING (customer_id)
+              GROUP BY c.country ORDER BY c.country;
+            """);
+    Dataset d = result.dataset();
+    assertThat(d.rowCount()).isEqualTo(2);
+    assertThat(d.schema()).extracting(Dataset.Column::name).containsExactly("country", "total");
+    assertThat(d.path()).isEqualTo(dir.resolve(".staging/by_country/data.parquet"));
+    assertThat(result.outputs()).containsEntry("rows", 2L).containsKey("checksum");
+  }
+
+  @Test
+  void a_bad_query_fails_with_duckdbs_message_and_the_available_tables() {
+    assertThatThrownBy(
+            () -> ctx.run("shape", new SqlTransformTask(), "sql: SELECT nope FROM customers"))
+        .isInstanceOf(TaskFailedException.class)
+        .satisfies(e -> assertThat(((TaskFailedException) e).retryable()).isFalse())
+        .hasMessageStartingWith(
+            "sql.transform query failed: Binder Error: Referenced column \"nope\" not found in FROM clause!")
+        .hasMessageEndingWith("\nTables available: customers, raw-orders");
+  }
+
+  @Test
+  void an_unknown_table_lists_the_available_ones() {
+    assertThatThrownBy(() -> ctx.run("shape", new SqlTransformTask(), "sql: SELECT * FROM orders"))
+        .hasMessageStartingWith(
+            "sql.transform query failed: Catalog Error: Table with name orders does not exist!")
+        .hasMessageEndingWith("\nTables available: customers, raw-orders");
+  }
+
+  @Test
+  void cancel_interrupts_a_running_query() throws Exception {
+    var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+    Thread t =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                ctx.run(
+                    "slow",
+                    new SqlTransformTask(),
+                    "sql: SELECT count(*) AS n FROM range(100000000000) r(a) WHERE hash(a) % 7 = 3");
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            });
+    Thread.sleep(300);
+    long start = System.nanoTime();
+    ctx.cancel();
+    t.join(5_000);
+    assertThat(t.isAlive()).isFalse();
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3_000);
+    assertThat(failure.get()).hasMessageContaining("Interrupt");
+  }
+}
