@@ -14,10 +14,39 @@ import java.util.Locale;
 final class Progress implements RunListener {
   private final PrintWriter out;
   private final int width;
+  private final java.util.Set<String> logTasks;
 
-  Progress(PrintWriter out, int width) {
+  /**
+   * @param logTasks ids of {@code log} tasks, whose messages are shown as they are written
+   *     (warnings and errors of every task are shown too)
+   */
+  Progress(PrintWriter out, int width, java.util.Set<String> logTasks) {
     this.out = out;
     this.width = Math.max(width, 4);
+    this.logTasks = logTasks;
+  }
+
+  @Override
+  public synchronized void logged(dev.weir.store.LogLine line) {
+    boolean loud = line.level().equals("WARN") || line.level().equals("ERROR");
+    if (!loud && !logTasks.contains(line.taskId())) {
+      return;
+    }
+    String prefix = "    " + line.taskId() + (loud ? " " + line.level() : "") + ": ";
+    String indent = " ".repeat(prefix.length());
+    out.println(prefix + Progress.firstLines(line.message(), 12).replace("\n", "\n" + indent));
+    out.flush();
+  }
+
+  static String firstLines(String s, int max) {
+    String[] lines = s.stripTrailing().split("\n", -1);
+    if (lines.length <= max) {
+      return String.join("\n", lines);
+    }
+    return String.join("\n", java.util.Arrays.copyOf(lines, max))
+        + "\n… ("
+        + (lines.length - max)
+        + " more lines: see `weir logs`)";
   }
 
   @Override

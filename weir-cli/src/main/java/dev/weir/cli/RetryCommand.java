@@ -36,7 +36,7 @@ final class RetryCommand implements Callable<Integer> {
       var progress = new RunCommand.DeferredListener();
       try (Engine engine = EngineFactory.create(store, home, progress)) {
         if (!json) {
-          progress.target = new Progress(out, 16);
+          progress.target = new Progress(out, 16, java.util.Set.of());
         }
         RunHandle h = engine.retry(runId);
         if (!json) {

@@ -52,7 +52,14 @@ final class RunCommand implements Callable<Integer> {
         Flow flow = engine.parser().parse(file);
         int width = flow.allTasks().stream().mapToInt(t -> t.id().length()).max().orElse(4);
         if (!json) {
-          progress.target = new Progress(out, width);
+          progress.target =
+              new Progress(
+                  out,
+                  width,
+                  flow.allTasks().stream()
+                      .filter(t -> t.type().equals("log"))
+                      .map(TaskDef::id)
+                      .collect(java.util.stream.Collectors.toSet()));
           out.printf(
               "Running %s.%s (%d tasks)%n", flow.namespace(), flow.id(), flow.allTasks().size());
           out.flush();
@@ -70,6 +77,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public void taskChanged(TaskDef task, dev.weir.store.TaskRunRecord r) {
       target.taskChanged(task, r);
+    }
+
+    @Override
+    public void logged(dev.weir.store.LogLine line) {
+      target.logged(line);
     }
   }
 }

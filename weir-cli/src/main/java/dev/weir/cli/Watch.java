@@ -92,10 +92,10 @@ final class Watch {
       out.println("Error: " + run.error());
     }
     out.println();
-    out.println("Logs:    weir logs " + run.id() + homeHint);
-    out.println("Details: weir runs show " + run.id() + homeHint);
+    out.println("Logs:    " + command() + " logs " + run.id() + homeHint);
+    out.println("Details: " + command() + " runs show " + run.id() + homeHint);
     if (run.state() == RunState.FAILED || run.state() == RunState.CANCELLED) {
-      out.println("Retry:   weir retry " + run.id() + homeHint);
+      out.println("Retry:   " + command() + " retry " + run.id() + homeHint);
     }
   }
 
@@ -131,7 +131,17 @@ final class Watch {
   }
 
   static String homeHint(Path home) {
-    Path def = Path.of(".weir").toAbsolutePath().normalize();
-    return home.toAbsolutePath().normalize().equals(def) ? "" : " --home " + home;
+    Path cwd = Path.of("").toAbsolutePath().normalize();
+    Path h = home.toAbsolutePath().normalize();
+    if (h.equals(cwd.resolve(".weir"))) {
+      return "";
+    }
+    return " --home " + (h.startsWith(cwd) ? cwd.relativize(h) : h);
+  }
+
+  /** How the user called us: {@code ./weir} from the launcher, else {@code weir}. */
+  static String command() {
+    String c = System.getenv("WEIR_COMMAND");
+    return c == null || c.isBlank() ? "weir" : c;
   }
 }
