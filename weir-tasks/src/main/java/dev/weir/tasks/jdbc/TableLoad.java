@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -46,20 +47,58 @@ final class TableLoad {
         String schema = qualified(String.join(".", Arrays.copyOf(parts, parts.length - 1)));
         duck.exec("CREATE SCHEMA IF NOT EXISTS " + schema);
       }
-      duck.exec("CREATE TABLE IF NOT EXISTS " + table + " AS SELECT * FROM " + source + " LIMIT 0");
-      switch (mode) {
-        case APPEND -> {}
-        // inside the transaction: other connections keep seeing the old rows until commit
-        case REPLACE -> duck.exec("DELETE FROM " + table);
-        case UPSERT -> duck.exec(deleteMatching(key));
+      if (mode == LoadMode.REPLACE && existed) {
+        rows = duck.exec("CREATE OR REPLACE TABLE " + table + " AS " + selectInTableShape());
+      } else {
+        duck.exec(
+            "CREATE TABLE IF NOT EXISTS " + table + " AS SELECT * FROM " + source + " LIMIT 0");
+        if (mode == LoadMode.UPSERT) {
+          duck.exec(deleteMatching(key));
+        }
+        rows = duck.exec("INSERT INTO " + table + " BY NAME SELECT * FROM " + source);
       }
-      rows = duck.exec("INSERT INTO " + table + " BY NAME SELECT * FROM " + source);
       conn.commit();
     } catch (SQLException | RuntimeException e) {
       rollback(conn, e);
       throw e;
     }
     return !existed;
+  }
+
+  /**
+   * The dataset cast to the existing table's columns. Replace swaps in a new table rather than
+   * deleting and inserting rows: with DuckDB 2.0 a reader on another connection was seen to count a
+   * half-committed DELETE + INSERT, while a swapped table appears all at once.
+   */
+  private String selectInTableShape() throws SQLException {
+    List<Dataset.Column> target = duck.columns("SELECT * FROM " + table);
+    List<String> have =
+        dataset.schema().stream().map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+    List<String> wanted = target.stream().map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+    for (Dataset.Column c : dataset.schema()) {
+      if (!wanted.contains(c.name().toLowerCase(Locale.ROOT))) {
+        throw TaskFailedException.permanent(
+            "jdbc.load replace: dataset column '"
+                + c.name()
+                + "' is not in table "
+                + tableName
+                + " (its columns: "
+                + target.stream().map(Dataset.Column::name).collect(Collectors.joining(", "))
+                + "); add the column to the table or leave it out of the dataset");
+      }
+    }
+    String select =
+        target.stream()
+            .map(c ->
+                (have.contains(c.name().toLowerCase(Locale.ROOT))
+                        ? "CAST(" + id(c.name())
+                        : "CAST(NULL")
+                    + " AS "
+                    + c.type()
+                    + ") AS "
+                    + id(c.name()))
+            .collect(Collectors.joining(", "));
+    return "SELECT " + select + " FROM " + source;
   }
 
   long rows() {

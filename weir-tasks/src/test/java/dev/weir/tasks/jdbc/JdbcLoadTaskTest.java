@@ -57,6 +57,13 @@ class JdbcLoadTaskTest {
     }
   }
 
+  private void execute(String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("w.duckdb"));
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
   @Test
   void append_creates_a_missing_schema_and_table_from_the_dataset() throws Exception {
     orders("v1", "SELECT range AS order_id, 'open' AS status FROM range(3)");
@@ -94,6 +101,32 @@ class JdbcLoadTaskTest {
         .containsEntry("mode", "replace")
         .containsEntry("created", false);
     assertThat(query("SELECT order_id FROM orders ORDER BY 1")).containsExactly("100", "101");
+  }
+
+  @Test
+  void replace_keeps_the_tables_column_types_and_order() throws Exception {
+    orders("v1", "SELECT 1 AS order_id, 'open' AS status");
+    load("{dataset: v1, url: 'jdbc:duckdb:w.duckdb', table: orders}");
+    execute("ALTER TABLE orders ALTER order_id TYPE INTEGER");
+    orders("v2", "SELECT 'shipped' AS status, 2::BIGINT AS order_id");
+    load("{dataset: v2, url: 'jdbc:duckdb:w.duckdb', table: orders, mode: replace}");
+    assertThat(
+            query(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'orders' ORDER BY ordinal_position"))
+        .containsExactly("order_id|INTEGER", "status|VARCHAR");
+  }
+
+  @Test
+  void replace_refuses_a_dataset_column_the_table_lacks() throws Exception {
+    orders("v1", "SELECT 1 AS order_id");
+    load("{dataset: v1, url: 'jdbc:duckdb:w.duckdb', table: orders}");
+    orders("v2", "SELECT 2 AS order_id, 'x' AS note");
+    assertThatThrownBy(
+            () -> load("{dataset: v2, url: 'jdbc:duckdb:w.duckdb', table: orders, mode: replace}"))
+        .hasMessage(
+            "jdbc.load replace: dataset column 'note' is not in table orders (its columns:"
+                + " order_id); add the column to the table or leave it out of the dataset");
+    assertThat(query("SELECT order_id FROM orders")).containsExactly("1");
   }
 
   @Test
