@@ -26,9 +26,20 @@ public final class Main {
 
   /** Runs a command line and returns the exit code (for tests). */
   public static int execute(String... args) {
+    return execute(null, null, args);
+  }
+
+  /** Runs a command line writing to the given streams (null: the console). */
+  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     var cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(new Errors());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    if (out != null) {
+      cl.setOut(out);
+    }
+    if (err != null) {
+      cl.setErr(err);
+    }
     return cl.execute(args);
   }
 

@@ -1,0 +1,158 @@
+package dev.weir.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+  @TempDir Path dir;
+
+  @Test
+  void validate_reports_every_problem_with_file_line_and_column() throws Exception {
+    Path good = dir.resolve("flows/good.yaml");
+    Path bad = dir.resolve("flows/bad.yaml");
+    Files.createDirectories(good.getParent());
+    Files.writeString(good, "id: good\ntasks:\n  - {id: a, type: noop}\n");
+    Files.writeString(
+        bad,
+        """
+        id: bad
+        tasks:
+          - id: a
+            type: nop
+          - id: b
+            type: log
+            dependsOn: [lod]
+        """);
+    Cli.Result r = Cli.run("validate", dir.resolve("flows").toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.out()).contains("ok       " + good).contains("1 valid, 1 invalid");
+    assertThat(r.err())
+        .contains("invalid  " + bad)
+        .contains(
+            bad
+                + ":4:5 tasks[0].type: unknown task type 'nop'; closest: noop, log (known:"
+                + " file.read, file.write, jdbc.load, log, noop, quality.check, shell, sql.transform)")
+        .contains(bad + ":5:5 tasks[1]: missing required property 'message' for a log task")
+        .contains(bad + ":7:17 tasks[1].dependsOn[0]: unknown task 'lod' (known: a, b)");
+  }
+
+  @Test
+  void run_json_prints_a_machine_readable_summary_and_exit_code_1_on_failure() throws Exception {
+    Path flow = dir.resolve("flow.yaml");
+    Files.writeString(
+        flow,
+        """
+        id: failing
+        tasks:
+          - {id: ok, type: noop}
+          - {id: broken, type: shell, command: "echo oops >&2; exit 3"}
+        """);
+    Cli.Result r = Cli.run("run", flow.toString(), "--json");
+    assertThat(r.exit()).isEqualTo(1);
+    JsonNode json = new ObjectMapper().readTree(r.out());
+    assertThat(json.get("state").asText()).isEqualTo("FAILED");
+    assertThat(json.get("error").asText())
+        .isEqualTo(
+            "task 'broken' failed: shell command exited with code 3; last stderr line: oops");
+    assertThat(json.get("tasks").get(0).get("state").asText()).isEqualTo("SUCCEEDED");
+    String runId = json.get("runId").asText();
+
+    Cli.Result logs =
+        Cli.run(
+            "logs", runId, "--home", dir.resolve(".weir").toString(), "--task", "broken", "--json");
+    assertThat(logs.exit()).isZero();
+    JsonNode line = new ObjectMapper().readTree(logs.out().lines().findFirst().orElseThrow());
+    assertThat(line.get("run").asText()).isEqualTo(runId);
+    assertThat(line.get("task").asText()).isEqualTo("broken");
+    assertThat(line.get("attempt").asInt()).isEqualTo(1);
+    assertThat(line.get("level").asText()).isEqualTo("WARN");
+    assertThat(line.get("message").asText()).isEqualTo("oops");
+
+    Cli.Result show =
+        Cli.run("runs", "show", runId.substring(0, 10), "--home", dir.resolve(".weir").toString());
+    assertThat(show.out()).contains("State    FAILED").contains("broken");
+    Cli.Result list = Cli.run("runs", "list", "--home", dir.resolve(".weir").toString());
+    assertThat(list.out()).contains(runId).contains("default.failing");
+  }
+
+  @Test
+  void inputs_are_typed_and_bad_ones_are_refused_before_the_run() throws Exception {
+    Path flow = dir.resolve("flow.yaml");
+    Files.writeString(
+        flow,
+        """
+        id: typed
+        inputs:
+          - {id: day, type: date}
+        tasks:
+          - {id: hello, type: log, message: "day {{ inputs.day }}"}
+        """);
+    Cli.Result bad = Cli.run("run", flow.toString(), "--input", "day=yesterday");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err())
+        .contains("input 'day': 'yesterday' is not a valid date; expected a date like 2026-01-31");
+    Cli.Result ok = Cli.run("run", flow.toString(), "-i", "day=2026-03-01");
+    assertThat(ok.exit()).isZero();
+    assertThat(ok.out()).contains("hello: day 2026-03-01");
+  }
+
+  @Test
+  void a_canary_secret_never_appears_in_output_logs_or_the_store() throws Exception {
+    String canary = "canary-Zq81-do-not-leak";
+    Files.writeString(
+        dir.resolve("flow.yaml"),
+        """
+        id: leaky
+        tasks:
+          - id: echo
+            type: shell
+            command: echo "the token is $TOKEN"; echo "env copy $WEIR_SECRET_CANARY"
+            env: {TOKEN: "{{ secret('CANARY') }}"}
+          - id: say
+            type: log
+            message: "logging {{ secret('CANARY') }}"
+          - id: fail
+            type: shell
+            command: echo "failed with {{ secret('CANARY') }}" >&2; exit 1
+        """);
+    Process child = Cli.child(dir, Map.of("WEIR_SECRET_CANARY", canary), "run", "flow.yaml");
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String printed =
+        Files.readString(dir.resolve("child.out")) + Files.readString(dir.resolve("child.err"));
+    assertThat(printed).contains("FAILED").contains("failed with ******");
+    Cli.Result logs =
+        Cli.run(
+            "logs",
+            new ObjectMapper().readTree("{}").toString().isEmpty() ? "" : latestRun(),
+            "--home",
+            dir.resolve(".weir").toString(),
+            "--json");
+    assertThat(logs.out()).contains("the token is ******").contains("logging ******");
+    String everything =
+        printed
+            + logs.out()
+            + Cli.run("runs", "show", latestRun(), "--home", dir.resolve(".weir").toString()).out();
+    assertThat(everything).doesNotContain(canary);
+    // and not in the store's files either (H2 stores text uncompressed)
+    try (var files = Files.walk(dir.resolve(".weir"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
+            .as(f.toString())
+            .doesNotContain(canary);
+      }
+    }
+  }
+
+  private String latestRun() {
+    Cli.Result list = Cli.run("runs", "list", "--home", dir.resolve(".weir").toString());
+    return list.out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
+  }
+}

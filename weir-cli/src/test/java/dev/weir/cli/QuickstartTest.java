@@ -1,0 +1,93 @@
+package dev.weir.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's quickstart, run the way a newcomer runs it. */
+class QuickstartTest {
+  @TempDir Path dir;
+
+  @Test
+  void quickstart_loads_every_valid_order_once_even_when_run_twice() throws Exception {
+    Path example = copyExample();
+    Path flow = example.resolve("flow.yaml");
+    Cli.Result first = Cli.run("run", flow.toString(), "--home", dir.resolve("home").toString());
+    assertThat(first.exit()).as(first.out() + first.err()).isZero();
+    assertThat(first.out())
+        .contains("SUCCEEDED")
+        .contains("Loaded 2985 orders into table analytics.orders")
+        .contains("./weir sql examples/quickstart/warehouse.duckdb");
+    long expected = expectedOrders(example);
+    assertThat(warehouseCount(example)).isEqualTo(expected).isEqualTo(2985);
+
+    Cli.Result second = Cli.run("run", flow.toString(), "--home", dir.resolve("home").toString());
+    assertThat(second.exit()).isZero();
+    assertThat(warehouseCount(example)).isEqualTo(expected);
+    assertThat(distinctKeys(example)).isEqualTo(expected);
+  }
+
+  private Path copyExample() throws IOException {
+    Path src = Path.of("../examples/quickstart").toAbsolutePath().normalize();
+    Path dst = dir.resolve("quickstart");
+    try (Stream<Path> walk = Files.walk(src)) {
+      for (Path p :
+          walk.filter(p -> !p.toString().contains(".weir"))
+              .filter(p -> !p.toString().endsWith(".duckdb"))
+              .toList()) {
+        Path t = dst.resolve(src.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t);
+        }
+      }
+    }
+    return dst;
+  }
+
+  /** Distinct order ids with a valid row and a valid customer, computed straight from the CSV. */
+  private static long expectedOrders(Path example) throws SQLException {
+    String orders = example.resolve("data/orders.csv").toString();
+    String customers = example.resolve("data/customers.csv").toString();
+    try (var c = DriverManager.getConnection("jdbc:duckdb:");
+        var rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT count(DISTINCT o.order_id) FROM read_csv('"
+                        + orders
+                        + "', all_varchar=true) o"
+                        + " JOIN read_csv('"
+                        + customers
+                        + "', all_varchar=true) c USING (customer_id)"
+                        + " WHERE TRY_CAST(o.amount AS DECIMAL(10,2)) IS NOT NULL"
+                        + " AND TRY_CAST(o.ordered_at AS TIMESTAMP) IS NOT NULL"
+                        + " AND TRY_CAST(c.signup_date AS DATE) IS NOT NULL")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static long warehouseCount(Path example) throws SQLException {
+    return query(example, "SELECT count(*) FROM analytics.orders");
+  }
+
+  private static long distinctKeys(Path example) throws SQLException {
+    return query(example, "SELECT count(DISTINCT order_id) FROM analytics.orders");
+  }
+
+  private static long query(Path example, String sql) throws SQLException {
+    try (var c = DriverManager.getConnection("jdbc:duckdb:" + example.resolve("warehouse.duckdb"));
+        var rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
