@@ -39,7 +39,7 @@ class CliTest {
         .contains(
             bad
                 + ":4:5 tasks[0].type: unknown task type 'nop'; closest: noop, log (known:"
-                + " file.read, file.write, jdbc.load, log, noop, quality.check, shell, sql.transform)")
+                + " file.read, file.write, jdbc.load, log, noop, quality.check, shell, sql.transform")
         .contains(bad + ":5:5 tasks[1]: missing required property 'message' for a log task")
         .contains(bad + ":7:17 tasks[1].dependsOn[0]: unknown task 'lod' (known: a, b)");
   }
