@@ -137,10 +137,12 @@ public final class EngineOverheadBench {
 
     long[] raw;
     long[] write;
+    long[] fsync;
     Path base = Files.createTempDirectory(o.dir, "weir-bench-baseline-");
     try {
       raw = StoreBaseline.rawCommit(base, o.baseline / 2, o.baseline);
       write = StoreBaseline.storeWrite(base, o.baseline / 2, o.baseline);
+      fsync = StoreBaseline.fsync(base, o.baseline / 10, o.baseline / 4);
     } finally {
       delete(base);
     }
@@ -148,19 +150,25 @@ public final class EngineOverheadBench {
         "baseline  H2 single-row UPDATE+COMMIT (plain JDBC):     median %s  p99 %s  (%d samples)%n",
         Stats.us(Stats.median(raw)), Stats.us(Stats.percentile(raw, 99)), raw.length);
     System.out.printf(
-        "baseline  JdbcStateStore.write, 2 task-run UPDATEs:      median %s  p99 %s  (%d samples)%n%n",
+        "baseline  JdbcStateStore.write, 2 task-run UPDATEs:      median %s  p99 %s  (%d samples)%n",
         Stats.us(Stats.median(write)), Stats.us(Stats.percentile(write, 99)), write.length);
+    System.out.printf(
+        "reference 4 KiB write + fsync on the same disk (H2 commits do not fsync): median %s  p99 %s"
+            + "  (%d samples)%n%n",
+        Stats.us(Stats.median(fsync)), Stats.us(Stats.percentile(fsync, 99)), fsync.length);
 
     var chain = new ChainReport();
-    for (int r = -o.warmup; r < o.runs; r++) {
+    for (int r = -o.warmup; o.chain > 1 && r < o.runs; r++) {
       Measured m = run(o.dir, chainYaml(o.chain), o.chain);
       String label = r < 0 ? "warm-up" : "run " + (r + 1);
       chain.add(m, r >= 0, label);
     }
-    chain.print(o.chain);
+    if (o.chain > 1) {
+      chain.print(o.chain);
+    }
 
     var fan = new ArrayList<Measured>();
-    for (int r = -o.warmup; r < o.runs; r++) {
+    for (int r = -o.warmup; o.fanout > 0 && r < o.runs; r++) {
       Measured m = run(o.dir, fanoutYaml(o.fanout, o.parallelism), o.fanout);
       String label = r < 0 ? "warm-up" : "run " + (r + 1);
       printFanout(label, m, o.fanout);
@@ -168,15 +176,17 @@ public final class EngineOverheadBench {
         fan.add(m);
       }
     }
-    double[] rates = fan.stream().mapToDouble(m -> o.fanout / (m.wall() / 1e9)).toArray();
-    System.out.printf(
-        "fan-out   %d tasks, parallelism %d: median %.0f tasks/s (min %.0f, max %.0f over %d runs)%n",
-        o.fanout,
-        o.parallelism,
-        Stats.medianOf(rates),
-        Stats.min(rates),
-        Stats.max(rates),
-        rates.length);
+    if (!fan.isEmpty()) {
+      double[] rates = fan.stream().mapToDouble(m -> o.fanout / (m.wall() / 1e9)).toArray();
+      System.out.printf(
+          "fan-out   %d tasks, parallelism %d: median %.0f tasks/s (min %.0f, max %.0f over %d runs)%n",
+          o.fanout,
+          o.parallelism,
+          Stats.medianOf(rates),
+          Stats.min(rates),
+          Stats.max(rates),
+          rates.length);
+    }
     System.out.printf("%nload at the end: %s%n", loadAverage());
   }
 
@@ -246,12 +256,18 @@ public final class EngineOverheadBench {
           Stats.max(meds));
       System.out.printf(
           "          median parts: task end→store write begins %s, store write %s,"
-              + " write ends→next task starts %s; wall median %.0f ms = %.0f tasks/s%n%n",
+              + " write ends→next task starts %s; wall median %.0f ms = %.0f tasks/s%n",
           Stats.us(Stats.median(Stats.concat(toWrite.toArray(long[][]::new)))),
           Stats.us(Stats.median(Stats.concat(inWrite.toArray(long[][]::new)))),
           Stats.us(Stats.median(Stats.concat(afterWrite.toArray(long[][]::new)))),
           Stats.medianOf(w),
           n / (Stats.medianOf(w) / 1e3));
+      System.out.printf(
+          "          p99 parts:    task end→store write begins %s, store write %s,"
+              + " write ends→next task starts %s%n%n",
+          Stats.us(Stats.percentile(Stats.concat(toWrite.toArray(long[][]::new)), 99)),
+          Stats.us(Stats.percentile(Stats.concat(inWrite.toArray(long[][]::new)), 99)),
+          Stats.us(Stats.percentile(Stats.concat(afterWrite.toArray(long[][]::new)), 99)));
     }
   }
 

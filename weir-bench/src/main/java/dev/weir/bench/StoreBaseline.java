@@ -4,7 +4,11 @@ import dev.weir.store.JdbcStateStore;
 import dev.weir.store.StateStore;
 import dev.weir.store.TaskRunRecord;
 import dev.weir.store.TaskState;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -83,5 +87,33 @@ final class StoreBaseline {
       }
       return out;
     }
+  }
+
+  /**
+   * A 4 KiB write followed by {@code fsync} (FileChannel.force) per sample: what a commit would
+   * cost at least if it had to survive a power loss, which H2's commits do not ask for (they write
+   * to the OS page cache, enough to survive the process being killed).
+   */
+  static long[] fsync(Path dir, int warmup, int samples) throws IOException {
+    long[] out = new long[samples];
+    var buf = ByteBuffer.allocate(4096);
+    try (var ch =
+        FileChannel.open(
+            dir.resolve("fsync.bin"),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.READ)) {
+      for (int i = -warmup; i < samples; i++) {
+        long begin = System.nanoTime();
+        buf.clear();
+        ch.write(buf, (long) (i & 63) * 4096);
+        ch.force(false);
+        long took = System.nanoTime() - begin;
+        if (i >= 0) {
+          out[i] = took;
+        }
+      }
+    }
+    return out;
   }
 }
