@@ -219,7 +219,8 @@ public final class EngineOverheadBench {
       }
       System.out.printf(
           "chain     %-8s wall %7.0f ms  overhead median %s  p99 %s  | wake→write %s, write %s,"
-              + " write→next start %s  | %d writes, %d/%d gaps with exactly one%n",
+              + " write→next start %s  | %d writes, %d/%d gaps with exactly one (parse %.0f ms, not"
+              + " counted)%n",
           label,
           m.wall() / 1e6,
           Stats.ms(Stats.median(g)),
@@ -229,7 +230,8 @@ public final class EngineOverheadBench {
           Stats.us(Stats.median(after)),
           w.count(),
           oneWrite,
-          g.length);
+          g.length,
+          m.parse() / 1e6);
       if (measured) {
         gaps.add(g);
         toWrite.add(before);
