@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bin/find-jdk.sh"
 weir_find_jdk
 cd "$root"
-./mvnw -q -o -pl weir-bench -am package -DskipTests -Dspotless.check.skip=true
+./mvnw -q -pl weir-bench -am package -DskipTests -Dspotless.check.skip=true
 exec "$JAVA_HOME/bin/java" ${JAVA_OPTS-} -Xms512m -Xmx1g \
   -cp "weir-bench/target/classes:$(cat weir-bench/target/bench.classpath)" \
   dev.weir.bench.EngineOverheadBench "$@"

@@ -280,16 +280,21 @@ public final class EngineOverheadBench {
       first = Math.min(first, s);
     }
     long inStore = 0;
-    for (long d : w.durations()) {
-      inStore += d;
+    int biggest = 0;
+    for (int i = 0; i < w.count(); i++) {
+      inStore += w.durations()[i];
+      biggest = w.rows()[i] > w.rows()[biggest] ? i : biggest;
     }
     System.out.printf(
-        "fan-out   %-8s wall %7.0f ms = %6.0f tasks/s  | first task after %4.0f ms, %d writes of %.1f"
-            + " rows on average, %.0f%% of the wall in store writes (parse %.0f ms, not counted)%n",
+        "fan-out   %-8s wall %7.0f ms = %6.0f tasks/s  | first task after %4.0f ms (largest write: %d"
+            + " rows in %.0f ms), %d writes of %.1f rows on average, %.0f%% of the wall in store"
+            + " writes (parse %.0f ms, not counted)%n",
         label,
         m.wall() / 1e6,
         n / (m.wall() / 1e9),
         (first - m.begin()) / 1e6,
+        w.rows()[biggest],
+        w.durations()[biggest] / 1e6,
         w.count(),
         (double) w.totalRows() / w.count(),
         100.0 * inStore / m.wall(),
