@@ -1,0 +1,383 @@
+package dev.weir.bench;
+
+import dev.weir.engine.Engine;
+import dev.weir.flow.Flow;
+import dev.weir.store.JdbcStateStore;
+import dev.weir.store.RunRecord;
+import dev.weir.store.RunState;
+import dev.weir.task.TaskRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * End-to-end engine overhead on the durable H2 store: a chain of no-op tasks (time from one task's
+ * end to the next one's start) and a fan-out of independent no-op tasks (tasks per second). Each
+ * run gets a fresh store in a temp dir. Run it with {@code weir-bench/run-engine-bench.sh}.
+ *
+ * <p>Arguments (all optional): {@code --chain=1000 --fanout=10000 --parallelism=64 --warmup=1
+ * --runs=5 --baseline=2000 --dir=/tmp}.
+ */
+public final class EngineOverheadBench {
+  record Options(
+      int chain, int fanout, int parallelism, int warmup, int runs, int baseline, Path dir) {
+    static Options parse(String[] args) {
+      var o =
+          new Options(1000, 10_000, 64, 1, 5, 2000, Path.of(System.getProperty("java.io.tmpdir")));
+      for (String a : args) {
+        String[] kv = a.replaceFirst("^--", "").split("=", 2);
+        if (kv.length != 2) {
+          throw new IllegalArgumentException("expected --name=value, got " + a);
+        }
+        o =
+            switch (kv[0]) {
+              case "chain" ->
+                  o.with(
+                      Integer.parseInt(kv[1]),
+                      o.fanout,
+                      o.parallelism,
+                      o.warmup,
+                      o.runs,
+                      o.baseline,
+                      o.dir);
+              case "fanout" ->
+                  o.with(
+                      o.chain,
+                      Integer.parseInt(kv[1]),
+                      o.parallelism,
+                      o.warmup,
+                      o.runs,
+                      o.baseline,
+                      o.dir);
+              case "parallelism" ->
+                  o.with(
+                      o.chain,
+                      o.fanout,
+                      Integer.parseInt(kv[1]),
+                      o.warmup,
+                      o.runs,
+                      o.baseline,
+                      o.dir);
+              case "warmup" ->
+                  o.with(
+                      o.chain,
+                      o.fanout,
+                      o.parallelism,
+                      Integer.parseInt(kv[1]),
+                      o.runs,
+                      o.baseline,
+                      o.dir);
+              case "runs" ->
+                  o.with(
+                      o.chain,
+                      o.fanout,
+                      o.parallelism,
+                      o.warmup,
+                      Integer.parseInt(kv[1]),
+                      o.baseline,
+                      o.dir);
+              case "baseline" ->
+                  o.with(
+                      o.chain,
+                      o.fanout,
+                      o.parallelism,
+                      o.warmup,
+                      o.runs,
+                      Integer.parseInt(kv[1]),
+                      o.dir);
+              case "dir" ->
+                  o.with(
+                      o.chain,
+                      o.fanout,
+                      o.parallelism,
+                      o.warmup,
+                      o.runs,
+                      o.baseline,
+                      Path.of(kv[1]));
+              default ->
+                  throw new IllegalArgumentException(
+                      "unknown option --"
+                          + kv[0]
+                          + " (known: chain, fanout, parallelism, warmup, runs, baseline, dir)");
+            };
+      }
+      return o;
+    }
+
+    Options with(
+        int chain, int fanout, int parallelism, int warmup, int runs, int baseline, Path dir) {
+      return new Options(chain, fanout, parallelism, warmup, runs, baseline, dir);
+    }
+  }
+
+  /** One run of a flow: its timeline, the store's writes, and the wall time. */
+  record Measured(Timeline timeline, TimedStore.Writes writes, long begin, long end, long parse) {
+    long wall() {
+      return end - begin;
+    }
+  }
+
+  private EngineOverheadBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Options o = Options.parse(args);
+    System.out.printf(
+        "weir engine overhead benchmark: java %s, %d cpus, load %s%n",
+        Runtime.version(), Runtime.getRuntime().availableProcessors(), loadAverage());
+    System.out.printf(
+        "chain=%d fanout=%d parallelism=%d warmup=%d runs=%d%n%n",
+        o.chain, o.fanout, o.parallelism, o.warmup, o.runs);
+
+    long[] raw;
+    long[] write;
+    long[] fsync;
+    Path base = Files.createTempDirectory(o.dir, "weir-bench-baseline-");
+    try {
+      raw = StoreBaseline.rawCommit(base, o.baseline / 2, o.baseline);
+      write = StoreBaseline.storeWrite(base, o.baseline / 2, o.baseline);
+      fsync = StoreBaseline.fsync(base, o.baseline / 10, o.baseline / 4);
+    } finally {
+      delete(base);
+    }
+    System.out.printf(
+        "baseline  H2 single-row UPDATE+COMMIT (plain JDBC):     median %s  p99 %s  (%d samples)%n",
+        Stats.us(Stats.median(raw)), Stats.us(Stats.percentile(raw, 99)), raw.length);
+    System.out.printf(
+        "baseline  JdbcStateStore.write, 2 task-run UPDATEs:      median %s  p99 %s  (%d samples)%n",
+        Stats.us(Stats.median(write)), Stats.us(Stats.percentile(write, 99)), write.length);
+    System.out.printf(
+        "reference 4 KiB write + fsync on the same disk (H2 commits do not fsync): median %s  p99 %s"
+            + "  (%d samples)%n%n",
+        Stats.us(Stats.median(fsync)), Stats.us(Stats.percentile(fsync, 99)), fsync.length);
+
+    var chain = new ChainReport();
+    for (int r = -o.warmup; o.chain > 1 && r < o.runs; r++) {
+      Measured m = run(o.dir, chainYaml(o.chain), o.chain);
+      String label = r < 0 ? "warm-up" : "run " + (r + 1);
+      chain.add(m, r >= 0, label);
+    }
+    if (o.chain > 1) {
+      chain.print(o.chain);
+    }
+
+    var fan = new ArrayList<Measured>();
+    for (int r = -o.warmup; o.fanout > 0 && r < o.runs; r++) {
+      Measured m = run(o.dir, fanoutYaml(o.fanout, o.parallelism), o.fanout);
+      String label = r < 0 ? "warm-up" : "run " + (r + 1);
+      printFanout(label, m, o.fanout);
+      if (r >= 0) {
+        fan.add(m);
+      }
+    }
+    if (!fan.isEmpty()) {
+      double[] rates = fan.stream().mapToDouble(m -> o.fanout / (m.wall() / 1e9)).toArray();
+      System.out.printf(
+          "fan-out   %d tasks, parallelism %d: median %.0f tasks/s (min %.0f, max %.0f over %d runs)%n",
+          o.fanout,
+          o.parallelism,
+          Stats.medianOf(rates),
+          Stats.min(rates),
+          Stats.max(rates),
+          rates.length);
+    }
+    System.out.printf("%nload at the end: %s%n", loadAverage());
+  }
+
+  /** Chain figures, pooled over the measured runs. */
+  private static final class ChainReport {
+    final List<long[]> gaps = new ArrayList<>();
+    final List<long[]> toWrite = new ArrayList<>();
+    final List<long[]> inWrite = new ArrayList<>();
+    final List<long[]> afterWrite = new ArrayList<>();
+    final List<Double> runMedians = new ArrayList<>();
+    final List<Double> walls = new ArrayList<>();
+
+    void add(Measured m, boolean measured, String label) {
+      Timeline t = m.timeline();
+      long[] g = t.gaps();
+      long[] before = new long[g.length];
+      long[] in = new long[g.length];
+      long[] after = new long[g.length];
+      int oneWrite = 0;
+      var w = m.writes();
+      for (int i = 0; i < g.length; i++) {
+        int k = w.firstBeginningAt(t.ends[i]);
+        if (k >= 0 && w.ends()[k] <= t.starts[i + 1]) {
+          before[i] = w.begins()[k] - t.ends[i];
+          in[i] = w.ends()[k] - w.begins()[k];
+          after[i] = t.starts[i + 1] - w.ends()[k];
+          boolean more = k + 1 < w.count() && w.begins()[k + 1] < t.starts[i + 1];
+          oneWrite += more ? 0 : 1;
+        }
+      }
+      System.out.printf(
+          "chain     %-8s wall %7.0f ms  overhead median %s  p99 %s  | wake→write %s, write %s,"
+              + " write→next start %s  | %d writes, %d/%d gaps with exactly one (parse %.0f ms, not"
+              + " counted)%n",
+          label,
+          m.wall() / 1e6,
+          Stats.ms(Stats.median(g)),
+          Stats.ms(Stats.percentile(g, 99)),
+          Stats.us(Stats.median(before)),
+          Stats.us(Stats.median(in)),
+          Stats.us(Stats.median(after)),
+          w.count(),
+          oneWrite,
+          g.length,
+          m.parse() / 1e6);
+      if (measured) {
+        gaps.add(g);
+        toWrite.add(before);
+        inWrite.add(in);
+        afterWrite.add(after);
+        runMedians.add(Stats.median(g) / 1e6);
+        walls.add(m.wall() / 1e6);
+      }
+    }
+
+    void print(int n) {
+      long[] all = Stats.concat(gaps.toArray(long[][]::new));
+      double[] meds = runMedians.stream().mapToDouble(Double::doubleValue).toArray();
+      double[] w = walls.stream().mapToDouble(Double::doubleValue).toArray();
+      System.out.printf(
+          "chain     %d tasks: overhead median %s  p99 %s  over %d gaps of %d runs"
+              + " (per-run medians %.3f..%.3f ms)%n",
+          n,
+          Stats.ms(Stats.median(all)),
+          Stats.ms(Stats.percentile(all, 99)),
+          all.length,
+          gaps.size(),
+          Stats.min(meds),
+          Stats.max(meds));
+      System.out.printf(
+          "          median parts: task end→store write begins %s, store write %s,"
+              + " write ends→next task starts %s; wall median %.0f ms = %.0f tasks/s%n",
+          Stats.us(Stats.median(Stats.concat(toWrite.toArray(long[][]::new)))),
+          Stats.us(Stats.median(Stats.concat(inWrite.toArray(long[][]::new)))),
+          Stats.us(Stats.median(Stats.concat(afterWrite.toArray(long[][]::new)))),
+          Stats.medianOf(w),
+          n / (Stats.medianOf(w) / 1e3));
+      System.out.printf(
+          "          p99 parts:    task end→store write begins %s, store write %s,"
+              + " write ends→next task starts %s%n%n",
+          Stats.us(Stats.percentile(Stats.concat(toWrite.toArray(long[][]::new)), 99)),
+          Stats.us(Stats.percentile(Stats.concat(inWrite.toArray(long[][]::new)), 99)),
+          Stats.us(Stats.percentile(Stats.concat(afterWrite.toArray(long[][]::new)), 99)));
+    }
+  }
+
+  private static void printFanout(String label, Measured m, int n) {
+    var w = m.writes();
+    long first = Long.MAX_VALUE;
+    for (long s : m.timeline().starts) {
+      first = Math.min(first, s);
+    }
+    long inStore = 0;
+    int biggest = 0;
+    for (int i = 0; i < w.count(); i++) {
+      inStore += w.durations()[i];
+      biggest = w.rows()[i] > w.rows()[biggest] ? i : biggest;
+    }
+    System.out.printf(
+        "fan-out   %-8s wall %7.0f ms = %6.0f tasks/s  | first task after %4.0f ms (largest write: %d"
+            + " rows in %.0f ms), %d writes of %.1f rows on average, %.0f%% of the wall in store"
+            + " writes (parse %.0f ms, not counted)%n",
+        label,
+        m.wall() / 1e6,
+        n / (m.wall() / 1e9),
+        (first - m.begin()) / 1e6,
+        w.rows()[biggest],
+        w.durations()[biggest] / 1e6,
+        w.count(),
+        (double) w.totalRows() / w.count(),
+        100.0 * inStore / m.wall(),
+        m.parse() / 1e6);
+  }
+
+  /** Runs one flow on a fresh engine and store; the wall time covers start to completion. */
+  static Measured run(Path tmp, String yaml, int tasks) throws IOException {
+    Path dir = Files.createTempDirectory(tmp, "weir-bench-");
+    try {
+      Path home = dir.resolve(".weir");
+      var store = new TimedStore(JdbcStateStore.h2(home));
+      try (var engine =
+          new Engine(
+              store, TaskRegistry.load(), new Engine.Options(home, null, null, null, null))) {
+        Path file = dir.resolve("flow.yaml");
+        Files.writeString(file, yaml);
+        long p0 = System.nanoTime();
+        Flow flow = engine.parser().parse(file);
+        long parse = System.nanoTime() - p0;
+        Timeline timeline = Timeline.reset(tasks);
+        long begin = System.nanoTime();
+        RunRecord done = engine.start(flow, file, Map.of(), "bench").await(Duration.ofMinutes(10));
+        long end = System.nanoTime();
+        if (done.state() != RunState.SUCCEEDED || !timeline.complete()) {
+          throw new IllegalStateException(
+              "benchmark run " + done.id() + " ended " + done.state() + ": " + done.error());
+        }
+        return new Measured(timeline, store.writes(), begin, end, parse);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("benchmark run did not finish in 10 minutes", e);
+      } finally {
+        store.close();
+      }
+    } finally {
+      delete(dir);
+    }
+  }
+
+  /** {@code n} tasks, each after the one above it. */
+  static String chainYaml(int n) {
+    var sb = new StringBuilder("id: bench_chain\nnamespace: bench\ntasks:\n");
+    for (int i = 0; i < n; i++) {
+      sb.append("  - id: ").append(Timeline.taskId(i)).append("\n    type: bench.noop\n");
+    }
+    return sb.toString();
+  }
+
+  /** {@code n} independent tasks, at most {@code parallelism} at once. */
+  static String fanoutYaml(int n, int parallelism) {
+    var sb =
+        new StringBuilder("id: bench_fanout\nnamespace: bench\nparallelism: ")
+            .append(parallelism)
+            .append("\ntasks:\n");
+    for (int i = 0; i < n; i++) {
+      sb.append("  - id: ")
+          .append(Timeline.taskId(i))
+          .append("\n    type: bench.noop\n    dependsOn: []\n");
+    }
+    return sb.toString();
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).strip();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(p -> {
+            try {
+              Files.delete(p);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

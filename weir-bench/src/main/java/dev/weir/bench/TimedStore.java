@@ -1,0 +1,137 @@
+package dev.weir.bench;
+
+import dev.weir.store.LogLine;
+import dev.weir.store.RunRecord;
+import dev.weir.store.StateStore;
+import dev.weir.store.TaskRunRecord;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A store that notes when each {@link #write} began and ended, so the benchmark can tell the time
+ * spent in the store from the time spent in the engine.
+ */
+final class TimedStore implements StateStore {
+  private final StateStore store;
+  private long[] begins = new long[1024];
+  private long[] ends = new long[1024];
+  private int[] rows = new int[1024];
+  private int count;
+
+  TimedStore(StateStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public void write(Batch batch) {
+    long begin = System.nanoTime();
+    store.write(batch);
+    long end = System.nanoTime();
+    int n =
+        batch.insertRuns().size()
+            + batch.updateRuns().size()
+            + batch.insertTaskRuns().size()
+            + batch.updateTaskRuns().size();
+    noteWrite(begin, end, n);
+  }
+
+  private synchronized void noteWrite(long begin, long end, int n) {
+    if (count == begins.length) {
+      begins = Arrays.copyOf(begins, count * 2);
+      ends = Arrays.copyOf(ends, count * 2);
+      rows = Arrays.copyOf(rows, count * 2);
+    }
+    begins[count] = begin;
+    ends[count] = end;
+    rows[count] = n;
+    count++;
+  }
+
+  /** What the writes so far looked like. */
+  synchronized Writes writes() {
+    return new Writes(
+        Arrays.copyOf(begins, count), Arrays.copyOf(ends, count), Arrays.copyOf(rows, count));
+  }
+
+  /** Begin and end times (nanoTime) and row counts of each write, in order. */
+  record Writes(long[] begins, long[] ends, int[] rows) {
+    int count() {
+      return begins.length;
+    }
+
+    long totalRows() {
+      return Arrays.stream(rows).asLongStream().sum();
+    }
+
+    long[] durations() {
+      long[] d = new long[begins.length];
+      for (int i = 0; i < d.length; i++) {
+        d[i] = ends[i] - begins[i];
+      }
+      return d;
+    }
+
+    /** The first write that began at or after {@code nanos}, or -1. */
+    int firstBeginningAt(long nanos) {
+      int i = Arrays.binarySearch(begins, nanos);
+      i = i < 0 ? -i - 1 : i;
+      return i < begins.length ? i : -1;
+    }
+  }
+
+  @Override
+  public void saveRevision(String hash, String namespace, String flowId, String file, String text) {
+    store.saveRevision(hash, namespace, flowId, file, text);
+  }
+
+  @Override
+  public Optional<String> revisionText(String hash) {
+    return store.revisionText(hash);
+  }
+
+  @Override
+  public Optional<RunRecord> findRun(String runId) {
+    return store.findRun(runId);
+  }
+
+  @Override
+  public List<RunRecord> findRunsByPrefix(String prefix, int limit) {
+    return store.findRunsByPrefix(prefix, limit);
+  }
+
+  @Override
+  public List<RunRecord> listRuns(RunQuery query) {
+    return store.listRuns(query);
+  }
+
+  @Override
+  public List<TaskRunRecord> taskRuns(String runId) {
+    return store.taskRuns(runId);
+  }
+
+  @Override
+  public void appendLogs(List<LogLine> lines) {
+    store.appendLogs(lines);
+  }
+
+  @Override
+  public List<LogLine> logs(String runId, String taskId) {
+    return store.logs(runId, taskId);
+  }
+
+  @Override
+  public Optional<String> getState(String namespace, String flowId, String taskId, String key) {
+    return store.getState(namespace, flowId, taskId, key);
+  }
+
+  @Override
+  public void putState(String namespace, String flowId, String taskId, String key, String value) {
+    store.putState(namespace, flowId, taskId, key, value);
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+}
