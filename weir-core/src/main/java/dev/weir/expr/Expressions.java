@@ -109,7 +109,7 @@ public final class Expressions {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ExpressionException ee) {
         return new ExpressionException(
-            ee.kind(), ee.getMessage() + " in '" + template.strip() + "'", null);
+            ee.kind(), ee.problem() + " in '" + template.strip() + "'", ee.hint(), null);
       }
     }
     String quoted = "'" + template.strip() + "'";

@@ -15,15 +15,22 @@ public final class Scope extends AbstractMap<String, Object> {
   private final String name;
   private final Map<String, Object> values;
   private final boolean lenient;
+  private final Miss miss;
 
-  private Scope(String name, Map<String, ?> values, boolean lenient) {
+  private Scope(String name, Map<String, ?> values, boolean lenient, Miss miss) {
     this.name = name;
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     this.lenient = lenient;
+    this.miss = miss;
   }
 
   public static Scope of(String name, Map<String, ?> values) {
-    return new Scope(name, values, false);
+    return new Scope(name, values, false, null);
+  }
+
+  /** A scope that explains a missing key its own way (e.g. "declare it under 'inputs:'"). */
+  public static Scope of(String name, Map<String, ?> values, Miss miss) {
+    return new Scope(name, values, false, miss);
   }
 
   /**
@@ -31,7 +38,13 @@ public final class Scope extends AbstractMap<String, Object> {
    * ran).
    */
   public static Scope lenient(String name) {
-    return new Scope(name, Map.of(), true);
+    return new Scope(name, Map.of(), true, null);
+  }
+
+  /** Explains a key that a scope does not have. */
+  @FunctionalInterface
+  public interface Miss {
+    ExpressionException explain(String key, Set<String> known);
   }
 
   @Override
@@ -58,14 +71,13 @@ public final class Scope extends AbstractMap<String, Object> {
       return "<" + name + "." + key + ">";
     }
     String k = String.valueOf(key);
+    if (miss != null) {
+      throw miss.explain(k, values.keySet());
+    }
     throw new ExpressionException(
         ExpressionException.Kind.UNKNOWN_NAME,
-        "'"
-            + name
-            + "' has no '"
-            + k
-            + "'"
-            + Suggest.didYouMean(k, values.keySet())
+        "'" + name + "' has no '" + k + "'",
+        Suggest.didYouMean(k, values.keySet())
             + " (known: "
             + (values.isEmpty() ? "none" : String.join(", ", values.keySet()))
             + ")",

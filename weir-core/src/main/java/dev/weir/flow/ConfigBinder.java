@@ -134,14 +134,22 @@ public final class ConfigBinder {
         MAPPER.readerFor(jt).readValue(value);
       } catch (IOException e) {
         String at = path + "." + c.getName() + jsonPath(e);
+        String example =
+            req == null || req.example().isEmpty()
+                ? ""
+                : "; e.g. `" + c.getName() + ": " + req.example() + "`";
+        String because = because(e);
         problems.add(
             tree.problem(
                 at,
-                "expected "
-                    + describe(c.getGenericType())
-                    + ", got "
-                    + shortValue(value, e)
-                    + detail(e)));
+                because != null
+                    ? because
+                    : "expected "
+                        + describe(c.getGenericType())
+                        + ", got "
+                        + shortValue(value, e)
+                        + detail(e)
+                        + example));
       }
     }
     return problems;
@@ -179,6 +187,18 @@ public final class ConfigBinder {
     return s.length() > 80 ? s.substring(0, 77) + "..." : s;
   }
 
+  /**
+   * The message of a value's own parse error (a bad duration, a record's compact constructor),
+   * which already names the value and the rule; null when there is none.
+   */
+  private static String because(IOException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof IllegalArgumentException iae && iae.getMessage() != null) {
+      return iae.getMessage();
+    }
+    return null;
+  }
+
   private static String detail(IOException e) {
     if (e instanceof UnrecognizedPropertyException u) {
       Collection<Object> ids = u.getKnownPropertyIds();
@@ -188,10 +208,6 @@ public final class ConfigBinder {
           + "'"
           + Suggest.didYouMean(u.getPropertyName(), names)
           + ")";
-    }
-    Throwable cause = e.getCause();
-    if (cause instanceof IllegalArgumentException iae && iae.getMessage() != null) {
-      return " (" + iae.getMessage() + ")";
     }
     return "";
   }

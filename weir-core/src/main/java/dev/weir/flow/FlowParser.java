@@ -125,7 +125,7 @@ public final class FlowParser {
                 + namespace
                 + "' must be dotted lower-case words like 'shop.sales' (a-z, 0-9, '_', '-')");
       }
-      Duration timeout = duration(root, "timeout");
+      Duration timeout = durationAt(root, "timeout");
       RetryPolicy retry = retry(root, "retry", RetryPolicy.NONE);
       int parallelism = Flow.DEFAULT_PARALLELISM;
       JsonNode par = root.get("parallelism");
@@ -140,9 +140,8 @@ public final class FlowParser {
       if (tasksNode == null || (tasksNode.isArray() && tasksNode.isEmpty())) {
         problem(
             tasksNode == null ? "" : "tasks",
-            "a flow needs at least one task under 'tasks:', e.g.\n"
-                + "      tasks:\n        - id: hello\n          type: log\n"
-                + "          message: Hello");
+            "a flow needs at least one task under 'tasks:', e.g."
+                + " `tasks: [{id: hello, type: log, message: Hello}]`");
       }
       return new Flow(
           id == null ? "invalid" : id,
@@ -219,20 +218,6 @@ public final class FlowParser {
       return v.asText();
     }
 
-    Duration duration(JsonNode node, String path) {
-      String key = path.contains(".") ? path.substring(path.lastIndexOf('.') + 1) : path;
-      JsonNode v = node.get(key);
-      if (v == null || v.isNull()) {
-        return null;
-      }
-      try {
-        return Durations.parse(v.asText());
-      } catch (IllegalArgumentException e) {
-        problem(path, e.getMessage());
-        return null;
-      }
-    }
-
     RetryPolicy retry(JsonNode node, String path, RetryPolicy fallback) {
       String key = path.contains(".") ? path.substring(path.lastIndexOf('.') + 1) : path;
       JsonNode v = node.get(key);
@@ -247,6 +232,18 @@ public final class FlowParser {
       }
       List<Problem> found =
           ConfigBinder.check((ObjectNode) v, RetrySpec.class, path, tree, "retry");
+      JsonNode attempts = v.get("attempts");
+      if (found.isEmpty()
+          && attempts != null
+          && attempts.isIntegralNumber()
+          && attempts.asInt() < 1) {
+        problem(
+            path + ".attempts",
+            "attempts counts every try and must be at least 1 (1 means no retry), got "
+                + attempts
+                + "; e.g. `attempts: 3`");
+        return fallback;
+      }
       if (!found.isEmpty()) {
         problems.addAll(found);
         return fallback;
@@ -399,7 +396,10 @@ public final class FlowParser {
                 + id.replaceAll("[^A-Za-z0-9_-]", "_").replaceAll("^([0-9-])", "_$1")
                 + "'");
       }
-      List<String> deps = dependsOn(t, path, previous);
+      // with a duplicate id the task above may have this task's id; the duplicate is reported,
+      // a self-dependency on top of it would only confuse
+      List<String> deps =
+          dependsOn(t, path, previous == null || previous.equals(id) ? null : previous);
       RunIf runIf = RunIf.SUCCESS;
       JsonNode ri = t.get("runIf");
       if (ri != null) {
@@ -443,7 +443,9 @@ public final class FlowParser {
       try {
         Duration d = Durations.parse(v.asText());
         if (d.isZero() || d.isNegative()) {
-          problem(path, "a timeout must be longer than zero, got '" + v.asText() + "'");
+          problem(
+              path,
+              "a timeout must be longer than zero, got '" + v.asText() + "'; e.g. `timeout: 15m`");
         }
         return d;
       } catch (IllegalArgumentException e) {

@@ -29,6 +29,7 @@ final class FlowValidator {
   private final TaskRegistry registry;
   private final YamlTree tree;
   private final List<Problem> problems;
+  private Set<String> allIds = Set.of();
 
   FlowValidator(TaskRegistry registry, YamlTree tree, List<Problem> problems) {
     this.registry = registry;
@@ -41,6 +42,7 @@ final class FlowValidator {
   }
 
   void validate(Flow flow) {
+    allIds = ids(flow.allTasks());
     uniqueIds(flow);
     var base = baseContext(flow);
     for (var e : flow.variables().entrySet()) {
@@ -97,23 +99,23 @@ final class FlowValidator {
       for (int i = 0; i < t.dependsOn().size(); i++) {
         String d = t.dependsOn().get(i);
         if (!ids.contains(d)) {
-          String where =
-              earlier.contains(d)
-                  ? " (it is in another list; tasks may only"
-                      + " depend on tasks of their own list)"
-                  : "";
+          String known =
+              " (known: " + String.join(", ", tasks.stream().map(TaskDef::id).toList()) + ")";
           problem(
               t.path() + ".dependsOn[" + i + "]",
-              "unknown task '"
-                  + d
-                  + "'"
-                  + where
-                  + Suggest.didYouMean(d, ids)
-                  + " (known: "
-                  + String.join(", ", tasks.stream().map(TaskDef::id).toList())
-                  + ")");
+              earlier.contains(d)
+                  ? "task '"
+                      + d
+                      + "' is in another list; a task in '"
+                      + t.phase().yamlKey()
+                      + "' may only depend on tasks of its own list, and runs after the earlier"
+                      + " lists anyway; remove it from dependsOn"
+                      + known
+                  : "unknown task '" + d + "'" + Suggest.didYouMean(d, ids) + known);
         } else if (d.equals(t.id())) {
-          problem(t.path() + ".dependsOn", "task '" + d + "' cannot depend on itself");
+          problem(
+              t.path() + ".dependsOn[" + i + "]",
+              "task '" + d + "' cannot depend on itself; remove '" + d + "' from its dependsOn");
         }
       }
     }
@@ -138,7 +140,7 @@ final class FlowValidator {
       for (String a : dag.ancestors(t.id())) {
         outputs.put(a, Scope.lenient("outputs." + a));
       }
-      ctx.put("outputs", Scope.of("outputs", outputs));
+      ctx.put("outputs", Scope.of("outputs", outputs, outputsMiss(t, ids, earlier)));
       if (onFailure) {
         ctx.put(
             "failedTask",
@@ -148,16 +150,55 @@ final class FlowValidator {
     }
   }
 
+  /** Why {@code outputs.<key>} is not readable from task {@code t}, and what to do about it. */
+  private Scope.Miss outputsMiss(TaskDef t, Set<String> phaseIds, Set<String> earlier) {
+    return (key, visible) -> {
+      String before =
+          " (tasks before it: " + (visible.isEmpty() ? "none" : String.join(", ", visible)) + ")";
+      String problem;
+      String hint;
+      if (key.equals(t.id())) {
+        problem = "task '" + key + "' cannot read its own outputs";
+        hint = "; outputs exist only once a task has run" + before;
+      } else if (phaseIds.contains(key)) {
+        problem = "outputs of task '" + key + "' are not known here";
+        hint =
+            "; task '"
+                + key
+                + "' does not run before '"
+                + t.id()
+                + "': add it to dependsOn, e.g. `dependsOn: ["
+                + key
+                + "]`"
+                + before;
+      } else if (allIds.contains(key)) {
+        problem = "outputs of task '" + key + "' are not known here";
+        hint =
+            "; task '"
+                + key
+                + "' is in a list that runs after this one, and a task can only read outputs of"
+                + " tasks that ran before it"
+                + before;
+      } else {
+        problem = "'outputs' has no task '" + key + "'";
+        hint = Suggest.didYouMean(key, visible) + before;
+      }
+      return new ExpressionException(ExpressionException.Kind.UNKNOWN_NAME, problem, hint, null);
+    };
+  }
+
   private void task(TaskDef t, Map<String, Object> ctx, Dag dag, Set<String> earlier) {
     if (t.condition() != null) {
       String c = t.condition().strip();
       if (!Expressions.isTemplate(c) && !c.equals("true") && !c.equals("false")) {
         problem(
             t.path() + ".condition",
-            "condition must be an expression that renders true or false, like"
-                + " \"{{ inputs.full_load }}\"; got '"
+            "condition '"
                 + c
-                + "'");
+                + "' is not an expression; a condition must render true or false, e.g."
+                + " \"{{ "
+                + c
+                + " }}\"");
       } else {
         expression(c, t.path() + ".condition", ctx);
       }
@@ -215,7 +256,8 @@ final class FlowValidator {
       }
       boolean exists = dag.contains(input);
       problem(
-          t.path(),
+          java.util.Objects.requireNonNullElse(
+              pathOfValue(t.properties(), input, t.path()), t.path()),
           exists
               ? "reads the dataset of task '"
                   + input
@@ -230,6 +272,30 @@ final class FlowValidator {
                   + (ancestors.isEmpty() ? "none" : String.join(", ", ancestors))
                   + ")");
     }
+  }
+
+  /** The path of the first property whose value is {@code value}, else {@code base}. */
+  private static String pathOfValue(JsonNode node, String value, String base) {
+    if (node.isTextual() && node.textValue().equals(value)) {
+      return base;
+    }
+    if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        var e = it.next();
+        String p = pathOfValue(e.getValue(), value, base + "." + e.getKey());
+        if (p != null) {
+          return p;
+        }
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String p = pathOfValue(node.get(i), value, base + "[" + i + "]");
+        if (p != null) {
+          return p;
+        }
+      }
+    }
+    return null;
   }
 
   private void expressions(JsonNode node, String path, Map<String, Object> ctx) {
@@ -266,8 +332,9 @@ final class FlowValidator {
     var vars = new LinkedHashMap<String, Object>();
     flow.variables().forEach((k, v) -> vars.put(k, v.isValueNode() ? v.asText() : v));
     var ctx = new HashMap<String, Object>();
-    ctx.put("inputs", Scope.of("inputs", inputs));
-    ctx.put("vars", Scope.of("vars", vars));
+    ctx.put(
+        "inputs", Scope.of("inputs", inputs, declareUnder("inputs", "- {id: %s, type: string}")));
+    ctx.put("vars", Scope.of("vars", vars, declareUnder("variables", "%s: some value")));
     ctx.put(
         "run",
         Scope.of(
@@ -287,6 +354,22 @@ final class FlowValidator {
             "flow",
             Map.of("id", flow.id(), "namespace", flow.namespace(), "revision", "revision")));
     return ctx;
+  }
+
+  /** A miss in {@code inputs} or {@code vars}: a close name, else how to declare it. */
+  private static Scope.Miss declareUnder(String key, String example) {
+    return (name, known) -> {
+      String root = key.equals("inputs") ? "inputs" : "vars";
+      String close = Suggest.didYouMean(name, known);
+      String list = " (known: " + (known.isEmpty() ? "none" : String.join(", ", known)) + ")";
+      return new ExpressionException(
+          ExpressionException.Kind.UNKNOWN_NAME,
+          "'" + root + "' has no '" + name + "'",
+          close.isEmpty()
+              ? "; declare it under '" + key + ":', e.g. `" + example.formatted(name) + "`" + list
+              : close + list,
+          null);
+    };
   }
 
   static Object sample(InputType type) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * A YAML document as a Jackson tree plus the {@code line:col} of every path in it, so that
@@ -44,11 +45,56 @@ public final class YamlTree {
       JsonLocation l = e.getLocation();
       Location loc =
           l == null ? Location.of(file) : new Location(file, l.getLineNr(), l.getColumnNr());
-      problems.add(new Problem(loc, "", "invalid YAML: " + e.getOriginalMessage()));
+      if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+        // SnakeYAML knows the offending character; Jackson only the last token it read
+        loc =
+            new Location(
+                file, m.getProblemMark().getLine() + 1, m.getProblemMark().getColumn() + 1);
+      }
+      problems.add(new Problem(loc, "", syntaxMessage(e)));
       return new YamlTree(file, NODES.objectNode(), builder.locations);
     } catch (IOException e) {
       throw new IllegalStateException("reading YAML from a string cannot fail", e);
     }
+  }
+
+  /**
+   * One line instead of SnakeYAML's several: what is wrong, where the enclosing block started, and
+   * the usual fix.
+   */
+  static String syntaxMessage(JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null) {
+      String problem = m.getProblem();
+      String fix;
+      if (problem.contains("<block end>") || problem.contains("<block mapping start>")) {
+        problem = "a line is indented differently from the lines of its block";
+        fix = "; indent every key of one mapping (and every '- ' of one list) by the same spaces";
+      } else if (problem.contains("mapping values are not allowed")) {
+        problem = "a plain value contains ': '";
+        fix = "; quote the value, e.g. message: \"a: b\"";
+      } else if (problem.contains("\\t") || problem.contains("(TAB)")) {
+        problem = "a tab character where YAML expects spaces";
+        fix = "; indent with spaces, YAML does not allow tabs";
+      } else {
+        fix = "; check the indentation and the quoting around here";
+      }
+      String context =
+          m.getContext() == null || m.getContextMark() == null
+              ? ""
+              : " ("
+                  + m.getContext()
+                      .strip()
+                      .replace("while parsing a block collection", "the list")
+                      .replace("while parsing a block mapping", "the mapping")
+                  + " that starts at line "
+                  + (m.getContextMark().getLine() + 1)
+                  + ", column "
+                  + (m.getContextMark().getColumn() + 1)
+                  + ")";
+      return "invalid YAML: " + problem + context + fix;
+    }
+    String original = e.getOriginalMessage();
+    return "invalid YAML: " + (original == null ? "" : original.lines().findFirst().orElse(""));
   }
 
   public String file() {

@@ -178,7 +178,7 @@ public final class JdbcStateStore implements StateStore {
             ps.setString(16, r.id());
             ps.addBatch();
           }
-          ps.executeBatch();
+          requireUpdated(ps.executeBatch(), batch.updateRuns(), r -> "run '" + r.id() + "'");
         }
       }
       if (!batch.insertTaskRuns().isEmpty()) {
@@ -207,11 +207,38 @@ public final class JdbcStateStore implements StateStore {
             ps.setInt(16, t.attempt());
             ps.addBatch();
           }
-          ps.executeBatch();
+          requireUpdated(
+              ps.executeBatch(),
+              batch.updateTaskRuns(),
+              t ->
+                  "attempt "
+                      + t.attempt()
+                      + " of task '"
+                      + t.taskId()
+                      + "' in run '"
+                      + t.runId()
+                      + "'");
         }
       }
       return null;
     });
+  }
+
+  /**
+   * An update that matches no row would lose a transition the engine believes is durable, so it
+   * fails the whole batch instead.
+   */
+  private static <T> void requireUpdated(
+      int[] counts, List<T> records, java.util.function.Function<T, String> name)
+      throws SQLException {
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] == 0) {
+        throw new SQLException(
+            "cannot update "
+                + name.apply(records.get(i))
+                + ": it was never inserted (a batch must insert a record before updating it)");
+      }
+    }
   }
 
   @Override
@@ -229,10 +256,10 @@ public final class JdbcStateStore implements StateStore {
     return query(
         "SELECT "
             + RUN_COLUMNS
-            + " FROM weir_runs WHERE id LIKE ? ORDER BY created_at DESC, id"
+            + " FROM weir_runs WHERE id LIKE ? ESCAPE '!' ORDER BY created_at DESC, id"
             + " DESC LIMIT "
-            + limit,
-        ps -> ps.setString(1, prefix.replace("%", "").replace("_", "\\_") + "%"),
+            + Math.max(1, limit),
+        ps -> ps.setString(1, likePrefix(prefix)),
         JdbcStateStore::readRun);
   }
 
@@ -340,8 +367,35 @@ public final class JdbcStateStore implements StateStore {
         .findFirst();
   }
 
+  /** A LIKE pattern matching {@code prefix} literally, with '!' as the escape character. */
+  static String likePrefix(String prefix) {
+    return prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+  }
+
   @Override
   public void putState(String namespace, String flowId, String taskId, String key, String value) {
+    try {
+      upsertState(namespace, flowId, taskId, key, value);
+    } catch (WeirException e) {
+      if (!isDuplicateKey(e)) {
+        throw e;
+      }
+      // another writer inserted the key between our update and insert; now the update hits
+      upsertState(namespace, flowId, taskId, key, value);
+    }
+  }
+
+  private static boolean isDuplicateKey(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void upsertState(
+      String namespace, String flowId, String taskId, String key, String value) {
     run(c -> {
       int n;
       try (var ps =
