@@ -659,7 +659,9 @@ final class RunCoordinator implements Runnable {
   }
 
   private void scheduleRetry(Slot s, Instant at) {
-    long ms = Math.max(0, Duration.between(services.clock().instant(), at).toMillis());
+    // round up: a retry must never start before the retryAt it was promised
+    long ms =
+        Math.max(0, Duration.between(services.clock().instant(), at).plusNanos(999_999).toMillis());
     int attempt = s.current.attempt();
     s.timer =
         services

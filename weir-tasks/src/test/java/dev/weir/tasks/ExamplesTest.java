@@ -65,7 +65,7 @@ class ExamplesTest {
 
   @Test
   void every_registered_task_type_has_an_example_and_a_doc() {
-    assertThat(registry.names())
+    assertThat(builtinNames())
         .containsExactlyInAnyOrder(
             "noop",
             "log",
@@ -83,7 +83,7 @@ class ExamplesTest {
 
   @Test
   void docs_show_the_example_flow_verbatim() throws Exception {
-    for (String name : registry.names()) {
+    for (String name : builtinNames()) {
       String example = Files.readString(EXAMPLES.resolve(name + ".yaml"));
       assertThat(Files.readString(Path.of("../docs/tasks/" + name + ".md")))
           .as("docs/tasks/%s.md", name)
@@ -160,7 +160,14 @@ class ExamplesTest {
     try (Stream<Path> files = Files.list(EXAMPLES)) {
       List<String> yaml =
           files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).toList();
-      assertThat(yaml).hasSameSizeAs(registry.names());
+      assertThat(yaml).hasSameSizeAs(builtinNames());
     }
+  }
+
+  /** Built-in types only: the core test jar on the class path adds {@code test.*} types. */
+  private java.util.Set<String> builtinNames() {
+    var names = new java.util.TreeSet<>(registry.names());
+    names.removeIf(n -> n.startsWith("test."));
+    return names;
   }
 }
