@@ -32,10 +32,22 @@ final class StoreOptions {
     return env != null && !env.isBlank() ? Path.of(env) : Path.of(".weir");
   }
 
+  /**
+   * Opens the store. Commands that only read ({@code runs}, {@code logs}, {@code resume}) pass null
+   * and must find an existing home rather than create an empty one.
+   */
   StateStore open(Path fallbackHome) {
     if (db != null) {
       return JdbcStateStore.open(db, null, null, null);
     }
-    return JdbcStateStore.h2(home(fallbackHome));
+    Path h = home(fallbackHome);
+    if (fallbackHome == null && !java.nio.file.Files.isDirectory(h)) {
+      throw new dev.weir.WeirException(
+          "no Weir home at "
+              + h.toAbsolutePath().normalize()
+              + "; runs are kept in the .weir folder beside the flow file: pass it with --home"
+              + " (e.g. --home examples/quickstart/.weir), or set WEIR_HOME");
+    }
+    return JdbcStateStore.h2(h);
   }
 }

@@ -151,6 +151,37 @@ class CliTest {
     }
   }
 
+  @Test
+  void runs_and_logs_live_in_postgresql_with_db() throws Exception {
+    String db = dev.weir.testing.TestDatabases.freshPostgresSchemaUrl();
+    Path flow = dir.resolve("flow.yaml");
+    Files.writeString(
+        flow,
+        """
+        id: on_pg
+        tasks:
+          - {id: hello, type: log, message: "hello from postgres"}
+          - {id: data, type: sql.transform, sql: "SELECT range AS id FROM range(10)"}
+        """);
+    Cli.Result r = Cli.run("run", flow.toString(), "--db", db, "--json");
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    String runId = new ObjectMapper().readTree(r.out()).get("runId").asText();
+    assertThat(Files.exists(dir.resolve(".weir/state.mv.db"))).isFalse();
+    assertThat(Cli.run("runs", "list", "--db", db).out()).contains(runId);
+    assertThat(Cli.run("logs", runId, "--db", db).out()).contains("hello from postgres");
+    assertThat(Cli.run("runs", "show", runId, "--db", db).out()).contains("data").contains("10");
+  }
+
+  @Test
+  void reading_commands_refuse_a_home_that_does_not_exist() {
+    Cli.Result r = Cli.run("runs", "list", "--home", dir.resolve("nowhere").toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("no Weir home at " + dir.resolve("nowhere"))
+        .contains("pass it with --home");
+    assertThat(Files.exists(dir.resolve("nowhere"))).isFalse();
+  }
+
   private String latestRun() {
     Cli.Result list = Cli.run("runs", "list", "--home", dir.resolve(".weir").toString());
     return list.out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];

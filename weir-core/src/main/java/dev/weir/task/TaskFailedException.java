@@ -16,7 +16,8 @@ public class TaskFailedException extends WeirException {
       String message, boolean retryable, Map<String, Object> outputs, Throwable cause) {
     super(message, cause);
     this.retryable = retryable;
-    this.outputs = Map.copyOf(outputs);
+    // not Map.copyOf: an output may legitimately be null
+    this.outputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outputs));
   }
 
   /** A failure that trying again cannot fix (bad data, a failed check, a bad config). */

@@ -62,10 +62,31 @@ public final class TestDatabases {
     String schema = "weir_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     try (Connection c = DriverManager.getConnection(base)) {
       c.createStatement().execute("CREATE SCHEMA " + schema.toLowerCase(Locale.ROOT));
+      dropAtExit(base, schema);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create test schema on " + base, e);
     }
     return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+  }
+
+  private static final java.util.List<String> CREATED = new java.util.ArrayList<>();
+
+  /** Leaves the shared test database as it was: drops this JVM's schemas when it exits. */
+  private static synchronized void dropAtExit(String base, String schema) {
+    if (CREATED.isEmpty()) {
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(() -> {
+                try (Connection c = DriverManager.getConnection(base)) {
+                  for (String s : CREATED) {
+                    c.createStatement().execute("DROP SCHEMA IF EXISTS " + s + " CASCADE");
+                  }
+                } catch (SQLException e) {
+                  // best effort: the server may be gone already (embedded PostgreSQL)
+                }
+              }));
+    }
+    CREATED.add(schema);
   }
 
   public static JdbcStateStore freshPostgresStore() {
