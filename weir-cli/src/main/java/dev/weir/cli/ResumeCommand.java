@@ -1,9 +1,5 @@
 package dev.weir.cli;
 
-import dev.weir.engine.Engine;
-import dev.weir.engine.RunHandle;
-import dev.weir.store.StateStore;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,21 +29,7 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path home = storeOptions.home(null);
-    var out = spec.commandLine().getOut();
-    try (StateStore store = storeOptions.open(home)) {
-      var progress = new RunCommand.DeferredListener();
-      try (Engine engine = EngineFactory.create(store, home, progress)) {
-        if (!json) {
-          progress.target = new Progress(out, 16, java.util.Set.of());
-        }
-        RunHandle h = engine.resume(runId, force);
-        if (!json) {
-          out.println("Resuming run " + h.runId());
-          out.flush();
-        }
-        return Watch.await(h, store, json, out, Watch.homeHint(home));
-      }
-    }
+    return Continue.execute(
+        spec, storeOptions, json, "Resuming", engine -> engine.resume(runId, force));
   }
 }

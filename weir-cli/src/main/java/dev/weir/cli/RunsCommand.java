@@ -1,6 +1,5 @@
 package dev.weir.cli;
 
-import dev.weir.WeirException;
 import dev.weir.flow.Durations;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
@@ -138,22 +137,7 @@ final class RunsCommand {
   }
 
   static RunRecord find(StateStore store, String id) {
-    var exact = store.findRun(id);
-    if (exact.isPresent()) {
-      return exact.get();
-    }
-    var matches = store.findRunsByPrefix(id, 5);
-    if (matches.size() == 1) {
-      return matches.get(0);
-    }
-    throw new WeirException(
-        matches.isEmpty()
-            ? "no run '" + id + "' in " + store + "; list runs with `weir runs list`"
-            : "run id '"
-                + id
-                + "' is ambiguous ("
-                + matches.stream().map(RunRecord::id).toList()
-                + "); give more characters");
+    return store.resolveRun(id);
   }
 
   static String took(RunRecord r) {

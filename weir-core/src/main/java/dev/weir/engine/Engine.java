@@ -27,7 +27,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -299,24 +298,7 @@ public final class Engine implements AutoCloseable {
   }
 
   private RunRecord find(String runId) {
-    Optional<RunRecord> exact = store.findRun(runId);
-    if (exact.isPresent()) {
-      return exact.get();
-    }
-    List<RunRecord> byPrefix = store.findRunsByPrefix(runId, 5);
-    if (byPrefix.size() == 1) {
-      return byPrefix.get(0);
-    }
-    if (byPrefix.isEmpty()) {
-      throw new WeirException(
-          "no run '" + runId + "' in " + store + "; list runs with `weir runs list`");
-    }
-    throw new WeirException(
-        "run id '"
-            + runId
-            + "' is ambiguous; it starts "
-            + byPrefix.stream().map(RunRecord::id).toList()
-            + "; give more characters");
+    return store.resolveRun(runId);
   }
 
   private Flow flowOf(RunRecord run) {

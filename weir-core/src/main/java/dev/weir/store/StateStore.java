@@ -27,6 +27,30 @@ public interface StateStore extends AutoCloseable {
 
   List<RunRecord> listRuns(RunQuery query);
 
+  /**
+   * The run with this id, or the only one whose id starts with it.
+   *
+   * @throws dev.weir.WeirException when there is none or the prefix is ambiguous
+   */
+  default RunRecord resolveRun(String idOrPrefix) {
+    Optional<RunRecord> exact = findRun(idOrPrefix);
+    if (exact.isPresent()) {
+      return exact.get();
+    }
+    List<RunRecord> matches = findRunsByPrefix(idOrPrefix, 5);
+    if (matches.size() == 1) {
+      return matches.get(0);
+    }
+    throw new dev.weir.WeirException(
+        matches.isEmpty()
+            ? "no run '" + idOrPrefix + "' in " + this + "; list runs with `weir runs list`"
+            : "run id '"
+                + idOrPrefix
+                + "' is ambiguous, it starts "
+                + matches.stream().map(RunRecord::id).toList()
+                + "; give more characters");
+  }
+
   /** Every attempt of every task of a run, in (task order of insertion, attempt) order. */
   List<TaskRunRecord> taskRuns(String runId);
 
