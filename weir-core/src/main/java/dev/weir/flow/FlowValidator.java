@@ -132,6 +132,10 @@ final class FlowValidator {
                   + " (each task waits for the next); remove one of these dependsOn entries");
         });
     for (TaskDef t : tasks) {
+      if (t.condition() == null && !ConfigBinder.containsTemplate(t.properties())) {
+        task(t, base, dag, earlier); // no expressions: skip building its outputs scope
+        continue;
+      }
       var ctx = new HashMap<>(base);
       var outputs = new LinkedHashMap<String, Object>();
       for (String a : earlier) {
@@ -249,8 +253,12 @@ final class FlowValidator {
     for (String message : type.validate(config)) {
       problem(t.path(), message);
     }
+    List<String> inputs = type.datasetInputs(config);
+    if (inputs.isEmpty()) {
+      return;
+    }
     Set<String> ancestors = dag.ancestors(t.id());
-    for (String input : type.datasetInputs(config)) {
+    for (String input : inputs) {
       if (Expressions.isTemplate(input) || ancestors.contains(input) || earlier.contains(input)) {
         continue;
       }
