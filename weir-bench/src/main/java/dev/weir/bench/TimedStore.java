@@ -96,6 +96,11 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public boolean claimRun(RunRecord expected, String newOwner) {
+    return store.claimRun(expected, newOwner);
+  }
+
+  @Override
   public List<RunRecord> findRunsByPrefix(String prefix, int limit) {
     return store.findRunsByPrefix(prefix, limit);
   }

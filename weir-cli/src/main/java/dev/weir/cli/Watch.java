@@ -26,7 +26,17 @@ final class Watch {
 
   static int await(
       RunHandle handle, StateStore store, boolean json, PrintWriter out, String homeHint) {
-    Runnable cancel = () -> handle.cancel("cancelled by the user (Ctrl-C)");
+    var presses = new java.util.concurrent.atomic.AtomicInteger();
+    Runnable cancel =
+        () -> {
+          if (presses.incrementAndGet() == 1) {
+            out.println("\nCancelling… (press Ctrl-C again to quit at once)");
+            out.flush();
+            handle.cancel("cancelled by the user (Ctrl-C)");
+          } else {
+            Runtime.getRuntime().halt(CANCELLED); // the run stays RUNNING: `weir resume` it
+          }
+        };
     installSignal("INT", cancel);
     installSignal("TERM", () -> handle.cancel("cancelled: the process was asked to stop"));
     RunRecord run = handle.await();

@@ -19,6 +19,7 @@ final class AttemptContext implements TaskContext {
   private final TaskLogger logger;
   private final AttemptControl control;
   private final Dag dag;
+  private final dev.weir.flow.TaskDef.Phase phase;
   private final InstantSource clock;
   private boolean stagingPrepared;
 
@@ -29,6 +30,7 @@ final class AttemptContext implements TaskContext {
       TaskLogger logger,
       AttemptControl control,
       Dag dag,
+      dev.weir.flow.TaskDef.Phase phase,
       InstantSource clock) {
     this.scope = scope;
     this.taskId = taskId;
@@ -36,6 +38,7 @@ final class AttemptContext implements TaskContext {
     this.logger = logger;
     this.control = control;
     this.dag = dag;
+    this.phase = phase;
     this.clock = clock;
   }
 
@@ -76,7 +79,8 @@ final class AttemptContext implements TaskContext {
 
   @Override
   public synchronized Path stagingDir() {
-    Path dir = scope.stagingDir(taskId);
+    // per attempt: an attempt that timed out but ignores interrupts cannot clobber the next one
+    Path dir = scope.stagingDir(taskId).resolve("attempt-" + attempt);
     if (!stagingPrepared) {
       // an earlier attempt may have left half-written files: every attempt starts empty
       Staging.clear(dir);
@@ -108,9 +112,8 @@ final class AttemptContext implements TaskContext {
         out.put(a, d);
       }
     }
-    // onFailure/finally tasks see every dataset of the run
-    if (dag.upstream(taskId).isEmpty()
-        && !scope.flow.tasks().stream().anyMatch(t -> t.id().equals(taskId))) {
+    // onFailure and finally tasks see every dataset of the run
+    if (phase != dev.weir.flow.TaskDef.Phase.MAIN) {
       scope.datasets.forEach(out::putIfAbsent);
     }
     return out;

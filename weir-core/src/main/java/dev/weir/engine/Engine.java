@@ -47,6 +47,7 @@ public final class Engine implements AutoCloseable {
   private final LogSink logs;
   private final Secrets secrets;
   private final EngineServices services;
+  private final java.util.Set<String> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param home where staging data lives ({@code <home>/staging/<run>/<task>})
@@ -133,7 +134,7 @@ public final class Engine implements AutoCloseable {
             flow.source().hash(),
             flowFile.toAbsolutePath().normalize().toString(),
             RunState.QUEUED,
-            encodeInputs(typed),
+            encodeInputs(typed, secrets.masker()),
             now,
             trigger,
             1,
@@ -164,6 +165,9 @@ public final class Engine implements AutoCloseable {
                   ? " (to run its failed tasks again use `weir" + " retry " + run.id() + "`)"
                   : ""));
     }
+    if (active.contains(run.id())) {
+      throw new WeirException("run " + run.id() + " is running in this process already");
+    }
     if (!force && run.owner() != null && ownerAlive(run.owner())) {
       throw new WeirException(
           "run "
@@ -173,6 +177,7 @@ public final class Engine implements AutoCloseable {
               + "; stop that process first, or pass --force if it is gone");
     }
     Flow flow = flowOf(run);
+    claim(run);
     return launch(run, flow, decodeInputs(flow, run), store.taskRuns(run.id()));
   }
 
@@ -191,6 +196,7 @@ public final class Engine implements AutoCloseable {
                   : " (an interrupted run is resumed: `weir resume " + old.id() + "`)"));
     }
     Flow flow = flowOf(old);
+    claim(old);
     int attempt = old.attempt() + 1;
     RunRecord run = old.restarted(RunState.QUEUED, old.startedAt(), attempt, null);
     List<TaskRunRecord> rows = new ArrayList<>(store.taskRuns(old.id()));
@@ -231,6 +237,8 @@ public final class Engine implements AutoCloseable {
             base,
             childEnvironment());
     var coordinator = new RunCoordinator(services, scope, run, rows);
+    active.add(run.id());
+    coordinator.completion().whenComplete((r, e) -> active.remove(run.id()));
     Thread.ofPlatform().name("weir-run-" + run.id()).daemon().start(coordinator);
     return new RunHandle(run.id(), coordinator);
   }
@@ -297,6 +305,17 @@ public final class Engine implements AutoCloseable {
     return env;
   }
 
+  private void claim(RunRecord run) {
+    if (!store.claimRun(run, services.owner())) {
+      throw new WeirException(
+          "run "
+              + run.id()
+              + " was taken over by another process just now; see `weir runs show "
+              + run.id()
+              + "`");
+    }
+  }
+
   private RunRecord find(String runId) {
     return store.resolveRun(runId);
   }
@@ -315,20 +334,27 @@ public final class Engine implements AutoCloseable {
     return parser.parse(run.flowFile(), text);
   }
 
-  private static String encodeInputs(Map<String, Object> typed) {
+  /**
+   * Inputs as stored with the run. One that holds a secret (a default of {@code secret('X')}) is
+   * left out and rendered again on resume: storing it masked would change its value.
+   */
+  private static String encodeInputs(Map<String, Object> typed, Masker masker) {
     var m = new LinkedHashMap<String, String>();
     typed.forEach((k, v) -> {
       if (v == null) {
         return;
       }
+      String text;
       try {
-        m.put(
-            k,
+        text =
             v instanceof Map || v instanceof List
                 ? DatasetCodec.JSON.writeValueAsString(v)
-                : v.toString());
+                : v.toString();
       } catch (JsonProcessingException e) {
-        m.put(k, v.toString());
+        text = v.toString();
+      }
+      if (masker.mask(text).equals(text)) {
+        m.put(k, text);
       }
     });
     try {
@@ -348,7 +374,9 @@ public final class Engine implements AutoCloseable {
     }
     var given = new LinkedHashMap<String, String>(raw);
     given.keySet().retainAll(flow.inputs().stream().map(i -> i.id()).toList());
-    return InputResolver.resolve(flow, given, t -> t);
+    Map<String, Object> base =
+        baseVariables(flow, run.id(), run.logicalDate(), run.trigger(), run.attempt(), Map.of());
+    return InputResolver.resolve(flow, given, t -> expressions.render(t, base, renderServices()));
   }
 
   static String owner() {

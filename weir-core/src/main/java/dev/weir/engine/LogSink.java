@@ -36,11 +36,7 @@ final class LogSink implements AutoCloseable {
   /** Writes everything added so far before returning. */
   void flush() {
     synchronized (writeLock) {
-      var batch = new ArrayList<LogLine>();
-      while (queue.drainTo(batch, BATCH) > 0) {
-        write(batch);
-        batch.clear();
-      }
+      drain();
     }
   }
 
@@ -48,14 +44,15 @@ final class LogSink implements AutoCloseable {
     while (!closed) {
       try {
         LogLine first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        synchronized (writeLock) {
-          var batch = new ArrayList<LogLine>();
-          batch.add(first);
-          queue.drainTo(batch, BATCH - 1);
-          write(batch);
+        if (first != null) {
+          synchronized (writeLock) {
+            // the line taken outside the lock goes first, then the rest in order
+            var batch = new ArrayList<LogLine>();
+            batch.add(first);
+            queue.drainTo(batch, BATCH - 1);
+            write(batch);
+            drain();
+          }
         }
       } catch (InterruptedException e) {
         return;
@@ -63,18 +60,27 @@ final class LogSink implements AutoCloseable {
     }
   }
 
-  private void write(List<LogLine> batch) {
-    try {
-      store.appendLogs(batch);
-    } catch (RuntimeException e) {
-      LOG.warn("could not store {} log lines: {}", batch.size(), e.getMessage());
+  private void drain() {
+    var batch = new ArrayList<LogLine>();
+    while (queue.drainTo(batch, BATCH) > 0) {
+      write(batch);
+      batch.clear();
     }
   }
 
+  private void write(List<LogLine> batch) {
+    try {
+      store.appendLogs(batch);
+    } catch (Throwable e) {
+      // logs must never take the run down with them
+      LOG.warn("could not store {} log lines: {}", batch.size(), e.toString());
+    }
+  }
+
+  /** Stops the writer without interrupting it (an interrupted JDBC write breaks H2). */
   @Override
   public void close() {
     closed = true;
-    writer.interrupt();
     try {
       writer.join(2000);
     } catch (InterruptedException e) {

@@ -10,6 +10,7 @@ import dev.weir.flow.TaskDef;
 import dev.weir.flow.TaskDef.Phase;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
+import dev.weir.store.StateStore;
 import dev.weir.store.TaskRunRecord;
 import dev.weir.store.TaskState;
 import dev.weir.task.Dataset;
@@ -43,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RunCoordinator implements Runnable {
   static final String INTERRUPTED = "interrupted:";
+  static final String RUN_TIMED_OUT = "run timed out after ";
   private static final Logger LOG = LoggerFactory.getLogger(RunCoordinator.class);
 
   private final EngineServices services;
@@ -57,6 +59,7 @@ final class RunCoordinator implements Runnable {
   private final List<Runnable> afterCommit = new ArrayList<>();
   private final CompletableFuture<RunRecord> done = new CompletableFuture<>();
   private RunRecord run;
+  private RunRecord committedRun;
   private Phase phase = Phase.MAIN;
   private int running;
   private boolean finished;
@@ -86,6 +89,8 @@ final class RunCoordinator implements Runnable {
     this.services = services;
     this.scope = scope;
     this.run = run;
+    this.committedRun = run;
+    this.runTimedOut = run.error() != null && run.error().startsWith(RUN_TIMED_OUT);
     for (Phase p : Phase.values()) {
       open.put(p, 0);
     }
@@ -156,15 +161,17 @@ final class RunCoordinator implements Runnable {
       Thread.currentThread().interrupt();
       abandon("the engine was interrupted");
     } catch (Throwable t) {
-      LOG.error("run {} stopped on an internal error", run.id(), t);
-      abandon("internal error: " + t);
+      String why = mask(String.valueOf(t));
+      LOG.error("run {} stopped on an internal error: {}", run.id(), why);
+      abandon("internal error: " + why);
     } finally {
       if (runTimer != null) {
         runTimer.cancel(false);
       }
       slots.values().forEach(s -> cancelTimer(s));
       services.logs().flush();
-      done.complete(run);
+      // what the store holds, not what we meant to write: a failed last write is not success
+      done.complete(committedRun);
     }
   }
 
@@ -174,14 +181,14 @@ final class RunCoordinator implements Runnable {
     Instant now = services.clock().instant();
     Instant started = run.startedAt() == null ? now : run.startedAt();
     setRun(run.withOwner(RunState.RUNNING, started, services.owner()));
-    if (scope.flow.timeout() != null) {
+    if (scope.flow.timeout() != null && !runTimedOut) {
+      // on resume the limit counts from the run's first start, not from now
+      long left =
+          Math.max(0, scope.flow.timeout().toMillis() - Duration.between(started, now).toMillis());
       runTimer =
           services
               .timers()
-              .schedule(
-                  () -> post(new EngineEvent.RunTimedOut()),
-                  scope.flow.timeout().toMillis(),
-                  TimeUnit.MILLISECONDS);
+              .schedule(() -> post(new EngineEvent.RunTimedOut()), left, TimeUnit.MILLISECONDS);
     }
     for (Slot s : slots.values()) {
       switch (s.state()) {
@@ -268,10 +275,7 @@ final class RunCoordinator implements Runnable {
       error = cancelReason;
     } else if (runFailed()) {
       state = RunState.FAILED;
-      error =
-          runTimedOut
-              ? "run timed out after " + Durations.format(scope.flow.timeout()) + " (flow timeout)"
-              : firstFailure();
+      error = runTimedOut ? timedOutMessage() : firstFailure();
     } else {
       state = RunState.SUCCEEDED;
     }
@@ -373,7 +377,8 @@ final class RunCoordinator implements Runnable {
       } catch (ExpressionException e) {
         update(
             s,
-            s.current.ended(TaskState.FAILED, now, "condition: " + e.getMessage(), null, null, -1));
+            s.current.ended(
+                TaskState.FAILED, now, mask("condition: " + e.getMessage()), null, null, -1));
         return;
       }
       if (value.equalsIgnoreCase("false")) {
@@ -394,11 +399,12 @@ final class RunCoordinator implements Runnable {
             s.current.ended(
                 TaskState.FAILED,
                 now,
-                "condition "
-                    + s.def.condition().strip()
-                    + " rendered '"
-                    + value
-                    + "'; it must render true or false",
+                mask(
+                    "condition "
+                        + s.def.condition().strip()
+                        + " rendered '"
+                        + value
+                        + "'; it must render true or false"),
                 null,
                 null,
                 -1));
@@ -466,6 +472,7 @@ final class RunCoordinator implements Runnable {
             logger,
             control,
             dags.get(s.def.phase()),
+            s.def.phase(),
             services.clock());
     if (s.def.timeout() != null) {
       s.timer =
@@ -588,8 +595,17 @@ final class RunCoordinator implements Runnable {
     finish();
   }
 
+  private String timedOutMessage() {
+    return RUN_TIMED_OUT + Durations.format(scope.flow.timeout()) + " (flow timeout)";
+  }
+
   private void onRunTimedOut() {
+    if (phase != Phase.MAIN || runTimedOut) {
+      return; // the limit is for the main tasks; onFailure and finally run to the end
+    }
     runTimedOut = true;
+    // stored with the run so that a resume still knows the run failed
+    setRun(run.withError(timedOutMessage()));
     Instant now = services.clock().instant();
     String why = "the run timed out after " + Durations.format(scope.flow.timeout());
     for (Slot s : slots.values()) {
@@ -626,7 +642,8 @@ final class RunCoordinator implements Runnable {
     RetryPolicy policy = s.def.retry() != null ? s.def.retry() : scope.flow.retry();
     s.failures++;
     String outJson = mask(DatasetCodec.encodeOutputs(outputs));
-    if (retryable && !cancelled && !runTimedOut && s.failures < policy.attempts()) {
+    boolean stopped = cancelled || (runTimedOut && s.def.phase() == Phase.MAIN);
+    if (retryable && !stopped && s.failures < policy.attempts()) {
       Duration delay = policy.delayAfter(s.failures, services.random());
       update(s, s.current.ended(state, now, message, outJson, null, -1));
       log(
@@ -739,7 +756,11 @@ final class RunCoordinator implements Runnable {
 
   private void commit() {
     if (!changes.isEmpty()) {
-      services.store().write(changes.batch());
+      StateStore.Batch batch = changes.batch();
+      services.store().write(batch);
+      if (!batch.updateRuns().isEmpty()) {
+        committedRun = batch.updateRuns().get(batch.updateRuns().size() - 1);
+      }
       changes.published(services.listener());
       changes.clear();
     }

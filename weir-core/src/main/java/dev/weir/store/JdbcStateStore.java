@@ -70,11 +70,14 @@ public final class JdbcStateStore implements StateStore {
     cfg.setPoolName("weir-store");
     cfg.setInitializationFailTimeout(-1);
     cfg.setConnectionTimeout(10_000);
-    HikariDataSource ds;
+    HikariDataSource ds = null;
     try {
       ds = new HikariDataSource(cfg);
       Migrations.migrate(ds);
     } catch (RuntimeException e) {
+      if (ds != null) {
+        ds.close(); // or its threads keep trying to connect
+      }
       throw new WeirException(
           "cannot open the state store at "
               + redact(url)
@@ -239,6 +242,25 @@ public final class JdbcStateStore implements StateStore {
                 + ": it was never inserted (a batch must insert a record before updating it)");
       }
     }
+  }
+
+  @Override
+  public boolean claimRun(RunRecord expected, String newOwner) {
+    return run(c -> {
+      String sql =
+          "UPDATE weir_runs SET owner = ? WHERE id = ? AND state = ? AND attempt = ? AND "
+              + (expected.owner() == null ? "owner IS NULL" : "owner = ?");
+      try (var ps = c.prepareStatement(sql)) {
+        ps.setString(1, newOwner);
+        ps.setString(2, expected.id());
+        ps.setString(3, expected.state().name());
+        ps.setInt(4, expected.attempt());
+        if (expected.owner() != null) {
+          ps.setString(5, expected.owner());
+        }
+        return ps.executeUpdate() == 1;
+      }
+    });
   }
 
   @Override

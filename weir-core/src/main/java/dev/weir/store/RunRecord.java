@@ -46,6 +46,25 @@ public record RunRecord(
         newOwner);
   }
 
+  public RunRecord withError(String why) {
+    return new RunRecord(
+        id,
+        namespace,
+        flowId,
+        revision,
+        flowFile,
+        state,
+        inputs,
+        logicalDate,
+        trigger,
+        attempt,
+        createdAt,
+        startedAt,
+        endedAt,
+        why,
+        owner);
+  }
+
   public RunRecord ended(RunState s, Instant at, String why) {
     return new RunRecord(
         id,

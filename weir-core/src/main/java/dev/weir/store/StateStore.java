@@ -22,6 +22,12 @@ public interface StateStore extends AutoCloseable {
 
   Optional<RunRecord> findRun(String runId);
 
+  /**
+   * Sets a new owner on a run only if it is still in the state, attempt and owner of {@code
+   * expected}; false when another process changed it first (two resumes racing).
+   */
+  boolean claimRun(RunRecord expected, String newOwner);
+
   /** Runs whose id starts with {@code prefix}, newest first, at most {@code limit}. */
   List<RunRecord> findRunsByPrefix(String prefix, int limit);
 

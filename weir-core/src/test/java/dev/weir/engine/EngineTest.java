@@ -414,4 +414,55 @@ class EngineTest {
             """);
     assertThat(fx.store.listRuns(dev.weir.store.StateStore.RunQuery.latest(10))).isEmpty();
   }
+
+  @Test
+  void after_a_run_timeout_onFailure_tasks_still_get_their_retries() {
+    RunRecord run =
+        fx.run(
+            """
+            id: timeout_then_alert
+            timeout: 200ms
+            tasks:
+              - {id: a, type: test.sleep, duration: 30s}
+            onFailure:
+              - id: alert
+                type: test.flaky
+                failures: 1
+                retry: {attempts: 2, delay: 10ms}
+            """);
+    assertThat(run.state()).isEqualTo(RunState.FAILED);
+    assertThat(run.error()).isEqualTo("run timed out after 200ms (flow timeout)");
+    assertThat(fx.attempts(run.id(), "alert"))
+        .extracting(TaskRunRecord::state)
+        .containsExactly(TaskState.FAILED, TaskState.SUCCEEDED);
+  }
+
+  @Test
+  void the_run_timeout_does_not_cut_short_finally_tasks() {
+    RunRecord run =
+        fx.run(
+            """
+            id: slow_cleanup
+            timeout: 300ms
+            tasks:
+              - {id: a, type: test.ok}
+            finally:
+              - {id: cleanup, type: test.sleep, duration: 700ms}
+            """);
+    assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(fx.latest(run.id()).get("cleanup").state()).isEqualTo(TaskState.SUCCEEDED);
+  }
+
+  @Test
+  void a_secret_in_a_condition_is_masked_in_the_error() {
+    RunRecord run =
+        fx.run(
+            """
+            id: secret_condition
+            tasks:
+              - {id: a, type: test.ok, condition: "{{ secret('CANARY') }}x"}
+            """);
+    assertThat(run.state()).isEqualTo(RunState.FAILED);
+    assertThat(run.error()).doesNotContain("canary-5ecret-value").contains("rendered '******x'");
+  }
 }

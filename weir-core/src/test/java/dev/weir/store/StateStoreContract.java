@@ -83,6 +83,18 @@ abstract class StateStoreContract {
   // ---- revisions
 
   @Test
+  void only_one_of_two_racing_claims_on_a_run_wins() {
+    RunRecord r = run("claimed");
+    store.write(inserts(List.of(r), List.of()));
+    assertThat(store.claimRun(r, "host:1")).isTrue();
+    assertThat(store.claimRun(r, "host:2")).isFalse(); // owner is no longer the expected null
+    assertThat(store.findRun("claimed").orElseThrow().owner()).isEqualTo("host:1");
+    RunRecord now = store.findRun("claimed").orElseThrow();
+    assertThat(store.claimRun(now, "host:3")).isTrue();
+    assertThat(store.claimRun(now.withError("x").ended(RunState.FAILED, T0, "x"), "h:4")).isFalse();
+  }
+
+  @Test
   void saves_a_revision_once_and_finds_it_by_hash() {
     store.saveRevision("h1", "shop", "orders", "/f/orders.yaml", "id: orders\n");
     store.saveRevision("h1", "shop", "orders", "/f/orders.yaml", "id: orders\n");
