@@ -39,7 +39,7 @@ final class LogsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     var mapper = new ObjectMapper();
     try (StateStore store = storeOptions.open(null)) {
-      RunRecord run = RunsCommand.find(store, runId);
+      RunRecord run = store.resolveRun(runId);
       for (LogLine l : store.logs(run.id(), task)) {
         if (json) {
           var o = new LinkedHashMap<String, Object>();

@@ -90,7 +90,7 @@ final class RunsCommand {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (StateStore store = storeOptions.open(null)) {
-        RunRecord r = find(store, runId);
+        RunRecord r = store.resolveRun(runId);
         List<TaskRunRecord> attempts = store.taskRuns(r.id());
         if (json) {
           out.println(Watch.toJson(r, attempts));
@@ -134,10 +134,6 @@ final class RunsCommand {
         return 0;
       }
     }
-  }
-
-  static RunRecord find(StateStore store, String id) {
-    return store.resolveRun(id);
   }
 
   static String took(RunRecord r) {

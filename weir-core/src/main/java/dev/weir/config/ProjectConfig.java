@@ -140,9 +140,4 @@ public final class ProjectConfig {
         v.hasNonNull("password") ? render.apply(v.get("password").asText()) : null,
         props);
   }
-
-  /** Where relative paths in connection URLs resolve: the directory of weir.yaml. */
-  public Path baseDir() {
-    return file == null ? null : file.toAbsolutePath().getParent();
-  }
 }

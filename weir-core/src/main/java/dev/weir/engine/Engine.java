@@ -153,7 +153,7 @@ public final class Engine implements AutoCloseable {
    * @param force resume even if the recorded owner process looks alive
    */
   public RunHandle resume(String runId, boolean force) {
-    RunRecord run = find(runId);
+    RunRecord run = store.resolveRun(runId);
     if (run.state().isTerminal()) {
       throw new WeirException(
           "run "
@@ -183,7 +183,7 @@ public final class Engine implements AutoCloseable {
 
   /** Runs a failed or cancelled run again from the tasks that did not succeed. */
   public RunHandle retry(String runId) {
-    RunRecord old = find(runId);
+    RunRecord old = store.resolveRun(runId);
     if (old.state() != RunState.FAILED && old.state() != RunState.CANCELLED) {
       throw new WeirException(
           "run "
@@ -314,10 +314,6 @@ public final class Engine implements AutoCloseable {
               + run.id()
               + "`");
     }
-  }
-
-  private RunRecord find(String runId) {
-    return store.resolveRun(runId);
   }
 
   private Flow flowOf(RunRecord run) {

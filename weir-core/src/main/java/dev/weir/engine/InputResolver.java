@@ -7,7 +7,6 @@ import dev.weir.flow.InputDef;
 import dev.weir.util.Suggest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -73,9 +72,5 @@ final class InputResolver {
               + String.join("\n  ", errors));
     }
     return out;
-  }
-
-  static List<String> names(Flow flow) {
-    return flow.inputs().stream().map(InputDef::id).toList();
   }
 }

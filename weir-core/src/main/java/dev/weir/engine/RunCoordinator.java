@@ -130,10 +130,6 @@ final class RunCoordinator implements Runnable {
     }
   }
 
-  RunRecord currentRun() {
-    return run;
-  }
-
   CompletableFuture<RunRecord> completion() {
     return done;
   }

@@ -91,11 +91,6 @@ public final class Expressions {
     return node;
   }
 
-  /** Parses a template without evaluating it. */
-  public void compileOnly(String template) {
-    compile(template);
-  }
-
   private PebbleTemplate compile(String template) {
     try {
       return engine.getTemplate(template);

@@ -30,12 +30,10 @@ public final class JdbcStateStore implements StateStore {
 
   private final HikariDataSource ds;
   private final String description;
-  private final boolean postgres;
 
-  private JdbcStateStore(HikariDataSource ds, String description, boolean postgres) {
+  private JdbcStateStore(HikariDataSource ds, String description) {
     this.ds = ds;
     this.description = description;
-    this.postgres = postgres;
   }
 
   /** The embedded H2 store in {@code home} ({@code .weir/} beside a flow by default). */
@@ -86,7 +84,7 @@ public final class JdbcStateStore implements StateStore {
               + (pg ? " (is PostgreSQL running, and does the database exist?)" : ""),
           e);
     }
-    return new JdbcStateStore(ds, label == null ? redact(url) : label, pg);
+    return new JdbcStateStore(ds, label == null ? redact(url) : label);
   }
 
   static String redact(String url) {
@@ -99,10 +97,6 @@ public final class JdbcStateStore implements StateStore {
       t = t.getCause();
     }
     return t.getMessage();
-  }
-
-  public boolean isPostgres() {
-    return postgres;
   }
 
   @Override

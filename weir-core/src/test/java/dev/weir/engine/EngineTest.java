@@ -193,34 +193,22 @@ class EngineTest {
 
   @Test
   void condition_false_skips_the_task_and_the_tasks_after_it_still_run() {
-    RunRecord run =
-        fx.run(
-            """
-            id: cond
-            inputs:
-              - {id: full, type: boolean, default: false}
-            tasks:
-              - {id: a, type: test.ok, condition: "{{ inputs.full }}"}
-              - {id: b, type: test.ok}
-            """);
+    String flow =
+        """
+        id: cond
+        inputs:
+          - {id: full, type: boolean, default: false}
+        tasks:
+          - {id: a, type: test.ok, condition: "{{ inputs.full }}"}
+          - {id: b, type: test.ok}
+        """;
+    RunRecord run = fx.run(flow);
     assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
     Map<String, TaskRunRecord> t = fx.latest(run.id());
     assertThat(t.get("a").state()).isEqualTo(TaskState.SKIPPED);
     assertThat(t.get("a").error()).isEqualTo("condition {{ inputs.full }} is false");
     assertThat(t.get("b").state()).isEqualTo(TaskState.SUCCEEDED);
-    RunRecord full =
-        fx.run(
-            fx.dir.resolve("flow.yaml").toFile().exists()
-                ? """
-                id: cond
-                inputs:
-                  - {id: full, type: boolean, default: false}
-                tasks:
-                  - {id: a, type: test.ok, condition: "{{ inputs.full }}"}
-                  - {id: b, type: test.ok}
-                """
-                : "",
-            Map.of("full", "true"));
+    RunRecord full = fx.run(flow, Map.of("full", "true"));
     assertThat(fx.latest(full.id()).get("a").state()).isEqualTo(TaskState.SUCCEEDED);
   }
 
