@@ -27,12 +27,23 @@ import java.util.function.UnaryOperator;
  *     url: jdbc:postgresql://db:5432/shop
  *     user: etl
  *     password: "{{ secret('SOURCE_PG_PASSWORD') }}"
+ *     poolSize: 4
+ *     properties: {ssl: "true"}
+ *   lake:
+ *     type: s3
+ *     endpoint: http://minio:9000
+ *     region: eu-central-1
+ *     pathStyle: true
+ *     accessKey: "{{ secret('LAKE_KEY') }}"
+ *     secretKey: "{{ secret('LAKE_SECRET') }}"
  * </pre>
  */
 public final class ProjectConfig {
   public static final String FILE_NAME = "weir.yaml";
-  private static final List<String> CONNECTION_KEYS =
-      List.of("url", "user", "password", "properties", "poolSize");
+  private static final List<String> JDBC_KEYS =
+      List.of("type", "url", "user", "password", "properties", "poolSize");
+  private static final List<String> S3_KEYS =
+      List.of("type", "endpoint", "region", "pathStyle", "accessKey", "secretKey", "sessionToken");
 
   private final Path file;
   private final Map<String, JsonNode> connections;
@@ -76,25 +87,58 @@ public final class ProjectConfig {
           .forEachRemaining(e -> {
             String path = "connections." + e.getKey();
             JsonNode v = e.getValue();
-            if (!v.isObject() || !v.hasNonNull("url")) {
+            if (!v.isObject()) {
               problems.add(
                   tree.problem(
-                      path,
-                      "a connection needs at least a url, e.g. `url: jdbc:duckdb:warehouse.duckdb`"));
+                      path, "a connection is a mapping, e.g. `url: jdbc:duckdb:warehouse.duckdb`"));
+              return;
+            }
+            String type = v.path("type").asText(ConnectionConfig.JDBC);
+            List<String> keys;
+            if (type.equals(ConnectionConfig.JDBC)) {
+              keys = JDBC_KEYS;
+              if (!v.hasNonNull("url")) {
+                problems.add(
+                    tree.problem(
+                        path,
+                        "a connection needs at least a url, e.g. `url:"
+                            + " jdbc:duckdb:warehouse.duckdb` (or `type: s3` for object storage)"));
+                return;
+              }
+              JsonNode pool = v.get("poolSize");
+              if (pool != null && !(pool.canConvertToInt() && pool.asInt() > 0)) {
+                problems.add(
+                    tree.problem(
+                        path + ".poolSize",
+                        "poolSize must be a whole number of at least 1, e.g. `poolSize: 4`; got '"
+                            + pool.asText()
+                            + "'"));
+              }
+            } else if (type.equals(ConnectionConfig.S3)) {
+              keys = S3_KEYS;
+            } else {
+              problems.add(
+                  tree.problem(
+                      path + ".type",
+                      "unknown connection type '"
+                          + type
+                          + "'; use `type: jdbc` (the default, with a url) or `type: s3`"));
               return;
             }
             v.fieldNames()
                 .forEachRemaining(k -> {
-                  if (!CONNECTION_KEYS.contains(k)) {
+                  if (!keys.contains(k)) {
                     problems.add(
                         tree.problem(
                             path + "." + k,
                             "unknown property '"
                                 + k
-                                + "' for a connection"
-                                + Suggest.didYouMean(k, CONNECTION_KEYS)
+                                + "' for a "
+                                + type
+                                + " connection"
+                                + Suggest.didYouMean(k, keys)
                                 + " (known: "
-                                + String.join(", ", CONNECTION_KEYS)
+                                + String.join(", ", keys)
                                 + ")"));
                   }
                 });
@@ -133,11 +177,24 @@ public final class ProjectConfig {
     if (p != null) {
       p.fields().forEachRemaining(e -> props.put(e.getKey(), render.apply(e.getValue().asText())));
     }
+    String type = v.path("type").asText(ConnectionConfig.JDBC);
+    var settings = new LinkedHashMap<String, String>();
+    if (!type.equals(ConnectionConfig.JDBC)) {
+      v.fields()
+          .forEachRemaining(e -> {
+            if (!e.getKey().equals("type")) {
+              settings.put(e.getKey(), render.apply(e.getValue().asText()));
+            }
+          });
+    }
     return new ConnectionConfig(
         name,
-        render.apply(v.get("url").asText()),
+        type,
+        v.hasNonNull("url") ? render.apply(v.get("url").asText()) : null,
         v.hasNonNull("user") ? render.apply(v.get("user").asText()) : null,
         v.hasNonNull("password") ? render.apply(v.get("password").asText()) : null,
-        props);
+        props,
+        v.path("poolSize").asInt(ConnectionConfig.DEFAULT_POOL_SIZE),
+        settings);
   }
 }

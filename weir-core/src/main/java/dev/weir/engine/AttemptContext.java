@@ -129,6 +129,11 @@ final class AttemptContext implements TaskContext {
   }
 
   @Override
+  public java.util.Optional<String> state(String key) {
+    return scope.store.getState(namespace(), flowId(), taskId(), key);
+  }
+
+  @Override
   public Map<String, String> environment() {
     return scope.childEnvironment;
   }

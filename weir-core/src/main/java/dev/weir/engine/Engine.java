@@ -235,7 +235,8 @@ public final class Engine implements AutoCloseable {
             expressions,
             renderServices(),
             base,
-            childEnvironment());
+            childEnvironment(),
+            services.store());
     var coordinator = new RunCoordinator(services, scope, run, rows);
     active.add(run.id());
     coordinator.completion().whenComplete((r, e) -> active.remove(run.id()));

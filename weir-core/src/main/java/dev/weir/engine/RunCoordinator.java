@@ -274,9 +274,29 @@ final class RunCoordinator implements Runnable {
       error = runTimedOut ? timedOutMessage() : firstFailure();
     } else {
       state = RunState.SUCCEEDED;
+      commitTaskState();
     }
     setRun(run.ended(state, now, error));
     finished = true;
+  }
+
+  /**
+   * Keeps the state (watermarks) that succeeded tasks proposed, before the run is marked done: a
+   * crash in between resumes the run, which finishes and writes the same values again.
+   */
+  private void commitTaskState() {
+    for (Slot s : slots.values()) {
+      if (s.current != null
+          && s.current.state() == TaskState.SUCCEEDED
+          && s.current.stateUpdates() != null) {
+        DatasetCodec.decodeOutputs(s.current.stateUpdates())
+            .forEach((k, v) ->
+                services
+                    .store()
+                    .putState(
+                        scope.flow.namespace(), scope.flow.id(), s.def.id(), k, String.valueOf(v)));
+      }
+    }
   }
 
   private String firstFailure() {
@@ -521,13 +541,16 @@ final class RunCoordinator implements Runnable {
     scope.outputs.put(s.def.id(), outputs);
     update(
         s,
-        s.current.ended(
-            TaskState.SUCCEEDED,
-            services.clock().instant(),
-            null,
-            mask(DatasetCodec.encodeOutputs(outputs)),
-            DatasetCodec.encode(r.dataset()),
-            r.rows()));
+        s.current
+            .ended(
+                TaskState.SUCCEEDED,
+                services.clock().instant(),
+                null,
+                mask(DatasetCodec.encodeOutputs(outputs)),
+                DatasetCodec.encode(r.dataset()),
+                r.rows())
+            .withStateUpdates(
+                r.state().isEmpty() ? null : DatasetCodec.encodeOutputs(Map.copyOf(r.state()))));
   }
 
   private void onFailed(EngineEvent.AttemptFailed e) {

@@ -29,6 +29,7 @@ final class RunScope {
   final Map<String, Map<String, Object>> outputs = new ConcurrentHashMap<>();
   final Map<String, Dataset> datasets = new ConcurrentHashMap<>();
   final Map<String, String> childEnvironment;
+  final dev.weir.store.StateStore store;
 
   RunScope(
       String runId,
@@ -39,7 +40,8 @@ final class RunScope {
       Expressions expressions,
       Expressions.Services services,
       Map<String, Object> baseVariables,
-      Map<String, String> childEnvironment) {
+      Map<String, String> childEnvironment,
+      dev.weir.store.StateStore store) {
     this.runId = runId;
     this.flow = flow;
     this.workDir = workDir;
@@ -49,6 +51,7 @@ final class RunScope {
     this.services = services;
     this.baseVariables = Map.copyOf(baseVariables);
     this.childEnvironment = Map.copyOf(childEnvironment);
+    this.store = store;
   }
 
   Path stagingDir(String taskId) {

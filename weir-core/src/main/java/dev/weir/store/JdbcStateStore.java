@@ -26,7 +26,7 @@ public final class JdbcStateStore implements StateStore {
           + " created_at, started_at, ended_at, error, owner";
   private static final String TASK_COLUMNS =
       "run_id, task_id, attempt, run_attempt, state, queued_at, started_at, ended_at, retry_at, error,"
-          + " outputs, dataset, rows_out";
+          + " outputs, dataset, rows_out, state_updates";
 
   private final HikariDataSource ds;
   private final String description;
@@ -181,7 +181,7 @@ public final class JdbcStateStore implements StateStore {
       if (!batch.insertTaskRuns().isEmpty()) {
         try (var ps =
             c.prepareStatement(
-                "INSERT INTO weir_task_runs (" + TASK_COLUMNS + ") VALUES (" + marks(13) + ")")) {
+                "INSERT INTO weir_task_runs (" + TASK_COLUMNS + ") VALUES (" + marks(14) + ")")) {
           for (TaskRunRecord t : batch.insertTaskRuns()) {
             bindTask(ps, t);
             ps.addBatch();
@@ -195,13 +195,13 @@ public final class JdbcStateStore implements StateStore {
                 "UPDATE weir_task_runs SET run_id = ?, task_id = ?, attempt = ?, run_attempt = ?,"
                     + " state = ?,"
                     + " queued_at = ?, started_at = ?, ended_at = ?, retry_at = ?, error = ?,"
-                    + " outputs = ?, dataset = ?, rows_out = ?"
+                    + " outputs = ?, dataset = ?, rows_out = ?, state_updates = ?"
                     + " WHERE run_id = ? AND task_id = ? AND attempt = ?")) {
           for (TaskRunRecord t : batch.updateTaskRuns()) {
             bindTask(ps, t);
-            ps.setString(14, t.runId());
-            ps.setString(15, t.taskId());
-            ps.setInt(16, t.attempt());
+            ps.setString(15, t.runId());
+            ps.setString(16, t.taskId());
+            ps.setInt(17, t.attempt());
             ps.addBatch();
           }
           requireUpdated(
@@ -502,6 +502,7 @@ public final class JdbcStateStore implements StateStore {
     ps.setString(11, clip(t.outputs()));
     ps.setString(12, t.dataset());
     ps.setLong(13, t.rows());
+    ps.setString(14, t.stateUpdates());
   }
 
   private static TaskRunRecord readTask(ResultSet rs) throws SQLException {
@@ -518,7 +519,8 @@ public final class JdbcStateStore implements StateStore {
         rs.getString(10),
         rs.getString(11),
         rs.getString(12),
-        rs.getLong(13));
+        rs.getLong(13),
+        rs.getString(14));
   }
 
   private static String marks(int n) {

@@ -10,6 +10,8 @@ import java.time.Instant;
  * @param outputs JSON object, null until the attempt ends
  * @param dataset JSON of the staged dataset, null when none
  * @param rows rows produced, -1 when not a data task
+ * @param stateUpdates JSON object of task state (e.g. a watermark) this attempt proposes; it is
+ *     committed to the flow's state only when the run succeeds
  */
 public record TaskRunRecord(
     String runId,
@@ -24,7 +26,8 @@ public record TaskRunRecord(
     String error,
     String outputs,
     String dataset,
-    long rows) {
+    long rows,
+    String stateUpdates) {
 
   public static TaskRunRecord pending(String runId, String taskId, int attempt, int runAttempt) {
     return new TaskRunRecord(
@@ -40,7 +43,8 @@ public record TaskRunRecord(
         null,
         null,
         null,
-        -1);
+        -1,
+        null);
   }
 
   public TaskRunRecord queued(Instant at) {
@@ -57,7 +61,8 @@ public record TaskRunRecord(
         null,
         null,
         null,
-        -1);
+        -1,
+        null);
   }
 
   public TaskRunRecord running(Instant at) {
@@ -74,7 +79,8 @@ public record TaskRunRecord(
         null,
         null,
         null,
-        -1);
+        -1,
+        null);
   }
 
   public TaskRunRecord retryWait(Instant at) {
@@ -91,7 +97,8 @@ public record TaskRunRecord(
         null,
         null,
         null,
-        -1);
+        -1,
+        null);
   }
 
   public TaskRunRecord ended(
@@ -109,11 +116,30 @@ public record TaskRunRecord(
         error,
         outputs,
         dataset,
-        rows);
+        rows,
+        null);
   }
 
   /** Time spent running, or null when it never ran. */
   public Duration duration() {
     return startedAt == null || endedAt == null ? null : Duration.between(startedAt, endedAt);
+  }
+
+  public TaskRunRecord withStateUpdates(String json) {
+    return new TaskRunRecord(
+        runId,
+        taskId,
+        attempt,
+        runAttempt,
+        state,
+        queuedAt,
+        startedAt,
+        endedAt,
+        retryAt,
+        error,
+        outputs,
+        dataset,
+        rows,
+        json);
   }
 }

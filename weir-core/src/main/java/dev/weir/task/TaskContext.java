@@ -42,6 +42,12 @@ public interface TaskContext {
    */
   ConnectionConfig connection(String name);
 
+  /**
+   * State this task kept in the last successful run of this flow (see {@link
+   * TaskResult#withState}), e.g. an incremental watermark.
+   */
+  java.util.Optional<String> state(String key);
+
   /** Environment for child processes: the process environment without Weir's secrets. */
   Map<String, String> environment();
 

@@ -6,10 +6,18 @@ import java.util.Map;
 /**
  * What an attempt produced: outputs (readable downstream as {@code outputs.<task>.<name>}) and, for
  * tasks that produce data, a staged dataset.
+ *
+ * @param state task state to keep for the next run (an incremental watermark); the engine commits
+ *     it only when the whole run succeeds, so a load failing downstream never skips rows
  */
-public record TaskResult(Map<String, Object> outputs, Dataset dataset) {
+public record TaskResult(Map<String, Object> outputs, Dataset dataset, Map<String, String> state) {
   public TaskResult {
     outputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+    state = state == null ? Map.of() : Map.copyOf(state);
+  }
+
+  public TaskResult(Map<String, Object> outputs, Dataset dataset) {
+    this(outputs, dataset, Map.of());
   }
 
   public static TaskResult empty() {
@@ -28,6 +36,11 @@ public record TaskResult(Map<String, Object> outputs, Dataset dataset) {
     out.put("checksum", dataset.checksum());
     out.putAll(extra);
     return new TaskResult(out, dataset);
+  }
+
+  /** This result, proposing {@code state} to keep once the run succeeds. */
+  public TaskResult withState(Map<String, String> state) {
+    return new TaskResult(outputs, dataset, state);
   }
 
   /** Rows this attempt produced, for progress lines; -1 when it made no dataset. */

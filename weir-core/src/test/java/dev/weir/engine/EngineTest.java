@@ -362,6 +362,29 @@ class EngineTest {
   }
 
   @Test
+  void task_state_is_kept_only_when_the_whole_run_succeeds() {
+    String flow =
+        """
+        id: counting
+        tasks:
+          - {id: count, type: test.counter}
+          - {id: load, type: test.flaky, failures: 1}
+        """;
+    RunRecord failed = fx.run(flow);
+    assertThat(failed.state()).isEqualTo(RunState.FAILED);
+    assertThat(fx.store.getState("default", "counting", "count", "count")).isEmpty();
+
+    RunRecord retried = fx.engine.retry(failed.id()).await();
+    assertThat(retried.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(fx.store.getState("default", "counting", "count", "count")).contains("1");
+
+    RunRecord next = fx.run(flow);
+    assertThat(next.state()).isEqualTo(RunState.FAILED);
+    assertThat(fx.latest(next.id()).get("count").outputs()).contains("\"count\":1");
+    assertThat(fx.store.getState("default", "counting", "count", "count")).contains("1");
+  }
+
+  @Test
   void retry_of_a_succeeded_run_is_refused() {
     RunRecord run =
         fx.run(

@@ -69,6 +69,33 @@ public final class TestDatabases {
     return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
   }
 
+  /**
+   * A JDBC URL of a new, empty MariaDB/MySQL database, dropped when the JVM exits. Tests are
+   * skipped when WEIR_TEST_MYSQL_URL is not set: there is no embedded MariaDB to fall back on.
+   */
+  public static String freshMysqlDatabaseUrl() {
+    String base = System.getenv("WEIR_TEST_MYSQL_URL");
+    Assumptions.assumeTrue(
+        base != null && !base.isBlank(), "no MariaDB: WEIR_TEST_MYSQL_URL is not set");
+    String db = "weir_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (Connection c = DriverManager.getConnection(base)) {
+      c.createStatement().execute("CREATE DATABASE " + db);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create test database on " + base, e);
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> {
+              try (Connection c = DriverManager.getConnection(base)) {
+                c.createStatement().execute("DROP DATABASE IF EXISTS " + db);
+              } catch (SQLException e) {
+                // best effort
+              }
+            }));
+    // jdbc:mariadb://host:3306/test?user=root -> jdbc:mariadb://host:3306/weir_t_x?user=root
+    return base.replaceFirst("(//[^/]+/)[^?;]*", "$1" + db);
+  }
+
   private static final java.util.List<String> CREATED = new java.util.ArrayList<>();
 
   /** Leaves the shared test database as it was: drops this JVM's schemas when it exits. */

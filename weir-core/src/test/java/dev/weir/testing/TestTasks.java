@@ -89,6 +89,29 @@ public final class TestTasks {
     }
   }
 
+  /** Outputs the kept state "count" (0 at first) and proposes count + 1 for the next run. */
+  public static final class Counter implements TaskType<Counter.Config> {
+    public record Config() {}
+
+    @Override
+    public String name() {
+      return "test.counter";
+    }
+
+    @Override
+    public Class<Config> configType() {
+      return Config.class;
+    }
+
+    @Override
+    public TaskResult run(Config c, TaskContext ctx) {
+      record(ctx);
+      int count = Integer.parseInt(ctx.state("count").orElse("0"));
+      return TaskResult.of(Map.of("count", count))
+          .withState(Map.of("count", String.valueOf(count + 1)));
+    }
+  }
+
   /** Always fails. */
   public static final class Fail implements TaskType<Fail.Config> {
     public record Config(String message, Boolean retryable) {}

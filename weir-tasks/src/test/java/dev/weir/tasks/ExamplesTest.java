@@ -2,6 +2,12 @@ package dev.weir.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.config.ProjectConfig;
+import dev.weir.expr.Expressions;
+import dev.weir.expr.Masker;
+import dev.weir.expr.Scope;
+import dev.weir.expr.Secrets;
 import dev.weir.flow.Flow;
 import dev.weir.flow.FlowParser;
 import dev.weir.flow.TaskDef;
@@ -12,10 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExamplesTest {
   private static final Path EXAMPLES = Path.of("src/test/resources/examples");
+  private static S3TestServer s3;
   private final TaskRegistry registry = TaskRegistry.load();
+  private final Expressions expressions = new Expressions();
 
   @TempDir Path dir;
 
@@ -45,22 +55,83 @@ class ExamplesTest {
     }
   }
 
+  @AfterAll
+  static void stopS3() throws Exception {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
   private record Run(TestContext context, Map<String, TaskResult> results) {}
 
   private Run run(String example) throws Exception {
+    return run(example, Map.of(), Map.of());
+  }
+
+  /**
+   * Runs an example with {@code inputs} as given on the command line (the rest take their defaults
+   * as written) and {@code secrets} as if set as {@code WEIR_SECRET_<NAME>}.
+   */
+  private Run run(String example, Map<String, String> inputs, Map<String, String> secrets)
+      throws Exception {
     Flow flow = new FlowParser(registry).parse(dir.resolve(example));
     var ctx = new TestContext(dir);
+    if (example.startsWith("s3")) {
+      connectToS3(ctx);
+    }
+    if (example.startsWith("jdbc.extract")) {
+      ctx.connection("shop", shop());
+    }
     var results = new LinkedHashMap<String, TaskResult>();
+    var given = new LinkedHashMap<String, Object>();
+    flow.inputs().stream()
+        .filter(in -> in.defaultValue() != null)
+        .forEach(in -> given.put(in.id(), in.defaultValue().asText()));
+    given.putAll(inputs);
+    var env = new LinkedHashMap<String, String>();
+    secrets.forEach((name, value) -> env.put(Secrets.ENV_PREFIX + name, value));
+    var services =
+        new Expressions.Services(new Secrets(env, null, new Masker()), InstantSource.system());
+    Map<String, Object> variables = Map.of("inputs", Scope.of("inputs", given));
     // the examples are written so that file order is a valid execution order
     for (TaskDef task : flow.tasks()) {
-      results.put(task.id(), runOne(ctx, task, registry.get(task.type())));
+      JsonNode properties = expressions.renderTree(task.properties(), variables, services);
+      results.put(task.id(), runOne(ctx, task.id(), registry.get(task.type()), properties));
     }
     return new Run(ctx, results);
   }
 
+  /**
+   * S3 examples use the connections of examples/weir.yaml, whose secrets point at an s3proxy
+   * started for them, holding the bucket {@code lake}.
+   */
+  private void connectToS3(TestContext ctx) throws Exception {
+    if (s3 == null) {
+      s3 = S3TestServer.start();
+      s3.createBucket("lake");
+    }
+    var secrets =
+        new Secrets(
+            Map.of(
+                Secrets.ENV_PREFIX + "LAKE_ENDPOINT", s3.endpoint(),
+                Secrets.ENV_PREFIX + "LAKE_KEY", S3TestServer.ACCESS_KEY,
+                Secrets.ENV_PREFIX + "LAKE_SECRET", S3TestServer.SECRET_KEY),
+            null,
+            new Masker());
+    var services = new Expressions.Services(secrets, InstantSource.system());
+    var expressions = new Expressions();
+    ProjectConfig project = ProjectConfig.find(dir);
+    for (String name : project.connectionNames()) {
+      if (!name.equals("lake")) {
+        continue; // the database connections of the other examples need their own secrets
+      }
+      ctx.connection(project.connection(name, t -> expressions.render(t, Map.of(), services)));
+    }
+  }
+
   private static <C extends Record> TaskResult runOne(
-      TestContext ctx, TaskDef task, TaskType<C> type) throws Exception {
-    return ctx.run(task.id(), type, task.properties());
+      TestContext ctx, String id, TaskType<C> type, JsonNode properties) throws Exception {
+    return ctx.run(id, type, properties);
   }
 
   @Test
@@ -74,7 +145,13 @@ class ExamplesTest {
             "file.write",
             "sql.transform",
             "quality.check",
-            "jdbc.load")
+            "jdbc.extract",
+            "jdbc.load",
+            "http.extract",
+            "s3.upload",
+            "s3.download",
+            "s3.list",
+            "s3.delete")
         .allSatisfy(name -> {
           assertThat(EXAMPLES.resolve(name + ".yaml")).exists();
           assertThat(Path.of("../docs/tasks/" + name + ".md")).exists();
@@ -144,6 +221,34 @@ class ExamplesTest {
         .startsWith("order_id,customer_id,amount", "2,11,12.50");
   }
 
+  private static String shopUrl;
+
+  /** The example's `shop` database: a PostgreSQL schema with a few orders. */
+  private static synchronized String shop() throws Exception {
+    if (shopUrl == null) {
+      shopUrl = dev.weir.testing.TestDatabases.freshPostgresSchemaUrl();
+      try (var c = DriverManager.getConnection(shopUrl)) {
+        c.createStatement()
+            .execute(
+                "CREATE TABLE orders (id int PRIMARY KEY, customer_id int, status text,"
+                    + " amount numeric(10,2), updated_at timestamp);"
+                    + " INSERT INTO orders SELECT g, g % 3, CASE WHEN g = 2 THEN 'cancelled' ELSE"
+                    + " 'paid' END, g * 1.5, timestamp '2026-11-01 10:00' + g * interval '1 minute'"
+                    + " FROM generate_series(1, 6) g");
+      }
+    }
+    return shopUrl;
+  }
+
+  @Test
+  void jdbc_extract_example_reads_changed_rows_and_upserts_them() throws Exception {
+    Run first = run("jdbc.extract.yaml");
+    assertThat(first.results().get("changed_orders").outputs())
+        .containsEntry("rows", 5L)
+        .containsEntry("watermark", "2026-11-01T10:06:00.000000");
+    assertThat(first.results().get("load_orders").outputs()).containsEntry("rows", 5L);
+  }
+
   @Test
   void jdbc_load_example_can_run_twice() throws Exception {
     run("jdbc.load.yaml");
@@ -156,10 +261,76 @@ class ExamplesTest {
   }
 
   @Test
+  void http_extract_example_pages_through_a_local_api() throws Exception {
+    try (var api = new ExampleApi()) {
+      Run run =
+          run(
+              "http.extract.yaml",
+              Map.of("api", api.url() + "/api"),
+              Map.of("SHOP_TOKEN", ExampleApi.TOKEN));
+      TaskResult orders = run.results().get("orders_api");
+      assertThat(orders.outputs())
+          .containsEntry("rows", 5L)
+          .containsEntry("pages", 3L)
+          .containsEntry("requests", 3L);
+      assertThat(orders.dataset().schema().stream().map(c -> c.name() + " " + c.type()))
+          .containsExactly(
+              "id BIGINT",
+              "customer_id BIGINT",
+              "amount DECIMAL(10,2)",
+              "ordered_at TIMESTAMP",
+              "tags JSON");
+    }
+  }
+
+  @Test
+  void s3_upload_example() throws Exception {
+    Run run = run("s3.upload.yaml");
+    assertThat(run.results().get("orders").outputs())
+        .containsEntry("keys", List.of("raw/orders/2026-11-21.csv"));
+    assertThat(run.results().get("all_data").outputs())
+        .containsEntry(
+            "keys", List.of("raw/2026-11-21/customers.csv", "raw/2026-11-21/orders.csv"));
+  }
+
+  @Test
+  void s3_download_example() throws Exception {
+    run("s3.download.yaml");
+    Path orders = EXAMPLES.resolve("data/orders.csv");
+    assertThat(Files.mismatch(orders, dir.resolve("in/orders.csv"))).isEqualTo(-1);
+    assertThat(Files.mismatch(orders, dir.resolve("in/2026-11-21/orders.csv"))).isEqualTo(-1);
+    assertThat(dir.resolve("in/2026-11-21/customers.csv")).exists();
+  }
+
+  @Test
+  void s3_list_example() throws Exception {
+    Run run = run("s3.list.yaml");
+    assertThat(run.results().get("exported").outputs()).containsEntry("count", 2);
+    assertThat(run.results().get("summary").rows()).isEqualTo(1);
+  }
+
+  @Test
+  void s3_delete_example_can_run_twice() throws Exception {
+    assertThat(run("s3.delete.yaml").results().get("cleanup").outputs()).containsEntry("count", 2);
+    // the second run uploads again, deletes again
+    assertThat(run("s3.delete.yaml").results().get("cleanup").outputs()).containsEntry("count", 2);
+    assertThat(
+            s3.blobStore()
+                .list(
+                    "lake",
+                    org.jclouds.blobstore.options.ListContainerOptions.Builder.prefix("tmp/")
+                        .recursive()))
+        .isEmpty();
+  }
+
+  @Test
   void examples_directory_holds_only_known_examples() throws Exception {
     try (Stream<Path> files = Files.list(EXAMPLES)) {
       List<String> yaml =
-          files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).toList();
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".yaml") && !n.equals(ProjectConfig.FILE_NAME))
+              .toList();
       assertThat(yaml).hasSameSizeAs(builtinNames());
     }
   }

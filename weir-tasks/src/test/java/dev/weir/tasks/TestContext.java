@@ -37,6 +37,7 @@ public final class TestContext {
   private final Map<String, ConnectionConfig> connections = new LinkedHashMap<>();
   private final Map<String, String> environment = new LinkedHashMap<>(System.getenv());
   private final List<String> log = new CopyOnWriteArrayList<>();
+  private final Map<String, String> state = new LinkedHashMap<>();
   private volatile Attempt current;
 
   public TestContext(Path workDir) {
@@ -62,6 +63,8 @@ public final class TestContext {
     if (result.dataset() != null) {
       datasets.put(taskId, result.dataset());
     }
+    // as if the run succeeded: the task's proposed state is kept for the next run
+    result.state().forEach((k, v) -> state.put(taskId + "/" + k, v));
     return result;
   }
 
@@ -91,9 +94,19 @@ public final class TestContext {
     }
   }
 
-  public TestContext connection(String name, String url) {
-    connections.put(name, new ConnectionConfig(name, url, null, null, Map.of()));
+  public TestContext connection(ConnectionConfig connection) {
+    connections.put(connection.name(), connection);
     return this;
+  }
+
+  public TestContext connection(String name, String url) {
+    connections.put(name, ConnectionConfig.jdbc(name, url, null, null, Map.of()));
+    return this;
+  }
+
+  /** Kept task state, e.g. {@code state("extract", "watermark")}. */
+  public String state(String taskId, String key) {
+    return state.get(taskId + "/" + key);
   }
 
   public TestContext env(String name, String value) {
@@ -205,6 +218,11 @@ public final class TestContext {
             "no connection '" + name + "' (known: " + new ArrayList<>(connections.keySet()) + ")");
       }
       return c;
+    }
+
+    @Override
+    public java.util.Optional<String> state(String key) {
+      return java.util.Optional.ofNullable(state.get(taskId + "/" + key));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.weir.task.TaskResult;
 import dev.weir.task.TaskType;
 import dev.weir.tasks.duck.DuckSession;
 import dev.weir.tasks.duck.Sql;
+import dev.weir.tasks.s3.S3Path;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -25,11 +26,14 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
       Pattern.compile("[A-Za-z][A-Za-z0-9_ ]*(\\(\\s*\\d+\\s*(,\\s*\\d+\\s*)?\\))?(\\[\\])?");
 
   /**
+   * @param path a local file, or an {@code s3://} key, prefix or glob
    * @param schema column → DuckDB type; for CSV every column of the file in order, for JSON and
    *     Parquet the columns to keep
    * @param delimiter CSV only; defaults to "," (tab for .tsv)
    * @param header CSV only; defaults to true
    * @param maxRejected a row count ({@code 10}) or a share of rows ({@code 5%}); defaults to 0
+   * @param connection the S3 connection for an {@code s3://} path; the default AWS chains when
+   *     absent
    */
   public record Config(
       @Required(example = "data/orders.csv") String path,
@@ -37,7 +41,9 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
       LinkedHashMap<String, String> schema,
       String delimiter,
       Boolean header,
-      String maxRejected) {}
+      String maxRejected,
+      dev.weir.tasks.contract.Contract contract,
+      String connection) {}
 
   @Override
   public String name() {
@@ -51,7 +57,9 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
 
   @Override
   public List<String> validate(Config config) {
-    var problems = new ArrayList<String>();
+    var problems =
+        new ArrayList<String>(dev.weir.tasks.contract.Contract.validate(config.contract()));
+    S3Input.check(config.path(), config.connection(), "data/orders.csv", problems);
     try {
       RejectLimit.parse(config.maxRejected());
     } catch (IllegalArgumentException e) {
@@ -90,6 +98,10 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
 
   @Override
   public TaskResult run(Config config, TaskContext context) throws Exception {
+    if (S3Path.isS3(config.path())) {
+      S3Input.Local local = S3Input.fetch(config, context);
+      return read(local.path(), local.shown(), config, context);
+    }
     Path file = context.workDir().resolve(config.path()).toAbsolutePath().normalize();
     if (!Files.isRegularFile(file)) {
       throw new TaskFailedException(
@@ -101,6 +113,15 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
               + context.workDir().toAbsolutePath()
               + ")");
     }
+    return read(file, file.toString(), config, context);
+  }
+
+  /**
+   * @param file a local file, or a glob over the files fetched from S3
+   * @param shown how messages name the source
+   */
+  private static TaskResult read(Path file, String shown, Config config, TaskContext context)
+      throws Exception {
     FileFormat format = FileFormat.of(config.format(), file);
     RejectLimit limit = RejectLimit.parse(config.maxRejected());
     Path out = context.stagingDir().resolve("data.parquet");
@@ -115,7 +136,7 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
       } catch (SQLException e) {
         throw new TaskFailedException(
             "file.read could not read "
-                + file
+                + shown
                 + " as "
                 + format.name().toLowerCase(Locale.ROOT)
                 + ": "
@@ -135,7 +156,7 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
         if (limit.exceededBy(rejected, total)) {
           outputs.put("rows", rows);
           throw new TaskFailedException(
-              tooMany(file, rejected, total, limit, Rejects.first(duck, 3), rejectedCsv),
+              tooMany(shown, rejected, total, limit, Rejects.first(duck, 3), rejectedCsv),
               false,
               outputs,
               null);
@@ -148,19 +169,22 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
                     + " of "
                     + total
                     + " rows of "
-                    + file
+                    + shown
                     + " (maxRejected "
                     + limit
                     + "); they are in "
                     + rejectedCsv.toAbsolutePath());
       }
       Dataset dataset = duck.dataset(context.taskId(), out);
+      if (config.contract() != null) {
+        outputs.put("drift", config.contract().check(dataset, context));
+      }
       return TaskResult.of(dataset, outputs);
     }
   }
 
   private static String tooMany(
-      Path file, long rejected, long total, RejectLimit limit, List<String> first, Path csv) {
+      String file, long rejected, long total, RejectLimit limit, List<String> first, Path csv) {
     var sb = new StringBuilder();
     sb.append("file.read rejected ")
         .append(rejected)

@@ -1,6 +1,5 @@
 package dev.weir.tasks.jdbc;
 
-import dev.weir.task.TaskFailedException;
 import java.nio.file.Path;
 
 /** Where a DuckDB URL points; relative database files resolve against the flow's directory. */
@@ -13,16 +12,10 @@ final class DuckTarget {
     return url != null && url.startsWith(PREFIX);
   }
 
-  static String notSupported(String url) {
-    return "jdbc.load supports DuckDB targets (jdbc:duckdb:...) in this version; got '"
-        + url
-        + "'. Load into DuckDB, e.g. `url: jdbc:duckdb:warehouse.duckdb`";
-  }
-
   /** {@code jdbc:duckdb:data/w.duckdb} → {@code jdbc:duckdb:/flows/data/w.duckdb}. */
   static String resolve(String url, Path workDir) {
     if (!isDuckDb(url)) {
-      throw TaskFailedException.permanent(notSupported(url));
+      throw new IllegalArgumentException("not a DuckDB url: " + url);
     }
     String rest = url.substring(PREFIX.length());
     int cut = indexOfAny(rest, ";?");

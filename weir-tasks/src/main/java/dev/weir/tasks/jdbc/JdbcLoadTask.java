@@ -1,21 +1,27 @@
 package dev.weir.tasks.jdbc;
 
 import dev.weir.config.ConnectionConfig;
-import dev.weir.expr.Expressions;
 import dev.weir.task.Dataset;
 import dev.weir.task.Required;
 import dev.weir.task.TaskContext;
+import dev.weir.task.TaskFailedException;
 import dev.weir.task.TaskResult;
 import dev.weir.task.TaskType;
 import dev.weir.tasks.duck.DuckSession;
+import dev.weir.tasks.duck.Masking;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Properties;
 
-/** Loads a dataset into a database table: append, replace or upsert, each in one transaction. */
+/**
+ * Loads a dataset into a database table (PostgreSQL, MariaDB/MySQL, H2, SQLite, DuckDB or any JDBC
+ * database): append, replace, upsert or replacePartition, each in one transaction.
+ */
 public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
   /**
    * @param url a JDBC URL; give it or {@code connection}
@@ -23,6 +29,10 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
    * @param table may be schema-qualified, e.g. {@code analytics.orders}
    * @param mode defaults to append
    * @param key the columns that identify a row; required for upsert
+   * @param partition the slice replacePartition replaces, e.g. {@code {column: day, value: ...}}
+   * @param schemaChanges what to do when the dataset has columns the table lacks; defaults to fail
+   * @param mask PII rules applied before the rows leave Weir: column → hash, redact or drop
+   * @param maskSalt the secret salt of {@code hash}
    */
   public record Config(
       @Required(example = "shape") String dataset,
@@ -30,12 +40,32 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
       String connection,
       @Required(example = "analytics.orders") String table,
       LoadMode mode,
-      List<String> key) {
+      List<String> key,
+      Partition partition,
+      SchemaChanges schemaChanges,
+      java.util.Map<String, Masking.Rule> mask,
+      String maskSalt) {
 
     LoadMode effectiveMode() {
       return mode == null ? LoadMode.APPEND : mode;
     }
+
+    LoadSpec spec() {
+      return new LoadSpec(
+          effectiveMode(),
+          key,
+          partition,
+          schemaChanges == null ? SchemaChanges.FAIL : schemaChanges);
+    }
   }
+
+  /**
+   * @param column the column that names the slice, e.g. {@code day}
+   * @param value the slice's value, e.g. {@code "{{ inputs.day }}"}
+   */
+  public record Partition(
+      @Required(example = "day") String column,
+      @Required(example = "'{{ inputs.day }}'") String value) {}
 
   @Override
   public String name() {
@@ -55,24 +85,30 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
   @Override
   public List<String> validate(Config config) {
     var problems = new ArrayList<String>();
-    if ((config.url() == null) == (config.connection() == null)) {
-      problems.add(
-          (config.url() == null
-                  ? "neither url nor connection is given"
-                  : "both url and connection are given")
-              + "; give exactly one: `url: jdbc:duckdb:warehouse.duckdb` or `connection: warehouse`"
-              + " (a connection named in weir.yaml)");
-    }
-    if (config.url() != null
-        && !Expressions.isTemplate(config.url())
-        && !DuckTarget.isDuckDb(config.url())) {
-      problems.add(DuckTarget.notSupported(config.url()));
+    String target =
+        Databases.exactlyOne(
+            config.url(),
+            config.connection(),
+            "`url: jdbc:duckdb:warehouse.duckdb` or `connection: warehouse` (a connection named in weir.yaml)");
+    if (target != null) {
+      problems.add(target);
     }
     if (config.table() != null && !config.table().matches("[^.]+(\\.[^.]+){0,2}")) {
       problems.add(
           "table '"
               + config.table()
               + "' is not a table name; use `table: orders` or `table: analytics.orders`");
+    }
+    boolean partitioned = config.effectiveMode() == LoadMode.REPLACE_PARTITION;
+    if (partitioned && config.partition() == null) {
+      problems.add(
+          "mode replacePartition needs partition: the slice to replace, e.g. `partition: {column:"
+              + " day, value: \"{{ inputs.day }}\"}`");
+    }
+    if (!partitioned && config.partition() != null) {
+      problems.add(
+          "partition is only used by mode replacePartition; set `mode: replacePartition` or remove"
+              + " partition");
     }
     boolean hasKey = config.key() != null && !config.key().isEmpty();
     if (config.effectiveMode() == LoadMode.UPSERT && !hasKey) {
@@ -82,7 +118,7 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
     if (config.effectiveMode() != LoadMode.UPSERT && hasKey) {
       problems.add(
           "key is only used by mode upsert (mode here is "
-              + config.effectiveMode().name().toLowerCase(java.util.Locale.ROOT)
+              + dev.weir.flow.ConfigBinder.lowerCamel(config.effectiveMode().name())
               + "); set `mode: upsert` or remove key");
     }
     return problems;
@@ -91,21 +127,46 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
   @Override
   public TaskResult run(Config config, TaskContext context) throws Exception {
     Dataset dataset = context.dataset(config.dataset());
-    var properties = new Properties();
-    String url = config.url();
-    if (config.connection() != null) {
-      ConnectionConfig c = context.connection(config.connection());
-      url = c.url();
-      properties.putAll(c.properties());
+    if (config.mask() != null) {
+      dataset = masked(dataset, config, context);
     }
-    url = DuckTarget.resolve(url, context.workDir());
-    ensureParentDir(url);
+    LoadSpec spec = config.spec();
+    ConnectionConfig target = Databases.resolve(config.url(), config.connection(), context);
+    if (spec.mode() == LoadMode.UPSERT || spec.mode() == LoadMode.REPLACE_PARTITION) {
+      try (DuckSession duck = DuckSession.memory(context)) {
+        if (spec.mode() == LoadMode.UPSERT) {
+          KeyCheck.check(duck, dataset, spec.key());
+        } else {
+          KeyCheck.partition(duck, dataset, spec.partition());
+        }
+      }
+    }
     long rows;
     boolean created;
-    try (DuckSession duck = DuckSession.open(url, properties, context)) {
-      var load = new TableLoad(duck, dataset, config.table());
-      created = load.run(config.effectiveMode(), config.key());
-      rows = load.rows();
+    List<String> added = List.of();
+    if (DuckTarget.isDuckDb(target.url())) {
+      String url = DuckTarget.resolve(target.url(), context.workDir());
+      ensureParentDir(url);
+      var properties = new Properties();
+      properties.putAll(target.properties());
+      try (DuckSession duck = DuckSession.open(url, properties, context)) {
+        var load = new TableLoad(duck, dataset, config.table(), context);
+        created = load.run(spec);
+        rows = load.rows();
+      }
+    } else {
+      try (Connection conn = Databases.open(target, context)) {
+        var source = new DatasetSource(dataset, dataset.schema());
+        var load =
+            new DatabaseLoad(conn, Dialect.of(target.url()), config.table(), source, context);
+        try {
+          rows = load.run(spec);
+        } catch (SQLException e) {
+          throw loadFailure(config, target, e, context);
+        }
+        created = load.created();
+        added = load.addedColumns();
+      }
     }
     if (created) {
       context
@@ -117,12 +178,60 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
                   + config.dataset()
                   + "'");
     }
+    boolean skipped = rows < 0;
+    if (skipped) {
+      context
+          .logger()
+          .info(
+              "this run appended dataset '"
+                  + config.dataset()
+                  + "' to "
+                  + config.table()
+                  + " already; not appending it twice");
+      rows = 0;
+    }
     var outputs = new LinkedHashMap<String, Object>();
     outputs.put("rows", rows);
     outputs.put("table", config.table());
-    outputs.put("mode", config.effectiveMode().name().toLowerCase(java.util.Locale.ROOT));
+    outputs.put("mode", dev.weir.flow.ConfigBinder.lowerCamel(spec.mode().name()));
     outputs.put("created", created);
+    outputs.put("addedColumns", added);
+    outputs.put("alreadyLoaded", skipped);
     return TaskResult.of(outputs);
+  }
+
+  /** The dataset with the mask applied, staged beside this task's other files. */
+  private static Dataset masked(Dataset dataset, Config config, TaskContext context)
+      throws SQLException {
+    java.nio.file.Path out = context.stagingDir().resolve("masked.parquet");
+    try (DuckSession duck = DuckSession.memory(context)) {
+      String select =
+          Masking.select(
+              dev.weir.tasks.duck.Sql.readParquet(dataset.path()),
+              dataset.schema(),
+              config.mask(),
+              config.maskSalt());
+      duck.exec(
+          "COPY (" + select + ") TO " + dev.weir.tasks.duck.Sql.path(out) + " (FORMAT parquet)");
+      return duck.dataset(dataset.taskId(), out);
+    }
+  }
+
+  private static TaskFailedException loadFailure(
+      Config config, ConnectionConfig target, SQLException e, TaskContext context) {
+    String state = e.getSQLState();
+    boolean retryable =
+        state != null
+            && (state.startsWith("08") || state.startsWith("40") || state.equals("57P01"));
+    String message =
+        "jdbc.load into "
+            + config.table()
+            + " of "
+            + (target.name() == null ? Databases.redact(target.url()) : "'" + target.name() + "'")
+            + " failed, nothing was loaded: "
+            + dev.weir.tasks.duck.Sql.message(e);
+    return new TaskFailedException(
+        context.mask(Databases.scrub(message, target)), retryable, java.util.Map.of(), e);
   }
 
   // DuckDB creates the database file but not the directory it goes in

@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /** One load of a dataset into one DuckDB table, all in a single transaction. */
@@ -25,7 +24,11 @@ final class TableLoad {
   private final String source;
   private long rows;
 
-  TableLoad(DuckSession duck, Dataset dataset, String tableName) {
+  private final dev.weir.task.TaskContext context;
+
+  TableLoad(
+      DuckSession duck, Dataset dataset, String tableName, dev.weir.task.TaskContext context) {
+    this.context = context;
     this.duck = duck;
     this.dataset = dataset;
     this.tableName = tableName;
@@ -34,12 +37,32 @@ final class TableLoad {
   }
 
   /** Loads the rows; returns whether the table had to be created. */
-  boolean run(LoadMode mode, List<String> key) throws SQLException {
-    if (mode == LoadMode.UPSERT) {
-      checkKey(key);
-    }
+  boolean run(LoadSpec spec) throws SQLException {
+    LoadMode mode = spec.mode();
     Connection conn = duck.connection();
     boolean existed = exists();
+    if (existed) {
+      addMissingColumns(spec.schemaChanges());
+    }
+    String loadId = context.runId() + "/" + context.taskId() + "/" + dataset.checksum();
+    if (mode == LoadMode.APPEND) {
+      duck.exec(
+          "CREATE TABLE IF NOT EXISTS "
+              + DatabaseLoad.LOADS_TABLE
+              + " (load_id VARCHAR, target VARCHAR, row_count BIGINT, loaded_at VARCHAR,"
+              + " PRIMARY KEY (load_id, target))");
+      if (duck.queryLong(
+              "SELECT count(*) FROM "
+                  + DatabaseLoad.LOADS_TABLE
+                  + " WHERE load_id = "
+                  + str(loadId)
+                  + " AND target = "
+                  + str(tableName))
+          > 0) {
+        rows = -1;
+        return false;
+      }
+    }
     conn.setAutoCommit(false);
     try {
       String[] parts = tableName.split("\\.");
@@ -53,16 +76,61 @@ final class TableLoad {
         duck.exec(
             "CREATE TABLE IF NOT EXISTS " + table + " AS SELECT * FROM " + source + " LIMIT 0");
         if (mode == LoadMode.UPSERT) {
-          duck.exec(deleteMatching(key));
+          duck.exec(deleteMatching(spec.key()));
+        }
+        if (mode == LoadMode.REPLACE_PARTITION) {
+          duck.exec(
+              "DELETE FROM "
+                  + table
+                  + " WHERE "
+                  + id(spec.partition().column())
+                  + "::VARCHAR = "
+                  + str(spec.partition().value()));
         }
         rows = duck.exec("INSERT INTO " + table + " BY NAME SELECT * FROM " + source);
+      }
+      if (mode == LoadMode.APPEND) {
+        duck.exec(
+            "INSERT INTO "
+                + DatabaseLoad.LOADS_TABLE
+                + " VALUES ("
+                + str(loadId)
+                + ", "
+                + str(tableName)
+                + ", "
+                + rows
+                + ", "
+                + str(context.clock().instant().toString())
+                + ")");
       }
       conn.commit();
     } catch (SQLException | RuntimeException e) {
       rollback(conn, e);
       throw e;
+    } finally {
+      conn.setAutoCommit(true);
     }
     return !existed;
+  }
+
+  private void addMissingColumns(SchemaChanges changes) throws SQLException {
+    List<Dataset.Column> target = duck.columns("SELECT * FROM " + table);
+    List<String> names = target.stream().map(Dataset.Column::name).toList();
+    List<Dataset.Column> missing = SchemaChanges.missing(dataset.schema(), names);
+    if (missing.isEmpty()) {
+      return;
+    }
+    changes.check(tableName, missing, names);
+    for (Dataset.Column c : missing) {
+      duck.exec("ALTER TABLE " + table + " ADD COLUMN " + id(c.name()) + " " + c.type());
+    }
+    context
+        .logger()
+        .info(
+            "added "
+                + missing.stream().map(Dataset.Column::name).collect(Collectors.joining(", "))
+                + " to table "
+                + tableName);
   }
 
   /**
@@ -116,70 +184,6 @@ final class TableLoad {
         + source
         + " AS weir_new WHERE "
         + match;
-  }
-
-  /** An upsert with two rows for one key, or a null key, would leave duplicates behind. */
-  private void checkKey(List<String> key) throws SQLException {
-    List<String> columns = dataset.schema().stream().map(Dataset.Column::name).toList();
-    for (String k : key) {
-      if (!columns.contains(k)) {
-        throw TaskFailedException.permanent(
-            "jdbc.load key column '"
-                + k
-                + "' is not in dataset '"
-                + dataset.taskId()
-                + "' (its columns: "
-                + String.join(", ", columns)
-                + "); fix key");
-      }
-    }
-    String keyList = key.stream().map(k -> id(k)).collect(Collectors.joining(", "));
-    long nulls =
-        duck.queryLong(
-            "SELECT count(*) FROM "
-                + source
-                + " WHERE "
-                + key.stream().map(k -> id(k) + " IS NULL").collect(Collectors.joining(" OR ")));
-    if (nulls > 0) {
-      throw TaskFailedException.permanent(
-          "jdbc.load upsert: "
-              + nulls
-              + " rows of dataset '"
-              + dataset.taskId()
-              + "' have a null in key ("
-              + String.join(", ", key)
-              + "), and a null key matches no row; filter them out upstream or"
-              + " check with `notNull: ["
-              + String.join(", ", key)
-              + "]`");
-    }
-    String dups =
-        "SELECT "
-            + keyList
-            + ", count(*) AS weir_n FROM "
-            + source
-            + " GROUP BY ALL HAVING count(*) > 1";
-    long duplicated = duck.queryLong("SELECT count(*) FROM (" + dups + ")");
-    if (duplicated > 0) {
-      Map<String, Object> example =
-          duck.rows(dups + " ORDER BY weir_n DESC, " + keyList, 1).getFirst();
-      Object times = example.remove("weir_n");
-      throw TaskFailedException.permanent(
-          "jdbc.load upsert: dataset '"
-              + dataset.taskId()
-              + "' has "
-              + duplicated
-              + (duplicated == 1 ? " key" : " keys")
-              + " that occur more than once, e.g. "
-              + example
-              + " occurs "
-              + times
-              + " times; an upsert needs one row per key ("
-              + String.join(", ", key)
-              + "). Deduplicate upstream, e.g. `QUALIFY row_number() OVER (PARTITION BY "
-              + String.join(", ", key)
-              + " ORDER BY updated_at DESC) = 1`");
-    }
   }
 
   private boolean exists() throws SQLException {

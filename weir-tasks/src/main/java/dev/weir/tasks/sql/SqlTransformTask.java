@@ -11,6 +11,7 @@ import dev.weir.task.TaskFailedException;
 import dev.weir.task.TaskResult;
 import dev.weir.task.TaskType;
 import dev.weir.tasks.duck.DuckSession;
+import dev.weir.tasks.duck.Masking;
 import dev.weir.tasks.duck.Sql;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -19,7 +20,19 @@ import java.util.TreeSet;
 
 /** Runs one DuckDB query over the upstream datasets, each a table named by its task id. */
 public final class SqlTransformTask implements TaskType<SqlTransformTask.Config> {
-  public record Config(@Required(example = "SELECT * FROM extract WHERE amount > 0") String sql) {}
+  /**
+   * @param mask PII rules applied to the query's result: column → hash, redact or drop
+   * @param maskSalt the secret salt of {@code hash}, e.g. {@code "{{ secret('PII_SALT') }}"}
+   */
+  public record Config(
+      @Required(example = "SELECT * FROM extract WHERE amount > 0") String sql,
+      Map<String, Masking.Rule> mask,
+      String maskSalt) {}
+
+  @Override
+  public java.util.List<String> validate(Config config) {
+    return Masking.validate(config.mask(), config.maskSalt());
+  }
 
   @Override
   public String name() {
@@ -44,7 +57,16 @@ public final class SqlTransformTask implements TaskType<SqlTransformTask.Config>
                 + readParquet(e.getValue().path()));
       }
       try {
-        duck.exec("COPY (" + body(config.sql()) + ") TO " + path(out) + " (FORMAT parquet)");
+        String query = body(config.sql());
+        if (config.mask() != null) {
+          query =
+              Masking.select(
+                  "(" + query + ") weir_q",
+                  duck.columns("SELECT * FROM (" + query + ")"),
+                  config.mask(),
+                  config.maskSalt());
+        }
+        duck.exec("COPY (" + query + ") TO " + path(out) + " (FORMAT parquet)");
       } catch (SQLException e) {
         if (duck.isCancelled()) {
           throw e;

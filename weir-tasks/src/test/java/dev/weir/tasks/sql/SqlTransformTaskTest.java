@@ -89,4 +89,50 @@ class SqlTransformTaskTest {
     assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3_000);
     assertThat(failure.get()).hasMessageContaining("Interrupt");
   }
+
+  @Test
+  void mask_hashes_stably_redacts_and_drops() throws Exception {
+    var ctx = new dev.weir.tasks.TestContext(dir);
+    String sql =
+        "sql: \"SELECT 'ann@example.com' AS email, 'x' AS note, 42 AS secret_n, 'y' AS ssn\"";
+    var a =
+        ctx.run(
+            "a",
+            new SqlTransformTask(),
+            "{"
+                + sql
+                + ", mask: {email: hash, note: redact, secret_n: redact, ssn: drop}, maskSalt: s1}");
+    var b =
+        ctx.run("b", new SqlTransformTask(), "{" + sql + ", mask: {email: hash}, maskSalt: s1}");
+    var c =
+        ctx.run("c", new SqlTransformTask(), "{" + sql + ", mask: {email: hash}, maskSalt: s2}");
+    assertThat(a.dataset().schema().stream().map(dev.weir.task.Dataset.Column::name))
+        .containsExactly("email", "note", "secret_n");
+    String rowA =
+        one(
+            a.dataset(),
+            "SELECT email || '|' || note || '|' || coalesce(secret_n::VARCHAR, 'null')");
+    String hashB = one(b.dataset(), "SELECT email");
+    String hashC = one(c.dataset(), "SELECT email");
+    assertThat(rowA).startsWith(hashB + "|***|null").doesNotContain("ann@example.com");
+    assertThat(hashB).hasSize(64).isNotEqualTo(hashC);
+    assertThatThrownBy(
+            () -> ctx.run("d", new SqlTransformTask(), "{" + sql + ", mask: {mail: drop}}"))
+        .hasMessageContaining("mask names column 'mail', which is not in the data");
+    assertThat(
+            dev.weir.tasks.TestContext.problems(
+                new SqlTransformTask(), "{" + sql + ", mask: {email: hash}}"))
+        .containsExactly(
+            "mask with hash needs maskSalt, a secret that keeps hashes from being reversed by"
+                + " guessing, e.g. `maskSalt: \"{{ secret('PII_SALT') }}\"`");
+  }
+
+  private static String one(dev.weir.task.Dataset d, String select) throws Exception {
+    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        var rs =
+            c.createStatement().executeQuery(select + " FROM read_parquet('" + d.path() + "')")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
 }

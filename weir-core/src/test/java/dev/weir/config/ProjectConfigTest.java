@@ -1,0 +1,97 @@
+package dev.weir.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weir.WeirException;
+import dev.weir.flow.FlowDefinitionException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProjectConfigTest {
+  @TempDir Path dir;
+
+  private ProjectConfig load(String yaml) throws Exception {
+    Path f = dir.resolve("weir.yaml");
+    Files.writeString(f, yaml);
+    return ProjectConfig.load(f);
+  }
+
+  @Test
+  void jdbc_connection_renders_its_templates_and_hides_the_password() throws Exception {
+    ProjectConfig config =
+        load(
+            """
+            connections:
+              src:
+                url: jdbc:postgresql://db/shop
+                user: etl
+                password: "{{ secret('PW') }}"
+                poolSize: 3
+                properties: {ssl: "true"}
+            """);
+    ConnectionConfig c = config.connection("src", t -> t.replace("{{ secret('PW') }}", "hunter2"));
+    assertThat(c.isJdbc()).isTrue();
+    assertThat(c.password()).isEqualTo("hunter2");
+    assertThat(c.poolSize()).isEqualTo(3);
+    assertThat(c.properties()).containsEntry("ssl", "true");
+    assertThat(c.toString()).doesNotContain("hunter2").contains("password=******");
+  }
+
+  @Test
+  void s3_connection_keeps_its_settings_and_hides_the_keys() throws Exception {
+    ProjectConfig config =
+        load(
+            """
+            connections:
+              lake:
+                type: s3
+                endpoint: http://127.0.0.1:9000
+                region: eu-central-1
+                pathStyle: true
+                accessKey: AKIAEXAMPLE
+                secretKey: s3cr3t
+            """);
+    ConnectionConfig c = config.connection("lake", t -> t);
+    assertThat(c.isJdbc()).isFalse();
+    assertThat(c.setting("endpoint", null)).isEqualTo("http://127.0.0.1:9000");
+    assertThat(c.setting("pathStyle", "false")).isEqualTo("true");
+    assertThat(c.toString()).doesNotContain("s3cr3t").doesNotContain("AKIAEXAMPLE");
+  }
+
+  @Test
+  void every_problem_is_reported_with_its_place() throws Exception {
+    assertThatThrownBy(() ->
+            load(
+                """
+                connections:
+                  a:
+                    user: etl
+                  b:
+                    url: jdbc:h2:mem:x
+                    poolsize: 3
+                  c:
+                    url: jdbc:h2:mem:x
+                    poolSize: zero
+                  d:
+                    type: ftp
+                """))
+        .isInstanceOf(FlowDefinitionException.class)
+        .hasMessageContaining("connections.a: a connection needs at least a url")
+        .hasMessageContaining("unknown property 'poolsize' for a jdbc connection; did you mean")
+        .hasMessageContaining("poolSize must be a whole number of at least 1")
+        .hasMessageContaining("unknown connection type 'ftp'");
+  }
+
+  @Test
+  void unknown_name_lists_the_known_ones() throws Exception {
+    ProjectConfig config = load("connections:\n  warehouse: {url: 'jdbc:duckdb:w.duckdb'}\n");
+    assertThatThrownBy(() -> config.connection("warehous", t -> t))
+        .isInstanceOf(WeirException.class)
+        .hasMessageContaining("unknown connection 'warehous'")
+        .hasMessageContaining("did you mean 'warehouse'")
+        .hasMessageContaining("(known: warehouse)");
+  }
+}
