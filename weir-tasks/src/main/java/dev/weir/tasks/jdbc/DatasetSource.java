@@ -31,6 +31,11 @@ final class DatasetSource {
     return columns.stream().map(Dataset.Column::name).toList();
   }
 
+  /** The FROM item that reads the dataset's rows. */
+  String from() {
+    return Sql.readParquet(dataset.path());
+  }
+
   /** SELECT over the dataset's Parquet file for a COPY (PostgreSQL) or a JDBC batch (others). */
   String select(Dialect dialect) {
     var exprs = new ArrayList<String>();

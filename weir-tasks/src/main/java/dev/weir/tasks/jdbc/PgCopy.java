@@ -18,13 +18,25 @@ import org.postgresql.copy.CopyManager;
 /**
  * Streams a dataset into a PostgreSQL table with COPY. DuckDB writes the rows as CSV into a named
  * pipe while PostgreSQL reads the other end, so the two work at once and nothing is written to
- * disk. Where no pipe can be made, the CSV goes through a file in the staging directory.
+ * disk. Where no pipe can be made, the CSV goes through a file in the staging directory. When every
+ * column has a binary encoding for its target type, {@link PgBinaryCopy} is used instead.
  */
 final class PgCopy {
+  /** Off only in tests that compare the two encodings. */
+  static volatile boolean binary = true;
+
   private PgCopy() {}
 
   static long copy(Connection conn, String table, DatasetSource source, TaskContext context)
       throws SQLException, IOException, InterruptedException {
+    if (binary) {
+      PgBinaryCopy.Plan plan = PgBinaryCopy.plan(conn, table, source.columns());
+      if (plan.fields() != null) {
+        context.logger().info("COPY into " + table + " in binary format");
+        return PgBinaryCopy.copy(conn, table, source, plan.fields(), context);
+      }
+      context.logger().info("COPY into " + table + " as CSV: " + plan.csvBecause());
+    }
     List<String> names = source.names();
     String columns = String.join(", ", names.stream().map(Dialect.POSTGRES::quote).toList());
     String copy = "COPY " + table + " (" + columns + ") FROM STDIN (FORMAT csv)";
