@@ -115,9 +115,61 @@ public final class Engine implements AutoCloseable {
    * @throws WeirException when the inputs are wrong (nothing is stored then)
    */
   public RunHandle start(Flow flow, Path flowFile, Map<String, String> inputs, String trigger) {
+    return start(new StartRequest(flow, flowFile, inputs, trigger, null, null));
+  }
+
+  /**
+   * What starts a run.
+   *
+   * @param logicalDate the schedule slot or backfill date the run is for; null means now
+   * @param triggerData what the trigger passes, {@code trigger.*} in expressions; may be null
+   */
+  public record StartRequest(
+      Flow flow,
+      Path flowFile,
+      Map<String, String> inputs,
+      String trigger,
+      Instant logicalDate,
+      Map<String, Object> triggerData) {
+    public StartRequest {
+      inputs = inputs == null ? Map.of() : inputs;
+      triggerData = triggerData == null ? Map.of() : triggerData;
+    }
+  }
+
+  /**
+   * Starts a run now.
+   *
+   * @throws WeirException when the inputs are wrong (nothing is stored then)
+   */
+  public RunHandle start(StartRequest request) {
+    Created c = create(request);
+    return launch(c.run(), request.flow(), c.inputs(), List.of());
+  }
+
+  /**
+   * Stores a QUEUED run without starting it; {@link #launchQueued} starts it later (a flow's
+   * concurrency queue, a backfill waiting for its turn).
+   *
+   * @throws WeirException when the inputs are wrong (nothing is stored then)
+   */
+  public RunRecord enqueue(StartRequest request) {
+    return create(request).run();
+  }
+
+  private record Created(RunRecord run, Map<String, Object> inputs) {}
+
+  private Created create(StartRequest request) {
+    Flow flow = request.flow();
+    Path flowFile = request.flowFile();
+    Map<String, String> inputs = request.inputs();
+    String trigger = request.trigger();
     Instant now = options.clock().instant();
+    Instant logicalDate = request.logicalDate() == null ? now : request.logicalDate();
     String runId = RunIds.next(now);
-    Map<String, Object> base = baseVariables(flow, runId, now, trigger, 1, Map.of());
+    String triggerData = encodeTrigger(request.triggerData());
+    Map<String, Object> base =
+        baseVariables(flow, runId, logicalDate, trigger, 1, Map.of(), triggerData);
     Map<String, Object> typed =
         InputResolver.resolve(flow, inputs, t -> expressions.render(t, base, renderServices()));
     store.saveRevision(
@@ -135,16 +187,33 @@ public final class Engine implements AutoCloseable {
             flowFile.toAbsolutePath().normalize().toString(),
             RunState.QUEUED,
             encodeInputs(typed, secrets.masker()),
-            now,
+            logicalDate,
             trigger,
             1,
             now,
             null,
             null,
             null,
-            null);
+            null,
+            triggerData);
     store.write(new StateStore.Batch(List.of(run), List.of(), List.of(), List.of()));
-    return launch(run, flow, typed, List.of());
+    return new Created(run, typed);
+  }
+
+  /** Starts a run that {@link #enqueue} stored. */
+  public RunHandle launchQueued(String runId) {
+    RunRecord run = store.resolveRun(runId);
+    if (run.state() != RunState.QUEUED || run.owner() != null) {
+      throw new WeirException("run " + run.id() + " is " + run.state() + ", not waiting to start");
+    }
+    Flow flow = flowOf(run);
+    claim(run);
+    return launch(run, flow, decodeInputs(flow, run), store.taskRuns(run.id()));
+  }
+
+  /** Whether a run of this engine is executing in this process now. */
+  public boolean isActive(String runId) {
+    return active.contains(runId);
   }
 
   /**
@@ -224,7 +293,14 @@ public final class Engine implements AutoCloseable {
     Path flowFile = Path.of(run.flowFile());
     Path workDir = flowFile.getParent();
     Map<String, Object> base =
-        baseVariables(flow, run.id(), run.logicalDate(), run.trigger(), run.attempt(), inputs);
+        baseVariables(
+            flow,
+            run.id(),
+            run.logicalDate(),
+            run.trigger(),
+            run.attempt(),
+            inputs,
+            run.triggerData());
     var scope =
         new RunScope(
             run.id(),
@@ -250,8 +326,12 @@ public final class Engine implements AutoCloseable {
       Instant logicalDate,
       String trigger,
       int attempt,
-      Map<String, Object> inputs) {
+      Map<String, Object> inputs,
+      String triggerData) {
     var ctx = new HashMap<String, Object>();
+    var triggerScope = new LinkedHashMap<String, Object>(decodeTrigger(triggerData));
+    triggerScope.putIfAbsent("type", trigger == null ? "manual" : trigger);
+    ctx.put("trigger", Scope.of("trigger", triggerScope));
     ctx.put("inputs", Scope.of("inputs", inputs));
     ctx.put(
         "run",
@@ -361,6 +441,30 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  private static String encodeTrigger(Map<String, Object> data) {
+    if (data.isEmpty()) {
+      return null;
+    }
+    try {
+      return DatasetCodec.JSON.writeValueAsString(data);
+    } catch (JsonProcessingException e) {
+      throw new WeirException(
+          "trigger data cannot be stored as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> decodeTrigger(String json) {
+    if (json == null) {
+      return Map.of();
+    }
+    try {
+      return DatasetCodec.JSON.readValue(json, Map.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("corrupt trigger data: " + e.getOriginalMessage(), e);
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private Map<String, Object> decodeInputs(Flow flow, RunRecord run) {
     Map<String, String> raw;
@@ -372,7 +476,14 @@ public final class Engine implements AutoCloseable {
     var given = new LinkedHashMap<String, String>(raw);
     given.keySet().retainAll(flow.inputs().stream().map(i -> i.id()).toList());
     Map<String, Object> base =
-        baseVariables(flow, run.id(), run.logicalDate(), run.trigger(), run.attempt(), Map.of());
+        baseVariables(
+            flow,
+            run.id(),
+            run.logicalDate(),
+            run.trigger(),
+            run.attempt(),
+            Map.of(),
+            run.triggerData());
     return InputResolver.resolve(flow, given, t -> expressions.render(t, base, renderServices()));
   }
 

@@ -23,7 +23,7 @@ public final class JdbcStateStore implements StateStore {
   private static final int MAX_TEXT = 200_000;
   private static final String RUN_COLUMNS =
       "id, namespace, flow_id, revision, flow_file, state, inputs, logical_date, trigger_type, attempt,"
-          + " created_at, started_at, ended_at, error, owner";
+          + " created_at, started_at, ended_at, error, owner, trigger_data";
   private static final String TASK_COLUMNS =
       "run_id, task_id, attempt, run_attempt, state, queued_at, started_at, ended_at, retry_at, error,"
           + " outputs, dataset, rows_out, state_updates";
@@ -104,6 +104,11 @@ public final class JdbcStateStore implements StateStore {
     return description;
   }
 
+  /** The store's connection pool, for the server's own tables beside the engine's. */
+  public javax.sql.DataSource dataSource() {
+    return ds;
+  }
+
   @Override
   public void saveRevision(String hash, String namespace, String flowId, String file, String text) {
     run(c -> {
@@ -155,7 +160,7 @@ public final class JdbcStateStore implements StateStore {
       if (!batch.insertRuns().isEmpty()) {
         try (var ps =
             c.prepareStatement(
-                "INSERT INTO weir_runs (" + RUN_COLUMNS + ") VALUES (" + marks(15) + ")")) {
+                "INSERT INTO weir_runs (" + RUN_COLUMNS + ") VALUES (" + marks(16) + ")")) {
           for (RunRecord r : batch.insertRuns()) {
             bindRun(ps, r);
             ps.addBatch();
@@ -169,10 +174,10 @@ public final class JdbcStateStore implements StateStore {
                 "UPDATE weir_runs SET id = ?, namespace = ?, flow_id = ?, revision = ?, flow_file = ?,"
                     + " state = ?, inputs = ?, logical_date = ?, trigger_type = ?,"
                     + " attempt = ?, created_at = ?, started_at = ?, ended_at = ?,"
-                    + " error = ?, owner = ? WHERE id = ?")) {
+                    + " error = ?, owner = ?, trigger_data = ? WHERE id = ?")) {
           for (RunRecord r : batch.updateRuns()) {
             bindRun(ps, r);
-            ps.setString(16, r.id());
+            ps.setString(17, r.id());
             ps.addBatch();
           }
           requireUpdated(ps.executeBatch(), batch.updateRuns(), r -> "run '" + r.id() + "'");
@@ -467,6 +472,7 @@ public final class JdbcStateStore implements StateStore {
     setTime(ps, 13, r.endedAt());
     ps.setString(14, clip(r.error()));
     ps.setString(15, r.owner());
+    ps.setString(16, r.triggerData());
   }
 
   private static RunRecord readRun(ResultSet rs) throws SQLException {
@@ -485,7 +491,8 @@ public final class JdbcStateStore implements StateStore {
         time(rs, 12),
         time(rs, 13),
         rs.getString(14),
-        rs.getString(15));
+        rs.getString(15),
+        rs.getString(16));
   }
 
   private static void bindTask(PreparedStatement ps, TaskRunRecord t) throws SQLException {

@@ -9,6 +9,8 @@ import java.time.Instant;
  * @param inputs the resolved inputs as a JSON object of their text forms
  * @param attempt 1, then +1 for each {@code weir retry}
  * @param owner who executes it now (host:pid), null when nobody does
+ * @param triggerData what the trigger passed ({@code trigger.*} in expressions) as a JSON object,
+ *     null for a manual run
  */
 public record RunRecord(
     String id,
@@ -25,7 +27,43 @@ public record RunRecord(
     Instant startedAt,
     Instant endedAt,
     String error,
-    String owner) {
+    String owner,
+    String triggerData) {
+
+  public RunRecord(
+      String id,
+      String namespace,
+      String flowId,
+      String revision,
+      String flowFile,
+      RunState state,
+      String inputs,
+      Instant logicalDate,
+      String trigger,
+      int attempt,
+      Instant createdAt,
+      Instant startedAt,
+      Instant endedAt,
+      String error,
+      String owner) {
+    this(
+        id,
+        namespace,
+        flowId,
+        revision,
+        flowFile,
+        state,
+        inputs,
+        logicalDate,
+        trigger,
+        attempt,
+        createdAt,
+        startedAt,
+        endedAt,
+        error,
+        owner,
+        null);
+  }
 
   public RunRecord withOwner(RunState s, Instant started, String newOwner) {
     return new RunRecord(
@@ -43,7 +81,8 @@ public record RunRecord(
         started,
         endedAt,
         error,
-        newOwner);
+        newOwner,
+        triggerData);
   }
 
   public RunRecord withError(String why) {
@@ -62,7 +101,8 @@ public record RunRecord(
         startedAt,
         endedAt,
         why,
-        owner);
+        owner,
+        triggerData);
   }
 
   public RunRecord ended(RunState s, Instant at, String why) {
@@ -81,7 +121,8 @@ public record RunRecord(
         startedAt,
         at,
         why,
-        null);
+        null,
+        triggerData);
   }
 
   public RunRecord restarted(RunState s, Instant started, int newAttempt, String newOwner) {
@@ -100,6 +141,7 @@ public record RunRecord(
         started,
         null,
         null,
-        newOwner);
+        newOwner,
+        triggerData);
   }
 }
