@@ -300,6 +300,15 @@ public final class JdbcStateStore implements StateStore {
       where.add("state = ?");
       args.add(q.state().name());
     }
+    var times = new ArrayList<java.time.Instant>();
+    if (q.from() != null) {
+      where.add("created_at >= ?");
+      times.add(q.from());
+    }
+    if (q.to() != null) {
+      where.add("created_at < ?");
+      times.add(q.to());
+    }
     String sql =
         "SELECT "
             + RUN_COLUMNS
@@ -312,6 +321,9 @@ public final class JdbcStateStore implements StateStore {
         ps -> {
           for (int i = 0; i < args.size(); i++) {
             ps.setString(i + 1, args.get(i));
+          }
+          for (int i = 0; i < times.size(); i++) {
+            setTime(ps, args.size() + i + 1, times.get(i));
           }
         },
         JdbcStateStore::readRun);

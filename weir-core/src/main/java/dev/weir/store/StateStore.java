@@ -72,8 +72,23 @@ public interface StateStore extends AutoCloseable {
   @Override
   void close();
 
-  /** Filters for {@link #listRuns}; nulls mean "any". */
-  record RunQuery(String namespace, String flowId, RunState state, int limit) {
+  /**
+   * Filters for {@link #listRuns}; nulls mean "any".
+   *
+   * @param from runs created at or after this instant
+   * @param to runs created before this instant
+   */
+  record RunQuery(
+      String namespace,
+      String flowId,
+      RunState state,
+      java.time.Instant from,
+      java.time.Instant to,
+      int limit) {
+    public RunQuery(String namespace, String flowId, RunState state, int limit) {
+      this(namespace, flowId, state, null, null, limit);
+    }
+
     public static RunQuery latest(int limit) {
       return new RunQuery(null, null, null, limit);
     }

@@ -1,0 +1,56 @@
+package dev.weir.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a server starts. Defaults: 127.0.0.1:8080, the H2 store in {@code home}, flows deployed over
+ * the API kept in {@code <home>/flows}, files scanned every 2 s, 30 s of grace at shutdown.
+ *
+ * @param dbUrl a JDBC URL of the state store (PostgreSQL in production), null for H2 in home
+ * @param flowsDir the directory of flow files to load and watch, null for {@code <home>/flows}
+ * @param tokens API tokens in clear (config file and WEIR_API_TOKENS); stored only hashed
+ * @param pools named limits on tasks at once across all flows ({@code pool: name} on a task)
+ * @param clock the time source of schedules and runs; tests pass a settable one
+ * @param environment the process environment (secrets, child processes)
+ * @param secretsDir a directory of secret files, or null
+ */
+public record ServerOptions(
+    String host,
+    int port,
+    Path home,
+    String dbUrl,
+    Path flowsDir,
+    List<String> tokens,
+    Map<String, Integer> pools,
+    InstantSource clock,
+    Duration scanInterval,
+    Duration grace,
+    Map<String, String> environment,
+    Path secretsDir) {
+
+  public ServerOptions {
+    host = host == null ? "127.0.0.1" : host;
+    tokens = tokens == null ? List.of() : List.copyOf(tokens);
+    pools = pools == null ? Map.of() : Map.copyOf(pools);
+    clock = clock == null ? InstantSource.system() : clock;
+    scanInterval = scanInterval == null ? Duration.ofSeconds(2) : scanInterval;
+    grace = grace == null ? Duration.ofSeconds(30) : grace;
+    environment = environment == null ? System.getenv() : Map.copyOf(environment);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    }
+  }
+
+  public static ServerOptions defaults(Path home) {
+    return new ServerOptions(
+        null, 8080, home, null, null, null, null, null, null, null, null, null);
+  }
+
+  public Path deployDir() {
+    return flowsDir != null ? flowsDir : home.resolve("flows");
+  }
+}

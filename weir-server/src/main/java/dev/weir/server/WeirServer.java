@@ -1,0 +1,182 @@
+package dev.weir.server;
+
+import dev.weir.engine.Engine;
+import dev.weir.server.api.ApiServer;
+import dev.weir.server.api.FlowRoutes;
+import dev.weir.server.api.RunRoutes;
+import dev.weir.server.api.SystemRoutes;
+import dev.weir.server.api.Tokens;
+import dev.weir.server.flows.FlowRegistry;
+import dev.weir.server.flows.FlowWatcher;
+import dev.weir.server.runs.RunLauncher;
+import dev.weir.server.store.ServerStore;
+import dev.weir.store.JdbcStateStore;
+import dev.weir.task.TaskRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code weir server}: loads and watches the flows, fires their triggers, runs them through the
+ * same engine as {@code weir run}, and serves the REST API. What a previous process left unfinished
+ * resumes at start.
+ */
+public final class WeirServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WeirServer.class);
+
+  private final ServerOptions options;
+  private final JdbcStateStore store;
+  private final ServerStore serverStore;
+  private final Engine engine;
+  private final FlowRegistry flows;
+  private final FlowWatcher watcher;
+  private final RunLauncher launcher;
+  private final ApiServer api;
+  private final ScheduledExecutorService loops;
+  private final List<AutoCloseable> parts = new ArrayList<>();
+  private final int port;
+
+  private WeirServer(ServerOptions options, Consumer<String> announceToken) {
+    this.options = options;
+    this.store =
+        options.dbUrl() != null
+            ? JdbcStateStore.open(options.dbUrl(), null, null, null)
+            : JdbcStateStore.h2(options.home());
+    this.serverStore = new ServerStore(store.dataSource());
+    this.engine =
+        new Engine(
+            store,
+            TaskRegistry.load(),
+            new Engine.Options(
+                options.home(),
+                options.clock(),
+                options.environment(),
+                options.secretsDir(),
+                null));
+    this.flows =
+        new FlowRegistry(engine.parser(), store, serverStore, options.clock(), options.deployDir());
+    this.watcher = new FlowWatcher(options.deployDir(), flows);
+    this.launcher = new RunLauncher(engine, store, flows, options.clock());
+    long t0 = System.nanoTime();
+    watcher.scan();
+    log.info(
+        "{} flows loaded from {} in {} ms{}",
+        flows.all().size(),
+        watcher.dir(),
+        (System.nanoTime() - t0) / 1_000_000,
+        watcher.problems().isEmpty() ? "" : "; " + watcher.problems().size() + " invalid");
+    launcher.recover();
+    Tokens tokens = Tokens.load(options.tokens(), serverStore, options.clock(), announceToken);
+    this.api =
+        new ApiServer(
+            tokens,
+            engine.masker(),
+            List.of(
+                new SystemRoutes(flows, launcher),
+                new FlowRoutes(flows, watcher, engine.parser(), store, serverStore),
+                new RunRoutes(flows, launcher, store, engine.masker())));
+    this.port = api.start(options.host(), options.port());
+    this.loops =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("weir-server-loop").factory());
+    long scan = options.scanInterval().toMillis();
+    loops.scheduleWithFixedDelay(this::scanQuietly, scan, scan, TimeUnit.MILLISECONDS);
+    log.info("Weir server listening on http://{}:{}/api/v1", options.host(), port);
+  }
+
+  /**
+   * Starts a server.
+   *
+   * @param announceToken told the API token the server made at its first start (only then)
+   */
+  public static WeirServer start(ServerOptions options, Consumer<String> announceToken) {
+    return new WeirServer(options, announceToken);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public FlowRegistry flows() {
+    return flows;
+  }
+
+  public FlowWatcher watcher() {
+    return watcher;
+  }
+
+  public RunLauncher launcher() {
+    return launcher;
+  }
+
+  public JdbcStateStore store() {
+    return store;
+  }
+
+  public ServerStore serverStore() {
+    return serverStore;
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  public ServerOptions options() {
+    return options;
+  }
+
+  private void scanQuietly() {
+    try {
+      watcher.scan();
+    } catch (RuntimeException e) {
+      log.warn("scanning flows failed: {}", e.toString());
+    }
+  }
+
+  /**
+   * Stops taking work, lets running runs finish within the grace period, then stops. Runs still
+   * going after it are left as they are in the store and resume at the next start.
+   */
+  @Override
+  public void close() {
+    launcher.stopAccepting();
+    loops.shutdownNow();
+    for (AutoCloseable p : parts) {
+      closeQuietly(p);
+    }
+    long deadline = System.nanoTime() + options.grace().toNanos();
+    while (!launcher.handles().isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    closeQuietly(api);
+    int left = launcher.handles().size();
+    if (left > 0) {
+      log.warn(
+          "{} run(s) still going after {} of grace; they resume when the server starts again",
+          left,
+          Duration.ofNanos(options.grace().toNanos()));
+      return; // the store stays open for their last writes until the process exits
+    }
+    engine.close();
+    store.close();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      log.warn("stopping {} failed: {}", c.getClass().getSimpleName(), e.toString());
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package dev.weir.server.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.WeirException;
+import dev.weir.expr.Masker;
+import dev.weir.flow.FlowDefinitionException;
+import dev.weir.server.NotFoundException;
+import dev.weir.server.runs.RunLauncher;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API under {@code /api/v1}: JSON in and out, bearer-token auth (except health, the
+ * OpenAPI document and webhooks, which carry their own key), and one error shape for every failure:
+ * {@code {"error": {"status": 404, "message": "…"}}}, with secrets masked.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+  static final String BASE = "/api/v1";
+
+  private final Javalin app;
+
+  /**
+   * @param routes each adds its endpoints (flows, runs, webhooks, backfills…)
+   */
+  public ApiServer(Tokens tokens, Masker masker, List<Consumer<Routes>> routes) {
+    this.app =
+        Javalin.create(config -> {
+          config.concurrency.useVirtualThreads = true;
+          config.startup.showJavalinBanner = false;
+          config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+          config.routes.before(BASE + "/*", ctx -> authenticate(ctx, tokens));
+          var r = new Routes(config.routes);
+          routes.forEach(add -> add.accept(r));
+          config.routes.exception(Exception.class, (e, ctx) -> error(ctx, e, masker));
+          config.routes.error(
+              404,
+              ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                  ctx.json(
+                      body(
+                          404,
+                          "no such endpoint: "
+                              + ctx.method()
+                              + " "
+                              + ctx.path()
+                              + "; see "
+                              + BASE
+                              + "/openapi.json"));
+                }
+              });
+        });
+  }
+
+  /** Starts listening; returns the bound port (useful with port 0). */
+  public int start(String host, int port) {
+    app.start(host, port);
+    return app.port();
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+
+  private static void authenticate(Context ctx, Tokens tokens) {
+    String path = ctx.path();
+    if (path.equals(BASE + "/health")
+        || path.equals(BASE + "/openapi.json")
+        || path.startsWith(BASE + "/webhooks/")) {
+      return;
+    }
+    if (!tokens.accepts(ctx.header("Authorization"))) {
+      throw new ApiException(
+          401,
+          ctx.header("Authorization") == null
+              ? "missing bearer token: send `Authorization: Bearer <token>` (tokens come from the"
+                  + " server config, WEIR_API_TOKENS, or the one printed at first start)"
+              : "the bearer token is not valid for this server");
+    }
+  }
+
+  static ObjectNode body(int status, String message) {
+    ObjectNode root = Json.MAPPER.createObjectNode();
+    ObjectNode err = root.putObject("error");
+    err.put("status", status);
+    err.put("message", message);
+    return root;
+  }
+
+  private static void error(Context ctx, Exception e, Masker masker) {
+    int status;
+    if (e instanceof ApiException a) {
+      status = a.status();
+    } else if (e instanceof NotFoundException) {
+      status = 404;
+    } else if (e instanceof RunLauncher.FlowDisabledException) {
+      status = 409;
+    } else if (e instanceof FlowDefinitionException) {
+      status = 422;
+    } else if (e instanceof io.javalin.http.HttpResponseException h) {
+      status = h.getStatus();
+    } else if (e instanceof WeirException || e instanceof IllegalArgumentException) {
+      status = 400;
+    } else {
+      status = 500;
+      log.error("API request {} {} failed", ctx.method(), ctx.path(), e);
+    }
+    String message =
+        status == 500
+            ? "internal error: " + e.getClass().getSimpleName() + "; see the server log"
+            : e.getMessage();
+    ObjectNode b = body(status, masker.mask(message));
+    if (e instanceof FlowDefinitionException fd) {
+      var problems = ((ObjectNode) b.get("error")).putArray("problems");
+      fd.problems()
+          .forEach(p -> {
+            var o = problems.addObject();
+            o.put("file", p.location().file());
+            o.put("line", p.location().line());
+            o.put("column", p.location().column());
+            o.put("path", p.path());
+            o.put("message", masker.mask(p.message()));
+          });
+    }
+    ctx.status(HttpStatus.forStatus(status)).json(b);
+  }
+}

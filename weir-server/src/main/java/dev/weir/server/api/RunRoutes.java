@@ -1,0 +1,269 @@
+package dev.weir.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.expr.Masker;
+import dev.weir.server.flows.DeployedFlow;
+import dev.weir.server.flows.FlowRegistry;
+import dev.weir.server.runs.RunLauncher;
+import dev.weir.store.LogLine;
+import dev.weir.store.RunRecord;
+import dev.weir.store.RunState;
+import dev.weir.store.StateStore;
+import dev.weir.store.TaskRunRecord;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** {@code /runs}: list with filters, get with task attempts, start, cancel, retry, logs. */
+public final class RunRoutes implements Consumer<Routes> {
+  private static final int MAX_LIMIT = 1000;
+
+  private final FlowRegistry flows;
+  private final RunLauncher launcher;
+  private final StateStore store;
+  private final Masker masker;
+
+  public RunRoutes(FlowRegistry flows, RunLauncher launcher, StateStore store, Masker masker) {
+    this.flows = flows;
+    this.launcher = launcher;
+    this.store = store;
+    this.masker = masker;
+  }
+
+  @Override
+  public void accept(Routes r) {
+    r.get("/runs", this::list)
+        .get("/runs/{id}", this::get)
+        .post("/flows/{ns}/{id}/runs", this::start)
+        .post("/runs/{id}/cancel", this::cancel)
+        .post("/runs/{id}/retry", this::retry)
+        .get("/runs/{id}/logs", this::logs)
+        .sse("/runs/{id}/logs/stream", this::stream);
+  }
+
+  private void list(Context ctx) {
+    String flow = ctx.queryParam("flow");
+    String namespace = ctx.queryParam("namespace");
+    String flowId = null;
+    if (flow != null) {
+      int slash = flow.indexOf('/');
+      if (slash > 0) {
+        namespace = flow.substring(0, slash);
+        flowId = flow.substring(slash + 1);
+      } else {
+        flowId = flow;
+      }
+    }
+    RunState state = null;
+    if (ctx.queryParam("state") != null) {
+      try {
+        state = RunState.valueOf(ctx.queryParam("state").toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest(
+            "unknown state '"
+                + ctx.queryParam("state")
+                + "' (known: "
+                + java.util.Arrays.toString(RunState.values())
+                + ")");
+      }
+    }
+    int limit =
+        ctx.queryParam("limit") == null
+            ? 100
+            : Math.min(MAX_LIMIT, FlowRoutes.intParam(ctx.queryParam("limit"), "limit"));
+    var q =
+        new StateStore.RunQuery(
+            namespace, flowId, state, time(ctx, "from"), time(ctx, "to"), limit);
+    var root = Json.MAPPER.createObjectNode();
+    var arr = root.putArray("runs");
+    store.listRuns(q).forEach(run -> arr.add(run(run)));
+    ctx.json(root);
+  }
+
+  private static Instant time(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(v);
+    } catch (DateTimeParseException e) {
+      throw ApiException.badRequest(
+          "'" + name + "' must be an ISO-8601 instant like 2026-11-21T08:00:00Z, got '" + v + "'");
+    }
+  }
+
+  ObjectNode run(RunRecord r) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("id", r.id());
+    o.put("namespace", r.namespace());
+    o.put("flow", r.flowId());
+    o.put("revision", r.revision());
+    o.put("state", r.state().name());
+    o.put("trigger", r.trigger());
+    o.put("logicalDate", str(r.logicalDate()));
+    o.put("attempt", r.attempt());
+    o.put("createdAt", str(r.createdAt()));
+    o.put("startedAt", str(r.startedAt()));
+    o.put("endedAt", str(r.endedAt()));
+    o.put("error", masker.mask(r.error()));
+    o.set("inputs", Json.parse(r.inputs()));
+    return o;
+  }
+
+  private static String str(Instant t) {
+    return t == null ? null : t.toString();
+  }
+
+  private void get(Context ctx) {
+    RunRecord r = store.resolveRun(ctx.pathParam("id"));
+    ObjectNode o = run(r);
+    var tasks = new LinkedHashMap<String, ObjectNode>();
+    for (TaskRunRecord t : store.taskRuns(r.id())) {
+      ObjectNode task =
+          tasks.computeIfAbsent(
+              t.taskId(),
+              id -> {
+                ObjectNode n = Json.MAPPER.createObjectNode();
+                n.put("id", id);
+                n.putArray("attempts");
+                return n;
+              });
+      task.put("state", t.state().name());
+      task.put("rows", t.rows());
+      task.set("outputs", Json.parse(masker.mask(t.outputs())));
+      ObjectNode a =
+          ((com.fasterxml.jackson.databind.node.ArrayNode) task.get("attempts")).addObject();
+      a.put("attempt", t.attempt());
+      a.put("state", t.state().name());
+      a.put("startedAt", str(t.startedAt()));
+      a.put("endedAt", str(t.endedAt()));
+      a.put("rows", t.rows());
+      a.put("error", masker.mask(t.error()));
+    }
+    var arr = o.putArray("tasks");
+    tasks.values().forEach(arr::add);
+    ctx.json(o);
+  }
+
+  private void start(Context ctx) {
+    DeployedFlow flow = flows.require(FlowRoutes.key(ctx));
+    Map<String, String> inputs = new LinkedHashMap<>();
+    JsonNode body = Json.parse(ctx.body());
+    if (body != null && body.has("inputs")) {
+      body.get("inputs")
+          .properties()
+          .forEach(e ->
+              inputs.put(
+                  e.getKey(),
+                  e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+    }
+    Instant logicalDate = null;
+    if (body != null && body.hasNonNull("logicalDate")) {
+      try {
+        logicalDate = Instant.parse(body.get("logicalDate").asText());
+      } catch (DateTimeParseException e) {
+        throw ApiException.badRequest("'logicalDate' must be an ISO-8601 instant");
+      }
+    }
+    var started = launcher.start(flow, new RunLauncher.Request(inputs, "api", logicalDate, null));
+    answer(ctx, started);
+  }
+
+  /** 202 with the run for a started or queued run, 409 when skipped or refused. */
+  void answer(Context ctx, RunLauncher.Started started) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("outcome", started.outcome().name());
+    o.put("message", started.reason());
+    started
+        .run()
+        .ifPresent(r -> {
+          o.put("runId", r.id());
+          o.put("state", r.state().name());
+        });
+    int status =
+        switch (started.outcome()) {
+          case STARTED, QUEUED -> 202;
+          case SKIPPED, REFUSED -> 409;
+        };
+    ctx.status(status).json(o);
+  }
+
+  private void cancel(Context ctx) {
+    RunRecord r = launcher.cancel(ctx.pathParam("id"), "cancelled over the API");
+    ctx.status(202).json(run(store.findRun(r.id()).orElse(r)));
+  }
+
+  private void retry(Context ctx) {
+    RunRecord r = launcher.retry(ctx.pathParam("id"));
+    ctx.status(202).json(run(r));
+  }
+
+  private void logs(Context ctx) {
+    RunRecord r = store.resolveRun(ctx.pathParam("id"));
+    List<LogLine> lines = store.logs(r.id(), ctx.queryParam("task"));
+    int offset =
+        ctx.queryParam("offset") == null
+            ? 0
+            : FlowRoutes.intParam(ctx.queryParam("offset"), "offset");
+    int limit =
+        ctx.queryParam("limit") == null
+            ? 500
+            : Math.min(5000, FlowRoutes.intParam(ctx.queryParam("limit"), "limit"));
+    var root = Json.MAPPER.createObjectNode();
+    root.put("runId", r.id());
+    root.put("offset", offset);
+    root.put("total", lines.size());
+    var arr = root.putArray("lines");
+    lines.stream().skip(offset).limit(limit).forEach(l -> arr.add(line(l)));
+    int next = offset + arr.size();
+    if (next < lines.size()) {
+      root.put("next", next);
+    }
+    ctx.json(root);
+  }
+
+  private ObjectNode line(LogLine l) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("time", str(l.time()));
+    o.put("task", l.taskId());
+    o.put("attempt", l.attempt());
+    o.put("level", l.level());
+    o.put("message", masker.mask(l.message()));
+    return o;
+  }
+
+  // polls the stored lines and sends the new ones until the run has ended and all are sent
+  private void stream(SseClient client) {
+    String id = client.ctx().pathParam("id");
+    RunRecord r = store.resolveRun(id);
+    int sent = 0;
+    long deadline = System.nanoTime() + java.time.Duration.ofHours(6).toNanos();
+    while (!client.terminated() && System.nanoTime() < deadline) {
+      List<LogLine> lines = store.logs(r.id(), null);
+      for (int i = sent; i < lines.size(); i++) {
+        client.sendEvent("log", line(lines.get(i)).toString());
+      }
+      sent = lines.size();
+      RunRecord now = store.findRun(r.id()).orElse(r);
+      if (now.state().isTerminal() && launcher.handle(r.id()).isEmpty()) {
+        client.sendEvent("end", run(now).toString());
+        break;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    client.close();
+  }
+}

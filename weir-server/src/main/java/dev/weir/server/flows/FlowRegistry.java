@@ -1,0 +1,225 @@
+package dev.weir.server.flows;
+
+import dev.weir.WeirException;
+import dev.weir.flow.Flow;
+import dev.weir.flow.FlowDefinitionException;
+import dev.weir.flow.FlowParser;
+import dev.weir.server.NotFoundException;
+import dev.weir.server.store.ServerStore;
+import dev.weir.store.StateStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The flows a server runs, each at its current revision. A flow changes by a file edit (seen by
+ * {@link FlowWatcher}), a deploy over the API, or a rollback; each change whose text differs from
+ * the current one becomes a new numbered revision in the store. A text that does not validate is
+ * refused and the last good revision keeps running.
+ */
+public final class FlowRegistry {
+  private static final Logger log = LoggerFactory.getLogger(FlowRegistry.class);
+
+  private final FlowParser parser;
+  private final StateStore store;
+  private final ServerStore serverStore;
+  private final InstantSource clock;
+  private final Path deployDir;
+  private final Map<FlowKey, DeployedFlow> flows = new ConcurrentHashMap<>();
+  private final List<Consumer<DeployedFlow>> listeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * @param deployDir where flows deployed over the API are written ({@code <ns>/<id>.yaml})
+   */
+  public FlowRegistry(
+      FlowParser parser,
+      StateStore store,
+      ServerStore serverStore,
+      InstantSource clock,
+      Path deployDir) {
+    this.parser = parser;
+    this.store = store;
+    this.serverStore = serverStore;
+    this.clock = clock;
+    this.deployDir = deployDir;
+  }
+
+  /** Called after a flow's revision or enabled state changed (not for its removal). */
+  public void onChange(Consumer<DeployedFlow> listener) {
+    listeners.add(listener);
+  }
+
+  public Collection<DeployedFlow> all() {
+    return flows.values();
+  }
+
+  public Optional<DeployedFlow> get(FlowKey key) {
+    return Optional.ofNullable(flows.get(key));
+  }
+
+  /** The flow, or a not-found error naming it. */
+  public DeployedFlow require(FlowKey key) {
+    DeployedFlow f = flows.get(key);
+    if (f == null) {
+      throw new NotFoundException(
+          "no flow " + key + " on this server; list flows with GET /api/v1/flows");
+    }
+    return f;
+  }
+
+  public Path deployDir() {
+    return deployDir;
+  }
+
+  /** The flow this file holds now, if the registry has one from it. */
+  public Optional<DeployedFlow> byFile(Path file) {
+    Path f = file.toAbsolutePath().normalize();
+    return flows.values().stream().filter(d -> d.file().equals(f)).findFirst();
+  }
+
+  /**
+   * Parses {@code text} (from {@code file}) and makes it the flow's current revision when it
+   * differs from the current one.
+   *
+   * @throws FlowDefinitionException when the text does not validate (nothing changes then)
+   */
+  public synchronized DeployedFlow register(Path file, String text, String author, String origin) {
+    Path abs = file.toAbsolutePath().normalize();
+    Flow flow = parser.parse(abs.toString(), text);
+    var key = new FlowKey(flow.namespace(), flow.id());
+    DeployedFlow current = flows.get(key);
+    if (current != null && !current.file().equals(abs) && Files.exists(current.file())) {
+      throw new WeirException(
+          "flow "
+              + key
+              + " is defined twice: in "
+              + current.file()
+              + " and in "
+              + abs
+              + "; give one of them another id or namespace");
+    }
+    var row = serverStore.flow(key.namespace(), key.id());
+    String hash = flow.source().hash();
+    if (row.isPresent() && row.get().hash().equals(hash)) {
+      var same = new DeployedFlow(flow, abs, row.get().revision(), row.get().enabled());
+      flows.put(key, same);
+      if (current == null || current.revision() != same.revision()) {
+        notifyChange(same);
+      }
+      return same;
+    }
+    store.saveRevision(hash, key.namespace(), key.id(), abs.toString(), text);
+    int revision =
+        serverStore.addRevision(key.namespace(), key.id(), hash, author, origin, clock.instant());
+    boolean enabled = row.map(ServerStore.FlowRow::enabled).orElse(true);
+    var deployed = new DeployedFlow(flow, abs, revision, enabled);
+    flows.put(key, deployed);
+    log.info("flow {} is now revision {} ({}, from {})", key, revision, hash, origin);
+    notifyChange(deployed);
+    return deployed;
+  }
+
+  /**
+   * Deploys a flow's text: it is written to its file (the existing one, or {@code
+   * <deployDir>/<namespace>/<id>.yaml}) and becomes the current revision.
+   */
+  public synchronized DeployedFlow deploy(String text, String author) {
+    Flow flow = parser.parse("<deploy>", text);
+    var key = new FlowKey(flow.namespace(), flow.id());
+    Path file =
+        get(key)
+            .map(DeployedFlow::file)
+            .orElse(
+                deployDir
+                    .resolve(flow.namespace())
+                    .resolve(flow.id() + ".yaml")
+                    .toAbsolutePath()
+                    .normalize());
+    write(file, text);
+    return register(file, text, author, "deploy");
+  }
+
+  /** Makes an earlier revision's text current again, as a new revision. */
+  public synchronized DeployedFlow rollback(FlowKey key, int toRevision, String author) {
+    DeployedFlow current = require(key);
+    var target =
+        serverStore.history(key.namespace(), key.id()).stream()
+            .filter(r -> r.revision() == toRevision)
+            .findFirst()
+            .orElseThrow(() ->
+                new NotFoundException(
+                    "flow "
+                        + key
+                        + " has no revision "
+                        + toRevision
+                        + " (it has 1 to "
+                        + current.revision()
+                        + ")"));
+    String text =
+        store
+            .revisionText(target.hash())
+            .orElseThrow(
+                () -> new WeirException("the text of revision " + toRevision + " is missing"));
+    write(current.file(), text);
+    return register(current.file(), text, author, "rollback to " + toRevision);
+  }
+
+  public synchronized DeployedFlow setEnabled(FlowKey key, boolean enabled) {
+    DeployedFlow current = require(key);
+    serverStore.setEnabled(key.namespace(), key.id(), enabled, clock.instant());
+    var changed = current.withEnabled(enabled);
+    flows.put(key, changed);
+    log.info("flow {} {}", key, enabled ? "enabled" : "disabled");
+    notifyChange(changed);
+    return changed;
+  }
+
+  /** Forgets the flows whose file is gone; their history stays in the store. */
+  synchronized void removeMissing(Collection<Path> present) {
+    flows
+        .values()
+        .removeIf(d -> {
+          boolean gone = !present.contains(d.file()) && !Files.exists(d.file());
+          if (gone) {
+            log.info("flow {} removed: its file {} is gone", d.key(), d.file());
+          }
+          return gone;
+        });
+  }
+
+  private void notifyChange(DeployedFlow f) {
+    for (var l : listeners) {
+      try {
+        l.accept(f);
+      } catch (RuntimeException e) {
+        log.warn("a listener failed on the change of flow {}: {}", f.key(), e.toString());
+      }
+    }
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Files.createDirectories(file.getParent());
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new WeirException("cannot write flow file " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.weir.server.flows;
+
+import dev.weir.flow.FlowDefinitionException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the registry in step with a directory of flow files ({@code *.yaml}, {@code *.yml}, in
+ * sub-directories too; {@code weir.yaml} and hidden directories are skipped). Polling, not a
+ * file-system watch: it works the same on every file system and a scan of thousands of files costs
+ * milliseconds. A file whose text changed becomes a new revision; one that does not validate is
+ * reported in {@link #problems()} and its last good revision keeps running.
+ */
+public final class FlowWatcher {
+  private static final Logger log = LoggerFactory.getLogger(FlowWatcher.class);
+
+  private final Path dir;
+  private final FlowRegistry registry;
+  private final Map<Path, String> seen = new ConcurrentHashMap<>();
+  private final Map<Path, String> problems = new ConcurrentHashMap<>();
+
+  public FlowWatcher(Path dir, FlowRegistry registry) {
+    this.dir = dir.toAbsolutePath().normalize();
+    this.registry = registry;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Files that do not validate now, with every problem in them. */
+  public Map<Path, String> problems() {
+    return new TreeMap<>(problems);
+  }
+
+  /** Reads every changed file once; returns how many flows changed. */
+  public synchronized int scan() {
+    List<Path> files = files();
+    Set<Path> present = new HashSet<>(files);
+    int changed = 0;
+    for (Path file : files) {
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        continue; // being replaced right now; the next scan reads it
+      }
+      String hash = dev.weir.util.Hashes.sha256(text);
+      if (hash.equals(seen.get(file))) {
+        continue;
+      }
+      seen.put(file, hash);
+      try {
+        var before = registry.byFile(file).map(DeployedFlow::revision).orElse(0);
+        var after = registry.register(file, text, "file", "file " + dir.relativize(file));
+        problems.remove(file);
+        if (after.revision() != before) {
+          changed++;
+        }
+      } catch (FlowDefinitionException e) {
+        problems.put(file, e.getMessage());
+        log.warn("{} is not valid; the last good revision keeps running. {}", file, e.getMessage());
+      } catch (RuntimeException e) {
+        problems.put(file, e.getMessage());
+        log.warn("{} cannot be loaded: {}", file, e.getMessage());
+      }
+    }
+    seen.keySet().retainAll(present);
+    problems.keySet().retainAll(present);
+    registry.removeMissing(present);
+    return changed;
+  }
+
+  private List<Path> files() {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      var out = new ArrayList<Path>();
+      walk.filter(Files::isRegularFile)
+          .filter(p -> !hidden(dir.relativize(p)))
+          .filter(p -> {
+            String n = p.getFileName().toString();
+            return (n.endsWith(".yaml") || n.endsWith(".yml"))
+                && !n.equals("weir.yaml")
+                && !n.equals("weir.yml");
+          })
+          .map(p -> p.toAbsolutePath().normalize())
+          .sorted()
+          .forEach(out::add);
+      return out;
+    } catch (IOException | UncheckedIOException e) {
+      log.warn("cannot list flows in {}: {}", dir, e.getMessage());
+      return List.of();
+    }
+  }
+
+  private static boolean hidden(Path relative) {
+    for (Path part : relative) {
+      if (part.toString().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

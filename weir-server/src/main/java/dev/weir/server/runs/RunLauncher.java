@@ -1,0 +1,298 @@
+package dev.weir.server.runs;
+
+import dev.weir.WeirException;
+import dev.weir.engine.Engine;
+import dev.weir.engine.RunHandle;
+import dev.weir.server.NotFoundException;
+import dev.weir.server.flows.DeployedFlow;
+import dev.weir.server.flows.FlowKey;
+import dev.weir.server.flows.FlowRegistry;
+import dev.weir.store.RunRecord;
+import dev.weir.store.RunState;
+import dev.weir.store.StateStore;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the server's runs and keeps each flow within its {@code concurrency} limit: a run over the
+ * limit waits QUEUED (started when one ends), is not created (skip), or is recorded FAILED (fail).
+ * Hears every run end, to start the next queued one and to tell listeners (flow triggers,
+ * backfills).
+ */
+public final class RunLauncher {
+  private static final Logger log = LoggerFactory.getLogger(RunLauncher.class);
+
+  private final Engine engine;
+  private final StateStore store;
+  private final FlowRegistry flows;
+  private final InstantSource clock;
+  private final Map<String, RunHandle> handles = new ConcurrentHashMap<>();
+  private final Map<FlowKey, Set<String>> running = new HashMap<>();
+  private final Map<FlowKey, Deque<String>> waiting = new HashMap<>();
+  private final List<Consumer<RunRecord>> endListeners = new CopyOnWriteArrayList<>();
+  private volatile boolean accepting = true;
+
+  public RunLauncher(Engine engine, StateStore store, FlowRegistry flows, InstantSource clock) {
+    this.engine = engine;
+    this.store = store;
+    this.flows = flows;
+    this.clock = clock;
+  }
+
+  /** What became of a start request. */
+  public enum Outcome {
+    STARTED,
+    QUEUED,
+    SKIPPED,
+    REFUSED
+  }
+
+  /**
+   * @param run the run created, empty when skipped
+   */
+  public record Started(Outcome outcome, Optional<RunRecord> run, String reason) {}
+
+  /** What a trigger or a person asks for. */
+  public record Request(
+      Map<String, String> inputs,
+      String trigger,
+      Instant logicalDate,
+      Map<String, Object> triggerData) {
+    public static Request manual(Map<String, String> inputs) {
+      return new Request(inputs, "manual", null, null);
+    }
+  }
+
+  /** Called with the final record of every run that ends. */
+  public void onRunEnded(Consumer<RunRecord> listener) {
+    endListeners.add(listener);
+  }
+
+  /**
+   * Starts a run of {@code flow}, within its concurrency limit.
+   *
+   * @throws WeirException when the flow is disabled or the inputs are wrong
+   */
+  public Started start(DeployedFlow flow, Request request) {
+    if (!accepting) {
+      throw new WeirException("the server is shutting down; no new runs start");
+    }
+    if (!flow.enabled()) {
+      throw new FlowDisabledException(
+          "flow " + flow.key() + " is disabled; enable it first (POST …/enable)");
+    }
+    var start =
+        new Engine.StartRequest(
+            flow.flow(),
+            flow.file(),
+            request.inputs(),
+            request.trigger(),
+            request.logicalDate(),
+            request.triggerData());
+    Limit limit = Limit.of(flow.flow());
+    synchronized (this) {
+      int busy = active(flow.key());
+      if (limit != null && busy >= limit.max()) {
+        switch (limit.onLimit()) {
+          case SKIP -> {
+            String why =
+                "skipped: flow "
+                    + flow.key()
+                    + " has "
+                    + busy
+                    + " run(s) going (limit "
+                    + limit.max()
+                    + ", onLimit: skip)";
+            log.info(why);
+            return new Started(Outcome.SKIPPED, Optional.empty(), why);
+          }
+          case FAIL -> {
+            RunRecord run = engine.enqueue(start);
+            String why =
+                "flow "
+                    + flow.key()
+                    + " has "
+                    + busy
+                    + " run(s) going (limit "
+                    + limit.max()
+                    + ", onLimit: fail)";
+            RunRecord failed = run.ended(RunState.FAILED, clock.instant(), why);
+            store.write(new StateStore.Batch(List.of(), List.of(failed), List.of(), List.of()));
+            return new Started(Outcome.REFUSED, Optional.of(failed), why);
+          }
+          case QUEUE -> {
+            RunRecord run = engine.enqueue(start);
+            waiting.computeIfAbsent(flow.key(), k -> new ArrayDeque<>()).add(run.id());
+            return new Started(
+                Outcome.QUEUED,
+                Optional.of(run),
+                "queued behind " + busy + " run(s) (limit " + limit.max() + ")");
+          }
+        }
+      }
+      RunRecord run = engine.enqueue(start);
+      launch(flow.key(), run.id());
+      return new Started(Outcome.STARTED, Optional.of(run), "started");
+    }
+  }
+
+  /** Stops a run: a running one is interrupted, a queued one never starts. */
+  public synchronized RunRecord cancel(String runId, String reason) {
+    RunRecord run = store.resolveRun(runId);
+    RunHandle h = handles.get(run.id());
+    if (h != null) {
+      h.cancel(reason);
+      return run;
+    }
+    if (run.state().isTerminal()) {
+      throw new WeirException("run " + run.id() + " already ended " + run.state());
+    }
+    for (Deque<String> q : waiting.values()) {
+      q.remove(run.id());
+    }
+    RunRecord cancelled = run.ended(RunState.CANCELLED, clock.instant(), reason);
+    store.write(new StateStore.Batch(List.of(), List.of(cancelled), List.of(), List.of()));
+    endListeners.forEach(l -> safely(l, cancelled));
+    return cancelled;
+  }
+
+  /** Runs a failed or cancelled run again from its failed tasks. */
+  public synchronized RunRecord retry(String runId) {
+    RunRecord run = store.resolveRun(runId);
+    RunHandle h = engine.retry(run.id());
+    track(new FlowKey(run.namespace(), run.flowId()), h);
+    return store.findRun(run.id()).orElse(run);
+  }
+
+  /**
+   * Picks up what a previous server process left: interrupted runs resume, queued ones wait for
+   * their turn again (oldest first).
+   */
+  public void recover() {
+    var unfinished = new java.util.ArrayList<RunRecord>();
+    unfinished.addAll(
+        store.listRuns(new StateStore.RunQuery(null, null, RunState.RUNNING, 10_000)));
+    unfinished.addAll(store.listRuns(new StateStore.RunQuery(null, null, RunState.QUEUED, 10_000)));
+    unfinished.sort(Comparator.comparing(RunRecord::createdAt));
+    synchronized (this) {
+      for (RunRecord run : unfinished) {
+        var key = new FlowKey(run.namespace(), run.flowId());
+        if (run.state() == RunState.RUNNING || run.owner() != null) {
+          try {
+            RunHandle h = engine.resume(run.id(), false);
+            track(key, h);
+            log.info("resumed run {} of {}", run.id(), key);
+          } catch (WeirException e) {
+            log.warn("run {} of {} not resumed: {}", run.id(), key, e.getMessage());
+          }
+        } else {
+          waiting.computeIfAbsent(key, k -> new ArrayDeque<>()).add(run.id());
+        }
+      }
+      for (FlowKey key : Set.copyOf(waiting.keySet())) {
+        drain(key);
+      }
+    }
+  }
+
+  /** Runs going or waiting for this flow in this server. */
+  public synchronized int active(FlowKey key) {
+    return running.getOrDefault(key, Set.of()).size();
+  }
+
+  public synchronized int queued(FlowKey key) {
+    return waiting.getOrDefault(key, new ArrayDeque<>()).size();
+  }
+
+  public Optional<RunHandle> handle(String runId) {
+    return Optional.ofNullable(handles.get(runId));
+  }
+
+  /** Refuses new runs and asks every running one to stop (they resume on the next start). */
+  public void stopAccepting() {
+    accepting = false;
+  }
+
+  public java.util.Collection<RunHandle> handles() {
+    return List.copyOf(handles.values());
+  }
+
+  private void launch(FlowKey key, String runId) {
+    RunHandle h = engine.launchQueued(runId);
+    track(key, h);
+  }
+
+  private void track(FlowKey key, RunHandle h) {
+    handles.put(h.runId(), h);
+    running.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(h.runId());
+    h.completion().whenComplete((run, error) -> ended(key, h.runId(), run));
+  }
+
+  private void ended(FlowKey key, String runId, RunRecord run) {
+    synchronized (this) {
+      handles.remove(runId);
+      Set<String> r = running.get(key);
+      if (r != null) {
+        r.remove(runId);
+      }
+      if (accepting) {
+        drain(key);
+      }
+    }
+    RunRecord last = run != null ? run : store.findRun(runId).orElse(null);
+    if (last != null) {
+      endListeners.forEach(l -> safely(l, last));
+    }
+  }
+
+  // starts queued runs of the flow while it is under its limit
+  private void drain(FlowKey key) {
+    Deque<String> q = waiting.get(key);
+    if (q == null) {
+      return;
+    }
+    Limit limit = flows.get(key).map(f -> Limit.of(f.flow())).orElse(null);
+    while (!q.isEmpty() && (limit == null || active(key) < limit.max())) {
+      String next = q.poll();
+      try {
+        launch(key, next);
+      } catch (WeirException e) {
+        log.warn("queued run {} of {} could not start: {}", next, key, e.getMessage());
+      }
+    }
+  }
+
+  private static void safely(Consumer<RunRecord> l, RunRecord run) {
+    try {
+      l.accept(run);
+    } catch (RuntimeException e) {
+      log.warn("a run-end listener failed for run {}: {}", run.id(), e.toString());
+    }
+  }
+
+  /** The flow is disabled: triggers and manual starts are refused (HTTP 409). */
+  public static final class FlowDisabledException extends WeirException {
+    public FlowDisabledException(String message) {
+      super(message);
+    }
+  }
+
+  /** Whether a run id is known to this launcher's store. */
+  public RunRecord require(String runId) {
+    return store.findRun(runId).orElseThrow(() -> new NotFoundException("no run '" + runId + "'"));
+  }
+}

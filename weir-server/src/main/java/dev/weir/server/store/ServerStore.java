@@ -1,0 +1,355 @@
+package dev.weir.server.store;
+
+import dev.weir.WeirException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The server's tables beside the engine's (schema v3): flows and their revisions, what triggers
+ * fired, schedule marks and API tokens. Plain SQL that H2 and PostgreSQL both run.
+ */
+public final class ServerStore {
+  private final DataSource ds;
+
+  public ServerStore(DataSource ds) {
+    this.ds = ds;
+  }
+
+  /** The current revision of a flow and whether it may run. */
+  public record FlowRow(
+      String namespace, String flowId, int revision, String hash, boolean enabled, Instant at) {}
+
+  /** One revision in a flow's history. */
+  public record RevisionRow(
+      String namespace,
+      String flowId,
+      int revision,
+      String hash,
+      String author,
+      String origin,
+      Instant createdAt) {}
+
+  public List<FlowRow> flows() {
+    return query(
+        "SELECT namespace, flow_id, revision, hash, enabled, updated_at FROM weir_flows"
+            + " ORDER BY namespace, flow_id",
+        ps -> {},
+        ServerStore::flowRow);
+  }
+
+  public Optional<FlowRow> flow(String namespace, String flowId) {
+    return query(
+            "SELECT namespace, flow_id, revision, hash, enabled, updated_at FROM weir_flows"
+                + " WHERE namespace = ? AND flow_id = ?",
+            ps -> {
+              ps.setString(1, namespace);
+              ps.setString(2, flowId);
+            },
+            ServerStore::flowRow)
+        .stream()
+        .findFirst();
+  }
+
+  public List<RevisionRow> history(String namespace, String flowId) {
+    return query(
+        "SELECT namespace, flow_id, revision, hash, author, origin, created_at"
+            + " FROM weir_flow_history WHERE namespace = ? AND flow_id = ? ORDER BY revision",
+        ps -> {
+          ps.setString(1, namespace);
+          ps.setString(2, flowId);
+        },
+        rs ->
+            new RevisionRow(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getInt(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                time(rs, 7)));
+  }
+
+  /**
+   * Makes {@code hash} the flow's current revision as a new revision number (or its first), in one
+   * transaction; returns the new number. A concurrent writer makes this fail rather than reuse a
+   * number.
+   */
+  public int addRevision(
+      String namespace, String flowId, String hash, String author, String origin, Instant at) {
+    return inTransaction(c -> {
+      int next = 1;
+      boolean exists = false;
+      boolean enabled = true;
+      try (var ps =
+          c.prepareStatement(
+              "SELECT revision, enabled FROM weir_flows WHERE namespace = ? AND flow_id = ?")) {
+        ps.setString(1, namespace);
+        ps.setString(2, flowId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            exists = true;
+            enabled = rs.getBoolean(2);
+          }
+        }
+      }
+      try (var ps =
+          c.prepareStatement(
+              "SELECT COALESCE(MAX(revision), 0) FROM weir_flow_history"
+                  + " WHERE namespace = ? AND flow_id = ?")) {
+        ps.setString(1, namespace);
+        ps.setString(2, flowId);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          next = rs.getInt(1) + 1;
+        }
+      }
+      try (var ps =
+          c.prepareStatement(
+              "INSERT INTO weir_flow_history (namespace, flow_id, revision, hash, author, origin,"
+                  + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        ps.setString(1, namespace);
+        ps.setString(2, flowId);
+        ps.setInt(3, next);
+        ps.setString(4, hash);
+        ps.setString(5, author);
+        ps.setString(6, origin);
+        ps.setTimestamp(7, Timestamp.from(at));
+        ps.executeUpdate();
+      }
+      String sql =
+          exists
+              ? "UPDATE weir_flows SET revision = ?, hash = ?, enabled = ?, updated_at = ?"
+                  + " WHERE namespace = ? AND flow_id = ?"
+              : "INSERT INTO weir_flows (revision, hash, enabled, updated_at, namespace, flow_id)"
+                  + " VALUES (?, ?, ?, ?, ?, ?)";
+      try (var ps = c.prepareStatement(sql)) {
+        ps.setInt(1, next);
+        ps.setString(2, hash);
+        ps.setBoolean(3, enabled);
+        ps.setTimestamp(4, Timestamp.from(at));
+        ps.setString(5, namespace);
+        ps.setString(6, flowId);
+        ps.executeUpdate();
+      }
+      return next;
+    });
+  }
+
+  public boolean setEnabled(String namespace, String flowId, boolean enabled, Instant at) {
+    return update(
+            "UPDATE weir_flows SET enabled = ?, updated_at = ? WHERE namespace = ? AND flow_id = ?",
+            ps -> {
+              ps.setBoolean(1, enabled);
+              ps.setTimestamp(2, Timestamp.from(at));
+              ps.setString(3, namespace);
+              ps.setString(4, flowId);
+            })
+        == 1;
+  }
+
+  /**
+   * Records that a trigger fired for {@code key} (a schedule slot, a file path, an upstream run).
+   * Returns false when it had fired for that key already: the caller must not start a run.
+   */
+  public boolean markFired(
+      String namespace, String flowId, String triggerId, String key, Instant at) {
+    try {
+      return update(
+              "INSERT INTO weir_trigger_fires (namespace, flow_id, trigger_id, fire_key, fired_at)"
+                  + " VALUES (?, ?, ?, ?, ?)",
+              ps -> {
+                ps.setString(1, namespace);
+                ps.setString(2, flowId);
+                ps.setString(3, triggerId);
+                ps.setString(4, key);
+                ps.setTimestamp(5, Timestamp.from(at));
+              })
+          == 1;
+    } catch (WeirException e) {
+      if (isDuplicateKey(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Notes which run a fire started (for the API and for tests). */
+  public void setFiredRun(
+      String namespace, String flowId, String triggerId, String key, String runId) {
+    update(
+        "UPDATE weir_trigger_fires SET run_id = ? WHERE namespace = ? AND flow_id = ?"
+            + " AND trigger_id = ? AND fire_key = ?",
+        ps -> {
+          ps.setString(1, runId);
+          ps.setString(2, namespace);
+          ps.setString(3, flowId);
+          ps.setString(4, triggerId);
+          ps.setString(5, key);
+        });
+  }
+
+  public boolean hasFired(String namespace, String flowId, String triggerId, String key) {
+    return !query(
+            "SELECT 1 FROM weir_trigger_fires WHERE namespace = ? AND flow_id = ?"
+                + " AND trigger_id = ? AND fire_key = ?",
+            ps -> {
+              ps.setString(1, namespace);
+              ps.setString(2, flowId);
+              ps.setString(3, triggerId);
+              ps.setString(4, key);
+            },
+            rs -> 1)
+        .isEmpty();
+  }
+
+  /** The last slot a schedule considered, if any. */
+  public Optional<Instant> mark(String namespace, String flowId, String triggerId) {
+    return query(
+            "SELECT mark FROM weir_trigger_marks WHERE namespace = ? AND flow_id = ?"
+                + " AND trigger_id = ?",
+            ps -> {
+              ps.setString(1, namespace);
+              ps.setString(2, flowId);
+              ps.setString(3, triggerId);
+            },
+            rs -> time(rs, 1))
+        .stream()
+        .findFirst();
+  }
+
+  public void setMark(String namespace, String flowId, String triggerId, Instant mark) {
+    inTransaction(c -> {
+      int n;
+      try (var ps =
+          c.prepareStatement(
+              "UPDATE weir_trigger_marks SET mark = ? WHERE namespace = ? AND flow_id = ?"
+                  + " AND trigger_id = ?")) {
+        ps.setTimestamp(1, Timestamp.from(mark));
+        ps.setString(2, namespace);
+        ps.setString(3, flowId);
+        ps.setString(4, triggerId);
+        n = ps.executeUpdate();
+      }
+      if (n == 0) {
+        try (var ps =
+            c.prepareStatement(
+                "INSERT INTO weir_trigger_marks (mark, namespace, flow_id, trigger_id)"
+                    + " VALUES (?, ?, ?, ?)")) {
+          ps.setTimestamp(1, Timestamp.from(mark));
+          ps.setString(2, namespace);
+          ps.setString(3, flowId);
+          ps.setString(4, triggerId);
+          ps.executeUpdate();
+        }
+      }
+      return null;
+    });
+  }
+
+  public List<String> tokenHashes() {
+    return query("SELECT hash FROM weir_api_tokens", ps -> {}, rs -> rs.getString(1));
+  }
+
+  public void addToken(String hash, String name, Instant at) {
+    update(
+        "INSERT INTO weir_api_tokens (hash, name, created_at) VALUES (?, ?, ?)",
+        ps -> {
+          ps.setString(1, hash);
+          ps.setString(2, name);
+          ps.setTimestamp(3, Timestamp.from(at));
+        });
+  }
+
+  // --- plumbing
+
+  private static FlowRow flowRow(ResultSet rs) throws SQLException {
+    return new FlowRow(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getInt(3),
+        rs.getString(4),
+        rs.getBoolean(5),
+        time(rs, 6));
+  }
+
+  private static Instant time(ResultSet rs, int i) throws SQLException {
+    Timestamp t = rs.getTimestamp(i);
+    return t == null ? null : t.toInstant();
+  }
+
+  static boolean isDuplicateKey(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s
+          && s.getSQLState() != null
+          && (s.getSQLState().equals("23505") || s.getSQLState().equals("23000"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  interface Reader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> List<T> query(String sql, Binder binder, Reader<T> reader) {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      binder.bind(ps);
+      try (ResultSet rs = ps.executeQuery()) {
+        var out = new ArrayList<T>();
+        while (rs.next()) {
+          out.add(reader.read(rs));
+        }
+        return out;
+      }
+    } catch (SQLException e) {
+      throw new WeirException("state store query failed: " + e.getMessage(), e);
+    }
+  }
+
+  private int update(String sql, Binder binder) {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      binder.bind(ps);
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new WeirException("state store update failed: " + e.getMessage(), e);
+    }
+  }
+
+  private <T> T inTransaction(Work<T> work) {
+    try (Connection c = ds.getConnection()) {
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(auto);
+      }
+    } catch (SQLException e) {
+      throw new WeirException("state store update failed: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package dev.weir.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerApiTest {
+  static final String HELLO =
+      """
+      id: hello
+      namespace: team.a
+      tasks:
+        - id: greet
+          type: test.ok
+          message: "hello {{ inputs.who }}"
+      inputs:
+        - {id: who, type: string, default: world}
+      """;
+
+  @TempDir Path dir;
+  ServerFixture fx;
+
+  @BeforeEach
+  void start() throws Exception {
+    fx = new ServerFixture(dir);
+    fx.writeFlow("team/hello.yaml", HELLO);
+    fx.start();
+  }
+
+  @AfterEach
+  void stop() {
+    fx.close();
+  }
+
+  @Test
+  void every_endpoint_but_health_needs_a_token_and_errors_share_one_shape() {
+    assertThat(fx.send(HttpRequest.newBuilder(fx.uri("/health")).GET()).status()).isEqualTo(200);
+    var none = fx.send(HttpRequest.newBuilder(fx.uri("/flows")).GET());
+    assertThat(none.status()).isEqualTo(401);
+    assertThat(none.json().path("error").path("message").asText())
+        .contains("Authorization: Bearer");
+    var wrong =
+        fx.send(
+            HttpRequest.newBuilder(fx.uri("/flows")).header("Authorization", "Bearer nope").GET());
+    assertThat(wrong.status()).isEqualTo(401);
+    assertThat(wrong.json().path("error").path("status").asInt()).isEqualTo(401);
+    var missing = fx.get("/flows/team.a/nope");
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.json().path("error").path("message").asText()).contains("team.a/nope");
+    var bad = fx.get("/runs?state=DONE");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().path("error").path("message").asText()).contains("SUCCEEDED");
+  }
+
+  @Test
+  void a_run_started_over_the_api_finishes_and_shows_its_tasks_and_logs() {
+    var started = fx.post("/flows/team.a/hello/runs", "{\"inputs\": {\"who\": \"ana\"}}");
+    assertThat(started.status()).isEqualTo(202);
+    String runId = started.json().path("runId").asText();
+    var run = fx.awaitRun(runId);
+    assertThat(run.path("state").asText()).isEqualTo("SUCCEEDED");
+    assertThat(run.path("trigger").asText()).isEqualTo("api");
+    assertThat(run.path("tasks").get(0).path("id").asText()).isEqualTo("greet");
+    var logs = fx.get("/runs/" + runId + "/logs").json();
+    assertThat(logs.path("lines").toString()).contains("hello ana");
+    var list = fx.get("/runs?flow=team.a/hello&state=SUCCEEDED").json();
+    assertThat(list.path("runs")).hasSize(1);
+  }
+
+  @Test
+  void a_flow_edited_on_disk_becomes_revision_2_and_rollback_restores_revision_1()
+      throws Exception {
+    assertThat(fx.get("/flows/team.a/hello").json().path("revision").asInt()).isEqualTo(1);
+    fx.writeFlow("team/hello.yaml", HELLO.replace("hello {{", "bonjour {{"));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> fx.get("/flows/team.a/hello").json().path("revision").asInt() == 2);
+    var diff = fx.get("/flows/team.a/hello/diff?from=1&to=2").body();
+    assertThat(diff).contains("-    message: \"hello {{ inputs.who }}\"\n+    message: \"bonjour");
+
+    var back = fx.post("/flows/team.a/hello/rollback", "{\"revision\": 1}");
+    assertThat(back.status()).isEqualTo(200);
+    assertThat(back.json().path("revision").asInt()).isEqualTo(3);
+    assertThat(Files.readString(fx.flowsDir.resolve("team/hello.yaml"))).isEqualTo(HELLO);
+    var flow = fx.get("/flows/team.a/hello").json();
+    assertThat(flow.path("source").asText()).isEqualTo(HELLO);
+    assertThat(flow.path("revisions")).hasSize(3);
+    assertThat(flow.path("revisions").get(2).path("origin").asText()).isEqualTo("rollback to 1");
+    // the runs record the revision they ran
+    String runId = fx.post("/flows/team.a/hello/runs", "{}").json().path("runId").asText();
+    assertThat(fx.awaitRun(runId).path("revision").asText())
+        .isEqualTo(flow.path("revisions").get(0).path("hash").asText());
+  }
+
+  @Test
+  void an_invalid_edit_is_reported_and_the_last_good_revision_keeps_running() throws Exception {
+    fx.writeFlow("team/hello.yaml", HELLO.replace("type: test.ok", "type: test.okk"));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> fx.get("/flows").json().path("invalid").size() == 1);
+    var list = fx.get("/flows").json();
+    assertThat(list.path("invalid").get(0).path("message").asText()).contains("test.okk");
+    assertThat(list.path("flows").get(0).path("revision").asInt()).isEqualTo(1);
+    String runId = fx.post("/flows/team.a/hello/runs", "{}").json().path("runId").asText();
+    assertThat(fx.awaitRun(runId).path("state").asText()).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void deploy_over_the_api_validates_writes_the_file_and_counts_revisions() throws Exception {
+    var bad = fx.post("/flows", "id: x\ntasks: []\n", "application/yaml");
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.json().path("error").path("problems").get(0).path("line").asInt()).isEqualTo(2);
+    var ok =
+        fx.send(
+            HttpRequest.newBuilder(fx.uri("/flows"))
+                .header("Authorization", "Bearer " + ServerFixture.TOKEN)
+                .header("Content-Type", "application/yaml")
+                .header("X-Weir-Author", "ana")
+                .POST(HttpRequest.BodyPublishers.ofString(HELLO.replace("hello", "other"))));
+    assertThat(ok.status()).isEqualTo(201);
+    assertThat(Files.exists(fx.flowsDir.resolve("team.a/other.yaml"))).isTrue();
+    var same = fx.post("/flows", HELLO.replace("hello", "other"), "application/yaml");
+    assertThat(same.json().path("changed").asBoolean()).isFalse();
+    var history = fx.get("/flows/team.a/other").json().path("revisions");
+    assertThat(history).hasSize(1);
+    assertThat(history.get(0).path("author").asText()).isEqualTo("ana");
+  }
+
+  @Test
+  void a_disabled_flow_refuses_runs_until_enabled() {
+    assertThat(fx.post("/flows/team.a/hello/disable", "").json().path("enabled").asBoolean())
+        .isFalse();
+    var refused = fx.post("/flows/team.a/hello/runs", "{}");
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.json().path("error").path("message").asText()).contains("disabled");
+    fx.post("/flows/team.a/hello/enable", "");
+    assertThat(fx.post("/flows/team.a/hello/runs", "{}").status()).isEqualTo(202);
+  }
+}
