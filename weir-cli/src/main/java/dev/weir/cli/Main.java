@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
       LogsCommand.class,
       ResumeCommand.class,
       RetryCommand.class,
+      ServerCommand.class,
+      DeployCommand.class,
+      FlowsCommand.class,
       SqlCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,0 +1,117 @@
+package dev.weir.cli;
+
+import dev.weir.server.ServerConfigFile;
+import dev.weir.server.ServerOptions;
+import dev.weir.server.WeirServer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "server",
+    description =
+        "Run the Weir server: load and watch flows, fire their triggers, serve the REST API.")
+final class ServerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--flows",
+      paramLabel = "DIR",
+      description = "Directory of flow files to load and watch (default: <home>/flows).")
+  Path flows;
+
+  @Option(names = "--port", paramLabel = "N", description = "HTTP port (default: 8080).")
+  Integer port;
+
+  @Option(
+      names = "--host",
+      paramLabel = "ADDR",
+      description = "Address to bind (default: 127.0.0.1; 0.0.0.0 for every interface).")
+  String host;
+
+  @Option(
+      names = "--db",
+      paramLabel = "JDBC_URL",
+      description =
+          "State store (default: H2 in the home), e.g. jdbc:postgresql://host/weir?user=weir")
+  String db;
+
+  @Option(
+      names = "--home",
+      paramLabel = "DIR",
+      description = "Weir's home: the H2 store and staging data (default: $WEIR_HOME or ./.weir).")
+  Path home;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Server config (YAML): host, port, db, flows, tokens, pools, grace.")
+  Path config;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ServerConfigFile file =
+        config == null ? ServerConfigFile.empty() : ServerConfigFile.load(config);
+    var tokens = new ArrayList<>(file.tokens());
+    String env = System.getenv("WEIR_API_TOKENS");
+    if (env != null) {
+      tokens.addAll(
+          Arrays.stream(env.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList());
+    }
+    Path h = home;
+    if (h == null) {
+      String we = System.getenv("WEIR_HOME");
+      h = we != null && !we.isBlank() ? Path.of(we) : Path.of(".weir");
+    }
+    String secretsDir = System.getenv("WEIR_SECRETS_DIR");
+    var options =
+        new ServerOptions(
+            host != null ? host : file.host(),
+            port != null ? port : file.port() != null ? file.port() : 8080,
+            h.toAbsolutePath().normalize(),
+            db != null ? db : file.db(),
+            flows != null ? flows.toAbsolutePath().normalize() : file.flows(),
+            tokens,
+            file.pools(),
+            null,
+            null,
+            file.grace(),
+            null,
+            secretsDir == null ? null : Path.of(secretsDir));
+    PrintWriter out = spec.commandLine().getOut();
+    WeirServer server =
+        WeirServer.start(
+            options,
+            token -> {
+              out.println("A new API token was made for this server. It is shown only now:");
+              out.println();
+              out.println("    " + token);
+              out.println();
+              out.println("Send it as `Authorization: Bearer <token>`; set WEIR_API_TOKENS or");
+              out.println("`tokens:` in the server config to choose your own.");
+              out.flush();
+            });
+    out.printf(
+        "Weir server on http://%s:%d/api/v1 (flows in %s, home %s)%n",
+        options.host(), server.port(), options.deployDir(), options.home());
+    out.flush();
+    var stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "weir-server-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}
