@@ -129,6 +129,20 @@ class CronScheduleTest {
   }
 
   @Test
+  void with_both_day_fields_restricted_either_day_fires_as_in_unix_cron() {
+    // 05:00 on the 1st of the month or on a Monday
+    var cron = CronSchedule.parse("0 5 1 * 1");
+
+    assertThat(
+            cron.slotsBetween(
+                at("2026-03-28T00:00:00Z"), at("2026-04-07T00:00:00Z"), ZoneOffset.UTC, 10))
+        .containsExactly(
+            at("2026-03-30T05:00:00Z"), // Monday
+            at("2026-04-01T05:00:00Z"), // the 1st, a Wednesday
+            at("2026-04-06T05:00:00Z")); // Monday
+  }
+
+  @Test
   void next_after_is_strictly_after() {
     var cron = CronSchedule.parse("0 5 * * *");
 
