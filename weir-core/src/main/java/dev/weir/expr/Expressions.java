@@ -26,12 +26,13 @@ import java.util.Map;
 
 /**
  * Pebble templates, strict: an unknown name is an error, never an empty string. Names: {@code
- * inputs}, {@code vars}, {@code run}, {@code flow}, {@code outputs}, {@code secret('NAME')}, {@code
- * now()}, plus whatever a caller adds (e.g. {@code failedTask} in onFailure tasks).
+ * inputs}, {@code vars}, {@code run}, {@code flow}, {@code trigger}, {@code outputs}, {@code
+ * secret('NAME')}, {@code now()}, plus whatever a caller adds (e.g. {@code failedTask} in onFailure
+ * tasks).
  */
 public final class Expressions {
   public static final List<String> ROOT_NAMES =
-      List.of("inputs", "vars", "run", "flow", "outputs", "secret()", "now()");
+      List.of("inputs", "vars", "run", "flow", "trigger", "outputs", "secret()", "now()");
   private static final String SERVICES = "__weir";
 
   private final PebbleEngine engine =

@@ -15,22 +15,24 @@ public final class Scope extends AbstractMap<String, Object> {
   private final String name;
   private final Map<String, Object> values;
   private final boolean lenient;
+  private final boolean open;
   private final Miss miss;
 
-  private Scope(String name, Map<String, ?> values, boolean lenient, Miss miss) {
+  private Scope(String name, Map<String, ?> values, boolean lenient, boolean open, Miss miss) {
     this.name = name;
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     this.lenient = lenient;
+    this.open = open;
     this.miss = miss;
   }
 
   public static Scope of(String name, Map<String, ?> values) {
-    return new Scope(name, values, false, null);
+    return new Scope(name, values, false, false, null);
   }
 
   /** A scope that explains a missing key its own way (e.g. "declare it under 'inputs:'"). */
   public static Scope of(String name, Map<String, ?> values, Miss miss) {
-    return new Scope(name, values, false, miss);
+    return new Scope(name, values, false, false, miss);
   }
 
   /**
@@ -38,7 +40,15 @@ public final class Scope extends AbstractMap<String, Object> {
    * ran).
    */
   public static Scope lenient(String name) {
-    return new Scope(name, Map.of(), true, null);
+    return new Scope(name, Map.of(), true, false, null);
+  }
+
+  /**
+   * For validation: answers any key, at any depth, with another open scope ({@code trigger.body.id}
+   * is whatever the trigger passes at run time).
+   */
+  public static Scope open(String name) {
+    return new Scope(name, Map.of(), true, true, null);
   }
 
   /** Explains a key that a scope does not have. */
@@ -67,6 +77,9 @@ public final class Scope extends AbstractMap<String, Object> {
     if (values.containsKey(key)) {
       return values.get(key);
     }
+    if (open) {
+      return open(name + "." + key);
+    }
     if (lenient) {
       return "<" + name + "." + key + ">";
     }
@@ -86,6 +99,6 @@ public final class Scope extends AbstractMap<String, Object> {
 
   @Override
   public String toString() {
-    return values.toString();
+    return open ? "<" + name + ">" : values.toString();
   }
 }

@@ -1,6 +1,7 @@
 package dev.weir.flow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.flow.trigger.TriggerDef;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.stream.Stream;
  * @param timeout whole-run timeout, null when none
  * @param retry default retry of every task
  * @param parallelism at most this many tasks of one run at once
- * @param triggers and concurrency are kept as written for the server
+ * @param triggers what starts runs in {@code weir server}; empty when none
+ * @param concurrency how many runs may be active at once; null when the flow sets no limit
  */
 public record Flow(
     String id,
@@ -30,8 +32,8 @@ public record Flow(
     List<TaskDef> tasks,
     List<TaskDef> onFailure,
     List<TaskDef> finallyTasks,
-    JsonNode triggers,
-    JsonNode concurrency,
+    List<TriggerDef> triggers,
+    Concurrency concurrency,
     FlowSource source) {
 
   public static final int DEFAULT_PARALLELISM = 8;
@@ -43,6 +45,7 @@ public record Flow(
     tasks = List.copyOf(tasks);
     onFailure = List.copyOf(onFailure);
     finallyTasks = List.copyOf(finallyTasks);
+    triggers = triggers == null ? List.of() : List.copyOf(triggers);
   }
 
   /** Every task of every phase, in file order. */

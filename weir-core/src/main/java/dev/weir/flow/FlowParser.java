@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.WeirException;
+import dev.weir.flow.trigger.TriggerParser;
 import dev.weir.task.TaskRegistry;
 import dev.weir.util.Suggest;
 import java.io.IOException;
@@ -25,9 +26,10 @@ import java.util.regex.Pattern;
  * expressions, datasets) in {@link FlowValidator}.
  */
 public final class FlowParser {
-  static final Pattern FLOW_ID = Pattern.compile("[a-z0-9_-]+");
-  static final Pattern NAMESPACE = Pattern.compile("[a-z0-9_-]+(\\.[a-z0-9_-]+)*");
+  public static final Pattern FLOW_ID = Pattern.compile("[a-z0-9_-]+");
+  public static final Pattern NAMESPACE = Pattern.compile("[a-z0-9_-]+(\\.[a-z0-9_-]+)*");
   static final Pattern TASK_ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+  static final Pattern POOL = Pattern.compile("[A-Za-z0-9_.-]+");
   static final List<String> FLOW_KEYS =
       List.of(
           "id",
@@ -45,7 +47,17 @@ public final class FlowParser {
           "finally",
           "triggers");
   static final List<String> TASK_KEYS =
-      List.of("id", "type", "description", "dependsOn", "runIf", "condition", "timeout", "retry");
+      List.of(
+          "id",
+          "type",
+          "description",
+          "dependsOn",
+          "runIf",
+          "condition",
+          "timeout",
+          "retry",
+          "pool");
+  static final List<String> CONCURRENCY_KEYS = List.of("limit", "onLimit");
   static final List<String> INPUT_KEYS =
       List.of("id", "type", "required", "default", "description");
 
@@ -156,8 +168,9 @@ public final class FlowParser {
           tasks(root, TaskDef.Phase.MAIN),
           tasks(root, TaskDef.Phase.ON_FAILURE),
           tasks(root, TaskDef.Phase.FINALLY),
-          root.get("triggers"),
-          root.get("concurrency"),
+          new TriggerParser(tree, problems)
+              .parse(root.get("triggers"), namespace, id == null ? "invalid" : id),
+          concurrency(root),
           source);
     }
 
@@ -421,6 +434,7 @@ public final class FlowParser {
       }
       Duration timeout = durationAt(t, path + ".timeout");
       RetryPolicy retry = retry(t, path + ".retry", null);
+      String pool = pool(t, path);
       ObjectNode props = JsonNodeFactory.instance.objectNode();
       t.fields()
           .forEachRemaining(e -> {
@@ -431,7 +445,69 @@ public final class FlowParser {
       if (id == null || type == null) {
         return null;
       }
-      return new TaskDef(id, type, phase, deps, runIf, condition, timeout, retry, props, path);
+      return new TaskDef(
+          id, type, phase, deps, runIf, condition, timeout, retry, pool, props, path);
+    }
+
+    String pool(JsonNode t, String path) {
+      JsonNode v = t.get("pool");
+      if (v == null || v.isNull()) {
+        return null;
+      }
+      String name = v.isValueNode() && !v.isBoolean() ? v.asText() : null;
+      if (name == null || !POOL.matcher(name).matches()) {
+        problem(
+            path + ".pool",
+            "pool name "
+                + (name == null ? v.toString() : "'" + name + "'")
+                + " may only use letters, digits, '_', '.' and '-'; e.g. `pool: warehouse`");
+        return null;
+      }
+      return name;
+    }
+
+    Concurrency concurrency(JsonNode root) {
+      JsonNode v = root.get("concurrency");
+      if (v == null || v.isNull()) {
+        return null;
+      }
+      if (!v.isObject()) {
+        problem("concurrency", "expected a mapping like {limit: 1, onLimit: queue}, got " + v);
+        return null;
+      }
+      unknownKeys(v, "concurrency", CONCURRENCY_KEYS, "concurrency");
+      JsonNode limit = v.get("limit");
+      boolean ok = true;
+      if (limit == null || limit.isNull()) {
+        problem(
+            "concurrency",
+            "missing required property 'limit' for concurrency, the most runs of this flow at"
+                + " once; add it, e.g. `concurrency: {limit: 1, onLimit: queue}`");
+        ok = false;
+      } else if (!limit.isIntegralNumber() || !limit.canConvertToInt() || limit.intValue() < 1) {
+        problem(
+            "concurrency.limit",
+            "limit must be a whole number of at least 1, got " + limit + "; e.g. `limit: 1`");
+        ok = false;
+      }
+      Concurrency.OnLimit onLimit = Concurrency.OnLimit.QUEUE;
+      JsonNode ol = v.get("onLimit");
+      if (ol != null && !ol.isNull()) {
+        List<String> names = List.of("queue", "skip", "fail");
+        String text = ol.asText();
+        if (ol.isTextual() && names.contains(text.strip().toLowerCase(Locale.ROOT))) {
+          onLimit = Concurrency.OnLimit.valueOf(text.strip().toUpperCase(Locale.ROOT));
+        } else {
+          problem(
+              "concurrency.onLimit",
+              "onLimit must be queue, skip or fail, got '"
+                  + text
+                  + "'"
+                  + Suggest.didYouMean(text, names));
+          ok = false;
+        }
+      }
+      return ok ? new Concurrency(limit.intValue(), onLimit) : null;
     }
 
     Duration durationAt(JsonNode node, String path) {

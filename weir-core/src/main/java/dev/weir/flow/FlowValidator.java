@@ -54,12 +54,86 @@ final class FlowValidator {
         expressions(in.defaultValue(), "inputs[" + i + "].default", base);
       }
     }
+    triggerInputs(flow, base);
     Set<String> mainIds = ids(flow.tasks());
     phase(flow.tasks(), base, Set.of(), false);
     var afterMain = new HashSet<>(mainIds);
     phase(flow.onFailure(), base, afterMain, true);
     afterMain.addAll(ids(flow.onFailure()));
     phase(flow.finallyTasks(), base, afterMain, false);
+  }
+
+  /**
+   * Trigger inputs name declared inputs and literal values have their type. The server renders
+   * templates when the trigger fires, before any run exists: they may use {@code trigger} and
+   * {@code flow} (and {@code secret()}, {@code now()}), as may a webhook's key.
+   */
+  private void triggerInputs(Flow flow, Map<String, Object> base) {
+    JsonNode list = tree.root().get("triggers");
+    if (list == null || !list.isArray()) {
+      return;
+    }
+    Map<String, Object> ctx = Map.of("trigger", base.get("trigger"), "flow", base.get("flow"));
+    var declared = new LinkedHashMap<String, InputDef>();
+    flow.inputs().forEach(in -> declared.put(in.id(), in));
+    for (int i = 0; i < list.size(); i++) {
+      String path = "triggers[" + i + "]";
+      JsonNode t = list.get(i);
+      if ("webhook".equals(t.path("type").asText()) && t.path("key").isTextual()) {
+        expression(t.get("key").textValue(), path + ".key", ctx);
+      }
+      JsonNode inputs = t.get("inputs");
+      if (inputs == null || !inputs.isObject()) {
+        continue;
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = inputs.fields(); it.hasNext(); ) {
+        var e = it.next();
+        triggerInput(flow, declared, path + ".inputs." + e.getKey(), e.getKey(), e.getValue(), ctx);
+      }
+    }
+  }
+
+  private void triggerInput(
+      Flow flow,
+      Map<String, InputDef> declared,
+      String path,
+      String name,
+      JsonNode value,
+      Map<String, Object> ctx) {
+    InputDef in = declared.get(name);
+    if (in == null) {
+      problem(
+          path,
+          "unknown input '"
+              + name
+              + "'"
+              + Suggest.didYouMean(name, declared.keySet())
+              + (declared.isEmpty()
+                  ? " (flow "
+                      + flow.id()
+                      + " declares no inputs; declare it under 'inputs:', e.g."
+                      + " `- {id: "
+                      + name
+                      + ", type: string}`)"
+                  : " (flow "
+                      + flow.id()
+                      + " declares: "
+                      + String.join(", ", declared.keySet())
+                      + ")"));
+      return;
+    }
+    if (value.isNull()) {
+      return; // reported by the parser
+    }
+    if (value.isTextual() && Expressions.isTemplate(value.textValue())) {
+      expression(value.textValue(), path, ctx);
+      return;
+    }
+    try {
+      in.type().parse(value.isValueNode() ? value.asText() : value.toString());
+    } catch (IllegalArgumentException e) {
+      problem(path, "input '" + name + "': " + e.getMessage());
+    }
   }
 
   private static Set<String> ids(List<TaskDef> tasks) {
@@ -340,6 +414,7 @@ final class FlowValidator {
     var vars = new LinkedHashMap<String, Object>();
     flow.variables().forEach((k, v) -> vars.put(k, v.isValueNode() ? v.asText() : v));
     var ctx = new HashMap<String, Object>();
+    ctx.put("trigger", Scope.open("trigger")); // filled at run time by whatever fired the run
     ctx.put(
         "inputs", Scope.of("inputs", inputs, declareUnder("inputs", "- {id: %s, type: string}")));
     ctx.put("vars", Scope.of("vars", vars, declareUnder("variables", "%s: some value")));

@@ -12,6 +12,8 @@ import java.util.List;
  * @param path the YAML path of this task, e.g. {@code tasks[2]}
  * @param timeout null when the task has none
  * @param retry null to use the flow default
+ * @param pool the pool whose slots limit how many tasks of it run at once (in {@code weir server});
+ *     null when none
  */
 public record TaskDef(
     String id,
@@ -22,6 +24,7 @@ public record TaskDef(
     String condition,
     Duration timeout,
     RetryPolicy retry,
+    String pool,
     ObjectNode properties,
     String path) {
 

@@ -25,6 +25,7 @@ class DagTest {
                   null,
                   null,
                   null,
+                  null,
                   JsonNodeFactory.instance.objectNode(),
                   "tasks[?]");
             })
