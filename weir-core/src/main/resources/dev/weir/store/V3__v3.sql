@@ -37,7 +37,7 @@ CREATE TABLE weir_trigger_fires (
   PRIMARY KEY (namespace, flow_id, trigger_id, fire_key)
 );
 
--- How far a schedule has looked (its last slot), so catch-up knows what was missed.
+-- How far a schedule has looked (its Due.mark: slots up to it were considered), for catch-up.
 CREATE TABLE weir_trigger_marks (
   namespace   VARCHAR(200) NOT NULL,
   flow_id     VARCHAR(200) NOT NULL,

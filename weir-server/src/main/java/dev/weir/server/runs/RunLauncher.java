@@ -3,6 +3,7 @@ package dev.weir.server.runs;
 import dev.weir.WeirException;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunHandle;
+import dev.weir.flow.Concurrency;
 import dev.weir.server.NotFoundException;
 import dev.weir.server.flows.DeployedFlow;
 import dev.weir.server.flows.FlowKey;
@@ -103,10 +104,10 @@ public final class RunLauncher {
             request.trigger(),
             request.logicalDate(),
             request.triggerData());
-    Limit limit = Limit.of(flow.flow());
+    Concurrency limit = flow.flow().concurrency();
     synchronized (this) {
       int busy = active(flow.key());
-      if (limit != null && busy >= limit.max()) {
+      if (limit != null && busy >= limit.limit()) {
         switch (limit.onLimit()) {
           case SKIP -> {
             String why =
@@ -115,7 +116,7 @@ public final class RunLauncher {
                     + " has "
                     + busy
                     + " run(s) going (limit "
-                    + limit.max()
+                    + limit.limit()
                     + ", onLimit: skip)";
             log.info(why);
             return new Started(Outcome.SKIPPED, Optional.empty(), why);
@@ -128,7 +129,7 @@ public final class RunLauncher {
                     + " has "
                     + busy
                     + " run(s) going (limit "
-                    + limit.max()
+                    + limit.limit()
                     + ", onLimit: fail)";
             RunRecord failed = run.ended(RunState.FAILED, clock.instant(), why);
             store.write(new StateStore.Batch(List.of(), List.of(failed), List.of(), List.of()));
@@ -140,7 +141,7 @@ public final class RunLauncher {
             return new Started(
                 Outcome.QUEUED,
                 Optional.of(run),
-                "queued behind " + busy + " run(s) (limit " + limit.max() + ")");
+                "queued behind " + busy + " run(s) (limit " + limit.limit() + ")");
           }
         }
       }
@@ -265,8 +266,8 @@ public final class RunLauncher {
     if (q == null) {
       return;
     }
-    Limit limit = flows.get(key).map(f -> Limit.of(f.flow())).orElse(null);
-    while (!q.isEmpty() && (limit == null || active(key) < limit.max())) {
+    Concurrency limit = flows.get(key).map(f -> f.flow().concurrency()).orElse(null);
+    while (!q.isEmpty() && (limit == null || active(key) < limit.limit())) {
       String next = q.poll();
       try {
         launch(key, next);
