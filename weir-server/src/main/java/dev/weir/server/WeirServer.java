@@ -9,6 +9,7 @@ import dev.weir.server.api.Tokens;
 import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.flows.FlowWatcher;
 import dev.weir.server.runs.RunLauncher;
+import dev.weir.server.schedule.Scheduler;
 import dev.weir.server.store.ServerStore;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.task.TaskRegistry;
@@ -37,6 +38,7 @@ public final class WeirServer implements AutoCloseable {
   private final FlowRegistry flows;
   private final FlowWatcher watcher;
   private final RunLauncher launcher;
+  private final Scheduler scheduler;
   private final ApiServer api;
   private final ScheduledExecutorService loops;
   private final List<AutoCloseable> parts = new ArrayList<>();
@@ -72,6 +74,8 @@ public final class WeirServer implements AutoCloseable {
         (System.nanoTime() - t0) / 1_000_000,
         watcher.problems().isEmpty() ? "" : "; " + watcher.problems().size() + " invalid");
     launcher.recover();
+    this.scheduler = new Scheduler(flows, launcher, serverStore, options.clock());
+    parts.add(scheduler);
     Tokens tokens = Tokens.load(options.tokens(), serverStore, options.clock(), announceToken);
     this.api =
         new ApiServer(
@@ -87,6 +91,7 @@ public final class WeirServer implements AutoCloseable {
             Thread.ofPlatform().daemon().name("weir-server-loop").factory());
     long scan = options.scanInterval().toMillis();
     loops.scheduleWithFixedDelay(this::scanQuietly, scan, scan, TimeUnit.MILLISECONDS);
+    scheduler.start();
     log.info("Weir server listening on http://{}:{}/api/v1", options.host(), port);
   }
 
@@ -113,6 +118,10 @@ public final class WeirServer implements AutoCloseable {
 
   public RunLauncher launcher() {
     return launcher;
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
   }
 
   public JdbcStateStore store() {

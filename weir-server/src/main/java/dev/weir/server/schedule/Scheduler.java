@@ -1,0 +1,247 @@
+package dev.weir.server.schedule;
+
+import dev.weir.WeirException;
+import dev.weir.flow.trigger.Catchup;
+import dev.weir.flow.trigger.ScheduleTrigger;
+import dev.weir.flow.trigger.TriggerDef;
+import dev.weir.server.flows.DeployedFlow;
+import dev.weir.server.flows.FlowKey;
+import dev.weir.server.flows.FlowRegistry;
+import dev.weir.server.runs.RunLauncher;
+import dev.weir.server.store.ServerStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fires the schedule triggers of the server's flows. Each schedule keeps a <em>mark</em> in the
+ * store (how far it has been looked at); at each due time the trigger's catch-up policy turns the
+ * slots since the mark into runs ({@link ScheduleTrigger#evaluate}). A slot is recorded in the
+ * store before its run starts, so it fires once even across a restart. A disabled flow or trigger
+ * lets its slots pass without runs: enabling it again does not catch up the disabled time.
+ *
+ * <p>Time comes from the server's {@link InstantSource}; tests drive {@link #tick()} with a
+ * settable clock. In the server a thread sleeps until the next slot is due.
+ */
+public final class Scheduler implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+  static final int MAX_SLOTS_PER_TICK = 500;
+  private static final Duration IDLE = Duration.ofSeconds(1);
+
+  private final FlowRegistry flows;
+  private final RunLauncher launcher;
+  private final ServerStore store;
+  private final InstantSource clock;
+  private final Map<Key, Plan> plans = new HashMap<>();
+  private final PriorityQueue<Plan> due = new PriorityQueue<>(Comparator.comparing(Plan::next));
+  private final Object wake = new Object();
+  private volatile boolean running;
+  private Thread thread;
+
+  record Key(FlowKey flow, String triggerId) {}
+
+  /** One schedule: where it stands and when it is next due (null: evaluate at once). */
+  static final class Plan {
+    final Key key;
+    final ScheduleTrigger trigger;
+    Instant mark;
+    Instant next;
+
+    Plan(Key key, ScheduleTrigger trigger, Instant mark) {
+      this.key = key;
+      this.trigger = trigger;
+      this.mark = mark;
+      this.next = Instant.MIN;
+    }
+
+    Instant next() {
+      return next;
+    }
+  }
+
+  public Scheduler(
+      FlowRegistry flows, RunLauncher launcher, ServerStore store, InstantSource clock) {
+    this.flows = flows;
+    this.launcher = launcher;
+    this.store = store;
+    this.clock = clock;
+    flows.onChange(this::refresh);
+    flows.all().forEach(this::refresh);
+  }
+
+  /** Starts the thread that fires slots when they come due. */
+  public void start() {
+    running = true;
+    thread = Thread.ofPlatform().daemon().name("weir-scheduler").start(this::loop);
+  }
+
+  /** The schedules known now, for the API and tests. */
+  public synchronized int size() {
+    return plans.size();
+  }
+
+  /** Re-reads a flow's schedule triggers after a change of revision or enabled state. */
+  public void refresh(DeployedFlow flow) {
+    synchronized (this) {
+      var current = new LinkedHashMap<String, ScheduleTrigger>();
+      for (TriggerDef t : flow.flow().triggers()) {
+        if (t instanceof ScheduleTrigger s) {
+          current.put(s.id(), s);
+        }
+      }
+      plans
+          .values()
+          .removeIf(p -> {
+            boolean gone =
+                p.key.flow().equals(flow.key())
+                    && !p.trigger.equals(current.get(p.key.triggerId()));
+            if (gone) {
+              due.remove(p);
+            }
+            return gone;
+          });
+      for (ScheduleTrigger s : current.values()) {
+        var key = new Key(flow.key(), s.id());
+        if (!plans.containsKey(key)) {
+          Instant mark = store.mark(key.flow().namespace(), key.flow().id(), s.id()).orElse(null);
+          Plan p = new Plan(key, s, mark);
+          plans.put(key, p);
+          due.add(p);
+        }
+      }
+    }
+    synchronized (wake) {
+      wake.notifyAll();
+    }
+  }
+
+  /** Fires every slot due by now; returns how many runs it asked for. */
+  public synchronized int tick() {
+    Instant now = clock.instant();
+    int fired = 0;
+    while (!due.isEmpty() && !due.peek().next.isAfter(now)) {
+      Plan p = due.poll();
+      fired += evaluate(p, now);
+      if (p.next != null && plans.get(p.key) == p) {
+        due.add(p);
+      }
+    }
+    return fired;
+  }
+
+  private int evaluate(Plan p, Instant now) {
+    ScheduleTrigger t = p.trigger;
+    var due = t.evaluate(p.mark, now, MAX_SLOTS_PER_TICK);
+    DeployedFlow flow = flows.get(p.key.flow()).orElse(null);
+    boolean fire = flow != null && flow.enabled() && !t.disabled();
+    int fired = 0;
+    for (Instant slot : due.slots()) {
+      if (fire && fire(flow, t, slot, now)) {
+        fired++;
+      }
+    }
+    if (!due.mark().equals(p.mark)) {
+      store.setMark(p.key.flow().namespace(), p.key.flow().id(), t.id(), due.mark());
+      p.mark = due.mark();
+    }
+    boolean more = t.catchup() == Catchup.ALL && due.slots().size() == MAX_SLOTS_PER_TICK;
+    p.next = more ? now : nextDue(t, p.mark);
+    return fired;
+  }
+
+  private static Instant nextDue(ScheduleTrigger t, Instant mark) {
+    Instant after = t.start() != null && mark.isBefore(t.start()) ? t.start().minusNanos(1) : mark;
+    Instant next = t.cron().nextAfter(after, t.timezone()).orElse(null);
+    if (next == null || (t.end() != null && next.isAfter(t.end()))) {
+      return null; // the schedule is over
+    }
+    return next;
+  }
+
+  private boolean fire(DeployedFlow flow, ScheduleTrigger t, Instant slot, Instant now) {
+    FlowKey k = flow.key();
+    if (!store.markFired(k.namespace(), k.id(), t.id(), slot.toString(), now)) {
+      return false; // fired before (a restart while this slot was being handled)
+    }
+    var data = new LinkedHashMap<String, Object>();
+    data.put("id", t.id());
+    data.put("slot", slot.toString());
+    data.put("cron", t.cron().expression());
+    data.put("timezone", t.timezone().getId());
+    try {
+      var started =
+          launcher.start(
+              flow, new RunLauncher.Request(new HashMap<>(t.inputs()), "schedule", slot, data));
+      started
+          .run()
+          .ifPresent(
+              r -> store.setFiredRun(k.namespace(), k.id(), t.id(), slot.toString(), r.id()));
+      log.info(
+          "schedule {}/{} fired for {} ({}): {}",
+          k,
+          t.id(),
+          slot,
+          started.outcome(),
+          started.run().map(r -> r.id()).orElse(started.reason()));
+      return true;
+    } catch (WeirException e) {
+      log.warn("schedule {}/{} could not start a run for {}: {}", k, t.id(), slot, e.getMessage());
+      return false;
+    }
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        tick();
+      } catch (RuntimeException e) {
+        log.warn("scheduler tick failed: {}", e.toString());
+      }
+      long waitMs = waitMillis();
+      if (waitMs > 0) {
+        synchronized (wake) {
+          try {
+            wake.wait(waitMs);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  private synchronized long waitMillis() {
+    Plan first = due.peek();
+    if (first == null) {
+      return IDLE.toMillis();
+    }
+    long ms = Duration.between(clock.instant(), first.next).toMillis();
+    return Math.max(0, Math.min(ms, IDLE.toMillis()));
+  }
+
+  /** The next due time of each schedule (for the API). */
+  public synchronized List<String> describe() {
+    var out = new ArrayList<String>();
+    plans
+        .values()
+        .forEach(p -> out.add(p.key.flow() + "/" + p.key.triggerId() + " next " + p.next));
+    return out;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+}
