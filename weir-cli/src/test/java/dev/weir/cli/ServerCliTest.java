@@ -79,12 +79,59 @@ class ServerCliTest {
     }
   }
 
+  @Test
+  void a_run_interrupted_by_a_killed_server_resumes_when_it_starts_again() throws Exception {
+    Path home = dir.resolve("home");
+    Path flows = dir.resolve("flows");
+    Files.createDirectories(flows);
+    Files.writeString(
+        flows.resolve("slow.yaml"),
+        """
+        id: slow
+        namespace: team.a
+        tasks:
+          - {id: first, type: test.sleep, duration: 3s}
+          - {id: second, type: test.ok, message: done}
+        """);
+    Process server = start(home, flows, "tok-0123456789abcdef");
+    String url =
+        match(Files.readString(dir.resolve("child.out")), "(http://127\\.0\\.0\\.1:\\d+)/api/v1");
+    var api = new ApiClient(url, "tok-0123456789abcdef");
+    String runId =
+        api.post("/flows/team.a/slow/runs", "{}", "application/json").path("runId").asText();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> api.get("/runs/" + runId).path("state").asText().equals("RUNNING"));
+    server.destroyForcibly(); // kill -9 in the middle of the first task
+    server.waitFor(30, TimeUnit.SECONDS);
+
+    Process again = start(home, flows, "tok-0123456789abcdef");
+    try {
+      String url2 =
+          match(Files.readString(dir.resolve("child.out")), "(http://127\\.0\\.0\\.1:\\d+)/api/v1");
+      var api2 = new ApiClient(url2, "tok-0123456789abcdef");
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> api2.get("/runs/" + runId).path("state").asText().equals("SUCCEEDED"));
+      var tasks = api2.get("/runs/" + runId).path("tasks");
+      assertThat(tasks.toString()).contains("\"second\"");
+    } finally {
+      again.destroy();
+      again.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   private Process start(Path home, Path flows) throws Exception {
+    return start(home, flows, "");
+  }
+
+  private Process start(Path home, Path flows, String tokens) throws Exception {
     Files.deleteIfExists(dir.resolve("child.out"));
     Process p =
         Cli.child(
             dir,
-            Map.of("WEIR_API_TOKENS", ""),
+            Map.of("WEIR_API_TOKENS", tokens),
             "server",
             "--port",
             "0",
