@@ -75,17 +75,22 @@ final class PgCopy {
         readerOpen.set(true);
         rows = copier.copyIn(copy, in, 1 << 16);
       } catch (SQLException | IOException e) {
+        // PostgreSQL's refusal is the error to report; the export it stopped fails only after
         duck.cancel();
-        throw e;
-      } finally {
         try {
           writer.join();
-        } catch (java.util.concurrent.CompletionException e) {
-          if (e.getCause() instanceof SQLException s) {
-            throw s;
-          }
-          throw e;
+        } catch (java.util.concurrent.CompletionException w) {
+          e.addSuppressed(w.getCause() == null ? w : w.getCause());
         }
+        throw e;
+      }
+      try {
+        writer.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof SQLException s) {
+          throw s;
+        }
+        throw e;
       }
       return rows;
     } finally {
