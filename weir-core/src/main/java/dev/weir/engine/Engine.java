@@ -374,9 +374,18 @@ public final class Engine implements AutoCloseable {
       Flow flow, String template, String triggerType, Map<String, Object> triggerData) {
     var data = new LinkedHashMap<String, Object>(triggerData == null ? Map.of() : triggerData);
     data.putIfAbsent("type", triggerType);
-    Map<String, Object> vars =
-        Map.of("trigger", Scope.of("trigger", data), "flow", flowScope(flow));
+    Map<String, Object> vars = Map.of("trigger", scoped("trigger", data), "flow", flowScope(flow));
     return expressions.render(template, vars, renderServices());
+  }
+
+  // maps at every depth explain a missing key: "'trigger.body' has no 'day' (known: ...)"
+  private static Object scoped(String name, Object value) {
+    if (value instanceof Map<?, ?> m) {
+      var out = new LinkedHashMap<String, Object>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), scoped(name + "." + k, v)));
+      return Scope.of(name, out);
+    }
+    return value;
   }
 
   private static Scope flowScope(Flow flow) {

@@ -66,5 +66,10 @@ class TriggerTemplateTest {
             () -> fx.engine.renderForTrigger(flow, "{{ trigger.path }}", "file", Map.of()))
         .hasMessageContaining("'trigger' has no 'path'")
         .hasMessageContaining("known: type");
+    assertThatThrownBy(() ->
+            fx.engine.renderForTrigger(
+                flow, "{{ trigger.body.day }}", "webhook", Map.of("body", Map.of("id", 1))))
+        .hasMessageContaining("'trigger.body' has no 'day'")
+        .hasMessageContaining("known: id");
   }
 }

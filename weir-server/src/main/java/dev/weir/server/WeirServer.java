@@ -10,6 +10,7 @@ import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.flows.FlowWatcher;
 import dev.weir.server.runs.RunLauncher;
 import dev.weir.server.store.ServerStore;
+import dev.weir.server.triggers.EventTriggers;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.task.TaskRegistry;
 import java.time.Duration;
@@ -38,6 +39,7 @@ public final class WeirServer implements AutoCloseable {
   private final FlowWatcher watcher;
   private final RunLauncher launcher;
   private final ApiServer api;
+  private final EventTriggers triggers;
   private final ScheduledExecutorService loops;
   private final List<AutoCloseable> parts = new ArrayList<>();
   private final int port;
@@ -72,6 +74,9 @@ public final class WeirServer implements AutoCloseable {
         (System.nanoTime() - t0) / 1_000_000,
         watcher.problems().isEmpty() ? "" : "; " + watcher.problems().size() + " invalid");
     launcher.recover();
+    this.triggers =
+        EventTriggers.start(engine, flows, launcher, store, serverStore, options.clock());
+    parts.add(triggers);
     Tokens tokens = Tokens.load(options.tokens(), serverStore, options.clock(), announceToken);
     this.api =
         new ApiServer(
@@ -80,7 +85,8 @@ public final class WeirServer implements AutoCloseable {
             List.of(
                 new SystemRoutes(flows, launcher),
                 new FlowRoutes(flows, watcher, engine.parser(), store, serverStore),
-                new RunRoutes(flows, launcher, store, engine.masker())));
+                new RunRoutes(flows, launcher, store, engine.masker()),
+                triggers.webhooks()));
     this.port = api.start(options.host(), options.port());
     this.loops =
         Executors.newSingleThreadScheduledExecutor(
@@ -121,6 +127,10 @@ public final class WeirServer implements AutoCloseable {
 
   public ServerStore serverStore() {
     return serverStore;
+  }
+
+  public EventTriggers triggers() {
+    return triggers;
   }
 
   public Engine engine() {
