@@ -48,6 +48,8 @@ public final class FileTriggers {
   private static final class Watch {
     Instant polled;
     Map<String, FoundFile> seen = Map.of();
+    // fire keys known to have fired, so that a folder of kept files costs no query per poll
+    java.util.Set<String> fired = new java.util.HashSet<>();
     String lastProblem;
   }
 
@@ -106,10 +108,18 @@ public final class FileTriggers {
         boolean settled =
             file.equals(before.get(file.path()))
                 || !file.modified().isAfter(now.minus(t.interval()));
-        if (settled && fire(f, t, file)) {
-          started++;
+        if (settled && !w.fired.contains(file.fireKey())) {
+          switch (fire(f, t, file)) {
+            case STARTED -> {
+              started++;
+              w.fired.add(file.fireKey());
+            }
+            case DONE -> w.fired.add(file.fireKey());
+            case LATER -> {}
+          }
         }
       }
+      w.fired.retainAll(files.stream().map(FoundFile::fireKey).toList());
       w.lastProblem = null;
     } catch (IOException | WeirException e) {
       String problem = firing.engine().masker().mask(e.getMessage());
@@ -121,14 +131,23 @@ public final class FileTriggers {
     return started;
   }
 
-  private boolean fire(DeployedFlow f, FileTrigger t, FoundFile file) {
+  /** What became of a settled file: a run started, nothing to do ever again, or not yet. */
+  private enum Fired {
+    STARTED,
+    DONE,
+    LATER
+  }
+
+  private Fired fire(DeployedFlow f, FileTrigger t, FoundFile file) {
     String ns = f.flow().namespace();
     String id = f.flow().id();
     String key = file.fireKey();
-    if (!firing.launcher().accepting()
-        || fires.hasFired(ns, id, t.id(), key)
+    if (!firing.launcher().accepting()) {
+      return Fired.LATER;
+    }
+    if (fires.hasFired(ns, id, t.id(), key)
         || !fires.markFired(ns, id, t.id(), key, clock.instant())) {
-      return false;
+      return Fired.DONE;
     }
     var data = new LinkedHashMap<String, Object>();
     data.put("path", file.path());
@@ -139,28 +158,29 @@ public final class FileTriggers {
       var started = firing.start(f, t, data, null);
       if (started.run().isEmpty()) { // skipped by the flow's concurrency: try at the next poll
         fires.unmarkFired(ns, id, t.id(), key);
-        return false;
+        return Fired.LATER;
       }
       fires.setFiredRun(ns, id, t.id(), key, started.run().get().id());
       log.info(
-          "file trigger {} of {} started run {} for {}",
+          "file trigger {} of {} started run {} for {} ({})",
           t.id(),
           f.key(),
           started.run().get().id(),
-          file.path());
-      return started.outcome() != RunLauncher.Outcome.REFUSED;
+          file.path(),
+          started.outcome());
+      return started.outcome() == RunLauncher.Outcome.REFUSED ? Fired.DONE : Fired.STARTED;
     } catch (WeirException e) {
       if (!firing.launcher().accepting()) {
         fires.unmarkFired(ns, id, t.id(), key);
-      } else {
-        log.warn(
-            "file trigger {} of {} could not start a run for {}; it will not try again: {}",
-            t.id(),
-            f.key(),
-            file.path(),
-            firing.engine().masker().mask(e.getMessage()));
+        return Fired.LATER;
       }
-      return false;
+      log.warn(
+          "file trigger {} of {} could not start a run for {}; it will not try again: {}",
+          t.id(),
+          f.key(),
+          file.path(),
+          firing.engine().masker().mask(e.getMessage()));
+      return Fired.DONE;
     }
   }
 

@@ -186,4 +186,30 @@ class FileTriggerTest {
     assertThat(files.pollAll()).isEqualTo(1);
     TriggerServer.awaitRuns(fx, "files/paused", 1);
   }
+
+  @Test
+  void a_file_skipped_by_the_flows_concurrency_fires_at_a_later_poll() throws Exception {
+    fx.writeFlow(
+        "busy/busy.yaml",
+        """
+        id: busy
+        namespace: files
+        concurrency: {limit: 1, onLimit: skip}
+        tasks:
+          - {id: wait, type: test.sleep, duration: 300ms}
+        triggers:
+          - {id: drop, type: file, path: in/*.csv, interval: 1h}
+        """);
+    var files = startServer();
+    drop("busy", "in/a.csv", "a", Duration.ofHours(3));
+    drop("busy", "in/b.csv", "b", Duration.ofHours(2));
+
+    assertThat(files.pollAll()).as("b is skipped while a runs").isEqualTo(1);
+    fx.awaitRun(TriggerServer.runs(fx, "files/busy").get(0).path("id").asText());
+    int[] later = {0}; // the launcher may count a's run a moment after its end is stored
+    awaitTrue(() -> (later[0] += files.pollAll()) > 0);
+    assertThat(later[0]).isEqualTo(1);
+    TriggerServer.awaitRuns(fx, "files/busy", 2);
+    assertThat(files.pollAll()).isZero();
+  }
 }
