@@ -49,7 +49,10 @@ final class FlowTriggers {
     this.clock = clock;
   }
 
-  /** Listens from now on: marks every flow trigger that has no mark yet. */
+  /**
+   * A flow that changes (a new revision, enabled or disabled) listens anew from that moment: runs
+   * that ended before, e.g. while it was disabled, are never caught up for it.
+   */
   void listen() {
     flows.onChange(f -> triggers(f).forEach(t -> mark(f, t)));
   }
