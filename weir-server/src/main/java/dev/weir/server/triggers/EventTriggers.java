@@ -59,7 +59,11 @@ public final class EventTriggers implements AutoCloseable {
     launcher.onRunEnded(
         run -> Thread.ofVirtual().name("weir-run-ended-" + run.id()).start(() -> t.ended(run)));
     t.upstream.listen();
-    t.upstream.catchUp();
+    try {
+      t.upstream.catchUp();
+    } catch (RuntimeException e) { // a server that cannot catch up still serves
+      log.warn("catching up flow triggers failed: {}", e.toString());
+    }
     t.poller.scheduleWithFixedDelay(t::tickQuietly, 0, TICK_MS, TimeUnit.MILLISECONDS);
     return t;
   }
