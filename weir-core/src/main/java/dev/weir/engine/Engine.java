@@ -346,14 +346,7 @@ public final class Engine implements AutoCloseable {
                 trigger == null ? "manual" : trigger,
                 "attempt",
                 attempt)));
-    ctx.put(
-        "flow",
-        Scope.of(
-            "flow",
-            Map.of(
-                "id", flow.id(),
-                "namespace", flow.namespace(),
-                "revision", flow.source().hash())));
+    ctx.put("flow", flowScope(flow));
     var vars = new LinkedHashMap<String, Object>();
     ctx.put("vars", Scope.of("vars", vars));
     for (var e : flow.variables().entrySet()) {
@@ -368,6 +361,40 @@ public final class Engine implements AutoCloseable {
       ctx.put("vars", Scope.of("vars", vars));
     }
     return ctx;
+  }
+
+  /**
+   * Renders a trigger's template (a webhook key, a trigger input) when the trigger fires, before
+   * any run exists: it sees {@code trigger} (what the trigger passes, with {@code trigger.type}),
+   * {@code flow}, {@code secret()} and {@code now()}. A secret it reads is masked from then on.
+   *
+   * @throws dev.weir.expr.ExpressionException naming the template and the known names
+   */
+  public String renderForTrigger(
+      Flow flow, String template, String triggerType, Map<String, Object> triggerData) {
+    var data = new LinkedHashMap<String, Object>(triggerData == null ? Map.of() : triggerData);
+    data.putIfAbsent("type", triggerType);
+    Map<String, Object> vars = Map.of("trigger", scoped("trigger", data), "flow", flowScope(flow));
+    return expressions.render(template, vars, renderServices());
+  }
+
+  // maps at every depth explain a missing key: "'trigger.body' has no 'day' (known: ...)"
+  private static Object scoped(String name, Object value) {
+    if (value instanceof Map<?, ?> m) {
+      var out = new LinkedHashMap<String, Object>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), scoped(name + "." + k, v)));
+      return Scope.of(name, out);
+    }
+    return value;
+  }
+
+  private static Scope flowScope(Flow flow) {
+    return Scope.of(
+        "flow",
+        Map.of(
+            "id", flow.id(),
+            "namespace", flow.namespace(),
+            "revision", flow.source().hash()));
   }
 
   private Expressions.Services renderServices() {

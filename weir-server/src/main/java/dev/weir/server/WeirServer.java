@@ -11,6 +11,7 @@ import dev.weir.server.flows.FlowWatcher;
 import dev.weir.server.runs.RunLauncher;
 import dev.weir.server.schedule.Scheduler;
 import dev.weir.server.store.ServerStore;
+import dev.weir.server.triggers.EventTriggers;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.task.TaskRegistry;
 import java.time.Duration;
@@ -40,6 +41,7 @@ public final class WeirServer implements AutoCloseable {
   private final RunLauncher launcher;
   private final Scheduler scheduler;
   private final ApiServer api;
+  private final EventTriggers triggers;
   private final ScheduledExecutorService loops;
   private final List<AutoCloseable> parts = new ArrayList<>();
   private final int port;
@@ -76,6 +78,9 @@ public final class WeirServer implements AutoCloseable {
     launcher.recover();
     this.scheduler = new Scheduler(flows, launcher, serverStore, options.clock());
     parts.add(scheduler);
+    this.triggers =
+        EventTriggers.start(engine, flows, launcher, store, serverStore, options.clock());
+    parts.add(triggers);
     Tokens tokens = Tokens.load(options.tokens(), serverStore, options.clock(), announceToken);
     this.api =
         new ApiServer(
@@ -84,7 +89,8 @@ public final class WeirServer implements AutoCloseable {
             List.of(
                 new SystemRoutes(flows, launcher),
                 new FlowRoutes(flows, watcher, engine.parser(), store, serverStore),
-                new RunRoutes(flows, launcher, store, engine.masker())));
+                new RunRoutes(flows, launcher, store, engine.masker()),
+                triggers.webhooks()));
     this.port = api.start(options.host(), options.port());
     this.loops =
         Executors.newSingleThreadScheduledExecutor(
@@ -130,6 +136,10 @@ public final class WeirServer implements AutoCloseable {
 
   public ServerStore serverStore() {
     return serverStore;
+  }
+
+  public EventTriggers triggers() {
+    return triggers;
   }
 
   public Engine engine() {

@@ -178,7 +178,7 @@ public final class RunRoutes implements Consumer<Routes> {
   }
 
   /** 202 with the run for a started or queued run, 409 when skipped or refused. */
-  void answer(Context ctx, RunLauncher.Started started) {
+  public static void answer(Context ctx, RunLauncher.Started started) {
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("outcome", started.outcome().name());
     o.put("message", started.reason());

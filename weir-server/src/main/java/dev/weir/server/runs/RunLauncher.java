@@ -228,6 +228,11 @@ public final class RunLauncher {
     accepting = false;
   }
 
+  /** False once the server is stopping: {@link #start} refuses then. */
+  public boolean accepting() {
+    return accepting;
+  }
+
   public java.util.Collection<RunHandle> handles() {
     return List.copyOf(handles.values());
   }

@@ -210,6 +210,22 @@ public final class ServerStore {
         .isEmpty();
   }
 
+  /**
+   * Takes back a {@link #markFired} whose run could not be created for a passing reason (the server
+   * was stopping), so that the fire happens again later.
+   */
+  public void unmarkFired(String namespace, String flowId, String triggerId, String key) {
+    update(
+        "DELETE FROM weir_trigger_fires WHERE namespace = ? AND flow_id = ? AND trigger_id = ?"
+            + " AND fire_key = ? AND run_id IS NULL",
+        ps -> {
+          ps.setString(1, namespace);
+          ps.setString(2, flowId);
+          ps.setString(3, triggerId);
+          ps.setString(4, key);
+        });
+  }
+
   /** The last slot a schedule considered, if any. */
   public Optional<Instant> mark(String namespace, String flowId, String triggerId) {
     return query(
