@@ -88,7 +88,8 @@ public final class WeirServer implements AutoCloseable {
             engine.masker(),
             List.of(
                 new SystemRoutes(flows, launcher),
-                new FlowRoutes(flows, watcher, engine.parser(), store, serverStore),
+                new FlowRoutes(
+                    flows, watcher, engine.parser(), store, serverStore, engine.masker()),
                 new RunRoutes(flows, launcher, store, engine.masker()),
                 triggers.webhooks()));
     this.port = api.start(options.host(), options.port());

@@ -23,6 +23,7 @@ public final class FlowRoutes implements Consumer<Routes> {
   private final FlowParser parser;
   private final StateStore store;
   private final ServerStore serverStore;
+  private final dev.weir.expr.Masker masker;
 
   /**
    * @param watcher null when the server watches no directory
@@ -32,7 +33,9 @@ public final class FlowRoutes implements Consumer<Routes> {
       FlowWatcher watcher,
       FlowParser parser,
       StateStore store,
-      ServerStore serverStore) {
+      ServerStore serverStore,
+      dev.weir.expr.Masker masker) {
+    this.masker = masker;
     this.flows = flows;
     this.watcher = watcher;
     this.parser = parser;
@@ -92,7 +95,7 @@ public final class FlowRoutes implements Consumer<Routes> {
   private void get(Context ctx) {
     DeployedFlow f = flows.require(key(ctx));
     ObjectNode o = summary(f);
-    o.put("source", f.flow().source().text());
+    o.put("source", masker.mask(f.flow().source().text()));
     var revs = o.putArray("revisions");
     for (var row : serverStore.history(f.flow().namespace(), f.flow().id())) {
       var r = revs.addObject();
@@ -122,7 +125,7 @@ public final class FlowRoutes implements Consumer<Routes> {
     int rev = intParam(ctx.pathParam("rev"), "revision");
     var o = Json.MAPPER.createObjectNode();
     o.put("revision", rev);
-    o.put("source", text(key, rev));
+    o.put("source", masker.mask(text(key, rev)));
     ctx.json(o);
   }
 
@@ -136,7 +139,9 @@ public final class FlowRoutes implements Consumer<Routes> {
             : intParam(ctx.queryParam("from"), "from");
     ctx.contentType("text/plain; charset=utf-8")
         .result(
-            LineDiff.unified("revision " + from, text(key, from), "revision " + to, text(key, to)));
+            masker.mask(
+                LineDiff.unified(
+                    "revision " + from, text(key, from), "revision " + to, text(key, to))));
   }
 
   private void validate(Context ctx) {

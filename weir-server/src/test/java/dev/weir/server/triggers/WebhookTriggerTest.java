@@ -194,4 +194,11 @@ class WebhookTriggerTest {
     assertThat(answer.json().path("error").path("message").asText()).contains("1 MiB");
     assertThat(TriggerServer.runs(fx, "shop/raw")).isEmpty();
   }
+
+  @Test
+  void a_key_written_in_the_flow_is_masked_in_the_flow_api() {
+    assertThat(fx.get("/flows/shop/raw").body()).doesNotContain("literal-key-0123456789abcdef");
+    assertThat(fx.get("/flows/shop/raw/revisions/1").body())
+        .doesNotContain("literal-key-0123456789abcdef");
+  }
 }
