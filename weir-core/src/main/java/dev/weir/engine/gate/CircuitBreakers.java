@@ -1,7 +1,6 @@
 package dev.weir.engine.gate;
 
 import dev.weir.engine.TaskGate;
-import dev.weir.flow.Durations;
 import dev.weir.task.TaskLogger;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +45,10 @@ public final class CircuitBreakers implements TaskGate {
 
     @Override
     public String toString() {
-      return "open after " + failures + " failures for " + Durations.format(openFor);
+      return "opens after "
+          + failures
+          + " consecutive connection failures, for "
+          + Breaker.shown(openFor);
     }
   }
 
@@ -107,6 +109,6 @@ public final class CircuitBreakers implements TaskGate {
 
   @Override
   public String toString() {
-    return "circuit breaker " + settings;
+    return "circuit breaker per connection (" + settings + ")";
   }
 }

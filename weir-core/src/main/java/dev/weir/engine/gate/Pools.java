@@ -116,6 +116,6 @@ public final class Pools implements TaskGate {
 
   @Override
   public String toString() {
-    return "pools " + describe();
+    return pools.isEmpty() ? "no pools" : "pools " + describe();
   }
 }
