@@ -110,8 +110,8 @@ class ServerGatesTest {
     assertThat(run.path("state").asText()).isEqualTo("FAILED");
     assertThat(run.path("error").asText())
         .isEqualTo(
-            "task 'load' failed: task 'load' names pool 'wharehouse', which the server does not"
-                + " define (defined pools: warehouse (1)); add it to the server config, e.g."
-                + " `pools: {wharehouse: 4}`, or remove `pool:` from the task");
+            "task 'load' failed: pool 'wharehouse' is not defined in the server config (defined"
+                + " pools: warehouse (1)); add it to the server config, e.g. `pools: {wharehouse:"
+                + " 4}`, or remove `pool:` from the task");
   }
 }

@@ -46,11 +46,9 @@ public final class Pools implements TaskGate {
     Pool pool = pools.get(request.pool());
     if (pool == null) {
       throw TaskFailedException.permanent(
-          "task '"
-              + request.taskId()
-              + "' names pool '"
+          "pool '"
               + request.pool()
-              + "', which the server does not define ("
+              + "' is not defined in the server config ("
               + (pools.isEmpty() ? "no pools are defined" : "defined pools: " + describe())
               + "); add it to the server config, e.g. `pools: {"
               + request.pool()

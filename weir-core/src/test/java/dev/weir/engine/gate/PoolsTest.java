@@ -220,9 +220,9 @@ class PoolsTest {
     assertThat(fx.attempts(run.id(), "load")).hasSize(1);
     assertThat(fx.latest(run.id()).get("load").error())
         .isEqualTo(
-            "task 'load' names pool 'warehous', which the server does not define (defined pools:"
-                + " single (1), warehouse (2)); add it to the server config, e.g. `pools:"
-                + " {warehous: 4}`, or remove `pool:` from the task");
+            "pool 'warehous' is not defined in the server config (defined pools: single (1),"
+                + " warehouse (2)); add it to the server config, e.g. `pools: {warehous: 4}`, or"
+                + " remove `pool:` from the task");
     assertThat(TestTasks.STARTED).isEmpty();
   }
 }
