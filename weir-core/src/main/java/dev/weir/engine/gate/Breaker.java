@@ -157,9 +157,13 @@ final class Breaker {
         shown(settings.openFor()));
   }
 
+  /** As the next task would find it: an open circuit whose time is up counts as half-open. */
   Status status() {
     lock.lock();
     try {
+      if (state == State.OPEN && !clock.instant().isBefore(openUntil)) {
+        return new Status(State.HALF_OPEN, failures, null);
+      }
       return new Status(state, failures, state == State.OPEN ? openUntil : null);
     } finally {
       lock.unlock();

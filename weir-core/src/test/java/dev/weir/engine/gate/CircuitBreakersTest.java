@@ -166,6 +166,17 @@ class CircuitBreakersTest {
   }
 
   @Test
+  void an_open_circuit_reports_half_open_once_its_time_is_up() {
+    open();
+    clock.advance(Duration.ofSeconds(59));
+    assertThat(breakers.state("warehouse")).isEqualTo(State.OPEN);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(breakers.statuses().get("warehouse"))
+        .isEqualTo(new CircuitBreakers.Status(State.HALF_OPEN, 2, null));
+    assertThat(breakers.state("never_used")).isEqualTo(State.CLOSED);
+  }
+
+  @Test
   void a_success_on_the_connection_resets_the_count() {
     assertThat(fx.run(CONNECTION_DOWN).state()).isEqualTo(RunState.FAILED);
     assertThat(fx.run(OK).state()).isEqualTo(RunState.SUCCEEDED);
