@@ -233,6 +233,27 @@ class CircuitBreakersTest {
   }
 
   @Test
+  void a_trial_refused_by_a_later_gate_hands_the_trial_to_the_next_task() {
+    fx.close();
+    fx = new EngineFixture(dir, new Gates(breakers, new Pools(Map.of())));
+    open();
+    clock.advance(Duration.ofSeconds(61));
+    RunRecord refused =
+        fx.run(
+            """
+            id: unknown_pool
+            tasks:
+              - {id: t, type: test.ok, connection: warehouse, pool: nope}
+            """);
+    assertThat(refused.state()).isEqualTo(RunState.FAILED);
+    assertThat(refused.error()).contains("pool 'nope' is not defined");
+    assertThat(breakers.state("warehouse")).isEqualTo(State.HALF_OPEN);
+
+    assertThat(awaitEnd(start(OK)).state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(breakers.state("warehouse")).isEqualTo(State.CLOSED);
+  }
+
+  @Test
   void a_task_waiting_for_an_open_circuit_holds_no_pool_slot() {
     fx.close();
     var pools = new Pools(Map.of("single", 1));
