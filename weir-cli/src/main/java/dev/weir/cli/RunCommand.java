@@ -62,11 +62,22 @@ final class RunCommand implements Callable<Integer> {
                       .collect(java.util.stream.Collectors.toSet()));
           out.printf(
               "Running %s.%s (%d tasks)%n", flow.namespace(), flow.id(), flow.allTasks().size());
+          notePools(flow, out);
           out.flush();
         }
         RunHandle handle = engine.start(flow, file, inputs, "manual");
         return Watch.await(handle, store, json, out, Watch.homeHint(home));
       }
+    }
+  }
+
+  /** Pools are the server's: one run alone has no other flows to share a resource with. */
+  private static void notePools(Flow flow, PrintWriter out) {
+    var pooled = flow.allTasks().stream().filter(t -> t.pool() != null).map(TaskDef::id).toList();
+    if (!pooled.isEmpty()) {
+      out.printf(
+          "Note: pools apply in `weir server` only; this run ignores `pool:` (tasks %s)%n",
+          String.join(", ", pooled));
     }
   }
 

@@ -52,7 +52,8 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "Server config (YAML): host, port, db, flows, tokens, pools, grace.")
+      description =
+          "Server config (YAML): host, port, db, flows, tokens, pools, circuitBreaker, grace.")
   Path config;
 
   @Override
@@ -80,6 +81,7 @@ final class ServerCommand implements Callable<Integer> {
             flows != null ? flows.toAbsolutePath().normalize() : file.flows(),
             tokens,
             file.pools(),
+            file.circuitBreaker(),
             null,
             null,
             file.grace(),

@@ -46,6 +46,25 @@ class CliTest {
   }
 
   @Test
+  void run_ignores_pools_and_says_so_once() throws Exception {
+    Path flow = dir.resolve("flow.yaml");
+    Files.writeString(
+        flow,
+        """
+        id: pooled
+        tasks:
+          - {id: a, type: noop, pool: warehouse}
+          - {id: b, type: noop, pool: warehouse}
+          - {id: c, type: noop}
+        """);
+    Cli.Result r = Cli.run("run", flow.toString());
+    assertThat(r.exit()).isZero();
+    assertThat(r.out())
+        .containsOnlyOnce(
+            "Note: pools apply in `weir server` only; this run ignores `pool:` (tasks a, b)");
+  }
+
+  @Test
   void run_json_prints_a_machine_readable_summary_and_exit_code_1_on_failure() throws Exception {
     Path flow = dir.resolve("flow.yaml");
     Files.writeString(

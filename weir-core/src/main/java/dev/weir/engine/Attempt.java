@@ -8,9 +8,17 @@ import dev.weir.task.TaskResult;
 import dev.weir.task.TaskType;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** One attempt of one task, run on its own virtual thread; reports back through an event. */
+/**
+ * One attempt of one task, run on its own virtual thread; reports back through an event. A gated
+ * attempt first waits at its {@link TaskGate}, says it was admitted, and runs the task only when
+ * the coordinator stored it RUNNING.
+ */
 final class Attempt implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(Attempt.class);
+
   private final RunScope scope;
   private final TaskDef def;
   private final TaskType<?> type;
@@ -19,7 +27,12 @@ final class Attempt implements Runnable {
   private final AttemptContext context;
   private final AttemptControl control;
   private final Consumer<EngineEvent> post;
+  private final TaskGate gate;
+  private final TaskGate.Request request;
 
+  /**
+   * @param request what to ask {@code gate} for, or null to run at once (the task run is RUNNING)
+   */
   Attempt(
       RunScope scope,
       TaskDef def,
@@ -28,7 +41,9 @@ final class Attempt implements Runnable {
       Map<String, Object> extraVariables,
       AttemptContext context,
       AttemptControl control,
-      Consumer<EngineEvent> post) {
+      Consumer<EngineEvent> post,
+      TaskGate gate,
+      TaskGate.Request request) {
     this.scope = scope;
     this.def = def;
     this.type = type;
@@ -37,17 +52,46 @@ final class Attempt implements Runnable {
     this.context = context;
     this.control = control;
     this.post = post;
+    this.gate = gate;
+    this.request = request;
   }
 
   @Override
   public void run() {
     control.bind(Thread.currentThread());
+    TaskGate.Permit permit = TaskGate.Permit.NONE;
+    EngineEvent outcome;
+    TaskGate.Outcome released;
     try {
+      if (request != null) {
+        permit = gate.acquire(request, context.logger());
+        post.accept(new EngineEvent.AttemptAdmitted(def.id(), attempt));
+        control.awaitStart();
+      }
       TaskResult result = execute(type);
-      post.accept(new EngineEvent.AttemptSucceeded(def.id(), attempt, result));
+      outcome = new EngineEvent.AttemptSucceeded(def.id(), attempt, result);
+      released = TaskGate.Outcome.SUCCEEDED;
     } catch (Throwable t) {
-      post.accept(new EngineEvent.AttemptFailed(def.id(), attempt, t));
+      outcome = new EngineEvent.AttemptFailed(def.id(), attempt, t);
+      released = gateOutcome(t);
     }
+    // before the result is told: whoever waits for the run's end finds the permit back
+    try {
+      permit.release(released);
+    } catch (RuntimeException e) {
+      LOG.error(
+          "releasing the gate permit of {}/{} failed: {}", scope.runId, def.id(), e.toString());
+    }
+    post.accept(outcome);
+  }
+
+  private TaskGate.Outcome gateOutcome(Throwable t) {
+    if (control.isCancelled()) {
+      return TaskGate.Outcome.CANCELLED;
+    }
+    return t instanceof TaskFailedException tf && tf.connectionFailure()
+        ? TaskGate.Outcome.CONNECTION_FAILED
+        : TaskGate.Outcome.FAILED;
   }
 
   private <C extends Record> TaskResult execute(TaskType<C> t) throws Exception {

@@ -2,10 +2,15 @@ package dev.weir.engine;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 
-/** Cancellation of one running attempt: interrupts its thread and runs the task's hooks. */
+/**
+ * Cancellation of one attempt: interrupts its thread and runs the task's hooks. For an attempt that
+ * waits at a {@link TaskGate}, also the coordinator's go-ahead once it stored RUNNING.
+ */
 final class AttemptControl {
   private final List<Runnable> hooks = new CopyOnWriteArrayList<>();
+  private final CountDownLatch started = new CountDownLatch(1);
   private volatile boolean cancelled;
   private volatile Thread thread;
 
@@ -21,6 +26,16 @@ final class AttemptControl {
     if (cancelled) {
       runHook(hook);
     }
+  }
+
+  /** Lets the task run: its RUNNING state is stored. */
+  void start() {
+    started.countDown();
+  }
+
+  /** Blocks the attempt's thread until {@link #start}; a cancel interrupts it. */
+  void awaitStart() throws InterruptedException {
+    started.await();
   }
 
   boolean isCancelled() {

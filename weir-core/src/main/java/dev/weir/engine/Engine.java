@@ -54,17 +54,29 @@ public final class Engine implements AutoCloseable {
    * @param environment the process environment: secrets ({@code WEIR_SECRET_*}) and what child
    *     processes inherit
    * @param secretsDir a directory of secret files, or null
+   * @param gate what an attempt waits for before it runs (pools, circuit breakers); none by default
    */
   public record Options(
       Path home,
       InstantSource clock,
       Map<String, String> environment,
       Path secretsDir,
-      RunListener listener) {
+      RunListener listener,
+      TaskGate gate) {
     public Options {
       clock = clock == null ? InstantSource.system() : clock;
       environment = environment == null ? System.getenv() : Map.copyOf(environment);
       listener = listener == null ? RunListener.NONE : listener;
+      gate = gate == null ? TaskGate.NONE : gate;
+    }
+
+    public Options(
+        Path home,
+        InstantSource clock,
+        Map<String, String> environment,
+        Path secretsDir,
+        RunListener listener) {
+      this(home, clock, environment, secretsDir, listener, null);
     }
 
     public static Options defaults(Path home) {
@@ -72,7 +84,11 @@ public final class Engine implements AutoCloseable {
     }
 
     public Options withListener(RunListener l) {
-      return new Options(home, clock, environment, secretsDir, l);
+      return new Options(home, clock, environment, secretsDir, l, gate);
+    }
+
+    public Options withGate(TaskGate g) {
+      return new Options(home, clock, environment, secretsDir, listener, g);
     }
   }
 
@@ -96,6 +112,7 @@ public final class Engine implements AutoCloseable {
             logs,
             secrets,
             options.listener(),
+            options.gate(),
             RandomGenerator.getDefault(),
             owner());
   }

@@ -18,5 +18,6 @@ record EngineServices(
     LogSink logs,
     Secrets secrets,
     RunListener listener,
+    TaskGate gate,
     RandomGenerator random,
     String owner) {}

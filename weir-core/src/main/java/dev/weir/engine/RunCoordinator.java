@@ -61,7 +61,10 @@ final class RunCoordinator implements Runnable {
   private RunRecord run;
   private RunRecord committedRun;
   private Phase phase = Phase.MAIN;
-  private int running;
+
+  /** Attempts dispatched and not yet ended: running, or waiting at the gate (QUEUED). */
+  private int inFlight;
+
   private boolean finished;
   private boolean cancelled;
   private boolean runTimedOut;
@@ -74,6 +77,9 @@ final class RunCoordinator implements Runnable {
     int failures;
     AttemptControl control;
     ScheduledFuture<?> timer;
+
+    /** Its attempt was dispatched and has not ended: RUNNING, or QUEUED at the gate. */
+    boolean inFlight;
 
     Slot(TaskDef def, TaskRunRecord current) {
       this.def = def;
@@ -431,17 +437,55 @@ final class RunCoordinator implements Runnable {
     ready.add(s);
   }
 
+  /**
+   * Dispatches ready tasks up to the flow's parallelism. A task that a {@link TaskGate} guards
+   * stays QUEUED (and takes its parallelism slot) while it waits there; it turns RUNNING in {@link
+   * #onAdmitted}.
+   */
   private void startReady() {
     int limit = scope.flow.parallelism();
-    while (running < limit && !ready.isEmpty()) {
+    while (inFlight < limit && !ready.isEmpty()) {
       Slot s = ready.poll();
       if (s.state() != TaskState.QUEUED) {
         continue;
       }
-      update(s, s.current.running(services.clock().instant()));
-      running++;
-      TaskRunRecord attempt = s.current;
-      afterCommit.add(() -> dispatch(s, attempt.attempt()));
+      TaskGate.Request request = gateRequest(s);
+      boolean gated = services.gate().guards(request);
+      if (!gated) {
+        update(s, s.current.running(services.clock().instant()));
+      }
+      inFlight++;
+      s.inFlight = true;
+      int attempt = s.current.attempt();
+      afterCommit.add(() -> dispatch(s, attempt, gated ? request : null));
+    }
+  }
+
+  private TaskGate.Request gateRequest(Slot s) {
+    return new TaskGate.Request(
+        scope.flow.namespace(),
+        scope.flow.id(),
+        run.id(),
+        s.def.id(),
+        s.current.attempt(),
+        s.def.pool(),
+        connectionOf(s));
+  }
+
+  /** The task's {@code connection:}, rendered; null when it has none or it cannot be rendered. */
+  private String connectionOf(Slot s) {
+    var node = s.def.properties().get("connection");
+    if (node == null || !node.isTextual()) {
+      return null;
+    }
+    String name = node.textValue();
+    if (!name.contains("{{")) {
+      return name;
+    }
+    try {
+      return scope.render(name, extraVariables(s)).strip();
+    } catch (RuntimeException e) {
+      return null; // the attempt fails on the same expression, with the full message
     }
   }
 
@@ -467,7 +511,8 @@ final class RunCoordinator implements Runnable {
         "failedTask", Map.of("id", "", "type", "", "error", runTimedOut ? "run timed out" : ""));
   }
 
-  private void dispatch(Slot s, int attemptNo) {
+  /** Starts the attempt's thread; {@code request} is null when no gate guards it. */
+  private void dispatch(Slot s, int attemptNo, TaskGate.Request request) {
     TaskType<?> type = services.registry().get(s.def.type());
     var control = new AttemptControl();
     s.control = control;
@@ -490,6 +535,27 @@ final class RunCoordinator implements Runnable {
             dags.get(s.def.phase()),
             s.def.phase(),
             services.clock());
+    if (request == null) {
+      startTimeout(s, attemptNo);
+    }
+    services
+        .workers()
+        .execute(
+            new Attempt(
+                scope,
+                s.def,
+                type,
+                attemptNo,
+                extraVariables(s),
+                ctx,
+                control,
+                this::post,
+                services.gate(),
+                request));
+  }
+
+  /** The task's timeout counts from RUNNING: time spent waiting at the gate is not its fault. */
+  private void startTimeout(Slot s, int attemptNo) {
     if (s.def.timeout() != null) {
       s.timer =
           services
@@ -499,17 +565,13 @@ final class RunCoordinator implements Runnable {
                   s.def.timeout().toMillis(),
                   TimeUnit.MILLISECONDS);
     }
-    services
-        .workers()
-        .execute(
-            new Attempt(
-                scope, s.def, type, attemptNo, extraVariables(s), ctx, control, this::post));
   }
 
   // ---- event handlers
 
   private void handle(EngineEvent e) {
     switch (e) {
+      case EngineEvent.AttemptAdmitted ev -> onAdmitted(ev);
       case EngineEvent.AttemptSucceeded ev -> onSucceeded(ev);
       case EngineEvent.AttemptFailed ev -> onFailed(ev);
       case EngineEvent.AttemptTimedOut ev -> onTimedOut(ev);
@@ -519,16 +581,27 @@ final class RunCoordinator implements Runnable {
     }
   }
 
-  private Slot runningSlot(String taskId, int attempt) {
+  private Slot inFlightSlot(String taskId, int attempt) {
     Slot s = slots.get(taskId);
-    if (s == null || s.current.attempt() != attempt || s.state() != TaskState.RUNNING) {
+    if (s == null || s.current.attempt() != attempt || !s.inFlight) {
       return null; // a late report from an attempt already timed out or cancelled
     }
     return s;
   }
 
+  private void onAdmitted(EngineEvent.AttemptAdmitted e) {
+    Slot s = inFlightSlot(e.taskId(), e.attempt());
+    if (s == null || s.state() != TaskState.QUEUED) {
+      return; // cancelled while it waited: its thread was interrupted and gives the permit back
+    }
+    update(s, s.current.running(services.clock().instant()));
+    startTimeout(s, e.attempt());
+    AttemptControl control = s.control;
+    afterCommit.add(control::start);
+  }
+
   private void onSucceeded(EngineEvent.AttemptSucceeded e) {
-    Slot s = runningSlot(e.taskId(), e.attempt());
+    Slot s = inFlightSlot(e.taskId(), e.attempt());
     if (s == null) {
       return;
     }
@@ -554,7 +627,7 @@ final class RunCoordinator implements Runnable {
   }
 
   private void onFailed(EngineEvent.AttemptFailed e) {
-    Slot s = runningSlot(e.taskId(), e.attempt());
+    Slot s = inFlightSlot(e.taskId(), e.attempt());
     if (s == null) {
       return;
     }
@@ -574,7 +647,7 @@ final class RunCoordinator implements Runnable {
   }
 
   private void onTimedOut(EngineEvent.AttemptTimedOut e) {
-    Slot s = runningSlot(e.taskId(), e.attempt());
+    Slot s = inFlightSlot(e.taskId(), e.attempt());
     if (s == null) {
       return;
     }
@@ -603,7 +676,7 @@ final class RunCoordinator implements Runnable {
     cancelReason = e.reason();
     Instant now = services.clock().instant();
     for (Slot s : slots.values()) {
-      if (s.state() == TaskState.RUNNING) {
+      if (s.inFlight) {
         stopped(s);
         s.control.cancel();
       }
@@ -631,20 +704,23 @@ final class RunCoordinator implements Runnable {
       if (s.def.phase() != Phase.MAIN || s.state().isTerminal()) {
         continue;
       }
-      if (s.state() == TaskState.RUNNING) {
+      boolean wasRunning = s.state() == TaskState.RUNNING;
+      if (s.inFlight) {
         stopped(s);
         s.control.cancel();
-        update(s, s.current.ended(TaskState.TIMED_OUT, now, why, null, null, -1));
-      } else {
-        update(s, s.current.ended(TaskState.CANCELLED, now, why, null, null, -1));
       }
+      update(
+          s,
+          s.current.ended(
+              wasRunning ? TaskState.TIMED_OUT : TaskState.CANCELLED, now, why, null, null, -1));
     }
   }
 
   // ---- helpers
 
   private void stopped(Slot s) {
-    running--;
+    inFlight--;
+    s.inFlight = false;
     cancelTimer(s);
   }
 

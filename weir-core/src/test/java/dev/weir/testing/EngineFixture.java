@@ -3,6 +3,7 @@ package dev.weir.testing;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunHandle;
 import dev.weir.engine.RunListener;
+import dev.weir.engine.TaskGate;
 import dev.weir.flow.Flow;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.store.LogLine;
@@ -32,6 +33,16 @@ public final class EngineFixture implements AutoCloseable {
   }
 
   public EngineFixture(Path dir, StateStore store, Map<String, String> extraEnv, RunListener l) {
+    this(dir, store, extraEnv, l, null);
+  }
+
+  /** An engine whose attempts wait at {@code gate} (pools, circuit breakers). */
+  public EngineFixture(Path dir, TaskGate gate) {
+    this(dir, JdbcStateStore.h2(dir.resolve(".weir")), Map.of(), RunListener.NONE, gate);
+  }
+
+  public EngineFixture(
+      Path dir, StateStore store, Map<String, String> extraEnv, RunListener l, TaskGate gate) {
     this.dir = dir;
     this.store = store;
     this.env = new HashMap<>(System.getenv());
@@ -40,7 +51,7 @@ public final class EngineFixture implements AutoCloseable {
         new Engine(
             store,
             TaskRegistry.load(),
-            new Engine.Options(dir.resolve(".weir"), null, env, null, l));
+            new Engine.Options(dir.resolve(".weir"), null, env, null, l, gate));
   }
 
   public Path write(String name, String yaml) {
@@ -61,6 +72,12 @@ public final class EngineFixture implements AutoCloseable {
   public RunHandle start(String yaml, Map<String, String> inputs) {
     Path f = write("flow.yaml", yaml);
     return engine.start(parse(f), f, inputs, "manual");
+  }
+
+  /** Starts a run of the flow written to {@code file}; several may run at once. */
+  public RunHandle start(String file, String yaml) {
+    Path f = write(file, yaml);
+    return engine.start(parse(f), f, Map.of(), "manual");
   }
 
   /** Runs the flow to the end (at most 60 s). */

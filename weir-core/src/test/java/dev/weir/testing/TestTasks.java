@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Task types for engine tests; names start with {@code test.}. */
@@ -19,12 +20,30 @@ public final class TestTasks {
   public static final List<String> STARTED = new CopyOnWriteArrayList<>();
 
   private static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
+  private static final Map<String, CountDownLatch> LATCHES = new ConcurrentHashMap<>();
+
+  /** {@code test.block} attempts inside their task now, and the most there were at once. */
+  public static final AtomicInteger INSIDE = new AtomicInteger();
+
+  public static final AtomicInteger MAX_INSIDE = new AtomicInteger();
 
   private TestTasks() {}
 
   public static void reset() {
     STARTED.clear();
     CALLS.clear();
+    LATCHES.clear();
+    INSIDE.set(0);
+    MAX_INSIDE.set(0);
+  }
+
+  /** Lets every {@code test.block} task waiting for {@code latch} (or coming later) finish. */
+  public static void open(String latch) {
+    latch(latch).countDown();
+  }
+
+  private static CountDownLatch latch(String name) {
+    return LATCHES.computeIfAbsent(name, k -> new CountDownLatch(1));
   }
 
   /** Attempts started for one task of one run. */
@@ -38,7 +57,7 @@ public final class TestTasks {
 
   /** Succeeds; outputs whatever {@code values} says and logs {@code message}. */
   public static final class Ok implements TaskType<Ok.Config> {
-    public record Config(Map<String, Object> values, String message) {}
+    public record Config(Map<String, Object> values, String message, String connection) {}
 
     @Override
     public String name() {
@@ -112,9 +131,10 @@ public final class TestTasks {
     }
   }
 
-  /** Always fails. */
+  /** Always fails; with {@code connectionFailure: true} as a task that cannot reach its system. */
   public static final class Fail implements TaskType<Fail.Config> {
-    public record Config(String message, Boolean retryable) {}
+    public record Config(
+        String message, Boolean retryable, String connection, Boolean connectionFailure) {}
 
     @Override
     public String name() {
@@ -130,6 +150,9 @@ public final class TestTasks {
     public TaskResult run(Config c, TaskContext ctx) {
       record(ctx);
       String m = c.message() == null ? "boom" : c.message();
+      if (Boolean.TRUE.equals(c.connectionFailure())) {
+        throw TaskFailedException.connection(m, null);
+      }
       throw new TaskFailedException(m, c.retryable() == null || c.retryable(), Map.of(), null);
     }
   }
@@ -152,6 +175,36 @@ public final class TestTasks {
     public TaskResult run(Config c, TaskContext ctx) throws InterruptedException {
       record(ctx);
       Thread.sleep(c.duration().toMillis());
+      return TaskResult.empty();
+    }
+  }
+
+  /**
+   * Waits (interruptibly) until the test calls {@link #open} with its {@code latch}, counting how
+   * many such tasks are inside at once.
+   */
+  public static final class Block implements TaskType<Block.Config> {
+    public record Config(@Required(example = "go") String latch, String connection) {}
+
+    @Override
+    public String name() {
+      return "test.block";
+    }
+
+    @Override
+    public Class<Config> configType() {
+      return Config.class;
+    }
+
+    @Override
+    public TaskResult run(Config c, TaskContext ctx) throws InterruptedException {
+      record(ctx);
+      MAX_INSIDE.accumulateAndGet(INSIDE.incrementAndGet(), Math::max);
+      try {
+        latch(c.latch()).await();
+      } finally {
+        INSIDE.decrementAndGet();
+      }
       return TaskResult.empty();
     }
   }

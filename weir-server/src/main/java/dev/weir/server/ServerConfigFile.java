@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.weir.WeirException;
+import dev.weir.engine.gate.CircuitBreakers;
 import dev.weir.util.Suggest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,8 +17,9 @@ import java.util.Map;
 
 /**
  * The server's config file ({@code --config}, YAML): {@code host}, {@code port}, {@code db}, {@code
- * flows}, {@code tokens}, {@code pools: {name: size}}, {@code grace}. Every key is optional;
- * command-line options win over it. Unknown keys and bad values fail start-up, all at once.
+ * flows}, {@code tokens}, {@code pools: {name: size}}, {@code circuitBreaker: {failures, openFor}},
+ * {@code grace}. Every key is optional; command-line options win over it. Unknown keys and bad
+ * values fail start-up, all at once.
  */
 public record ServerConfigFile(
     String host,
@@ -26,12 +28,15 @@ public record ServerConfigFile(
     Path flows,
     List<String> tokens,
     Map<String, Integer> pools,
+    CircuitBreakers.Settings circuitBreaker,
     Duration grace) {
   static final List<String> KEYS =
-      List.of("host", "port", "db", "flows", "tokens", "pools", "grace");
+      List.of("host", "port", "db", "flows", "tokens", "pools", "circuitBreaker", "grace");
+  static final List<String> BREAKER_KEYS = List.of("failures", "openFor");
 
   public static ServerConfigFile empty() {
-    return new ServerConfigFile(null, null, null, null, List.of(), Map.of(), null);
+    return new ServerConfigFile(
+        null, null, null, null, List.of(), Map.of(), CircuitBreakers.Settings.DEFAULTS, null);
   }
 
   public static ServerConfigFile load(Path file) {
@@ -79,6 +84,7 @@ public record ServerConfigFile(
                     + ": 4`");
           }
         });
+    CircuitBreakers.Settings breaker = circuitBreaker(root.path("circuitBreaker"), problems);
     Duration grace = null;
     if (root.has("grace")) {
       try {
@@ -105,7 +111,60 @@ public record ServerConfigFile(
             : null,
         tokens,
         pools,
+        breaker,
         grace);
+  }
+
+  /** {@code circuitBreaker: {failures: 5, openFor: 60s}}; each key defaults on its own. */
+  private static CircuitBreakers.Settings circuitBreaker(JsonNode node, List<String> problems) {
+    var defaults = CircuitBreakers.Settings.DEFAULTS;
+    if (node.isMissingNode() || node.isNull()) {
+      return defaults;
+    }
+    if (!node.isObject()) {
+      problems.add(
+          "circuitBreaker must be a mapping, e.g. `circuitBreaker: {failures: 5, openFor: 60s}`");
+      return defaults;
+    }
+    node.fieldNames()
+        .forEachRemaining(k -> {
+          if (!BREAKER_KEYS.contains(k)) {
+            problems.add(
+                "unknown key 'circuitBreaker."
+                    + k
+                    + "'"
+                    + Suggest.didYouMean(k, BREAKER_KEYS)
+                    + " (known: "
+                    + BREAKER_KEYS
+                    + ")");
+          }
+        });
+    int failures = defaults.failures();
+    JsonNode f = node.get("failures");
+    if (f != null) {
+      if (f.canConvertToInt() && f.isIntegralNumber() && f.intValue() >= 1) {
+        failures = f.intValue();
+      } else {
+        problems.add(
+            "circuitBreaker.failures must be a whole number ≥ 1, got "
+                + f
+                + "; e.g. `failures: 5`");
+      }
+    }
+    Duration openFor = defaults.openFor();
+    JsonNode o = node.get("openFor");
+    if (o != null) {
+      try {
+        openFor = dev.weir.flow.Durations.parse(o.asText());
+        if (openFor.isZero() || openFor.isNegative()) {
+          problems.add("circuitBreaker.openFor must be longer than 0, e.g. `openFor: 60s`");
+          openFor = defaults.openFor();
+        }
+      } catch (RuntimeException e) {
+        problems.add("circuitBreaker.openFor: " + e.getMessage());
+      }
+    }
+    return new CircuitBreakers.Settings(failures, openFor);
   }
 
   private static String text(JsonNode root, String key) {

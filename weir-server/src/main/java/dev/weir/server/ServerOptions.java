@@ -1,5 +1,6 @@
 package dev.weir.server;
 
+import dev.weir.engine.gate.CircuitBreakers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -14,6 +15,8 @@ import java.util.Map;
  * @param flowsDir the directory of flow files to load and watch, null for {@code <home>/flows}
  * @param tokens API tokens in clear (config file and WEIR_API_TOKENS); stored only hashed
  * @param pools named limits on tasks at once across all flows ({@code pool: name} on a task)
+ * @param circuitBreaker when tasks of one connection stop trying it, and for how long; null for the
+ *     defaults (5 failures, 60 s)
  * @param clock the time source of schedules and runs; tests pass a settable one
  * @param environment the process environment (secrets, child processes)
  * @param secretsDir a directory of secret files, or null
@@ -26,6 +29,7 @@ public record ServerOptions(
     Path flowsDir,
     List<String> tokens,
     Map<String, Integer> pools,
+    CircuitBreakers.Settings circuitBreaker,
     InstantSource clock,
     Duration scanInterval,
     Duration grace,
@@ -36,6 +40,7 @@ public record ServerOptions(
     host = host == null ? "127.0.0.1" : host;
     tokens = tokens == null ? List.of() : List.copyOf(tokens);
     pools = pools == null ? Map.of() : Map.copyOf(pools);
+    circuitBreaker = circuitBreaker == null ? CircuitBreakers.Settings.DEFAULTS : circuitBreaker;
     clock = clock == null ? InstantSource.system() : clock;
     scanInterval = scanInterval == null ? Duration.ofSeconds(2) : scanInterval;
     grace = grace == null ? Duration.ofSeconds(30) : grace;
@@ -43,6 +48,36 @@ public record ServerOptions(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
+  }
+
+  /** Options with the default circuit breaker. */
+  public ServerOptions(
+      String host,
+      int port,
+      Path home,
+      String dbUrl,
+      Path flowsDir,
+      List<String> tokens,
+      Map<String, Integer> pools,
+      InstantSource clock,
+      Duration scanInterval,
+      Duration grace,
+      Map<String, String> environment,
+      Path secretsDir) {
+    this(
+        host,
+        port,
+        home,
+        dbUrl,
+        flowsDir,
+        tokens,
+        pools,
+        null,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir);
   }
 
   public static ServerOptions defaults(Path home) {

@@ -1,6 +1,7 @@
 package dev.weir.server;
 
 import dev.weir.engine.Engine;
+import dev.weir.engine.gate.Gates;
 import dev.weir.server.api.ApiServer;
 import dev.weir.server.api.FlowRoutes;
 import dev.weir.server.api.RunRoutes;
@@ -36,6 +37,7 @@ public final class WeirServer implements AutoCloseable {
   private final JdbcStateStore store;
   private final ServerStore serverStore;
   private final Engine engine;
+  private final Gates gates;
   private final FlowRegistry flows;
   private final FlowWatcher watcher;
   private final RunLauncher launcher;
@@ -53,6 +55,8 @@ public final class WeirServer implements AutoCloseable {
             ? JdbcStateStore.open(options.dbUrl(), null, null, null)
             : JdbcStateStore.h2(options.home());
     this.serverStore = new ServerStore(store.dataSource());
+    this.gates = Gates.of(options.pools(), options.circuitBreaker(), options.clock());
+    log.info("task gates: {}", gates);
     this.engine =
         new Engine(
             store,
@@ -62,7 +66,8 @@ public final class WeirServer implements AutoCloseable {
                 options.clock(),
                 options.environment(),
                 options.secretsDir(),
-                null));
+                null,
+                gates));
     this.flows =
         new FlowRegistry(engine.parser(), store, serverStore, options.clock(), options.deployDir());
     this.watcher = new FlowWatcher(options.deployDir(), flows);
@@ -145,6 +150,11 @@ public final class WeirServer implements AutoCloseable {
 
   public Engine engine() {
     return engine;
+  }
+
+  /** The pools and circuit breakers every task passes (their state, for metrics). */
+  public Gates gates() {
+    return gates;
   }
 
   public ServerOptions options() {

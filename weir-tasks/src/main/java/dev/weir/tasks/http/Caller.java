@@ -91,6 +91,7 @@ final class Caller {
       requests++;
       Response response = null;
       String failure;
+      boolean unreachable;
       try {
         response = exchange(call, authenticate);
         int status = response.status();
@@ -107,11 +108,13 @@ final class Caller {
           throw TaskFailedException.permanent(rejected(call, response));
         }
         failure = "answered " + status + ": " + redactor.text(response.snippet());
+        unreachable = status == 502 || status == 503 || status == 504;
       } catch (IOException e) {
         failure = "failed: " + redactor.text(describe(e));
+        unreachable = true;
       }
       if (attempt >= retries.max()) {
-        throw new TaskFailedException(
+        String message =
             "http.extract gave up on "
                 + describe(call)
                 + " after "
@@ -119,7 +122,11 @@ final class Caller {
                 + " tries (maxRetries "
                 + retries.max()
                 + "); the last one "
-                + failure);
+                + failure;
+        // a connection failure: the API could not be reached, not a refusal it can explain
+        throw unreachable
+            ? TaskFailedException.connection(message, null)
+            : new TaskFailedException(message);
       }
       Duration wait = wait(response, attempt);
       log.warn(

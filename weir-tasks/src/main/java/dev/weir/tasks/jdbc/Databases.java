@@ -45,8 +45,28 @@ final class Databases {
   /** Whether a database error is worth retrying: a lost connection, a deadlock, a restart. */
   static boolean retryable(SQLException e) {
     String state = e.getSQLState();
-    return state != null
-        && (state.startsWith("08") || state.startsWith("40") || state.equals("57P01"));
+    return connectionLost(e) || state != null && state.startsWith("40");
+  }
+
+  /**
+   * Whether the database went away under a statement: SQLSTATE class 08 (connection exception) or a
+   * server shutting down (57P01..57P03), or the socket refused or reset.
+   */
+  static boolean connectionLost(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("08") || state.matches("57P0[123]"))
+        || hasCause(e, ConnectException.class)
+        || hasCause(e, java.net.SocketException.class);
+  }
+
+  /**
+   * A failed statement as a task failure: a connection failure when the database went away (it
+   * counts towards the connection's circuit breaker), else retryable as {@link #retryable} says.
+   */
+  static TaskFailedException statementFailure(String message, SQLException e) {
+    return connectionLost(e)
+        ? TaskFailedException.connection(message, e)
+        : new TaskFailedException(message, retryable(e), Map.of(), e);
   }
 
   /** A connection for {@code url} or the named {@code connection}, whichever the task gave. */
@@ -153,7 +173,7 @@ final class Databases {
     String reason = rootMessage(e);
     String state = e instanceof SQLException s ? s.getSQLState() : null;
     String hint;
-    boolean retryable = false;
+    boolean unreachable = false;
     if (reason.contains("No suitable driver")) {
       hint =
           "no JDBC driver on the classpath accepts this url; Weir bundles PostgreSQL"
@@ -168,14 +188,16 @@ final class Databases {
         || hasCause(e, ConnectException.class)
         || hasCause(e, UnknownHostException.class)) {
       hint = "the database could not be reached; check host, port and that it is running";
-      retryable = true;
+      unreachable = true;
     } else {
       hint = "check the url and the database's own message";
     }
     String message =
         "cannot connect to " + who + ": " + reason + (reason.endsWith(".") ? " " : "; ") + hint;
-    message = scrub(message, c);
-    return new TaskFailedException(context.mask(message), retryable, Map.of(), null);
+    message = context.mask(scrub(message, c));
+    return unreachable
+        ? TaskFailedException.connection(message, null)
+        : new TaskFailedException(message, false, Map.of(), null);
   }
 
   /** Removes the password, wherever a driver may have echoed it. */

@@ -313,16 +313,11 @@ public final class JdbcExtractTask implements TaskType<JdbcExtractTask.Config> {
 
   private static TaskFailedException readFailure(
       ConnectionConfig source, SQLException e, TaskContext context) {
-    String state = e.getSQLState();
-    boolean retryable =
-        state != null
-            && (state.startsWith("08") || state.startsWith("40") || state.equals("57P01"));
     String message =
         "jdbc.extract failed reading "
             + (source.name() == null ? Databases.redact(source.url()) : "'" + source.name() + "'")
             + ": "
             + Sql.message(e);
-    return new TaskFailedException(
-        context.mask(Databases.scrub(message, source)), retryable, Map.of(), e);
+    return Databases.statementFailure(context.mask(Databases.scrub(message, source)), e);
   }
 }

@@ -219,10 +219,6 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
 
   private static TaskFailedException loadFailure(
       Config config, ConnectionConfig target, SQLException e, TaskContext context) {
-    String state = e.getSQLState();
-    boolean retryable =
-        state != null
-            && (state.startsWith("08") || state.startsWith("40") || state.equals("57P01"));
     String message =
         "jdbc.load into "
             + config.table()
@@ -230,8 +226,7 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
             + (target.name() == null ? Databases.redact(target.url()) : "'" + target.name() + "'")
             + " failed, nothing was loaded: "
             + dev.weir.tasks.duck.Sql.message(e);
-    return new TaskFailedException(
-        context.mask(Databases.scrub(message, target)), retryable, java.util.Map.of(), e);
+    return Databases.statementFailure(context.mask(Databases.scrub(message, target)), e);
   }
 
   // DuckDB creates the database file but not the directory it goes in

@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * Turns AWS SDK exceptions into task failures that name the task, the address and the connection,
  * and that say whether trying again may help: network trouble, 5xx and throttling may pass; a
- * missing bucket or key, or refused credentials, will not.
+ * missing bucket or key, or refused credentials, will not. An endpoint that cannot be reached (a
+ * network error, or a gateway's 502, 503 or 504 other than throttling) is a connection failure.
  */
 final class S3Errors {
   private static final Set<String> RETRYABLE_CODES =
@@ -68,6 +69,11 @@ final class S3Errors {
         return permanent(
             head + "access denied (" + detail + "); check the credentials' permissions", e);
       }
+      boolean throttled =
+          status == 429 || "SlowDown".equals(code) || code != null && code.startsWith("Throttling");
+      if ((status == 502 || status == 503 || status == 504) && !throttled) {
+        return TaskFailedException.connection(head + detail, e);
+      }
       boolean retryable =
           status >= 500 || status == 429 || (code != null && RETRYABLE_CODES.contains(code));
       return new TaskFailedException(head + detail, retryable, Map.of(), e);
@@ -76,11 +82,8 @@ final class S3Errors {
       return new TaskFailedException(head + "interrupted", true, Map.of(), e);
     }
     if (hasCause(e, IOException.class)) {
-      return new TaskFailedException(
-          head + "could not reach S3: " + scrub.apply(String.valueOf(e.getMessage())),
-          true,
-          Map.of(),
-          e);
+      return TaskFailedException.connection(
+          head + "could not reach S3: " + scrub.apply(String.valueOf(e.getMessage())), e);
     }
     return permanent(head + scrub.apply(String.valueOf(e.getMessage())), e);
   }

@@ -112,11 +112,22 @@ class HttpExtractRetryTest extends ApiTestBase {
             () -> extract("url: " + api.url("/orders") + "\nmaxRetries: 2\nretryDelay: 10ms"))
         .isInstanceOf(TaskFailedException.class)
         .matches(e -> ((TaskFailedException) e).retryable())
+        .matches(e -> ((TaskFailedException) e).connectionFailure(), "a connection failure")
         .hasMessage(
             "http.extract gave up on page 1 (GET "
                 + api.url("/orders")
                 + ") after 3 tries (maxRetries 2); the last one answered 502: bad gateway");
     assertThat(api.seen()).hasSize(3);
+  }
+
+  @Test
+  void an_api_that_answers_500_to_the_end_is_not_a_connection_failure() {
+    api.on("/orders", r -> Reply.status(500, "oops"));
+    assertThatThrownBy(
+            () -> extract("url: " + api.url("/orders") + "\nmaxRetries: 1\nretryDelay: 10ms"))
+        .isInstanceOf(TaskFailedException.class)
+        .matches(e -> ((TaskFailedException) e).retryable())
+        .matches(e -> !((TaskFailedException) e).connectionFailure(), "not a connection failure");
   }
 
   @Test
@@ -161,6 +172,7 @@ class HttpExtractRetryTest extends ApiTestBase {
     assertThatThrownBy(() -> extract("url: " + url + "\nmaxRetries: 1\nretryDelay: 10ms"))
         .isInstanceOf(TaskFailedException.class)
         .matches(e -> ((TaskFailedException) e).retryable())
+        .matches(e -> ((TaskFailedException) e).connectionFailure(), "a connection failure")
         .hasMessageContaining(
             "after 2 tries (maxRetries 1); the last one failed: ConnectException");
   }

@@ -173,14 +173,20 @@ class JdbcExtractTaskTest {
         .hasMessageContaining("cannot connect to connection 'shop' (jdbc:postgresql:")
         .hasMessageContaining("user weir_no_such_role")
         .hasMessageContaining("check user and password")
-        .hasMessageNotContaining("s3cr3t-canary");
+        .hasMessageNotContaining("s3cr3t-canary")
+        .satisfies(e -> assertThat(((TaskFailedException) e).connectionFailure()).isFalse());
   }
 
   @Test
-  void unreachable_host_is_a_retryable_failure() throws Exception {
+  void unreachable_host_is_a_retryable_connection_failure() throws Exception {
     ctx.connection("gone", "jdbc:postgresql://127.0.0.1:1/x?connectTimeout=2");
     assertThatThrownBy(() -> extract("{connection: gone, sql: 'SELECT 1'}"))
-        .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.retryable()).isTrue())
+        .isInstanceOfSatisfying(
+            TaskFailedException.class,
+            e -> {
+              assertThat(e.retryable()).isTrue();
+              assertThat(e.connectionFailure()).isTrue();
+            })
         .hasMessageContaining("could not be reached");
   }
 

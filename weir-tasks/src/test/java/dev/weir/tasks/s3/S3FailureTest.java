@@ -82,7 +82,7 @@ class S3FailureTest extends S3Fixture {
   }
 
   @Test
-  void an_unreachable_endpoint_is_retryable() throws Exception {
+  void an_unreachable_endpoint_is_a_retryable_connection_failure() throws Exception {
     int port;
     try (var socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -101,7 +101,8 @@ class S3FailureTest extends S3Fixture {
             () -> ctx.run("list", new S3ListTask(), "{connection: down, path: '" + uri("") + "'}"))
         .hasMessageStartingWith(
             "s3.list: listing of " + uri("") + " with connection 'down' failed: could not reach S3")
-        .satisfies(e -> assertThat(failure(e).retryable()).isTrue());
+        .satisfies(e -> assertThat(failure(e).retryable()).isTrue())
+        .satisfies(e -> assertThat(failure(e).connectionFailure()).isTrue());
   }
 
   @Test

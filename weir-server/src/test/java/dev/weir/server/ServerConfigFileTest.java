@@ -1,0 +1,66 @@
+package dev.weir.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weir.WeirException;
+import dev.weir.engine.gate.CircuitBreakers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigFileTest {
+  @TempDir Path dir;
+
+  private ServerConfigFile load(String yaml) throws Exception {
+    Path f = dir.resolve("server.yaml");
+    Files.writeString(f, yaml);
+    return ServerConfigFile.load(f);
+  }
+
+  @Test
+  void pools_and_circuit_breaker_are_read() throws Exception {
+    var c =
+        load(
+            """
+            pools: {warehouse: 2, api: 5}
+            circuitBreaker: {failures: 3, openFor: 2m}
+            """);
+    assertThat(c.pools()).isEqualTo(Map.of("warehouse", 2, "api", 5));
+    assertThat(c.circuitBreaker())
+        .isEqualTo(new CircuitBreakers.Settings(3, Duration.ofMinutes(2)));
+  }
+
+  @Test
+  void the_circuit_breaker_defaults_to_5_failures_and_60s_key_by_key() throws Exception {
+    assertThat(load("port: 9000\n").circuitBreaker())
+        .isEqualTo(new CircuitBreakers.Settings(5, Duration.ofSeconds(60)));
+    assertThat(load("circuitBreaker: {openFor: 10s}\n").circuitBreaker())
+        .isEqualTo(new CircuitBreakers.Settings(5, Duration.ofSeconds(10)));
+    assertThat(ServerConfigFile.empty().circuitBreaker())
+        .isEqualTo(CircuitBreakers.Settings.DEFAULTS);
+  }
+
+  @Test
+  void bad_pool_and_circuit_breaker_values_are_all_reported_at_once() {
+    assertThatThrownBy(() ->
+            load(
+                """
+                pools: {warehouse: 0}
+                circuitBreaker: {failures: 1.5, openFor: soon, openFro: 1m}
+                """))
+        .isInstanceOf(WeirException.class)
+        .hasMessageEndingWith(
+            "has 4 problem(s):\n"
+                + "  pools.warehouse must be a whole number ≥ 1, e.g. `warehouse: 4`\n"
+                + "  unknown key 'circuitBreaker.openFro'; did you mean 'openFor'? (known:"
+                + " [failures, openFor])\n"
+                + "  circuitBreaker.failures must be a whole number ≥ 1, got 1.5; e.g. `failures:"
+                + " 5`\n"
+                + "  circuitBreaker.openFor: 'soon' is not a duration; write it like 30s, 5m, 2h,"
+                + " 1d or PT5M");
+  }
+}
