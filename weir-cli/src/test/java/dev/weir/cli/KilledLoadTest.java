@@ -25,6 +25,8 @@ class KilledLoadTest {
   void a_load_killed_mid_copy_and_resumed_leaves_every_row_once() throws Exception {
     String url = TestDatabases.freshPostgresSchemaUrl();
     String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
+    // a name no other test process uses, so the COPY watched for below is this test's
+    String big = ("big_" + schema).toLowerCase(java.util.Locale.ROOT);
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
       duck.createStatement()
           .execute(
@@ -47,16 +49,17 @@ class KilledLoadTest {
             type: jdbc.load
             dataset: rows
             connection: pg
-            table: big
-        """);
+            table: %s
+        """
+            .formatted(big));
     Path home = dir.resolve("home");
     Process child = Cli.child(dir, Map.of(), "run", "flow.yaml", "--home", home.toString());
     try (Connection pg = DriverManager.getConnection(url)) {
-      assertThat(copyStarted(pg, schema, child)).as("the COPY was seen running").isTrue();
+      assertThat(copyStarted(pg, big, child)).as("the COPY was seen running").isTrue();
       child.destroyForcibly(); // SIGKILL in the middle of the COPY
       assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
       // the server rolls the killed connection's transaction back
-      assertThat(count(pg, "SELECT count(*) FROM big")).isZero();
+      assertThat(count(pg, "SELECT count(*) FROM " + big)).isZero();
 
       String runId;
       try (StateStore store = JdbcStateStore.h2(home)) {
@@ -64,26 +67,28 @@ class KilledLoadTest {
       }
       Cli.Result resumed = Cli.run("resume", runId, "--home", home.toString());
       assertThat(resumed.exit()).as(resumed.out() + resumed.err()).isZero();
-      assertThat(count(pg, "SELECT count(*) FROM big")).isEqualTo(ROWS);
-      assertThat(count(pg, "SELECT count(DISTINCT id) FROM big")).isEqualTo(ROWS);
+      assertThat(count(pg, "SELECT count(*) FROM " + big)).isEqualTo(ROWS);
+      assertThat(count(pg, "SELECT count(DISTINCT id) FROM " + big)).isEqualTo(ROWS);
 
       // resuming or retrying again adds nothing: the run appended its rows already
       Cli.Result again = Cli.run("resume", runId, "--home", home.toString());
       assertThat(again.exit()).isEqualTo(2);
-      assertThat(count(pg, "SELECT count(*) FROM big")).isEqualTo(ROWS);
+      assertThat(count(pg, "SELECT count(*) FROM " + big)).isEqualTo(ROWS);
     } finally {
       child.destroyForcibly();
     }
   }
 
   /** Waits (at most 60 s) until the child's COPY into the schema is running. */
-  private static boolean copyStarted(Connection pg, String schema, Process child) throws Exception {
+  private static boolean copyStarted(Connection pg, String table, Process child) throws Exception {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline && child.isAlive()) {
       if (count(
               pg,
               "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE"
-                  + " 'COPY %big%' AND pid <> pg_backend_pid()")
+                  + " 'COPY %"
+                  + table
+                  + "%' AND pid <> pg_backend_pid()")
           > 0) {
         // let some rows arrive before the kill
         Thread.sleep(200);
