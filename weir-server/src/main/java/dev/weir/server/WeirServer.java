@@ -2,10 +2,12 @@ package dev.weir.server;
 
 import dev.weir.engine.Engine;
 import dev.weir.server.api.ApiServer;
+import dev.weir.server.api.BackfillRoutes;
 import dev.weir.server.api.FlowRoutes;
 import dev.weir.server.api.RunRoutes;
 import dev.weir.server.api.SystemRoutes;
 import dev.weir.server.api.Tokens;
+import dev.weir.server.backfills.Backfills;
 import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.flows.FlowWatcher;
 import dev.weir.server.runs.RunLauncher;
@@ -72,6 +74,8 @@ public final class WeirServer implements AutoCloseable {
         (System.nanoTime() - t0) / 1_000_000,
         watcher.problems().isEmpty() ? "" : "; " + watcher.problems().size() + " invalid");
     launcher.recover();
+    var backfills = new Backfills(store.dataSource(), flows, launcher, engine, options.clock());
+    parts.add(backfills);
     Tokens tokens = Tokens.load(options.tokens(), serverStore, options.clock(), announceToken);
     this.api =
         new ApiServer(
@@ -80,7 +84,8 @@ public final class WeirServer implements AutoCloseable {
             List.of(
                 new SystemRoutes(flows, launcher),
                 new FlowRoutes(flows, watcher, engine.parser(), store, serverStore),
-                new RunRoutes(flows, launcher, store, engine.masker())));
+                new RunRoutes(flows, launcher, store, engine.masker()),
+                new BackfillRoutes(backfills, engine.masker())));
     this.port = api.start(options.host(), options.port());
     this.loops =
         Executors.newSingleThreadScheduledExecutor(

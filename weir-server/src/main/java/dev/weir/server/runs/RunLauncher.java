@@ -228,6 +228,11 @@ public final class RunLauncher {
     accepting = false;
   }
 
+  /** False once the server is stopping: a refused start then is no fault of the request. */
+  public boolean accepting() {
+    return accepting;
+  }
+
   public java.util.Collection<RunHandle> handles() {
     return List.copyOf(handles.values());
   }
