@@ -306,6 +306,57 @@ class BackfillApiTest {
   }
 
   @Test
+  void a_flow_disabled_meanwhile_holds_its_backfill_until_enabled() throws Exception {
+    fx.writeFlow("sleepy.yaml", SLEEPY.replace("DURATION", "500ms"));
+    fx.start();
+    String id =
+        create("{\"flow\": \"team.a/sleepy\", \"from\": \"2026-01-01\", \"to\": \"2026-01-03\"}");
+    awaitProgress(id, "running", 1);
+    fx.post("/flows/team.a/sleepy/disable", "");
+    awaitProgress(id, "succeeded", 1);
+    Awaitility.await()
+        .during(Duration.ofMillis(1500))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> progress(id).path("created").asInt() == 1);
+    JsonNode held = fx.get("/backfills/" + id).json();
+    assertThat(held.path("state").asText()).isEqualTo("RUNNING");
+    assertThat(held.path("waiting").asText())
+        .isEqualTo("flow team.a/sleepy is disabled; the backfill goes on when it is enabled");
+
+    fx.post("/flows/team.a/sleepy/enable", "");
+    JsonNode done = awaitEnd(id);
+    assertThat(done.path("state").asText()).isEqualTo("SUCCEEDED");
+    assertThat(done.path("waiting").isNull()).isTrue();
+  }
+
+  @Test
+  void a_flow_limit_with_on_limit_skip_holds_the_backfill_back_without_losing_a_slot()
+      throws Exception {
+    fx.writeFlow(
+        "sleepy.yaml",
+        SLEEPY
+            .replace("DURATION", "300ms")
+            .replace("triggers:", "concurrency: {limit: 1, onLimit: skip}\ntriggers:"));
+    fx.start();
+    String id =
+        create(
+            "{\"flow\": \"team.a/sleepy\", \"from\": \"2026-01-01\", \"to\": \"2026-01-04\","
+                + " \"parallel\": 3}");
+    var most = new AtomicInteger();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> {
+          JsonNode p = fx.get("/backfills/" + id).json();
+          most.accumulateAndGet(p.path("progress").path("running").asInt(), Math::max);
+          return p.path("state").asText().equals("SUCCEEDED");
+        });
+    assertThat(most.get()).isEqualTo(1);
+    assertThat(backfillRuns("team.a/sleepy")).hasSize(4);
+    assertThat(maxOverlap(backfillRuns("team.a/sleepy"))).isEqualTo(1);
+  }
+
+  @Test
   void bad_requests_say_what_is_wrong_and_what_would_work() throws Exception {
     fx.writeFlow("sleepy.yaml", SLEEPY.replace("DURATION", "30s"));
     fx.writeFlow(
