@@ -357,6 +357,50 @@ class BackfillApiTest {
   }
 
   @Test
+  void a_postgresql_state_store_keeps_backfills_and_finds_a_claimed_slots_run() throws Exception {
+    fx.writeFlow("sleepy.yaml", SLEEPY.replace("DURATION", "10ms"));
+    String db = TestDatabases.freshPostgresSchemaUrl();
+    ServerOptions o = fx.options();
+    var options =
+        new ServerOptions(
+            o.host(),
+            o.port(),
+            o.home(),
+            db,
+            o.flowsDir(),
+            o.tokens(),
+            o.pools(),
+            o.clock(),
+            o.scanInterval(),
+            o.grace(),
+            o.environment(),
+            o.secretsDir());
+    fx.server = WeirServer.start(options, t -> {});
+    String id =
+        create(
+            "{\"flow\": \"team.a/sleepy\", \"from\": \"2026-01-01\", \"to\": \"2026-01-03\","
+                + " \"parallel\": 2}");
+    JsonNode before = awaitEnd(id);
+    assertThat(before.path("state").asText()).isEqualTo("SUCCEEDED");
+    var list = fx.get("/backfills?state=SUCCEEDED").json().path("backfills");
+    assertThat(list).hasSize(1);
+    assertThat(list.get(0).path("progress").path("succeeded").asInt()).isEqualTo(3);
+    fx.close();
+
+    try (Connection c = DriverManager.getConnection(db);
+        Statement st = c.createStatement()) {
+      st.executeUpdate("UPDATE weir_backfills SET state = 'RUNNING', ended_at = NULL");
+      st.executeUpdate("UPDATE weir_backfill_slots SET run_id = NULL WHERE slot_no = 1");
+    }
+    fx.server = WeirServer.start(options, t -> {});
+    JsonNode after = awaitEnd(id);
+    assertThat(after.path("state").asText()).isEqualTo("SUCCEEDED");
+    assertThat(after.path("slots").get(1).path("runId").asText())
+        .isEqualTo(before.path("slots").get(1).path("runId").asText());
+    assertThat(backfillRuns("team.a/sleepy")).hasSize(3);
+  }
+
+  @Test
   void bad_requests_say_what_is_wrong_and_what_would_work() throws Exception {
     fx.writeFlow("sleepy.yaml", SLEEPY.replace("DURATION", "30s"));
     fx.writeFlow(
