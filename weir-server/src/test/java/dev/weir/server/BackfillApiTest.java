@@ -401,6 +401,40 @@ class BackfillApiTest {
   }
 
   @Test
+  void a_slot_whose_run_cannot_be_made_says_why_and_fails_the_backfill() throws Exception {
+    fx.writeFlow(
+        "secretive.yaml",
+        """
+        id: secretive
+        namespace: team.a
+        inputs:
+          - {id: key, type: string, default: none}
+        triggers:
+          - id: daily
+            type: schedule
+            cron: "0 5 * * *"
+            disabled: true
+            inputs: {key: "{{ secret('NOT_SET_ANYWHERE') }}"}
+        tasks:
+          - {id: a, type: test.ok}
+        """);
+    fx.start();
+    String id =
+        create(
+            "{\"flow\": \"team.a/secretive\", \"from\": \"2026-01-01\", \"to\": \"2026-01-02\"}");
+    JsonNode failed = awaitEnd(id);
+    assertThat(failed.path("state").asText()).isEqualTo("FAILED");
+    assertThat(failed.path("error").asText()).isEqualTo("2 of 2 slots did not succeed (ERROR 2)");
+    assertThat(failed.path("progress").path("errors").asInt()).isEqualTo(2);
+    JsonNode slot = failed.path("slots").get(0);
+    assertThat(slot.path("state").asText()).isEqualTo("ERROR");
+    assertThat(slot.path("runId").isNull()).isTrue();
+    assertThat(slot.path("error").asText())
+        .startsWith("input 'key' of the trigger: ")
+        .contains("secret 'NOT_SET_ANYWHERE' is not set");
+  }
+
+  @Test
   void bad_requests_say_what_is_wrong_and_what_would_work() throws Exception {
     fx.writeFlow("sleepy.yaml", SLEEPY.replace("DURATION", "30s"));
     fx.writeFlow(

@@ -171,6 +171,7 @@ final class BackfillDriver implements AutoCloseable {
     data.put("backfill", b.id());
     data.put("slot", s.logicalDate().toString());
     data.put("schedule", b.triggerId());
+    RunLauncher.Started started;
     try {
       Map<String, String> inputs =
           flow.flow().triggers().stream()
@@ -179,16 +180,9 @@ final class BackfillDriver implements AutoCloseable {
               .map(
                   t -> engine.renderTriggerInputs(flow.flow(), Backfills.TRIGGER, t.inputs(), data))
               .orElse(Map.of());
-      var started =
+      started =
           launcher.start(
               flow, new RunLauncher.Request(inputs, Backfills.TRIGGER, s.logicalDate(), data));
-      if (started.run().isEmpty()) {
-        store.claim(b.id(), s.no(), null);
-        return null;
-      }
-      RunRecord run = started.run().get();
-      store.setRun(b.id(), s.no(), run.id());
-      return run.state();
     } catch (RuntimeException e) {
       store.claim(b.id(), s.no(), null);
       if (!launcher.accepting() || e instanceof RunLauncher.FlowDisabledException) {
@@ -198,6 +192,14 @@ final class BackfillDriver implements AutoCloseable {
       store.setError(b.id(), s.no(), e.getMessage());
       return RunState.FAILED;
     }
+    if (started.run().isEmpty()) {
+      store.claim(b.id(), s.no(), null);
+      return null;
+    }
+    RunRecord run = started.run().get();
+    // should this write fail, the slot stays claimed and the next step finds the run
+    store.setRun(b.id(), s.no(), run.id());
+    return run.state();
   }
 
   /**
