@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       ServerCommand.class,
       DeployCommand.class,
       FlowsCommand.class,
+      BackfillCommand.class,
+      BackfillsCommand.class,
       SqlCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -174,6 +174,26 @@ public final class Engine implements AutoCloseable {
     return create(request).run();
   }
 
+  /**
+   * Renders a trigger's {@code inputs:} for one firing, before any run exists: the templates see
+   * {@code trigger.*} ({@code triggerData}, plus {@code type}), {@code flow.*}, {@code secret()}
+   * and {@code now()}. Pass the result as {@link StartRequest#inputs()}.
+   *
+   * @throws WeirException naming the input and what is wrong with its template
+   */
+  public Map<String, String> renderTriggerInputs(
+      Flow flow, String trigger, Map<String, String> inputs, Map<String, Object> triggerData) {
+    var out = new LinkedHashMap<String, String>();
+    for (var e : inputs.entrySet()) {
+      try {
+        out.put(e.getKey(), renderForTrigger(flow, e.getValue(), trigger, triggerData));
+      } catch (WeirException x) {
+        throw new WeirException("input '" + e.getKey() + "' of the trigger: " + x.getMessage(), x);
+      }
+    }
+    return out;
+  }
+
   private record Created(RunRecord run, Map<String, Object> inputs) {}
 
   private Created create(StartRequest request) {

@@ -324,6 +324,15 @@ final class FlowValidator {
       }
       return;
     }
+    if (concrete.size() < t.properties().size()) {
+      // a mapping with templates inside ({column: day, value: "{{ … }}"}) still binds when its
+      // templates sit in text fields: keep it, or type.validate would report it missing
+      try {
+        config = ConfigBinder.bind(t.properties(), type.configType());
+      } catch (IllegalArgumentException e) {
+        // a template where a number or list goes: checked only once rendered
+      }
+    }
     for (String message : type.validate(config)) {
       problem(t.path(), message);
     }

@@ -3,10 +3,12 @@ package dev.weir.server;
 import dev.weir.engine.Engine;
 import dev.weir.engine.gate.Gates;
 import dev.weir.server.api.ApiServer;
+import dev.weir.server.api.BackfillRoutes;
 import dev.weir.server.api.FlowRoutes;
 import dev.weir.server.api.RunRoutes;
 import dev.weir.server.api.SystemRoutes;
 import dev.weir.server.api.Tokens;
+import dev.weir.server.backfills.Backfills;
 import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.flows.FlowWatcher;
 import dev.weir.server.runs.RunLauncher;
@@ -81,11 +83,13 @@ public final class WeirServer implements AutoCloseable {
         (System.nanoTime() - t0) / 1_000_000,
         watcher.problems().isEmpty() ? "" : "; " + watcher.problems().size() + " invalid");
     launcher.recover();
-    this.scheduler = new Scheduler(flows, launcher, serverStore, options.clock());
+    this.scheduler = new Scheduler(engine, flows, launcher, serverStore, options.clock());
     parts.add(scheduler);
     this.triggers =
         EventTriggers.start(engine, flows, launcher, store, serverStore, options.clock());
     parts.add(triggers);
+    var backfills = new Backfills(store.dataSource(), flows, launcher, engine, options.clock());
+    parts.add(backfills);
     Tokens tokens = Tokens.load(options.tokens(), serverStore, options.clock(), announceToken);
     this.api =
         new ApiServer(
@@ -96,7 +100,8 @@ public final class WeirServer implements AutoCloseable {
                 new FlowRoutes(
                     flows, watcher, engine.parser(), store, serverStore, engine.masker()),
                 new RunRoutes(flows, launcher, store, engine.masker()),
-                triggers.webhooks()));
+                triggers.webhooks(),
+                new BackfillRoutes(backfills, engine.masker())));
     this.port = api.start(options.host(), options.port());
     this.loops =
         Executors.newSingleThreadScheduledExecutor(

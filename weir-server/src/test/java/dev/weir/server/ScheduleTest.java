@@ -175,4 +175,30 @@ class ScheduleTest {
     at("2026-03-27T14:00:00Z"); // 15:00 Berlin (CET)
     assertThat(logicalDates()).containsExactly("2026-03-27T14:00:00Z");
   }
+
+  @Test
+  void a_schedule_renders_its_inputs_with_the_slot() throws Exception {
+    startWith(
+        """
+        id: nightly
+        namespace: team.a
+        inputs:
+          - {id: slot, type: string}
+        tasks:
+          - {id: work, type: test.ok, message: "slot {{ inputs.slot }}"}
+        triggers:
+          - id: at_0230
+            type: schedule
+            cron: "30 2 * * *"
+            timezone: Europe/Berlin
+            inputs: {slot: "{{ trigger.slot }} by {{ trigger.id }}"}
+        """);
+    at("2026-03-27T12:00:01Z");
+    at("2026-03-28T01:30:00Z");
+    var runs = fx.server.store().listRuns(new StateStore.RunQuery("team.a", "nightly", null, 10));
+    assertThat(runs).hasSize(1);
+    var run = fx.awaitRun(runs.get(0).id());
+    assertThat(run.path("inputs").path("slot").asText())
+        .isEqualTo("2026-03-28T01:30:00Z by at_0230");
+  }
 }

@@ -39,6 +39,7 @@ public final class Scheduler implements AutoCloseable {
 
   private final FlowRegistry flows;
   private final RunLauncher launcher;
+  private final dev.weir.engine.Engine engine;
   private final ServerStore store;
   private final InstantSource clock;
   private final Map<Key, Plan> plans = new HashMap<>();
@@ -69,7 +70,12 @@ public final class Scheduler implements AutoCloseable {
   }
 
   public Scheduler(
-      FlowRegistry flows, RunLauncher launcher, ServerStore store, InstantSource clock) {
+      dev.weir.engine.Engine engine,
+      FlowRegistry flows,
+      RunLauncher launcher,
+      ServerStore store,
+      InstantSource clock) {
+    this.engine = engine;
     this.flows = flows;
     this.launcher = launcher;
     this.store = store;
@@ -178,9 +184,8 @@ public final class Scheduler implements AutoCloseable {
     data.put("cron", t.cron().expression());
     data.put("timezone", t.timezone().getId());
     try {
-      var started =
-          launcher.start(
-              flow, new RunLauncher.Request(new HashMap<>(t.inputs()), "schedule", slot, data));
+      var inputs = engine.renderTriggerInputs(flow.flow(), "schedule", t.inputs(), data);
+      var started = launcher.start(flow, new RunLauncher.Request(inputs, "schedule", slot, data));
       started
           .run()
           .ifPresent(

@@ -282,6 +282,27 @@ class JdbcLoadTaskTest {
   }
 
   @Test
+  void a_flow_with_a_templated_partition_validates() {
+    var flow =
+        new dev.weir.flow.FlowParser(dev.weir.task.TaskRegistry.load())
+            .parse(
+                "flow.yaml",
+                """
+                id: daily
+                tasks:
+                  - {id: shape, type: sql.transform, sql: "SELECT 1 AS n"}
+                  - id: load
+                    type: jdbc.load
+                    dataset: shape
+                    url: "jdbc:duckdb:"
+                    table: t
+                    mode: replacePartition
+                    partition: {column: day, value: "{{ run.logicalDate | date('yyyy-MM-dd') }}"}
+                """);
+    assertThat(flow.tasks()).hasSize(2);
+  }
+
+  @Test
   void relative_database_files_resolve_against_the_work_dir() {
     Path work = Path.of("/flows/shop");
     assertThat(DuckTarget.resolve("jdbc:duckdb:data/w.duckdb", work))
