@@ -144,4 +144,32 @@ class ServerApiTest {
     fx.post("/flows/team.a/hello/enable", "");
     assertThat(fx.post("/flows/team.a/hello/runs", "{}").status()).isEqualTo(202);
   }
+
+  @Test
+  void live_logs_arrive_as_server_sent_events_and_end_with_the_run() throws Exception {
+    String runId =
+        fx.post("/flows/team.a/hello/runs", "{\"inputs\": {\"who\": \"sse\"}}")
+            .json()
+            .path("runId")
+            .asText();
+    var r =
+        fx.send(
+            HttpRequest.newBuilder(fx.uri("/runs/" + runId + "/logs/stream"))
+                .header("Authorization", "Bearer " + ServerFixture.TOKEN)
+                .GET());
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body()).contains("event: log").contains("hello sse").contains("event: end");
+    assertThat(r.body()).contains("SUCCEEDED");
+  }
+
+  @Test
+  void runs_can_be_listed_by_time_range() {
+    String runId = fx.post("/flows/team.a/hello/runs", "{}").json().path("runId").asText();
+    fx.awaitRun(runId);
+    assertThat(fx.get("/runs?from=2000-01-01T00:00:00Z").json().path("runs")).hasSize(1);
+    assertThat(fx.get("/runs?to=2000-01-01T00:00:00Z").json().path("runs")).isEmpty();
+    var bad = fx.get("/runs?from=yesterday");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().path("error").path("message").asText()).contains("ISO-8601");
+  }
 }
