@@ -156,6 +156,7 @@ class ServerApiTest {
         fx.send(
             HttpRequest.newBuilder(fx.uri("/runs/" + runId + "/logs/stream"))
                 .header("Authorization", "Bearer " + ServerFixture.TOKEN)
+                .header("Accept", "text/event-stream")
                 .GET());
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body()).contains("event: log").contains("hello sse").contains("event: end");
