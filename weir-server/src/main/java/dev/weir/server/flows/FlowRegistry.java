@@ -37,6 +37,9 @@ public final class FlowRegistry {
   private final InstantSource clock;
   private final Path deployDir;
   private final Map<FlowKey, DeployedFlow> flows = new ConcurrentHashMap<>();
+  // the store's weir_flows rows, read once: this server is their only writer, and a start with
+  // thousands of flows should not ask the store about each one
+  private final Map<FlowKey, ServerStore.FlowRow> rows = new ConcurrentHashMap<>();
   private final List<Consumer<DeployedFlow>> listeners = new CopyOnWriteArrayList<>();
 
   /**
@@ -53,6 +56,7 @@ public final class FlowRegistry {
     this.serverStore = serverStore;
     this.clock = clock;
     this.deployDir = deployDir;
+    serverStore.flows().forEach(r -> rows.put(new FlowKey(r.namespace(), r.flowId()), r));
   }
 
   /** Called after a flow's revision or enabled state changed (not for its removal). */
@@ -109,7 +113,7 @@ public final class FlowRegistry {
               + abs
               + "; give one of them another id or namespace");
     }
-    var row = serverStore.flow(key.namespace(), key.id());
+    var row = Optional.ofNullable(rows.get(key));
     String hash = flow.source().hash();
     if (row.isPresent() && row.get().hash().equals(hash)) {
       var same = new DeployedFlow(flow, abs, row.get().revision(), row.get().enabled());
@@ -123,6 +127,10 @@ public final class FlowRegistry {
     int revision =
         serverStore.addRevision(key.namespace(), key.id(), hash, author, origin, clock.instant());
     boolean enabled = row.map(ServerStore.FlowRow::enabled).orElse(true);
+    rows.put(
+        key,
+        new ServerStore.FlowRow(
+            key.namespace(), key.id(), revision, hash, enabled, clock.instant()));
     var deployed = new DeployedFlow(flow, abs, revision, enabled);
     flows.put(key, deployed);
     log.info("flow {} is now revision {} ({}, from {})", key, revision, hash, origin);
@@ -178,6 +186,11 @@ public final class FlowRegistry {
   public synchronized DeployedFlow setEnabled(FlowKey key, boolean enabled) {
     DeployedFlow current = require(key);
     serverStore.setEnabled(key.namespace(), key.id(), enabled, clock.instant());
+    rows.computeIfPresent(
+        key,
+        (k, r) ->
+            new ServerStore.FlowRow(
+                r.namespace(), r.flowId(), r.revision(), r.hash(), enabled, clock.instant()));
     var changed = current.withEnabled(enabled);
     flows.put(key, changed);
     log.info("flow {} {}", key, enabled ? "enabled" : "disabled");

@@ -45,6 +45,7 @@ public final class Scheduler implements AutoCloseable {
   private final Map<Key, Plan> plans = new HashMap<>();
   private final PriorityQueue<Plan> due = new PriorityQueue<>(Comparator.comparing(Plan::next));
   private final Object wake = new Object();
+  private volatile Map<String, Instant> preloaded;
   private volatile boolean running;
   private Thread thread;
 
@@ -80,8 +81,10 @@ public final class Scheduler implements AutoCloseable {
     this.launcher = launcher;
     this.store = store;
     this.clock = clock;
+    this.preloaded = new HashMap<>(store.marks()); // one query for every schedule at start
     flows.onChange(this::refresh);
     flows.all().forEach(this::refresh);
+    this.preloaded = null;
   }
 
   /** Starts the thread that fires slots when they come due. */
@@ -118,7 +121,11 @@ public final class Scheduler implements AutoCloseable {
       for (ScheduleTrigger s : current.values()) {
         var key = new Key(flow.key(), s.id());
         if (!plans.containsKey(key)) {
-          Instant mark = store.mark(key.flow().namespace(), key.flow().id(), s.id()).orElse(null);
+          String k = key.flow().namespace() + "/" + key.flow().id() + "/" + s.id();
+          Instant mark =
+              preloaded != null
+                  ? preloaded.get(k)
+                  : store.mark(key.flow().namespace(), key.flow().id(), s.id()).orElse(null);
           Plan p = new Plan(key, s, mark);
           plans.put(key, p);
           due.add(p);

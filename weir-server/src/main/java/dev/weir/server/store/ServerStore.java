@@ -241,6 +241,19 @@ public final class ServerStore {
         .findFirst();
   }
 
+  /** Every schedule mark, keyed {@code namespace/flow/trigger}: one query at start. */
+  public java.util.Map<String, Instant> marks() {
+    var out = new java.util.HashMap<String, Instant>();
+    query(
+            "SELECT namespace, flow_id, trigger_id, mark FROM weir_trigger_marks",
+            ps -> {},
+            rs ->
+                java.util.Map.entry(
+                    rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getString(3), time(rs, 4)))
+        .forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
+  }
+
   public void setMark(String namespace, String flowId, String triggerId, Instant mark) {
     inTransaction(c -> {
       int n;
