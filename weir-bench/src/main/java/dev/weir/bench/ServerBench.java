@@ -75,7 +75,8 @@ public final class ServerBench {
           schedules(
               freshDb(pg, "weir_bench_schedules"),
               dir,
-              Integer.parseInt(a.getOrDefault("flows", "10000")));
+              Integer.parseInt(a.getOrDefault("flows", "10000")),
+              Boolean.parseBoolean(a.getOrDefault("spread", "false")));
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     }
     System.exit(0);
@@ -271,11 +272,17 @@ public final class ServerBench {
 
   // --- schedule lateness
 
-  static void schedules(String db, Path dir, int flows) throws Exception {
+  /**
+   * @param spread hourly schedules at minute {@code i % 60} (about N/60 due each minute, as a fleet
+   *     of hourly jobs is) instead of every schedule due every minute at once
+   */
+  static void schedules(String db, Path dir, int flows, boolean spread) throws Exception {
     writeFlows(
         dir.resolve("flows"),
         flows,
-        "  - {id: every_minute, type: schedule, cron: \"* * * * *\"}%.0s");
+        spread
+            ? "  - {id: hourly, type: schedule, cron: \"%d * * * *\"}"
+            : "  - {id: every_minute, type: schedule, cron: \"* * * * *\"}%.0s");
     try (WeirServer server = WeirServer.start(options(db, dir), t -> {})) {
       Instant started = Instant.now();
       Instant firstSlot =

@@ -48,6 +48,10 @@ public final class Engine implements AutoCloseable {
   private final Secrets secrets;
   private final EngineServices services;
   private final java.util.Set<String> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  // revisions this engine has stored already: a server starting thousands of runs of one
+  // revision writes its text once
+  private final java.util.Set<String> savedRevisions =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param home where staging data lives ({@code <home>/staging/<run>/<task>})
@@ -160,8 +164,16 @@ public final class Engine implements AutoCloseable {
    * @throws WeirException when the inputs are wrong (nothing is stored then)
    */
   public RunHandle start(StartRequest request) {
+    return startRun(request).handle();
+  }
+
+  /** A run just created and started: its first record and its handle. */
+  public record Started(RunRecord run, RunHandle handle) {}
+
+  /** Like {@link #start(StartRequest)}, also returning the run's first record. */
+  public Started startRun(StartRequest request) {
     Created c = create(request);
-    return launch(c.run(), request.flow(), c.inputs(), List.of());
+    return new Started(c.run(), launch(c.run(), request.flow(), c.inputs(), List.of()));
   }
 
   /**
@@ -209,12 +221,15 @@ public final class Engine implements AutoCloseable {
         baseVariables(flow, runId, logicalDate, trigger, 1, Map.of(), triggerData);
     Map<String, Object> typed =
         InputResolver.resolve(flow, inputs, t -> expressions.render(t, base, renderServices()));
-    store.saveRevision(
-        flow.source().hash(),
-        flow.namespace(),
-        flow.id(),
-        flow.source().file(),
-        flow.source().text());
+    if (!savedRevisions.contains(flow.source().hash())) {
+      store.saveRevision(
+          flow.source().hash(),
+          flow.namespace(),
+          flow.id(),
+          flow.source().file(),
+          flow.source().text());
+      savedRevisions.add(flow.source().hash());
+    }
     var run =
         new RunRecord(
             runId,

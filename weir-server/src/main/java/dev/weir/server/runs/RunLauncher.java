@@ -105,6 +105,14 @@ public final class RunLauncher {
             request.logicalDate(),
             request.triggerData());
     Concurrency limit = flow.flow().concurrency();
+    if (limit == null) {
+      // nothing to count: create and start it without holding up other starts
+      Engine.Started s = engine.startRun(start);
+      synchronized (this) {
+        track(flow.key(), s.handle());
+      }
+      return new Started(Outcome.STARTED, Optional.of(s.run()), "started");
+    }
     synchronized (this) {
       int busy = active(flow.key());
       if (limit != null && busy >= limit.limit()) {
@@ -145,9 +153,9 @@ public final class RunLauncher {
           }
         }
       }
-      RunRecord run = engine.enqueue(start);
-      launch(flow.key(), run.id());
-      return new Started(Outcome.STARTED, Optional.of(run), "started");
+      Engine.Started s = engine.startRun(start);
+      track(flow.key(), s.handle());
+      return new Started(Outcome.STARTED, Optional.of(s.run()), "started");
     }
   }
 

@@ -45,6 +45,10 @@ public final class Scheduler implements AutoCloseable {
   private final Map<Key, Plan> plans = new HashMap<>();
   private final PriorityQueue<Plan> due = new PriorityQueue<>(Comparator.comparing(Plan::next));
   private final Object wake = new Object();
+  private final java.util.concurrent.ExecutorService firing =
+      java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+  // as many at once as the store's pool has connections
+  private final java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(8);
   private volatile Map<String, Instant> preloaded;
   private volatile boolean running;
   private Thread thread;
@@ -140,10 +144,39 @@ public final class Scheduler implements AutoCloseable {
   /** Fires every slot due by now; returns how many runs it asked for. */
   public synchronized int tick() {
     Instant now = clock.instant();
-    int fired = 0;
+    var ready = new ArrayList<Plan>();
     while (!due.isEmpty() && !due.peek().next.isAfter(now)) {
-      Plan p = due.poll();
-      fired += evaluate(p, now);
+      ready.add(due.poll());
+    }
+    int fired = 0;
+    if (ready.size() == 1) {
+      fired = evaluate(ready.get(0), now);
+    } else if (!ready.isEmpty()) {
+      // many slots due at once: fire them side by side, each its own few store round trips
+      var futures = new ArrayList<java.util.concurrent.Future<Integer>>();
+      for (Plan p : ready) {
+        futures.add(
+            firing.submit(() -> {
+              permits.acquire();
+              try {
+                return evaluate(p, now);
+              } finally {
+                permits.release();
+              }
+            }));
+      }
+      for (var f : futures) {
+        try {
+          fired += f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          log.warn("a schedule failed to fire: {}", e.getCause().toString());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    for (Plan p : ready) {
       if (p.next != null && plans.get(p.key) == p) {
         due.add(p);
       }
@@ -252,6 +285,7 @@ public final class Scheduler implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    firing.shutdown();
     if (thread != null) {
       thread.interrupt();
     }
