@@ -47,8 +47,8 @@ public final class Scheduler implements AutoCloseable {
   private final Object wake = new Object();
   private final java.util.concurrent.ExecutorService firing =
       java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
-  // as many at once as the store's pool has connections
-  private final java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(8);
+  // up to twice the store pool: each fire waits on the store most of its time
+  private final java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(16);
   private volatile Map<String, Instant> preloaded;
   private volatile boolean running;
   private Thread thread;
