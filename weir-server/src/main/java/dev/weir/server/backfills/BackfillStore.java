@@ -1,10 +1,8 @@
 package dev.weir.server.backfills;
 
-import dev.weir.WeirException;
 import dev.weir.server.flows.FlowKey;
+import dev.weir.server.store.Jdbc;
 import dev.weir.store.RunState;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -29,15 +27,15 @@ final class BackfillStore {
       "id, namespace, flow_id, trigger_id, from_date, to_date, parallel, state, slots, created_at,"
           + " ended_at, error";
 
-  private final DataSource ds;
+  private final Jdbc jdbc;
 
   BackfillStore(DataSource ds) {
-    this.ds = ds;
+    this.jdbc = new Jdbc(ds);
   }
 
   /** Stores a new backfill with all its slots, in one transaction. */
   void insert(Backfill b, List<Instant> slots) {
-    inTransaction(c -> {
+    jdbc.inTransaction(c -> {
       try (var ps =
           c.prepareStatement(
               "INSERT INTO weir_backfills ("
@@ -78,7 +76,8 @@ final class BackfillStore {
   }
 
   Optional<Backfill> find(String id) {
-    return query(
+    return jdbc
+        .query(
             "SELECT " + COLUMNS + " FROM weir_backfills WHERE id = ?",
             ps -> ps.setString(1, id),
             BackfillStore::backfill)
@@ -99,7 +98,7 @@ final class BackfillStore {
       where.add("state = ?");
       args.add(state.name());
     }
-    return query(
+    return jdbc.query(
         "SELECT "
             + COLUMNS
             + " FROM weir_backfills"
@@ -117,7 +116,7 @@ final class BackfillStore {
   /** The backfills in one of these states (unbounded: few are ever active at once). */
   List<Backfill> inStates(Set<BackfillState> states) {
     String in = states.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(", "));
-    return query(
+    return jdbc.query(
         "SELECT "
             + COLUMNS
             + " FROM weir_backfills WHERE state IN ("
@@ -134,7 +133,7 @@ final class BackfillStore {
   boolean transition(
       String id, Set<BackfillState> from, BackfillState to, Instant endedAt, String error) {
     String in = from.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(", "));
-    return update(
+    return jdbc.update(
             "UPDATE weir_backfills SET state = ?, ended_at = ?, error = ? WHERE id = ? AND state IN ("
                 + in
                 + ")",
@@ -149,7 +148,7 @@ final class BackfillStore {
 
   /** Every slot, in order, with its run's state. */
   List<Slot> slots(String backfillId) {
-    return query(
+    return jdbc.query(
         "SELECT s.slot_no, s.logical_date, s.claimed_at, s.run_id, r.state, s.error"
             + " FROM weir_backfill_slots s LEFT JOIN weir_runs r ON r.id = s.run_id"
             + " WHERE s.backfill_id = ? ORDER BY s.slot_no",
@@ -157,8 +156,8 @@ final class BackfillStore {
         rs ->
             new Slot(
                 rs.getInt(1),
-                time(rs, 2),
-                time(rs, 3),
+                Jdbc.time(rs, 2),
+                Jdbc.time(rs, 3),
                 rs.getString(4),
                 rs.getString(5) == null ? null : RunState.valueOf(rs.getString(5)),
                 rs.getString(6)));
@@ -167,7 +166,7 @@ final class BackfillStore {
   /** How many slots are in each {@link Slot#status()}. */
   Map<String, Integer> counts(String backfillId) {
     var out = new LinkedHashMap<String, Integer>();
-    query(
+    jdbc.query(
             "SELECT st, COUNT(*) FROM (SELECT CASE WHEN s.error IS NOT NULL THEN 'ERROR'"
                 + " WHEN s.run_id IS NULL THEN 'PENDING' ELSE COALESCE(r.state, 'UNKNOWN') END AS"
                 + " st FROM weir_backfill_slots s LEFT JOIN weir_runs r ON r.id = s.run_id"
@@ -197,7 +196,8 @@ final class BackfillStore {
    * crash whose run id was never written.
    */
   Optional<String> findRun(Backfill b, Instant logicalDate) {
-    return query(
+    return jdbc
+        .query(
             "SELECT id FROM weir_runs WHERE namespace = ? AND flow_id = ? AND logical_date = ?"
                 + " AND trigger_type = ? AND trigger_data LIKE ? ORDER BY created_at",
             ps -> {
@@ -216,8 +216,8 @@ final class BackfillStore {
 
   // --- plumbing
 
-  private void updateSlot(String column, String backfillId, int no, Binder value) {
-    update(
+  private void updateSlot(String column, String backfillId, int no, Jdbc.Binder value) {
+    jdbc.update(
         "UPDATE weir_backfill_slots SET " + column + " = ? WHERE backfill_id = ? AND slot_no = ?",
         ps -> {
           value.bind(ps);
@@ -231,79 +231,17 @@ final class BackfillStore {
         rs.getString(1),
         new FlowKey(rs.getString(2), rs.getString(3)),
         rs.getString(4),
-        time(rs, 5),
-        time(rs, 6),
+        Jdbc.time(rs, 5),
+        Jdbc.time(rs, 6),
         rs.getInt(7),
         BackfillState.valueOf(rs.getString(8)),
         rs.getInt(9),
-        time(rs, 10),
-        time(rs, 11),
+        Jdbc.time(rs, 10),
+        Jdbc.time(rs, 11),
         rs.getString(12));
   }
 
   private static Timestamp ts(Instant t) {
     return t == null ? null : Timestamp.from(t);
-  }
-
-  private static Instant time(ResultSet rs, int i) throws SQLException {
-    Timestamp t = rs.getTimestamp(i);
-    return t == null ? null : t.toInstant();
-  }
-
-  private interface Binder {
-    void bind(PreparedStatement ps) throws SQLException;
-  }
-
-  private interface Reader<T> {
-    T read(ResultSet rs) throws SQLException;
-  }
-
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  private <T> List<T> query(String sql, Binder binder, Reader<T> reader) {
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      try (ResultSet rs = ps.executeQuery()) {
-        var out = new ArrayList<T>();
-        while (rs.next()) {
-          out.add(reader.read(rs));
-        }
-        return out;
-      }
-    } catch (SQLException e) {
-      throw new WeirException("state store query failed: " + e.getMessage(), e);
-    }
-  }
-
-  private int update(String sql, Binder binder) {
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      return ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new WeirException("state store update failed: " + e.getMessage(), e);
-    }
-  }
-
-  private <T> T inTransaction(Work<T> work) {
-    try (Connection c = ds.getConnection()) {
-      boolean auto = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(auto);
-      }
-    } catch (SQLException e) {
-      throw new WeirException("state store update failed: " + e.getMessage(), e);
-    }
   }
 }

@@ -1,13 +1,10 @@
 package dev.weir.server.store;
 
 import dev.weir.WeirException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -17,10 +14,10 @@ import javax.sql.DataSource;
  * fired, schedule marks and API tokens. Plain SQL that H2 and PostgreSQL both run.
  */
 public final class ServerStore {
-  private final DataSource ds;
+  private final Jdbc jdbc;
 
   public ServerStore(DataSource ds) {
-    this.ds = ds;
+    this.jdbc = new Jdbc(ds);
   }
 
   /** The current revision of a flow and whether it may run. */
@@ -38,7 +35,7 @@ public final class ServerStore {
       Instant createdAt) {}
 
   public List<FlowRow> flows() {
-    return query(
+    return jdbc.query(
         "SELECT namespace, flow_id, revision, hash, enabled, updated_at FROM weir_flows"
             + " ORDER BY namespace, flow_id",
         ps -> {},
@@ -46,7 +43,8 @@ public final class ServerStore {
   }
 
   public Optional<FlowRow> flow(String namespace, String flowId) {
-    return query(
+    return jdbc
+        .query(
             "SELECT namespace, flow_id, revision, hash, enabled, updated_at FROM weir_flows"
                 + " WHERE namespace = ? AND flow_id = ?",
             ps -> {
@@ -59,7 +57,7 @@ public final class ServerStore {
   }
 
   public List<RevisionRow> history(String namespace, String flowId) {
-    return query(
+    return jdbc.query(
         "SELECT namespace, flow_id, revision, hash, author, origin, created_at"
             + " FROM weir_flow_history WHERE namespace = ? AND flow_id = ? ORDER BY revision",
         ps -> {
@@ -74,7 +72,7 @@ public final class ServerStore {
                 rs.getString(4),
                 rs.getString(5),
                 rs.getString(6),
-                time(rs, 7)));
+                Jdbc.time(rs, 7)));
   }
 
   /**
@@ -84,7 +82,7 @@ public final class ServerStore {
    */
   public int addRevision(
       String namespace, String flowId, String hash, String author, String origin, Instant at) {
-    return inTransaction(c -> {
+    return jdbc.inTransaction(c -> {
       int next = 1;
       boolean exists = false;
       boolean enabled = true;
@@ -144,7 +142,7 @@ public final class ServerStore {
   }
 
   public boolean setEnabled(String namespace, String flowId, boolean enabled, Instant at) {
-    return update(
+    return jdbc.update(
             "UPDATE weir_flows SET enabled = ?, updated_at = ? WHERE namespace = ? AND flow_id = ?",
             ps -> {
               ps.setBoolean(1, enabled);
@@ -162,7 +160,7 @@ public final class ServerStore {
   public boolean markFired(
       String namespace, String flowId, String triggerId, String key, Instant at) {
     try {
-      return update(
+      return jdbc.update(
               "INSERT INTO weir_trigger_fires (namespace, flow_id, trigger_id, fire_key, fired_at)"
                   + " VALUES (?, ?, ?, ?, ?)",
               ps -> {
@@ -184,7 +182,7 @@ public final class ServerStore {
   /** Notes which run a fire started (for the API and for tests). */
   public void setFiredRun(
       String namespace, String flowId, String triggerId, String key, String runId) {
-    update(
+    jdbc.update(
         "UPDATE weir_trigger_fires SET run_id = ? WHERE namespace = ? AND flow_id = ?"
             + " AND trigger_id = ? AND fire_key = ?",
         ps -> {
@@ -197,7 +195,7 @@ public final class ServerStore {
   }
 
   public boolean hasFired(String namespace, String flowId, String triggerId, String key) {
-    return !query(
+    return !jdbc.query(
             "SELECT 1 FROM weir_trigger_fires WHERE namespace = ? AND flow_id = ?"
                 + " AND trigger_id = ? AND fire_key = ?",
             ps -> {
@@ -215,7 +213,7 @@ public final class ServerStore {
    * was stopping), so that the fire happens again later.
    */
   public void unmarkFired(String namespace, String flowId, String triggerId, String key) {
-    update(
+    jdbc.update(
         "DELETE FROM weir_trigger_fires WHERE namespace = ? AND flow_id = ? AND trigger_id = ?"
             + " AND fire_key = ? AND run_id IS NULL",
         ps -> {
@@ -228,7 +226,8 @@ public final class ServerStore {
 
   /** The last slot a schedule considered, if any. */
   public Optional<Instant> mark(String namespace, String flowId, String triggerId) {
-    return query(
+    return jdbc
+        .query(
             "SELECT mark FROM weir_trigger_marks WHERE namespace = ? AND flow_id = ?"
                 + " AND trigger_id = ?",
             ps -> {
@@ -236,7 +235,7 @@ public final class ServerStore {
               ps.setString(2, flowId);
               ps.setString(3, triggerId);
             },
-            rs -> time(rs, 1))
+            rs -> Jdbc.time(rs, 1))
         .stream()
         .findFirst();
   }
@@ -244,18 +243,19 @@ public final class ServerStore {
   /** Every schedule mark, keyed {@code namespace/flow/trigger}: one query at start. */
   public java.util.Map<String, Instant> marks() {
     var out = new java.util.HashMap<String, Instant>();
-    query(
+    jdbc.query(
             "SELECT namespace, flow_id, trigger_id, mark FROM weir_trigger_marks",
             ps -> {},
             rs ->
                 java.util.Map.entry(
-                    rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getString(3), time(rs, 4)))
+                    rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getString(3),
+                    Jdbc.time(rs, 4)))
         .forEach(e -> out.put(e.getKey(), e.getValue()));
     return out;
   }
 
   public void setMark(String namespace, String flowId, String triggerId, Instant mark) {
-    inTransaction(c -> {
+    jdbc.inTransaction(c -> {
       int n;
       try (var ps =
           c.prepareStatement(
@@ -284,11 +284,11 @@ public final class ServerStore {
   }
 
   public List<String> tokenHashes() {
-    return query("SELECT hash FROM weir_api_tokens", ps -> {}, rs -> rs.getString(1));
+    return jdbc.query("SELECT hash FROM weir_api_tokens", ps -> {}, rs -> rs.getString(1));
   }
 
   public void addToken(String hash, String name, Instant at) {
-    update(
+    jdbc.update(
         "INSERT INTO weir_api_tokens (hash, name, created_at) VALUES (?, ?, ?)",
         ps -> {
           ps.setString(1, hash);
@@ -306,12 +306,7 @@ public final class ServerStore {
         rs.getInt(3),
         rs.getString(4),
         rs.getBoolean(5),
-        time(rs, 6));
-  }
-
-  private static Instant time(ResultSet rs, int i) throws SQLException {
-    Timestamp t = rs.getTimestamp(i);
-    return t == null ? null : t.toInstant();
+        Jdbc.time(rs, 6));
   }
 
   static boolean isDuplicateKey(Throwable e) {
@@ -323,62 +318,5 @@ public final class ServerStore {
       }
     }
     return false;
-  }
-
-  interface Binder {
-    void bind(PreparedStatement ps) throws SQLException;
-  }
-
-  interface Reader<T> {
-    T read(ResultSet rs) throws SQLException;
-  }
-
-  interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  private <T> List<T> query(String sql, Binder binder, Reader<T> reader) {
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      try (ResultSet rs = ps.executeQuery()) {
-        var out = new ArrayList<T>();
-        while (rs.next()) {
-          out.add(reader.read(rs));
-        }
-        return out;
-      }
-    } catch (SQLException e) {
-      throw new WeirException("state store query failed: " + e.getMessage(), e);
-    }
-  }
-
-  private int update(String sql, Binder binder) {
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      return ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new WeirException("state store update failed: " + e.getMessage(), e);
-    }
-  }
-
-  private <T> T inTransaction(Work<T> work) {
-    try (Connection c = ds.getConnection()) {
-      boolean auto = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(auto);
-      }
-    } catch (SQLException e) {
-      throw new WeirException("state store update failed: " + e.getMessage(), e);
-    }
   }
 }
