@@ -263,11 +263,6 @@ public final class Engine implements AutoCloseable {
     return launch(run, flow, decodeInputs(flow, run), store.taskRuns(run.id()));
   }
 
-  /** Whether a run of this engine is executing in this process now. */
-  public boolean isActive(String runId) {
-    return active.contains(runId);
-  }
-
   /**
    * Continues a run whose process died: succeeded tasks are kept, interrupted ones run again.
    *

@@ -199,17 +199,7 @@ public final class FlowParser {
     String requiredText(JsonNode node, String path, String key, String example, String owner) {
       JsonNode v = node.get(key);
       if (v == null || v.isNull()) {
-        problem(
-            path,
-            "missing required property '"
-                + key
-                + "' for "
-                + owner
-                + "; add it, e.g. `"
-                + key
-                + ": "
-                + example
-                + "`");
+        problem(path, Problem.missing(key, owner, example));
         return null;
       }
       if (!v.isValueNode() || v.isBoolean()) {

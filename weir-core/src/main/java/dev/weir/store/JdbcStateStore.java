@@ -418,7 +418,8 @@ public final class JdbcStateStore implements StateStore {
     }
   }
 
-  private static boolean isDuplicateKey(Throwable e) {
+  /** Whether a failed insert hit an existing key (SQLSTATE 23505 on H2 and PostgreSQL). */
+  public static boolean isDuplicateKey(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
         return true;

@@ -98,17 +98,7 @@ final class Fields {
   /** Text that must be there; its absence is reported at this mapping. */
   String requiredText(String key, String owner, String example) {
     if (!has(key)) {
-      problem(
-          "",
-          "missing required property '"
-              + key
-              + "' for "
-              + owner
-              + "; add it, e.g. `"
-              + key
-              + ": "
-              + example
-              + "`");
+      problem("", dev.weir.flow.Problem.missing(key, owner, example));
       return null;
     }
     return text(key);

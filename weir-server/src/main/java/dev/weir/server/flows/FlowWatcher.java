@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the registry in step with a directory of flow files ({@code *.yaml}, {@code *.yml}, in
  * sub-directories too; {@code weir.yaml} and hidden directories are skipped). Polling, not a
- * file-system watch: it works the same on every file system and a scan of thousands of files costs
- * milliseconds. A file whose text changed becomes a new revision; one that does not validate is
- * reported in {@link #problems()} and its last good revision keeps running.
+ * file-system watch: it works the same on every file system. A scan reads only files whose size or
+ * modification time changed. A file whose text changed becomes a new revision; one that does not
+ * validate is reported in {@link #problems()} and its last good revision keeps running.
  */
 public final class FlowWatcher {
   private static final Logger log = LoggerFactory.getLogger(FlowWatcher.class);
@@ -30,6 +30,8 @@ public final class FlowWatcher {
   private final Path dir;
   private final FlowRegistry registry;
   private final Map<Path, String> seen = new ConcurrentHashMap<>();
+  // size and modification time of each file when it was last read
+  private final Map<Path, String> stamps = new ConcurrentHashMap<>();
   private final Map<Path, String> problems = new ConcurrentHashMap<>();
 
   public FlowWatcher(Path dir, FlowRegistry registry) {
@@ -52,11 +54,18 @@ public final class FlowWatcher {
     Set<Path> present = new HashSet<>(files);
     int changed = 0;
     for (Path file : files) {
+      String stamp = stamp(file);
+      if (stamp != null && stamp.equals(stamps.get(file))) {
+        continue; // same size and modification time: not read again
+      }
       String text;
       try {
         text = Files.readString(file, StandardCharsets.UTF_8);
       } catch (IOException e) {
         continue; // being replaced right now; the next scan reads it
+      }
+      if (stamp != null) {
+        stamps.put(file, stamp);
       }
       String hash = dev.weir.util.Hashes.sha256(text);
       if (hash.equals(seen.get(file))) {
@@ -79,9 +88,19 @@ public final class FlowWatcher {
       }
     }
     seen.keySet().retainAll(present);
+    stamps.keySet().retainAll(present);
     problems.keySet().retainAll(present);
     registry.removeMissing(present);
     return changed;
+  }
+
+  private static String stamp(Path file) {
+    try {
+      var attrs = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+      return attrs.size() + "@" + attrs.lastModifiedTime().toMillis();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private List<Path> files() {

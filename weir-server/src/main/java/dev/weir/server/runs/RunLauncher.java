@@ -4,7 +4,6 @@ import dev.weir.WeirException;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunHandle;
 import dev.weir.flow.Concurrency;
-import dev.weir.server.NotFoundException;
 import dev.weir.server.flows.DeployedFlow;
 import dev.weir.server.flows.FlowKey;
 import dev.weir.server.flows.FlowRegistry;
@@ -223,10 +222,6 @@ public final class RunLauncher {
     return running.getOrDefault(key, Set.of()).size();
   }
 
-  public synchronized int queued(FlowKey key) {
-    return waiting.getOrDefault(key, new ArrayDeque<>()).size();
-  }
-
   public Optional<RunHandle> handle(String runId) {
     return Optional.ofNullable(handles.get(runId));
   }
@@ -303,10 +298,5 @@ public final class RunLauncher {
     public FlowDisabledException(String message) {
       super(message);
     }
-  }
-
-  /** Whether a run id is known to this launcher's store. */
-  public RunRecord require(String runId) {
-    return store.findRun(runId).orElseThrow(() -> new NotFoundException("no run '" + runId + "'"));
   }
 }

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import org.slf4j.Logger;
@@ -271,15 +270,6 @@ public final class Scheduler implements AutoCloseable {
     }
     long ms = Duration.between(clock.instant(), first.next).toMillis();
     return Math.max(0, Math.min(ms, IDLE.toMillis()));
-  }
-
-  /** The next due time of each schedule (for the API). */
-  public synchronized List<String> describe() {
-    var out = new ArrayList<String>();
-    plans
-        .values()
-        .forEach(p -> out.add(p.key.flow() + "/" + p.key.triggerId() + " next " + p.next));
-    return out;
   }
 
   @Override

@@ -42,20 +42,6 @@ public final class ServerStore {
         ServerStore::flowRow);
   }
 
-  public Optional<FlowRow> flow(String namespace, String flowId) {
-    return jdbc
-        .query(
-            "SELECT namespace, flow_id, revision, hash, enabled, updated_at FROM weir_flows"
-                + " WHERE namespace = ? AND flow_id = ?",
-            ps -> {
-              ps.setString(1, namespace);
-              ps.setString(2, flowId);
-            },
-            ServerStore::flowRow)
-        .stream()
-        .findFirst();
-  }
-
   public List<RevisionRow> history(String namespace, String flowId) {
     return jdbc.query(
         "SELECT namespace, flow_id, revision, hash, author, origin, created_at"
@@ -172,7 +158,7 @@ public final class ServerStore {
               })
           == 1;
     } catch (WeirException e) {
-      if (isDuplicateKey(e)) {
+      if (dev.weir.store.JdbcStateStore.isDuplicateKey(e)) {
         return false;
       }
       throw e;
@@ -307,16 +293,5 @@ public final class ServerStore {
         rs.getString(4),
         rs.getBoolean(5),
         Jdbc.time(rs, 6));
-  }
-
-  static boolean isDuplicateKey(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException s
-          && s.getSQLState() != null
-          && (s.getSQLState().equals("23505") || s.getSQLState().equals("23000"))) {
-        return true;
-      }
-    }
-    return false;
   }
 }
