@@ -86,6 +86,11 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public void saveRevisions(List<Revision> revisions) {
+    store.saveRevisions(revisions);
+  }
+
+  @Override
   public Optional<String> revisionText(String hash) {
     return store.revisionText(hash);
   }

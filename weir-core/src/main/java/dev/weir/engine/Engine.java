@@ -206,9 +206,37 @@ public final class Engine implements AutoCloseable {
     return out;
   }
 
+  /**
+   * A run made ready by {@link #prepare} but not stored: the caller stores it (with rows of its
+   * own, in one transaction) and then starts it with {@link #launchPrepared}.
+   */
+  public record Prepared(RunRecord run, Flow flow, Map<String, Object> inputs) {}
+
+  /**
+   * Checks a start request and makes its QUEUED run record without storing it. A scheduler firing
+   * hundreds of slots at once stores them all, and what it fired, in one transaction.
+   *
+   * @throws WeirException when the inputs are wrong
+   */
+  public Prepared prepare(StartRequest request) {
+    Created c = build(request);
+    return new Prepared(c.run(), request.flow(), c.inputs());
+  }
+
+  /** Starts a run {@link #prepare} made, once its record is stored. */
+  public RunHandle launchPrepared(Prepared prepared) {
+    return launch(prepared.run(), prepared.flow(), prepared.inputs(), List.of());
+  }
+
   private record Created(RunRecord run, Map<String, Object> inputs) {}
 
   private Created create(StartRequest request) {
+    Created c = build(request);
+    store.write(new StateStore.Batch(List.of(c.run()), List.of(), List.of(), List.of()));
+    return c;
+  }
+
+  private Created build(StartRequest request) {
     Flow flow = request.flow();
     Path flowFile = request.flowFile();
     Map<String, String> inputs = request.inputs();
@@ -248,7 +276,6 @@ public final class Engine implements AutoCloseable {
             null,
             null,
             triggerData);
-    store.write(new StateStore.Batch(List.of(run), List.of(), List.of(), List.of()));
     return new Created(run, typed);
   }
 

@@ -142,6 +142,56 @@ public final class JdbcStateStore implements StateStore {
   }
 
   @Override
+  public void saveRevisions(List<Revision> revisions) {
+    var unique = new java.util.LinkedHashMap<String, Revision>();
+    revisions.forEach(r -> unique.putIfAbsent(r.hash(), r));
+    var all = List.copyOf(unique.values());
+    for (int from = 0; from < all.size(); from += 500) {
+      var chunk = all.subList(from, Math.min(all.size(), from + 500));
+      run(c -> {
+        var saved = new java.util.HashSet<String>();
+        try (var ps =
+            c.prepareStatement(
+                "SELECT hash FROM weir_flow_revisions WHERE hash IN ("
+                    + marks(chunk.size())
+                    + ")")) {
+          for (int i = 0; i < chunk.size(); i++) {
+            ps.setString(i + 1, chunk.get(i).hash());
+          }
+          try (var rs = ps.executeQuery()) {
+            while (rs.next()) {
+              saved.add(rs.getString(1));
+            }
+          }
+        }
+        try (var ps =
+            c.prepareStatement(
+                "INSERT INTO weir_flow_revisions (hash, namespace, flow_id, file, source,"
+                    + " created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+          int n = 0;
+          for (Revision r : chunk) {
+            if (saved.contains(r.hash())) {
+              continue;
+            }
+            ps.setString(1, r.hash());
+            ps.setString(2, r.namespace());
+            ps.setString(3, r.flowId());
+            ps.setString(4, r.file());
+            ps.setString(5, r.text());
+            setTime(ps, 6, Instant.now());
+            ps.addBatch();
+            n++;
+          }
+          if (n > 0) {
+            ps.executeBatch();
+          }
+        }
+        return null;
+      });
+    }
+  }
+
+  @Override
   public Optional<String> revisionText(String hash) {
     return query(
             "SELECT source FROM weir_flow_revisions WHERE hash = ?",
@@ -156,6 +206,19 @@ public final class JdbcStateStore implements StateStore {
     if (batch.isEmpty()) {
       return;
     }
+    write(batch, c -> {});
+  }
+
+  /** Rows of another component's tables, written in the transaction of a {@link Batch}. */
+  public interface AlsoWrite {
+    void write(Connection c) throws SQLException;
+  }
+
+  /**
+   * Applies the batch and {@code also} in one transaction: a server records what a trigger fired
+   * together with the runs it created, so a crash keeps both or neither.
+   */
+  public void write(Batch batch, AlsoWrite also) {
     run(c -> {
       if (!batch.insertRuns().isEmpty()) {
         try (var ps =
@@ -222,6 +285,7 @@ public final class JdbcStateStore implements StateStore {
                       + "'");
         }
       }
+      also.write(c);
       return null;
     });
   }

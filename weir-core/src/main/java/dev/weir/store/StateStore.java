@@ -15,6 +15,19 @@ public interface StateStore extends AutoCloseable {
   /** Saves a flow revision's text once (by hash). */
   void saveRevision(String hash, String namespace, String flowId, String file, String text);
 
+  /** A flow revision's text, saved once by its hash. */
+  record Revision(String hash, String namespace, String flowId, String file, String text) {}
+
+  /**
+   * Saves several revisions' texts (those not saved yet) in as few transactions as it can: a server
+   * starting with thousands of new flows must not commit once per flow.
+   */
+  default void saveRevisions(List<Revision> revisions) {
+    for (Revision r : revisions) {
+      saveRevision(r.hash(), r.namespace(), r.flowId(), r.file(), r.text());
+    }
+  }
+
   Optional<String> revisionText(String hash);
 
   /** Applies every change of the batch in one transaction. */

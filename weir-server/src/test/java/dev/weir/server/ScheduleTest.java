@@ -201,4 +201,52 @@ class ScheduleTest {
     assertThat(run.path("inputs").path("slot").asText())
         .isEqualTo("2026-03-28T01:30:00Z by at_0230");
   }
+
+  @Test
+  void schedules_due_at_the_same_instant_fire_together_and_one_bad_trigger_stops_no_other()
+      throws Exception {
+    fx = new ServerFixture(dir, clock);
+    for (int i = 0; i < 30; i++) {
+      fx.writeFlow("f" + i + ".yaml", flow("none").replace("id: nightly", "id: nightly" + i));
+    }
+    // a limited flow is fired one by one beside the others; a bad input template fails alone
+    fx.writeFlow(
+        "limited.yaml",
+        flow("none").replace("id: nightly", "id: limited")
+            + "concurrency: {limit: 1, onLimit: skip}\n");
+    fx.writeFlow(
+        "bad.yaml",
+        """
+        id: bad
+        namespace: team.a
+        inputs:
+          - {id: n, type: int}
+        tasks:
+          - {id: work, type: test.ok}
+        triggers:
+          - id: at_0230
+            type: schedule
+            cron: "30 2 * * *"
+            timezone: Europe/Berlin
+            inputs: {n: "{{ trigger.slot }}"}
+        """);
+    fx.start();
+    at("2026-03-27T12:00:01Z");
+    at("2026-03-28T01:30:00Z");
+    var runs = fx.server.store().listRuns(new StateStore.RunQuery("team.a", null, null, 100));
+    assertThat(runs).hasSize(31);
+    assertThat(runs)
+        .allSatisfy(r -> assertThat(r.logicalDate()).hasToString("2026-03-28T01:30:00Z"));
+    assertThat(runs.stream().map(RunRecord::flowId)).doesNotContain("bad").contains("limited");
+    for (RunRecord r : runs) {
+      assertThat(fx.awaitRun(r.id()).path("state").asText()).isEqualTo("SUCCEEDED");
+    }
+    // the bad trigger's slot is spent (recorded without a run), and every mark moved on
+    assertThat(fx.server.serverStore().hasFired("team.a", "bad", "at_0230", "2026-03-28T01:30:00Z"))
+        .isTrue();
+    restart();
+    fx.server.scheduler().tick();
+    assertThat(fx.server.store().listRuns(new StateStore.RunQuery("team.a", null, null, 100)))
+        .hasSize(31);
+  }
 }

@@ -11,8 +11,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,6 +95,12 @@ public final class FlowRegistry {
     return flows.values().stream().filter(d -> d.file().equals(f)).findFirst();
   }
 
+  /** One flow file's text to register, and who changed it how. */
+  public record Source(Path file, String text, String author, String origin) {}
+
+  /** What became of one {@link Source}: the flow it now is, or why it was refused. */
+  public record Outcome(Source source, DeployedFlow flow, RuntimeException error) {}
+
   /**
    * Parses {@code text} (from {@code file}) and makes it the flow's current revision when it
    * differs from the current one.
@@ -99,43 +108,102 @@ public final class FlowRegistry {
    * @throws FlowDefinitionException when the text does not validate (nothing changes then)
    */
   public synchronized DeployedFlow register(Path file, String text, String author, String origin) {
-    Path abs = file.toAbsolutePath().normalize();
-    Flow flow = parser.parse(abs.toString(), text);
-    var key = new FlowKey(flow.namespace(), flow.id());
-    DeployedFlow current = flows.get(key);
-    if (current != null && !current.file().equals(abs) && Files.exists(current.file())) {
-      throw new WeirException(
-          "flow "
-              + key
-              + " is defined twice: in "
-              + current.file()
-              + " and in "
-              + abs
-              + "; give one of them another id or namespace");
+    Outcome o = registerAll(List.of(new Source(file, text, author, origin))).get(0);
+    if (o.error() != null) {
+      throw o.error();
     }
-    var row = Optional.ofNullable(rows.get(key));
-    String hash = flow.source().hash();
-    if (row.isPresent() && row.get().hash().equals(hash)) {
-      var same = new DeployedFlow(flow, abs, row.get().revision(), row.get().enabled());
-      flows.put(key, same);
-      if (current == null || current.revision() != same.revision()) {
-        notifyChange(same);
+    return o.flow();
+  }
+
+  /**
+   * Registers many flow texts at once, as {@link #register} does each, but with the new revisions
+   * written to the store in a few transactions (a first start with thousands of flows). A text that
+   * does not validate, or defines a flow another file defines, is refused alone.
+   */
+  public synchronized List<Outcome> registerAll(List<Source> sources) {
+    var outcomes = new ArrayList<Outcome>();
+    var revisions = new ArrayList<StateStore.Revision>();
+    var newRows = new ArrayList<ServerStore.NewRevision>();
+    var changed = new ArrayList<DeployedFlow>();
+    var claimed = new HashMap<FlowKey, Path>(); // files of this batch, by the flow they define
+    // what the caches held before this batch, to put back if the store refuses it
+    var flowsBefore = new HashMap<FlowKey, Optional<DeployedFlow>>();
+    var rowsBefore = new HashMap<FlowKey, Optional<ServerStore.FlowRow>>();
+    Instant now = clock.instant();
+    for (Source src : sources) {
+      Path abs = src.file().toAbsolutePath().normalize();
+      try {
+        Flow flow = parser.parse(abs.toString(), src.text());
+        var key = new FlowKey(flow.namespace(), flow.id());
+        DeployedFlow current = flows.get(key);
+        Path other = claimed.get(key);
+        if (other == null && current != null && !current.file().equals(abs)) {
+          other = Files.exists(current.file()) ? current.file() : null;
+        }
+        if (other != null && !other.equals(abs)) {
+          throw new WeirException(
+              "flow "
+                  + key
+                  + " is defined twice: in "
+                  + other
+                  + " and in "
+                  + abs
+                  + "; give one of them another id or namespace");
+        }
+        claimed.put(key, abs);
+        flowsBefore.putIfAbsent(key, Optional.ofNullable(current));
+        rowsBefore.putIfAbsent(key, Optional.ofNullable(rows.get(key)));
+        var row = Optional.ofNullable(rows.get(key));
+        String hash = flow.source().hash();
+        DeployedFlow deployed;
+        if (row.isPresent() && row.get().hash().equals(hash)) {
+          deployed = new DeployedFlow(flow, abs, row.get().revision(), row.get().enabled());
+          if (current == null || current.revision() != deployed.revision()) {
+            changed.add(deployed);
+          }
+        } else {
+          int revision = row.map(r -> r.revision() + 1).orElse(1);
+          boolean enabled = row.map(ServerStore.FlowRow::enabled).orElse(true);
+          revisions.add(
+              new StateStore.Revision(hash, key.namespace(), key.id(), abs.toString(), src.text()));
+          newRows.add(
+              new ServerStore.NewRevision(
+                  key.namespace(),
+                  key.id(),
+                  revision,
+                  row.isEmpty(),
+                  enabled,
+                  hash,
+                  src.author(),
+                  src.origin(),
+                  now));
+          rows.put(
+              key,
+              new ServerStore.FlowRow(key.namespace(), key.id(), revision, hash, enabled, now));
+          deployed = new DeployedFlow(flow, abs, revision, enabled);
+          changed.add(deployed);
+          log.info("flow {} is now revision {} ({}, from {})", key, revision, hash, src.origin());
+        }
+        flows.put(key, deployed);
+        outcomes.add(new Outcome(src, deployed, null));
+      } catch (RuntimeException e) {
+        outcomes.add(new Outcome(src, null, e));
       }
-      return same;
     }
-    store.saveRevision(hash, key.namespace(), key.id(), abs.toString(), text);
-    int revision =
-        serverStore.addRevision(key.namespace(), key.id(), hash, author, origin, clock.instant());
-    boolean enabled = row.map(ServerStore.FlowRow::enabled).orElse(true);
-    rows.put(
-        key,
-        new ServerStore.FlowRow(
-            key.namespace(), key.id(), revision, hash, enabled, clock.instant()));
-    var deployed = new DeployedFlow(flow, abs, revision, enabled);
-    flows.put(key, deployed);
-    log.info("flow {} is now revision {} ({}, from {})", key, revision, hash, origin);
-    notifyChange(deployed);
-    return deployed;
+    if (!newRows.isEmpty()) {
+      try {
+        store.saveRevisions(revisions);
+        serverStore.addRevisions(newRows);
+      } catch (RuntimeException e) {
+        // the store refused: nothing of this batch is current
+        flowsBefore.forEach(
+            (k, v) -> v.ifPresentOrElse(f -> flows.put(k, f), () -> flows.remove(k)));
+        rowsBefore.forEach((k, v) -> v.ifPresentOrElse(r -> rows.put(k, r), () -> rows.remove(k)));
+        throw e;
+      }
+    }
+    changed.forEach(this::notifyChange);
+    return outcomes;
   }
 
   /**

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,10 @@ public final class FlowWatcher {
   public synchronized int scan() {
     List<Path> files = files();
     Set<Path> present = new HashSet<>(files);
-    int changed = 0;
+    var sources = new ArrayList<FlowRegistry.Source>();
+    var before = new HashMap<Path, Integer>(); // revision of each changed file's flow now
+    var revisions = new HashMap<Path, Integer>();
+    registry.all().forEach(d -> revisions.put(d.file(), d.revision()));
     for (Path file : files) {
       String stamp = stamp(file);
       if (stamp != null && stamp.equals(stamps.get(file))) {
@@ -72,19 +76,27 @@ public final class FlowWatcher {
         continue;
       }
       seen.put(file, hash);
-      try {
-        var before = registry.byFile(file).map(DeployedFlow::revision).orElse(0);
-        var after = registry.register(file, text, "file", "file " + dir.relativize(file));
+      before.put(file, revisions.getOrDefault(file, 0));
+      sources.add(new FlowRegistry.Source(file, text, "file", "file " + dir.relativize(file)));
+    }
+    int changed = 0;
+    for (var o : sources.isEmpty() ? List.<FlowRegistry.Outcome>of() : registerAll(sources)) {
+      Path file = o.source().file();
+      if (o.error() == null) {
         problems.remove(file);
-        if (after.revision() != before) {
+        if (o.flow().revision() != before.get(file)) {
           changed++;
         }
-      } catch (FlowDefinitionException e) {
-        problems.put(file, e.getMessage());
-        log.warn("{} is not valid; the last good revision keeps running. {}", file, e.getMessage());
-      } catch (RuntimeException e) {
-        problems.put(file, e.getMessage());
-        log.warn("{} cannot be loaded: {}", file, e.getMessage());
+      } else {
+        problems.put(file, o.error().getMessage());
+        if (o.error() instanceof FlowDefinitionException) {
+          log.warn(
+              "{} is not valid; the last good revision keeps running. {}",
+              file,
+              o.error().getMessage());
+        } else {
+          log.warn("{} cannot be loaded: {}", file, o.error().getMessage());
+        }
       }
     }
     seen.keySet().retainAll(present);
@@ -92,6 +104,20 @@ public final class FlowWatcher {
     problems.keySet().retainAll(present);
     registry.removeMissing(present);
     return changed;
+  }
+
+  // the store refusing the batch: every file of it is read again by the next scan
+  private List<FlowRegistry.Outcome> registerAll(List<FlowRegistry.Source> sources) {
+    try {
+      return registry.registerAll(sources);
+    } catch (RuntimeException e) {
+      log.warn("flows could not be stored; the next scan tries again: {}", e.getMessage());
+      sources.forEach(s -> {
+        seen.remove(s.file());
+        stamps.remove(s.file());
+      });
+      return List.of();
+    }
   }
 
   private static String stamp(Path file) {

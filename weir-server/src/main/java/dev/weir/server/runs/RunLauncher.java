@@ -7,6 +7,7 @@ import dev.weir.flow.Concurrency;
 import dev.weir.server.flows.DeployedFlow;
 import dev.weir.server.flows.FlowKey;
 import dev.weir.server.flows.FlowRegistry;
+import dev.weir.store.JdbcStateStore;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
 import dev.weir.store.StateStore;
@@ -155,6 +156,58 @@ public final class RunLauncher {
       Engine.Started s = engine.startRun(start);
       track(flow.key(), s.handle());
       return new Started(Outcome.STARTED, Optional.of(s.run()), "started");
+    }
+  }
+
+  /** A run of a flow without a concurrency limit, made but not stored yet ({@link #prepare}). */
+  public record Prepared(DeployedFlow flow, Engine.Prepared run) {}
+
+  /**
+   * Makes the run a request asks for without storing it, for {@link #launchAll}. Only for a flow
+   * with no concurrency limit: its runs start at once, whatever else runs.
+   *
+   * @throws WeirException when the server is stopping, the flow is disabled or the inputs are wrong
+   */
+  public Prepared prepare(DeployedFlow flow, Request request) {
+    if (!accepting) {
+      throw new WeirException("the server is shutting down; no new runs start");
+    }
+    if (!flow.enabled()) {
+      throw new FlowDisabledException(
+          "flow " + flow.key() + " is disabled; enable it first (POST …/enable)");
+    }
+    if (flow.flow().concurrency() != null) {
+      throw new IllegalArgumentException("flow " + flow.key() + " has a concurrency limit");
+    }
+    return new Prepared(
+        flow,
+        engine.prepare(
+            new Engine.StartRequest(
+                flow.flow(),
+                flow.file(),
+                request.inputs(),
+                request.trigger(),
+                request.logicalDate(),
+                request.triggerData())));
+  }
+
+  /**
+   * Stores prepared runs and the caller's rows ({@code also}) in one transaction, then starts the
+   * runs. When the transaction fails nothing is stored and nothing starts.
+   */
+  public void launchAll(List<Prepared> runs, JdbcStateStore.AlsoWrite also) {
+    if (!(store instanceof JdbcStateStore jdbc)) {
+      throw new IllegalStateException("the server needs a JDBC state store");
+    }
+    jdbc.write(
+        new StateStore.Batch(
+            runs.stream().map(p -> p.run().run()).toList(), List.of(), List.of(), List.of()),
+        also);
+    for (Prepared p : runs) {
+      RunHandle h = engine.launchPrepared(p.run());
+      synchronized (this) {
+        track(p.flow().key(), h);
+      }
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import org.slf4j.Logger;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class Scheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
   static final int MAX_SLOTS_PER_TICK = 500;
+  // schedules fired in one transaction
+  private static final int BATCH = 250;
   private static final Duration IDLE = Duration.ofSeconds(1);
 
   private final FlowRegistry flows;
@@ -147,37 +150,131 @@ public final class Scheduler implements AutoCloseable {
     while (!due.isEmpty() && !due.peek().next.isAfter(now)) {
       ready.add(due.poll());
     }
-    int fired = 0;
-    if (ready.size() == 1) {
-      fired = evaluate(ready.get(0), now);
-    } else if (!ready.isEmpty()) {
-      // many slots due at once: fire them side by side, each its own few store round trips
-      var futures = new ArrayList<java.util.concurrent.Future<Integer>>();
-      for (Plan p : ready) {
-        futures.add(
-            firing.submit(() -> {
-              permits.acquire();
-              try {
-                return evaluate(p, now);
-              } finally {
-                permits.release();
-              }
-            }));
-      }
-      for (var f : futures) {
-        try {
-          fired += f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          log.warn("a schedule failed to fire: {}", e.getCause().toString());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
+    // flows with a concurrency limit go one by one through the launcher's count; the others'
+    // slots of this instant are stored together, a few hundred runs per transaction
+    var limited = new ArrayList<Plan>();
+    var free = new ArrayList<Plan>();
+    for (Plan p : ready) {
+      var flow = flows.get(p.key.flow());
+      (flow.isPresent() && flow.get().flow().concurrency() != null ? limited : free).add(p);
+    }
+    int fired = fireEach(limited, now);
+    for (int from = 0; from < free.size(); from += BATCH) {
+      fired += fireTogether(free.subList(from, Math.min(free.size(), from + BATCH)), now);
     }
     for (Plan p : ready) {
       if (p.next != null && plans.get(p.key) == p) {
         due.add(p);
+      }
+    }
+    return fired;
+  }
+
+  /**
+   * Fires the due slots of these schedules in one transaction: their runs, the record of each slot
+   * and the new marks are stored together, so a crash keeps all of it or none (and the slots fire
+   * after the restart). A slot recorded before (a fire one by one cut short) sends the whole group
+   * one by one instead, where a recorded slot is skipped.
+   */
+  private int fireTogether(List<Plan> group, Instant now) {
+    if (!launcher.accepting()) {
+      group.forEach(p -> p.next = now.plusSeconds(1)); // stopping: fired on the next start
+      return 0;
+    }
+    var fires = new ArrayList<ServerStore.Fire>();
+    var marks = new ArrayList<ServerStore.Mark>();
+    var runs = new ArrayList<RunLauncher.Prepared>();
+    var dues = new HashMap<Plan, ScheduleTrigger.Due>();
+    for (Plan p : group) {
+      ScheduleTrigger t = p.trigger;
+      FlowKey k = p.key.flow();
+      var due = t.evaluate(p.mark, now, MAX_SLOTS_PER_TICK);
+      dues.put(p, due);
+      DeployedFlow flow = flows.get(k).orElse(null);
+      if (flow != null && flow.enabled() && !t.disabled()) {
+        for (Instant slot : due.slots()) {
+          String runId = null;
+          try {
+            var inputs =
+                engine.renderTriggerInputs(flow.flow(), "schedule", t.inputs(), data(t, slot));
+            var prepared =
+                launcher.prepare(
+                    flow, new RunLauncher.Request(inputs, "schedule", slot, data(t, slot)));
+            runs.add(prepared);
+            runId = prepared.run().run().id();
+          } catch (WeirException e) {
+            log.warn(
+                "schedule {}/{} could not start a run for {}: {}", k, t.id(), slot, e.getMessage());
+          }
+          fires.add(
+              new ServerStore.Fire(k.namespace(), k.id(), t.id(), slot.toString(), now, runId));
+        }
+      }
+      if (!due.mark().equals(p.mark)) {
+        marks.add(new ServerStore.Mark(k.namespace(), k.id(), t.id(), due.mark()));
+      }
+    }
+    try {
+      launcher.launchAll(runs, c -> ServerStore.write(c, fires, marks));
+    } catch (WeirException e) {
+      log.info("{} schedule(s) fire one by one: {}", group.size(), e.getMessage());
+      return fireEach(group, now);
+    }
+    for (var f : fires) {
+      if (f.runId() != null) {
+        log.info(
+            "schedule {}/{}/{} fired for {}: run {}",
+            f.namespace(),
+            f.flowId(),
+            f.triggerId(),
+            f.key(),
+            f.runId());
+      }
+    }
+    for (Plan p : group) {
+      var due = dues.get(p);
+      p.mark = due.mark();
+      boolean more = p.trigger.catchup() == Catchup.ALL && due.slots().size() == MAX_SLOTS_PER_TICK;
+      p.next = more ? now : nextDue(p.trigger, p.mark);
+    }
+    return runs.size();
+  }
+
+  private static Map<String, Object> data(ScheduleTrigger t, Instant slot) {
+    var data = new LinkedHashMap<String, Object>();
+    data.put("id", t.id());
+    data.put("slot", slot.toString());
+    data.put("cron", t.cron().expression());
+    data.put("timezone", t.timezone().getId());
+    return data;
+  }
+
+  // each schedule its own few store round trips, side by side when there are many
+  private int fireEach(List<Plan> ready, Instant now) {
+    if (ready.size() == 1) {
+      return evaluate(ready.get(0), now);
+    }
+    int fired = 0;
+    var futures = new ArrayList<java.util.concurrent.Future<Integer>>();
+    for (Plan p : ready) {
+      futures.add(
+          firing.submit(() -> {
+            permits.acquire();
+            try {
+              return evaluate(p, now);
+            } finally {
+              permits.release();
+            }
+          }));
+    }
+    for (var f : futures) {
+      try {
+        fired += f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        log.warn("a schedule failed to fire: {}", e.getCause().toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
       }
     }
     return fired;
@@ -217,11 +314,7 @@ public final class Scheduler implements AutoCloseable {
     if (!store.markFired(k.namespace(), k.id(), t.id(), slot.toString(), now)) {
       return false; // fired before (a restart while this slot was being handled)
     }
-    var data = new LinkedHashMap<String, Object>();
-    data.put("id", t.id());
-    data.put("slot", slot.toString());
-    data.put("cron", t.cron().expression());
-    data.put("timezone", t.timezone().getId());
+    var data = data(t, slot);
     try {
       var inputs = engine.renderTriggerInputs(flow.flow(), "schedule", t.inputs(), data);
       var started = launcher.start(flow, new RunLauncher.Request(inputs, "schedule", slot, data));

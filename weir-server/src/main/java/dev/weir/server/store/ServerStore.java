@@ -62,69 +62,72 @@ public final class ServerStore {
   }
 
   /**
-   * Makes {@code hash} the flow's current revision as a new revision number (or its first), in one
-   * transaction; returns the new number. A concurrent writer makes this fail rather than reuse a
-   * number.
+   * A new revision of a flow for {@link #addRevisions}: {@code revision} is the number it gets
+   * ({@code 1} and {@code isNew} for a flow the store has no row for).
    */
-  public int addRevision(
-      String namespace, String flowId, String hash, String author, String origin, Instant at) {
-    return jdbc.inTransaction(c -> {
-      int next = 1;
-      boolean exists = false;
-      boolean enabled = true;
-      try (var ps =
-          c.prepareStatement(
-              "SELECT revision, enabled FROM weir_flows WHERE namespace = ? AND flow_id = ?")) {
-        ps.setString(1, namespace);
-        ps.setString(2, flowId);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            exists = true;
-            enabled = rs.getBoolean(2);
+  public record NewRevision(
+      String namespace,
+      String flowId,
+      int revision,
+      boolean isNew,
+      boolean enabled,
+      String hash,
+      String author,
+      String origin,
+      Instant at) {}
+
+  /**
+   * Records many new revisions (the first scan of a directory of thousands of flows) in one
+   * transaction per few hundred. The numbers come from the caller, who is the only writer; a
+   * concurrent writer makes the transaction fail on the history's key rather than reuse a number.
+   */
+  public void addRevisions(List<NewRevision> revisions) {
+    for (int from = 0; from < revisions.size(); from += 500) {
+      var chunk = revisions.subList(from, Math.min(revisions.size(), from + 500));
+      jdbc.inTransaction(c -> {
+        try (var ps =
+            c.prepareStatement(
+                "INSERT INTO weir_flow_history (namespace, flow_id, revision, hash, author, origin,"
+                    + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+          for (NewRevision r : chunk) {
+            ps.setString(1, r.namespace());
+            ps.setString(2, r.flowId());
+            ps.setInt(3, r.revision());
+            ps.setString(4, r.hash());
+            ps.setString(5, r.author());
+            ps.setString(6, r.origin());
+            ps.setTimestamp(7, Timestamp.from(r.at()));
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+        for (boolean insert : new boolean[] {true, false}) {
+          var rows = chunk.stream().filter(r -> r.isNew() == insert).toList();
+          if (rows.isEmpty()) {
+            continue;
+          }
+          String sql =
+              insert
+                  ? "INSERT INTO weir_flows (revision, hash, enabled, updated_at, namespace,"
+                      + " flow_id) VALUES (?, ?, ?, ?, ?, ?)"
+                  : "UPDATE weir_flows SET revision = ?, hash = ?, enabled = ?, updated_at = ?"
+                      + " WHERE namespace = ? AND flow_id = ?";
+          try (var ps = c.prepareStatement(sql)) {
+            for (NewRevision r : rows) {
+              ps.setInt(1, r.revision());
+              ps.setString(2, r.hash());
+              ps.setBoolean(3, r.enabled());
+              ps.setTimestamp(4, Timestamp.from(r.at()));
+              ps.setString(5, r.namespace());
+              ps.setString(6, r.flowId());
+              ps.addBatch();
+            }
+            ps.executeBatch();
           }
         }
-      }
-      try (var ps =
-          c.prepareStatement(
-              "SELECT COALESCE(MAX(revision), 0) FROM weir_flow_history"
-                  + " WHERE namespace = ? AND flow_id = ?")) {
-        ps.setString(1, namespace);
-        ps.setString(2, flowId);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          next = rs.getInt(1) + 1;
-        }
-      }
-      try (var ps =
-          c.prepareStatement(
-              "INSERT INTO weir_flow_history (namespace, flow_id, revision, hash, author, origin,"
-                  + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-        ps.setString(1, namespace);
-        ps.setString(2, flowId);
-        ps.setInt(3, next);
-        ps.setString(4, hash);
-        ps.setString(5, author);
-        ps.setString(6, origin);
-        ps.setTimestamp(7, Timestamp.from(at));
-        ps.executeUpdate();
-      }
-      String sql =
-          exists
-              ? "UPDATE weir_flows SET revision = ?, hash = ?, enabled = ?, updated_at = ?"
-                  + " WHERE namespace = ? AND flow_id = ?"
-              : "INSERT INTO weir_flows (revision, hash, enabled, updated_at, namespace, flow_id)"
-                  + " VALUES (?, ?, ?, ?, ?, ?)";
-      try (var ps = c.prepareStatement(sql)) {
-        ps.setInt(1, next);
-        ps.setString(2, hash);
-        ps.setBoolean(3, enabled);
-        ps.setTimestamp(4, Timestamp.from(at));
-        ps.setString(5, namespace);
-        ps.setString(6, flowId);
-        ps.executeUpdate();
-      }
-      return next;
-    });
+        return null;
+      });
+    }
   }
 
   public boolean setEnabled(String namespace, String flowId, boolean enabled, Instant at) {
@@ -162,6 +165,75 @@ public final class ServerStore {
         return false;
       }
       throw e;
+    }
+  }
+
+  /** A trigger's fire to record: {@code runId} null when no run could be made for it. */
+  public record Fire(
+      String namespace, String flowId, String triggerId, String key, Instant at, String runId) {}
+
+  /** Where a schedule now stands ({@link #setMark}). */
+  public record Mark(String namespace, String flowId, String triggerId, Instant mark) {}
+
+  /**
+   * Records fires and schedule marks on {@code c}, inside the caller's transaction (the one that
+   * stores the runs they started). A fire recorded before fails it on the key.
+   */
+  public static void write(java.sql.Connection c, List<Fire> fires, List<Mark> marks)
+      throws SQLException {
+    if (!fires.isEmpty()) {
+      try (var ps =
+          c.prepareStatement(
+              "INSERT INTO weir_trigger_fires (namespace, flow_id, trigger_id, fire_key, fired_at,"
+                  + " run_id) VALUES (?, ?, ?, ?, ?, ?)")) {
+        for (Fire f : fires) {
+          ps.setString(1, f.namespace());
+          ps.setString(2, f.flowId());
+          ps.setString(3, f.triggerId());
+          ps.setString(4, f.key());
+          ps.setTimestamp(5, Timestamp.from(f.at()));
+          ps.setString(6, f.runId());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    if (marks.isEmpty()) {
+      return;
+    }
+    int[] updated;
+    try (var ps =
+        c.prepareStatement(
+            "UPDATE weir_trigger_marks SET mark = ? WHERE namespace = ? AND flow_id = ?"
+                + " AND trigger_id = ?")) {
+      for (Mark m : marks) {
+        ps.setTimestamp(1, Timestamp.from(m.mark()));
+        ps.setString(2, m.namespace());
+        ps.setString(3, m.flowId());
+        ps.setString(4, m.triggerId());
+        ps.addBatch();
+      }
+      updated = ps.executeBatch();
+    }
+    try (var ps =
+        c.prepareStatement(
+            "INSERT INTO weir_trigger_marks (mark, namespace, flow_id, trigger_id)"
+                + " VALUES (?, ?, ?, ?)")) {
+      int n = 0;
+      for (int i = 0; i < marks.size(); i++) {
+        if (updated[i] == 0) {
+          Mark m = marks.get(i);
+          ps.setTimestamp(1, Timestamp.from(m.mark()));
+          ps.setString(2, m.namespace());
+          ps.setString(3, m.flowId());
+          ps.setString(4, m.triggerId());
+          ps.addBatch();
+          n++;
+        }
+      }
+      if (n > 0) {
+        ps.executeBatch();
+      }
     }
   }
 
