@@ -289,8 +289,34 @@ public final class ServerBench {
           started.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
       System.out.printf(
           "%d schedules; waiting for the slot %s%n", server.scheduler().size(), firstSlot);
+      // an outside observer: when does each run become visible in the store (committed)?
+      var visible = new java.util.concurrent.ConcurrentHashMap<String, Instant>();
+      var watch = new java.util.concurrent.atomic.AtomicBoolean(true);
+      Thread observer =
+          Thread.ofPlatform()
+              .start(() -> {
+                try (var c = java.sql.DriverManager.getConnection(db);
+                    var ps =
+                        c.prepareStatement(
+                            "SELECT id FROM weir_runs WHERE created_at >= ? ORDER BY created_at")) {
+                  ps.setTimestamp(1, java.sql.Timestamp.from(firstSlot));
+                  while (watch.get()) {
+                    try (var rs = ps.executeQuery()) {
+                      Instant now = Instant.now();
+                      while (rs.next()) {
+                        visible.putIfAbsent(rs.getString(1), now);
+                      }
+                    }
+                    Thread.sleep(2);
+                  }
+                } catch (Exception e) {
+                  System.out.println("observer failed: " + e);
+                }
+              });
       // wait for two slots; all runs of the first slot must exist
       Thread.sleep(Duration.between(Instant.now(), firstSlot.plusSeconds(60 + 50)).toMillis());
+      watch.set(false);
+      observer.join();
       List<RunRecord> runs =
           server.store().listRuns(new StateStore.RunQuery(null, null, null, flows * 3));
       for (Instant slot : List.of(firstSlot, firstSlot.plusSeconds(60))) {
@@ -307,7 +333,7 @@ public final class ServerBench {
                 .mapToLong(r -> Duration.between(slot, r.startedAt()).toNanos())
                 .toArray();
         System.out.printf(
-            "RESULT schedules slot %s: %d runs created; lateness to created median %s, p99 %s,"
+            "RESULT schedules slot %s: %d runs stored; lateness to stored median %s, p99 %s,"
                 + " max %s; to started (%d) median %s, p99 %s, max %s%n",
             slot,
             created.length,

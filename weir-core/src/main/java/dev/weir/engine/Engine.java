@@ -48,10 +48,6 @@ public final class Engine implements AutoCloseable {
   private final Secrets secrets;
   private final EngineServices services;
   private final java.util.Set<String> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  // revisions this engine has stored already: a server starting thousands of runs of one
-  // revision writes its text once
-  private final java.util.Set<String> savedRevisions =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param home where staging data lives ({@code <home>/staging/<run>/<task>})
@@ -249,15 +245,12 @@ public final class Engine implements AutoCloseable {
         baseVariables(flow, runId, logicalDate, trigger, 1, Map.of(), triggerData);
     Map<String, Object> typed =
         InputResolver.resolve(flow, inputs, t -> expressions.render(t, base, renderServices()));
-    if (!savedRevisions.contains(flow.source().hash())) {
-      store.saveRevision(
-          flow.source().hash(),
-          flow.namespace(),
-          flow.id(),
-          flow.source().file(),
-          flow.source().text());
-      savedRevisions.add(flow.source().hash());
-    }
+    store.saveRevision(
+        flow.source().hash(),
+        flow.namespace(),
+        flow.id(),
+        flow.source().file(),
+        flow.source().text());
     var run =
         new RunRecord(
             runId,

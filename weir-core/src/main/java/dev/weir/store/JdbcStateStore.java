@@ -30,6 +30,10 @@ public final class JdbcStateStore implements StateStore {
 
   private final HikariDataSource ds;
   private final String description;
+  // revision hashes known to be stored: a server starting thousands of runs of one revision, or
+  // runs of thousands of flows it registered in a batch, asks the database once per revision
+  private final java.util.Set<String> savedRevisions =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private JdbcStateStore(HikariDataSource ds, String description) {
     this.ds = ds;
@@ -111,6 +115,9 @@ public final class JdbcStateStore implements StateStore {
 
   @Override
   public void saveRevision(String hash, String namespace, String flowId, String file, String text) {
+    if (savedRevisions.contains(hash)) {
+      return;
+    }
     run(c -> {
       try (var ps = c.prepareStatement("SELECT 1 FROM weir_flow_revisions WHERE hash = ?")) {
         ps.setString(1, hash);
@@ -139,12 +146,15 @@ public final class JdbcStateStore implements StateStore {
       }
       return null;
     });
+    savedRevisions.add(hash);
   }
 
   @Override
   public void saveRevisions(List<Revision> revisions) {
     var unique = new java.util.LinkedHashMap<String, Revision>();
-    revisions.forEach(r -> unique.putIfAbsent(r.hash(), r));
+    revisions.stream()
+        .filter(r -> !savedRevisions.contains(r.hash()))
+        .forEach(r -> unique.putIfAbsent(r.hash(), r));
     var all = List.copyOf(unique.values());
     for (int from = 0; from < all.size(); from += 500) {
       var chunk = all.subList(from, Math.min(all.size(), from + 500));
@@ -189,6 +199,7 @@ public final class JdbcStateStore implements StateStore {
         return null;
       });
     }
+    savedRevisions.addAll(unique.keySet());
   }
 
   @Override
