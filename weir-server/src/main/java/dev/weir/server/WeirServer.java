@@ -1,6 +1,7 @@
 package dev.weir.server;
 
 import dev.weir.engine.Engine;
+import dev.weir.engine.RunListeners;
 import dev.weir.engine.gate.Gates;
 import dev.weir.server.api.ApiServer;
 import dev.weir.server.api.BackfillRoutes;
@@ -48,6 +49,8 @@ public final class WeirServer implements AutoCloseable {
   private final EventTriggers triggers;
   private final ScheduledExecutorService loops;
   private final List<AutoCloseable> parts = new ArrayList<>();
+  // what hears every run and task change (metrics, lineage, alerts add themselves here)
+  private final RunListeners listeners = new RunListeners();
   private final int port;
 
   private WeirServer(ServerOptions options, Consumer<String> announceToken) {
@@ -68,7 +71,7 @@ public final class WeirServer implements AutoCloseable {
                 options.clock(),
                 options.environment(),
                 options.secretsDir(),
-                null,
+                listeners,
                 gates));
     this.flows =
         new FlowRegistry(engine.parser(), store, serverStore, options.clock(), options.deployDir());
@@ -155,6 +158,11 @@ public final class WeirServer implements AutoCloseable {
 
   public Engine engine() {
     return engine;
+  }
+
+  /** Add a listener here to hear every run and task change of this server. */
+  public RunListeners listeners() {
+    return listeners;
   }
 
   /** The pools and circuit breakers every task passes (their state, for metrics). */
