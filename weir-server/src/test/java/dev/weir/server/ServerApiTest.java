@@ -173,4 +173,40 @@ class ServerApiTest {
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.json().path("error").path("message").asText()).contains("ISO-8601");
   }
+
+  @Test
+  void a_first_scan_registers_the_good_files_and_reports_each_bad_one() throws Exception {
+    fx.close();
+    var fresh = new ServerFixture(dir.resolve("fresh"));
+    try {
+      for (int i = 0; i < 5; i++) {
+        fresh.writeFlow("ok" + i + ".yaml", HELLO.replace("id: hello", "id: hello" + i));
+      }
+      fresh.writeFlow("a_first.yaml", HELLO.replace("id: hello", "id: twin"));
+      fresh.writeFlow("b_second.yaml", HELLO.replace("id: hello", "id: twin"));
+      fresh.writeFlow("broken.yaml", HELLO.replace("test.ok", "test.okk"));
+      fresh.start();
+      var list = fresh.get("/flows").json();
+      assertThat(list.path("flows").size()).isEqualTo(6);
+      assertThat(list.path("flows").findValuesAsText("revision")).containsOnly("1");
+      assertThat(list.path("invalid").size()).isEqualTo(2);
+      assertThat(list.path("invalid").toString())
+          .contains("test.okk")
+          .contains("defined twice")
+          .contains("a_first.yaml");
+      // every registered flow's revision text is stored: each runs
+      var run = fresh.post("/flows/team.a/hello3/runs", "{}").json();
+      assertThat(fresh.awaitRun(run.path("runId").asText()).path("state").asText())
+          .isEqualTo("SUCCEEDED");
+      // the broken file fixed: registered by the next scan
+      fresh.writeFlow("broken.yaml", HELLO.replace("id: hello", "id: mended"));
+      fresh.server.watcher().scan();
+      assertThat(fresh.get("/flows").json().path("invalid").size()).isEqualTo(1);
+      assertThat(fresh.get("/flows/team.a/mended").status()).isEqualTo(200);
+    } finally {
+      fresh.close();
+      fx = new ServerFixture(dir.resolve("again"));
+      fx.start();
+    }
+  }
 }

@@ -184,13 +184,18 @@ public final class Scheduler implements AutoCloseable {
     var fires = new ArrayList<ServerStore.Fire>();
     var marks = new ArrayList<ServerStore.Mark>();
     var runs = new ArrayList<RunLauncher.Prepared>();
-    var dues = new HashMap<Plan, ScheduleTrigger.Due>();
+    var dues = new LinkedHashMap<Plan, ScheduleTrigger.Due>();
+    var alone = new ArrayList<Plan>(); // given a concurrency limit since the tick sorted them
     for (Plan p : group) {
       ScheduleTrigger t = p.trigger;
       FlowKey k = p.key.flow();
+      DeployedFlow flow = flows.get(k).orElse(null);
+      if (flow != null && flow.flow().concurrency() != null) {
+        alone.add(p);
+        continue;
+      }
       var due = t.evaluate(p.mark, now, MAX_SLOTS_PER_TICK);
       dues.put(p, due);
-      DeployedFlow flow = flows.get(k).orElse(null);
       if (flow != null && flow.enabled() && !t.disabled()) {
         for (Instant slot : due.slots()) {
           String runId = null;
@@ -214,11 +219,12 @@ public final class Scheduler implements AutoCloseable {
         marks.add(new ServerStore.Mark(k.namespace(), k.id(), t.id(), due.mark()));
       }
     }
+    int fired = fireEach(alone, now);
     try {
       launcher.launchAll(runs, c -> ServerStore.write(c, fires, marks));
     } catch (WeirException e) {
-      log.info("{} schedule(s) fire one by one: {}", group.size(), e.getMessage());
-      return fireEach(group, now);
+      log.info("{} schedule(s) fire one by one: {}", dues.size(), e.getMessage());
+      return fired + fireEach(List.copyOf(dues.keySet()), now);
     }
     for (var f : fires) {
       if (f.runId() != null) {
@@ -231,13 +237,13 @@ public final class Scheduler implements AutoCloseable {
             f.runId());
       }
     }
-    for (Plan p : group) {
+    for (Plan p : dues.keySet()) {
       var due = dues.get(p);
       p.mark = due.mark();
       boolean more = p.trigger.catchup() == Catchup.ALL && due.slots().size() == MAX_SLOTS_PER_TICK;
       p.next = more ? now : nextDue(p.trigger, p.mark);
     }
-    return runs.size();
+    return fired + runs.size();
   }
 
   private static Map<String, Object> data(ScheduleTrigger t, Instant slot) {
