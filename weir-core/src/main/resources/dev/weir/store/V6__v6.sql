@@ -1,0 +1,1 @@
+-- Schema v6: audit facts per task run (issue 5, audit and lineage). Left empty when that part needs no table.
