@@ -159,7 +159,14 @@ public final class RunRoutes implements Consumer<Routes> {
    * The run's audit trail: totals, and each task's last attempt (see docs/audit-and-lineage.md).
    */
   private void audit(Context ctx) {
-    RunRecord r = store.resolveRun(ctx.pathParam("id"));
+    String id = ctx.pathParam("id");
+    RunRecord r;
+    try {
+      r = store.resolveRun(id);
+    } catch (dev.weir.WeirException e) {
+      // no such run is a 404; an ambiguous prefix stays a 400
+      throw new ApiException(store.findRunsByPrefix(id, 1).isEmpty() ? 404 : 400, e.getMessage());
+    }
     var audit = RunAudit.of(r, store.taskRuns(r.id()), store.audits(r.id()), Instant.now());
     ctx.contentType("application/json")
         .result(masker.mask(Json.MAPPER.valueToTree(audit.toMap()).toString()));
