@@ -4,8 +4,11 @@ import dev.weir.WeirException;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunHandle;
 import dev.weir.engine.RunListener;
+import dev.weir.engine.RunListeners;
 import dev.weir.flow.Flow;
 import dev.weir.flow.TaskDef;
+import dev.weir.lineage.LineageConfig;
+import dev.weir.lineage.LineageEmitter;
 import dev.weir.store.StateStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -36,6 +39,14 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print only a JSON summary (for scripts).")
   boolean json;
 
+  @Option(
+      names = "--lineage",
+      paramLabel = "FILE|URL",
+      description =
+          "Send OpenLineage events of the task runs to a JSON-lines file or a Marquez URL"
+              + " (default: $WEIR_LINEAGE; the key of a URL from $WEIR_LINEAGE_API_KEY).")
+  String lineage = System.getenv("WEIR_LINEAGE");
+
   @Mixin StoreOptions storeOptions;
 
   @Override
@@ -48,7 +59,17 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (StateStore store = storeOptions.open(home)) {
       var progress = new DeferredListener();
-      try (Engine engine = EngineFactory.create(store, home, progress)) {
+      var engineRef = new java.util.concurrent.atomic.AtomicReference<Engine>();
+      LineageEmitter emitter =
+          lineage == null || lineage.isBlank()
+              ? null
+              : LineageEmitter.start(
+                  lineageConfig(lineage), store, t -> engineRef.get().masker().mask(t));
+      RunListener listener =
+          emitter == null ? progress : new RunListeners().add(progress).add(emitter);
+      try (Engine engine = EngineFactory.create(store, home, listener);
+          LineageEmitter events = emitter) { // null when off: try-with-resources skips it
+        engineRef.set(engine);
         Flow flow = engine.parser().parse(file);
         int width = flow.allTasks().stream().mapToInt(t -> t.id().length()).max().orElse(4);
         if (!json) {
@@ -69,6 +90,15 @@ final class RunCommand implements Callable<Integer> {
         return Watch.await(handle, store, json, out, Watch.homeHint(home));
       }
     }
+  }
+
+  /** {@code http(s)://…} is a lineage server, anything else a file. */
+  static LineageConfig lineageConfig(String target) {
+    if (target.startsWith("http://") || target.startsWith("https://")) {
+      return LineageConfig.toUrl(
+          java.net.URI.create(target), System.getenv("WEIR_LINEAGE_API_KEY"));
+    }
+    return LineageConfig.toFile(Path.of(target).toAbsolutePath());
   }
 
   /** Pools are the server's: one run alone has no other flows to share a resource with. */

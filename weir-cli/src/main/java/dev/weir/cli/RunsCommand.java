@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "runs",
-    description = "List runs and show one.",
-    subcommands = {RunsCommand.ListRuns.class, RunsCommand.ShowRun.class})
+    description = "List runs, show one, show its audit trail.",
+    subcommands = {RunsCommand.ListRuns.class, RunsCommand.ShowRun.class, AuditCommand.class})
 final class RunsCommand {
   static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());

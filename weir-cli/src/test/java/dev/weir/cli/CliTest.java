@@ -104,6 +104,51 @@ class CliTest {
   }
 
   @Test
+  void runs_audit_shows_rows_read_written_and_rejected_and_run_lineage_goes_to_a_file()
+      throws Exception {
+    Files.writeString(dir.resolve("orders.csv"), "id,amount\n1,5\n2,x\n3,7\n");
+    Path flow = dir.resolve("flow.yaml");
+    Files.writeString(
+        flow,
+        """
+        id: audited
+        tasks:
+          - id: orders
+            type: file.read
+            path: orders.csv
+            maxRejected: 50%
+            schema: {id: BIGINT, amount: BIGINT}
+          - id: out
+            type: file.write
+            dataset: orders
+            path: out.csv
+        """);
+    Path events = dir.resolve("lineage.jsonl");
+    Cli.Result r = Cli.run("run", flow.toString(), "--json", "--lineage", events.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    String runId = new ObjectMapper().readTree(r.out()).get("runId").asText();
+
+    Cli.Result audit = Cli.run("runs", "audit", runId, "--home", dir.resolve(".weir").toString());
+    assertThat(audit.exit()).as(audit.err()).isZero();
+    assertThat(audit.out())
+        .contains("State    SUCCEEDED")
+        .contains("Tasks    2 (SUCCEEDED 2)")
+        .contains("Rows     read 5, written 4, rejected 1")
+        .contains("    in   file " + dir.resolve("orders.csv").toAbsolutePath() + " (3 rows)")
+        .contains("    out  file " + dir.resolve("out.csv").toAbsolutePath() + " (2 rows)");
+    JsonNode json =
+        new ObjectMapper()
+            .readTree(
+                Cli.run("runs", "audit", runId, "--json", "--home", dir.resolve(".weir").toString())
+                    .out());
+    assertThat(json.path("summary").path("rowsRejected").asLong()).isEqualTo(1);
+    assertThat(json.path("tasks").get(1).path("rowsWritten").asLong()).isEqualTo(2);
+    assertThat(Files.readAllLines(events))
+        .hasSize(4)
+        .allSatisfy(l -> assertThat(l).contains("\"job\":{\"namespace\":\"default\""));
+  }
+
+  @Test
   void inputs_are_typed_and_bad_ones_are_refused_before_the_run() throws Exception {
     Path flow = dir.resolve("flow.yaml");
     Files.writeString(

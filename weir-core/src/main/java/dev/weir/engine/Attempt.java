@@ -68,7 +68,7 @@ final class Attempt implements Runnable {
         post.accept(new EngineEvent.AttemptAdmitted(def.id(), attempt));
         control.awaitStart();
       }
-      TaskResult result = execute(type);
+      TaskResult result = AuditFacts.complete(execute(type), scope, context.datasetsRead());
       outcome = new EngineEvent.AttemptSucceeded(def.id(), attempt, result);
       released = TaskGate.Outcome.SUCCEEDED;
     } catch (Throwable t) {

@@ -22,6 +22,8 @@ final class AttemptContext implements TaskContext {
   private final dev.weir.flow.TaskDef.Phase phase;
   private final InstantSource clock;
   private boolean stagingPrepared;
+  // what the task asked for: its inputs in the audit trail and lineage
+  private final Map<String, Dataset> read = new LinkedHashMap<>();
 
   AttemptContext(
       RunScope scope,
@@ -100,6 +102,9 @@ final class AttemptContext implements TaskContext {
               + (scope.datasets.isEmpty() ? "none" : String.join(", ", scope.datasets.keySet()))
               + "); name a task that reads or transforms data");
     }
+    synchronized (read) {
+      read.put(id, d);
+    }
     return d;
   }
 
@@ -116,7 +121,17 @@ final class AttemptContext implements TaskContext {
     if (phase != dev.weir.flow.TaskDef.Phase.MAIN) {
       scope.datasets.forEach(out::putIfAbsent);
     }
+    synchronized (read) {
+      read.putAll(out);
+    }
     return out;
+  }
+
+  /** The datasets this attempt asked for so far, by task id. */
+  Map<String, Dataset> datasetsRead() {
+    synchronized (read) {
+      return new LinkedHashMap<>(read);
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.weir.engine;
 import dev.weir.flow.TaskDef;
 import dev.weir.store.RunRecord;
 import dev.weir.store.StateStore;
+import dev.weir.store.TaskAuditRecord;
 import dev.weir.store.TaskRunRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ final class Changes {
   private final Map<Key, TaskRunRecord> inserts = new LinkedHashMap<>();
   private final Map<Key, TaskRunRecord> updates = new LinkedHashMap<>();
   private final List<Notice> notices = new ArrayList<>();
+  private final List<TaskAuditRecord> audits = new ArrayList<>();
   private RunRecord run;
 
   void insert(TaskRunRecord r) {
@@ -40,6 +42,11 @@ final class Changes {
     notices.add(new Notice(def, row));
   }
 
+  /** Audit facts of an attempt that ended this round, written with its end. */
+  void audit(TaskAuditRecord a) {
+    audits.add(a);
+  }
+
   void run(RunRecord r) {
     run = r;
   }
@@ -53,7 +60,8 @@ final class Changes {
         List.of(),
         run == null ? List.of() : List.of(run),
         new ArrayList<>(inserts.values()),
-        new ArrayList<>(updates.values()));
+        new ArrayList<>(updates.values()),
+        audits);
   }
 
   void published(RunListener listener) {
@@ -69,6 +77,7 @@ final class Changes {
     inserts.clear();
     updates.clear();
     notices.clear();
+    audits.clear();
     run = null;
   }
 }

@@ -76,6 +76,7 @@ final class RunCoordinator implements Runnable {
     TaskRunRecord current;
     int failures;
     AttemptControl control;
+    AttemptContext context;
     ScheduledFuture<?> timer;
 
     /** Its attempt was dispatched and has not ended: RUNNING, or QUEUED at the gate. */
@@ -535,6 +536,7 @@ final class RunCoordinator implements Runnable {
             dags.get(s.def.phase()),
             s.def.phase(),
             services.clock());
+    s.context = ctx;
     if (request == null) {
       startTimeout(s, attemptNo);
     }
@@ -624,6 +626,16 @@ final class RunCoordinator implements Runnable {
                 r.rows())
             .withStateUpdates(
                 r.state().isEmpty() ? null : DatasetCodec.encodeOutputs(Map.copyOf(r.state()))));
+    audit(s, r.audit());
+  }
+
+  private void audit(Slot s, dev.weir.task.Audit facts) {
+    changes.audit(AuditFacts.record(run.id(), s.def.id(), s.current.attempt(), facts, this::mask));
+  }
+
+  private void auditFailure(Slot s, Map<String, Object> outputs) {
+    Map<String, Dataset> read = s.context == null ? Map.of() : s.context.datasetsRead();
+    audit(s, AuditFacts.ofFailure(scope, read, outputs));
   }
 
   private void onFailed(EngineEvent.AttemptFailed e) {
@@ -736,6 +748,7 @@ final class RunCoordinator implements Runnable {
     Instant now = services.clock().instant();
     RetryPolicy policy = s.def.retry() != null ? s.def.retry() : scope.flow.retry();
     s.failures++;
+    auditFailure(s, outputs);
     String outJson = mask(DatasetCodec.encodeOutputs(outputs));
     boolean stopped = cancelled || (runTimedOut && s.def.phase() == Phase.MAIN);
     if (retryable && !stopped && s.failures < policy.attempts()) {

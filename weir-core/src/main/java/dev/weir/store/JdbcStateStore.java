@@ -296,6 +296,7 @@ public final class JdbcStateStore implements StateStore {
                       + "'");
         }
       }
+      AuditTable.write(c, batch.audits());
       also.write(c);
       return null;
     });
@@ -410,6 +411,11 @@ public final class JdbcStateStore implements StateStore {
         "SELECT " + TASK_COLUMNS + " FROM weir_task_runs WHERE run_id = ? ORDER BY seq",
         ps -> ps.setString(1, runId),
         JdbcStateStore::readTask);
+  }
+
+  @Override
+  public List<TaskAuditRecord> audits(String runId) {
+    return query(AuditTable.SELECT, ps -> ps.setString(1, runId), AuditTable::read);
   }
 
   @Override

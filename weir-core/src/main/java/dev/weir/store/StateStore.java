@@ -73,6 +73,14 @@ public interface StateStore extends AutoCloseable {
   /** Every attempt of every task of a run, in (task order of insertion, attempt) order. */
   List<TaskRunRecord> taskRuns(String runId);
 
+  /**
+   * The audit facts of every ended attempt of a run (written with the attempt's end, see {@link
+   * Batch#audits()}), by task id and attempt.
+   */
+  default List<TaskAuditRecord> audits(String runId) {
+    return List.of();
+  }
+
   void appendLogs(List<LogLine> lines);
 
   /** Log lines of a run, optionally of one task, in the order they were written. */
@@ -107,24 +115,39 @@ public interface StateStore extends AutoCloseable {
     }
   }
 
-  /** Changes applied together. */
+  /**
+   * Changes applied together.
+   *
+   * @param audits audit facts of attempts that end in this batch
+   */
   record Batch(
       List<RunRecord> insertRuns,
       List<RunRecord> updateRuns,
       List<TaskRunRecord> insertTaskRuns,
-      List<TaskRunRecord> updateTaskRuns) {
+      List<TaskRunRecord> updateTaskRuns,
+      List<TaskAuditRecord> audits) {
     public Batch {
       insertRuns = List.copyOf(insertRuns);
       updateRuns = List.copyOf(updateRuns);
       insertTaskRuns = List.copyOf(insertTaskRuns);
       updateTaskRuns = List.copyOf(updateTaskRuns);
+      audits = audits == null ? List.of() : List.copyOf(audits);
+    }
+
+    public Batch(
+        List<RunRecord> insertRuns,
+        List<RunRecord> updateRuns,
+        List<TaskRunRecord> insertTaskRuns,
+        List<TaskRunRecord> updateTaskRuns) {
+      this(insertRuns, updateRuns, insertTaskRuns, updateTaskRuns, List.of());
     }
 
     public boolean isEmpty() {
       return insertRuns.isEmpty()
           && updateRuns.isEmpty()
           && insertTaskRuns.isEmpty()
-          && updateTaskRuns.isEmpty();
+          && updateTaskRuns.isEmpty()
+          && audits.isEmpty();
     }
   }
 }

@@ -9,11 +9,18 @@ import java.util.Map;
  *
  * @param state task state to keep for the next run (an incremental watermark); the engine commits
  *     it only when the whole run succeeds, so a load failing downstream never skips rows
+ * @param audit rows, bytes and datasets read and written, for the audit trail and lineage
  */
-public record TaskResult(Map<String, Object> outputs, Dataset dataset, Map<String, String> state) {
+public record TaskResult(
+    Map<String, Object> outputs, Dataset dataset, Map<String, String> state, Audit audit) {
   public TaskResult {
     outputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
     state = state == null ? Map.of() : Map.copyOf(state);
+    audit = audit == null ? Audit.NONE : audit;
+  }
+
+  public TaskResult(Map<String, Object> outputs, Dataset dataset, Map<String, String> state) {
+    this(outputs, dataset, state, Audit.NONE);
   }
 
   public TaskResult(Map<String, Object> outputs, Dataset dataset) {
@@ -40,7 +47,12 @@ public record TaskResult(Map<String, Object> outputs, Dataset dataset, Map<Strin
 
   /** This result, proposing {@code state} to keep once the run succeeds. */
   public TaskResult withState(Map<String, String> state) {
-    return new TaskResult(outputs, dataset, state);
+    return new TaskResult(outputs, dataset, state, audit);
+  }
+
+  /** This result with what the attempt read and wrote, for the audit trail and lineage. */
+  public TaskResult withAudit(Audit audit) {
+    return new TaskResult(outputs, dataset, state, audit);
   }
 
   /** Rows this attempt produced, for progress lines; -1 when it made no dataset. */

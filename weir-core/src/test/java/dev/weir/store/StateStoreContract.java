@@ -195,6 +195,41 @@ abstract class StateStoreContract {
   }
 
   @Test
+  void audit_facts_are_written_with_the_attempt_end_and_read_back() {
+    TaskRunRecord running = TaskRunRecord.pending("r-1", "load", 1, 1).running(T0);
+    store.write(inserts(List.of(run("r-1")), List.of(running)));
+    TaskRunRecord done = running.ended(TaskState.SUCCEEDED, T0.plusSeconds(2), null, "{}", null, 8);
+    var facts =
+        new TaskAuditRecord(
+            "r-1",
+            "load",
+            1,
+            10,
+            8,
+            -1,
+            1234,
+            -1,
+            "abc123",
+            "[{\"namespace\":\"file\",\"name\":\"/in.csv\"}]",
+            null);
+    store.write(new Batch(List.of(), List.of(), List.of(), List.of(done), List.of(facts)));
+
+    assertThat(store.audits("r-1")).containsExactly(facts);
+    assertThat(store.audits("r-1").get(0).outputs()).isEqualTo("[]");
+    assertThat(store.audits("r-2")).isEmpty();
+  }
+
+  @Test
+  void audit_facts_are_not_kept_when_their_batch_fails() {
+    var facts = new TaskAuditRecord("r-1", "load", 1, 1, 1, 0, -1, -1, null, null, null);
+    Batch broken =
+        new Batch(
+            List.of(run("r-1")), List.of(run("r-ghost")), List.of(), List.of(), List.of(facts));
+    assertThatThrownBy(() -> store.write(broken)).isInstanceOf(WeirException.class);
+    assertThat(store.audits("r-1")).isEmpty();
+  }
+
+  @Test
   void task_runs_come_back_in_insertion_order_not_by_name() {
     TaskRunRecord z = TaskRunRecord.pending("r-1", "zeta", 1, 1);
     TaskRunRecord a = TaskRunRecord.pending("r-1", "alpha", 1, 1);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.weir.WeirException;
 import dev.weir.engine.gate.CircuitBreakers;
+import dev.weir.lineage.LineageConfig;
 import dev.weir.util.Suggest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +19,8 @@ import java.util.Map;
 /**
  * The server's config file ({@code --config}, YAML): {@code host}, {@code port}, {@code db}, {@code
  * flows}, {@code tokens}, {@code pools: {name: size}}, {@code circuitBreaker: {failures, openFor}},
- * {@code grace}. Every key is optional; command-line options win over it. Unknown keys and bad
- * values fail start-up, all at once.
+ * {@code grace}, {@code lineage: {file} | {url, apiKey}}. Every key is optional; command-line
+ * options win over it. Unknown keys and bad values fail start-up, all at once.
  */
 public record ServerConfigFile(
     String host,
@@ -29,14 +30,16 @@ public record ServerConfigFile(
     List<String> tokens,
     Map<String, Integer> pools,
     CircuitBreakers.Settings circuitBreaker,
-    Duration grace) {
+    Duration grace,
+    LineageConfig lineage) {
   static final List<String> KEYS =
-      List.of("host", "port", "db", "flows", "tokens", "pools", "circuitBreaker", "grace");
+      List.of(
+          "host", "port", "db", "flows", "tokens", "pools", "circuitBreaker", "grace", "lineage");
   static final List<String> BREAKER_KEYS = List.of("failures", "openFor");
 
   public static ServerConfigFile empty() {
     return new ServerConfigFile(
-        null, null, null, null, List.of(), Map.of(), CircuitBreakers.Settings.DEFAULTS, null);
+        null, null, null, null, List.of(), Map.of(), CircuitBreakers.Settings.DEFAULTS, null, null);
   }
 
   public static ServerConfigFile load(Path file) {
@@ -93,6 +96,7 @@ public record ServerConfigFile(
         problems.add("grace: " + e.getMessage());
       }
     }
+    LineageConfig lineage = lineage(root.path("lineage"), file, problems);
     if (!problems.isEmpty()) {
       throw new WeirException(
           "server config "
@@ -112,7 +116,60 @@ public record ServerConfigFile(
         tokens,
         pools,
         breaker,
-        grace);
+        grace,
+        lineage);
+  }
+
+  /**
+   * {@code lineage: {file: events.jsonl}} (relative to the config file) or {@code lineage: {url:
+   * http://marquez:5000, apiKey: ...}}; null without the key.
+   */
+  private static LineageConfig lineage(JsonNode node, Path file, List<String> problems) {
+    if (node.isMissingNode() || node.isNull()) {
+      return null;
+    }
+    String example =
+        "e.g. `lineage: {file: lineage.jsonl}` or `lineage: {url: http://marquez:5000}`";
+    if (!node.isObject()) {
+      problems.add("lineage must be a mapping, " + example);
+      return null;
+    }
+    List<String> known = List.of("file", "url", "apiKey");
+    node.fieldNames()
+        .forEachRemaining(k -> {
+          if (!known.contains(k)) {
+            problems.add(
+                "unknown key 'lineage."
+                    + k
+                    + "'"
+                    + Suggest.didYouMean(k, known)
+                    + " (known: "
+                    + known
+                    + ")");
+          }
+        });
+    String target = text(node, "file");
+    String url = text(node, "url");
+    if ((target == null) == (url == null)) {
+      problems.add("lineage needs exactly one of file and url, " + example);
+      return null;
+    }
+    if (target != null) {
+      return LineageConfig.toFile(file.toAbsolutePath().getParent().resolve(target));
+    }
+    java.net.URI uri;
+    try {
+      uri = java.net.URI.create(url);
+    } catch (IllegalArgumentException e) {
+      uri = null;
+    }
+    if (uri == null
+        || uri.getHost() == null
+        || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+      problems.add("lineage.url must be an http(s) URL, got '" + url + "'; " + example);
+      return null;
+    }
+    return LineageConfig.toUrl(uri, text(node, "apiKey"));
   }
 
   /** {@code circuitBreaker: {failures: 5, openFor: 60s}}; each key defaults on its own. */

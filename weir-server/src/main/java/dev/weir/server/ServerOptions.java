@@ -1,6 +1,7 @@
 package dev.weir.server;
 
 import dev.weir.engine.gate.CircuitBreakers;
+import dev.weir.lineage.LineageConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -20,6 +21,7 @@ import java.util.Map;
  * @param clock the time source of schedules and runs; tests pass a settable one
  * @param environment the process environment (secrets, child processes)
  * @param secretsDir a directory of secret files, or null
+ * @param lineage where OpenLineage events of task runs go, null for nowhere
  */
 public record ServerOptions(
     String host,
@@ -34,7 +36,8 @@ public record ServerOptions(
     Duration scanInterval,
     Duration grace,
     Map<String, String> environment,
-    Path secretsDir) {
+    Path secretsDir,
+    LineageConfig lineage) {
 
   public ServerOptions {
     host = host == null ? "127.0.0.1" : host;
@@ -48,6 +51,57 @@ public record ServerOptions(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
+  }
+
+  /** Options without lineage. */
+  public ServerOptions(
+      String host,
+      int port,
+      Path home,
+      String dbUrl,
+      Path flowsDir,
+      List<String> tokens,
+      Map<String, Integer> pools,
+      CircuitBreakers.Settings circuitBreaker,
+      InstantSource clock,
+      Duration scanInterval,
+      Duration grace,
+      Map<String, String> environment,
+      Path secretsDir) {
+    this(
+        host,
+        port,
+        home,
+        dbUrl,
+        flowsDir,
+        tokens,
+        pools,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir,
+        null);
+  }
+
+  /** These options, sending lineage to {@code lineage}. */
+  public ServerOptions withLineage(LineageConfig lineage) {
+    return new ServerOptions(
+        host,
+        port,
+        home,
+        dbUrl,
+        flowsDir,
+        tokens,
+        pools,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir,
+        lineage);
   }
 
   /** Options with the default circuit breaker. */

@@ -3,6 +3,7 @@ package dev.weir.server;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunListeners;
 import dev.weir.engine.gate.Gates;
+import dev.weir.lineage.LineageEmitter;
 import dev.weir.server.api.ApiServer;
 import dev.weir.server.api.BackfillRoutes;
 import dev.weir.server.api.FlowRoutes;
@@ -51,6 +52,7 @@ public final class WeirServer implements AutoCloseable {
   private final List<AutoCloseable> parts = new ArrayList<>();
   // what hears every run and task change (metrics, lineage, alerts add themselves here)
   private final RunListeners listeners = new RunListeners();
+  private final LineageEmitter lineage;
   private final int port;
 
   private WeirServer(ServerOptions options, Consumer<String> announceToken) {
@@ -73,6 +75,14 @@ public final class WeirServer implements AutoCloseable {
                 options.secretsDir(),
                 listeners,
                 gates));
+    this.lineage =
+        options.lineage() == null
+            ? null
+            : LineageEmitter.start(options.lineage(), store, engine.masker()::mask);
+    if (lineage != null) {
+      listeners.add(lineage);
+      log.info("lineage: OpenLineage events of task runs go to {}", options.lineage());
+    }
     this.flows =
         new FlowRegistry(engine.parser(), store, serverStore, options.clock(), options.deployDir());
     this.watcher = new FlowWatcher(options.deployDir(), flows);
@@ -203,6 +213,9 @@ public final class WeirServer implements AutoCloseable {
       }
     }
     closeQuietly(api);
+    if (lineage != null) {
+      lineage.close(); // after the runs: their last events are queued by now
+    }
     int left = launcher.handles().size();
     if (left > 0) {
       log.warn(

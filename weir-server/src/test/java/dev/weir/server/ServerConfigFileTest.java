@@ -63,4 +63,29 @@ class ServerConfigFileTest {
                 + "  circuitBreaker.openFor: 'soon' is not a duration; write it like 30s, 5m, 2h,"
                 + " 1d or PT5M");
   }
+
+  @Test
+  void lineage_goes_to_a_file_beside_the_config_or_to_a_url_with_a_key() throws Exception {
+    assertThat(load("lineage: {file: out/events.jsonl}\n").lineage())
+        .isEqualTo(
+            dev.weir.lineage.LineageConfig.toFile(
+                dir.toAbsolutePath().resolve("out/events.jsonl")));
+    var http = load("lineage: {url: 'http://marquez:5000', apiKey: k3y}\n").lineage();
+    assertThat(http.url()).hasToString("http://marquez:5000");
+    assertThat(http.apiKey()).isEqualTo("k3y");
+    assertThat(http.toString()).doesNotContain("k3y");
+    assertThat(load("port: 1\n").lineage()).isNull();
+  }
+
+  @Test
+  void bad_lineage_settings_are_reported_with_an_example() {
+    assertThatThrownBy(() -> load("lineage: {file: a.jsonl, url: 'http://x', apikey: k}\n"))
+        .isInstanceOf(WeirException.class)
+        .hasMessageContaining("unknown key 'lineage.apikey'; did you mean 'apiKey'?")
+        .hasMessageContaining(
+            "lineage needs exactly one of file and url, e.g. `lineage: {file: lineage.jsonl}`");
+    assertThatThrownBy(() -> load("lineage: {url: 'marquez:5000'}\n"))
+        .isInstanceOf(WeirException.class)
+        .hasMessageContaining("lineage.url must be an http(s) URL, got 'marquez:5000'");
+  }
 }

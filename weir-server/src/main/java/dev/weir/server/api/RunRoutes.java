@@ -2,6 +2,7 @@ package dev.weir.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.audit.RunAudit;
 import dev.weir.expr.Masker;
 import dev.weir.server.flows.DeployedFlow;
 import dev.weir.server.flows.FlowRegistry;
@@ -44,6 +45,7 @@ public final class RunRoutes implements Consumer<Routes> {
         .post("/flows/{ns}/{id}/runs", this::start)
         .post("/runs/{id}/cancel", this::cancel)
         .post("/runs/{id}/retry", this::retry)
+        .get("/runs/{id}/audit", this::audit)
         .get("/runs/{id}/logs", this::logs)
         .sse("/runs/{id}/logs/stream", this::stream);
   }
@@ -151,6 +153,23 @@ public final class RunRoutes implements Consumer<Routes> {
     var arr = o.putArray("tasks");
     tasks.values().forEach(arr::add);
     ctx.json(o);
+  }
+
+  /**
+   * The run's audit trail: totals, and each task's last attempt (see docs/audit-and-lineage.md).
+   */
+  private void audit(Context ctx) {
+    String id = ctx.pathParam("id");
+    RunRecord r;
+    try {
+      r = store.resolveRun(id);
+    } catch (dev.weir.WeirException e) {
+      // no such run is a 404; an ambiguous prefix stays a 400
+      throw new ApiException(store.findRunsByPrefix(id, 1).isEmpty() ? 404 : 400, e.getMessage());
+    }
+    var audit = RunAudit.of(r, store.taskRuns(r.id()), store.audits(r.id()), Instant.now());
+    ctx.contentType("application/json")
+        .result(masker.mask(Json.MAPPER.valueToTree(audit.toMap()).toString()));
   }
 
   private void start(Context ctx) {

@@ -1,6 +1,8 @@
 package dev.weir.tasks.file;
 
+import dev.weir.task.Audit;
 import dev.weir.task.Dataset;
+import dev.weir.task.DatasetRef;
 import dev.weir.task.Required;
 import dev.weir.task.TaskContext;
 import dev.weir.task.TaskFailedException;
@@ -100,7 +102,9 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
   public TaskResult run(Config config, TaskContext context) throws Exception {
     if (S3Path.isS3(config.path())) {
       S3Input.Local local = S3Input.fetch(config, context);
-      return read(local.path(), local.shown(), config, context);
+      S3Path from = S3Input.parse(config.path());
+      return read(
+          local.path(), local.shown(), DatasetRef.s3(from.bucket(), from.key()), config, context);
     }
     Path file = context.workDir().resolve(config.path()).toAbsolutePath().normalize();
     if (!Files.isRegularFile(file)) {
@@ -113,14 +117,16 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
               + context.workDir().toAbsolutePath()
               + ")");
     }
-    return read(file, file.toString(), config, context);
+    return read(file, file.toString(), DatasetRef.file(file), config, context);
   }
 
   /**
    * @param file a local file, or a glob over the files fetched from S3
    * @param shown how messages name the source
+   * @param source the source as the audit trail and lineage name it
    */
-  private static TaskResult read(Path file, String shown, Config config, TaskContext context)
+  private static TaskResult read(
+      Path file, String shown, DatasetRef source, Config config, TaskContext context)
       throws Exception {
     FileFormat format = FileFormat.of(config.format(), file);
     RejectLimit limit = RejectLimit.parse(config.maxRejected());
@@ -179,7 +185,32 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
       if (config.contract() != null) {
         outputs.put("drift", config.contract().check(dataset, context));
       }
-      return TaskResult.of(dataset, outputs);
+      long bytes = bytes(file);
+      Audit audit =
+          Audit.NONE
+              .read(rows + rejected)
+              .rejected(rejected)
+              .bytesRead(bytes)
+              .input(source.withRows(rows + rejected).withBytes(bytes));
+      return TaskResult.of(dataset, outputs).withAudit(audit);
+    }
+  }
+
+  /** Size of the file, or of the files a glob over one folder (fetched from S3) matches. */
+  private static long bytes(Path file) throws java.io.IOException {
+    if (Files.isRegularFile(file)) {
+      return Files.size(file);
+    }
+    Path dir = file.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      return -1;
+    }
+    var glob = dir.getFileSystem().getPathMatcher("glob:" + file.getFileName());
+    try (var files = Files.list(dir)) {
+      return files
+          .filter(f -> glob.matches(f.getFileName()) && Files.isRegularFile(f))
+          .mapToLong(f -> f.toFile().length())
+          .sum();
     }
   }
 

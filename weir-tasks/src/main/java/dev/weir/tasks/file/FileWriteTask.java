@@ -4,7 +4,9 @@ import static dev.weir.tasks.duck.Sql.path;
 import static dev.weir.tasks.duck.Sql.readParquet;
 
 import dev.weir.expr.Expressions;
+import dev.weir.task.Audit;
 import dev.weir.task.Dataset;
+import dev.weir.task.DatasetRef;
 import dev.weir.task.Required;
 import dev.weir.task.TaskContext;
 import dev.weir.task.TaskFailedException;
@@ -79,7 +81,7 @@ public final class FileWriteTask implements TaskType<FileWriteTask.Config> {
     var outputs = new LinkedHashMap<String, Object>();
     outputs.put("rows", dataset.rowCount());
     outputs.put("path", target.toString());
-    return TaskResult.of(outputs);
+    return TaskResult.of(outputs).withAudit(written(dataset, DatasetRef.file(target), target));
   }
 
   // written whole in staging first; S3 then shows the old object or the whole new one
@@ -98,7 +100,17 @@ public final class FileWriteTask implements TaskType<FileWriteTask.Config> {
     var outputs = new LinkedHashMap<String, Object>();
     outputs.put("rows", dataset.rowCount());
     outputs.put("path", object.toString());
-    return TaskResult.of(outputs);
+    return TaskResult.of(outputs)
+        .withAudit(written(dataset, DatasetRef.s3(object.bucket(), object.key()), local));
+  }
+
+  private static Audit written(Dataset dataset, DatasetRef target, Path file) {
+    long bytes = file.toFile().length();
+    return Audit.NONE
+        .written(dataset.rowCount())
+        .bytesWritten(bytes)
+        .checksum(dataset.checksum())
+        .output(target.withRows(dataset.rowCount()).withBytes(bytes));
   }
 
   private static void write(Dataset dataset, Config config, Path target, TaskContext context)

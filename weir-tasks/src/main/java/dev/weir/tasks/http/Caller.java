@@ -36,6 +36,7 @@ final class Caller {
   private final InstantSource clock;
   private volatile CompletableFuture<?> inFlight;
   private long requests;
+  private long received;
   private long retried;
 
   Caller(
@@ -67,6 +68,11 @@ final class Caller {
     return retried;
   }
 
+  /** Bytes of the successful answers' bodies, for the audit trail. */
+  long bytes() {
+    return received;
+  }
+
   /** Stops the request in flight; the thread waiting for it sees the cancellation. */
   void abort() {
     CompletableFuture<?> f = inFlight;
@@ -96,6 +102,7 @@ final class Caller {
         response = exchange(call, authenticate);
         int status = response.status();
         if (status >= 200 && status < 300) {
+          received += response.body() == null ? 0 : response.body().length;
           return response;
         }
         if (status == 401 && authenticate && credentials.refreshable() && !refreshed) {

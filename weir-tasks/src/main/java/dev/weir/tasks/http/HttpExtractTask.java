@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.weir.task.Audit;
 import dev.weir.task.Dataset;
+import dev.weir.task.DatasetRef;
 import dev.weir.task.Required;
 import dev.weir.task.TaskContext;
 import dev.weir.task.TaskFailedException;
@@ -183,7 +185,12 @@ public final class HttpExtractTask implements TaskType<HttpExtractTask.Config> {
       if (config.contract() != null) {
         outputs.put("drift", config.contract().check(dataset, context));
       }
-      return TaskResult.of(dataset, outputs);
+      Audit audit =
+          Audit.NONE
+              .read(fetch.rows())
+              .bytesRead(caller.bytes())
+              .input(DatasetRef.url(config.url()).withRows(fetch.rows()).withBytes(caller.bytes()));
+      return TaskResult.of(dataset, outputs).withAudit(audit);
     }
   }
 

@@ -3,7 +3,9 @@ package dev.weir.tasks.jdbc;
 import dev.weir.config.ConnectionConfig;
 import dev.weir.expr.Expressions;
 import dev.weir.flow.Durations;
+import dev.weir.task.Audit;
 import dev.weir.task.Dataset;
+import dev.weir.task.DatasetRef;
 import dev.weir.task.Required;
 import dev.weir.task.TaskContext;
 import dev.weir.task.TaskFailedException;
@@ -213,13 +215,27 @@ public final class JdbcExtractTask implements TaskType<JdbcExtractTask.Config> {
     if (config.contract() != null) {
       outputs.put("drift", config.contract().check(dataset, context));
     }
+    Audit audit = audit(source, config, text, dataset);
     if (inc == null) {
-      return TaskResult.of(dataset, outputs);
+      return TaskResult.of(dataset, outputs).withAudit(audit);
     }
     Watermark next = highWater(dataset, inc.column(), out, since, context);
     outputs.put("since", since.value());
     outputs.put(WATERMARK, next.value());
-    return TaskResult.of(dataset, outputs).withState(Map.of(WATERMARK, next.stored()));
+    return TaskResult.of(dataset, outputs)
+        .withAudit(audit)
+        .withState(Map.of(WATERMARK, next.stored()));
+  }
+
+  /** Rows read from the source tables the query names (no credentials in their names). */
+  private static Audit audit(ConnectionConfig source, Config config, String sql, Dataset dataset) {
+    Audit audit = Audit.NONE.read(dataset.rowCount());
+    List<String> tables = SourceTables.of(config.table(), sql);
+    for (String t : tables) {
+      DatasetRef ref = DatasetRef.table(source.url(), t);
+      audit = audit.input(tables.size() == 1 ? ref.withRows(dataset.rowCount()) : ref);
+    }
+    return audit;
   }
 
   /** {@code :since} for this run: the kept mark minus the overlap, or the initial value. */

@@ -1,7 +1,9 @@
 package dev.weir.tasks.jdbc;
 
 import dev.weir.config.ConnectionConfig;
+import dev.weir.task.Audit;
 import dev.weir.task.Dataset;
+import dev.weir.task.DatasetRef;
 import dev.weir.task.Required;
 import dev.weir.task.TaskContext;
 import dev.weir.task.TaskFailedException;
@@ -197,7 +199,18 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
     outputs.put("created", created);
     outputs.put("addedColumns", added);
     outputs.put("alreadyLoaded", skipped);
-    return TaskResult.of(outputs);
+    Audit audit =
+        Audit.NONE
+            .written(rows)
+            .checksum(dataset.checksum())
+            .output(DatasetRef.table(where(target, context), config.table()).withRows(rows));
+    return TaskResult.of(outputs).withAudit(audit);
+  }
+
+  private static String where(ConnectionConfig target, TaskContext context) {
+    return DuckTarget.isDuckDb(target.url())
+        ? DuckTarget.resolve(target.url(), context.workDir())
+        : target.url();
   }
 
   /** The dataset with the mask applied, staged beside this task's other files. */

@@ -1,5 +1,7 @@
 package dev.weir.tasks.s3;
 
+import dev.weir.task.Audit;
+import dev.weir.task.DatasetRef;
 import dev.weir.task.Required;
 import dev.weir.task.TaskContext;
 import dev.weir.task.TaskFailedException;
@@ -68,7 +70,13 @@ public final class S3DownloadTask implements TaskType<S3DownloadTask.Config> {
     outputs.put("paths", paths);
     outputs.put("count", paths.size());
     outputs.put("bytes", bytes);
-    return TaskResult.of(outputs);
+    Audit audit =
+        Audit.NONE
+            .bytesRead(bytes)
+            .bytesWritten(bytes)
+            .input(DatasetRef.s3(from.bucket(), from.key()).withBytes(bytes))
+            .output(DatasetRef.file(to).withBytes(bytes));
+    return TaskResult.of(outputs).withAudit(audit);
   }
 
   private List<S3Path> selected(S3Session s3, S3Path from) {

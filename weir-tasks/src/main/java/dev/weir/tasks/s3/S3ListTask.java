@@ -2,7 +2,9 @@ package dev.weir.tasks.s3;
 
 import static dev.weir.tasks.duck.Sql.path;
 
+import dev.weir.task.Audit;
 import dev.weir.task.Dataset;
+import dev.weir.task.DatasetRef;
 import dev.weir.task.Required;
 import dev.weir.task.TaskContext;
 import dev.weir.task.TaskResult;
@@ -62,10 +64,14 @@ public final class S3ListTask implements TaskType<S3ListTask.Config> {
     outputs.put("keys", keys);
     outputs.put("count", keys.size());
     outputs.put("bytes", bytes);
+    Audit audit =
+        Audit.NONE
+            .read(keys.size())
+            .input(DatasetRef.s3(path.bucket(), path.key()).withRows(keys.size()));
     if (!Boolean.TRUE.equals(config.dataset())) {
-      return TaskResult.of(outputs);
+      return TaskResult.of(outputs).withAudit(audit);
     }
-    return TaskResult.of(stage(found, context), outputs);
+    return TaskResult.of(stage(found, context), outputs).withAudit(audit);
   }
 
   private static Dataset stage(List<S3Entry> found, TaskContext context) throws Exception {

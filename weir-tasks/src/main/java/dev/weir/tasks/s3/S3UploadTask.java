@@ -1,5 +1,7 @@
 package dev.weir.tasks.s3;
 
+import dev.weir.task.Audit;
+import dev.weir.task.DatasetRef;
 import dev.weir.task.Required;
 import dev.weir.task.TaskContext;
 import dev.weir.task.TaskFailedException;
@@ -102,7 +104,14 @@ public final class S3UploadTask implements TaskType<S3UploadTask.Config> {
     outputs.put("keys", keys);
     outputs.put("count", keys.size());
     outputs.put("bytes", bytes);
-    return TaskResult.of(outputs);
+    String written = directory || to.isPrefix() ? prefix : to.key();
+    Audit audit =
+        Audit.NONE
+            .bytesRead(bytes)
+            .bytesWritten(bytes)
+            .input(DatasetRef.file(from).withBytes(bytes))
+            .output(DatasetRef.s3(to.bucket(), written).withBytes(bytes));
+    return TaskResult.of(outputs).withAudit(audit);
   }
 
   private static List<Path> files(Path from, Config config) throws Exception {

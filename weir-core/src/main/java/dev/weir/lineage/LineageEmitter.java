@@ -1,0 +1,240 @@
+package dev.weir.lineage;
+
+import dev.weir.audit.AuditJson;
+import dev.weir.engine.RunListener;
+import dev.weir.flow.TaskDef;
+import dev.weir.store.RunRecord;
+import dev.weir.store.StateStore;
+import dev.weir.store.TaskAuditRecord;
+import dev.weir.store.TaskRunRecord;
+import dev.weir.store.TaskState;
+import dev.weir.task.DatasetRef;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends an OpenLineage event for each task attempt: START when it is stored RUNNING, COMPLETE when
+ * it succeeded (with the datasets and row counts of its audit facts), FAIL when it failed or timed
+ * out, ABORT when it was cancelled while running.
+ *
+ * <p>The engine only queues the change; one background thread reads the audit facts from the store,
+ * builds the event and delivers it, trying a few times with growing pauses. A lineage server that
+ * is down or slow never fails or delays a run: after the last try the event is logged and dropped,
+ * and a full queue (10,000 events) drops new ones the same way.
+ */
+public final class LineageEmitter implements RunListener, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LineageEmitter.class);
+  private static final int QUEUE = 10_000;
+  private static final TaskRunRecord STOP = TaskRunRecord.pending("", "", 0, 0);
+
+  private final LineageTransport transport;
+  private final StateStore store;
+  private final UnaryOperator<String> mask;
+  private final int tries;
+  private final Duration backoff;
+  private final BlockingQueue<TaskRunRecord> queue = new LinkedBlockingQueue<>(QUEUE);
+  private final Map<String, RunRecord> runs = new Lru<>(256);
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final Thread worker;
+  private volatile boolean closed;
+
+  LineageEmitter(
+      LineageTransport transport,
+      StateStore store,
+      UnaryOperator<String> mask,
+      int tries,
+      Duration backoff) {
+    this.transport = transport;
+    this.store = store;
+    this.mask = mask;
+    this.tries = tries;
+    this.backoff = backoff;
+    this.worker = Thread.ofPlatform().daemon().name("weir-lineage").start(this::work);
+  }
+
+  /**
+   * Starts an emitter sending to {@code config}, reading audit facts from {@code store}; every
+   * event passes through {@code mask} (secret values become {@code ******}) before it leaves.
+   */
+  public static LineageEmitter start(
+      LineageConfig config, StateStore store, UnaryOperator<String> mask) {
+    return new LineageEmitter(LineageTransport.of(config), store, mask, 5, Duration.ofMillis(500));
+  }
+
+  /** Events delivered so far. */
+  public long sent() {
+    return sent.get();
+  }
+
+  /** Events given up on (the lineage server refused them every try, or the queue was full). */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  @Override
+  public void taskChanged(TaskDef task, TaskRunRecord taskRun) {
+    if (closed || type(taskRun) == null) {
+      return;
+    }
+    if (!queue.offer(taskRun)) {
+      dropped.incrementAndGet();
+      LOG.warn(
+          "lineage queue full ({} events); dropped the event of task {} of run {}",
+          QUEUE,
+          taskRun.taskId(),
+          taskRun.runId());
+    }
+  }
+
+  /** Which event a stored change makes, or null for none (a task that never ran makes none). */
+  static LineageEvents.Type type(TaskRunRecord t) {
+    if (t.state() == TaskState.RUNNING) {
+      return LineageEvents.Type.START;
+    }
+    if (!t.state().isTerminal() || t.startedAt() == null) {
+      return null;
+    }
+    return switch (t.state()) {
+      case SUCCEEDED -> LineageEvents.Type.COMPLETE;
+      case FAILED, TIMED_OUT -> LineageEvents.Type.FAIL;
+      case CANCELLED -> LineageEvents.Type.ABORT;
+      default -> null;
+    };
+  }
+
+  private void work() {
+    while (true) {
+      TaskRunRecord t;
+      try {
+        t = queue.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (t == STOP) {
+        return;
+      }
+      try {
+        deliver(t, build(t));
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        dropped.incrementAndGet();
+        LOG.warn(
+            "cannot build the lineage event of task {} of run {}: {}",
+            t.taskId(),
+            t.runId(),
+            e.toString());
+      }
+    }
+  }
+
+  private String build(TaskRunRecord t) {
+    LineageEvents.Type type = type(t);
+    RunRecord run = run(t.runId());
+    var subject = new LineageEvents.Subject(run.namespace(), run.flowId(), run.id(), t);
+    List<DatasetRef> inputs = List.of();
+    List<DatasetRef> outputs = List.of();
+    Instant time = t.startedAt();
+    String error = null;
+    if (type != LineageEvents.Type.START) {
+      time = t.endedAt();
+      for (TaskAuditRecord a : store.audits(t.runId())) {
+        if (a.taskId().equals(t.taskId()) && a.attempt() == t.attempt()) {
+          inputs = AuditJson.decode(a.inputs());
+          outputs = AuditJson.decode(a.outputs());
+        }
+      }
+      if (type != LineageEvents.Type.COMPLETE) {
+        error = t.error() == null ? t.state().name() : t.error();
+      }
+    }
+    return mask.apply(LineageEvents.event(type, time, subject, inputs, outputs, error));
+  }
+
+  private RunRecord run(String runId) {
+    synchronized (runs) {
+      RunRecord r = runs.get(runId);
+      if (r == null) {
+        r =
+            store
+                .findRun(runId)
+                .orElseThrow(() -> new IllegalStateException("run " + runId + " is not stored"));
+        runs.put(runId, r);
+      }
+      return r;
+    }
+  }
+
+  private void deliver(TaskRunRecord t, String event) throws InterruptedException {
+    long pause = backoff.toMillis();
+    for (int i = 1; ; i++) {
+      try {
+        transport.send(event);
+        sent.incrementAndGet();
+        return;
+      } catch (java.io.IOException | RuntimeException e) {
+        if (i >= tries) {
+          dropped.incrementAndGet();
+          LOG.warn(
+              "lineage event {} of task {} (attempt {}) of run {} dropped after {} tries to {}: {}",
+              type(t),
+              t.taskId(),
+              t.attempt(),
+              t.runId(),
+              i,
+              transport,
+              e.getMessage());
+          return;
+        }
+        Thread.sleep(pause);
+        pause *= 2;
+      }
+    }
+  }
+
+  /**
+   * Stops taking events and gives the ones queued up to 10 s to be delivered; what is left then is
+   * dropped (and logged).
+   */
+  @Override
+  public void close() {
+    closed = true;
+    queue.offer(STOP);
+    try {
+      worker.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (worker.isAlive()) {
+      worker.interrupt();
+      LOG.warn("lineage: {} event(s) not delivered at shutdown", queue.size());
+    }
+    transport.close();
+  }
+
+  /** A small least-recently-used map: the runs whose tasks are being reported. */
+  private static final class Lru<K, V> extends LinkedHashMap<K, V> {
+    private final int max;
+
+    Lru(int max) {
+      super(16, 0.75f, true);
+      this.max = max;
+    }
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+      return size() > max;
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package dev.weir.lineage;
+
+import java.io.IOException;
+
+/** Delivers one serialized OpenLineage event; throws when it could not (the emitter retries). */
+interface LineageTransport extends AutoCloseable {
+  void send(String event) throws IOException, InterruptedException;
+
+  @Override
+  default void close() {}
+
+  static LineageTransport of(LineageConfig config) {
+    return config.file() != null
+        ? new FileTransport(config.file())
+        : new HttpTransport(config.url(), config.apiKey());
+  }
+}

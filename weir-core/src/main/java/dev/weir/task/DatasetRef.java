@@ -1,0 +1,120 @@
+package dev.weir.task;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A dataset a task read or wrote, named as OpenLineage names datasets: a {@code namespace} (where
+ * it lives: {@code postgres://db:5432}, {@code file}, {@code s3://bucket}, {@code
+ * https://api.example.com}) and a {@code name} within it ({@code shop.public.orders}, an absolute
+ * path, a key, a URL path).
+ *
+ * <p>Names never carry credentials: the factories drop user info, query strings and JDBC properties
+ * (where passwords and tokens go), so audit rows and lineage events can be shown and sent anywhere.
+ *
+ * @param rows rows read from or written to it by this task, -1 when not known
+ * @param bytes bytes read or written, -1 when not known
+ */
+public record DatasetRef(String namespace, String name, long rows, long bytes) {
+  public DatasetRef {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(name, "name");
+  }
+
+  public DatasetRef(String namespace, String name) {
+    this(namespace, name, -1, -1);
+  }
+
+  public DatasetRef withRows(long rows) {
+    return new DatasetRef(namespace, name, rows, bytes);
+  }
+
+  public DatasetRef withBytes(long bytes) {
+    return new DatasetRef(namespace, name, rows, bytes);
+  }
+
+  /** A local file by its absolute path. */
+  public static DatasetRef file(Path path) {
+    return new DatasetRef("file", path.toAbsolutePath().normalize().toString());
+  }
+
+  /** An S3 object or prefix. */
+  public static DatasetRef s3(String bucket, String key) {
+    return new DatasetRef("s3://" + bucket, key == null ? "" : key);
+  }
+
+  /** What task {@code taskId} of a flow staged for the tasks after it (stable across runs). */
+  public static DatasetRef staged(String flowNamespace, String flowId, String taskId) {
+    return new DatasetRef("weir://" + flowNamespace, flowId + "." + taskId);
+  }
+
+  /**
+   * An HTTP endpoint: namespace {@code scheme://host[:port]}, name its path. User info, query and
+   * fragment are dropped (they carry keys and tokens).
+   */
+  public static DatasetRef url(String url) {
+    try {
+      URI u = URI.create(url.strip());
+      if (u.getScheme() != null && u.getHost() != null) {
+        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        return new DatasetRef(hostNamespace(u.getScheme(), u.getHost(), u.getPort()), path);
+      }
+    } catch (IllegalArgumentException e) {
+      // not a URI; fall through to the plain clean-up
+    }
+    return new DatasetRef("url", stripCredentials(url));
+  }
+
+  /**
+   * A table of a database reached by a JDBC URL: namespace {@code <scheme>://host:port} (for
+   * PostgreSQL {@code postgres://}, as OpenLineage names it), name {@code database.table}. For a
+   * file database (H2, DuckDB, SQLite) the namespace is the scheme and the name its file and table.
+   * Users, passwords and every property of the URL are left out.
+   */
+  public static DatasetRef table(String jdbcUrl, String table) {
+    String url = jdbcUrl.strip();
+    String rest = url.regionMatches(true, 0, "jdbc:", 0, 5) ? url.substring(5) : url;
+    int colon = rest.indexOf(':');
+    String scheme = colon < 0 ? "jdbc" : rest.substring(0, colon).toLowerCase(Locale.ROOT);
+    String body = colon < 0 ? rest : rest.substring(colon + 1);
+    // properties: ?user=..&password=.. (PostgreSQL, MariaDB), ;password=.. (H2, SQL Server)
+    body = body.split("[?;]", 2)[0];
+    String namespaceScheme =
+        switch (scheme) {
+          case "postgresql", "pgsql" -> "postgres";
+          case "mariadb" -> "mysql";
+          default -> scheme;
+        };
+    if (body.startsWith("//")) {
+      String authority = body.substring(2);
+      int slash = authority.indexOf('/');
+      String hostPort = slash < 0 ? authority : authority.substring(0, slash);
+      String database = slash < 0 ? "" : authority.substring(slash + 1);
+      int at = hostPort.lastIndexOf('@');
+      if (at >= 0) {
+        hostPort = hostPort.substring(at + 1);
+      }
+      String name = database.isEmpty() ? table : database + "." + table;
+      return new DatasetRef(namespaceScheme + "://" + hostPort, name);
+    }
+    // file and memory databases: h2:/data/db, h2:file:/data/db, duckdb:/x.duckdb, sqlite:x.db
+    String location = body.startsWith("file:") ? body.substring(5) : body;
+    int at = location.lastIndexOf('@');
+    if (at >= 0 && location.indexOf(':') > 0 && location.indexOf(':') < at) {
+      location = location.substring(at + 1); // user:password@location
+    }
+    return new DatasetRef(namespaceScheme, location.isEmpty() ? table : location + "." + table);
+  }
+
+  private static String hostNamespace(String scheme, String host, int port) {
+    return scheme.toLowerCase(Locale.ROOT) + "://" + host + (port < 0 ? "" : ":" + port);
+  }
+
+  /** Text with any {@code user:password@}, query string and fragment removed. */
+  static String stripCredentials(String text) {
+    String s = text.split("[?#]", 2)[0];
+    return s.replaceAll("(?<=//)[^/@\\s]*@", "");
+  }
+}

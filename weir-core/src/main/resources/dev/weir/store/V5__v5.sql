@@ -1,0 +1,1 @@
+-- Schema v5: quality check results (issue 5, quality). Left empty when that part needs no table.

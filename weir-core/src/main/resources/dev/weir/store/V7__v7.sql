@@ -1,0 +1,1 @@
+-- Schema v7: alerts and SLAs (issue 5, alerts). Left empty when that part needs no table.

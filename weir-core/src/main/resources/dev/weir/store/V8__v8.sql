@@ -1,0 +1,1 @@
+-- Schema v8: logs and metrics (issue 5, logs). Left empty when that part needs no table.
