@@ -55,6 +55,11 @@ class ServerApiTest {
     var missing = fx.get("/flows/team.a/nope");
     assertThat(missing.status()).isEqualTo(404);
     assertThat(missing.json().path("error").path("message").asText()).contains("team.a/nope");
+    var noRun = fx.get("/runs/run_nope");
+    assertThat(noRun.status()).isEqualTo(404);
+    assertThat(noRun.json().path("error").path("message").asText())
+        .isEqualTo("no run 'run_nope' on this server; list runs with GET /api/v1/runs");
+    assertThat(fx.post("/runs/run_nope/cancel", "").status()).isEqualTo(404);
     var bad = fx.get("/runs?state=DONE");
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.json().path("error").path("message").asText()).contains("SUCCEEDED");

@@ -120,12 +120,38 @@ public final class RunRoutes implements Consumer<Routes> {
     return o;
   }
 
+  /**
+   * The run with this id or the only one whose id starts with it: an unknown id is a 404, an
+   * ambiguous prefix a 400 (the store's own message would name the store and a CLI command).
+   */
+  private RunRecord find(String id) {
+    var exact = store.findRun(id);
+    if (exact.isPresent()) {
+      return exact.get();
+    }
+    List<RunRecord> matches = store.findRunsByPrefix(id, 5);
+    if (matches.size() == 1) {
+      return matches.get(0);
+    }
+    if (matches.isEmpty()) {
+      throw new ApiException(
+          404, "no run '" + id + "' on this server; list runs with GET /api/v1/runs");
+    }
+    throw new ApiException(
+        400,
+        "run id '"
+            + id
+            + "' is ambiguous, it starts "
+            + matches.stream().map(RunRecord::id).toList()
+            + "; give more characters");
+  }
+
   private static String str(Instant t) {
     return t == null ? null : t.toString();
   }
 
   private void get(Context ctx) {
-    RunRecord r = store.resolveRun(ctx.pathParam("id"));
+    RunRecord r = find(ctx.pathParam("id"));
     ObjectNode o = run(r);
     var tasks = new LinkedHashMap<String, ObjectNode>();
     for (TaskRunRecord t : store.taskRuns(r.id())) {
@@ -159,14 +185,7 @@ public final class RunRoutes implements Consumer<Routes> {
    * The run's audit trail: totals, and each task's last attempt (see docs/audit-and-lineage.md).
    */
   private void audit(Context ctx) {
-    String id = ctx.pathParam("id");
-    RunRecord r;
-    try {
-      r = store.resolveRun(id);
-    } catch (dev.weir.WeirException e) {
-      // no such run is a 404; an ambiguous prefix stays a 400
-      throw new ApiException(store.findRunsByPrefix(id, 1).isEmpty() ? 404 : 400, e.getMessage());
-    }
+    RunRecord r = find(ctx.pathParam("id"));
     var audit = RunAudit.of(r, store.taskRuns(r.id()), store.audits(r.id()), Instant.now());
     ctx.contentType("application/json")
         .result(masker.mask(Json.MAPPER.valueToTree(audit.toMap()).toString()));
@@ -216,17 +235,17 @@ public final class RunRoutes implements Consumer<Routes> {
   }
 
   private void cancel(Context ctx) {
-    RunRecord r = launcher.cancel(ctx.pathParam("id"), "cancelled over the API");
+    RunRecord r = launcher.cancel(find(ctx.pathParam("id")).id(), "cancelled over the API");
     ctx.status(202).json(run(store.findRun(r.id()).orElse(r)));
   }
 
   private void retry(Context ctx) {
-    RunRecord r = launcher.retry(ctx.pathParam("id"));
+    RunRecord r = launcher.retry(find(ctx.pathParam("id")).id());
     ctx.status(202).json(run(r));
   }
 
   private void logs(Context ctx) {
-    RunRecord r = store.resolveRun(ctx.pathParam("id"));
+    RunRecord r = find(ctx.pathParam("id"));
     List<LogLine> lines = store.logs(r.id(), ctx.queryParam("task"));
     int offset =
         ctx.queryParam("offset") == null
@@ -262,7 +281,7 @@ public final class RunRoutes implements Consumer<Routes> {
   // polls the stored lines and sends the new ones until the run has ended and all are sent
   private void stream(SseClient client) {
     String id = client.ctx().pathParam("id");
-    RunRecord r = store.resolveRun(id);
+    RunRecord r = find(id);
     int sent = 0;
     long deadline = System.nanoTime() + java.time.Duration.ofHours(6).toNanos();
     while (!client.terminated() && System.nanoTime() < deadline) {
