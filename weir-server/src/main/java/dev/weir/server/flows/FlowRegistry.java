@@ -126,8 +126,7 @@ public final class FlowRegistry {
     var newRows = new ArrayList<ServerStore.NewRevision>();
     var changed = new ArrayList<DeployedFlow>();
     var claimed = new HashMap<FlowKey, Path>(); // files of this batch, by the flow they define
-    // what the caches held before this batch, to put back if the store refuses it
-    var flowsBefore = new HashMap<FlowKey, Optional<DeployedFlow>>();
+    // what the row cache held before this batch, to put back if the store refuses it
     var rowsBefore = new HashMap<FlowKey, Optional<ServerStore.FlowRow>>();
     Instant now = clock.instant();
     for (Source src : sources) {
@@ -151,7 +150,6 @@ public final class FlowRegistry {
                   + "; give one of them another id or namespace");
         }
         claimed.put(key, abs);
-        flowsBefore.putIfAbsent(key, Optional.ofNullable(current));
         rowsBefore.putIfAbsent(key, Optional.ofNullable(rows.get(key)));
         var row = Optional.ofNullable(rows.get(key));
         String hash = flow.source().hash();
@@ -184,7 +182,6 @@ public final class FlowRegistry {
           changed.add(deployed);
           log.info("flow {} is now revision {} ({}, from {})", key, revision, hash, src.origin());
         }
-        flows.put(key, deployed);
         outcomes.add(new Outcome(src, deployed, null));
       } catch (RuntimeException e) {
         outcomes.add(new Outcome(src, null, e));
@@ -196,13 +193,22 @@ public final class FlowRegistry {
         serverStore.addRevisions(newRows);
       } catch (RuntimeException e) {
         // the store refused: nothing of this batch is current
-        flowsBefore.forEach(
-            (k, v) -> v.ifPresentOrElse(f -> flows.put(k, f), () -> flows.remove(k)));
         rowsBefore.forEach((k, v) -> v.ifPresentOrElse(r -> rows.put(k, r), () -> rows.remove(k)));
         throw e;
       }
     }
-    changed.forEach(this::notifyChange);
+    // published only once stored, each just before its listeners hear of it
+    var changedKeys = new java.util.HashSet<FlowKey>();
+    changed.forEach(d -> changedKeys.add(d.key()));
+    for (Outcome o : outcomes) {
+      if (o.flow() != null && !changedKeys.contains(o.flow().key())) {
+        flows.put(o.flow().key(), o.flow());
+      }
+    }
+    for (DeployedFlow d : changed) {
+      flows.put(d.key(), d);
+      notifyChange(d);
+    }
     return outcomes;
   }
 
