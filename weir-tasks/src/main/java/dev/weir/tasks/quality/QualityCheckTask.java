@@ -2,6 +2,7 @@ package dev.weir.tasks.quality;
 
 import static dev.weir.tasks.duck.Sql.readParquet;
 
+import dev.weir.store.CheckRecord;
 import dev.weir.task.Dataset;
 import dev.weir.task.Required;
 import dev.weir.task.TaskContext;
@@ -11,6 +12,7 @@ import dev.weir.task.TaskType;
 import dev.weir.tasks.duck.DuckSession;
 import dev.weir.tasks.duck.Sql;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +40,18 @@ public final class QualityCheckTask implements TaskType<QualityCheckTask.Config>
 
   @Override
   public List<String> datasetInputs(Config config) {
-    return List.of(config.dataset());
+    var inputs = new ArrayList<String>();
+    inputs.add(config.dataset());
+    if (config.checks() != null) {
+      for (Check c : config.checks()) {
+        if (c != null && c.relationships() != null && c.relationships().to() != null) {
+          if (!inputs.contains(c.relationships().to())) {
+            inputs.add(c.relationships().to());
+          }
+        }
+      }
+    }
+    return inputs;
   }
 
   @Override
@@ -64,10 +77,23 @@ public final class QualityCheckTask implements TaskType<QualityCheckTask.Config>
     Dataset dataset = context.dataset(config.dataset());
     Severity fallback = config.severity() == null ? Severity.ERROR : config.severity();
     var results = new ArrayList<CheckResult>();
+    Instant now = context.clock().instant();
     try (DuckSession duck = DuckSession.memory(context)) {
       duck.exec(
           "CREATE VIEW " + CheckRunner.VIEW + " AS SELECT * FROM " + readParquet(dataset.path()));
-      var runner = new CheckRunner(duck);
+      // sql and relationships checks name other datasets by their task id
+      for (var upstream : context.upstreamDatasets().entrySet()) {
+        if (!upstream.getKey().equals(CheckRunner.VIEW)) {
+          duck.exec(
+              "CREATE VIEW "
+                  + Sql.id(upstream.getKey())
+                  + " AS SELECT * FROM "
+                  + readParquet(upstream.getValue().path()));
+        }
+      }
+      var runner =
+          new CheckRunner(
+              duck, now, new AnomalyJudge(runs -> context.pastRowCounts(config.dataset(), runs)));
       for (int i = 0; i < config.checks().size(); i++) {
         Check check = config.checks().get(i);
         try {
@@ -92,7 +118,34 @@ public final class QualityCheckTask implements TaskType<QualityCheckTask.Config>
         }
       }
     }
+    context.saveChecks(records(config.dataset(), results, context, now));
     return report(config.dataset(), results, context);
+  }
+
+  private static List<CheckRecord> records(
+      String dataset, List<CheckResult> results, TaskContext context, Instant at) {
+    var records = new ArrayList<CheckRecord>();
+    for (int i = 0; i < results.size(); i++) {
+      CheckResult r = results.get(i);
+      records.add(
+          new CheckRecord(
+              context.runId(),
+              context.taskId(),
+              context.attempt(),
+              i,
+              context.namespace(),
+              context.flowId(),
+              dataset,
+              r.name(),
+              r.kind(),
+              r.passed(),
+              r.severityName(),
+              r.failingRows(),
+              r.observed(),
+              context.mask(line(r)),
+              at));
+    }
+    return records;
   }
 
   private static TaskResult report(String dataset, List<CheckResult> results, TaskContext context) {
