@@ -70,7 +70,7 @@ final class AnomalyJudge {
   }
 
   private static String runs(int n) {
-    return n == 1 ? "1 successful run" : n + " successful runs";
+    return n == 0 ? "no successful runs" : n == 1 ? "1 successful run" : n + " successful runs";
   }
 
   private static String signed(double percent) {
