@@ -135,7 +135,8 @@ final class JdbcCheckResults {
   }
 
   private static CheckRecord read(ResultSet rs) throws SQLException {
-    double observed = rs.getDouble(13);
+    double value = rs.getDouble(13);
+    Double observed = rs.wasNull() ? null : value;
     return new CheckRecord(
         rs.getString(1),
         rs.getString(2),
@@ -149,7 +150,7 @@ final class JdbcCheckResults {
         rs.getBoolean(10),
         rs.getString(11),
         rs.getLong(12),
-        rs.wasNull() ? null : observed,
+        observed,
         rs.getString(14),
         time(rs, 15));
   }
