@@ -17,15 +17,30 @@ final class CheckRunner {
   private final DuckSession duck;
   private final Instant now;
   private final AnomalyJudge anomalies;
+  private final References references;
+
+  /** Reads the keys a relationships check refers to from a connection's table. */
+  @FunctionalInterface
+  interface References {
+    /**
+     * Copies the distinct non-null values of {@code r.field()} in table {@code r.to()} of {@code
+     * r.connection()} into a session table with the one column {@link #KEY}; returns its name.
+     */
+    String read(Relationships r);
+
+    String KEY = "weir_ref_key";
+  }
 
   /**
    * @param now the time freshness is measured from
    * @param anomalies judges a row count against the dataset's history
+   * @param references reads a relationships check's keys from a connection
    */
-  CheckRunner(DuckSession duck, Instant now, AnomalyJudge anomalies) {
+  CheckRunner(DuckSession duck, Instant now, AnomalyJudge anomalies, References references) {
     this.duck = duck;
     this.now = now;
     this.anomalies = anomalies;
+    this.references = references;
   }
 
   CheckResult run(Check check, Severity severity) throws SQLException {
@@ -70,7 +85,7 @@ final class CheckRunner {
   }
 
   /** A query returning the rows that break {@code check}. */
-  private static String failingRows(Check check) {
+  private String failingRows(Check check) {
     String from = "SELECT * FROM " + VIEW + " WHERE ";
     if (check.notNull() != null) {
       return from + columns(check.notNull(), " IS NULL", " OR ");
@@ -116,14 +131,16 @@ final class CheckRunner {
     }
     if (check.relationships() != null) {
       Relationships r = check.relationships();
+      String parent = r.toDataset() ? id(r.to()) : references.read(r);
+      String key = r.toDataset() ? id(r.field()) : References.KEY;
       return "SELECT * FROM "
           + VIEW
           + " d WHERE d."
           + id(r.column())
           + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-          + id(r.to())
+          + parent
           + " p WHERE p."
-          + id(r.field())
+          + key
           + " = d."
           + id(r.column())
           + ")";

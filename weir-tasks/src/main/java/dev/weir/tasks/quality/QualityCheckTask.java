@@ -11,6 +11,7 @@ import dev.weir.task.TaskResult;
 import dev.weir.task.TaskType;
 import dev.weir.tasks.duck.DuckSession;
 import dev.weir.tasks.duck.Sql;
+import dev.weir.tasks.jdbc.ConnectionTables;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +45,10 @@ public final class QualityCheckTask implements TaskType<QualityCheckTask.Config>
     inputs.add(config.dataset());
     if (config.checks() != null) {
       for (Check c : config.checks()) {
-        if (c != null && c.relationships() != null && c.relationships().to() != null) {
+        if (c != null
+            && c.relationships() != null
+            && c.relationships().to() != null
+            && c.relationships().toDataset()) {
           if (!inputs.contains(c.relationships().to())) {
             inputs.add(c.relationships().to());
           }
@@ -93,7 +97,10 @@ public final class QualityCheckTask implements TaskType<QualityCheckTask.Config>
       }
       var runner =
           new CheckRunner(
-              duck, now, new AnomalyJudge(runs -> context.pastRowCounts(config.dataset(), runs)));
+              duck,
+              now,
+              new AnomalyJudge(runs -> context.pastRowCounts(config.dataset(), runs)),
+              references(duck, context));
       for (int i = 0; i < config.checks().size(); i++) {
         Check check = config.checks().get(i);
         try {
@@ -120,6 +127,28 @@ public final class QualityCheckTask implements TaskType<QualityCheckTask.Config>
     }
     context.saveChecks(records(config.dataset(), results, context, now));
     return report(config.dataset(), results, context);
+  }
+
+  /** Copies a connection table's keys into the session, one table per relationships check. */
+  private static CheckRunner.References references(DuckSession duck, TaskContext context) {
+    int[] tables = {0};
+    return r -> {
+      String field = ConnectionTables.column(r.field(), r.connection(), context);
+      return ConnectionTables.read(
+          duck,
+          r.connection(),
+          "SELECT DISTINCT "
+              + field
+              + " AS "
+              + CheckRunner.References.KEY
+              + " FROM "
+              + r.to()
+              + " WHERE "
+              + field
+              + " IS NOT NULL",
+          ++tables[0],
+          context);
+    };
   }
 
   private static List<CheckRecord> records(

@@ -146,6 +146,49 @@ class MoreCheckKindsTest {
   }
 
   @Test
+  void relationships_to_a_table_of_a_connection_find_orphans() throws Exception {
+    String url = dev.weir.testing.TestDatabases.freshPostgresSchemaUrl();
+    try (var c = java.sql.DriverManager.getConnection(url)) {
+      c.createStatement()
+          .execute(
+              "CREATE TABLE customers (id int PRIMARY KEY, name text);"
+                  + " INSERT INTO customers VALUES (10, 'Ann'), (99, 'Cy')");
+    }
+    ctx.connection("warehouse", url);
+    assertThatThrownBy(() ->
+            check(
+                "- relationships: {column: customer_id, to: customers, field: id, connection:"
+                    + " warehouse}"))
+        .hasMessageContaining(
+            "  relationships(customer_id -> warehouse:customers.id): 1 failing row, e.g."
+                + " {order_id=2, customer_id=11,");
+    assertThatThrownBy(() ->
+            check(
+                "- relationships: {column: customer_id, to: clients, field: id, connection:"
+                    + " warehouse}"))
+        .hasMessageContaining("reading from connection 'warehouse' failed:")
+        .hasMessageContaining("clients");
+  }
+
+  @Test
+  void relationships_to_a_connection_table_need_a_plain_table_name() {
+    assertThat(
+            TestContext.problems(
+                new QualityCheckTask(),
+                """
+                dataset: orders
+                checks:
+                  - relationships: {column: c, to: "customers; DROP TABLE x", field: id, connection: w}
+                  - relationships: {column: c, to: crm.customers, field: "id)", connection: w}
+                """))
+        .containsExactly(
+            "checks[0].relationships.to 'customers; DROP TABLE x' is not a table name; with a"
+                + " connection, give a table as `customers` or `crm.customers`",
+            "checks[1].relationships.field 'id)' is not a plain column name of table"
+                + " 'crm.customers', e.g. `id`");
+  }
+
+  @Test
   void sql_check_fails_with_the_rows_the_query_returns() {
     assertThatThrownBy(() ->
             check(
