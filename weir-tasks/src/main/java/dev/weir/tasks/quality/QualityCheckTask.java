@@ -83,18 +83,7 @@ public final class QualityCheckTask implements TaskType<QualityCheckTask.Config>
     var results = new ArrayList<CheckResult>();
     Instant now = context.clock().instant();
     try (DuckSession duck = DuckSession.memory(context)) {
-      duck.exec(
-          "CREATE VIEW " + CheckRunner.VIEW + " AS SELECT * FROM " + readParquet(dataset.path()));
-      // sql and relationships checks name other datasets by their task id
-      for (var upstream : context.upstreamDatasets().entrySet()) {
-        if (!upstream.getKey().equals(CheckRunner.VIEW)) {
-          duck.exec(
-              "CREATE VIEW "
-                  + Sql.id(upstream.getKey())
-                  + " AS SELECT * FROM "
-                  + readParquet(upstream.getValue().path()));
-        }
-      }
+      List<String> views = views(config, dataset, duck, context);
       var runner =
           new CheckRunner(
               duck,
@@ -121,12 +110,42 @@ public final class QualityCheckTask implements TaskType<QualityCheckTask.Config>
                   + "': "
                   + dataset.schema().stream()
                       .map(c -> c.name() + " " + c.type())
-                      .collect(Collectors.joining(", ")));
+                      .collect(Collectors.joining(", "))
+                  + (check.sql() != null ? "\nViews the query can read: " + views : ""));
         }
       }
     }
     context.saveChecks(records(config.dataset(), results, context, now));
     return report(config.dataset(), results, context);
+  }
+
+  /**
+   * Makes the checked dataset the view {@code dataset} and, when a check reads other datasets (sql,
+   * relationships), every upstream dataset a view named by its task id; returns the views' names.
+   */
+  private static List<String> views(
+      Config config, Dataset dataset, DuckSession duck, TaskContext context) throws SQLException {
+    var views = new ArrayList<String>();
+    duck.exec(
+        "CREATE VIEW " + CheckRunner.VIEW + " AS SELECT * FROM " + readParquet(dataset.path()));
+    views.add(CheckRunner.VIEW);
+    boolean readsOthers =
+        config.checks().stream()
+            .anyMatch(c ->
+                c.sql() != null || (c.relationships() != null && c.relationships().toDataset()));
+    if (readsOthers) {
+      for (var upstream : context.upstreamDatasets().entrySet()) {
+        if (!upstream.getKey().equals(CheckRunner.VIEW)) {
+          duck.exec(
+              "CREATE VIEW "
+                  + Sql.id(upstream.getKey())
+                  + " AS SELECT * FROM "
+                  + readParquet(upstream.getValue().path()));
+          views.add(upstream.getKey());
+        }
+      }
+    }
+    return views;
   }
 
   /** Copies a connection table's keys into the session, one table per relationships check. */

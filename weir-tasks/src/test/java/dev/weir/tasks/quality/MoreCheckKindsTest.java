@@ -204,6 +204,15 @@ class MoreCheckKindsTest {
   }
 
   @Test
+  void an_sql_check_that_cannot_run_names_the_views_it_can_read() {
+    assertThatThrownBy(() -> check("- sql: SELECT * FROM order_lines"))
+        .hasMessageStartingWith(
+            "quality.check checks[0] sql(SELECT * FROM order_lines) could not run: Catalog Error:"
+                + " Table with name order_lines does not exist")
+        .hasMessageEndingWith("\nViews the query can read: [dataset, customers, orders]");
+  }
+
+  @Test
   void a_failed_run_still_stores_every_result() {
     assertThatThrownBy(() ->
         check(
