@@ -1,5 +1,6 @@
 package dev.weir.bench;
 
+import dev.weir.store.CheckRecord;
 import dev.weir.store.LogLine;
 import dev.weir.store.RunRecord;
 import dev.weir.store.StateStore;
@@ -138,6 +139,28 @@ final class TimedStore implements StateStore {
   @Override
   public void putState(String namespace, String flowId, String taskId, String key, String value) {
     store.putState(namespace, flowId, taskId, key, value);
+  }
+
+  @Override
+  public void saveChecks(String runId, String taskId, int attempt, List<CheckRecord> checks) {
+    store.saveChecks(runId, taskId, attempt, checks);
+  }
+
+  @Override
+  public List<CheckRecord> checks(String runId) {
+    return store.checks(runId);
+  }
+
+  @Override
+  public List<CheckRecord> checkHistory(
+      String namespace, String flowId, String dataset, int limit) {
+    return store.checkHistory(namespace, flowId, dataset, limit);
+  }
+
+  @Override
+  public List<Long> rowCountHistory(
+      String namespace, String flowId, String taskId, String exceptRunId, int limit) {
+    return store.rowCountHistory(namespace, flowId, taskId, exceptRunId, limit);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.weir.cli;
 
 import dev.weir.flow.Durations;
+import dev.weir.store.CheckRecord;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
 import dev.weir.store.StateStore;
@@ -74,7 +75,9 @@ final class RunsCommand {
     }
   }
 
-  @Command(name = "show", description = "A run with every task attempt.")
+  @Command(
+      name = "show",
+      description = "A run with every task attempt and the results of its quality checks.")
   static final class ShowRun implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -92,8 +95,9 @@ final class RunsCommand {
       try (StateStore store = storeOptions.open(null)) {
         RunRecord r = store.resolveRun(runId);
         List<TaskRunRecord> attempts = store.taskRuns(r.id());
+        List<CheckRecord> checks = store.checks(r.id());
         if (json) {
-          out.println(Watch.toJson(r, attempts));
+          out.println(RunChecks.addTo(Watch.toJson(r, attempts), checks));
           return 0;
         }
         out.printf("Run      %s%n", r.id());
@@ -131,6 +135,7 @@ final class RunsCommand {
                   ? Progress.firstLine(t.error())
                   : t.outputs() == null ? "" : Progress.firstLine(t.outputs()));
         }
+        RunChecks.print(out, checks);
         return 0;
       }
     }

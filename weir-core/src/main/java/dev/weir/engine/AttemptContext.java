@@ -149,6 +149,16 @@ final class AttemptContext implements TaskContext {
   }
 
   @Override
+  public void saveChecks(java.util.List<dev.weir.store.CheckRecord> checks) {
+    scope.store.saveChecks(runId(), taskId, attempt, checks);
+  }
+
+  @Override
+  public java.util.List<Long> pastRowCounts(String taskId, int runs) {
+    return scope.store.rowCountHistory(namespace(), flowId(), taskId, runId(), runs);
+  }
+
+  @Override
   public Map<String, String> environment() {
     return scope.childEnvironment;
   }

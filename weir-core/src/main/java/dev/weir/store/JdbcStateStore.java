@@ -35,9 +35,12 @@ public final class JdbcStateStore implements StateStore {
   private final java.util.Set<String> savedRevisions =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  private final JdbcCheckResults checks;
+
   private JdbcStateStore(HikariDataSource ds, String description) {
     this.ds = ds;
     this.description = description;
+    this.checks = new JdbcCheckResults(ds, description);
   }
 
   /** The embedded H2 store in {@code home} ({@code .weir/} beside a flow by default). */
@@ -541,6 +544,28 @@ public final class JdbcStateStore implements StateStore {
       }
       return null;
     });
+  }
+
+  @Override
+  public void saveChecks(String runId, String taskId, int attempt, List<CheckRecord> results) {
+    checks.save(runId, taskId, attempt, results);
+  }
+
+  @Override
+  public List<CheckRecord> checks(String runId) {
+    return checks.ofRun(runId);
+  }
+
+  @Override
+  public List<CheckRecord> checkHistory(
+      String namespace, String flowId, String dataset, int limit) {
+    return checks.history(namespace, flowId, dataset, limit);
+  }
+
+  @Override
+  public List<Long> rowCountHistory(
+      String namespace, String flowId, String taskId, String exceptRunId, int limit) {
+    return checks.rowCounts(namespace, flowId, taskId, exceptRunId, limit);
   }
 
   @Override

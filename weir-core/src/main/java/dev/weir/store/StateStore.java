@@ -90,6 +90,37 @@ public interface StateStore extends AutoCloseable {
 
   void putState(String namespace, String flowId, String taskId, String key, String value);
 
+  /**
+   * Stores the quality check results of one task attempt, replacing what that attempt stored before
+   * (an attempt re-run after a crash writes its results again).
+   */
+  default void saveChecks(String runId, String taskId, int attempt, List<CheckRecord> checks) {
+    throw new UnsupportedOperationException(this + " keeps no quality check results");
+  }
+
+  /** Check results of a run, every attempt, in the order they were checked. */
+  default List<CheckRecord> checks(String runId) {
+    return List.of();
+  }
+
+  /**
+   * Check results of a flow's runs, newest first, at most {@code limit}; of the checks of one
+   * dataset (the id of the task that staged it) unless {@code dataset} is null.
+   */
+  default List<CheckRecord> checkHistory(
+      String namespace, String flowId, String dataset, int limit) {
+    return List.of();
+  }
+
+  /**
+   * Rows of task {@code taskId}'s dataset in the last {@code limit} SUCCEEDED runs of a flow other
+   * than {@code exceptRunId}, newest first; runs where the task did not succeed are left out.
+   */
+  default List<Long> rowCountHistory(
+      String namespace, String flowId, String taskId, String exceptRunId, int limit) {
+    return List.of();
+  }
+
   @Override
   void close();
 

@@ -48,6 +48,18 @@ public interface TaskContext {
    */
   java.util.Optional<String> state(String key);
 
+  /**
+   * Stores this attempt's quality check results with the run, replacing any this attempt stored
+   * before; runs and the API list them, and later runs read them as history.
+   */
+  void saveChecks(java.util.List<dev.weir.store.CheckRecord> checks);
+
+  /**
+   * Row counts of task {@code taskId}'s dataset in the last {@code runs} successful runs of this
+   * flow (this run left out), newest first.
+   */
+  java.util.List<Long> pastRowCounts(String taskId, int runs);
+
   /** Environment for child processes: the process environment without Weir's secrets. */
   Map<String, String> environment();
 

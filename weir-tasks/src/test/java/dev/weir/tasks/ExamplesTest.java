@@ -206,11 +206,21 @@ class ExamplesTest {
   @Test
   void quality_check_example() throws Exception {
     Run run = run("quality.check.yaml");
-    assertThat(run.results().get("check_orders").outputs()).containsEntry("failed", 1);
+    assertThat(run.results().get("check_orders").outputs()).containsEntry("failed", 2);
     assertThat(run.context().log())
-        .last()
-        .asString()
-        .startsWith("WARN quality check expression(ordered_on");
+        .filteredOn(line -> line.startsWith("WARN quality check"))
+        .satisfiesExactly(
+            freshness ->
+                assertThat(freshness)
+                    .startsWith(
+                        "WARN quality check freshness(ordered_on, maxAge=2d) on 'orders' failed:"
+                            + " newest ordered_on is 2024-03-05T00:00:00Z"),
+            expression ->
+                assertThat(expression).startsWith("WARN quality check expression(ordered_on"));
+    assertThat(run.context().checks())
+        .filteredOn(c -> c.kind().equals("anomaly"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.detail()).contains("no successful runs to compare with"));
   }
 
   @Test

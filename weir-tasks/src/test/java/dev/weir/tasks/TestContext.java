@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.weir.config.ConnectionConfig;
 import dev.weir.flow.ConfigBinder;
+import dev.weir.store.CheckRecord;
 import dev.weir.task.Dataset;
 import dev.weir.task.TaskContext;
 import dev.weir.task.TaskFailedException;
@@ -38,7 +39,10 @@ public final class TestContext {
   private final Map<String, String> environment = new LinkedHashMap<>(System.getenv());
   private final List<String> log = new CopyOnWriteArrayList<>();
   private final Map<String, String> state = new LinkedHashMap<>();
+  private final List<CheckRecord> checks = new CopyOnWriteArrayList<>();
+  private final Map<String, List<Long>> rowHistory = new LinkedHashMap<>();
   private volatile Attempt current;
+  private volatile InstantSource clock = InstantSource.system();
 
   public TestContext(Path workDir) {
     this.workDir = workDir;
@@ -109,6 +113,12 @@ public final class TestContext {
     return state.get(taskId + "/" + key);
   }
 
+  /** The clock tasks see, e.g. {@code InstantSource.fixed(...)}. */
+  public TestContext clock(InstantSource clock) {
+    this.clock = clock;
+    return this;
+  }
+
   public TestContext env(String name, String value) {
     environment.put(name, value);
     return this;
@@ -120,6 +130,17 @@ public final class TestContext {
 
   public Dataset dataset(String taskId) {
     return datasets.get(taskId);
+  }
+
+  /** Check results the tasks stored, in order (an attempt's replace its earlier ones). */
+  public List<CheckRecord> checks() {
+    return List.copyOf(checks);
+  }
+
+  /** Row counts of {@code taskId}'s dataset in earlier successful runs, newest first. */
+  public TestContext rowHistory(String taskId, List<Long> newestFirst) {
+    rowHistory.put(taskId, List.copyOf(newestFirst));
+    return this;
   }
 
   /** Log lines as {@code LEVEL message}. */
@@ -226,6 +247,18 @@ public final class TestContext {
     }
 
     @Override
+    public void saveChecks(List<CheckRecord> records) {
+      checks.removeIf(c -> c.taskId().equals(taskId));
+      checks.addAll(records);
+    }
+
+    @Override
+    public List<Long> pastRowCounts(String id, int runs) {
+      List<Long> all = rowHistory.getOrDefault(id, List.of());
+      return all.subList(0, Math.min(runs, all.size()));
+    }
+
+    @Override
     public Map<String, String> environment() {
       return Map.copyOf(environment);
     }
@@ -250,7 +283,7 @@ public final class TestContext {
 
     @Override
     public InstantSource clock() {
-      return InstantSource.system();
+      return clock;
     }
   }
 }

@@ -22,7 +22,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** {@code /runs}: list with filters, get with task attempts, start, cancel, retry, logs. */
+/**
+ * {@code /runs}: list with filters, get with task attempts and check results, start, cancel, retry,
+ * logs; the check history of a flow's datasets.
+ */
 public final class RunRoutes implements Consumer<Routes> {
   private static final int MAX_LIMIT = 1000;
 
@@ -47,6 +50,8 @@ public final class RunRoutes implements Consumer<Routes> {
         .post("/runs/{id}/retry", this::retry)
         .get("/runs/{id}/audit", this::audit)
         .get("/runs/{id}/logs", this::logs)
+        .get("/runs/{id}/checks", this::checks)
+        .get("/flows/{ns}/{id}/checks", this::checkHistory)
         .sse("/runs/{id}/logs/stream", this::stream);
   }
 
@@ -178,6 +183,7 @@ public final class RunRoutes implements Consumer<Routes> {
     }
     var arr = o.putArray("tasks");
     tasks.values().forEach(arr::add);
+    o.set("checks", CheckJson.array(store.checks(r.id()), masker));
     ctx.json(o);
   }
 
@@ -242,6 +248,41 @@ public final class RunRoutes implements Consumer<Routes> {
   private void retry(Context ctx) {
     RunRecord r = launcher.retry(find(ctx.pathParam("id")).id());
     ctx.status(202).json(run(r));
+  }
+
+  private void checks(Context ctx) {
+    RunRecord r = find(ctx.pathParam("id"));
+    var root = Json.MAPPER.createObjectNode();
+    root.put("runId", r.id());
+    root.set("checks", CheckJson.array(store.checks(r.id()), masker));
+    ctx.json(root);
+  }
+
+  /** Check results of a flow's runs, newest first; of one dataset with {@code ?dataset=}. */
+  private void checkHistory(Context ctx) {
+    String namespace = ctx.pathParam("ns");
+    String flowId = ctx.pathParam("id");
+    String dataset = ctx.queryParam("dataset");
+    int limit = 100;
+    if (ctx.queryParam("limit") != null) {
+      limit = FlowRoutes.intParam(ctx.queryParam("limit"), "limit");
+      if (limit < 1) {
+        throw ApiException.badRequest("'limit' must be at least 1, got " + limit);
+      }
+      limit = Math.min(MAX_LIMIT, limit);
+    }
+    var checks = store.checkHistory(namespace, flowId, dataset, limit);
+    if (checks.isEmpty()) {
+      // a flow no longer deployed keeps its history; an unknown one is a 404
+      flows.require(FlowRoutes.key(ctx));
+    }
+    var root = Json.MAPPER.createObjectNode();
+    root.put("namespace", namespace);
+    root.put("flow", flowId);
+    root.put("dataset", dataset);
+    root.put("limit", limit);
+    root.set("checks", CheckJson.array(checks, masker));
+    ctx.json(root);
   }
 
   private void logs(Context ctx) {

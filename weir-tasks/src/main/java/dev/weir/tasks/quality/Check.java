@@ -14,10 +14,27 @@ public record Check(
     List<String> unique,
     AcceptedValues acceptedValues,
     String expression,
+    Freshness freshness,
+    Range range,
+    Regex regex,
+    Relationships relationships,
+    String sql,
+    Anomaly anomaly,
     Severity severity) {
 
   static final List<String> KINDS =
-      List.of("rowCount", "notNull", "unique", "acceptedValues", "expression");
+      List.of(
+          "rowCount",
+          "notNull",
+          "unique",
+          "acceptedValues",
+          "expression",
+          "freshness",
+          "range",
+          "regex",
+          "relationships",
+          "sql",
+          "anomaly");
 
   /**
    * @param min at least this many rows; null for no lower bound
@@ -35,6 +52,12 @@ public record Check(
     if (unique != null) set.add("unique");
     if (acceptedValues != null) set.add("acceptedValues");
     if (expression != null) set.add("expression");
+    if (freshness != null) set.add("freshness");
+    if (range != null) set.add("range");
+    if (regex != null) set.add("regex");
+    if (relationships != null) set.add("relationships");
+    if (sql != null) set.add("sql");
+    if (anomaly != null) set.add("anomaly");
     return set;
   }
 
@@ -95,7 +118,23 @@ public record Check(
     if (expression != null && expression.isBlank()) {
       problems.add(at + ".expression is empty; e.g. `expression: amount >= 0`");
     }
+    if (freshness != null) problems.addAll(freshness.problems(at + ".freshness"));
+    if (range != null) problems.addAll(range.problems(at + ".range"));
+    if (regex != null) problems.addAll(regex.problems(at + ".regex"));
+    if (relationships != null) problems.addAll(relationships.problems(at + ".relationships"));
+    if (sql != null && sql.isBlank()) {
+      problems.add(
+          at
+              + ".sql is empty; give a query that returns the bad rows, e.g. `sql: SELECT * FROM"
+              + " dataset WHERE shipped_on < ordered_on`");
+    }
+    if (anomaly != null) problems.addAll(anomaly.problems(at + ".anomaly"));
     return problems;
+  }
+
+  /** The kind of check this is, e.g. {@code unique}; one of {@link #KINDS}. */
+  String kind() {
+    return kindsSet().getFirst();
   }
 
   /** How the check appears in outputs and messages, e.g. {@code unique(order_id, line)}. */
@@ -114,6 +153,15 @@ public record Check(
           + " in ["
           + acceptedValues.values().stream().map(String::valueOf).collect(Collectors.joining(", "))
           + "])";
+    }
+    if (freshness != null) return freshness.label();
+    if (range != null) return range.label();
+    if (regex != null) return regex.label();
+    if (relationships != null) return relationships.label();
+    if (anomaly != null) return anomaly.label();
+    if (sql != null) {
+      String oneLine = sql.strip().replaceAll("\\s+", " ");
+      return "sql(" + (oneLine.length() > 80 ? oneLine.substring(0, 79) + "…" : oneLine) + ")";
     }
     return "expression(" + expression + ")";
   }

@@ -2,6 +2,7 @@ package dev.weir.tasks.quality;
 
 import static dev.weir.tasks.duck.Sql.readParquet;
 
+import dev.weir.store.CheckRecord;
 import dev.weir.task.Dataset;
 import dev.weir.task.Required;
 import dev.weir.task.TaskContext;
@@ -10,7 +11,9 @@ import dev.weir.task.TaskResult;
 import dev.weir.task.TaskType;
 import dev.weir.tasks.duck.DuckSession;
 import dev.weir.tasks.duck.Sql;
+import dev.weir.tasks.jdbc.ConnectionTables;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +41,21 @@ public final class QualityCheckTask implements TaskType<QualityCheckTask.Config>
 
   @Override
   public List<String> datasetInputs(Config config) {
-    return List.of(config.dataset());
+    var inputs = new ArrayList<String>();
+    inputs.add(config.dataset());
+    if (config.checks() != null) {
+      for (Check c : config.checks()) {
+        if (c != null
+            && c.relationships() != null
+            && c.relationships().to() != null
+            && c.relationships().toDataset()) {
+          if (!inputs.contains(c.relationships().to())) {
+            inputs.add(c.relationships().to());
+          }
+        }
+      }
+    }
+    return inputs;
   }
 
   @Override
@@ -64,10 +81,15 @@ public final class QualityCheckTask implements TaskType<QualityCheckTask.Config>
     Dataset dataset = context.dataset(config.dataset());
     Severity fallback = config.severity() == null ? Severity.ERROR : config.severity();
     var results = new ArrayList<CheckResult>();
+    Instant now = context.clock().instant();
     try (DuckSession duck = DuckSession.memory(context)) {
-      duck.exec(
-          "CREATE VIEW " + CheckRunner.VIEW + " AS SELECT * FROM " + readParquet(dataset.path()));
-      var runner = new CheckRunner(duck);
+      List<String> views = views(config, dataset, duck, context);
+      var runner =
+          new CheckRunner(
+              duck,
+              now,
+              new AnomalyJudge(runs -> context.pastRowCounts(config.dataset(), runs)),
+              references(duck, context));
       for (int i = 0; i < config.checks().size(); i++) {
         Check check = config.checks().get(i);
         try {
@@ -88,11 +110,90 @@ public final class QualityCheckTask implements TaskType<QualityCheckTask.Config>
                   + "': "
                   + dataset.schema().stream()
                       .map(c -> c.name() + " " + c.type())
-                      .collect(Collectors.joining(", ")));
+                      .collect(Collectors.joining(", "))
+                  + (check.sql() != null ? "\nViews the query can read: " + views : ""));
         }
       }
     }
+    context.saveChecks(records(config.dataset(), results, context, now));
     return report(config.dataset(), results, context);
+  }
+
+  /**
+   * Makes the checked dataset the view {@code dataset} and, when a check reads other datasets (sql,
+   * relationships), every upstream dataset a view named by its task id; returns the views' names.
+   */
+  private static List<String> views(
+      Config config, Dataset dataset, DuckSession duck, TaskContext context) throws SQLException {
+    var views = new ArrayList<String>();
+    duck.exec(
+        "CREATE VIEW " + CheckRunner.VIEW + " AS SELECT * FROM " + readParquet(dataset.path()));
+    views.add(CheckRunner.VIEW);
+    boolean readsOthers =
+        config.checks().stream()
+            .anyMatch(c ->
+                c.sql() != null || (c.relationships() != null && c.relationships().toDataset()));
+    if (readsOthers) {
+      for (var upstream : context.upstreamDatasets().entrySet()) {
+        if (!upstream.getKey().equals(CheckRunner.VIEW)) {
+          duck.exec(
+              "CREATE VIEW "
+                  + Sql.id(upstream.getKey())
+                  + " AS SELECT * FROM "
+                  + readParquet(upstream.getValue().path()));
+          views.add(upstream.getKey());
+        }
+      }
+    }
+    return views;
+  }
+
+  /** Copies a connection table's keys into the session, one table per relationships check. */
+  private static CheckRunner.References references(DuckSession duck, TaskContext context) {
+    int[] tables = {0};
+    return r -> {
+      String field = ConnectionTables.column(r.field(), r.connection(), context);
+      return ConnectionTables.read(
+          duck,
+          r.connection(),
+          "SELECT DISTINCT "
+              + field
+              + " AS "
+              + CheckRunner.References.KEY
+              + " FROM "
+              + r.to()
+              + " WHERE "
+              + field
+              + " IS NOT NULL",
+          ++tables[0],
+          context);
+    };
+  }
+
+  private static List<CheckRecord> records(
+      String dataset, List<CheckResult> results, TaskContext context, Instant at) {
+    var records = new ArrayList<CheckRecord>();
+    for (int i = 0; i < results.size(); i++) {
+      CheckResult r = results.get(i);
+      records.add(
+          new CheckRecord(
+              context.runId(),
+              context.taskId(),
+              context.attempt(),
+              i,
+              context.namespace(),
+              context.flowId(),
+              dataset,
+              r.name(),
+              r.kind(),
+              r.passed(),
+              r.severityName(),
+              r.failingRows(),
+              r.observed(),
+              context.mask(line(r)),
+              at));
+    }
+    return records;
   }
 
   private static TaskResult report(String dataset, List<CheckResult> results, TaskContext context) {

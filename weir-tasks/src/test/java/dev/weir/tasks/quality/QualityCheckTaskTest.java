@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class QualityCheckTaskTest {
+  private static final String KINDS =
+      "rowCount, notNull, unique, acceptedValues, expression, freshness, range, regex,"
+          + " relationships, sql, anomaly";
   @TempDir Path dir;
   private TestContext ctx;
 
@@ -195,9 +198,11 @@ class QualityCheckTaskTest {
                 """))
         .containsExactly(
             "checks[0] has 2 checks (notNull, unique) in one item; write each as its own list"
-                + " item, one of rowCount, notNull, unique, acceptedValues, expression",
-            "checks[1] names no check; give exactly one of rowCount, notNull, unique,"
-                + " acceptedValues, expression, e.g. `- notNull: [order_id]`",
+                + " item, one of "
+                + KINDS,
+            "checks[1] names no check; give exactly one of "
+                + KINDS
+                + ", e.g. `- notNull: [order_id]`",
             "checks[2].rowCount needs min, max or both, e.g. `rowCount: {min: 1}`",
             "checks[3].acceptedValues needs a column and a non-empty list of values, e.g."
                 + " `acceptedValues: {column: status, values: [open, shipped]}`");
