@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * The server's config file ({@code --config}, YAML): {@code host}, {@code port}, {@code db}, {@code
  * flows}, {@code tokens}, {@code pools: {name: size}}, {@code circuitBreaker: {failures, openFor}},
- * {@code grace}. Every key is optional; command-line options win over it. Unknown keys and bad
+ * {@code grace}, {@code logs: {dir, retention, files}}, {@code metrics: {public}} ({@link
+ * Observability}). Every key is optional; command-line options win over it. Unknown keys and bad
  * values fail start-up, all at once.
  */
 public record ServerConfigFile(
@@ -29,14 +30,33 @@ public record ServerConfigFile(
     List<String> tokens,
     Map<String, Integer> pools,
     CircuitBreakers.Settings circuitBreaker,
-    Duration grace) {
+    Duration grace,
+    Observability observability) {
   static final List<String> KEYS =
-      List.of("host", "port", "db", "flows", "tokens", "pools", "circuitBreaker", "grace");
+      List.of(
+          "host",
+          "port",
+          "db",
+          "flows",
+          "tokens",
+          "pools",
+          "circuitBreaker",
+          "grace",
+          "logs",
+          "metrics");
   static final List<String> BREAKER_KEYS = List.of("failures", "openFor");
 
   public static ServerConfigFile empty() {
     return new ServerConfigFile(
-        null, null, null, null, List.of(), Map.of(), CircuitBreakers.Settings.DEFAULTS, null);
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        Map.of(),
+        CircuitBreakers.Settings.DEFAULTS,
+        null,
+        Observability.DEFAULTS);
   }
 
   public static ServerConfigFile load(Path file) {
@@ -93,6 +113,8 @@ public record ServerConfigFile(
         problems.add("grace: " + e.getMessage());
       }
     }
+    Observability observability =
+        Observability.parse(root, file.toAbsolutePath().getParent(), problems);
     if (!problems.isEmpty()) {
       throw new WeirException(
           "server config "
@@ -112,7 +134,8 @@ public record ServerConfigFile(
         tokens,
         pools,
         breaker,
-        grace);
+        grace,
+        observability);
   }
 
   /** {@code circuitBreaker: {failures: 5, openFor: 60s}}; each key defaults on its own. */

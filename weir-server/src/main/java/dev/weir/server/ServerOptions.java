@@ -20,6 +20,8 @@ import java.util.Map;
  * @param clock the time source of schedules and runs; tests pass a settable one
  * @param environment the process environment (secrets, child processes)
  * @param secretsDir a directory of secret files, or null
+ * @param observability log files, log retention and who may scrape {@code /metrics}; null for the
+ *     defaults (files in {@code <home>/logs}, kept for ever, {@code /metrics} behind the token)
  */
 public record ServerOptions(
     String host,
@@ -34,9 +36,11 @@ public record ServerOptions(
     Duration scanInterval,
     Duration grace,
     Map<String, String> environment,
-    Path secretsDir) {
+    Path secretsDir,
+    Observability observability) {
 
   public ServerOptions {
+    observability = observability == null ? Observability.DEFAULTS : observability;
     host = host == null ? "127.0.0.1" : host;
     tokens = tokens == null ? List.of() : List.copyOf(tokens);
     pools = pools == null ? Map.of() : Map.copyOf(pools);
@@ -48,6 +52,38 @@ public record ServerOptions(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
+  }
+
+  /** Options with the default log files, retention and metrics access. */
+  public ServerOptions(
+      String host,
+      int port,
+      Path home,
+      String dbUrl,
+      Path flowsDir,
+      List<String> tokens,
+      Map<String, Integer> pools,
+      CircuitBreakers.Settings circuitBreaker,
+      InstantSource clock,
+      Duration scanInterval,
+      Duration grace,
+      Map<String, String> environment,
+      Path secretsDir) {
+    this(
+        host,
+        port,
+        home,
+        dbUrl,
+        flowsDir,
+        tokens,
+        pools,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir,
+        null);
   }
 
   /** Options with the default circuit breaker. */
@@ -77,12 +113,31 @@ public record ServerOptions(
         scanInterval,
         grace,
         environment,
-        secretsDir);
+        secretsDir,
+        null);
   }
 
   public static ServerOptions defaults(Path home) {
     return new ServerOptions(
         null, 8080, home, null, null, null, null, null, null, null, null, null);
+  }
+
+  public ServerOptions withObservability(Observability o) {
+    return new ServerOptions(
+        host,
+        port,
+        home,
+        dbUrl,
+        flowsDir,
+        tokens,
+        pools,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir,
+        o);
   }
 
   public Path deployDir() {
