@@ -63,4 +63,34 @@ class ServerConfigFileTest {
                 + "  circuitBreaker.openFor: 'soon' is not a duration; write it like 30s, 5m, 2h,"
                 + " 1d or PT5M");
   }
+
+  @Test
+  void logs_and_metrics_are_read_with_a_log_dir_beside_the_file() throws Exception {
+    var c =
+        load(
+            """
+            logs: {dir: weir-logs, retention: 30d, files: true}
+            metrics: {public: true}
+            """);
+    assertThat(c.observability())
+        .isEqualTo(new Observability(dir.resolve("weir-logs"), true, Duration.ofDays(30), true));
+    assertThat(load("port: 9000\n").observability()).isEqualTo(Observability.DEFAULTS);
+    assertThat(Observability.DEFAULTS.logDir(dir)).isEqualTo(dir.resolve("logs"));
+  }
+
+  @Test
+  void bad_logs_and_metrics_values_are_all_reported_at_once() {
+    assertThatThrownBy(() ->
+            load(
+                """
+                logs: {retention: a month, keep: 3}
+                metrics: {public: yes please}
+                """))
+        .isInstanceOf(WeirException.class)
+        .hasMessageContaining("has 3 problem(s)")
+        .hasMessageContaining("unknown key 'logs.keep' (known: [dir, retention, files])")
+        .hasMessageContaining("logs.retention: ")
+        .hasMessageContaining("e.g. `retention: 30d`")
+        .hasMessageContaining("metrics.public must be true or false, got \"yes please\"");
+  }
 }
