@@ -17,10 +17,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,12 +35,14 @@ public final class JsonLogFiles implements RunListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JsonLogFiles.class);
   private static final JsonFactory JSON = new JsonFactory();
   private static final int BATCH = 2000;
+  private static final long IDLE_NANOS = 100_000_000; // a line reaches its file within 0.1 s
 
   private final Path dir;
   private final StateStore store;
   private final Masker masker;
   private final Map<String, Where> runs = new ConcurrentHashMap<>();
-  private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  // lock-free: adding a line costs a task thread one CAS
+  private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
   private final Object writeLock = new Object();
   private final Thread writer;
   private volatile boolean closed;
@@ -91,30 +93,34 @@ public final class JsonLogFiles implements RunListener, AutoCloseable {
   /** Writes every line queued so far before returning. */
   public void flush() {
     synchronized (writeLock) {
-      var batch = new ArrayList<Object>();
-      while (queue.drainTo(batch, BATCH) > 0) {
-        write(batch);
-        batch.clear();
+      while (drain() > 0) {
+        // until the queue is empty
       }
     }
   }
 
   private void loop() {
     while (!closed) {
-      try {
-        Object first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first != null) {
-          synchronized (writeLock) {
-            var batch = new ArrayList<Object>();
-            batch.add(first);
-            queue.drainTo(batch, BATCH - 1);
-            write(batch);
-          }
-        }
-      } catch (InterruptedException e) {
-        return;
+      int n;
+      synchronized (writeLock) {
+        n = drain();
+      }
+      if (n == 0) {
+        LockSupport.parkNanos(IDLE_NANOS);
       }
     }
+  }
+
+  // writes up to one batch; returns how many items it took
+  private int drain() {
+    var batch = new ArrayList<Object>();
+    for (Object o = queue.poll(); o != null; o = batch.size() < BATCH ? queue.poll() : null) {
+      batch.add(o);
+    }
+    if (!batch.isEmpty()) {
+      write(batch);
+    }
+    return batch.size();
   }
 
   private void write(List<Object> batch) {

@@ -105,8 +105,8 @@ public final class RunMetrics implements RunListener {
       queued.put(key(r), r.queuedAt() == null ? Instant.MAX : r.queuedAt());
       return;
     }
+    queued.remove(key(r));
     if (s == TaskState.RUNNING) {
-      queued.remove(key(r));
       return;
     }
     Flow f = going.get(r.runId());
@@ -116,7 +116,6 @@ public final class RunMetrics implements RunListener {
     if (s == TaskState.RETRY_WAIT) {
       retries.inc(f.namespace(), f.flowId(), r.taskId());
     } else if (s.isTerminal()) {
-      queued.remove(key(r));
       taskRuns.inc(f.namespace(), f.flowId(), r.taskId(), s.name());
       Duration d = r.duration();
       if (d != null) {

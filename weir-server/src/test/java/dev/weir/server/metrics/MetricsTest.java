@@ -4,17 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.engine.gate.CircuitBreakers;
 import dev.weir.server.Observability;
+import dev.weir.server.ServerConfigFile;
 import dev.weir.server.ServerFixture;
 import dev.weir.server.ServerOptions;
 import dev.weir.server.WeirServer;
 import dev.weir.testing.SettableClock;
 import dev.weir.testing.TestTasks;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +42,8 @@ class MetricsTest {
           message: bad rows
           condition: "{{ inputs.fail }}"
       """;
+
+  static final Path DOC = Path.of("../docs/metrics-and-logs.md");
 
   @TempDir Path dir;
   ServerFixture fx;
@@ -263,6 +268,31 @@ class MetricsTest {
     clock.set("2026-05-01T11:00:07Z");
     fx.server.scheduler().tick();
     assertThat(scrape().value("weir_schedule_lag_seconds")).isEqualTo(7);
+  }
+
+  @Test
+  void every_metric_is_documented_and_the_documented_config_loads() throws Exception {
+    fx = new ServerFixture(dir);
+    start(null, null);
+    String doc = Files.readString(DOC);
+    Scrape m = scrape();
+    assertThat(m.types).hasSizeGreaterThan(15);
+    for (String family : m.types.keySet()) {
+      assertThat(doc)
+          .as("docs/metrics-and-logs.md documents %s", family)
+          .contains("| `" + family + "` |");
+    }
+    var documented = Pattern.compile("\\| `(weir_[a-z_]+)` \\|").matcher(doc);
+    while (documented.find()) {
+      assertThat(m.types)
+          .as("a scrape has %s", documented.group(1))
+          .containsKey(documented.group(1));
+    }
+    var yaml = Pattern.compile("```yaml\n(logs:.*?)```", Pattern.DOTALL).matcher(doc);
+    assertThat(yaml.find()).isTrue();
+    Path config = Files.writeString(dir.resolve("server.yaml"), yaml.group(1));
+    assertThat(ServerConfigFile.load(config).observability())
+        .isEqualTo(new Observability(Path.of("/var/log/weir"), true, Duration.ofDays(30), false));
   }
 
   private static String[] with(String[] base, String... more) {
