@@ -17,10 +17,12 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +97,24 @@ class CanarySecretTest {
             message: "{{ flow.id }} failed at {{ failedTask.id }}: {{ failedTask.error }}"
         """
             .formatted(secrets, api.getAddress().getPort()));
+    // a schedule whose input cannot take the secret: the refusal names the bad value
+    fx.writeFlow(
+        "typed.yaml",
+        """
+        id: typed
+        namespace: sec
+        inputs:
+          - {id: n, type: int}
+        tasks:
+          - {id: t, type: test.ok}
+        triggers:
+          - id: daily
+            type: schedule
+            cron: "0 0 * * *"
+            catchup: latest
+            start: 2026-01-01
+            inputs: {n: "{{ secret('CANARY') }}"}
+        """);
     ServerOptions o = fx.options();
     fx.server =
         WeirServer.start(
@@ -131,7 +151,14 @@ class CanarySecretTest {
     JsonNode run = fx.awaitRun(runId);
     assertThat(run.path("state").asText()).isEqualTo("FAILED");
 
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> captured.text().contains("schedule sec/typed/daily could not start a run"));
+    var refused = fx.post("/flows/sec/typed/runs", "{\"inputs\": {\"n\": \"" + CANARY + "\"}}");
+    assertThat(refused.status()).isEqualTo(400);
+
     var seen = new ArrayList<String>(); // every text a user or a tool could read
+    seen.add(refused.body());
     seen.add(run.toString());
     seen.add(started.body());
     seen.add(fx.get("/runs?flow=sec/leaky").body());
