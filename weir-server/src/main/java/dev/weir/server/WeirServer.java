@@ -96,11 +96,9 @@ public final class WeirServer implements AutoCloseable {
     this.logRetention =
         obs.logRetention() == null
             ? null
+            // files of earlier runs go too when files are turned off
             : new LogRetention(
-                store,
-                logFiles == null ? null : logFiles.dir(),
-                obs.logRetention(),
-                options.clock());
+                store, obs.logDir(options.home()), obs.logRetention(), options.clock());
     this.flows =
         new FlowRegistry(engine.parser(), store, serverStore, options.clock(), options.deployDir());
     this.watcher = new FlowWatcher(options.deployDir(), flows);
