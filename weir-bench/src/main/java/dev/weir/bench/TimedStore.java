@@ -132,6 +132,11 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public int deleteLogsOfRunsEndedBefore(java.time.Instant cutoff) {
+    return store.deleteLogsOfRunsEndedBefore(cutoff);
+  }
+
+  @Override
   public Optional<String> getState(String namespace, String flowId, String taskId, String key) {
     return store.getState(namespace, flowId, taskId, key);
   }

@@ -54,11 +54,25 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Server config (YAML): host, port, db, flows, tokens, pools, circuitBreaker, grace,"
-              + " lineage.")
+              + " lineage, logs, metrics.")
   Path config;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      description = "The server's own log on stderr: text (default) or JSON lines.")
+  String logFormat;
 
   @Override
   public Integer call() throws InterruptedException {
+    JsonLogLayout json = null;
+    if (logFormat != null && !logFormat.equals("text")) {
+      if (!logFormat.equals("json")) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--log-format must be text or json, got '" + logFormat + "'");
+      }
+      json = JsonLogLayout.install();
+    }
     ServerConfigFile file =
         config == null ? ServerConfigFile.empty() : ServerConfigFile.load(config);
     var tokens = new ArrayList<>(file.tokens());
@@ -88,7 +102,8 @@ final class ServerCommand implements Callable<Integer> {
             file.grace(),
             null,
             secretsDir == null ? null : Path.of(secretsDir),
-            file.lineage());
+            file.lineage(),
+            file.observability());
     PrintWriter out = spec.commandLine().getOut();
     WeirServer server =
         WeirServer.start(
@@ -102,6 +117,9 @@ final class ServerCommand implements Callable<Integer> {
               out.println("`tokens:` in the server config to choose your own.");
               out.flush();
             });
+    if (json != null) {
+      json.useMasker(server.engine().masker());
+    }
     out.printf(
         "Weir server on http://%s:%d/api/v1 (flows in %s, home %s)%n",
         options.host(), server.port(), options.deployDir(), options.home());

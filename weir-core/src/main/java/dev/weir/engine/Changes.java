@@ -64,11 +64,16 @@ final class Changes {
         audits);
   }
 
+  /** Tells a run that goes on before its tasks' changes, and a run that ended after them. */
   void published(RunListener listener) {
+    boolean ended = run != null && run.state().isTerminal();
+    if (run != null && !ended) {
+      listener.runChanged(run);
+    }
     for (Notice n : notices) {
       listener.taskChanged(n.def(), n.row());
     }
-    if (run != null) {
+    if (ended) {
       listener.runChanged(run);
     }
   }

@@ -3,6 +3,7 @@ package dev.weir.engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.weir.WeirException;
 import dev.weir.config.ProjectConfig;
+import dev.weir.expr.ExpressionException;
 import dev.weir.expr.Expressions;
 import dev.weir.expr.Masker;
 import dev.weir.expr.Scope;
@@ -191,6 +192,11 @@ public final class Engine implements AutoCloseable {
    */
   public Map<String, String> renderTriggerInputs(
       Flow flow, String trigger, Map<String, String> inputs, Map<String, Object> triggerData) {
+    return masking(() -> renderInputs(flow, trigger, inputs, triggerData));
+  }
+
+  private Map<String, String> renderInputs(
+      Flow flow, String trigger, Map<String, String> inputs, Map<String, Object> triggerData) {
     var out = new LinkedHashMap<String, String>();
     for (var e : inputs.entrySet()) {
       try {
@@ -233,6 +239,34 @@ public final class Engine implements AutoCloseable {
   }
 
   private Created build(StartRequest request) {
+    return masking(() -> buildUnmasked(request));
+  }
+
+  /**
+   * Runs {@code work}, masking secret values in the message of a {@link WeirException} it throws:
+   * the message of a refused start or trigger goes to logs, API answers and stored records, and may
+   * quote a value that came from a secret ("'…' is not a valid int"). The cause is dropped, as its
+   * message may hold the value too.
+   */
+  private <T> T masking(java.util.function.Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (ExpressionException e) {
+      Masker m = secrets.masker();
+      if (m.mask(e.getMessage()).equals(e.getMessage())) {
+        throw e;
+      }
+      throw new ExpressionException(e.kind(), m.mask(e.problem()), m.mask(e.hint()), null);
+    } catch (WeirException e) {
+      String masked = secrets.masker().mask(e.getMessage());
+      if (masked.equals(e.getMessage())) {
+        throw e;
+      }
+      throw new WeirException(masked);
+    }
+  }
+
+  private Created buildUnmasked(StartRequest request) {
     Flow flow = request.flow();
     Path flowFile = request.flowFile();
     Map<String, String> inputs = request.inputs();
@@ -442,7 +476,7 @@ public final class Engine implements AutoCloseable {
     var data = new LinkedHashMap<String, Object>(triggerData == null ? Map.of() : triggerData);
     data.putIfAbsent("type", triggerType);
     Map<String, Object> vars = Map.of("trigger", scoped("trigger", data), "flow", flowScope(flow));
-    return expressions.render(template, vars, renderServices());
+    return masking(() -> expressions.render(template, vars, renderServices()));
   }
 
   // maps at every depth explain a missing key: "'trigger.body' has no 'day' (known: ...)"

@@ -484,7 +484,8 @@ final class RunCoordinator implements Runnable {
       return name;
     }
     try {
-      return scope.render(name, extraVariables(s)).strip();
+      // masked: the name keys a circuit breaker, which shows in the server's log and metrics
+      return mask(scope.render(name, extraVariables(s)).strip());
     } catch (RuntimeException e) {
       return null; // the attempt fails on the same expression, with the full message
     }
@@ -797,17 +798,18 @@ final class RunCoordinator implements Runnable {
                 TimeUnit.MILLISECONDS);
   }
 
+  // told to listeners too, as a task's own lines are: the log files and live streams need them
   private void log(Slot s, String level, String message) {
-    services
-        .logs()
-        .add(
-            new dev.weir.store.LogLine(
-                run.id(),
-                s.def.id(),
-                s.current.attempt(),
-                services.clock().instant(),
-                level,
-                mask(message)));
+    var line =
+        new dev.weir.store.LogLine(
+            run.id(),
+            s.def.id(),
+            s.current.attempt(),
+            services.clock().instant(),
+            level,
+            mask(message));
+    services.logs().add(line);
+    services.listener().logged(line);
   }
 
   private String mask(String text) {

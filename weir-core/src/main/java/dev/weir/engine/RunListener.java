@@ -5,7 +5,12 @@ import dev.weir.store.LogLine;
 import dev.weir.store.RunRecord;
 import dev.weir.store.TaskRunRecord;
 
-/** Hears about a run's progress after each change is stored (e.g. the CLI's live lines). */
+/**
+ * Hears about a run's progress after each change is stored (e.g. the CLI's live lines, the server's
+ * metrics and log files). Of the changes stored together, a run that goes on ({@code RUNNING}) is
+ * told before its tasks' changes and a run that ended after them, so a listener knows a run before
+ * its tasks and hears its end last. Calls come from the run's own threads: keep them quick.
+ */
 public interface RunListener {
   RunListener NONE = new RunListener() {};
 

@@ -16,6 +16,7 @@ import java.util.TreeSet;
  */
 public final class Secrets {
   public static final String ENV_PREFIX = "WEIR_SECRET_";
+  private static final long MAX_FILE = 64 * 1024; // a secret, not a data file put there by mistake
 
   private final Map<String, String> env;
   private final Path dir;
@@ -31,6 +32,29 @@ public final class Secrets {
         masker.register(v);
       }
     });
+    // and those of the secrets directory, which a task can read without secret() (cat FILE)
+    registerFiles();
+  }
+
+  private void registerFiles() {
+    if (dir == null || !Files.isDirectory(dir)) {
+      return;
+    }
+    try (var files = Files.list(dir)) {
+      files
+          .filter(f -> Files.isRegularFile(f) && !f.getFileName().toString().startsWith("."))
+          .forEach(f -> {
+            try {
+              if (Files.size(f) <= MAX_FILE) {
+                masker.register(Files.readString(f, StandardCharsets.UTF_8).strip());
+              }
+            } catch (IOException | RuntimeException e) {
+              // unreadable now: find() reports it when the secret is asked for
+            }
+          });
+    } catch (IOException e) {
+      // the directory is read again by find()
+    }
   }
 
   public static Secrets fromEnvironment(Path dir, Masker masker) {

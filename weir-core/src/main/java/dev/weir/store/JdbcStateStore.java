@@ -15,7 +15,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The state store on a JDBC database: an H2 file (the default) or PostgreSQL. */
@@ -466,6 +469,41 @@ public final class JdbcStateStore implements StateStore {
                 time(rs, 4),
                 rs.getString(5),
                 rs.getString(6)));
+  }
+
+  @Override
+  public int deleteLogsOfRunsEndedBefore(Instant cutoff) {
+    return run(c -> {
+      try (var ps =
+          c.prepareStatement(
+              "DELETE FROM weir_logs WHERE run_id IN (SELECT id FROM weir_runs WHERE ended_at < ?"
+                  + " AND state IN ('SUCCEEDED', 'FAILED', 'CANCELLED'))")) {
+        setTime(ps, 1, cutoff);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public Map<String, Instant> endedAt(Collection<String> runIds) {
+    var out = new HashMap<String, Instant>();
+    var ids = List.copyOf(runIds);
+    for (int from = 0; from < ids.size(); from += 500) {
+      var chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+      query(
+              "SELECT id, ended_at FROM weir_runs WHERE ended_at IS NOT NULL"
+                  + " AND state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND id IN ("
+                  + marks(chunk.size())
+                  + ")",
+              ps -> {
+                for (int i = 0; i < chunk.size(); i++) {
+                  ps.setString(i + 1, chunk.get(i));
+                }
+              },
+              rs -> Map.entry(rs.getString(1), time(rs, 2)))
+          .forEach(e -> out.put(e.getKey(), e.getValue()));
+    }
+    return out;
   }
 
   @Override

@@ -1,6 +1,10 @@
 package dev.weir.store;
 
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -86,6 +90,25 @@ public interface StateStore extends AutoCloseable {
   /** Log lines of a run, optionally of one task, in the order they were written. */
   List<LogLine> logs(String runId, String taskId);
 
+  /**
+   * Deletes the log lines of runs that ended before {@code cutoff} (log retention); a run still
+   * going keeps its lines however old they are.
+   *
+   * @return how many lines were deleted
+   */
+  int deleteLogsOfRunsEndedBefore(Instant cutoff);
+
+  /** When each of these runs ended; runs unknown to the store or not ended are left out. */
+  default Map<String, Instant> endedAt(Collection<String> runIds) {
+    var out = new HashMap<String, Instant>();
+    for (String id : runIds) {
+      findRun(id)
+          .filter(r -> r.endedAt() != null && r.state().isTerminal())
+          .ifPresent(r -> out.put(id, r.endedAt()));
+    }
+    return out;
+  }
+
   Optional<String> getState(String namespace, String flowId, String taskId, String key);
 
   void putState(String namespace, String flowId, String taskId, String key, String value);
@@ -131,12 +154,7 @@ public interface StateStore extends AutoCloseable {
    * @param to runs created before this instant
    */
   record RunQuery(
-      String namespace,
-      String flowId,
-      RunState state,
-      java.time.Instant from,
-      java.time.Instant to,
-      int limit) {
+      String namespace, String flowId, RunState state, Instant from, Instant to, int limit) {
     public RunQuery(String namespace, String flowId, RunState state, int limit) {
       this(namespace, flowId, state, null, null, limit);
     }

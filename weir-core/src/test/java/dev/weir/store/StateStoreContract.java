@@ -417,6 +417,36 @@ abstract class StateStoreContract {
     assertThat(store.logs("r-1", null)).isEmpty();
   }
 
+  @Test
+  void log_retention_deletes_lines_of_runs_ended_before_the_cutoff_only() {
+    RunRecord old = run("old", "ns", "f", RunState.QUEUED, T0);
+    RunRecord recent = run("new", "ns", "f", RunState.QUEUED, T0);
+    store.write(
+        inserts(List.of(old, recent, run("going", "ns", "f", RunState.RUNNING, T0)), List.of()));
+    store.write(
+        updates(
+            List.of(
+                old.ended(RunState.FAILED, T0, "x"),
+                recent.ended(RunState.SUCCEEDED, T0.plusSeconds(3600), null)),
+            List.of()));
+    for (String id : List.of("old", "new", "going")) {
+      store.appendLogs(
+          List.of(
+              new LogLine(id, "t", 1, T0, "INFO", "one"),
+              new LogLine(id, "t", 1, T0, "INFO", "two")));
+    }
+
+    assertThat(store.endedAt(List.of("old", "new", "going", "unknown")))
+        .containsOnlyKeys("old", "new")
+        .containsEntry("old", T0)
+        .containsEntry("new", T0.plusSeconds(3600));
+    assertThat(store.deleteLogsOfRunsEndedBefore(T0.plusSeconds(60))).isEqualTo(2);
+    assertThat(store.logs("old", null)).isEmpty();
+    assertThat(store.logs("new", null)).hasSize(2);
+    assertThat(store.logs("going", null)).hasSize(2);
+    assertThat(store.deleteLogsOfRunsEndedBefore(T0.plusSeconds(60))).isZero();
+  }
+
   // ---- state
 
   @Test

@@ -19,8 +19,9 @@ import java.util.Map;
 /**
  * The server's config file ({@code --config}, YAML): {@code host}, {@code port}, {@code db}, {@code
  * flows}, {@code tokens}, {@code pools: {name: size}}, {@code circuitBreaker: {failures, openFor}},
- * {@code grace}, {@code lineage: {file} | {url, apiKey}}. Every key is optional; command-line
- * options win over it. Unknown keys and bad values fail start-up, all at once.
+ * {@code grace}, {@code lineage: {file} | {url, apiKey}}, {@code logs: {dir, retention, files}},
+ * {@code metrics: {public}} ({@link Observability}). Every key is optional; command-line options
+ * win over it. Unknown keys and bad values fail start-up, all at once.
  */
 public record ServerConfigFile(
     String host,
@@ -31,15 +32,35 @@ public record ServerConfigFile(
     Map<String, Integer> pools,
     CircuitBreakers.Settings circuitBreaker,
     Duration grace,
-    LineageConfig lineage) {
+    LineageConfig lineage,
+    Observability observability) {
   static final List<String> KEYS =
       List.of(
-          "host", "port", "db", "flows", "tokens", "pools", "circuitBreaker", "grace", "lineage");
+          "host",
+          "port",
+          "db",
+          "flows",
+          "tokens",
+          "pools",
+          "circuitBreaker",
+          "grace",
+          "lineage",
+          "logs",
+          "metrics");
   static final List<String> BREAKER_KEYS = List.of("failures", "openFor");
 
   public static ServerConfigFile empty() {
     return new ServerConfigFile(
-        null, null, null, null, List.of(), Map.of(), CircuitBreakers.Settings.DEFAULTS, null, null);
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        Map.of(),
+        CircuitBreakers.Settings.DEFAULTS,
+        null,
+        null,
+        Observability.DEFAULTS);
   }
 
   public static ServerConfigFile load(Path file) {
@@ -97,6 +118,8 @@ public record ServerConfigFile(
       }
     }
     LineageConfig lineage = lineage(root.path("lineage"), file, problems);
+    Observability observability =
+        Observability.parse(root, file.toAbsolutePath().getParent(), problems);
     if (!problems.isEmpty()) {
       throw new WeirException(
           "server config "
@@ -117,7 +140,8 @@ public record ServerConfigFile(
         pools,
         breaker,
         grace,
-        lineage);
+        lineage,
+        observability);
   }
 
   /**

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param environment the process environment (secrets, child processes)
  * @param secretsDir a directory of secret files, or null
  * @param lineage where OpenLineage events of task runs go, null for nowhere
+ * @param observability log files, log retention and who may scrape {@code /metrics}; null for the
+ *     defaults (files in {@code <home>/logs}, kept for ever, {@code /metrics} behind the token)
  */
 public record ServerOptions(
     String host,
@@ -37,9 +39,11 @@ public record ServerOptions(
     Duration grace,
     Map<String, String> environment,
     Path secretsDir,
-    LineageConfig lineage) {
+    LineageConfig lineage,
+    Observability observability) {
 
   public ServerOptions {
+    observability = observability == null ? Observability.DEFAULTS : observability;
     host = host == null ? "127.0.0.1" : host;
     tokens = tokens == null ? List.of() : List.copyOf(tokens);
     pools = pools == null ? Map.of() : Map.copyOf(pools);
@@ -53,7 +57,7 @@ public record ServerOptions(
     }
   }
 
-  /** Options without lineage. */
+  /** Options without lineage, with the default log files, retention and metrics access. */
   public ServerOptions(
       String host,
       int port,
@@ -82,6 +86,7 @@ public record ServerOptions(
         grace,
         environment,
         secretsDir,
+        null,
         null);
   }
 
@@ -101,7 +106,8 @@ public record ServerOptions(
         grace,
         environment,
         secretsDir,
-        lineage);
+        lineage,
+        observability);
   }
 
   /** Options with the default circuit breaker. */
@@ -131,12 +137,33 @@ public record ServerOptions(
         scanInterval,
         grace,
         environment,
-        secretsDir);
+        secretsDir,
+        null,
+        null);
   }
 
   public static ServerOptions defaults(Path home) {
     return new ServerOptions(
         null, 8080, home, null, null, null, null, null, null, null, null, null);
+  }
+
+  public ServerOptions withObservability(Observability o) {
+    return new ServerOptions(
+        host,
+        port,
+        home,
+        dbUrl,
+        flowsDir,
+        tokens,
+        pools,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir,
+        lineage,
+        o);
   }
 
   public Path deployDir() {

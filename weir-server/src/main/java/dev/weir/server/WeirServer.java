@@ -3,7 +3,10 @@ package dev.weir.server;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunListeners;
 import dev.weir.engine.gate.Gates;
+import dev.weir.flow.Durations;
 import dev.weir.lineage.LineageEmitter;
+import dev.weir.logs.JsonLogFiles;
+import dev.weir.logs.LogRetention;
 import dev.weir.server.api.ApiServer;
 import dev.weir.server.api.BackfillRoutes;
 import dev.weir.server.api.FlowRoutes;
@@ -13,6 +16,8 @@ import dev.weir.server.api.Tokens;
 import dev.weir.server.backfills.Backfills;
 import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.flows.FlowWatcher;
+import dev.weir.server.metrics.MetricsRoutes;
+import dev.weir.server.metrics.RunMetrics;
 import dev.weir.server.runs.RunLauncher;
 import dev.weir.server.schedule.Scheduler;
 import dev.weir.server.store.ServerStore;
@@ -22,6 +27,7 @@ import dev.weir.task.TaskRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WeirServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WeirServer.class);
+  private static final Duration RETENTION_SWEEP = Duration.ofHours(1);
 
   private final ServerOptions options;
   private final JdbcStateStore store;
@@ -53,6 +60,10 @@ public final class WeirServer implements AutoCloseable {
   // what hears every run and task change (metrics, lineage, alerts add themselves here)
   private final RunListeners listeners = new RunListeners();
   private final LineageEmitter lineage;
+  private final RunMetrics metrics = new RunMetrics();
+  private final JsonLogFiles logFiles;
+  private final LogRetention logRetention;
+  private final MetricsRoutes metricsRoutes;
   private final int port;
 
   private WeirServer(ServerOptions options, Consumer<String> announceToken) {
@@ -83,10 +94,25 @@ public final class WeirServer implements AutoCloseable {
       listeners.add(lineage);
       log.info("lineage: OpenLineage events of task runs go to {}", options.lineage());
     }
+    listeners.add(metrics);
+    Observability obs = options.observability();
+    this.logFiles =
+        obs.logFiles()
+            ? new JsonLogFiles(obs.logDir(options.home()), store, engine.masker())
+            : null;
+    if (logFiles != null) {
+      listeners.add(logFiles);
+    }
+    this.logRetention =
+        obs.logRetention() == null
+            ? null
+            // files of earlier runs go too when files are turned off
+            : new LogRetention(
+                store, obs.logDir(options.home()), obs.logRetention(), options.clock());
     this.flows =
         new FlowRegistry(engine.parser(), store, serverStore, options.clock(), options.deployDir());
     this.watcher = new FlowWatcher(options.deployDir(), flows);
-    this.launcher = new RunLauncher(engine, store, flows, options.clock());
+    this.launcher = new RunLauncher(engine, store, flows, options.clock(), listeners);
     long t0 = System.nanoTime();
     watcher.scan();
     log.info(
@@ -104,6 +130,16 @@ public final class WeirServer implements AutoCloseable {
     var backfills = new Backfills(store.dataSource(), flows, launcher, engine, options.clock());
     parts.add(backfills);
     Tokens tokens = Tokens.load(options.tokens(), serverStore, options.clock(), announceToken);
+    this.metricsRoutes =
+        new MetricsRoutes(
+            metrics,
+            launcher,
+            gates,
+            scheduler,
+            options.clock(),
+            tokens,
+            obs.metricsPublic(),
+            engine.masker());
     this.api =
         new ApiServer(
             tokens,
@@ -114,13 +150,21 @@ public final class WeirServer implements AutoCloseable {
                     flows, watcher, engine.parser(), store, serverStore, engine.masker()),
                 new RunRoutes(flows, launcher, store, engine.masker()),
                 triggers.webhooks(),
-                new BackfillRoutes(backfills, engine.masker())));
+                new BackfillRoutes(backfills, engine.masker()),
+                metricsRoutes));
     this.port = api.start(options.host(), options.port());
     this.loops =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("weir-server-loop").factory());
     long scan = options.scanInterval().toMillis();
     loops.scheduleWithFixedDelay(this::scanQuietly, scan, scan, TimeUnit.MILLISECONDS);
+    if (logRetention != null) {
+      log.info(
+          "logs of runs ended more than {} ago are deleted (logs.retention)",
+          Durations.format(logRetention.retention()));
+      loops.scheduleWithFixedDelay(
+          this::sweepLogsQuietly, 0, RETENTION_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+    }
     scheduler.start();
     log.info("Weir server listening on http://{}:{}/api/v1", options.host(), port);
   }
@@ -184,6 +228,29 @@ public final class WeirServer implements AutoCloseable {
     return options;
   }
 
+  /** Log retention, when {@code logs.retention} is set: {@link LogRetention#sweep()} runs now. */
+  public Optional<LogRetention> logRetention() {
+    return Optional.ofNullable(logRetention);
+  }
+
+  /** The JSON-lines log files, unless {@code logs.files: false}. */
+  public Optional<JsonLogFiles> logFiles() {
+    return Optional.ofNullable(logFiles);
+  }
+
+  /** What {@code GET /metrics} answers now. */
+  public String metricsText() {
+    return metricsRoutes.text();
+  }
+
+  private void sweepLogsQuietly() {
+    try {
+      logRetention.sweep();
+    } catch (RuntimeException e) {
+      log.warn("log retention sweep failed: {}", e.toString());
+    }
+  }
+
   private void scanQuietly() {
     try {
       watcher.scan();
@@ -222,9 +289,15 @@ public final class WeirServer implements AutoCloseable {
           "{} run(s) still going after {} of grace; they resume when the server starts again",
           left,
           Duration.ofNanos(options.grace().toNanos()));
+      if (logFiles != null) {
+        logFiles.flush();
+      }
       return; // the store stays open for their last writes until the process exits
     }
     engine.close();
+    if (logFiles != null) {
+      logFiles.close();
+    }
     store.close();
   }
 

@@ -88,4 +88,34 @@ class ServerConfigFileTest {
         .isInstanceOf(WeirException.class)
         .hasMessageContaining("lineage.url must be an http(s) URL, got 'marquez:5000'");
   }
+
+  @Test
+  void logs_and_metrics_are_read_with_a_log_dir_beside_the_file() throws Exception {
+    var c =
+        load(
+            """
+            logs: {dir: weir-logs, retention: 30d, files: true}
+            metrics: {public: true}
+            """);
+    assertThat(c.observability())
+        .isEqualTo(new Observability(dir.resolve("weir-logs"), true, Duration.ofDays(30), true));
+    assertThat(load("port: 9000\n").observability()).isEqualTo(Observability.DEFAULTS);
+    assertThat(Observability.DEFAULTS.logDir(dir)).isEqualTo(dir.resolve("logs"));
+  }
+
+  @Test
+  void bad_logs_and_metrics_values_are_all_reported_at_once() {
+    assertThatThrownBy(() ->
+            load(
+                """
+                logs: {retention: a month, keep: 3}
+                metrics: {public: yes please}
+                """))
+        .isInstanceOf(WeirException.class)
+        .hasMessageContaining("has 3 problem(s)")
+        .hasMessageContaining("unknown key 'logs.keep' (known: [dir, retention, files])")
+        .hasMessageContaining("logs.retention: ")
+        .hasMessageContaining("e.g. `retention: 30d`")
+        .hasMessageContaining("metrics.public must be true or false, got \"yes please\"");
+  }
 }

@@ -18,6 +18,12 @@ public final class Routes {
     return this;
   }
 
+  /** A path outside {@code /api/v1} (e.g. {@code /metrics}); it checks its own access. */
+  public Routes getOutsideApi(String path, Handler h) {
+    config.get(path, h);
+    return this;
+  }
+
   public Routes post(String path, Handler h) {
     config.post(ApiServer.BASE + path, h);
     return this;

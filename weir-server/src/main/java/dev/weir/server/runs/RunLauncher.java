@@ -3,6 +3,7 @@ package dev.weir.server.runs;
 import dev.weir.WeirException;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunHandle;
+import dev.weir.engine.RunListener;
 import dev.weir.flow.Concurrency;
 import dev.weir.server.flows.DeployedFlow;
 import dev.weir.server.flows.FlowKey;
@@ -44,14 +45,39 @@ public final class RunLauncher {
   private final Map<String, RunHandle> handles = new ConcurrentHashMap<>();
   private final Map<FlowKey, Set<String>> running = new HashMap<>();
   private final Map<FlowKey, Deque<String>> waiting = new HashMap<>();
+  // queued run → when it was created, for the queue's metrics
+  private final Map<String, Instant> queuedSince = new ConcurrentHashMap<>();
   private final List<Consumer<RunRecord>> endListeners = new CopyOnWriteArrayList<>();
+  private final RunListener listener;
   private volatile boolean accepting = true;
 
   public RunLauncher(Engine engine, StateStore store, FlowRegistry flows, InstantSource clock) {
+    this(engine, store, flows, clock, RunListener.NONE);
+  }
+
+  /**
+   * @param listener told of the runs this launcher ends without the engine (a queued run cancelled,
+   *     a run refused by {@code onLimit: fail}), as the engine tells of the others
+   */
+  public RunLauncher(
+      Engine engine,
+      StateStore store,
+      FlowRegistry flows,
+      InstantSource clock,
+      RunListener listener) {
     this.engine = engine;
     this.store = store;
     this.flows = flows;
     this.clock = clock;
+    this.listener = listener;
+  }
+
+  /** Runs waiting for their flow's concurrency limit, and since when the oldest has waited. */
+  public record Queue(int runs, Optional<Instant> oldest) {}
+
+  public Queue queue() {
+    return new Queue(
+        queuedSince.size(), queuedSince.values().stream().min(Comparator.naturalOrder()));
   }
 
   /** What became of a start request. */
@@ -141,11 +167,13 @@ public final class RunLauncher {
                     + ", onLimit: fail)";
             RunRecord failed = run.ended(RunState.FAILED, clock.instant(), why);
             store.write(new StateStore.Batch(List.of(), List.of(failed), List.of(), List.of()));
+            listener.runChanged(failed);
             return new Started(Outcome.REFUSED, Optional.of(failed), why);
           }
           case QUEUE -> {
             RunRecord run = engine.enqueue(start);
             waiting.computeIfAbsent(flow.key(), k -> new ArrayDeque<>()).add(run.id());
+            queuedSince.put(run.id(), run.createdAt());
             return new Started(
                 Outcome.QUEUED,
                 Optional.of(run),
@@ -225,8 +253,10 @@ public final class RunLauncher {
     for (Deque<String> q : waiting.values()) {
       q.remove(run.id());
     }
+    queuedSince.remove(run.id());
     RunRecord cancelled = run.ended(RunState.CANCELLED, clock.instant(), reason);
     store.write(new StateStore.Batch(List.of(), List.of(cancelled), List.of(), List.of()));
+    listener.runChanged(cancelled);
     endListeners.forEach(l -> safely(l, cancelled));
     return cancelled;
   }
@@ -262,6 +292,7 @@ public final class RunLauncher {
           }
         } else {
           waiting.computeIfAbsent(key, k -> new ArrayDeque<>()).add(run.id());
+          queuedSince.put(run.id(), run.createdAt());
         }
       }
       for (FlowKey key : Set.copyOf(waiting.keySet())) {
@@ -330,6 +361,7 @@ public final class RunLauncher {
     Concurrency limit = flows.get(key).map(f -> f.flow().concurrency()).orElse(null);
     while (!q.isEmpty() && (limit == null || active(key) < limit.limit())) {
       String next = q.poll();
+      queuedSince.remove(next);
       try {
         launch(key, next);
       } catch (WeirException e) {

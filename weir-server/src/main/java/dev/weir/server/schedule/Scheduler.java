@@ -52,6 +52,7 @@ public final class Scheduler implements AutoCloseable {
   // up to twice the store pool: each fire waits on the store most of its time
   private final java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(16);
   private volatile Map<String, Instant> preloaded;
+  private volatile Duration lastLag;
   private volatile boolean running;
   private Thread thread;
 
@@ -97,6 +98,15 @@ public final class Scheduler implements AutoCloseable {
   public void start() {
     running = true;
     thread = Thread.ofPlatform().daemon().name("weir-scheduler").start(this::loop);
+  }
+
+  /** How late the last slot fired: from its time to its run being stored; empty before any. */
+  public java.util.Optional<Duration> lastLag() {
+    return java.util.Optional.ofNullable(lastLag);
+  }
+
+  private void fired(Instant slot) {
+    lastLag = Duration.between(slot, clock.instant());
   }
 
   /** The schedules known now, for the API and tests. */
@@ -228,6 +238,7 @@ public final class Scheduler implements AutoCloseable {
     }
     for (var f : fires) {
       if (f.runId() != null) {
+        fired(Instant.parse(f.key()));
         log.info(
             "schedule {}/{}/{} fired for {}: run {}",
             f.namespace(),
@@ -328,6 +339,7 @@ public final class Scheduler implements AutoCloseable {
           .run()
           .ifPresent(
               r -> store.setFiredRun(k.namespace(), k.id(), t.id(), slot.toString(), r.id()));
+      fired(slot);
       log.info(
           "schedule {}/{} fired for {} ({}): {}",
           k,

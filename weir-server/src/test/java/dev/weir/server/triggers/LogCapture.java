@@ -8,11 +8,11 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Every log line of Weir's and Jetty's loggers at INFO and above while it is open. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   private static final List<String> NAMES = List.of("dev.weir", "org.eclipse.jetty", "io.javalin");
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-  LogCapture() {
+  public LogCapture() {
     appender.start();
     for (String name : NAMES) {
       Logger l = (Logger) LoggerFactory.getLogger(name);
@@ -22,7 +22,7 @@ final class LogCapture implements AutoCloseable {
   }
 
   /** The lines so far, with the messages of their exceptions. */
-  String text() {
+  public String text() {
     var sb = new StringBuilder();
     for (ILoggingEvent e : List.copyOf(appender.list)) {
       sb.append(e.getFormattedMessage()).append('\n');
