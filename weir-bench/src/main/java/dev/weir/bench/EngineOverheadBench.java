@@ -302,14 +302,48 @@ public final class EngineOverheadBench {
   }
 
   /** Runs one flow on a fresh engine and store; the wall time covers start to completion. */
+  /**
+   * What watches the run: as {@code weir run} does by default (audit rows, nothing else), nothing
+   * at all (audit rows dropped before the store), or everything a server adds (audit, metrics,
+   * OpenLineage events to a file, JSON log files).
+   */
+  enum Observe {
+    DEFAULT,
+    OFF,
+    ON
+  }
+
+  // what the last run with Observe.ON left behind, for the observability benchmark to report
+  static volatile long lastDrainNanos;
+  static volatile long lastLineageEvents;
+
   static Measured run(Path tmp, String yaml, int tasks) throws IOException {
+    return run(tmp, yaml, tasks, Observe.DEFAULT);
+  }
+
+  static Measured run(Path tmp, String yaml, int tasks, Observe observe) throws IOException {
     Path dir = Files.createTempDirectory(tmp, "weir-bench-");
     try {
       Path home = dir.resolve(".weir");
-      var store = new TimedStore(JdbcStateStore.h2(home));
+      var store = new TimedStore(JdbcStateStore.h2(home), observe == Observe.OFF);
+      var listeners = new dev.weir.engine.RunListeners();
+      var closing = new ArrayList<AutoCloseable>();
       try (var engine =
           new Engine(
-              store, TaskRegistry.load(), new Engine.Options(home, null, null, null, null))) {
+              store, TaskRegistry.load(), new Engine.Options(home, null, null, null, listeners))) {
+        if (observe == Observe.ON) {
+          listeners.add(new dev.weir.server.metrics.RunMetrics());
+          var lineage =
+              dev.weir.lineage.LineageEmitter.start(
+                  dev.weir.lineage.LineageConfig.toFile(dir.resolve("lineage.jsonl")),
+                  store,
+                  engine.masker()::mask);
+          listeners.add(lineage);
+          closing.add(lineage);
+          var logs = new dev.weir.logs.JsonLogFiles(dir.resolve("logs"), store, engine.masker());
+          listeners.add(logs);
+          closing.add(logs);
+        }
         Path file = dir.resolve("flow.yaml");
         Files.writeString(file, yaml);
         long p0 = System.nanoTime();
@@ -327,6 +361,23 @@ public final class EngineOverheadBench {
       } catch (java.util.concurrent.TimeoutException e) {
         throw new IllegalStateException("benchmark run did not finish in 10 minutes", e);
       } finally {
+        long c0 = System.nanoTime();
+        for (AutoCloseable c : closing) {
+          try {
+            c.close(); // after the measurement: queued lineage events and log lines are written
+          } catch (Exception e) {
+            System.out.println("closing " + c + " failed: " + e);
+          }
+        }
+        if (observe == Observe.ON) {
+          lastDrainNanos = System.nanoTime() - c0;
+          Path events = dir.resolve("lineage.jsonl");
+          try (var lines = Files.lines(events)) {
+            lastLineageEvents = Files.exists(events) ? lines.count() : 0;
+          } catch (IOException e) {
+            lastLineageEvents = -1;
+          }
+        }
         store.close();
       }
     } finally {
