@@ -72,6 +72,7 @@ public final class ObservabilityBench {
         Measured c = EngineOverheadBench.run(dir, EngineOverheadBench.chainYaml(chain), chain, o);
         double g = Stats.median(c.timeline().gaps()) / 1e6;
         String extra = o == Observe.ON ? lineage(chain) : "";
+        long chainDrain = o == Observe.ON ? EngineOverheadBench.lastDrainNanos : 0;
         Measured f =
             EngineOverheadBench.run(
                 dir, EngineOverheadBench.fanoutYaml(fanout, parallelism), fanout, o);
