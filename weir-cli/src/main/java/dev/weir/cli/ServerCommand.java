@@ -53,7 +53,8 @@ final class ServerCommand implements Callable<Integer> {
       names = "--config",
       paramLabel = "FILE",
       description =
-          "Server config (YAML): host, port, db, flows, tokens, pools, circuitBreaker, grace.")
+          "Server config (YAML): host, port, db, flows, tokens, pools, circuitBreaker, grace,"
+              + " alerts.")
   Path config;
 
   @Override
@@ -86,7 +87,8 @@ final class ServerCommand implements Callable<Integer> {
             null,
             file.grace(),
             null,
-            secretsDir == null ? null : Path.of(secretsDir));
+            secretsDir == null ? null : Path.of(secretsDir),
+            file.alerts());
     PrintWriter out = spec.commandLine().getOut();
     WeirServer server =
         WeirServer.start(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.weir.WeirException;
 import dev.weir.engine.gate.CircuitBreakers;
+import dev.weir.server.alerts.AlertSettings;
 import dev.weir.util.Suggest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +19,8 @@ import java.util.Map;
 /**
  * The server's config file ({@code --config}, YAML): {@code host}, {@code port}, {@code db}, {@code
  * flows}, {@code tokens}, {@code pools: {name: size}}, {@code circuitBreaker: {failures, openFor}},
- * {@code grace}. Every key is optional; command-line options win over it. Unknown keys and bad
- * values fail start-up, all at once.
+ * {@code grace}, {@code alerts: {baseUrl, throttle, smtp: {…}, …}}. Every key is optional;
+ * command-line options win over it. Unknown keys and bad values fail start-up, all at once.
  */
 public record ServerConfigFile(
     String host,
@@ -29,14 +30,24 @@ public record ServerConfigFile(
     List<String> tokens,
     Map<String, Integer> pools,
     CircuitBreakers.Settings circuitBreaker,
-    Duration grace) {
+    Duration grace,
+    AlertSettings alerts) {
   static final List<String> KEYS =
-      List.of("host", "port", "db", "flows", "tokens", "pools", "circuitBreaker", "grace");
+      List.of(
+          "host", "port", "db", "flows", "tokens", "pools", "circuitBreaker", "grace", "alerts");
   static final List<String> BREAKER_KEYS = List.of("failures", "openFor");
 
   public static ServerConfigFile empty() {
     return new ServerConfigFile(
-        null, null, null, null, List.of(), Map.of(), CircuitBreakers.Settings.DEFAULTS, null);
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        Map.of(),
+        CircuitBreakers.Settings.DEFAULTS,
+        null,
+        AlertSettings.DEFAULTS);
   }
 
   public static ServerConfigFile load(Path file) {
@@ -93,6 +104,7 @@ public record ServerConfigFile(
         problems.add("grace: " + e.getMessage());
       }
     }
+    AlertSettings alerts = AlertSettings.parse(root.get("alerts"), problems);
     if (!problems.isEmpty()) {
       throw new WeirException(
           "server config "
@@ -112,7 +124,8 @@ public record ServerConfigFile(
         tokens,
         pools,
         breaker,
-        grace);
+        grace,
+        alerts);
   }
 
   /** {@code circuitBreaker: {failures: 5, openFor: 60s}}; each key defaults on its own. */

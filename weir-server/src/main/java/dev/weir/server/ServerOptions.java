@@ -1,6 +1,7 @@
 package dev.weir.server;
 
 import dev.weir.engine.gate.CircuitBreakers;
+import dev.weir.server.alerts.AlertSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -20,6 +21,7 @@ import java.util.Map;
  * @param clock the time source of schedules and runs; tests pass a settable one
  * @param environment the process environment (secrets, child processes)
  * @param secretsDir a directory of secret files, or null
+ * @param alerts links, throttle, retries and the mail server of flow alerts; null for the defaults
  */
 public record ServerOptions(
     String host,
@@ -34,9 +36,11 @@ public record ServerOptions(
     Duration scanInterval,
     Duration grace,
     Map<String, String> environment,
-    Path secretsDir) {
+    Path secretsDir,
+    AlertSettings alerts) {
 
   public ServerOptions {
+    alerts = alerts == null ? AlertSettings.DEFAULTS : alerts;
     host = host == null ? "127.0.0.1" : host;
     tokens = tokens == null ? List.of() : List.copyOf(tokens);
     pools = pools == null ? Map.of() : Map.copyOf(pools);
@@ -48,6 +52,57 @@ public record ServerOptions(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
+  }
+
+  /** Options with the default alert settings. */
+  public ServerOptions(
+      String host,
+      int port,
+      Path home,
+      String dbUrl,
+      Path flowsDir,
+      List<String> tokens,
+      Map<String, Integer> pools,
+      CircuitBreakers.Settings circuitBreaker,
+      InstantSource clock,
+      Duration scanInterval,
+      Duration grace,
+      Map<String, String> environment,
+      Path secretsDir) {
+    this(
+        host,
+        port,
+        home,
+        dbUrl,
+        flowsDir,
+        tokens,
+        pools,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir,
+        null);
+  }
+
+  /** These options with other alert settings. */
+  public ServerOptions withAlerts(AlertSettings settings) {
+    return new ServerOptions(
+        host,
+        port,
+        home,
+        dbUrl,
+        flowsDir,
+        tokens,
+        pools,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir,
+        settings);
   }
 
   /** Options with the default circuit breaker. */

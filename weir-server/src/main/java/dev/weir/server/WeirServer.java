@@ -3,6 +3,7 @@ package dev.weir.server;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunListeners;
 import dev.weir.engine.gate.Gates;
+import dev.weir.server.alerts.Alerts;
 import dev.weir.server.api.ApiServer;
 import dev.weir.server.api.BackfillRoutes;
 import dev.weir.server.api.FlowRoutes;
@@ -47,11 +48,12 @@ public final class WeirServer implements AutoCloseable {
   private final Scheduler scheduler;
   private final ApiServer api;
   private final EventTriggers triggers;
+  private final Alerts alerts;
   private final ScheduledExecutorService loops;
   private final List<AutoCloseable> parts = new ArrayList<>();
   // what hears every run and task change (metrics, lineage, alerts add themselves here)
   private final RunListeners listeners = new RunListeners();
-  private final int port;
+  private volatile int port;
 
   private WeirServer(ServerOptions options, Consumer<String> announceToken) {
     this.options = options;
@@ -77,6 +79,17 @@ public final class WeirServer implements AutoCloseable {
         new FlowRegistry(engine.parser(), store, serverStore, options.clock(), options.deployDir());
     this.watcher = new FlowWatcher(options.deployDir(), flows);
     this.launcher = new RunLauncher(engine, store, flows, options.clock());
+    this.alerts =
+        new Alerts(
+            options.alerts(),
+            engine,
+            store,
+            store.dataSource(),
+            flows,
+            options.clock(),
+            () -> "http://" + options.host() + ":" + port);
+    listeners.add(alerts);
+    launcher.onRunEnded(alerts::runEnded);
     long t0 = System.nanoTime();
     watcher.scan();
     log.info(
@@ -111,6 +124,8 @@ public final class WeirServer implements AutoCloseable {
             Thread.ofPlatform().daemon().name("weir-server-loop").factory());
     long scan = options.scanInterval().toMillis();
     loops.scheduleWithFixedDelay(this::scanQuietly, scan, scan, TimeUnit.MILLISECONDS);
+    long sla = options.alerts().slaInterval().toMillis();
+    loops.scheduleWithFixedDelay(this::checkSlasQuietly, sla, sla, TimeUnit.MILLISECONDS);
     scheduler.start();
     log.info("Weir server listening on http://{}:{}/api/v1", options.host(), port);
   }
@@ -174,6 +189,19 @@ public final class WeirServer implements AutoCloseable {
     return options;
   }
 
+  /** The flows' alerts and SLA checks. */
+  public Alerts alerts() {
+    return alerts;
+  }
+
+  private void checkSlasQuietly() {
+    try {
+      alerts.checkSlas();
+    } catch (RuntimeException e) {
+      log.warn("checking SLAs failed: {}", engine.masker().mask(e.toString()));
+    }
+  }
+
   private void scanQuietly() {
     try {
       watcher.scan();
@@ -203,6 +231,7 @@ public final class WeirServer implements AutoCloseable {
       }
     }
     closeQuietly(api);
+    closeQuietly(alerts);
     int left = launcher.handles().size();
     if (left > 0) {
       log.warn(
