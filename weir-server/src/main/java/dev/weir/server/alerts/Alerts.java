@@ -53,6 +53,8 @@ public final class Alerts implements RunListener, AutoCloseable {
   private final ExecutorService decisions =
       Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("weir-alerts").factory());
   private final AtomicInteger deciding = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong runEndsDecided =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Set<String> lateRuns = ConcurrentHashMap.newKeySet();
 
   /**
@@ -81,7 +83,18 @@ public final class Alerts implements RunListener, AutoCloseable {
 
   /** Hears the end of a run (give it to {@code RunLauncher.onRunEnded}). */
   public void runEnded(RunRecord run) {
-    decide(() -> onRunEnded(run));
+    decide(() -> {
+      try {
+        onRunEnded(run);
+      } finally {
+        runEndsDecided.incrementAndGet();
+      }
+    });
+  }
+
+  /** How many run ends this server has decided the alerts of (tests wait for it). */
+  public long runEndsDecided() {
+    return runEndsDecided.get();
   }
 
   @Override
