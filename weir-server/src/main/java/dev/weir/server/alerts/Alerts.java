@@ -78,6 +78,9 @@ public final class Alerts implements RunListener, AutoCloseable {
     this.sla = new SlaWatcher(store);
     this.channels = new Channels(engine, settings, clock);
     this.dispatcher = new Dispatcher(settings.attempts(), settings.retryDelay(), masker);
+    if (settings.smtp() != null) {
+      masker.register(settings.smtp().password());
+    }
     log.info("alerts: {}", settings);
   }
 
