@@ -3,6 +3,7 @@ package dev.weir.server.alerts;
 import dev.weir.WeirException;
 import dev.weir.server.flows.FlowKey;
 import dev.weir.server.store.Jdbc;
+import dev.weir.store.JdbcStateStore;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,7 +95,10 @@ final class AlertStore {
           });
       return true;
     } catch (WeirException e) {
-      return false; // the row is there and its window is still open
+      if (JdbcStateStore.isDuplicateKey(e)) {
+        return false; // the row is there and its window is still open
+      }
+      throw e;
     }
   }
 
@@ -127,7 +131,10 @@ final class AlertStore {
           });
       return true;
     } catch (WeirException e) {
-      return false;
+      if (JdbcStateStore.isDuplicateKey(e)) {
+        return false;
+      }
+      throw e;
     }
   }
 
@@ -142,7 +149,10 @@ final class AlertStore {
             ps.setString(4, flow.id());
           });
     } catch (WeirException e) {
-      // another node inserted the row first; it says failing as well
+      if (!JdbcStateStore.isDuplicateKey(e)) {
+        throw e;
+      }
+      // another node inserted the row at the same moment, after a failed run as well
     }
   }
 }
