@@ -54,7 +54,7 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Server config (YAML): host, port, db, flows, tokens, pools, circuitBreaker, grace,"
-              + " lineage, logs, metrics.")
+              + " lineage, logs, metrics, alerts.")
   Path config;
 
   @Option(
@@ -103,7 +103,8 @@ final class ServerCommand implements Callable<Integer> {
             null,
             secretsDir == null ? null : Path.of(secretsDir),
             file.lineage(),
-            file.observability());
+            file.observability(),
+            file.alerts());
     PrintWriter out = spec.commandLine().getOut();
     WeirServer server =
         WeirServer.start(

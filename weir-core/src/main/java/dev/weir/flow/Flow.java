@@ -1,6 +1,8 @@
 package dev.weir.flow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.flow.alert.AlertRule;
+import dev.weir.flow.alert.Sla;
 import dev.weir.flow.trigger.TriggerDef;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -18,6 +20,8 @@ import java.util.stream.Stream;
  * @param parallelism at most this many tasks of one run at once
  * @param triggers what starts runs in {@code weir server}; empty when none
  * @param concurrency how many runs may be active at once; null when the flow sets no limit
+ * @param sla when a run is late ({@link Sla#DEFAULT} when the flow sets none)
+ * @param alerts who hears about failures, recoveries and late runs; empty when none
  */
 public record Flow(
     String id,
@@ -34,7 +38,9 @@ public record Flow(
     List<TaskDef> finallyTasks,
     List<TriggerDef> triggers,
     Concurrency concurrency,
-    FlowSource source) {
+    FlowSource source,
+    Sla sla,
+    List<AlertRule> alerts) {
 
   public static final int DEFAULT_PARALLELISM = 8;
 
@@ -46,6 +52,45 @@ public record Flow(
     onFailure = List.copyOf(onFailure);
     finallyTasks = List.copyOf(finallyTasks);
     triggers = triggers == null ? List.of() : List.copyOf(triggers);
+    sla = sla == null ? Sla.DEFAULT : sla;
+    alerts = alerts == null ? List.of() : List.copyOf(alerts);
+  }
+
+  /** A flow without {@code sla:} and {@code alerts:}. */
+  public Flow(
+      String id,
+      String namespace,
+      String description,
+      Map<String, String> labels,
+      List<InputDef> inputs,
+      Map<String, JsonNode> variables,
+      Duration timeout,
+      RetryPolicy retry,
+      int parallelism,
+      List<TaskDef> tasks,
+      List<TaskDef> onFailure,
+      List<TaskDef> finallyTasks,
+      List<TriggerDef> triggers,
+      Concurrency concurrency,
+      FlowSource source) {
+    this(
+        id,
+        namespace,
+        description,
+        labels,
+        inputs,
+        variables,
+        timeout,
+        retry,
+        parallelism,
+        tasks,
+        onFailure,
+        finallyTasks,
+        triggers,
+        concurrency,
+        source,
+        null,
+        null);
   }
 
   /** Every task of every phase, in file order. */

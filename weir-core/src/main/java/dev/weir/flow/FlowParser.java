@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.WeirException;
+import dev.weir.flow.alert.AlertParser;
 import dev.weir.flow.trigger.TriggerParser;
 import dev.weir.task.TaskRegistry;
 import dev.weir.util.Suggest;
@@ -45,7 +46,9 @@ public final class FlowParser {
           "tasks",
           "onFailure",
           "finally",
-          "triggers");
+          "triggers",
+          "sla",
+          "alerts");
   static final List<String> TASK_KEYS =
       List.of(
           "id",
@@ -171,7 +174,9 @@ public final class FlowParser {
           new TriggerParser(tree, problems)
               .parse(root.get("triggers"), namespace, id == null ? "invalid" : id),
           concurrency(root),
-          source);
+          source,
+          new AlertParser(tree, problems).sla(root.get("sla")),
+          new AlertParser(tree, problems).alerts(root.get("alerts")));
     }
 
     void unknownKeys(JsonNode node, String path, List<String> known, String what) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.expr.ExpressionException;
 import dev.weir.expr.Expressions;
 import dev.weir.expr.Scope;
+import dev.weir.flow.alert.AlertChannel;
 import dev.weir.task.TaskRegistry;
 import dev.weir.task.TaskType;
 import dev.weir.util.Suggest;
@@ -55,6 +56,7 @@ final class FlowValidator {
       }
     }
     triggerInputs(flow, base);
+    alertSettings(base);
     Set<String> mainIds = ids(flow.tasks());
     phase(flow.tasks(), base, Set.of(), false);
     var afterMain = new HashSet<>(mainIds);
@@ -89,6 +91,26 @@ final class FlowValidator {
       for (Iterator<Map.Entry<String, JsonNode>> it = inputs.fields(); it.hasNext(); ) {
         var e = it.next();
         triggerInput(flow, declared, path + ".inputs." + e.getKey(), e.getKey(), e.getValue(), ctx);
+      }
+    }
+  }
+
+  /**
+   * Alert settings are rendered when an alert is sent, with what a trigger sees ({@code flow},
+   * {@code trigger}, {@code secret()}, {@code now()}): no run's inputs or outputs.
+   */
+  private void alertSettings(Map<String, Object> base) {
+    JsonNode list = tree.root().get("alerts");
+    if (list == null || !list.isArray()) {
+      return;
+    }
+    Map<String, Object> ctx = Map.of("trigger", base.get("trigger"), "flow", base.get("flow"));
+    for (int i = 0; i < list.size(); i++) {
+      for (AlertChannel channel : AlertChannel.values()) {
+        JsonNode settings = list.get(i).get(channel.yamlName());
+        if (settings != null && settings.isObject()) {
+          expressions(settings, "alerts[" + i + "]." + channel.yamlName(), ctx);
+        }
       }
     }
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.weir.WeirException;
 import dev.weir.engine.gate.CircuitBreakers;
 import dev.weir.lineage.LineageConfig;
+import dev.weir.server.alerts.AlertSettings;
 import dev.weir.util.Suggest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,8 +21,9 @@ import java.util.Map;
  * The server's config file ({@code --config}, YAML): {@code host}, {@code port}, {@code db}, {@code
  * flows}, {@code tokens}, {@code pools: {name: size}}, {@code circuitBreaker: {failures, openFor}},
  * {@code grace}, {@code lineage: {file} | {url, apiKey}}, {@code logs: {dir, retention, files}},
- * {@code metrics: {public}} ({@link Observability}). Every key is optional; command-line options
- * win over it. Unknown keys and bad values fail start-up, all at once.
+ * {@code metrics: {public}} ({@link Observability}), {@code alerts: {baseUrl, throttle, smtp: {…},
+ * …}}. Every key is optional; command-line options win over it. Unknown keys and bad values fail
+ * start-up, all at once.
  */
 public record ServerConfigFile(
     String host,
@@ -33,7 +35,8 @@ public record ServerConfigFile(
     CircuitBreakers.Settings circuitBreaker,
     Duration grace,
     LineageConfig lineage,
-    Observability observability) {
+    Observability observability,
+    AlertSettings alerts) {
   static final List<String> KEYS =
       List.of(
           "host",
@@ -46,7 +49,8 @@ public record ServerConfigFile(
           "grace",
           "lineage",
           "logs",
-          "metrics");
+          "metrics",
+          "alerts");
   static final List<String> BREAKER_KEYS = List.of("failures", "openFor");
 
   public static ServerConfigFile empty() {
@@ -60,7 +64,8 @@ public record ServerConfigFile(
         CircuitBreakers.Settings.DEFAULTS,
         null,
         null,
-        Observability.DEFAULTS);
+        Observability.DEFAULTS,
+        AlertSettings.DEFAULTS);
   }
 
   public static ServerConfigFile load(Path file) {
@@ -120,6 +125,7 @@ public record ServerConfigFile(
     LineageConfig lineage = lineage(root.path("lineage"), file, problems);
     Observability observability =
         Observability.parse(root, file.toAbsolutePath().getParent(), problems);
+    AlertSettings alerts = AlertSettings.parse(root.get("alerts"), problems);
     if (!problems.isEmpty()) {
       throw new WeirException(
           "server config "
@@ -141,7 +147,8 @@ public record ServerConfigFile(
         breaker,
         grace,
         lineage,
-        observability);
+        observability,
+        alerts);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.weir.server;
 
 import dev.weir.engine.gate.CircuitBreakers;
 import dev.weir.lineage.LineageConfig;
+import dev.weir.server.alerts.AlertSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -24,6 +25,7 @@ import java.util.Map;
  * @param lineage where OpenLineage events of task runs go, null for nowhere
  * @param observability log files, log retention and who may scrape {@code /metrics}; null for the
  *     defaults (files in {@code <home>/logs}, kept for ever, {@code /metrics} behind the token)
+ * @param alerts links, throttle, retries and the mail server of flow alerts; null for the defaults
  */
 public record ServerOptions(
     String host,
@@ -40,10 +42,12 @@ public record ServerOptions(
     Map<String, String> environment,
     Path secretsDir,
     LineageConfig lineage,
-    Observability observability) {
+    Observability observability,
+    AlertSettings alerts) {
 
   public ServerOptions {
     observability = observability == null ? Observability.DEFAULTS : observability;
+    alerts = alerts == null ? AlertSettings.DEFAULTS : alerts;
     host = host == null ? "127.0.0.1" : host;
     tokens = tokens == null ? List.of() : List.copyOf(tokens);
     pools = pools == null ? Map.of() : Map.copyOf(pools);
@@ -57,7 +61,7 @@ public record ServerOptions(
     }
   }
 
-  /** Options without lineage, with the default log files, retention and metrics access. */
+  /** Options without lineage, with the default log files, metrics access and alert settings. */
   public ServerOptions(
       String host,
       int port,
@@ -87,6 +91,7 @@ public record ServerOptions(
         environment,
         secretsDir,
         null,
+        null,
         null);
   }
 
@@ -107,7 +112,8 @@ public record ServerOptions(
         environment,
         secretsDir,
         lineage,
-        observability);
+        observability,
+        alerts);
   }
 
   /** Options with the default circuit breaker. */
@@ -139,6 +145,7 @@ public record ServerOptions(
         environment,
         secretsDir,
         null,
+        null,
         null);
   }
 
@@ -163,7 +170,29 @@ public record ServerOptions(
         environment,
         secretsDir,
         lineage,
-        o);
+        o,
+        alerts);
+  }
+
+  /** These options with other alert settings. */
+  public ServerOptions withAlerts(AlertSettings settings) {
+    return new ServerOptions(
+        host,
+        port,
+        home,
+        dbUrl,
+        flowsDir,
+        tokens,
+        pools,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir,
+        lineage,
+        observability,
+        settings);
   }
 
   public Path deployDir() {

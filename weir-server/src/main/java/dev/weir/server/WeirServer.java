@@ -7,6 +7,7 @@ import dev.weir.flow.Durations;
 import dev.weir.lineage.LineageEmitter;
 import dev.weir.logs.JsonLogFiles;
 import dev.weir.logs.LogRetention;
+import dev.weir.server.alerts.Alerts;
 import dev.weir.server.api.ApiServer;
 import dev.weir.server.api.BackfillRoutes;
 import dev.weir.server.api.FlowRoutes;
@@ -55,6 +56,7 @@ public final class WeirServer implements AutoCloseable {
   private final Scheduler scheduler;
   private final ApiServer api;
   private final EventTriggers triggers;
+  private final Alerts alerts;
   private final ScheduledExecutorService loops;
   private final List<AutoCloseable> parts = new ArrayList<>();
   // what hears every run and task change (metrics, lineage, alerts add themselves here)
@@ -64,7 +66,7 @@ public final class WeirServer implements AutoCloseable {
   private final JsonLogFiles logFiles;
   private final LogRetention logRetention;
   private final MetricsRoutes metricsRoutes;
-  private final int port;
+  private volatile int port;
 
   private WeirServer(ServerOptions options, Consumer<String> announceToken) {
     this.options = options;
@@ -113,6 +115,17 @@ public final class WeirServer implements AutoCloseable {
         new FlowRegistry(engine.parser(), store, serverStore, options.clock(), options.deployDir());
     this.watcher = new FlowWatcher(options.deployDir(), flows);
     this.launcher = new RunLauncher(engine, store, flows, options.clock(), listeners);
+    this.alerts =
+        new Alerts(
+            options.alerts(),
+            engine,
+            store,
+            store.dataSource(),
+            flows,
+            options.clock(),
+            () -> "http://" + options.host() + ":" + port);
+    listeners.add(alerts);
+    launcher.onRunEnded(alerts::runEnded);
     long t0 = System.nanoTime();
     watcher.scan();
     log.info(
@@ -165,6 +178,8 @@ public final class WeirServer implements AutoCloseable {
       loops.scheduleWithFixedDelay(
           this::sweepLogsQuietly, 0, RETENTION_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
     }
+    long sla = options.alerts().slaInterval().toMillis();
+    loops.scheduleWithFixedDelay(this::checkSlasQuietly, sla, sla, TimeUnit.MILLISECONDS);
     scheduler.start();
     log.info("Weir server listening on http://{}:{}/api/v1", options.host(), port);
   }
@@ -251,6 +266,19 @@ public final class WeirServer implements AutoCloseable {
     }
   }
 
+  /** The flows' alerts and SLA checks. */
+  public Alerts alerts() {
+    return alerts;
+  }
+
+  private void checkSlasQuietly() {
+    try {
+      alerts.checkSlas();
+    } catch (RuntimeException e) {
+      log.warn("checking SLAs failed: {}", engine.masker().mask(e.toString()));
+    }
+  }
+
   private void scanQuietly() {
     try {
       watcher.scan();
@@ -283,6 +311,7 @@ public final class WeirServer implements AutoCloseable {
     if (lineage != null) {
       lineage.close(); // after the runs: their last events are queued by now
     }
+    closeQuietly(alerts);
     int left = launcher.handles().size();
     if (left > 0) {
       log.warn(

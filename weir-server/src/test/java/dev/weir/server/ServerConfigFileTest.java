@@ -118,4 +118,41 @@ class ServerConfigFileTest {
         .hasMessageContaining("e.g. `retention: 30d`")
         .hasMessageContaining("metrics.public must be true or false, got \"yes please\"");
   }
+
+  @Test
+  void alerts_settings_are_read_with_defaults_key_by_key() throws Exception {
+    var c =
+        load(
+            """
+            alerts:
+              baseUrl: https://weir.example.com/
+              throttle: 1h
+              smtp: {host: mail.example.com, port: 587, from: weir@example.com, username: weir,
+                     password: s3cret-pass, starttls: true}
+            """);
+    var a = c.alerts();
+    assertThat(a.baseUrl()).isEqualTo("https://weir.example.com");
+    assertThat(a.throttle()).isEqualTo(Duration.ofHours(1));
+    assertThat(a.smtp().port()).isEqualTo(587);
+    assertThat(a.attempts()).isEqualTo(3);
+    assertThat(a.toString()).doesNotContain("s3cret-pass");
+    assertThat(ServerConfigFile.empty().alerts().throttle()).isEqualTo(Duration.ofMinutes(30));
+  }
+
+  @Test
+  void bad_alerts_settings_fail_start_up_all_at_once() {
+    assertThatThrownBy(() ->
+            load(
+                """
+                alerts:
+                  throtle: 1h
+                  retryDelay: soon
+                  smtp: {port: 25}
+                """))
+        .isInstanceOf(WeirException.class)
+        .hasMessageContaining("3 problem(s)")
+        .hasMessageContaining("unknown key 'alerts.throtle'; did you mean 'throttle'?")
+        .hasMessageContaining("alerts.retryDelay: 'soon' is not a duration")
+        .hasMessageContaining("smtp needs a host");
+  }
 }

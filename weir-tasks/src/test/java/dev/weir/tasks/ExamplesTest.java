@@ -151,7 +151,11 @@ class ExamplesTest {
             "s3.upload",
             "s3.download",
             "s3.list",
-            "s3.delete")
+            "s3.delete",
+            "notify.slack",
+            "notify.webhook",
+            "notify.pagerduty",
+            "notify.email")
         .allSatisfy(name -> {
           assertThat(EXAMPLES.resolve(name + ".yaml")).exists();
           assertThat(Path.of("../docs/tasks/" + name + ".md")).exists();
@@ -292,6 +296,81 @@ class ExamplesTest {
               "tags JSON");
     }
   }
+
+  @Test
+  void notify_slack_example_posts_a_slack_message() throws Exception {
+    try (var inbox = new Inbox()) {
+      Run run = run("notify.slack.yaml", Map.of(), Map.of("SLACK_URL", inbox.url("/slack")));
+      assertThat(run.results().get("tell_the_team").outputs()).containsEntry("status", 202);
+      var msg = JSON.readTree(inbox.posts.get(0).body());
+      assertThat(msg.path("text").asText())
+          .isEqualTo("Nightly orders are in the warehouse :white_check_mark:");
+      assertThat(msg.path("blocks").toString()).contains("test.test_flow").contains("run-1");
+    }
+  }
+
+  @Test
+  void notify_webhook_example_signs_its_json() throws Exception {
+    try (var inbox = new Inbox()) {
+      run("notify.webhook.yaml", Map.of("hook", inbox.url("/etl")), Map.of("HOOK_KEY", "k3y-123"));
+      assertThat(inbox.posts).hasSize(2);
+      Inbox.Post signed = inbox.posts.get(0);
+      assertThat(signed.header("X-Weir-Signature"))
+          .isEqualTo(dev.weir.tasks.notify.Delivery.signature("k3y-123", signed.body()));
+      assertThat(JSON.readTree(signed.body()).path("detail").asText()).isEqualTo("orders loaded");
+      Inbox.Post custom = inbox.posts.get(1);
+      assertThat(custom.body()).isEqualTo("{\"dataset\":\"orders\",\"status\":\"ready\"}");
+      assertThat(custom.header("X-Team")).isEqualTo("data");
+      assertThat(custom.header("X-Weir-Signature")).isNull();
+    }
+  }
+
+  @Test
+  void notify_pagerduty_example_triggers_and_resolves_one_incident() throws Exception {
+    try (var inbox = new Inbox()) {
+      run(
+          "notify.pagerduty.yaml",
+          Map.of("pagerduty", inbox.url("/v2/enqueue")),
+          Map.of("PD_KEY", "rk"));
+      var trigger = JSON.readTree(inbox.posts.get(0).body());
+      var resolve = JSON.readTree(inbox.posts.get(1).body());
+      assertThat(trigger.path("event_action").asText()).isEqualTo("trigger");
+      assertThat(trigger.at("/payload/severity").asText()).isEqualTo("warning");
+      assertThat(resolve.path("event_action").asText()).isEqualTo("resolve");
+      assertThat(resolve.path("dedup_key").asText())
+          .isEqualTo(trigger.path("dedup_key").asText())
+          .isEqualTo("weir/test/test_flow");
+    }
+  }
+
+  @Test
+  void notify_email_example_sends_a_mail() throws Exception {
+    int port;
+    try (var s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    var mail =
+        new com.icegreen.greenmail.util.GreenMail(
+            new com.icegreen.greenmail.util.ServerSetup(port, "127.0.0.1", "smtp"));
+    mail.start();
+    try {
+      mail.setUser("weir@example.com", "weir", "mail-pass");
+      run(
+          "notify.email.yaml",
+          Map.of("smtpHost", "127.0.0.1", "smtpPort", String.valueOf(port)),
+          Map.of("SMTP_PASSWORD", "mail-pass"));
+      var received = mail.getReceivedMessages();
+      assertThat(received).hasSize(1);
+      assertThat(received[0].getSubject()).isEqualTo("Nightly orders loaded");
+      assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(received[0]))
+          .contains("The nightly orders load finished.");
+    } finally {
+      mail.stop();
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   @Test
   void s3_upload_example() throws Exception {

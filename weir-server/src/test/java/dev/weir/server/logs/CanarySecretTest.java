@@ -133,6 +133,7 @@ class CanarySecretTest {
                 Map.of("WEIR_SECRET_CANARY", CANARY),
                 secrets,
                 null,
+                null,
                 null),
             token -> {});
   }

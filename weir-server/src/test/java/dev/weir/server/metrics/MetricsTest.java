@@ -80,7 +80,8 @@ class MetricsTest {
                 Map.of(),
                 null,
                 null,
-                observability),
+                observability,
+                null),
             token -> {});
   }
 
