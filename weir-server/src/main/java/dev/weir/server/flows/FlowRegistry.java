@@ -197,7 +197,8 @@ public final class FlowRegistry {
         throw e;
       }
     }
-    // published only once stored, each just before its listeners hear of it
+    // published only once stored, each right after its listeners heard of it: whoever sees the
+    // new revision in the registry knows the scheduler and triggers have it too
     var changedKeys = new java.util.HashSet<FlowKey>();
     changed.forEach(d -> changedKeys.add(d.key()));
     for (Outcome o : outcomes) {
@@ -206,8 +207,8 @@ public final class FlowRegistry {
       }
     }
     for (DeployedFlow d : changed) {
-      flows.put(d.key(), d);
       notifyChange(d);
+      flows.put(d.key(), d);
     }
     return outcomes;
   }
