@@ -325,14 +325,22 @@ public final class EngineOverheadBench {
     Path dir = Files.createTempDirectory(tmp, "weir-bench-");
     try {
       Path home = dir.resolve(".weir");
-      var store = new TimedStore(JdbcStateStore.h2(home), observe == Observe.OFF);
+      var store =
+          new TimedStore(
+              JdbcStateStore.h2(home),
+              observe == Observe.OFF
+                  || (observe == Observe.ON
+                      && !System.getProperty("weir.bench.observe", "audit").contains("audit")));
       var listeners = new dev.weir.engine.RunListeners();
       var closing = new ArrayList<AutoCloseable>();
       try (var engine =
           new Engine(
               store, TaskRegistry.load(), new Engine.Options(home, null, null, null, listeners))) {
-        if (observe == Observe.ON) {
+        String parts = System.getProperty("weir.bench.observe", "metrics,lineage,logs");
+        if (observe == Observe.ON && parts.contains("metrics")) {
           listeners.add(new dev.weir.server.metrics.RunMetrics());
+        }
+        if (observe == Observe.ON && parts.contains("lineage")) {
           var lineage =
               dev.weir.lineage.LineageEmitter.start(
                   dev.weir.lineage.LineageConfig.toFile(dir.resolve("lineage.jsonl")),
@@ -340,6 +348,8 @@ public final class EngineOverheadBench {
                   engine.masker()::mask);
           listeners.add(lineage);
           closing.add(lineage);
+        }
+        if (observe == Observe.ON && parts.contains("logs")) {
           var logs = new dev.weir.logs.JsonLogFiles(dir.resolve("logs"), store, engine.masker());
           listeners.add(logs);
           closing.add(logs);

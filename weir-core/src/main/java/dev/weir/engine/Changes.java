@@ -70,6 +70,9 @@ final class Changes {
     if (run != null && !ended) {
       listener.runChanged(run);
     }
+    for (TaskAuditRecord a : audits) {
+      listener.taskAudited(a);
+    }
     for (Notice n : notices) {
       listener.taskChanged(n.def(), n.row());
     }

@@ -630,8 +630,13 @@ final class RunCoordinator implements Runnable {
     audit(s, r.audit());
   }
 
+  // an attempt with nothing known (a no-op task) gets no row: it reads back as unknown either way,
+  // and a flow of a thousand such tasks does not pay a thousand INSERTs
   private void audit(Slot s, dev.weir.task.Audit facts) {
-    changes.audit(AuditFacts.record(run.id(), s.def.id(), s.current.attempt(), facts, this::mask));
+    var record = AuditFacts.record(run.id(), s.def.id(), s.current.attempt(), facts, this::mask);
+    if (!record.isEmpty()) {
+      changes.audit(record);
+    }
   }
 
   private void auditFailure(Slot s, Map<String, Object> outputs) {

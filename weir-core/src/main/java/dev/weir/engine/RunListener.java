@@ -3,6 +3,7 @@ package dev.weir.engine;
 import dev.weir.flow.TaskDef;
 import dev.weir.store.LogLine;
 import dev.weir.store.RunRecord;
+import dev.weir.store.TaskAuditRecord;
 import dev.weir.store.TaskRunRecord;
 
 /**
@@ -17,6 +18,12 @@ public interface RunListener {
   default void runChanged(RunRecord run) {}
 
   default void taskChanged(TaskDef task, TaskRunRecord taskRun) {}
+
+  /**
+   * The audit facts of an attempt that ended, stored with its end; heard just before the {@link
+   * #taskChanged} of that end. Attempts with nothing known have none.
+   */
+  default void taskAudited(TaskAuditRecord audit) {}
 
   default void logged(LogLine line) {}
 }

@@ -3,6 +3,7 @@ package dev.weir.engine;
 import dev.weir.flow.TaskDef;
 import dev.weir.store.LogLine;
 import dev.weir.store.RunRecord;
+import dev.weir.store.TaskAuditRecord;
 import dev.weir.store.TaskRunRecord;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,6 +46,21 @@ public final class RunListeners implements RunListener {
             "a run listener failed on task {} of run {}: {}",
             taskRun.taskId(),
             taskRun.runId(),
+            e.toString());
+      }
+    }
+  }
+
+  @Override
+  public void taskAudited(TaskAuditRecord audit) {
+    for (RunListener l : listeners) {
+      try {
+        l.taskAudited(audit);
+      } catch (RuntimeException e) {
+        log.warn(
+            "a run listener failed on the audit of task {} of run {}: {}",
+            audit.taskId(),
+            audit.runId(),
             e.toString());
       }
     }

@@ -6,9 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** Appends each event as one line of JSON (JSON Lines) to a file, creating it and its folder. */
+/**
+ * Appends each event as one line of JSON (JSON Lines) to a file, creating it and its folder. Events
+ * are buffered and written whenever the emitter has no more waiting, and at close.
+ */
 final class FileTransport implements LineageTransport {
   private final Path file;
+  private java.io.Writer out; // open from the first event until close
 
   FileTransport(Path file) {
     this.file = file.toAbsolutePath();
@@ -16,17 +20,41 @@ final class FileTransport implements LineageTransport {
 
   @Override
   public synchronized void send(String event) throws IOException {
-    Path parent = file.getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
+    if (out == null) {
+      Path parent = file.getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      out =
+          Files.newBufferedWriter(
+              file,
+              StandardCharsets.UTF_8,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND,
+              StandardOpenOption.WRITE);
     }
-    Files.writeString(
-        file,
-        event + "\n",
-        StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND,
-        StandardOpenOption.WRITE);
+    out.write(event);
+    out.write('\n');
+  }
+
+  /** Writes the buffered events; the emitter calls it whenever its queue runs dry. */
+  @Override
+  public synchronized void flush() throws IOException {
+    if (out != null) {
+      out.flush();
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (out != null) {
+      try {
+        out.close();
+      } catch (IOException e) {
+        // the emitter logged what it could not write
+      }
+      out = null;
+    }
   }
 
   @Override

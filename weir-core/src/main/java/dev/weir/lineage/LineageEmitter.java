@@ -44,6 +44,9 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
   private final Duration backoff;
   private final BlockingQueue<TaskRunRecord> queue = new LinkedBlockingQueue<>(QUEUE);
   private final Map<String, RunRecord> runs = new Lru<>(256);
+  // audit facts heard with an attempt's end, taken by the event of that end
+  private final Map<String, TaskAuditRecord> audits =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final Thread worker;
@@ -83,11 +86,23 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
   }
 
   @Override
+  public void taskAudited(TaskAuditRecord audit) {
+    if (!closed) {
+      audits.put(key(audit.runId(), audit.taskId(), audit.attempt()), audit);
+    }
+  }
+
+  private static String key(String runId, String taskId, int attempt) {
+    return runId + "/" + taskId + "/" + attempt;
+  }
+
+  @Override
   public void taskChanged(TaskDef task, TaskRunRecord taskRun) {
     if (closed || type(taskRun) == null) {
       return;
     }
     if (!queue.offer(taskRun)) {
+      audits.remove(key(taskRun.runId(), taskRun.taskId(), taskRun.attempt()));
       dropped.incrementAndGet();
       LOG.warn(
           "lineage queue full ({} events); dropped the event of task {} of run {}",
@@ -126,6 +141,11 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
       }
       try {
         deliver(t, build(t));
+        if (queue.isEmpty()) {
+          transport.flush(); // a file transport writes what it buffered once it is idle
+        }
+      } catch (java.io.IOException e) {
+        LOG.warn("lineage: cannot write to {}: {}", transport, e.getMessage());
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
@@ -149,11 +169,10 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
     String error = null;
     if (type != LineageEvents.Type.START) {
       time = t.endedAt();
-      for (TaskAuditRecord a : store.audits(t.runId())) {
-        if (a.taskId().equals(t.taskId()) && a.attempt() == t.attempt()) {
-          inputs = AuditJson.decode(a.inputs());
-          outputs = AuditJson.decode(a.outputs());
-        }
+      TaskAuditRecord a = audits.remove(key(t.runId(), t.taskId(), t.attempt()));
+      if (a != null) {
+        inputs = AuditJson.decode(a.inputs());
+        outputs = AuditJson.decode(a.outputs());
       }
       if (type != LineageEvents.Type.COMPLETE) {
         error = t.error() == null ? t.state().name() : t.error();

@@ -6,6 +6,9 @@ import java.io.IOException;
 interface LineageTransport extends AutoCloseable {
   void send(String event) throws IOException, InterruptedException;
 
+  /** Makes what {@link #send} buffered durable; called when no more events wait. */
+  default void flush() throws IOException {}
+
   @Override
   default void close() {}
 

@@ -25,4 +25,16 @@ public record TaskAuditRecord(
     inputs = inputs == null ? "[]" : inputs;
     outputs = outputs == null ? "[]" : outputs;
   }
+
+  /** Nothing known: every count unknown, no checksum, no datasets (a no-op task). */
+  public boolean isEmpty() {
+    return rowsRead < 0
+        && rowsWritten < 0
+        && rowsRejected < 0
+        && bytesRead < 0
+        && bytesWritten < 0
+        && checksum == null
+        && inputs.equals("[]")
+        && outputs.equals("[]");
+  }
 }
