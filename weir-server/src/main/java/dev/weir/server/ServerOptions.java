@@ -195,6 +195,91 @@ public record ServerOptions(
         settings);
   }
 
+  /** These options with other pools and circuit-breaker settings. */
+  public ServerOptions withGates(
+      Map<String, Integer> pools, CircuitBreakers.Settings circuitBreaker) {
+    return new ServerOptions(
+        host,
+        port,
+        home,
+        dbUrl,
+        flowsDir,
+        tokens,
+        pools,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir,
+        lineage,
+        observability,
+        alerts);
+  }
+
+  /** These options with another time source. */
+  public ServerOptions withClock(InstantSource clock) {
+    return new ServerOptions(
+        host,
+        port,
+        home,
+        dbUrl,
+        flowsDir,
+        tokens,
+        pools,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir,
+        lineage,
+        observability,
+        alerts);
+  }
+
+  /** These options with another process environment and secrets directory. */
+  public ServerOptions withEnvironment(Map<String, String> environment, Path secretsDir) {
+    return new ServerOptions(
+        host,
+        port,
+        home,
+        dbUrl,
+        flowsDir,
+        tokens,
+        pools,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir,
+        lineage,
+        observability,
+        alerts);
+  }
+
+  /** These options with another state store. */
+  public ServerOptions withDb(String dbUrl) {
+    return new ServerOptions(
+        host,
+        port,
+        home,
+        dbUrl,
+        flowsDir,
+        tokens,
+        pools,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir,
+        lineage,
+        observability,
+        alerts);
+  }
+
   public Path deployDir() {
     return flowsDir != null ? flowsDir : home.resolve("flows");
   }

@@ -360,20 +360,7 @@ class BackfillApiTest {
     fx.writeFlow("sleepy.yaml", SLEEPY.replace("DURATION", "10ms"));
     String db = TestDatabases.freshPostgresSchemaUrl();
     ServerOptions o = fx.options();
-    var options =
-        new ServerOptions(
-            o.host(),
-            o.port(),
-            o.home(),
-            db,
-            o.flowsDir(),
-            o.tokens(),
-            o.pools(),
-            o.clock(),
-            o.scanInterval(),
-            o.grace(),
-            o.environment(),
-            o.secretsDir());
+    var options = o.withDb(db);
     fx.server = WeirServer.start(options, t -> {});
     String id =
         create(

@@ -46,20 +46,8 @@ class ServerGatesTest {
     ServerOptions o = fx.options();
     fx.server =
         WeirServer.start(
-            new ServerOptions(
-                o.host(),
-                o.port(),
-                o.home(),
-                o.dbUrl(),
-                o.flowsDir(),
-                o.tokens(),
-                Map.of("warehouse", 1),
-                new CircuitBreakers.Settings(3, Duration.ofSeconds(30)),
-                o.clock(),
-                o.scanInterval(),
-                o.grace(),
-                o.environment(),
-                o.secretsDir()),
+            o.withGates(
+                Map.of("warehouse", 1), new CircuitBreakers.Settings(3, Duration.ofSeconds(30))),
             token -> {});
   }
 

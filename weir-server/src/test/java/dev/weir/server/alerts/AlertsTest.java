@@ -80,18 +80,7 @@ class AlertsTest {
             Duration.ofHours(1));
     fx.server =
         WeirServer.start(
-            new ServerOptions(
-                    o.host(),
-                    o.port(),
-                    o.home(),
-                    o.dbUrl(),
-                    o.flowsDir(),
-                    o.tokens(),
-                    o.pools(),
-                    o.circuitBreaker(),
-                    o.clock(),
-                    o.scanInterval(),
-                    o.grace(),
+            o.withEnvironment(
                     Map.of(
                         "WEIR_SECRET_CANARY", CANARY,
                         "WEIR_SECRET_HOOK_KEY", HOOK_KEY,

@@ -118,24 +118,7 @@ class CanarySecretTest {
     ServerOptions o = fx.options();
     fx.server =
         WeirServer.start(
-            new ServerOptions(
-                o.host(),
-                o.port(),
-                o.home(),
-                o.dbUrl(),
-                o.flowsDir(),
-                o.tokens(),
-                o.pools(),
-                o.circuitBreaker(),
-                o.clock(),
-                o.scanInterval(),
-                o.grace(),
-                Map.of("WEIR_SECRET_CANARY", CANARY),
-                secrets,
-                null,
-                null,
-                null),
-            token -> {});
+            o.withEnvironment(Map.of("WEIR_SECRET_CANARY", CANARY), secrets), token -> {});
   }
 
   @AfterEach

@@ -65,23 +65,11 @@ class MetricsTest {
     ServerOptions o = fx.options();
     fx.server =
         WeirServer.start(
-            new ServerOptions(
-                o.host(),
-                o.port(),
-                o.home(),
-                o.dbUrl(),
-                o.flowsDir(),
-                o.tokens(),
-                Map.of("warehouse", 2),
-                new CircuitBreakers.Settings(1, Duration.ofMinutes(5)),
-                clock,
-                o.scanInterval(),
-                o.grace(),
-                Map.of(),
-                null,
-                null,
-                observability,
-                null),
+            o.withGates(
+                    Map.of("warehouse", 2), new CircuitBreakers.Settings(1, Duration.ofMinutes(5)))
+                .withClock(clock)
+                .withEnvironment(Map.of(), null)
+                .withObservability(observability),
             token -> {});
   }
 

@@ -16,22 +16,7 @@ final class TriggerServer {
 
   static void start(ServerFixture fx, Map<String, String> environment) {
     ServerOptions o = fx.options();
-    fx.server =
-        WeirServer.start(
-            new ServerOptions(
-                o.host(),
-                o.port(),
-                o.home(),
-                o.dbUrl(),
-                o.flowsDir(),
-                o.tokens(),
-                o.pools(),
-                o.clock(),
-                o.scanInterval(),
-                o.grace(),
-                environment,
-                o.secretsDir()),
-            token -> {});
+    fx.server = WeirServer.start(o.withEnvironment(environment, o.secretsDir()), token -> {});
   }
 
   /** The runs of a flow ({@code ns/id}), oldest first. */
