@@ -1,8 +1,7 @@
 package dev.weir.lineage;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.store.TaskRunRecord;
 import dev.weir.task.DatasetRef;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +39,32 @@ final class LineageEvents {
     return uuid("weir:" + runId);
   }
 
+  // UUID.nameUUIDFromBytes looks the MD5 provider up at every call; one digest per thread
+  private static final ThreadLocal<java.security.MessageDigest> MD5 =
+      ThreadLocal.withInitial(() -> {
+        try {
+          return java.security.MessageDigest.getInstance("MD5");
+        } catch (java.security.NoSuchAlgorithmException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+
+  /** As {@link UUID#nameUUIDFromBytes} (a version 3 UUID), the same ids. */
   private static UUID uuid(String key) {
-    return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
+    byte[] md5 = MD5.get().digest(key.getBytes(StandardCharsets.UTF_8));
+    md5[6] &= 0x0f;
+    md5[6] |= 0x30;
+    md5[8] &= 0x3f;
+    md5[8] |= (byte) 0x80;
+    long msb = 0;
+    long lsb = 0;
+    for (int i = 0; i < 8; i++) {
+      msb = (msb << 8) | (md5[i] & 0xff);
+    }
+    for (int i = 8; i < 16; i++) {
+      lsb = (lsb << 8) | (md5[i] & 0xff);
+    }
+    return new UUID(msb, lsb);
   }
 
   static String event(
@@ -51,66 +74,102 @@ final class LineageEvents {
       List<DatasetRef> inputs,
       List<DatasetRef> outputs,
       String error) {
+    // written with the streaming generator, not a tree: a server sends two of these per task
     TaskRunRecord t = s.taskRun();
-    ObjectNode e = JSON.createObjectNode();
-    e.put("eventType", type.name());
-    e.put("eventTime", time.toString());
-    e.put("producer", PRODUCER);
-    e.put("schemaURL", SCHEMA_URL);
-    ObjectNode run = e.putObject("run");
-    run.put("runId", attemptId(s.runId(), t.taskId(), t.attempt()).toString());
-    ObjectNode runFacets = run.putObject("facets");
-    ObjectNode parent =
-        facet(runFacets, "parent", "1-1-0/ParentRunFacet.json#/$defs/ParentRunFacet");
-    parent.putObject("run").put("runId", runUuid(s.runId()).toString());
-    parent.putObject("job").put("namespace", s.namespace()).put("name", s.flowId());
-    if (error != null) {
-      facet(
-              runFacets,
-              "errorMessage",
-              "1-0-1/ErrorMessageRunFacet.json#/$defs/ErrorMessageRunFacet")
-          .put("message", error)
-          .put("programmingLanguage", "JAVA");
+    var out = new java.io.StringWriter(1024);
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("eventType", type.name());
+      g.writeStringField("eventTime", time.toString());
+      g.writeStringField("producer", PRODUCER);
+      g.writeStringField("schemaURL", SCHEMA_URL);
+      g.writeObjectFieldStart("run");
+      g.writeStringField("runId", attemptId(s.runId(), t.taskId(), t.attempt()).toString());
+      g.writeObjectFieldStart("facets");
+      facet(g, "parent", "1-1-0/ParentRunFacet.json#/$defs/ParentRunFacet");
+      g.writeObjectFieldStart("run");
+      g.writeStringField("runId", runUuid(s.runId()).toString());
+      g.writeEndObject();
+      g.writeObjectFieldStart("job");
+      g.writeStringField("namespace", s.namespace());
+      g.writeStringField("name", s.flowId());
+      g.writeEndObject();
+      g.writeEndObject(); // parent
+      if (error != null) {
+        facet(g, "errorMessage", "1-0-1/ErrorMessageRunFacet.json#/$defs/ErrorMessageRunFacet");
+        g.writeStringField("message", error);
+        g.writeStringField("programmingLanguage", "JAVA");
+        g.writeEndObject();
+      }
+      g.writeEndObject(); // facets
+      g.writeEndObject(); // run
+      g.writeObjectFieldStart("job");
+      g.writeStringField("namespace", s.namespace());
+      g.writeStringField("name", s.flowId() + "." + t.taskId());
+      g.writeObjectFieldStart("facets");
+      facet(g, "jobType", "2-0-3/JobTypeJobFacet.json#/$defs/JobTypeJobFacet");
+      g.writeStringField("processingType", "BATCH");
+      g.writeStringField("integration", "WEIR");
+      g.writeStringField("jobType", "TASK");
+      g.writeEndObject();
+      g.writeEndObject(); // facets
+      g.writeEndObject(); // job
+      datasets(
+          g,
+          "inputs",
+          inputs,
+          "inputFacets",
+          "inputStatistics",
+          "1-0-0/InputStatisticsInputDatasetFacet.json#/$defs/InputStatisticsInputDatasetFacet");
+      datasets(
+          g,
+          "outputs",
+          outputs,
+          "outputFacets",
+          "outputStatistics",
+          "1-0-2/OutputStatisticsOutputDatasetFacet.json#/$defs/OutputStatisticsOutputDatasetFacet");
+      g.writeEndObject();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // a StringWriter does not fail
     }
-    ObjectNode job = e.putObject("job");
-    job.put("namespace", s.namespace());
-    job.put("name", s.flowId() + "." + t.taskId());
-    facet(job.putObject("facets"), "jobType", "2-0-3/JobTypeJobFacet.json#/$defs/JobTypeJobFacet")
-        .put("processingType", "BATCH")
-        .put("integration", "WEIR")
-        .put("jobType", "TASK");
-    datasets(
-        e.putArray("inputs"),
-        inputs,
-        "inputFacets",
-        "inputStatistics",
-        "1-0-0/InputStatisticsInputDatasetFacet.json#/$defs/InputStatisticsInputDatasetFacet");
-    datasets(
-        e.putArray("outputs"),
-        outputs,
-        "outputFacets",
-        "outputStatistics",
-        "1-0-2/OutputStatisticsOutputDatasetFacet.json#/$defs/OutputStatisticsOutputDatasetFacet");
-    return e.toString();
+    return out.toString();
   }
 
   private static void datasets(
-      ArrayNode into, List<DatasetRef> refs, String facetsKey, String statsKey, String schema) {
+      JsonGenerator g,
+      String field,
+      List<DatasetRef> refs,
+      String facetsKey,
+      String statsKey,
+      String schema)
+      throws java.io.IOException {
+    g.writeArrayFieldStart(field);
     for (DatasetRef r : refs) {
-      ObjectNode d = into.addObject().put("namespace", r.namespace()).put("name", r.name());
+      g.writeStartObject();
+      g.writeStringField("namespace", r.namespace());
+      g.writeStringField("name", r.name());
       if (r.rows() >= 0 || r.bytes() >= 0) {
-        ObjectNode stats = facet(d.putObject(facetsKey), statsKey, schema);
+        g.writeObjectFieldStart(facetsKey);
+        facet(g, statsKey, schema);
         if (r.rows() >= 0) {
-          stats.put("rowCount", r.rows());
+          g.writeNumberField("rowCount", r.rows());
         }
         if (r.bytes() >= 0) {
-          stats.put("size", r.bytes());
+          g.writeNumberField("size", r.bytes());
         }
+        g.writeEndObject();
+        g.writeEndObject();
       }
+      g.writeEndObject();
     }
+    g.writeEndArray();
   }
 
-  private static ObjectNode facet(ObjectNode facets, String name, String schema) {
-    return facets.putObject(name).put("_producer", PRODUCER).put("_schemaURL", FACETS + schema);
+  // opens a facet object with its producer and schema; the caller closes it
+  private static void facet(JsonGenerator g, String name, String schema)
+      throws java.io.IOException {
+    g.writeObjectFieldStart(name);
+    g.writeStringField("_producer", PRODUCER);
+    g.writeStringField("_schemaURL", FACETS + schema);
   }
 }
