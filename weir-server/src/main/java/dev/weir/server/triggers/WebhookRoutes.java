@@ -38,6 +38,9 @@ final class WebhookRoutes implements Consumer<Routes> {
   /** The largest body taken; a bigger one is answered 413. */
   static final int MAX_BODY = 1 << 20;
 
+  // how much of a refused body is read and dropped before the 413 (see tooLarge)
+  private static final long DRAIN = 16L << 20;
+
   /** Request headers never passed to the run: they are credentials. */
   static final Set<String> DROPPED_HEADERS =
       Set.of("authorization", "proxy-authorization", "cookie");
@@ -132,17 +135,17 @@ final class WebhookRoutes implements Consumer<Routes> {
 
   /** The JSON body, {@code {}} when empty, its text when not JSON. */
   private static Object body(Context ctx) {
-    if (ctx.contentLength() > MAX_BODY) {
-      throw tooLarge();
-    }
     byte[] bytes;
     try (InputStream in = ctx.bodyInputStream()) {
+      if (ctx.contentLength() > MAX_BODY) {
+        throw tooLarge(in);
+      }
       bytes = in.readNBytes(MAX_BODY + 1);
+      if (bytes.length > MAX_BODY) {
+        throw tooLarge(in);
+      }
     } catch (IOException e) {
       throw new ApiException(400, "cannot read the request body: " + e.getMessage());
-    }
-    if (bytes.length > MAX_BODY) {
-      throw tooLarge();
     }
     String text = new String(bytes, StandardCharsets.UTF_8);
     if (text.isBlank()) {
@@ -156,7 +159,18 @@ final class WebhookRoutes implements Consumer<Routes> {
     }
   }
 
-  private static ApiException tooLarge() {
+  /**
+   * The 413 for a body over the limit. The rest of the body (up to {@link #DRAIN} bytes) is read
+   * and dropped first: answering while the client still sends makes the server close the connection
+   * under it, and most clients then report a reset instead of the 413.
+   */
+  private static ApiException tooLarge(InputStream in) throws IOException {
+    long left = DRAIN;
+    byte[] sink = new byte[64 * 1024];
+    int n;
+    while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+      left -= n;
+    }
     return new ApiException(
         413, "the webhook body is larger than " + (MAX_BODY >> 20) + " MiB; send less");
   }
