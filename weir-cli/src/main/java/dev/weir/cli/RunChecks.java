@@ -7,6 +7,7 @@ import dev.weir.store.CheckRecord;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /** The quality check results of a run, as {@code weir runs show} prints them. */
 final class RunChecks {
@@ -59,20 +60,7 @@ final class RunChecks {
     }
     ArrayNode arr = run.putArray("checks");
     for (CheckRecord c : checks) {
-      ObjectNode o = arr.addObject();
-      o.put("task", c.taskId());
-      o.put("attempt", c.attempt());
-      o.put("dataset", c.dataset());
-      o.put("name", c.name());
-      o.put("kind", c.kind());
-      o.put("passed", c.passed());
-      o.put("severity", c.severity());
-      o.put("failingRows", c.failingRows());
-      if (c.observed() != null) {
-        o.put("observed", c.observed());
-      }
-      o.put("detail", c.detail());
-      o.put("checkedAt", c.checkedAt().toString());
+      arr.add(JSON.valueToTree(c.toMap(UnaryOperator.identity())));
     }
     return run.toString();
   }

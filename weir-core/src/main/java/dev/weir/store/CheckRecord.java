@@ -39,4 +39,25 @@ public record CheckRecord(
     Objects.requireNonNull(severity, "severity");
     Objects.requireNonNull(checkedAt, "checkedAt");
   }
+
+  /**
+   * This result as the API and {@code weir runs show --json} print it, in that order; {@code
+   * detail} goes through {@code mask} (it may quote data).
+   */
+  public java.util.Map<String, Object> toMap(java.util.function.UnaryOperator<String> mask) {
+    var m = new java.util.LinkedHashMap<String, Object>();
+    m.put("runId", runId);
+    m.put("task", taskId);
+    m.put("attempt", attempt);
+    m.put("dataset", dataset);
+    m.put("name", name);
+    m.put("kind", kind);
+    m.put("passed", passed);
+    m.put("severity", severity);
+    m.put("failingRows", failingRows);
+    m.put("observed", observed);
+    m.put("detail", mask.apply(detail));
+    m.put("checkedAt", checkedAt.toString());
+    return m;
+  }
 }

@@ -17,23 +17,6 @@ final class CheckJson {
   }
 
   static ObjectNode of(CheckRecord c, Masker masker) {
-    ObjectNode o = Json.MAPPER.createObjectNode();
-    o.put("runId", c.runId());
-    o.put("task", c.taskId());
-    o.put("attempt", c.attempt());
-    o.put("dataset", c.dataset());
-    o.put("name", c.name());
-    o.put("kind", c.kind());
-    o.put("passed", c.passed());
-    o.put("severity", c.severity());
-    o.put("failingRows", c.failingRows());
-    if (c.observed() == null) {
-      o.putNull("observed");
-    } else {
-      o.put("observed", c.observed());
-    }
-    o.put("detail", masker.mask(c.detail()));
-    o.put("checkedAt", c.checkedAt().toString());
-    return o;
+    return Json.MAPPER.valueToTree(c.toMap(masker::mask));
   }
 }
