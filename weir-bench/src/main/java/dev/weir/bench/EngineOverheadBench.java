@@ -316,6 +316,54 @@ public final class EngineOverheadBench {
   // what the last run with Observe.ON left behind, for the observability benchmark to report
   static volatile long lastDrainNanos;
   static volatile long lastLineageEvents;
+  // CPU time of the whole process from the run's start until its lineage and log files are written
+  static volatile long lastCpuNanos;
+  // a server's metrics live as long as it does: their series (one per flow, task and state) are
+  // made by a flow's first run, not by each run
+  private static final dev.weir.server.metrics.RunMetrics METRICS =
+      new dev.weir.server.metrics.RunMetrics();
+  // -Dweir.bench.threads=true: note the CPU of each thread group per run (in 10 ms ticks)
+  static final boolean THREADS = Boolean.getBoolean("weir.bench.threads");
+
+  /** CPU ticks of each live thread of this process by name, from /proc (Linux only). */
+  static Map<String, Long> threadTicks() {
+    var out = new java.util.HashMap<String, Long>();
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+          String group = name.replaceAll("[0-9#]+", "N").replaceAll("weir-run-.*", "weir-run");
+          out.merge(group, ticks, Long::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return Map.of();
+    }
+    return out;
+  }
+
+  static volatile Map<String, Long> lastThreadTicks = Map.of();
+
+  static volatile long lastAllocatedBytes;
+
+  static long allocatedBytes() {
+    return java.lang.management.ManagementFactory.getThreadMXBean()
+            instanceof com.sun.management.ThreadMXBean sun
+        ? sun.getTotalThreadAllocatedBytes()
+        : -1;
+  }
+
+  private static long processCpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun
+        ? sun.getProcessCpuTime()
+        : -1;
+  }
 
   static Measured run(Path tmp, String yaml, int tasks) throws IOException {
     return run(tmp, yaml, tasks, Observe.DEFAULT);
@@ -323,6 +371,9 @@ public final class EngineOverheadBench {
 
   static Measured run(Path tmp, String yaml, int tasks, Observe observe) throws IOException {
     Path dir = Files.createTempDirectory(tmp, "weir-bench-");
+    long cpu0 = -1;
+    long alloc0 = -1;
+    Map<String, Long> ticks0 = Map.of();
     try {
       Path home = dir.resolve(".weir");
       var store =
@@ -337,8 +388,14 @@ public final class EngineOverheadBench {
           new Engine(
               store, TaskRegistry.load(), new Engine.Options(home, null, null, null, listeners))) {
         String parts = System.getProperty("weir.bench.observe", "metrics,lineage,logs");
+        if (observe == Observe.ON && parts.contains("listener")) {
+          listeners.add(new dev.weir.engine.RunListener() {}); // the cost of having any listener
+        }
         if (observe == Observe.ON && parts.contains("metrics")) {
-          listeners.add(new dev.weir.server.metrics.RunMetrics());
+          listeners.add(
+              Boolean.getBoolean("weir.bench.freshMetrics")
+                  ? new dev.weir.server.metrics.RunMetrics()
+                  : METRICS);
         }
         if (observe == Observe.ON && parts.contains("lineage")) {
           var lineage =
@@ -360,9 +417,19 @@ public final class EngineOverheadBench {
         Flow flow = engine.parser().parse(file);
         long parse = System.nanoTime() - p0;
         Timeline timeline = Timeline.reset(tasks);
+        ticks0 = THREADS ? threadTicks() : Map.of();
+        cpu0 = processCpuNanos();
+        alloc0 = allocatedBytes();
         long begin = System.nanoTime();
         RunRecord done = engine.start(flow, file, Map.of(), "bench").await(Duration.ofMinutes(10));
         long end = System.nanoTime();
+        if (THREADS) { // before the listeners' threads end
+          var diff = new java.util.TreeMap<String, Long>();
+          Map<String, Long> before = ticks0;
+          threadTicks().forEach((k, v) -> diff.put(k, v - before.getOrDefault(k, 0L)));
+          diff.values().removeIf(v -> v == 0);
+          lastThreadTicks = diff;
+        }
         if (done.state() != RunState.SUCCEEDED || !timeline.complete()) {
           throw new IllegalStateException(
               "benchmark run " + done.id() + " ended " + done.state() + ": " + done.error());
@@ -384,6 +451,8 @@ public final class EngineOverheadBench {
             drain = System.nanoTime() - c0;
           }
         }
+        lastCpuNanos = cpu0 < 0 ? -1 : processCpuNanos() - cpu0;
+        lastAllocatedBytes = alloc0 < 0 ? -1 : allocatedBytes() - alloc0;
         if (observe == Observe.ON) {
           lastDrainNanos = drain;
           Path events = dir.resolve("lineage.jsonl");

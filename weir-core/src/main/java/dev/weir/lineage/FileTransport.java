@@ -1,7 +1,6 @@
 package dev.weir.lineage;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -12,28 +11,29 @@ import java.nio.file.StandardOpenOption;
  */
 final class FileTransport implements LineageTransport {
   private final Path file;
-  private java.io.Writer out; // open from the first event until close
+  private java.io.OutputStream out; // open from the first event until close
 
   FileTransport(Path file) {
     this.file = file.toAbsolutePath();
   }
 
   @Override
-  public synchronized void send(String event) throws IOException {
+  public synchronized void send(byte[] buf, int off, int len) throws IOException {
     if (out == null) {
       Path parent = file.getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
       out =
-          Files.newBufferedWriter(
-              file,
-              StandardCharsets.UTF_8,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.APPEND,
-              StandardOpenOption.WRITE);
+          new java.io.BufferedOutputStream(
+              Files.newOutputStream(
+                  file,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.APPEND,
+                  StandardOpenOption.WRITE),
+              1 << 16);
     }
-    out.write(event);
+    out.write(buf, off, len);
     out.write('\n');
   }
 

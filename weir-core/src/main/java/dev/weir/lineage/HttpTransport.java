@@ -23,12 +23,14 @@ final class HttpTransport implements LineageTransport {
   }
 
   @Override
-  public void send(String event) throws IOException, InterruptedException {
+  public void send(byte[] buf, int off, int len) throws IOException, InterruptedException {
     var request =
         HttpRequest.newBuilder(endpoint)
             .timeout(TIMEOUT)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(event));
+            .POST(
+                HttpRequest.BodyPublishers.ofByteArray(
+                    java.util.Arrays.copyOfRange(buf, off, off + len)));
     if (apiKey != null && !apiKey.isBlank()) {
       request.header("Authorization", "Bearer " + apiKey);
     }

@@ -14,8 +14,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -27,10 +25,12 @@ import org.slf4j.LoggerFactory;
  * it succeeded (with the datasets and row counts of its audit facts), FAIL when it failed or timed
  * out, ABORT when it was cancelled while running.
  *
- * <p>The engine only queues the change; one background thread reads the audit facts from the store,
- * builds the event and delivers it, trying a few times with growing pauses. A lineage server that
- * is down or slow never fails or delays a run: after the last try the event is logged and dropped,
- * and a full queue (100,000 events) drops new ones the same way.
+ * <p>The engine only queues the change (the audit facts of an end come with it); one background
+ * thread takes what has queued every few milliseconds, writes each event as UTF-8 bytes and
+ * delivers it, trying a few times with growing pauses. Secret values are masked in each value of an
+ * event (names, datasets, the error), never in the JSON around them. A lineage server that is down
+ * or slow never fails or delays a run: after the last try the event is logged and dropped, and a
+ * full queue (100,000 events) drops new ones the same way.
  */
 public final class LineageEmitter implements RunListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LineageEmitter.class);
@@ -43,8 +43,12 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
   private final UnaryOperator<String> mask;
   private final int tries;
   private final Duration backoff;
-  private final BlockingQueue<TaskRunRecord> queue = new LinkedBlockingQueue<>(QUEUE);
-  private final Map<String, RunRecord> runs = new Lru<>(256);
+  // lock-free: queuing a change costs the run's thread a CAS, never a wait on the worker's lock
+  private final java.util.Queue<TaskRunRecord> queue =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger queued =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final Map<String, LineageEvents.RunPart> runs = new Lru<>(256);
   // audit facts heard with an attempt's end, taken by the event of that end
   private final Map<String, TaskAuditRecord> audits =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -102,7 +106,10 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
     if (closed || type(taskRun) == null) {
       return;
     }
-    if (!queue.offer(taskRun)) {
+    if (queued.incrementAndGet() <= QUEUE) {
+      queue.add(taskRun);
+    } else {
+      queued.decrementAndGet();
       audits.remove(key(taskRun.runId(), taskRun.taskId(), taskRun.attempt()));
       dropped.incrementAndGet();
       LOG.warn(
@@ -135,7 +142,11 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
   private void work() {
     var batch = new java.util.ArrayList<TaskRunRecord>();
     while (true) {
-      if (queue.drainTo(batch) == 0) {
+      for (TaskRunRecord t = queue.poll(); t != null; t = queue.poll()) {
+        batch.add(t);
+      }
+      queued.addAndGet(-batch.size());
+      if (batch.isEmpty()) {
         try {
           Thread.sleep(IDLE_MS);
         } catch (InterruptedException e) {
@@ -149,7 +160,8 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
           return;
         }
         try {
-          deliver(t, build(t));
+          build(t);
+          deliver(t);
         } catch (InterruptedException e) {
           return;
         } catch (RuntimeException e) {
@@ -174,17 +186,21 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
     }
   }
 
-  private String build(TaskRunRecord t) {
+  // the worker's buffer: each event is written into it and delivered from it
+  private final JsonBytes out = new JsonBytes(4096);
+
+  // writes the event into the worker's buffer (no copy is made for a file)
+  private void build(TaskRunRecord t) {
     LineageEvents.Type type = type(t);
-    RunRecord run = run(t.runId());
-    var subject = new LineageEvents.Subject(run.namespace(), run.flowId(), run.id(), t);
     List<DatasetRef> inputs = List.of();
     List<DatasetRef> outputs = List.of();
     Instant time = t.startedAt();
     String error = null;
     if (type != LineageEvents.Type.START) {
       time = t.endedAt();
-      TaskAuditRecord a = audits.remove(key(t.runId(), t.taskId(), t.attempt()));
+      // heard before the end was queued; most attempts of a busy server (no-op, control) have none
+      TaskAuditRecord a =
+          audits.isEmpty() ? null : audits.remove(key(t.runId(), t.taskId(), t.attempt()));
       if (a != null) {
         inputs = AuditJson.decode(a.inputs());
         outputs = AuditJson.decode(a.outputs());
@@ -193,28 +209,31 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
         error = t.error() == null ? t.state().name() : t.error();
       }
     }
-    return mask.apply(LineageEvents.event(type, time, subject, inputs, outputs, error));
+    out.reset();
+    LineageEvents.write(
+        out, type, time, runPart(t.runId()), t.runId(), t, inputs, outputs, error, mask);
   }
 
-  private RunRecord run(String runId) {
+  private LineageEvents.RunPart runPart(String runId) {
     synchronized (runs) {
-      RunRecord r = runs.get(runId);
-      if (r == null) {
-        r =
+      LineageEvents.RunPart part = runs.get(runId);
+      if (part == null) {
+        RunRecord r =
             store
                 .findRun(runId)
                 .orElseThrow(() -> new IllegalStateException("run " + runId + " is not stored"));
-        runs.put(runId, r);
+        part = LineageEvents.runPart(r.namespace(), r.flowId(), r.id(), mask);
+        runs.put(runId, part);
       }
-      return r;
+      return part;
     }
   }
 
-  private void deliver(TaskRunRecord t, String event) throws InterruptedException {
+  private void deliver(TaskRunRecord t) throws InterruptedException {
     long pause = backoff.toMillis();
     for (int i = 1; ; i++) {
       try {
-        transport.send(event);
+        transport.send(out.buffer(), 0, out.length());
         sent.incrementAndGet();
         return;
       } catch (java.io.IOException | RuntimeException e) {
@@ -244,7 +263,7 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    queue.offer(STOP);
+    queue.add(STOP);
     try {
       worker.join(TimeUnit.SECONDS.toMillis(10));
     } catch (InterruptedException e) {
@@ -252,7 +271,7 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
     }
     if (worker.isAlive()) {
       worker.interrupt();
-      LOG.warn("lineage: {} event(s) not delivered at shutdown", queue.size());
+      LOG.warn("lineage: {} event(s) not delivered at shutdown", queued.get());
     }
     transport.close();
   }

@@ -23,12 +23,14 @@ final class CounterFamily {
   }
 
   void add(long n, String... values) {
+    adder(values).add(n);
+  }
+
+  /** The counter of these label values, made on first use; callers may keep it and add to it. */
+  LongAdder adder(String... values) {
     List<String> key = List.of(values);
     LongAdder a = series.get(key);
-    if (a == null) {
-      a = series.computeIfAbsent(key, k -> new LongAdder());
-    }
-    a.add(n);
+    return a != null ? a : series.computeIfAbsent(key, k -> new LongAdder());
   }
 
   void inc(String... values) {

@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A histogram of seconds by label values, with fixed buckets. Observing takes no lock: one adder
- * per bucket, summed into Prometheus' cumulative buckets only when scraped.
+ * A histogram of seconds by label values, with fixed buckets. Observing takes no lock: one atomic
+ * increment of its bucket, summed into Prometheus' cumulative buckets only when scraped.
  */
 final class HistogramFamily {
   private final String name;
@@ -18,15 +18,14 @@ final class HistogramFamily {
   private final double[] bounds;
   private final Map<List<String>, Series> series = new ConcurrentHashMap<>();
 
-  private static final class Series {
-    final LongAdder[] buckets; // observations in (bound[i-1], bound[i]]; the last is +Inf
+  // one array for the buckets (not an adder each): a server may hold a series per task of every
+  // flow, and a task's series is rarely updated from two threads at once
+  static final class Series {
+    final AtomicLongArray buckets; // observations in (bound[i-1], bound[i]]; the last is +Inf
     final DoubleAdder sum = new DoubleAdder();
 
     Series(int n) {
-      buckets = new LongAdder[n + 1];
-      for (int i = 0; i <= n; i++) {
-        buckets[i] = new LongAdder();
-      }
+      buckets = new AtomicLongArray(n + 1);
     }
   }
 
@@ -38,16 +37,22 @@ final class HistogramFamily {
   }
 
   void observe(double seconds, String... values) {
+    observe(series(values), seconds);
+  }
+
+  /** The series of these label values, made on first use; callers may keep it and observe it. */
+  Series series(String... values) {
     List<String> key = List.of(values);
     Series s = series.get(key);
-    if (s == null) {
-      s = series.computeIfAbsent(key, k -> new Series(bounds.length));
-    }
+    return s != null ? s : series.computeIfAbsent(key, k -> new Series(bounds.length));
+  }
+
+  void observe(Series s, double seconds) {
     int i = 0;
     while (i < bounds.length && seconds > bounds[i]) {
       i++;
     }
-    s.buckets[i].increment();
+    s.buckets.incrementAndGet(i);
     s.sum.add(seconds);
   }
 
@@ -58,8 +63,8 @@ final class HistogramFamily {
       return 0;
     }
     long n = 0;
-    for (LongAdder b : s.buckets) {
-      n += b.sum();
+    for (int i = 0; i < s.buckets.length(); i++) {
+      n += s.buckets.get(i);
     }
     return n;
   }
@@ -72,7 +77,7 @@ final class HistogramFamily {
       Series s = e.getValue();
       long cumulative = 0;
       for (int i = 0; i <= bounds.length; i++) {
-        cumulative += s.buckets[i].sum();
+        cumulative += s.buckets.get(i);
         String le = i < bounds.length ? PromText.number(bounds[i]) : "+Inf";
         out.sample(name + "_bucket", labels, e.getKey(), "le", le, cumulative);
       }

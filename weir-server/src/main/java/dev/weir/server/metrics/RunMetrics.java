@@ -10,11 +10,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts what runs do, as the engine tells it: run and task-run endings by final state, their
- * durations, retries and rows. Cheap on the engine's threads: a map read and an adder per change,
- * no lock once a label set has been seen.
+ * durations, retries and rows. Cheap on the engine's threads: each run holds its flow's series, and
+ * each task's counters are found once per flow and kept, so a change costs a small map read and an
+ * adder; no lock once a label set has been seen.
  */
 public final class RunMetrics implements RunListener {
   static final double[] RUN_BUCKETS = {
@@ -71,18 +73,93 @@ public final class RunMetrics implements RunListener {
           "flow",
           "task");
 
-  private record Flow(String namespace, String flowId) {}
+  private record FlowKey(String namespace, String flowId) {}
 
+  /** A flow's task series, by task id: found once, then kept (flows and tasks are few). */
+  private final class Flow {
+    final String namespace;
+    final String flowId;
+    final Map<String, TaskSeries> tasks = new ConcurrentHashMap<>();
+
+    Flow(FlowKey k) {
+      this.namespace = k.namespace();
+      this.flowId = k.flowId();
+    }
+
+    TaskSeries task(String taskId) {
+      TaskSeries t = tasks.get(taskId);
+      return t != null ? t : tasks.computeIfAbsent(taskId, id -> new TaskSeries(this, id));
+    }
+  }
+
+  /** The counters of one task of one flow, each taken from its family on first use. */
+  private final class TaskSeries {
+    private static final int STATES = TaskState.values().length;
+    final Flow flow;
+    final String taskId;
+    final LongAdder[] ended = new LongAdder[STATES];
+    final HistogramFamily.Series[] durations = new HistogramFamily.Series[STATES];
+    volatile LongAdder rows;
+    volatile LongAdder retries;
+
+    TaskSeries(Flow flow, String taskId) {
+      this.flow = flow;
+      this.taskId = taskId;
+    }
+
+    // a race makes two threads fetch the same adder from the family: both get the one it holds
+    LongAdder ended(TaskState s) {
+      var a = ended[s.ordinal()];
+      if (a == null) {
+        a = taskRuns.adder(flow.namespace, flow.flowId, taskId, s.name());
+        ended[s.ordinal()] = a;
+      }
+      return a;
+    }
+
+    HistogramFamily.Series duration(TaskState s) {
+      var h = durations[s.ordinal()];
+      if (h == null) {
+        h = taskDuration.series(flow.namespace, flow.flowId, taskId, s.name());
+        durations[s.ordinal()] = h;
+      }
+      return h;
+    }
+
+    LongAdder rows() {
+      var a = rows;
+      if (a == null) {
+        a = RunMetrics.this.rows.adder(flow.namespace, flow.flowId, taskId);
+        rows = a;
+      }
+      return a;
+    }
+
+    LongAdder retries() {
+      var a = retries;
+      if (a == null) {
+        a = RunMetrics.this.retries.adder(flow.namespace, flow.flowId, taskId);
+        retries = a;
+      }
+      return a;
+    }
+  }
+
+  private final Map<FlowKey, Flow> flows = new ConcurrentHashMap<>();
   // runs going now → their flow: task changes carry only the run id
   private final Map<String, Flow> going = new ConcurrentHashMap<>();
-  // task runs QUEUED now ("run/task/attempt") → since when
-  private final Map<String, Instant> queued = new ConcurrentHashMap<>();
+  // task runs QUEUED now → since when
+  private final Map<Attempt, Instant> queued = new ConcurrentHashMap<>();
+
+  // a key made of the record's own strings (their hashes are cached): no string built per change
+  private record Attempt(String runId, String taskId, int attempt) {}
 
   @Override
   public void runChanged(RunRecord run) {
     if (!run.state().isTerminal()) {
       if (!going.containsKey(run.id())) {
-        going.put(run.id(), new Flow(run.namespace(), run.flowId()));
+        going.put(
+            run.id(), flows.computeIfAbsent(new FlowKey(run.namespace(), run.flowId()), Flow::new));
       }
       return;
     }
@@ -105,7 +182,9 @@ public final class RunMetrics implements RunListener {
       queued.put(key(r), r.queuedAt() == null ? Instant.MAX : r.queuedAt());
       return;
     }
-    queued.remove(key(r));
+    if (!queued.isEmpty()) {
+      queued.remove(key(r));
+    }
     if (s == TaskState.RUNNING) {
       return;
     }
@@ -114,15 +193,16 @@ public final class RunMetrics implements RunListener {
       return; // not a run of this engine's (cannot happen: runs are told before their tasks)
     }
     if (s == TaskState.RETRY_WAIT) {
-      retries.inc(f.namespace(), f.flowId(), r.taskId());
+      f.task(r.taskId()).retries().increment();
     } else if (s.isTerminal()) {
-      taskRuns.inc(f.namespace(), f.flowId(), r.taskId(), s.name());
+      TaskSeries t = f.task(r.taskId());
+      t.ended(s).increment();
       Duration d = r.duration();
       if (d != null) {
-        taskDuration.observe(seconds(d), f.namespace(), f.flowId(), r.taskId(), s.name());
+        taskDuration.observe(t.duration(s), seconds(d));
       }
       if (s == TaskState.SUCCEEDED && r.rows() >= 0) {
-        rows.add(r.rows(), f.namespace(), f.flowId(), r.taskId());
+        t.rows().add(r.rows());
       }
     }
   }
@@ -146,8 +226,8 @@ public final class RunMetrics implements RunListener {
     rows.write(out);
   }
 
-  private static String key(TaskRunRecord r) {
-    return r.runId() + "/" + r.taskId() + "/" + r.attempt();
+  private static Attempt key(TaskRunRecord r) {
+    return new Attempt(r.runId(), r.taskId(), r.attempt());
   }
 
   private static double seconds(Duration d) {
