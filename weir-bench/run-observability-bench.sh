@@ -9,6 +9,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 weir_find_jdk
 cd "$root"
 ./mvnw -q -pl weir-bench -am package -DskipTests -Dspotless.check.skip=true
-exec "$JAVA_HOME/bin/java" ${JAVA_OPTS-} -Xms512m -Xmx1g \
+exec "$JAVA_HOME/bin/java" -Xms1g -Xmx1g ${JAVA_OPTS-} \
   -cp "weir-bench/target/classes:$(cat weir-bench/target/bench.classpath)" \
   dev.weir.bench.ObservabilityBench "$@"

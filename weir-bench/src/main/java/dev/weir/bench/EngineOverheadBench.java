@@ -417,6 +417,11 @@ public final class EngineOverheadBench {
         Flow flow = engine.parser().parse(file);
         long parse = System.nanoTime() - p0;
         Timeline timeline = Timeline.reset(tasks);
+        if (observe != Observe.DEFAULT) {
+          // each mode starts from a collected heap, so a collection left over from the run
+          // before does not land in this one (what each mode allocates is reported apart)
+          System.gc();
+        }
         ticks0 = THREADS ? threadTicks() : Map.of();
         cpu0 = processCpuNanos();
         alloc0 = allocatedBytes();

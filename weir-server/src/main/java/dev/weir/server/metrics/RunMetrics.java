@@ -182,7 +182,9 @@ public final class RunMetrics implements RunListener {
       queued.put(key(r), r.queuedAt() == null ? Instant.MAX : r.queuedAt());
       return;
     }
-    if (!queued.isEmpty()) {
+    // a task leaves the queue by starting, or by ending without having started (cancelled,
+    // skipped); an end after RUNNING has left it already and costs no lookup
+    if ((s == TaskState.RUNNING || r.startedAt() == null) && !queued.isEmpty()) {
       queued.remove(key(r));
     }
     if (s == TaskState.RUNNING) {
