@@ -79,7 +79,36 @@ final class JsonBytes {
   }
 
   JsonBytes number(long n) {
-    return raw(ascii(Long.toString(n)));
+    if (n < 0 || n >= 1_000_000_000_000_000_000L) {
+      return raw(ascii(Long.toString(n)));
+    }
+    int width = 1;
+    for (long v = n / 10; v > 0; v /= 10) {
+      width++;
+    }
+    room(width);
+    for (int i = width - 1; i >= 0; i--) {
+      buf[len + i] = (byte) ('0' + n % 10);
+      n /= 10;
+    }
+    len += width;
+    return this;
+  }
+
+  /** A string's UTF-8 bytes as they are: no quotes, no escapes (for keys that are hashed). */
+  JsonBytes plain(String s) {
+    int n = s.length();
+    room(n);
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        // not ASCII: the JDK encodes the whole string, over what was copied
+        return raw(s.getBytes(StandardCharsets.UTF_8));
+      }
+      buf[len + i] = (byte) c;
+    }
+    len += n;
+    return this;
   }
 
   /** A JSON string: quotes, escapes and UTF-8. */
@@ -166,6 +195,19 @@ final class JsonBytes {
     hex(lsb >>> 48, 4);
     buf[len++] = '-';
     hex(lsb, 12);
+    return this;
+  }
+
+  /** 16 bytes (an MD5, say) in a UUID's text form, without quotes. */
+  JsonBytes uuid(byte[] id) {
+    room(36);
+    for (int i = 0; i < 16; i++) {
+      if (i == 4 || i == 6 || i == 8 || i == 10) {
+        buf[len++] = '-';
+      }
+      buf[len++] = HEX[(id[i] >> 4) & 0xf];
+      buf[len++] = HEX[id[i] & 0xf];
+    }
     return this;
   }
 

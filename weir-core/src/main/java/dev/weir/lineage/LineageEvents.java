@@ -2,7 +2,6 @@ package dev.weir.lineage;
 
 import dev.weir.store.TaskRunRecord;
 import dev.weir.task.DatasetRef;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -28,31 +27,61 @@ final class LineageEvents {
 
   /** A stable UUID for an attempt: the same run, task and attempt always give the same id. */
   static UUID attemptId(String runId, String taskId, int attempt) {
-    return uuid("weir:" + runId + ":" + taskId + ":" + attempt);
+    return toUuid(attemptDigest(runId, taskId, attempt));
   }
 
   /** A stable UUID for a flow run, the parent of its task attempts. */
   static UUID runUuid(String runId) {
-    return uuid("weir:" + runId);
+    Md5 m = MD5.get();
+    m.key.reset();
+    m.key.raw(PREFIX).plain(runId);
+    return toUuid(m.digest());
   }
 
-  // UUID.nameUUIDFromBytes looks the MD5 provider up at every call; one digest per thread
-  private static final ThreadLocal<java.security.MessageDigest> MD5 =
-      ThreadLocal.withInitial(() -> {
-        try {
-          return java.security.MessageDigest.getInstance("MD5");
-        } catch (java.security.NoSuchAlgorithmException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+  private static final byte[] PREFIX = JsonBytes.ascii("weir:");
 
-  /** As {@link UUID#nameUUIDFromBytes} (a version 3 UUID), the same ids. */
-  private static UUID uuid(String key) {
-    byte[] md5 = MD5.get().digest(key.getBytes(StandardCharsets.UTF_8));
-    md5[6] &= 0x0f;
-    md5[6] |= 0x30;
-    md5[8] &= 0x3f;
-    md5[8] |= (byte) 0x80;
+  // UUID.nameUUIDFromBytes looks the MD5 provider up and builds the key's bytes at every call; each
+  // thread keeps one digest, its key buffer and its output (two ids per task on a busy server)
+  private static final class Md5 {
+    final java.security.MessageDigest digest;
+    final JsonBytes key = new JsonBytes(128);
+    final byte[] out = new byte[16];
+
+    Md5() {
+      try {
+        digest = java.security.MessageDigest.getInstance("MD5");
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** The MD5 of the key, with the bits of a version 3 UUID set, as UUID.nameUUIDFromBytes. */
+    byte[] digest() {
+      digest.update(key.buffer(), 0, key.length());
+      try {
+        digest.digest(out, 0, 16);
+      } catch (java.security.DigestException e) {
+        throw new IllegalStateException(e);
+      }
+      out[6] &= 0x0f;
+      out[6] |= 0x30;
+      out[8] &= 0x3f;
+      out[8] |= (byte) 0x80;
+      return out;
+    }
+  }
+
+  private static final ThreadLocal<Md5> MD5 = ThreadLocal.withInitial(Md5::new);
+
+  // the id's 16 bytes, valid until this thread's next id
+  private static byte[] attemptDigest(String runId, String taskId, int attempt) {
+    Md5 m = MD5.get();
+    m.key.reset();
+    m.key.raw(PREFIX).plain(runId).raw(':').plain(taskId).raw(':').number(attempt);
+    return m.digest();
+  }
+
+  private static UUID toUuid(byte[] md5) {
     long msb = 0;
     long lsb = 0;
     for (int i = 0; i < 8; i++) {
@@ -162,7 +191,7 @@ final class LineageEvents {
       String error,
       java.util.function.UnaryOperator<String> mask) {
     out.raw(HEAD).raw(TYPES[type.ordinal()]).raw(TIME).instant(time).raw(RUN_ID);
-    out.uuid(attemptId(runId, t.taskId(), t.attempt())).raw(RUN_FACETS).raw(run.parent());
+    out.uuid(attemptDigest(runId, t.taskId(), t.attempt())).raw(RUN_FACETS).raw(run.parent());
     if (error != null) {
       out.raw(ERROR).escaped(mask.apply(error)).raw(ERROR_END);
     }

@@ -38,12 +38,41 @@ class JsonBytesTest {
   }
 
   @Test
+  void numbers_are_written_as_long_to_string_writes_them() {
+    var b = new JsonBytes(1);
+    for (long n :
+        new long[] {
+          0,
+          1,
+          9,
+          10,
+          99,
+          100,
+          12345,
+          Integer.MAX_VALUE,
+          -1,
+          -42,
+          Long.MAX_VALUE,
+          Long.MIN_VALUE,
+          999_999_999_999_999_999L,
+          1_000_000_000_000_000_000L
+        }) {
+      b.reset();
+      assertThat(b.number(n).toString()).isEqualTo(Long.toString(n));
+    }
+  }
+
+  @Test
   void uuids_are_written_as_uuid_to_string_writes_them() {
     var b = new JsonBytes(8);
     for (int i = 0; i < 1000; i++) {
       UUID id = i == 0 ? new UUID(0, 0) : i == 1 ? new UUID(-1, -1) : UUID.randomUUID();
       b.reset();
       assertThat(b.uuid(id).toString()).isEqualTo(id.toString());
+      var bytes = java.nio.ByteBuffer.allocate(16);
+      bytes.putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
+      b.reset();
+      assertThat(b.uuid(bytes.array()).toString()).isEqualTo(id.toString());
     }
   }
 

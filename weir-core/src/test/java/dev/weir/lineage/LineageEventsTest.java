@@ -18,6 +18,13 @@ class LineageEventsTest {
         .isEqualTo(UUID.nameUUIDFromBytes("weir:r1:load:2".getBytes(StandardCharsets.UTF_8)));
     assertThat(LineageEvents.runUuid("r1"))
         .isEqualTo(UUID.nameUUIDFromBytes("weir:r1".getBytes(StandardCharsets.UTF_8)));
+    // non-ASCII ids, large attempt numbers, and one thread's ids one after the other
+    for (int attempt : new int[] {0, 9, 10, 123_456_789, Integer.MAX_VALUE}) {
+      assertThat(LineageEvents.attemptId("0mwq-é", "lädt_中", attempt))
+          .isEqualTo(
+              UUID.nameUUIDFromBytes(
+                  ("weir:0mwq-é:lädt_中:" + attempt).getBytes(StandardCharsets.UTF_8)));
+    }
   }
 
   @Test
