@@ -45,8 +45,13 @@ final class TableLoad {
       addMissingColumns(spec.schemaChanges());
     }
     String loadId = context.runId() + "/" + context.taskId() + "/" + dataset.checksum();
+    String[] parts = tableName.split("\\.");
+    if (parts.length > 1) {
+      String schema = qualified(String.join(".", Arrays.copyOf(parts, parts.length - 1)));
+      createIfMissing("CREATE SCHEMA IF NOT EXISTS " + schema);
+    }
     if (mode == LoadMode.APPEND) {
-      duck.exec(
+      createIfMissing(
           "CREATE TABLE IF NOT EXISTS "
               + DatabaseLoad.LOADS_TABLE
               + " (load_id VARCHAR, target VARCHAR, row_count BIGINT, loaded_at VARCHAR,"
@@ -65,11 +70,6 @@ final class TableLoad {
     }
     conn.setAutoCommit(false);
     try {
-      String[] parts = tableName.split("\\.");
-      if (parts.length > 1) {
-        String schema = qualified(String.join(".", Arrays.copyOf(parts, parts.length - 1)));
-        duck.exec("CREATE SCHEMA IF NOT EXISTS " + schema);
-      }
       if (mode == LoadMode.REPLACE && existed) {
         rows = duck.exec("CREATE OR REPLACE TABLE " + table + " AS " + selectInTableShape());
       } else {
@@ -111,6 +111,32 @@ final class TableLoad {
       conn.setAutoCommit(true);
     }
     return !existed;
+  }
+
+  /**
+   * Runs a {@code CREATE ... IF NOT EXISTS} on its own, before the load's transaction. Two tasks
+   * loading into one DuckDB file at once may both create the same schema (or the loads table):
+   * DuckDB lets one win and fails the other with a write-write conflict on the catalog, after which
+   * the object exists and the statement succeeds when tried again.
+   */
+  private void createIfMissing(String ddl) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        duck.exec(ddl);
+        return;
+      } catch (SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        if (attempt >= 5 || !m.contains("write-write conflict")) {
+          throw e;
+        }
+        try {
+          Thread.sleep(10L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private void addMissingColumns(SchemaChanges changes) throws SQLException {

@@ -82,6 +82,45 @@ class JdbcLoadTaskTest {
   }
 
   @Test
+  void loads_running_at_once_into_one_new_schema_all_succeed() throws Exception {
+    // each creates the schema and the loads table if missing; DuckDB fails all but one of
+    // concurrent creators with a write-write conflict unless they try again
+    int tasks = 6;
+    for (int i = 0; i < tasks; i++) {
+      orders("v" + i, "SELECT range AS order_id FROM range(" + (i + 1) + ")");
+    }
+    for (int round = 0; round < 4; round++) {
+      var start = new java.util.concurrent.CountDownLatch(1);
+      var failures = new ConcurrentSkipListSet<String>();
+      var threads = new ArrayList<Thread>();
+      for (int i = 0; i < tasks; i++) {
+        String yaml =
+            "{dataset: v" + i + ", url: 'jdbc:duckdb:w.duckdb', table: wh" + round + ".t" + i + "}";
+        String taskId = "load_" + round + "_" + i;
+        threads.add(
+            Thread.ofPlatform()
+                .start(() -> {
+                  try {
+                    start.await();
+                    ctx.run(taskId, new JdbcLoadTask(), yaml);
+                  } catch (Exception e) {
+                    failures.add(taskId + ": " + e.getMessage());
+                  }
+                }));
+      }
+      start.countDown();
+      for (Thread t : threads) {
+        t.join(java.time.Duration.ofSeconds(60));
+      }
+      assertThat(failures).isEmpty();
+      for (int i = 0; i < tasks; i++) {
+        assertThat(query("SELECT count(*) FROM wh" + round + ".t" + i))
+            .containsExactly(String.valueOf(i + 1));
+      }
+    }
+  }
+
+  @Test
   void inserts_by_column_name_whatever_the_order() throws Exception {
     orders("v1", "SELECT 1 AS order_id, 'open' AS status");
     load("{dataset: v1, url: 'jdbc:duckdb:w.duckdb', table: orders}");
