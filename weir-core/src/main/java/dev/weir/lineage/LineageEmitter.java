@@ -48,7 +48,7 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final java.util.concurrent.atomic.AtomicInteger queued =
       new java.util.concurrent.atomic.AtomicInteger();
-  private final Map<String, LineageEvents.RunPart> runs = new Lru<>(256);
+  private final Map<String, CachedRun> runs = new Lru<>(256);
   // audit facts heard with an attempt's end, taken by the event of that end
   private final Map<String, TaskAuditRecord> audits =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -214,18 +214,39 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
         out, type, time, runPart(t.runId()), t.runId(), t, inputs, outputs, error, mask);
   }
 
+  // a run's encoded pieces with the values they were masked from: a secret registered after the
+  // run's first event (a task resolved it) makes the pieces be masked and encoded again
+  private record CachedRun(
+      String namespace,
+      String flowId,
+      String maskedNamespace,
+      String maskedFlowId,
+      LineageEvents.RunPart part) {}
+
   private LineageEvents.RunPart runPart(String runId) {
     synchronized (runs) {
-      LineageEvents.RunPart part = runs.get(runId);
-      if (part == null) {
+      CachedRun c = runs.get(runId);
+      if (c == null) {
         RunRecord r =
             store
                 .findRun(runId)
                 .orElseThrow(() -> new IllegalStateException("run " + runId + " is not stored"));
-        part = LineageEvents.runPart(r.namespace(), r.flowId(), r.id(), mask);
-        runs.put(runId, part);
+        c = new CachedRun(r.namespace(), r.flowId(), null, null, null);
       }
-      return part;
+      // the masker gives back the same string when there is nothing to mask: no copy per event
+      String ns = mask.apply(c.namespace());
+      String flow = mask.apply(c.flowId());
+      if (!ns.equals(c.maskedNamespace()) || !flow.equals(c.maskedFlowId())) {
+        c =
+            new CachedRun(
+                c.namespace(),
+                c.flowId(),
+                ns,
+                flow,
+                LineageEvents.runPart(c.namespace(), c.flowId(), runId, mask));
+        runs.put(runId, c);
+      }
+      return c.part();
     }
   }
 
@@ -263,6 +284,7 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    queued.incrementAndGet(); // the worker counts STOP out with the rest
     queue.add(STOP);
     try {
       worker.join(TimeUnit.SECONDS.toMillis(10));

@@ -101,5 +101,13 @@ class JsonBytesTest {
     var b = new JsonBytes(4);
     b.quoted("a\uD800b");
     assertThat(JSON.readTree(b.toByteArray()).asText()).isEqualTo("a?b");
+    for (String odd : new String[] {"\uDC00x", "x\uD800", "\uDC00\uD800", "\uD83D\uDE00\uD83D"}) {
+      b.reset();
+      assertThat(b.escaped(odd).toByteArray())
+          .isEqualTo(odd.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      b.reset();
+      assertThat(b.plain(odd).toByteArray())
+          .isEqualTo(odd.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
   }
 }

@@ -47,4 +47,41 @@ class LineageEventsTest {
     assertThat(e.at("/outputs/0/outputFacets/outputStatistics/size").isMissingNode()).isTrue();
     assertThat(e.path("inputs").size()).isZero();
   }
+
+  @Test
+  void each_value_is_masked_before_it_is_quoted_and_the_json_stays_valid() throws Exception {
+    String secret = "pa\"ss\\word";
+    java.util.function.UnaryOperator<String> mask = v -> v.replace(secret, "******");
+    var t = TaskRunRecord.pending("r1", "load_" + secret, 1, 1);
+    var out = new JsonBytes(64);
+    LineageEvents.write(
+        out,
+        LineageEvents.Type.FAIL,
+        Instant.parse("2026-11-21T10:00:00Z"),
+        LineageEvents.runPart("shop", "orders", "r1", mask),
+        "r1",
+        t,
+        List.of(new DatasetRef("postgres://db:5432", "wh." + secret, 5, 7)),
+        List.of(),
+        "login with " + secret + " refused",
+        mask);
+    String json = out.toString();
+    assertThat(json).doesNotContain("word");
+    var e = new ObjectMapper().readTree(json);
+    assertThat(e.at("/job/name").asText()).isEqualTo("orders.load_******");
+    assertThat(e.at("/inputs/0/name").asText()).isEqualTo("wh.******");
+    assertThat(e.at("/inputs/0/inputFacets/inputStatistics/size").asLong()).isEqualTo(7);
+    assertThat(e.at("/run/facets/errorMessage/message").asText())
+        .isEqualTo("login with ****** refused");
+    // the same bytes as the string form, which masks nothing
+    assertThat(
+            LineageEvents.event(
+                LineageEvents.Type.START,
+                Instant.parse("2026-11-21T10:00:00.123Z"),
+                new LineageEvents.Subject("shop", "orders", "r1", t),
+                List.of(),
+                List.of(),
+                null))
+        .startsWith("{\"eventType\":\"START\",\"eventTime\":\"2026-11-21T10:00:00.123Z\"");
+  }
 }

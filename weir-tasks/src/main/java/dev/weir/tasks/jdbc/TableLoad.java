@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** One load of a dataset into one DuckDB table, all in a single transaction. */
+/**
+ * One load of a dataset into one DuckDB table, in a single transaction. The table's schema (and the
+ * loads table of appends) is created just before, on its own: it stays when the load fails.
+ */
 final class TableLoad {
   private final DuckSession duck;
   private final Dataset dataset;

@@ -110,7 +110,7 @@ class JdbcLoadTaskTest {
       }
       start.countDown();
       for (Thread t : threads) {
-        t.join(java.time.Duration.ofSeconds(60));
+        assertThat(t.join(java.time.Duration.ofSeconds(60))).as("load finished").isTrue();
       }
       assertThat(failures).isEmpty();
       for (int i = 0; i < tasks; i++) {
