@@ -11,10 +11,15 @@ import dev.weir.store.TaskState;
 import dev.weir.task.DatasetRef;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -44,14 +49,11 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
   private final int tries;
   private final Duration backoff;
   // lock-free: queuing a change costs the run's thread a CAS, never a wait on the worker's lock
-  private final java.util.Queue<TaskRunRecord> queue =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.atomic.AtomicInteger queued =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final Queue<TaskRunRecord> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
   private final Map<String, CachedRun> runs = new Lru<>(256);
   // audit facts heard with an attempt's end, taken by the event of that end
-  private final Map<String, TaskAuditRecord> audits =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, TaskAuditRecord> audits = new ConcurrentHashMap<>();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final Thread worker;
@@ -140,7 +142,7 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
   // a small machine puts a thread switch on the run's path for each task change. It takes what
   // has queued up every few milliseconds instead, and writes it as one batch.
   private void work() {
-    var batch = new java.util.ArrayList<TaskRunRecord>();
+    var batch = new ArrayList<TaskRunRecord>();
     while (true) {
       for (TaskRunRecord t = queue.poll(); t != null; t = queue.poll()) {
         batch.add(t);

@@ -5,6 +5,7 @@ import dev.weir.task.DatasetRef;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /** Builds OpenLineage run events (spec 2-0-2) for task attempts. */
 final class LineageEvents {
@@ -151,10 +152,7 @@ final class LineageEvents {
    * the JSON around it, so a secret never hides in an escape and masking never breaks the JSON).
    */
   static RunPart runPart(
-      String namespace,
-      String flowId,
-      String runId,
-      java.util.function.UnaryOperator<String> mask) {
+      String namespace, String flowId, String runId, UnaryOperator<String> mask) {
     var b = new JsonBytes(512);
     b.raw(
         JsonBytes.ascii(
@@ -189,7 +187,7 @@ final class LineageEvents {
       List<DatasetRef> inputs,
       List<DatasetRef> outputs,
       String error,
-      java.util.function.UnaryOperator<String> mask) {
+      UnaryOperator<String> mask) {
     out.raw(HEAD).raw(TYPES[type.ordinal()]).raw(TIME).instant(time).raw(RUN_ID);
     out.uuid(attemptDigest(runId, t.taskId(), t.attempt())).raw(RUN_FACETS).raw(run.parent());
     if (error != null) {
@@ -210,7 +208,7 @@ final class LineageEvents {
       List<DatasetRef> outputs,
       String error) {
     var out = new JsonBytes(1400);
-    java.util.function.UnaryOperator<String> none = v -> v;
+    UnaryOperator<String> none = v -> v;
     write(
         out,
         type,
@@ -226,11 +224,7 @@ final class LineageEvents {
   }
 
   private static void datasets(
-      JsonBytes b,
-      byte[] field,
-      List<DatasetRef> refs,
-      byte[] stats,
-      java.util.function.UnaryOperator<String> mask) {
+      JsonBytes b, byte[] field, List<DatasetRef> refs, byte[] stats, UnaryOperator<String> mask) {
     b.raw(field);
     for (int i = 0; i < refs.size(); i++) {
       DatasetRef r = refs.get(i);
