@@ -52,8 +52,10 @@ class LineageEmitterTest {
     }
   }
 
+  private JdbcStateStore store; // the last engine's
+
   private EngineFixture engine(LineageTransport transport, int tries) {
-    JdbcStateStore store = JdbcStateStore.h2(dir.resolve(".weir"));
+    store = JdbcStateStore.h2(dir.resolve(".weir"));
     var emitter =
         new LineageEmitter(transport, store, s -> s.replace(CANARY, "******"), tries, ms(10));
     var fx = new EngineFixture(dir, store, Map.of("WEIR_SECRET_CANARY", CANARY), emitter);
@@ -195,5 +197,43 @@ class LineageEmitterTest {
     assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
     await().atMost(Duration.ofSeconds(10)).until(() -> emitters.get(0).dropped() == 4);
     assertThat(emitters.get(0).sent()).isZero();
+  }
+
+  @Test
+  void a_secret_learned_during_a_run_is_masked_in_the_run_s_later_events() throws Exception {
+    Path file = dir.resolve("late.jsonl");
+    EngineFixture fx = engine(new FileTransport(dir.resolve("first.jsonl")), 3);
+    RunRecord run = fx.run(TWO_TASKS);
+    // a second emitter over the same store, whose masker learns a secret between two events
+    var secrets = new java.util.concurrent.CopyOnWriteArrayList<String>();
+    var late =
+        new LineageEmitter(
+            new FileTransport(file),
+            store,
+            v -> {
+              String out = v;
+              for (String secret : secrets) {
+                out = out.replace(secret, "******");
+              }
+              return out;
+            },
+            1,
+            ms(10));
+    open.add(late);
+    var now = java.time.Instant.now();
+    var running =
+        dev.weir.store.TaskRunRecord.pending(run.id(), "first", 1, 1).queued(now).running(now);
+    late.taskChanged(null, running);
+    await().atMost(Duration.ofSeconds(10)).until(() -> late.sent() == 1);
+    secrets.add("orders"); // the flow's id, say, turned out to be a secret's value
+    late.taskChanged(
+        null,
+        running.ended(dev.weir.store.TaskState.SUCCEEDED, now.plusMillis(5), null, null, null, -1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> late.sent() == 2);
+
+    List<JsonNode> events = lines(file);
+    assertThat(kinds(events)).containsExactly("orders.first START", "******.first COMPLETE");
+    assertThat(events.get(1).at("/run/facets/parent/job/name").asText()).isEqualTo("******");
+    assertThat(events.get(0).at("/run/facets/parent/job/name").asText()).isEqualTo("orders");
   }
 }
