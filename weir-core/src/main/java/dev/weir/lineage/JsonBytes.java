@@ -50,10 +50,6 @@ final class JsonBytes {
     return Arrays.copyOf(buf, len);
   }
 
-  byte[] toByteArray(int from) {
-    return Arrays.copyOfRange(buf, from, len);
-  }
-
   @Override
   public String toString() {
     return new String(buf, 0, len, StandardCharsets.UTF_8);
