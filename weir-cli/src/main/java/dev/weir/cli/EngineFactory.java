@@ -1,20 +1,40 @@
 package dev.weir.cli;
 
+import dev.weir.config.ProjectConfig;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunListener;
+import dev.weir.engine.RunListeners;
+import dev.weir.staging.StagingGc;
+import dev.weir.staging.StagingPolicy;
+import dev.weir.staging.StagingRetention;
 import dev.weir.store.StateStore;
 import dev.weir.task.TaskRegistry;
 import java.nio.file.Path;
+import java.time.InstantSource;
 
 final class EngineFactory {
   private EngineFactory() {}
 
   static Engine create(StateStore store, Path home, RunListener listener) {
     String secretsDir = System.getenv("WEIR_SECRETS_DIR");
+    // the staging policy is applied when each run ends, after the caller's listener heard it
+    RunListener all =
+        new RunListeners()
+            .add(listener)
+            .add(new StagingRetention(stagingGc(store, home, stagingPolicy(home))));
     return new Engine(
         store,
         TaskRegistry.load(),
-        new Engine.Options(
-            home, null, null, secretsDir == null ? null : Path.of(secretsDir), listener));
+        new Engine.Options(home, null, null, secretsDir == null ? null : Path.of(secretsDir), all));
+  }
+
+  static StagingGc stagingGc(StateStore store, Path home, StagingPolicy policy) {
+    return new StagingGc(store, home.resolve("staging"), policy, InstantSource.system());
+  }
+
+  /** {@code staging:} of the project whose home this is: the weir.yaml in or above its parent. */
+  static StagingPolicy stagingPolicy(Path home) {
+    Path parent = home.toAbsolutePath().normalize().getParent();
+    return parent == null ? StagingPolicy.DEFAULT : ProjectConfig.find(parent).staging();
   }
 }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       BackfillCommand.class,
       BackfillsCommand.class,
       SqlCommand.class,
+      GcCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -5,6 +5,7 @@ import dev.weir.WeirException;
 import dev.weir.flow.FlowDefinitionException;
 import dev.weir.flow.Problem;
 import dev.weir.flow.YamlTree;
+import dev.weir.staging.StagingPolicy;
 import dev.weir.util.Suggest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,8 +17,8 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * The project's {@code weir.yaml}: named connections for now. Found in the flow's directory or the
- * nearest parent that has one.
+ * The project's {@code weir.yaml}: named connections and the staging retention. Found in the flow's
+ * directory or the nearest parent that has one.
  *
  * <pre>
  * connections:
@@ -36,6 +37,7 @@ import java.util.function.UnaryOperator;
  *     pathStyle: true
  *     accessKey: "{{ secret('LAKE_KEY') }}"
  *     secretKey: "{{ secret('LAKE_SECRET') }}"
+ * staging: {retention: 7d, keepFailed: true}
  * </pre>
  */
 public final class ProjectConfig {
@@ -47,14 +49,16 @@ public final class ProjectConfig {
 
   private final Path file;
   private final Map<String, JsonNode> connections;
+  private final StagingPolicy staging;
 
-  private ProjectConfig(Path file, Map<String, JsonNode> connections) {
+  private ProjectConfig(Path file, Map<String, JsonNode> connections, StagingPolicy staging) {
     this.file = file;
     this.connections = connections;
+    this.staging = staging;
   }
 
   public static ProjectConfig empty() {
-    return new ProjectConfig(null, Map.of());
+    return new ProjectConfig(null, Map.of(), StagingPolicy.DEFAULT);
   }
 
   /** The {@code weir.yaml} nearest to {@code dir} (itself or a parent), or an empty config. */
@@ -145,10 +149,23 @@ public final class ProjectConfig {
             conns.put(e.getKey(), v);
           });
     }
+    StagingPolicy staging =
+        StagingPolicy.parse(
+            root.get("staging"), (path, why) -> problems.add(tree.problem(path, why)));
     if (!problems.isEmpty()) {
       throw new FlowDefinitionException(problems);
     }
-    return new ProjectConfig(f, conns);
+    return new ProjectConfig(f, conns, staging);
+  }
+
+  /** The file this config was read from, or null when there is none. */
+  public Path file() {
+    return file;
+  }
+
+  /** {@code staging:}, how long finished runs keep their staged datasets. */
+  public StagingPolicy staging() {
+    return staging;
   }
 
   public java.util.Set<String> connectionNames() {

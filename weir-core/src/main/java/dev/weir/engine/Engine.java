@@ -373,20 +373,42 @@ public final class Engine implements AutoCloseable {
     var latest = new LinkedHashMap<String, TaskRunRecord>();
     rows.forEach(r -> latest.merge(r.taskId(), r, (a, b) -> a.attempt() >= b.attempt() ? a : b));
     var fresh = new ArrayList<TaskRunRecord>();
+    var restaged = new ArrayList<dev.weir.store.LogLine>();
     for (var def : flow.allTasks()) {
       TaskRunRecord r = latest.get(def.id());
-      boolean keep =
+      boolean succeeded =
           r != null
               && r.state() == TaskState.SUCCEEDED
               && def.phase() == dev.weir.flow.TaskDef.Phase.MAIN;
-      if (!keep) {
+      boolean staged = succeeded && stagedDatasetPresent(r);
+      if (!staged) {
         fresh.add(
             TaskRunRecord.pending(old.id(), def.id(), r == null ? 1 : r.attempt() + 1, attempt));
       }
+      if (succeeded && !staged) {
+        restaged.add(
+            new dev.weir.store.LogLine(
+                old.id(),
+                def.id(),
+                r.attempt() + 1,
+                options.clock().instant(),
+                "WARN",
+                "the dataset attempt "
+                    + r.attempt()
+                    + " staged is gone (deleted by the staging retention, see `weir gc`);"
+                    + " running this task again"));
+      }
     }
     store.write(new StateStore.Batch(List.of(), List.of(run), fresh, List.of()));
+    restaged.forEach(logs::add);
     rows.addAll(fresh);
     return launch(run, flow, decodeInputs(flow, run), rows);
+  }
+
+  /** A succeeded task's dataset is reusable while its staged file is there. */
+  private static boolean stagedDatasetPresent(TaskRunRecord r) {
+    dev.weir.task.Dataset d = DatasetCodec.decode(r.dataset());
+    return d == null || Files.exists(d.path());
   }
 
   private RunHandle launch(

@@ -94,4 +94,28 @@ class ProjectConfigTest {
         .hasMessageContaining("did you mean 'warehouse'")
         .hasMessageContaining("(known: warehouse)");
   }
+
+  @Test
+  void staging_retention_defaults_to_seven_days_keeping_failed_runs() throws Exception {
+    assertThat(load("connections: {}\n").staging())
+        .isEqualTo(new dev.weir.staging.StagingPolicy(java.time.Duration.ofDays(7), true));
+    assertThat(load("staging: {retention: 12h, keepFailed: false}\n").staging())
+        .isEqualTo(new dev.weir.staging.StagingPolicy(java.time.Duration.ofHours(12), false));
+  }
+
+  @Test
+  void bad_staging_settings_are_reported_with_their_line_and_the_fix() {
+    assertThatThrownBy(() ->
+            load("staging:\n  retention: a week\n  keepFailed: yes please\n  keepFaild: true\n"))
+        .isInstanceOf(FlowDefinitionException.class)
+        .hasMessageContaining(
+            "weir.yaml:2:3 staging.retention: 'a week' is not a duration; use e.g. `retention:"
+                + " 7d` (30s, 5m, 2h, 1d or PT5M), or 0s to delete a run's staging as soon as it"
+                + " can't be reused")
+        .hasMessageContaining(
+            "weir.yaml:3:3 staging.keepFailed: expected true or false, got 'yes please'")
+        .hasMessageContaining(
+            "weir.yaml:4:3 staging.keepFaild: unknown property 'keepFaild'; did you mean 'keepFailed'?"
+                + " (known: retention, keepFailed)");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.weir.server;
 
+import dev.weir.config.ProjectConfig;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunListeners;
 import dev.weir.engine.gate.Gates;
@@ -23,6 +24,9 @@ import dev.weir.server.runs.RunLauncher;
 import dev.weir.server.schedule.Scheduler;
 import dev.weir.server.store.ServerStore;
 import dev.weir.server.triggers.EventTriggers;
+import dev.weir.staging.StagingGc;
+import dev.weir.staging.StagingPolicy;
+import dev.weir.staging.StagingRetention;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.task.TaskRegistry;
 import java.time.Duration;
@@ -65,6 +69,7 @@ public final class WeirServer implements AutoCloseable {
   private final RunMetrics metrics = new RunMetrics();
   private final JsonLogFiles logFiles;
   private final LogRetention logRetention;
+  private final StagingGc stagingGc;
   private final MetricsRoutes metricsRoutes;
   private volatile int port;
 
@@ -111,6 +116,11 @@ public final class WeirServer implements AutoCloseable {
             // files of earlier runs go too when files are turned off
             : new LogRetention(
                 store, obs.logDir(options.home()), obs.logRetention(), options.clock());
+    this.stagingGc =
+        new StagingGc(
+            store, options.home().resolve("staging"), stagingPolicy(options), options.clock());
+    listeners.add(new StagingRetention(stagingGc));
+    log.info("staging of finished runs: {} (staging: in weir.yaml)", stagingGc.policy());
     this.flows =
         new FlowRegistry(engine.parser(), store, serverStore, options.clock(), options.deployDir());
     this.watcher = new FlowWatcher(options.deployDir(), flows);
@@ -178,6 +188,9 @@ public final class WeirServer implements AutoCloseable {
       loops.scheduleWithFixedDelay(
           this::sweepLogsQuietly, 0, RETENTION_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
     }
+    // runs ending apply the staging policy; this catches what expires while none end
+    loops.scheduleWithFixedDelay(
+        this::sweepStagingQuietly, 0, RETENTION_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
     long sla = options.alerts().slaInterval().toMillis();
     loops.scheduleWithFixedDelay(this::checkSlasQuietly, sla, sla, TimeUnit.MILLISECONDS);
     scheduler.start();
@@ -263,6 +276,30 @@ public final class WeirServer implements AutoCloseable {
       logRetention.sweep();
     } catch (RuntimeException e) {
       log.warn("log retention sweep failed: {}", e.toString());
+    }
+  }
+
+  /** The staging retention of this server's home ({@code staging:} of the flows' weir.yaml). */
+  public StagingGc stagingGc() {
+    return stagingGc;
+  }
+
+  /** {@code staging:} of the weir.yaml in or above the flows directory. */
+  private StagingPolicy stagingPolicy(ServerOptions options) {
+    try {
+      return ProjectConfig.find(options.deployDir()).staging();
+    } catch (RuntimeException e) {
+      // a bad weir.yaml fails the flows that use it, as before; it must not stop the server
+      log.warn("staging retention uses its defaults: {}", e.getMessage());
+      return StagingPolicy.DEFAULT;
+    }
+  }
+
+  private void sweepStagingQuietly() {
+    try {
+      stagingGc.sweep();
+    } catch (RuntimeException e) {
+      log.warn("staging retention sweep failed: {}", e.toString());
     }
   }
 

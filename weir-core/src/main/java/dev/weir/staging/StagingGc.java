@@ -1,0 +1,218 @@
+package dev.weir.staging;
+
+import dev.weir.store.RunRecord;
+import dev.weir.store.RunState;
+import dev.weir.store.StateStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a {@link StagingPolicy} to a home's staging area ({@code <home>/staging/<run>/…}).
+ *
+ * <p>It walks the run directories that exist, not the runs in the store: once the policy has been
+ * applied only a few directories are left, so a sweep after every run stays cheap however many runs
+ * the store remembers.
+ */
+public final class StagingGc {
+  private static final Logger LOG = LoggerFactory.getLogger(StagingGc.class);
+
+  private final StateStore store;
+  private final Path root;
+  private final StagingPolicy policy;
+  private final InstantSource clock;
+
+  /** Why a run's staging is deleted or kept. */
+  public enum Verdict {
+    DELETE_EXPIRED("ended longer ago than the retention"),
+    DELETE_SUPERSEDED("a newer run of its flow exists"),
+    DELETE_UNKNOWN_RUN("no run of that id in the store, untouched for longer than the retention"),
+    KEEP_NOT_ENDED("the run has not ended"),
+    KEEP_FAILED("failed or cancelled: `weir retry` reuses it"),
+    KEEP_LATEST("the latest run of its flow: `weir run --task/--from` reuse it"),
+    KEEP_UNKNOWN_RUN("no run of that id in the store, but written within the retention");
+
+    public final String reason;
+
+    Verdict(String reason) {
+      this.reason = reason;
+    }
+
+    public boolean deletes() {
+      return name().startsWith("DELETE");
+    }
+  }
+
+  /** One run directory and what the policy says of it. */
+  public record Entry(String runId, Path dir, long bytes, Verdict verdict, RunRecord run) {}
+
+  /** What a sweep found and did. */
+  public record Swept(List<Entry> entries, boolean applied) {
+    public List<Entry> deleted() {
+      return entries.stream().filter(e -> e.verdict().deletes()).toList();
+    }
+
+    public long deletedBytes() {
+      return deleted().stream().mapToLong(Entry::bytes).sum();
+    }
+
+    public long keptBytes() {
+      return entries.stream().filter(e -> !e.verdict().deletes()).mapToLong(Entry::bytes).sum();
+    }
+  }
+
+  /**
+   * @param stagingRoot {@code <home>/staging}
+   */
+  public StagingGc(StateStore store, Path stagingRoot, StagingPolicy policy, InstantSource clock) {
+    this.store = store;
+    this.root = stagingRoot;
+    this.policy = policy;
+    this.clock = clock;
+  }
+
+  public StagingPolicy policy() {
+    return policy;
+  }
+
+  /** What {@link #sweep} would delete, deleting nothing. */
+  public Swept plan() {
+    return new Swept(judge(), false);
+  }
+
+  /** Deletes what the policy says can go, now. */
+  public Swept sweep() {
+    List<Entry> entries = judge();
+    for (Entry e : entries) {
+      if (e.verdict().deletes()) {
+        delete(e.dir());
+      }
+    }
+    var swept = new Swept(entries, true);
+    if (!swept.deleted().isEmpty()) {
+      LOG.info(
+          "staging retention ({}): deleted the staging of {} run(s), {} bytes",
+          policy,
+          swept.deleted().size(),
+          swept.deletedBytes());
+    }
+    return swept;
+  }
+
+  private List<Entry> judge() {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    List<Path> dirs;
+    try (Stream<Path> list = Files.list(root)) {
+      dirs = list.filter(Files::isDirectory).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the staging directory " + root, e);
+    }
+    Instant now = clock.instant();
+    Instant cutoff = now.minus(policy.retention());
+    Map<String, Optional<String>> latestOfFlow = new HashMap<>();
+    var out = new ArrayList<Entry>();
+    for (Path dir : dirs) {
+      String runId = dir.getFileName().toString();
+      Optional<RunRecord> found = store.findRun(runId);
+      Verdict v;
+      if (found.isEmpty()) {
+        v =
+            lastWritten(dir).isBefore(cutoff)
+                ? Verdict.DELETE_UNKNOWN_RUN
+                : Verdict.KEEP_UNKNOWN_RUN;
+      } else {
+        RunRecord run = found.get();
+        String flowKey = run.namespace() + "\u0000" + run.flowId();
+        Optional<String> latest =
+            latestOfFlow.computeIfAbsent(flowKey, k -> latestRunId(run.namespace(), run.flowId()));
+        v = verdict(run, cutoff, latest.map(run.id()::equals).orElse(false));
+      }
+      out.add(new Entry(runId, dir, size(dir), v, found.orElse(null)));
+    }
+    return out;
+  }
+
+  private Verdict verdict(RunRecord run, Instant cutoff, boolean latest) {
+    if (!run.state().isTerminal()) {
+      return Verdict.KEEP_NOT_ENDED;
+    }
+    Instant ended = run.endedAt() != null ? run.endedAt() : run.createdAt();
+    if (!ended.isAfter(cutoff)) {
+      return Verdict.DELETE_EXPIRED;
+    }
+    boolean failed = run.state() == RunState.FAILED || run.state() == RunState.CANCELLED;
+    if (failed && policy.keepFailed()) {
+      return Verdict.KEEP_FAILED;
+    }
+    return latest ? Verdict.KEEP_LATEST : Verdict.DELETE_SUPERSEDED;
+  }
+
+  private Optional<String> latestRunId(String namespace, String flowId) {
+    return store.listRuns(new StateStore.RunQuery(namespace, flowId, null, 1)).stream()
+        .findFirst()
+        .map(RunRecord::id);
+  }
+
+  private static Instant lastWritten(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.map(StagingGc::modified).max(Comparator.naturalOrder()).orElse(Instant.EPOCH);
+    } catch (IOException | UncheckedIOException e) {
+      return Instant.now(); // unreadable: keep it rather than guess
+    }
+  }
+
+  private static Instant modified(Path p) {
+    try {
+      return Files.getLastModifiedTime(p).toInstant();
+    } catch (IOException e) {
+      return Instant.EPOCH;
+    }
+  }
+
+  private static long size(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.filter(Files::isRegularFile).mapToLong(StagingGc::length).sum();
+    } catch (IOException | UncheckedIOException e) {
+      return 0;
+    }
+  }
+
+  private static long length(Path f) {
+    try {
+      return Files.size(f);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        try {
+          Files.delete(p);
+        } catch (NoSuchFileException gone) {
+          // deleted by another sweep at the same time
+        }
+      }
+    } catch (NoSuchFileException gone) {
+      // the same
+    } catch (IOException e) {
+      LOG.warn("cannot delete the staging directory {}: {}", dir, e.toString());
+    }
+  }
+}
