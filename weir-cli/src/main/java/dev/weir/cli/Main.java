@@ -7,6 +7,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "weir",
     mixinStandardHelpOptions = true,
+    // INHERIT gives every subcommand, at any depth, -h/--help (and -V/--version), so that
+    // `weir run --help` prints the usage instead of complaining about a missing FLOW.yaml.
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = Main.Version.class,
     description = "Weir: declarative ETL flows, run durably.",
     subcommands = {
