@@ -42,6 +42,7 @@ public final class Main {
     var cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(new Errors());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler(new UnknownCommand(cl.getParameterExceptionHandler()));
     if (out != null) {
       cl.setOut(out);
     }
