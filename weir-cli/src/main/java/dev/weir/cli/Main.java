@@ -55,8 +55,7 @@ public final class Main {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"weir " + (v == null ? "dev" : v)};
+      return new String[] {"weir " + dev.weir.BuildInfo.current().describe()};
     }
   }
 }
