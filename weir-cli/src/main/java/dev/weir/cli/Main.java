@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       BackfillCommand.class,
       BackfillsCommand.class,
       SqlCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
