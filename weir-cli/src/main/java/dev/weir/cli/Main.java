@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       BackfillsCommand.class,
       SqlCommand.class,
       CompletionCommand.class,
+      InitCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
