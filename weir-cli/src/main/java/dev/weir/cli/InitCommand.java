@@ -63,11 +63,9 @@ final class InitCommand implements Callable<Integer> {
     }
     out.printf(Locale.ROOT, "  %-22s %s%n", ".gitignore", ignore(root.resolve(".gitignore")));
     out.println();
-    out.println("Next:");
-    if (!root.equals(Path.of("").toAbsolutePath().normalize())) {
-      out.println("  cd " + dir);
-    }
-    out.println("  " + Watch.command() + " run flows/hello.yaml");
+    // From here, not after a `cd`: the launcher may be ./weir, which is not in the new project.
+    out.println("Run its flow:");
+    out.println("  " + Watch.command() + " run " + dir.resolve("flows/hello.yaml").normalize());
     out.flush();
     return 0;
   }

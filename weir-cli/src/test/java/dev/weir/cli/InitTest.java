@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class InitTest {
   @TempDir Path dir;
@@ -28,11 +29,10 @@ class InitTest {
                 + "  flows/data/orders.csv  its data\n"
                 + "  .gitignore             keeps .weir/ (runs and staged data) out of git\n"
                 + "\n"
-                + "Next:\n"
-                + "  cd "
-                + project
-                + "\n"
-                + "  weir run flows/hello.yaml\n");
+                + "Run its flow:\n"
+                + "  weir run "
+                + project.resolve("flows/hello.yaml")
+                + "\n");
     assertThat(Files.readString(project.resolve(".gitignore"))).contains("\n.weir/\n");
     String flow = Files.readString(project.resolve("flows/hello.yaml"));
     assertThat(flow)
@@ -88,12 +88,21 @@ class InitTest {
   }
 
   @Test
-  void init_names_the_namespace_after_the_directory_and_defaults_to_the_current_one() {
+  void init_names_the_namespace_after_the_directory() {
     assertThat(InitCommand.namespace(Path.of("/work/My Shop"))).isEqualTo("my_shop");
     assertThat(InitCommand.namespace(Path.of("/work/--"))).isEqualTo("project");
-    var cl = new CommandLine(new Main());
-    cl.parseArgs("init");
-    InitCommand init = cl.getSubcommands().get("init").getCommand();
-    assertThat(init.dir).isEqualTo(Path.of("."));
+  }
+
+  @Test
+  void init_without_a_directory_makes_the_project_here() throws Exception {
+    Path here = Files.createDirectories(dir.resolve("here"));
+    Process p = Cli.child(here, Map.of("WEIR_COMMAND", "weir"), "init");
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(Files.readString(here.resolve("child.err"))).isZero();
+    assertThat(Files.readString(here.resolve("child.out")))
+        .startsWith("Created a Weir project in .:\n")
+        .endsWith("Run its flow:\n  weir run flows/hello.yaml\n");
+    assertThat(here.resolve("weir.yaml")).isRegularFile();
+    assertThat(Files.readString(here.resolve("flows/hello.yaml"))).contains("namespace: here\n");
   }
 }
