@@ -59,6 +59,9 @@ final class BackfillsCommand {
     @Option(names = "--state", description = "Only in this state (RUNNING, PAUSED, …).")
     String state;
 
+    @Option(names = "--json", description = "Print the server's JSON (GET /api/v1/backfills).")
+    boolean json;
+
     @Override
     public Integer call() {
       String q = "?limit=100";
@@ -69,7 +72,12 @@ final class BackfillsCommand {
         q += "&state=" + java.net.URLEncoder.encode(state, java.nio.charset.StandardCharsets.UTF_8);
       }
       PrintWriter out = spec.commandLine().getOut();
-      server.client().get("/backfills" + q).path("backfills").forEach(b -> summary(out, b));
+      JsonNode answer = server.client().get("/backfills" + q);
+      if (json) {
+        JsonOut.print(out, answer);
+        return 0;
+      }
+      answer.path("backfills").forEach(b -> summary(out, b));
       out.flush();
       return 0;
     }
@@ -86,11 +94,24 @@ final class BackfillsCommand {
     @Option(names = "--wait", description = "Then wait until it ends, printing progress.")
     boolean wait;
 
+    @Option(
+        names = "--json",
+        description = "Print the server's JSON (GET /api/v1/backfills/{id}); not with --wait.")
+    boolean json;
+
     @Override
     public Integer call() throws InterruptedException {
+      if (json && wait) {
+        throw new dev.weir.WeirException(
+            "--json prints the backfill as it is now and --wait prints progress: use one of them");
+      }
       ApiClient api = server.client();
       JsonNode b = api.get("/backfills/" + id);
       PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        JsonOut.print(out, b);
+        return 0;
+      }
       summary(out, b);
       out.printf(
           "  schedule '%s', %s to %s, %d at a time%n",

@@ -35,10 +35,17 @@ final class FlowsCommand {
     @Spec CommandSpec spec;
     @Mixin ServerClientOptions server;
 
+    @Option(names = "--json", description = "Print the server's JSON (GET /api/v1/flows).")
+    boolean json;
+
     @Override
     public Integer call() {
       JsonNode r = server.client().get("/flows");
       PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        JsonOut.print(out, r);
+        return 0;
+      }
       for (JsonNode f : r.path("flows")) {
         out.printf(
             "%-40s rev %-4d %s%n",
@@ -62,10 +69,19 @@ final class FlowsCommand {
     @Parameters(index = "0", paramLabel = "NAMESPACE/ID")
     String id;
 
+    @Option(
+        names = "--json",
+        description = "Print the server's JSON (GET /api/v1/flows/{ns}/{id}).")
+    boolean json;
+
     @Override
     public Integer call() {
       JsonNode r = server.client().get(flowPath(id));
       PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        JsonOut.print(out, r);
+        return 0;
+      }
       for (JsonNode rev : r.path("revisions")) {
         out.printf(
             "%s %3d  %s  %-16s %-10s %s%n",

@@ -7,6 +7,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "weir",
     mixinStandardHelpOptions = true,
+    // INHERIT gives every subcommand, at any depth, -h/--help (and -V/--version), so that
+    // `weir run --help` prints the usage instead of complaining about a missing FLOW.yaml.
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = Main.Version.class,
     description = "Weir: declarative ETL flows, run durably.",
     subcommands = {
@@ -23,6 +26,8 @@ import picocli.CommandLine.Command;
       BackfillsCommand.class,
       SqlCommand.class,
       GcCommand.class,
+      CompletionCommand.class,
+      InitCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
@@ -40,6 +45,7 @@ public final class Main {
     var cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(new Errors());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler(new UnknownCommand(cl.getParameterExceptionHandler()));
     if (out != null) {
       cl.setOut(out);
     }
@@ -52,8 +58,7 @@ public final class Main {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"weir " + (v == null ? "dev" : v)};
+      return new String[] {"weir " + dev.weir.BuildInfo.current().describe()};
     }
   }
 }

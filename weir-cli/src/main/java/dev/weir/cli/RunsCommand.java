@@ -41,6 +41,9 @@ final class RunsCommand {
     @Option(names = "--limit", defaultValue = "20")
     int limit;
 
+    @Option(names = "--json", description = "Print JSON: {\"runs\": [...]}, newest first.")
+    boolean json;
+
     @Mixin StoreOptions storeOptions;
 
     @Override
@@ -48,6 +51,13 @@ final class RunsCommand {
       PrintWriter out = spec.commandLine().getOut();
       try (StateStore store = storeOptions.open(null)) {
         List<RunRecord> runs = store.listRuns(new StateStore.RunQuery(null, flow, state, limit));
+        if (json) {
+          var root = JsonOut.MAPPER.createObjectNode();
+          var array = root.putArray("runs");
+          runs.forEach(r -> array.add(JsonOut.run(r)));
+          JsonOut.print(out, root);
+          return 0;
+        }
         if (runs.isEmpty()) {
           out.println("no runs in " + store);
           return 0;

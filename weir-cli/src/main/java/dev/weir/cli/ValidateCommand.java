@@ -1,9 +1,11 @@
 package dev.weir.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.WeirException;
 import dev.weir.config.ProjectConfig;
 import dev.weir.flow.FlowDefinitionException;
 import dev.weir.flow.FlowParser;
+import dev.weir.flow.Problem;
 import dev.weir.task.TaskRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -26,26 +29,63 @@ final class ValidateCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Flow files or folders.")
   List<Path> paths;
 
+  @Option(
+      names = "--json",
+      description = "Print JSON: {\"files\": [{file, valid, problems}], \"valid\", \"invalid\"}.")
+  boolean json;
+
   @Override
   public Integer call() throws IOException {
     var parser = new FlowParser(TaskRegistry.load());
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
+    var report = JsonOut.MAPPER.createObjectNode();
+    var reported = report.putArray("files");
     int bad = 0;
     int good = 0;
     for (Path f : files()) {
+      List<Problem> problems = List.of();
       try {
         parser.parse(f);
-        out.println("ok       " + f);
         good++;
       } catch (FlowDefinitionException e) {
+        problems = e.problems();
         bad++;
+      }
+      if (json) {
+        reported.add(toJson(f, problems));
+      } else if (problems.isEmpty()) {
+        out.println("ok       " + f);
+      } else {
         err.println("invalid  " + f);
-        e.problems().forEach(p -> err.println("  " + p));
+        problems.forEach(p -> err.println("  " + p));
       }
     }
-    out.printf("%d valid, %d invalid%n", good, bad);
+    if (json) {
+      report.put("valid", good);
+      report.put("invalid", bad);
+      JsonOut.print(out, report);
+    } else {
+      out.printf("%d valid, %d invalid%n", good, bad);
+    }
     return bad == 0 ? 0 : Errors.USAGE;
+  }
+
+  private static ObjectNode toJson(Path f, List<Problem> problems) {
+    ObjectNode o = JsonOut.MAPPER.createObjectNode();
+    o.put("file", f.toString());
+    o.put("valid", problems.isEmpty());
+    var array = o.putArray("problems");
+    for (Problem p : problems) {
+      array
+          .addObject()
+          .put("file", p.location().file())
+          .put("line", p.location().line())
+          .put("column", p.location().column())
+          .put("path", p.path())
+          .put("message", p.message());
+    }
+    return o;
   }
 
   private List<Path> files() throws IOException {

@@ -2,6 +2,7 @@ package dev.weir.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.BuildInfo;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,20 @@ class ServerApiTest {
     var bad = fx.get("/runs?state=DONE");
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.json().path("error").path("message").asText()).contains("SUCCEEDED");
+  }
+
+  @Test
+  void version_answers_the_version_and_commit_the_jar_was_built_from() {
+    var r = fx.get("/version");
+    assertThat(r.status()).isEqualTo(200);
+    BuildInfo build = BuildInfo.current();
+    assertThat(r.json().path("version").asText())
+        .isEqualTo(build.version())
+        .isNotEqualTo("dev")
+        .matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+    assertThat(r.json().path("commit").asText()).isEqualTo(build.commit());
+    assertThat(r.json().path("built").asText()).isEqualTo(build.built());
+    assertThat(r.json().path("api").asText()).isEqualTo("v1");
   }
 
   @Test

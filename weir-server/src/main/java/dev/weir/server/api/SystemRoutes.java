@@ -1,5 +1,6 @@
 package dev.weir.server.api;
 
+import dev.weir.BuildInfo;
 import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.runs.RunLauncher;
 import java.io.IOException;
@@ -31,17 +32,15 @@ public final class SystemRoutes implements Consumer<Routes> {
         .get(
             "/version",
             ctx -> {
+              BuildInfo build = BuildInfo.current(); // the same as `weir --version`
               var o = Json.MAPPER.createObjectNode();
-              o.put("version", version());
+              o.put("version", build.version());
+              o.put("commit", build.commit());
+              o.put("built", build.built());
               o.put("api", "v1");
               ctx.json(o);
             })
         .get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi()));
-  }
-
-  static String version() {
-    String v = SystemRoutes.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
   }
 
   private static String openapi() throws IOException {
