@@ -110,6 +110,29 @@ public final class SqlFailures {
     return state == null ? "" : " (SQLSTATE " + state + ")";
   }
 
+  /**
+   * What the database said, in one short line: the message of the innermost SQLException of the
+   * cause chain (a batch's "Batch entry 0 UPDATE … was aborted" quotes the whole statement, its
+   * cause says "terminating connection due to administrator command"; a pool's timeout wraps the
+   * refusal).
+   */
+  public static String reason(Throwable failure) {
+    String message = failure.getMessage();
+    for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getMessage() != null && !s.getMessage().isBlank()) {
+        message = s.getMessage();
+      }
+      if (t instanceof SQLException s && s.getNextException() != null) {
+        message = s.getNextException().getMessage();
+      }
+    }
+    if (message == null) {
+      return failure.getClass().getSimpleName();
+    }
+    message = message.strip().lines().findFirst().orElse("");
+    return message.length() > 300 ? message.substring(0, 297) + "..." : message;
+  }
+
   /** The kind one exception's own SQLSTATE or error code says, or null when it says none. */
   private static Kind definite(Throwable t) {
     if (!(t instanceof SQLException e)) {

@@ -185,6 +185,22 @@ class SqlFailuresTest {
   }
 
   @Test
+  void the_reason_is_the_databases_own_short_message_not_the_statement() {
+    var fatal =
+        new SQLException("FATAL: terminating connection due to administrator command", "57P01");
+    var batch =
+        new java.sql.BatchUpdateException(
+            "Batch entry 0 UPDATE weir_task_runs SET run_id = ('x') ... was aborted",
+            "57P01",
+            new int[0],
+            fatal);
+    batch.setNextException(fatal);
+    assertThat(SqlFailures.reason(batch))
+        .isEqualTo("FATAL: terminating connection due to administrator command");
+    assertThat(SqlFailures.reason(new SQLException("line one\nline two"))).isEqualTo("line one");
+  }
+
+  @Test
   void a_failure_without_state_or_known_type_is_permanent() {
     assertThat(SqlFailures.classify(new SQLException("no such column"))).isEqualTo(Kind.PERMANENT);
     assertThat(SqlFailures.classify(new IllegalStateException("x"))).isEqualTo(Kind.PERMANENT);
