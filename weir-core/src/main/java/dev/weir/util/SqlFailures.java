@@ -139,14 +139,14 @@ public final class SqlFailures {
       return null;
     }
     String state = e.getSQLState();
-    if (isMariaDb(e)) {
-      int code = e.getErrorCode();
-      if (MARIADB_GONE.contains(code)) {
-        return Kind.CONNECTION;
-      }
-      if (MARIADB_TRANSIENT.contains(code)) {
-        return Kind.TRANSIENT;
-      }
+    // MariaDB's driver throws plain java.sql exceptions with SQLSTATE HY000 for these, so the code
+    // is read whatever the driver; PostgreSQL and DuckDB report 0, H2 and SQLite other numbers
+    int code = e.getErrorCode();
+    if (MARIADB_GONE.contains(code)) {
+      return Kind.CONNECTION;
+    }
+    if (MARIADB_TRANSIENT.contains(code)) {
+      return Kind.TRANSIENT;
     }
     if (state == null || state.length() < 2) {
       // HikariCP's proxy of a connection it has evicted after a failure carries no state
@@ -175,12 +175,6 @@ public final class SqlFailures {
         || t instanceof SocketTimeoutException
         || t instanceof UnknownHostException
         || t instanceof java.io.EOFException;
-  }
-
-  // by package, not class: weir-core does not depend on the MariaDB driver
-  private static boolean isMariaDb(SQLException e) {
-    String name = e.getClass().getName();
-    return name.startsWith("org.mariadb.") || name.startsWith("com.mysql.");
   }
 
   /** The failure, its causes, and what was suppressed along the way, each once. */
