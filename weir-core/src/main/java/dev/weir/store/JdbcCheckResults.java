@@ -22,13 +22,27 @@ final class JdbcCheckResults {
 
   private final DataSource ds;
   private final String description;
+  private final StoreRetry retry;
 
-  JdbcCheckResults(DataSource ds, String description) {
+  JdbcCheckResults(DataSource ds, String description, StoreRetry retry) {
     this.ds = ds;
     this.description = description;
+    this.retry = retry;
   }
 
   void save(String runId, String taskId, int attempt, List<CheckRecord> checks) {
+    try {
+      retry.call(() -> {
+        saveOnce(runId, taskId, attempt, checks);
+        return null;
+      });
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  private void saveOnce(String runId, String taskId, int attempt, List<CheckRecord> checks)
+      throws SQLException {
     try (Connection c = ds.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -55,11 +69,13 @@ final class JdbcCheckResults {
         }
         c.commit();
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        try {
+          c.rollback();
+        } catch (SQLException r) {
+          e.addSuppressed(r);
+        }
         throw e;
       }
-    } catch (SQLException e) {
-      throw failure(e);
     }
   }
 
@@ -181,16 +197,20 @@ final class JdbcCheckResults {
   }
 
   private <T> List<T> query(String sql, Binder binder, Reader<T> reader) {
-    try (Connection c = ds.getConnection();
-        var ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      var out = new ArrayList<T>();
-      try (var rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(reader.read(rs));
+    try {
+      return retry.call(() -> {
+        try (Connection c = ds.getConnection();
+            var ps = c.prepareStatement(sql)) {
+          binder.bind(ps);
+          var out = new ArrayList<T>();
+          try (var rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(reader.read(rs));
+            }
+          }
+          return out;
         }
-      }
-      return out;
+      });
     } catch (SQLException e) {
       throw failure(e);
     }

@@ -39,11 +39,18 @@ public final class JdbcStateStore implements StateStore {
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final JdbcCheckResults checks;
+  private final StoreRetry retry;
 
-  private JdbcStateStore(HikariDataSource ds, String description) {
+  private JdbcStateStore(HikariDataSource ds, String description, StoreRetry.Settings retry) {
     this.ds = ds;
     this.description = description;
-    this.checks = new JdbcCheckResults(ds, description);
+    this.retry = new StoreRetry(description, retry);
+    this.checks = new JdbcCheckResults(ds, description, this.retry);
+  }
+
+  /** How this store's units of work retry what can heal; for the server's own tables. */
+  public StoreRetry retry() {
+    return retry;
   }
 
   /** The embedded H2 store in {@code home} ({@code .weir/} beside a flow by default). */
@@ -94,7 +101,8 @@ public final class JdbcStateStore implements StateStore {
               + (pg ? " (is PostgreSQL running, and does the database exist?)" : ""),
           e);
     }
-    return new JdbcStateStore(ds, label == null ? redact(url) : label);
+    return new JdbcStateStore(
+        ds, label == null ? redact(url) : label, StoreRetry.Settings.DEFAULTS);
   }
 
   static String redact(String url) {
@@ -735,6 +743,14 @@ public final class JdbcStateStore implements StateStore {
   }
 
   private <T> T run(SqlWork<T> work) {
+    try {
+      return retry.call(() -> inTransaction(work));
+    } catch (SQLException e) {
+      throw new WeirException("state store (" + description + "): " + e.getMessage(), e);
+    }
+  }
+
+  private <T> T inTransaction(SqlWork<T> work) throws SQLException {
     try (Connection c = ds.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -742,25 +758,32 @@ public final class JdbcStateStore implements StateStore {
         c.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        try {
+          c.rollback();
+        } catch (SQLException r) {
+          // the connection the failure broke cannot roll back; the failure is what counts
+          e.addSuppressed(r);
+        }
         throw e;
       }
-    } catch (SQLException e) {
-      throw new WeirException("state store (" + description + "): " + e.getMessage(), e);
     }
   }
 
   private <T> List<T> query(String sql, Binder binder, Reader<T> reader) {
-    try (Connection c = ds.getConnection();
-        var ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      var out = new ArrayList<T>();
-      try (var rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(reader.read(rs));
+    try {
+      return retry.call(() -> {
+        try (Connection c = ds.getConnection();
+            var ps = c.prepareStatement(sql)) {
+          binder.bind(ps);
+          var out = new ArrayList<T>();
+          try (var rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(reader.read(rs));
+            }
+          }
+          return out;
         }
-      }
-      return out;
+      });
     } catch (SQLException e) {
       throw new WeirException("state store (" + description + "): " + e.getMessage(), e);
     }

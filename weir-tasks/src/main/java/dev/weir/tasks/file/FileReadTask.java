@@ -117,6 +117,13 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
               + context.workDir().toAbsolutePath()
               + ")");
     }
+    if (!Files.isReadable(file)) {
+      // waiting does not give Weir the right to read it: no retry
+      throw TaskFailedException.permanent(
+          "file.read: cannot read "
+              + file
+              + ": permission denied; give the user running Weir read access to it");
+    }
     return read(file, file.toString(), DatasetRef.file(file), config, context);
   }
 

@@ -54,6 +54,7 @@ final class DatabaseLoad {
       String loadId = context.runId() + "/" + context.taskId() + "/" + source.checksum();
       if (spec.mode() == LoadMode.APPEND && alreadyLoaded(loadId)) {
         conn.rollback();
+        conn.setAutoCommit(true);
         return -1;
       }
       rows =
@@ -82,16 +83,18 @@ final class DatabaseLoad {
         markLoaded(loadId, rows);
       }
       conn.commit();
+      conn.setAutoCommit(true);
       return rows;
     } catch (Exception e) {
       try {
         conn.rollback();
+        conn.setAutoCommit(true);
       } catch (SQLException r) {
+        // on a connection the failure broke, HikariCP answers "Connection is closed": the
+        // failure itself (the server shut down, SQLSTATE 57P01) is what the task must report
         e.addSuppressed(r);
       }
       throw e;
-    } finally {
-      conn.setAutoCommit(true);
     }
   }
 

@@ -5,8 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.weir.config.ConnectionConfig;
 import dev.weir.task.TaskContext;
 import dev.weir.task.TaskFailedException;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
+import dev.weir.util.SqlFailures;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -42,31 +41,19 @@ final class Databases {
         + example;
   }
 
-  /** Whether a database error is worth retrying: a lost connection, a deadlock, a restart. */
-  static boolean retryable(SQLException e) {
-    String state = e.getSQLState();
-    return connectionLost(e) || state != null && state.startsWith("40");
-  }
-
   /**
-   * Whether the database went away under a statement: SQLSTATE class 08 (connection exception) or a
-   * server shutting down (57P01..57P03), or the socket refused or reset.
-   */
-  static boolean connectionLost(SQLException e) {
-    String state = e.getSQLState();
-    return state != null && (state.startsWith("08") || state.matches("57P0[123]"))
-        || hasCause(e, ConnectException.class)
-        || hasCause(e, java.net.SocketException.class);
-  }
-
-  /**
-   * A failed statement as a task failure: a connection failure when the database went away (it
-   * counts towards the connection's circuit breaker), else retryable as {@link #retryable} says.
+   * A failed statement as a task failure, classified by {@link SqlFailures}: a connection failure
+   * when the database went away (it counts towards the connection's circuit breaker), retryable
+   * when trying again can succeed (a deadlock), else permanent (bad SQL, a missing table, a key).
+   * The message gains the SQLSTATE, so the retry line in the task's log names the condition.
    */
   static TaskFailedException statementFailure(String message, SQLException e) {
-    return connectionLost(e)
-        ? TaskFailedException.connection(message, e)
-        : new TaskFailedException(message, retryable(e), Map.of(), e);
+    String full = message + (message.contains("SQLSTATE") ? "" : SqlFailures.stateSuffix(e));
+    return switch (SqlFailures.classify(e)) {
+      case CONNECTION -> TaskFailedException.connection(full, e);
+      case TRANSIENT -> new TaskFailedException(full, true, Map.of(), e);
+      case PERMANENT -> new TaskFailedException(full, false, Map.of(), e);
+    };
   }
 
   /** A connection for {@code url} or the named {@code connection}, whichever the task gave. */
@@ -184,9 +171,8 @@ final class Databases {
         || reason.contains("Access denied")) {
       hint =
           "the database refused the credentials; check user and password (a secret) in weir.yaml";
-    } else if (state != null && state.startsWith("08")
-        || hasCause(e, ConnectException.class)
-        || hasCause(e, UnknownHostException.class)) {
+    } else if (SqlFailures.connectionLost(e)) {
+      // refused, unknown host, or a server starting up or shutting down (57P03): all can heal
       hint = "the database could not be reached; check host, port and that it is running";
       unreachable = true;
     } else {
@@ -195,9 +181,11 @@ final class Databases {
     String message =
         "cannot connect to " + who + ": " + reason + (reason.endsWith(".") ? " " : "; ") + hint;
     message = context.mask(scrub(message, c));
+    // too many connections (53300) can heal too; a refused password or a bad url cannot
     return unreachable
         ? TaskFailedException.connection(message, null)
-        : new TaskFailedException(message, false, Map.of(), null);
+        : new TaskFailedException(
+            message, SqlFailures.classify(e) == SqlFailures.Kind.TRANSIENT, Map.of(), null);
   }
 
   /** Removes the password, wherever a driver may have echoed it. */
@@ -227,14 +215,5 @@ final class Databases {
       message = t.toString();
     }
     return message.strip();
-  }
-
-  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -226,6 +226,32 @@ class FileReadTaskTest {
   }
 
   @Test
+  void a_missing_file_is_retried_because_it_may_arrive_late() {
+    assertThatThrownBy(() -> ctx().run("orders", new FileReadTask(), "path: data/nope.csv"))
+        .isInstanceOfSatisfying(
+            TaskFailedException.class,
+            e -> org.assertj.core.api.Assertions.assertThat(e.retryable()).isTrue());
+  }
+
+  @Test
+  void an_unreadable_file_fails_at_once_saying_permission_denied() throws Exception {
+    // root reads any file, whatever its mode
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        "root".equals(System.getProperty("user.name")), "running as root");
+    write("secret.csv", "id\n1\n");
+    Path file = dir.resolve("secret.csv");
+    java.nio.file.Files.setPosixFilePermissions(file, java.util.Set.of());
+    assertThatThrownBy(() -> ctx().run("orders", new FileReadTask(), "path: secret.csv"))
+        .isInstanceOfSatisfying(
+            TaskFailedException.class,
+            e -> org.assertj.core.api.Assertions.assertThat(e.retryable()).isFalse())
+        .hasMessage(
+            "file.read: cannot read "
+                + file
+                + ": permission denied; give the user running Weir read access to it");
+  }
+
+  @Test
   void unknown_extension_asks_for_a_format() throws Exception {
     write("orders.dat", "id\n1\n");
     assertThatThrownBy(() -> ctx().run("orders", new FileReadTask(), "path: orders.dat"))
