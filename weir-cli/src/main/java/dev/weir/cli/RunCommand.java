@@ -51,11 +51,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Surroundings surroundings = storeOptions.surroundings();
+    Path file = surroundings.resolve(this.file);
     if (!Files.isRegularFile(file)) {
-      throw new WeirException(
-          "flow file not found: " + file.toAbsolutePath() + " (give the path to a .yaml file)");
+      throw new WeirException("flow file not found: " + file + " (give the path to a .yaml file)");
     }
-    Path home = storeOptions.home(file.toAbsolutePath().getParent().resolve(".weir"));
+    Home home = storeOptions.home(file.getParent());
     PrintWriter out = spec.commandLine().getOut();
     try (StateStore store = storeOptions.open(home)) {
       var progress = new DeferredListener();
@@ -67,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
                   lineageConfig(lineage), store, t -> engineRef.get().masker().mask(t));
       RunListener listener =
           emitter == null ? progress : new RunListeners().add(progress).add(emitter);
-      try (Engine engine = EngineFactory.create(store, home, listener);
+      try (Engine engine = EngineFactory.create(store, home.dir(), listener);
           LineageEmitter events = emitter) { // null when off: try-with-resources skips it
         engineRef.set(engine);
         Flow flow = engine.parser().parse(file);
@@ -87,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
           out.flush();
         }
         RunHandle handle = engine.start(flow, file, inputs, "manual");
-        return Watch.await(handle, store, json, out, Watch.homeHint(home));
+        return Watch.await(handle, store, json, out, Watch.homeHint(home, surroundings));
       }
     }
   }
