@@ -21,7 +21,8 @@ final class Continue {
     var out = spec.commandLine().getOut();
     try (StateStore store = storeOptions.openExisting(home)) {
       var progress = new RunCommand.DeferredListener();
-      try (Engine engine = EngineFactory.create(store, home.dir(), progress)) {
+      try (Engine engine =
+          EngineFactory.create(store, home.dir(), progress, storeOptions.surroundings())) {
         if (!json) {
           progress.target = new Progress(out, 16, Set.of());
         }

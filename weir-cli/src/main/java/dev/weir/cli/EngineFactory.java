@@ -9,12 +9,17 @@ import java.nio.file.Path;
 final class EngineFactory {
   private EngineFactory() {}
 
-  static Engine create(StateStore store, Path home, RunListener listener) {
-    String secretsDir = System.getenv("WEIR_SECRETS_DIR");
+  /** An engine whose secrets and child processes see the environment the command started in. */
+  static Engine create(StateStore store, Path home, RunListener listener, Surroundings s) {
+    String secretsDir = s.env("WEIR_SECRETS_DIR");
     return new Engine(
         store,
         TaskRegistry.load(),
         new Engine.Options(
-            home, null, null, secretsDir == null ? null : Path.of(secretsDir), listener));
+            home,
+            null,
+            s.env(),
+            secretsDir == null ? null : s.resolve(Path.of(secretsDir)),
+            listener));
   }
 }

@@ -103,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
                   lineageConfig(lineage), store, t -> engineRef.get().masker().mask(t));
       RunListener listener =
           emitter == null ? progress : new RunListeners().add(progress).add(emitter);
-      try (Engine engine = EngineFactory.create(store, home.dir(), listener);
+      try (Engine engine = EngineFactory.create(store, home.dir(), listener, surroundings);
           LineageEmitter events = emitter) { // null when off: try-with-resources skips it
         engineRef.set(engine);
         Flow flow = engine.parser().parse(file);
@@ -168,7 +168,8 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     String url = "jdbc:h2:mem:weir-dry-run-" + java.util.UUID.randomUUID();
     try (StateStore store = JdbcStateStore.open(url, null, null, "no store (dry run)");
-        Engine engine = EngineFactory.create(store, null, RunListener.NONE)) {
+        Engine engine =
+            EngineFactory.create(store, null, RunListener.NONE, storeOptions.surroundings())) {
       Flow flow = engine.parser().parse(file);
       DryRun plan = engine.dryRun(flow, inputs);
       return DryRunReport.print(flow, plan, engine.masker(), json, out);
