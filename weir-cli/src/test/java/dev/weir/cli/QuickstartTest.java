@@ -65,6 +65,15 @@ class QuickstartTest {
         Cli.at(clone.resolve("examples"), dir.resolve("user"), java.util.Map.of());
     assertThat(Cli.run(inside, "runs", "show", runId).out()).contains("State    SUCCEEDED");
     assertThat(Cli.run(inside, "logs", runId, "--task", "report").exit()).isZero();
+
+    // the tour's development loop
+    Cli.Result dry = Cli.run(top, "run", "examples/quickstart/flow.yaml", "--dry-run");
+    assertThat(dry.exit()).as(dry.out() + dry.err()).isZero();
+    assertThat(dry.out())
+        .contains("Plan (tasks on one line can run together):\n  1. customers, orders\n");
+    Cli.Result one = Cli.run(top, "run", "examples/quickstart/flow.yaml", "--task", "orders_clean");
+    assertThat(one.exit()).as(one.out() + one.err()).isZero();
+    assertThat(one.out()).contains("Reusing datasets of run " + runId);
   }
 
   private Path copyExample() throws IOException {

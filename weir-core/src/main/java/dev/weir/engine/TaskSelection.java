@@ -220,8 +220,8 @@ public final class TaskSelection {
   }
 
   /**
-   * The rows a new run starts with: reused attempts, and skipped ones for the tasks that neither
-   * run nor are reused. The selected tasks get no row: the coordinator adds them as pending.
+   * The rows a new run starts with, in flow order: reused attempts, pending ones for the selected
+   * tasks, and skipped ones for the tasks that neither run nor are reused.
    */
   List<TaskRunRecord> rows(Flow flow, String runId, Instant now) {
     var rows = new ArrayList<TaskRunRecord>();
@@ -229,7 +229,9 @@ public final class TaskSelection {
       TaskRunRecord r = reused.get(def.id());
       if (r != null) {
         rows.add(r.reusedIn(runId));
-      } else if (!selected.contains(def.id())) {
+      } else if (selected.contains(def.id())) {
+        rows.add(TaskRunRecord.pending(runId, def.id(), 1, 1));
+      } else {
         rows.add(
             TaskRunRecord.pending(runId, def.id(), 1, 1)
                 .ended(
