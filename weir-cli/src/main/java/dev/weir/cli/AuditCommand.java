@@ -36,7 +36,7 @@ final class AuditCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (StateStore store = storeOptions.open(null)) {
+    try (StateStore store = storeOptions.openExisting(storeOptions.home(null))) {
       RunRecord r = store.resolveRun(runId);
       RunAudit audit = RunAudit.of(r, store.taskRuns(r.id()), store.audits(r.id()), Instant.now());
       if (json) {

@@ -3,7 +3,6 @@ package dev.weir.cli;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunHandle;
 import dev.weir.store.StateStore;
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,11 +17,12 @@ final class Continue {
       boolean json,
       String verb,
       Function<Engine, RunHandle> restart) {
-    Path home = storeOptions.home(null);
+    Home home = storeOptions.home(null);
     var out = spec.commandLine().getOut();
-    try (StateStore store = storeOptions.open(null)) {
+    try (StateStore store = storeOptions.openExisting(home)) {
       var progress = new RunCommand.DeferredListener();
-      try (Engine engine = EngineFactory.create(store, home, progress)) {
+      try (Engine engine =
+          EngineFactory.create(store, home.dir(), progress, storeOptions.surroundings())) {
         if (!json) {
           progress.target = new Progress(out, 16, Set.of());
         }
@@ -31,7 +31,7 @@ final class Continue {
           out.println(verb + " run " + h.runId());
           out.flush();
         }
-        return Watch.await(h, store, json, out, Watch.homeHint(home));
+        return Watch.await(h, store, json, out, Watch.homeHint(home, storeOptions.surroundings()));
       }
     }
   }

@@ -15,8 +15,9 @@ import java.time.InstantSource;
 final class EngineFactory {
   private EngineFactory() {}
 
-  static Engine create(StateStore store, Path home, RunListener listener) {
-    String secretsDir = System.getenv("WEIR_SECRETS_DIR");
+  /** An engine whose secrets and child processes see the environment the command started in. */
+  static Engine create(StateStore store, Path home, RunListener listener, Surroundings s) {
+    String secretsDir = s.env("WEIR_SECRETS_DIR");
     // the staging policy is applied when each run ends, after the caller's listener heard it
     RunListener all =
         new RunListeners()
@@ -25,7 +26,8 @@ final class EngineFactory {
     return new Engine(
         store,
         TaskRegistry.load(),
-        new Engine.Options(home, null, null, secretsDir == null ? null : Path.of(secretsDir), all));
+        new Engine.Options(
+            home, null, s.env(), secretsDir == null ? null : s.resolve(Path.of(secretsDir)), all));
   }
 
   static StagingGc stagingGc(StateStore store, Path home, StagingPolicy policy) {

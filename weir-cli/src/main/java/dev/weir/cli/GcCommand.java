@@ -47,7 +47,7 @@ final class GcCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path home = storeOptions.home(null);
+    Path home = storeOptions.home(null).dir();
     StagingPolicy policy = EngineFactory.stagingPolicy(home);
     if (retention != null) {
       try {
@@ -57,7 +57,7 @@ final class GcCommand implements Callable<Integer> {
       }
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (StateStore store = storeOptions.open(null)) {
+    try (StateStore store = storeOptions.openExisting(storeOptions.home(null))) {
       StagingGc gc = EngineFactory.stagingGc(store, home, policy);
       StagingGc.Swept swept = dryRun ? gc.plan() : gc.sweep();
       if (json) {

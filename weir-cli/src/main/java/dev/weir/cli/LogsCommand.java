@@ -38,7 +38,7 @@ final class LogsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     var mapper = new ObjectMapper();
-    try (StateStore store = storeOptions.open(null)) {
+    try (StateStore store = storeOptions.openExisting(storeOptions.home(null))) {
       RunRecord run = store.resolveRun(runId);
       for (LogLine l : store.logs(run.id(), task)) {
         if (json) {

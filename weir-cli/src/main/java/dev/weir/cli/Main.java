@@ -31,6 +31,16 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class Main {
+  private final Surroundings surroundings;
+
+  private Main(Surroundings surroundings) {
+    this.surroundings = surroundings;
+  }
+
+  Surroundings surroundings() {
+    return surroundings;
+  }
+
   public static void main(String[] args) {
     System.exit(execute(args));
   }
@@ -42,7 +52,13 @@ public final class Main {
 
   /** Runs a command line writing to the given streams (null: the console). */
   public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-    var cl = new CommandLine(new Main());
+    return execute(Surroundings.current(), out, err, args);
+  }
+
+  /** Runs a command line as if started in {@code surroundings} (tests: another cwd and home). */
+  static int execute(
+      Surroundings surroundings, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    var cl = new CommandLine(new Main(surroundings));
     cl.setExecutionExceptionHandler(new Errors());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setParameterExceptionHandler(new UnknownCommand(cl.getParameterExceptionHandler()));

@@ -1,14 +1,17 @@
 package dev.weir.cli;
 
 import dev.weir.WeirException;
+import dev.weir.engine.DryRun;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunHandle;
 import dev.weir.engine.RunListener;
 import dev.weir.engine.RunListeners;
+import dev.weir.engine.TaskSelection;
 import dev.weir.flow.Flow;
 import dev.weir.flow.TaskDef;
 import dev.weir.lineage.LineageConfig;
 import dev.weir.lineage.LineageEmitter;
+import dev.weir.store.JdbcStateStore;
 import dev.weir.store.StateStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -47,15 +50,48 @@ final class RunCommand implements Callable<Integer> {
               + " (default: $WEIR_LINEAGE; the key of a URL from $WEIR_LINEAGE_API_KEY).")
   String lineage = System.getenv("WEIR_LINEAGE");
 
+  @Option(
+      names = "--dry-run",
+      description =
+          "Validate, render every task's configuration with the inputs (secrets masked) and print"
+              + " the plan; run nothing, store nothing.")
+  boolean dryRun;
+
+  @Option(
+      names = "--task",
+      paramLabel = "ID",
+      description =
+          "Run this task alone, reusing the datasets of the tasks before it from the flow's latest"
+              + " run.")
+  String task;
+
+  @Option(
+      names = "--from",
+      paramLabel = "ID",
+      description =
+          "Run this task and every task after it, reusing the datasets of the tasks before it"
+              + " from the flow's latest run.")
+  String from;
+
   @Mixin StoreOptions storeOptions;
 
   @Override
   public Integer call() {
+    Surroundings surroundings = storeOptions.surroundings();
+    Path file = surroundings.resolve(this.file);
     if (!Files.isRegularFile(file)) {
-      throw new WeirException(
-          "flow file not found: " + file.toAbsolutePath() + " (give the path to a .yaml file)");
+      throw new WeirException("flow file not found: " + file + " (give the path to a .yaml file)");
     }
-    Path home = storeOptions.home(file.toAbsolutePath().getParent().resolve(".weir"));
+    if (task != null && from != null) {
+      throw new WeirException("give --task or --from, not both");
+    }
+    if (dryRun) {
+      if (task != null || from != null) {
+        throw new WeirException("--dry-run shows the whole flow; leave out --task and --from");
+      }
+      return dryRun(file);
+    }
+    Home home = storeOptions.home(file.getParent());
     PrintWriter out = spec.commandLine().getOut();
     try (StateStore store = storeOptions.open(home)) {
       var progress = new DeferredListener();
@@ -67,10 +103,17 @@ final class RunCommand implements Callable<Integer> {
                   lineageConfig(lineage), store, t -> engineRef.get().masker().mask(t));
       RunListener listener =
           emitter == null ? progress : new RunListeners().add(progress).add(emitter);
-      try (Engine engine = EngineFactory.create(store, home, listener);
+      try (Engine engine = EngineFactory.create(store, home.dir(), listener, surroundings);
           LineageEmitter events = emitter) { // null when off: try-with-resources skips it
         engineRef.set(engine);
         Flow flow = engine.parser().parse(file);
+        engine.checkInputs(flow, inputs); // refused before anything says "Running"
+        TaskSelection selection =
+            task != null
+                ? TaskSelection.choose(flow, TaskSelection.Mode.TASK, task, store)
+                : from != null
+                    ? TaskSelection.choose(flow, TaskSelection.Mode.FROM, from, store)
+                    : null;
         int width = flow.allTasks().stream().mapToInt(t -> t.id().length()).max().orElse(4);
         if (!json) {
           progress.target =
@@ -81,14 +124,55 @@ final class RunCommand implements Callable<Integer> {
                       .filter(t -> t.type().equals("log"))
                       .map(TaskDef::id)
                       .collect(java.util.stream.Collectors.toSet()));
-          out.printf(
-              "Running %s.%s (%d tasks)%n", flow.namespace(), flow.id(), flow.allTasks().size());
+          if (selection == null) {
+            out.printf(
+                "Running %s.%s (%d tasks)%n", flow.namespace(), flow.id(), flow.allTasks().size());
+          } else {
+            printSelection(flow, selection, out);
+          }
           notePools(flow, out);
           out.flush();
         }
-        RunHandle handle = engine.start(flow, file, inputs, "manual");
-        return Watch.await(handle, store, json, out, Watch.homeHint(home));
+        var request = new Engine.StartRequest(flow, file, inputs, "manual", null, null);
+        RunHandle handle =
+            selection == null
+                ? engine.start(request)
+                : engine.startSelected(request, selection).handle();
+        return Watch.await(handle, store, json, out, Watch.homeHint(home, surroundings));
       }
+    }
+  }
+
+  private static void printSelection(Flow flow, TaskSelection selection, PrintWriter out) {
+    out.printf(
+        "Running %s.%s: %s (%d of %d tasks)%n",
+        flow.namespace(),
+        flow.id(),
+        String.join(", ", selection.selected()),
+        selection.selected().size(),
+        flow.allTasks().size());
+    selection
+        .source()
+        .ifPresent(r ->
+            out.printf(
+                "Reusing datasets of run %s (%s) for: %s%n",
+                r.id(), REUSED_TIME.format(r.createdAt()), String.join(", ", selection.reused())));
+  }
+
+  static final java.time.format.DateTimeFormatter REUSED_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+          .withZone(java.time.ZoneId.systemDefault());
+
+  /** Parses and renders with an engine on a throwaway store: a dry run leaves no trace. */
+  private int dryRun(Path file) {
+    PrintWriter out = spec.commandLine().getOut();
+    String url = "jdbc:h2:mem:weir-dry-run-" + java.util.UUID.randomUUID();
+    try (StateStore store = JdbcStateStore.open(url, null, null, "no store (dry run)");
+        Engine engine =
+            EngineFactory.create(store, null, RunListener.NONE, storeOptions.surroundings())) {
+      Flow flow = engine.parser().parse(file);
+      DryRun plan = engine.dryRun(flow, inputs);
+      return DryRunReport.print(flow, plan, engine.masker(), json, out);
     }
   }
 

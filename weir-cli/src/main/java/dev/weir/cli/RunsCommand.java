@@ -49,7 +49,8 @@ final class RunsCommand {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      try (StateStore store = storeOptions.open(null)) {
+      Home home = storeOptions.home(null);
+      try (StateStore store = storeOptions.openExisting(home)) {
         List<RunRecord> runs = store.listRuns(new StateStore.RunQuery(null, flow, state, limit));
         if (json) {
           var root = JsonOut.MAPPER.createObjectNode();
@@ -58,8 +59,10 @@ final class RunsCommand {
           JsonOut.print(out, root);
           return 0;
         }
+        // which home answered matters as soon as there is more than one project
+        out.println("Runs in " + (storeOptions.db != null ? store : home));
         if (runs.isEmpty()) {
-          out.println("no runs in " + store);
+          out.println("no runs yet");
           return 0;
         }
         out.printf(
@@ -102,7 +105,7 @@ final class RunsCommand {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      try (StateStore store = storeOptions.open(null)) {
+      try (StateStore store = storeOptions.openExisting(storeOptions.home(null))) {
         RunRecord r = store.resolveRun(runId);
         List<TaskRunRecord> attempts = store.taskRuns(r.id());
         List<CheckRecord> checks = store.checks(r.id());

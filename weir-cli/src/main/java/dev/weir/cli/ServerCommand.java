@@ -46,7 +46,9 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--home",
       paramLabel = "DIR",
-      description = "Weir's home: the H2 store and staging data (default: $WEIR_HOME or ./.weir).")
+      description =
+          "Weir's home: the H2 store and staging data (default: .weir beside the nearest"
+              + " weir.yaml upward from the flows, then from here; else $WEIR_HOME, else ~/.weir).")
   Path home;
 
   @Option(
@@ -81,19 +83,17 @@ final class ServerCommand implements Callable<Integer> {
       tokens.addAll(
           Arrays.stream(env.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList());
     }
-    Path h = home;
-    if (h == null) {
-      String we = System.getenv("WEIR_HOME");
-      h = we != null && !we.isBlank() ? Path.of(we) : Path.of(".weir");
-    }
+    Surroundings surroundings = Surroundings.of(spec);
+    Path flowsDir = flows != null ? surroundings.resolve(flows) : file.flows();
+    Path h = Home.resolve(surroundings, home, flowsDir).dir();
     String secretsDir = System.getenv("WEIR_SECRETS_DIR");
     var options =
         new ServerOptions(
             host != null ? host : file.host(),
             port != null ? port : file.port() != null ? file.port() : 8080,
-            h.toAbsolutePath().normalize(),
+            h,
             db != null ? db : file.db(),
-            flows != null ? flows.toAbsolutePath().normalize() : file.flows(),
+            flowsDir,
             tokens,
             file.pools(),
             file.circuitBreaker(),

@@ -3,16 +3,21 @@ package dev.weir.cli;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.store.StateStore;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code --home} and {@code --db}: where runs are kept. */
 final class StoreOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
   @Option(
       names = "--home",
       paramLabel = "DIR",
       description =
-          "Weir's home: the H2 state store and staging data (default: .weir beside the flow for"
-              + " `run`, else $WEIR_HOME or ./.weir)")
+          "Weir's home: the H2 state store and staging data (default: .weir beside the nearest"
+              + " weir.yaml upward, else $WEIR_HOME, else ~/.weir; see docs/cli.md)")
   Path home;
 
   @Option(
@@ -21,33 +26,32 @@ final class StoreOptions {
       description = "Keep state in this database instead, e.g. jdbc:postgresql://host/db?user=weir")
   String db;
 
-  Path home(Path fallback) {
-    if (home != null) {
-      return home;
-    }
-    if (fallback != null) {
-      return fallback;
-    }
-    String env = System.getenv("WEIR_HOME");
-    return env != null && !env.isBlank() ? Path.of(env) : Path.of(".weir");
+  Surroundings surroundings() {
+    return Surroundings.of(mixee);
   }
 
   /**
-   * Opens the store. Commands that only read ({@code runs}, {@code logs}, {@code resume}) pass null
-   * and must find an existing home rather than create an empty one.
+   * The home by the one rule ({@link Home}).
+   *
+   * @param flowDir the directory of the flow the command works on, or null
    */
-  StateStore open(Path fallbackHome) {
+  Home home(Path flowDir) {
+    return Home.resolve(surroundings(), home, flowDir);
+  }
+
+  /** Opens the store in {@code home}, creating the home if needed (commands that run flows). */
+  StateStore open(Home home) {
     if (db != null) {
       return JdbcStateStore.open(db, null, null, null);
     }
-    Path h = home(fallbackHome);
-    if (fallbackHome == null && !java.nio.file.Files.isDirectory(h)) {
-      throw new dev.weir.WeirException(
-          "no Weir home at "
-              + h.toAbsolutePath().normalize()
-              + "; runs are kept in the .weir folder beside the flow file: pass it with --home"
-              + " (e.g. --home examples/quickstart/.weir), or set WEIR_HOME");
-    }
-    return JdbcStateStore.h2(h);
+    return JdbcStateStore.h2(home.dir());
+  }
+
+  /**
+   * Opens the store for a command that reads or continues runs ({@code runs}, {@code logs}, {@code
+   * resume}): it must find an existing home rather than create an empty one.
+   */
+  StateStore openExisting(Home home) {
+    return db != null ? open(home) : open(home.requireExisting());
   }
 }

@@ -140,13 +140,16 @@ final class Watch {
     return o.toString();
   }
 
-  static String homeHint(Path home) {
-    Path cwd = Path.of("").toAbsolutePath().normalize();
-    Path h = home.toAbsolutePath().normalize();
-    if (h.equals(cwd.resolve(".weir"))) {
+  /**
+   * " --home DIR" when the commands the summary suggests would not find {@code home} by themselves
+   * from where the user is (a flow of another project, an explicit --home), else "".
+   */
+  static String homeHint(Home home, Surroundings s) {
+    Path h = home.dir();
+    if (h.equals(Home.resolve(s, null, null).dir())) {
       return "";
     }
-    return " --home " + (h.startsWith(cwd) ? cwd.relativize(h) : h);
+    return " --home " + (h.startsWith(s.cwd()) ? s.cwd().relativize(h) : h);
   }
 
   /** How the user called us: {@code ./weir} from the launcher, else {@code weir}. */

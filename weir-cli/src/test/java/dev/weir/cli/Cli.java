@@ -3,8 +3,12 @@ package dev.weir.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,11 +18,48 @@ final class Cli {
 
   private Cli() {}
 
+  /**
+   * Where in-JVM commands start unless a test says otherwise: a directory of this test JVM as both
+   * the working directory and the user's home, without $WEIR_HOME. So a command without --home
+   * finds neither the real ~/.weir nor a weir.yaml above the build directory.
+   */
+  static final Surroundings ISOLATED = isolated();
+
   static Result run(String... args) {
+    return run(ISOLATED, args);
+  }
+
+  /** Runs {@code weir ARGS} as if started in {@code where}. */
+  static Result run(Surroundings where, String... args) {
     var out = new StringWriter();
     var err = new StringWriter();
-    int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    int code = Main.execute(where, new PrintWriter(out, true), new PrintWriter(err, true), args);
     return new Result(code, out.toString(), err.toString());
+  }
+
+  /** Started in {@code cwd}, with {@code userHome} as the user's home and this environment. */
+  static Surroundings at(Path cwd, Path userHome, Map<String, String> env) {
+    return new Surroundings(cwd, env, userHome);
+  }
+
+  private static Surroundings isolated() {
+    try {
+      Path dir = Files.createTempDirectory("weir-cli-test-");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+      var env = new HashMap<>(System.getenv());
+      env.remove("WEIR_HOME");
+      return new Surroundings(dir, env, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary directory: the OS cleans up what is left
+    }
   }
 
   /** Starts {@code weir ARGS} in a new JVM with the test class path and extra environment. */
@@ -27,11 +68,14 @@ final class Cli {
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.add("--enable-native-access=ALL-UNNAMED");
+    // the child's ~ is the test's directory: a run without --home never reaches the real ~/.weir
+    cmd.add("-Duser.home=" + dir.toAbsolutePath());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
     cmd.addAll(List.of(args));
     var pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    pb.environment().remove("WEIR_HOME");
     pb.environment().putAll(env);
     pb.redirectOutput(dir.resolve("child.out").toFile());
     pb.redirectError(dir.resolve("child.err").toFile());

@@ -76,6 +76,7 @@ class CliTest {
           - {id: ok, type: noop}
           - {id: broken, type: shell, command: "echo oops >&2; exit 3"}
         """);
+    Files.writeString(dir.resolve("weir.yaml"), "connections: {}\n"); // runs in dir/.weir
     Cli.Result r = Cli.run("run", flow.toString(), "--json");
     assertThat(r.exit()).isEqualTo(1);
     JsonNode json = new ObjectMapper().readTree(r.out());
@@ -124,6 +125,7 @@ class CliTest {
             dataset: orders
             path: out.csv
         """);
+    Files.writeString(dir.resolve("weir.yaml"), "connections: {}\n"); // runs in dir/.weir
     Path events = dir.resolve("lineage.jsonl");
     Cli.Result r = Cli.run("run", flow.toString(), "--json", "--lineage", events.toString());
     assertThat(r.exit()).as(r.err()).isZero();
@@ -243,13 +245,17 @@ class CliTest {
     Cli.Result r = Cli.run("runs", "list", "--home", dir.resolve("nowhere").toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err())
-        .contains("no Weir home at " + dir.resolve("nowhere"))
-        .contains("pass it with --home");
+        .isEqualTo(
+            "error: no Weir home at "
+                + dir.resolve("nowhere")
+                + " (given with --home); run a flow first, or choose the home with --home DIR"
+                + " (the rule: --home DIR, else .weir beside the nearest weir.yaml upward, else"
+                + " $WEIR_HOME, else ~/.weir)\n");
     assertThat(Files.exists(dir.resolve("nowhere"))).isFalse();
   }
 
   private String latestRun() {
     Cli.Result list = Cli.run("runs", "list", "--home", dir.resolve(".weir").toString());
-    return list.out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
+    return list.out().lines().skip(2).findFirst().orElseThrow().split("\\s+")[0];
   }
 }

@@ -34,9 +34,54 @@ class QuickstartTest {
     assertThat(distinctKeys(example)).isEqualTo(expected);
   }
 
+  @Test
+  void the_readme_tour_finds_its_runs_from_the_clone_without_home() throws Exception {
+    // a clone: the repository's weir.yaml at the top, the quickstart under examples/
+    Path clone = dir.resolve("clone");
+    copyExample(clone.resolve("examples/quickstart"));
+    Files.copy(Path.of("../weir.yaml"), clone.resolve("weir.yaml"));
+    Surroundings top = Cli.at(clone, dir.resolve("user"), java.util.Map.of());
+    Cli.Result run = Cli.run(top, "run", "examples/quickstart/flow.yaml");
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    String runId =
+        run.out()
+            .lines()
+            .filter(l -> l.startsWith("Logs:"))
+            .findFirst()
+            .orElseThrow()
+            .split(" ")[6];
+    assertThat(run.out()).contains("Logs:    weir logs " + runId + "\n");
+
+    Cli.Result list = Cli.run(top, "runs", "list");
+    assertThat(list.out())
+        .startsWith(
+            "Runs in "
+                + clone.resolve(".weir")
+                + " (found from "
+                + clone.resolve("weir.yaml")
+                + ")\n")
+        .contains(runId);
+    Surroundings inside =
+        Cli.at(clone.resolve("examples"), dir.resolve("user"), java.util.Map.of());
+    assertThat(Cli.run(inside, "runs", "show", runId).out()).contains("State    SUCCEEDED");
+    assertThat(Cli.run(inside, "logs", runId, "--task", "report").exit()).isZero();
+
+    // the tour's development loop
+    Cli.Result dry = Cli.run(top, "run", "examples/quickstart/flow.yaml", "--dry-run");
+    assertThat(dry.exit()).as(dry.out() + dry.err()).isZero();
+    assertThat(dry.out())
+        .contains("Plan (tasks on one line can run together):\n  1. customers, orders\n");
+    Cli.Result one = Cli.run(top, "run", "examples/quickstart/flow.yaml", "--task", "orders_clean");
+    assertThat(one.exit()).as(one.out() + one.err()).isZero();
+    assertThat(one.out()).contains("Reusing datasets of run " + runId);
+  }
+
   private Path copyExample() throws IOException {
+    return copyExample(dir.resolve("quickstart"));
+  }
+
+  private Path copyExample(Path dst) throws IOException {
     Path src = Path.of("../examples/quickstart").toAbsolutePath().normalize();
-    Path dst = dir.resolve("quickstart");
     try (Stream<Path> walk = Files.walk(src)) {
       for (Path p :
           walk.filter(p -> !p.toString().contains(".weir"))

@@ -164,6 +164,51 @@ public final class Engine implements AutoCloseable {
     return startRun(request).handle();
   }
 
+  /**
+   * Checks {@code --input} values against the flow's inputs without storing or starting anything,
+   * so a command can refuse them before it says it is running the flow.
+   *
+   * @return the typed inputs
+   * @throws WeirException listing every problem with the inputs
+   */
+  public Map<String, Object> checkInputs(Flow flow, Map<String, String> inputs) {
+    return masking(() -> typedInputs(flow, inputs, options.clock().instant()));
+  }
+
+  private Map<String, Object> typedInputs(Flow flow, Map<String, String> inputs, Instant at) {
+    Map<String, Object> base = baseVariables(flow, DryRun.RUN_ID, at, "manual", 1, Map.of(), null);
+    return InputResolver.resolve(flow, inputs, t -> expressions.render(t, base, renderServices()));
+  }
+
+  /**
+   * What a run would do, without running or storing anything: the plan and every task's
+   * configuration rendered with these inputs, secrets masked.
+   *
+   * @throws WeirException when the inputs are wrong
+   */
+  public DryRun dryRun(Flow flow, Map<String, String> inputs) {
+    return masking(() -> {
+      Instant now = options.clock().instant();
+      Map<String, Object> typed = typedInputs(flow, inputs, now);
+      Map<String, Object> base = baseVariables(flow, DryRun.RUN_ID, now, "manual", 1, typed, null);
+      return DryRun.of(flow, typed, base, expressions, renderServices(), secrets.masker());
+    });
+  }
+
+  /**
+   * Starts a run of some tasks only ({@code weir run --task/--from}): the tasks before them are
+   * taken over from the earlier run the selection chose, the others are skipped.
+   *
+   * @throws WeirException when the inputs are wrong (nothing is stored then)
+   */
+  public Started startSelected(StartRequest request, TaskSelection selection) {
+    Created c = build(request);
+    List<TaskRunRecord> rows =
+        selection.rows(request.flow(), c.run().id(), options.clock().instant());
+    store.write(new StateStore.Batch(List.of(c.run()), List.of(), rows, List.of()));
+    return new Started(c.run(), launch(c.run(), request.flow(), c.inputs(), rows));
+  }
+
   /** A run just created and started: its first record and its handle. */
   public record Started(RunRecord run, RunHandle handle) {}
 

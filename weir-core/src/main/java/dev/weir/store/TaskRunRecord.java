@@ -125,6 +125,29 @@ public record TaskRunRecord(
     return startedAt == null || endedAt == null ? null : Duration.between(startedAt, endedAt);
   }
 
+  /**
+   * This succeeded attempt as the first attempt of task {@code taskId} in another run: what a run
+   * of some tasks only ({@code weir run --task}) takes over from an earlier run, outputs and staged
+   * dataset included. State updates stay with the run that proposed them.
+   */
+  public TaskRunRecord reusedIn(String otherRunId) {
+    return new TaskRunRecord(
+        otherRunId,
+        taskId,
+        1,
+        1,
+        state,
+        queuedAt,
+        startedAt,
+        endedAt,
+        null,
+        null,
+        outputs,
+        dataset,
+        rows,
+        null);
+  }
+
   public TaskRunRecord withStateUpdates(String json) {
     return new TaskRunRecord(
         runId,
