@@ -33,7 +33,7 @@ import picocli.CommandLine.Command;
 public final class Main {
   private final Surroundings surroundings;
 
-  private Main(Surroundings surroundings) {
+  Main(Surroundings surroundings) {
     this.surroundings = surroundings;
   }
 

@@ -11,7 +11,7 @@ class HelpTest {
   /** Every command path (e.g. [runs, list]), walked from the model so new commands are covered. */
   static List<List<String>> commandPaths() {
     var paths = new ArrayList<List<String>>();
-    walk(new CommandLine(new Main()), List.of(), paths);
+    walk(new CommandLine(new Main(Surroundings.current())), List.of(), paths);
     return paths;
   }
 
