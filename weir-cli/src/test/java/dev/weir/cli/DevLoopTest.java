@@ -214,6 +214,17 @@ class DevLoopTest {
                 + " load, tell); 'done' is in finally\n");
   }
 
+  @Test
+  void task_from_and_dry_run_do_not_mix() {
+    Cli.Result both = weir("run", FLOW, "--task", "shape", "--from", "load");
+    assertThat(both.exit()).isEqualTo(2);
+    assertThat(both.err()).isEqualTo("error: give --task or --from, not both\n");
+    Cli.Result dry = weir("run", FLOW, "--dry-run", "--from", "load");
+    assertThat(dry.exit()).isEqualTo(2);
+    assertThat(dry.err())
+        .isEqualTo("error: --dry-run shows the whole flow; leave out --task and --from\n");
+  }
+
   private String runWholeFlow() {
     Cli.Result r = weir("run", FLOW, "-i", DAY, "--json");
     assertThat(r.exit()).as(r.out() + r.err()).isZero();

@@ -142,6 +142,36 @@ class HomeTest {
   }
 
   @Test
+  void the_server_keeps_its_runs_in_the_project_of_its_flows() throws Exception {
+    Path outside = dir.resolve("outside");
+    Files.createDirectories(outside);
+    Process server =
+        Cli.child(
+            outside,
+            Map.of("WEIR_API_TOKENS", "t0ken"),
+            "server",
+            "--port",
+            "0",
+            "--flows",
+            project.resolve("flows").toString());
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(60))
+          .pollInterval(java.time.Duration.ofMillis(100))
+          .until(() -> {
+            assertThat(server.isAlive()).as("the server child is running").isTrue();
+            return Files.readString(outside.resolve("child.out")).contains("Weir server on");
+          });
+      assertThat(Files.readString(outside.resolve("child.out")))
+          .contains(
+              "(flows in " + project.resolve("flows") + ", home " + project.resolve(".weir") + ")");
+    } finally {
+      server.destroy();
+      server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void reading_commands_name_the_rule_when_no_home_exists() {
     Path outside = dir.resolve("outside");
     Cli.Result r = Cli.run(at(outside, Map.of()), "runs", "list");
