@@ -3,14 +3,10 @@ package dev.weir.flow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weir.WeirException;
 import dev.weir.flow.alert.AlertParser;
 import dev.weir.flow.trigger.TriggerParser;
 import dev.weir.task.TaskRegistry;
 import dev.weir.util.Suggest;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,13 +67,7 @@ public final class FlowParser {
   }
 
   public Flow parse(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new WeirException("cannot read flow file " + file + ": " + e.getMessage(), e);
-    }
-    return parse(file.toString(), text);
+    return parse(file.toString(), FlowSource.read(file));
   }
 
   /**
