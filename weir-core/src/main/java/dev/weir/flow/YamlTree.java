@@ -51,7 +51,17 @@ public final class YamlTree {
             new Location(
                 file, m.getProblemMark().getLine() + 1, m.getProblemMark().getColumn() + 1);
       }
-      problems.add(new Problem(loc, "", syntaxMessage(e)));
+      String message = syntaxMessage(e);
+      if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+        // most syntax errors in a flow are indentation mistakes, and SnakeYAML names the place
+        // where it gave up, not the line that is out of line
+        var mistake = Indentation.find(text, m.getProblemMark().getLine() + 1);
+        if (mistake.isPresent()) {
+          loc = new Location(file, mistake.get().line(), mistake.get().column());
+          message = "indentation: " + mistake.get().message();
+        }
+      }
+      problems.add(new Problem(loc, "", message));
       return new YamlTree(file, NODES.objectNode(), builder.locations);
     } catch (IOException e) {
       throw new IllegalStateException("reading YAML from a string cannot fail", e);
