@@ -182,9 +182,15 @@ public final class FlowParser {
                   + Suggest.didYouMean(k, known)
                   + " (known: "
                   + String.join(", ", known)
-                  + ")");
+                  + ")"
+                  + hint(join(path, k), k, known));
         }
       }
+    }
+
+    /** A key outdented out of the block above it: say so, unless it reads as a typo. */
+    String hint(String path, String key, List<String> known) {
+      return Suggest.didYouMean(key, known).isEmpty() ? tree.indentationHint(path) : "";
     }
 
     String requiredText(JsonNode node, String key, String example) {

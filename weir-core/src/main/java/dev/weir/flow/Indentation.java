@@ -114,6 +114,30 @@ final class Indentation {
     return Optional.empty();
   }
 
+  /**
+   * When the line with content above {@code line} is indented further than {@code column}, the hint
+   * that the key at {@code line} may belong with it.
+   */
+  static Optional<String> above(String text, int line, int column) {
+    List<Line> before = lines(text, line - 1);
+    if (before.isEmpty()) {
+      return Optional.empty();
+    }
+    Line l = before.getLast();
+    int indent = l.keyColumn();
+    if (l.key == null || indent <= column - 1) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "; if it belongs with `"
+            + l.key
+            + ":` on line "
+            + l.number
+            + ", indent it "
+            + spaces(indent)
+            + " like that line");
+  }
+
   /** After a line is placed: a list item's own key starts a mapping inside the item. */
   private static Line enter(Line l, List<Block> stack) {
     if (l.item && l.key != null) {
