@@ -42,6 +42,11 @@ final class ValidateCommand implements Callable<Integer> {
         bad++;
         err.println("invalid  " + f);
         e.problems().forEach(p -> err.println("  " + p));
+      } catch (WeirException e) {
+        // a file that cannot be read (e.g. not UTF-8) is one invalid file, not the end of the run
+        bad++;
+        err.println("invalid  " + f);
+        err.println("  " + e.getMessage());
       }
     }
     out.printf("%d valid, %d invalid%n", good, bad);
