@@ -246,4 +246,23 @@ class CsvShapeTest {
                 + "3,amount,\"Error when converting column \"\"amount\"\". Could not convert"
                 + " string \"\"x\"\" to 'BIGINT'\",\"2,x\"\n");
   }
+
+  @Test
+  void what_weir_cannot_look_into_gets_duckdbs_first_lines_without_its_settings_page()
+      throws Exception {
+    // Weir does not uncompress zstd itself, so the schema mismatch reaches DuckDB's sniffer
+    Path file = dir.resolve("orders.csv.zst");
+    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        var st = c.createStatement()) {
+      st.execute(
+          "COPY (SELECT 1 AS id, 'a' AS name) TO '" + file + "' (FORMAT csv, COMPRESSION zstd)");
+    }
+    assertThatThrownBy(() -> read("path: orders.csv.zst\nschema: {id: BIGINT}"))
+        .hasMessage(
+            "file.read could not read "
+                + file
+                + " as csv: Invalid Input Error: Error when sniffing file \""
+                + file
+                + "\". It was not possible to automatically detect the CSV parsing dialect");
+  }
 }
