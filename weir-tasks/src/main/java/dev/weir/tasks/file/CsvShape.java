@@ -73,7 +73,8 @@ final class CsvShape {
     }
     if (hasSchema) {
       if (header) {
-        compareNames(names, first.fields(), what);
+        // DuckDB strips the spaces around a header's names, as in "id, name"
+        compareNames(names, first.fields().stream().map(String::strip).toList(), what);
       } else if (names.size() != first.fields().size()) {
         throw TaskFailedException.permanent(
             "schema lists "

@@ -113,6 +113,12 @@ class CsvShapeTest {
   }
 
   @Test
+  void spaces_around_header_names_do_not_count_as_a_difference() throws Exception {
+    write("orders.csv", "id, name\n1,a\n");
+    assertThat(read("path: orders.csv\nschema: {id: BIGINT, name: VARCHAR}").rows()).isEqualTo(1);
+  }
+
+  @Test
   void the_same_columns_in_another_order_would_swap_values_and_are_refused() throws Exception {
     Path file = write("orders.csv", "id,day,amount\n1,2024-01-01,2.5\n");
     failsWith(
