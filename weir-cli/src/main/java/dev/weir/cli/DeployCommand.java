@@ -2,6 +2,7 @@ package dev.weir.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.WeirException;
+import dev.weir.flow.FlowSource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ final class DeployCommand implements Callable<Integer> {
     int failed = 0;
     for (Path f : files) {
       try {
-        JsonNode r = api.post("/flows", Files.readString(f), "application/yaml");
+        JsonNode r = api.post("/flows", FlowSource.read(f), "application/yaml");
         out.printf(
             "%-40s %s/%s revision %d%s%n",
             f,

@@ -45,20 +45,28 @@ final class ValidateCommand implements Callable<Integer> {
     int good = 0;
     for (Path f : files()) {
       List<Problem> problems = List.of();
+      String unreadable = null;
       try {
         parser.parse(f);
         good++;
       } catch (FlowDefinitionException e) {
         problems = e.problems();
         bad++;
+      } catch (WeirException e) {
+        // a file that cannot be read (e.g. not UTF-8) is one invalid file, not the end of the run
+        unreadable = e.getMessage();
+        bad++;
       }
       if (json) {
-        reported.add(toJson(f, problems));
-      } else if (problems.isEmpty()) {
+        reported.add(toJson(f, problems, unreadable));
+      } else if (problems.isEmpty() && unreadable == null) {
         out.println("ok       " + f);
       } else {
         err.println("invalid  " + f);
         problems.forEach(p -> err.println("  " + p));
+        if (unreadable != null) {
+          err.println("  " + unreadable);
+        }
       }
     }
     if (json) {
@@ -71,11 +79,14 @@ final class ValidateCommand implements Callable<Integer> {
     return bad == 0 ? 0 : Errors.USAGE;
   }
 
-  private static ObjectNode toJson(Path f, List<Problem> problems) {
+  private static ObjectNode toJson(Path f, List<Problem> problems, String unreadable) {
     ObjectNode o = JsonOut.MAPPER.createObjectNode();
     o.put("file", f.toString());
-    o.put("valid", problems.isEmpty());
+    o.put("valid", problems.isEmpty() && unreadable == null);
     var array = o.putArray("problems");
+    if (unreadable != null) {
+      array.addObject().put("file", f.toString()).put("message", unreadable);
+    }
     for (Problem p : problems) {
       array
           .addObject()

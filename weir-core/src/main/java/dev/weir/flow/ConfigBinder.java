@@ -103,7 +103,10 @@ public final class ConfigBinder {
                         + Suggest.didYouMean(key, known)
                         + " (known: "
                         + String.join(", ", known)
-                        + ")"));
+                        + ")"
+                        + (Suggest.didYouMean(key, known).isEmpty()
+                            ? tree.indentationHint(path + "." + key)
+                            : "")));
           }
         });
     for (RecordComponent c : components) {

@@ -3,14 +3,10 @@ package dev.weir.flow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weir.WeirException;
 import dev.weir.flow.alert.AlertParser;
 import dev.weir.flow.trigger.TriggerParser;
 import dev.weir.task.TaskRegistry;
 import dev.weir.util.Suggest;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,13 +67,7 @@ public final class FlowParser {
   }
 
   public Flow parse(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new WeirException("cannot read flow file " + file + ": " + e.getMessage(), e);
-    }
-    return parse(file.toString(), text);
+    return parse(file.toString(), FlowSource.read(file));
   }
 
   /**
@@ -192,9 +182,15 @@ public final class FlowParser {
                   + Suggest.didYouMean(k, known)
                   + " (known: "
                   + String.join(", ", known)
-                  + ")");
+                  + ")"
+                  + hint(join(path, k), k, known));
         }
       }
+    }
+
+    /** A key outdented out of the block above it: say so, unless it reads as a typo. */
+    String hint(String path, String key, List<String> known) {
+      return Suggest.didYouMean(key, known).isEmpty() ? tree.indentationHint(path) : "";
     }
 
     String requiredText(JsonNode node, String key, String example) {

@@ -25,11 +25,13 @@ public final class YamlTree {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final String file;
+  private final String text;
   private final JsonNode root;
   private final Map<String, Location> locations;
 
-  private YamlTree(String file, JsonNode root, Map<String, Location> locations) {
+  private YamlTree(String file, String text, JsonNode root, Map<String, Location> locations) {
     this.file = file;
+    this.text = text;
     this.root = root;
     this.locations = locations;
   }
@@ -40,7 +42,7 @@ public final class YamlTree {
     try (JsonParser p = YAML.createParser(text)) {
       JsonToken first = p.nextToken();
       JsonNode root = first == null ? NODES.objectNode() : builder.read(p, "");
-      return new YamlTree(file, root, builder.locations);
+      return new YamlTree(file, text, root, builder.locations);
     } catch (JsonProcessingException e) {
       JsonLocation l = e.getLocation();
       Location loc =
@@ -51,8 +53,18 @@ public final class YamlTree {
             new Location(
                 file, m.getProblemMark().getLine() + 1, m.getProblemMark().getColumn() + 1);
       }
-      problems.add(new Problem(loc, "", syntaxMessage(e)));
-      return new YamlTree(file, NODES.objectNode(), builder.locations);
+      String message = syntaxMessage(e);
+      if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+        // most syntax errors in a flow are indentation mistakes, and SnakeYAML names the place
+        // where it gave up, not the line that is out of line
+        var mistake = Indentation.find(text, m.getProblemMark().getLine() + 1);
+        if (mistake.isPresent()) {
+          loc = new Location(file, mistake.get().line(), mistake.get().column());
+          message = "indentation: " + mistake.get().message();
+        }
+      }
+      problems.add(new Problem(loc, "", message));
+      return new YamlTree(file, text, NODES.objectNode(), builder.locations);
     } catch (IOException e) {
       throw new IllegalStateException("reading YAML from a string cannot fail", e);
     }
@@ -119,6 +131,16 @@ public final class YamlTree {
       int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
       p = cut < 0 ? "" : p.substring(0, cut);
     }
+  }
+
+  /**
+   * For a key that is not known where it is: when the line above it is indented further, the hint
+   * that it may belong there ({@code ; if it belongs with `attempts:` on line 6, indent it 6 spaces
+   * like that line}); else the empty string.
+   */
+  public String indentationHint(String path) {
+    Location l = locations.get(path);
+    return l == null ? "" : Indentation.above(text, l.line(), l.column()).orElse("");
   }
 
   public Problem problem(String path, String message) {

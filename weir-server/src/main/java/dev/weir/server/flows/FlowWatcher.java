@@ -1,9 +1,10 @@
 package dev.weir.server.flows;
 
+import dev.weir.WeirException;
 import dev.weir.flow.FlowDefinitionException;
+import dev.weir.flow.FlowSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,14 +63,24 @@ public final class FlowWatcher {
       if (stamp != null && stamp.equals(stamps.get(file))) {
         continue; // same size and modification time: not read again
       }
-      String text;
+      byte[] bytes;
       try {
-        text = Files.readString(file, StandardCharsets.UTF_8);
+        bytes = Files.readAllBytes(file);
       } catch (IOException e) {
         continue; // being replaced right now; the next scan reads it
       }
       if (stamp != null) {
         stamps.put(file, stamp);
+      }
+      String text;
+      try {
+        text = FlowSource.decode(file.toString(), bytes);
+      } catch (WeirException e) {
+        // not a transient read error: say so once, as for a flow that does not validate
+        seen.remove(file);
+        problems.put(file, e.getMessage());
+        log.warn("{} cannot be loaded: {}", file, e.getMessage());
+        continue;
       }
       String hash = dev.weir.util.Hashes.sha256(text);
       if (hash.equals(seen.get(file))) {

@@ -36,6 +36,7 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
    * @param maxRejected a row count ({@code 10}) or a share of rows ({@code 5%}); defaults to 0
    * @param connection the S3 connection for an {@code s3://} path; the default AWS chains when
    *     absent
+   * @param encoding CSV only: utf-8 (the default), utf-16 or latin-1
    */
   public record Config(
       @Required(example = "data/orders.csv") String path,
@@ -45,7 +46,8 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
       Boolean header,
       String maxRejected,
       dev.weir.tasks.contract.Contract contract,
-      String connection) {}
+      String connection,
+      String encoding) {}
 
   @Override
   public String name() {
@@ -64,6 +66,11 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
     S3Input.check(config.path(), config.connection(), "data/orders.csv", problems);
     try {
       RejectLimit.parse(config.maxRejected());
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+    try {
+      CsvEncoding.of(config.encoding());
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage());
     }
@@ -144,7 +151,7 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
       try {
         rows =
             format == FileFormat.CSV
-                ? CsvStage.stage(duck, file, config, out)
+                ? CsvStage.stage(duck, file, shown, config, out)
                 : TypedStage.stage(duck, file, format, config.schema(), out);
       } catch (SQLException e) {
         throw new TaskFailedException(
@@ -153,7 +160,7 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
                 + " as "
                 + format.name().toLowerCase(Locale.ROOT)
                 + ": "
-                + Sql.message(e),
+                + DuckErrors.shorten(Sql.message(e)),
             false,
             Map.of(),
             e);
@@ -205,20 +212,11 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
 
   /** Size of the file, or of the files a glob over one folder (fetched from S3) matches. */
   private static long bytes(Path file) throws java.io.IOException {
-    if (Files.isRegularFile(file)) {
-      return Files.size(file);
+    long sum = 0;
+    for (Path f : SourceFiles.of(file)) {
+      sum += Files.size(f);
     }
-    Path dir = file.getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      return -1;
-    }
-    var glob = dir.getFileSystem().getPathMatcher("glob:" + file.getFileName());
-    try (var files = Files.list(dir)) {
-      return files
-          .filter(f -> glob.matches(f.getFileName()) && Files.isRegularFile(f))
-          .mapToLong(f -> f.toFile().length())
-          .sum();
-    }
+    return sum;
   }
 
   private static String tooMany(
