@@ -39,11 +39,13 @@ public final class JdbcStateStore implements StateStore {
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final JdbcCheckResults checks;
+  private final JdbcTaskProcesses processes;
 
   private JdbcStateStore(HikariDataSource ds, String description) {
     this.ds = ds;
     this.description = description;
     this.checks = new JdbcCheckResults(ds, description);
+    this.processes = new JdbcTaskProcesses(ds, description);
   }
 
   /** The embedded H2 store in {@code home} ({@code .weir/} beside a flow by default). */
@@ -604,6 +606,16 @@ public final class JdbcStateStore implements StateStore {
   public List<Long> rowCountHistory(
       String namespace, String flowId, String taskId, String exceptRunId, int limit) {
     return checks.rowCounts(namespace, flowId, taskId, exceptRunId, limit);
+  }
+
+  @Override
+  public void recordProcess(TaskProcess process) {
+    processes.record(process);
+  }
+
+  @Override
+  public List<TaskProcess> processes(String runId) {
+    return processes.ofRun(runId);
   }
 
   @Override
