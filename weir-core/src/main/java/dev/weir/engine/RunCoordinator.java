@@ -253,7 +253,11 @@ final class RunCoordinator implements Runnable {
         .end(
             left,
             (p, level, message) -> {
-              LOG.warn("run {}: {}", run.id(), message);
+              if (level.equals("ERROR")) {
+                LOG.warn("run {}: {}", run.id(), message);
+              } else {
+                LOG.info("run {}: {}", run.id(), message); // the CLI shows the task's line
+              }
               log(p.taskId(), p.attempt(), level, message);
             });
   }

@@ -32,22 +32,34 @@ public final class ChildProcess {
 
   /**
    * Starts {@code builder}'s command in a group of its own (the builder's command is changed to do
-   * so), reports it through {@link TaskContext#processStarted} and ends it on cancel.
+   * so), reports it through {@link TaskContext#processStarted} before the command runs, and ends it
+   * on cancel. The command's stdin is the process's output stream, as with {@link Process}.
    */
   public static ChildProcess start(ProcessBuilder builder, TaskContext context) throws IOException {
     boolean ownGroup = SETSID != null;
+    List<String> command = new ArrayList<>();
     if (ownGroup) {
-      List<String> command = new ArrayList<>(builder.command());
       // -w: should setsid ever have to fork, it still waits and passes the exit code on
-      command.addAll(0, List.of(SETSID, "-w"));
-      builder.command(command);
+      command.addAll(List.of(SETSID, "-w"));
     }
+    // The command waits for one line on stdin before it runs, so it does nothing until it is
+    // recorded: if Weir dies first, the pipe closes, the read fails and the command never runs.
+    command.addAll(List.of("sh", "-c", "read -r _ && exec \"$@\"", "weir-task"));
+    command.addAll(builder.command());
+    builder.command(command);
     Process process = builder.start();
     var child =
         new ChildProcess(
             process, ownGroup ? process.pid() : null, process.info().startInstant().orElse(null));
-    context.processStarted(process.toHandle(), ownGroup);
     context.onCancel(child::end);
+    try {
+      context.processStarted(process.toHandle(), ownGroup);
+      process.getOutputStream().write('\n');
+      process.getOutputStream().flush();
+    } catch (IOException | RuntimeException e) {
+      child.end();
+      throw e;
+    }
     return child;
   }
 
