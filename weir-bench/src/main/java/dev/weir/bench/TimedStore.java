@@ -186,6 +186,16 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public void recordProcess(dev.weir.store.TaskProcess process) {
+    store.recordProcess(process);
+  }
+
+  @Override
+  public List<dev.weir.store.TaskProcess> processes(String runId) {
+    return store.processes(runId);
+  }
+
+  @Override
   public void close() {
     store.close();
   }

@@ -179,6 +179,29 @@ final class AttemptContext implements TaskContext {
   }
 
   @Override
+  public void processStarted(ProcessHandle process, boolean ownGroup) {
+    var record =
+        new dev.weir.store.TaskProcess(
+            runId(),
+            taskId,
+            attempt,
+            process.pid(),
+            ownGroup ? process.pid() : null,
+            process.info().startInstant().orElse(null),
+            Engine.host());
+    try {
+      scope.store.recordProcess(record);
+    } catch (RuntimeException e) {
+      logger.warn(
+          "could not record process "
+              + process.pid()
+              + " in the state store ("
+              + e.getMessage()
+              + "); should Weir be killed while it runs, end it by hand before resuming the run");
+    }
+  }
+
+  @Override
   public InstantSource clock() {
     return clock;
   }

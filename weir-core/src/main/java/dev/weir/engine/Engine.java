@@ -683,6 +683,11 @@ public final class Engine implements AutoCloseable {
   }
 
   static String owner() {
+    return host() + ":" + ProcessHandle.current().pid();
+  }
+
+  /** This machine's name, as run owners and recorded processes name it. */
+  static String host() {
     String host = System.getenv("HOSTNAME");
     if (host == null || host.isBlank()) {
       try {
@@ -691,7 +696,7 @@ public final class Engine implements AutoCloseable {
         host = "localhost";
       }
     }
-    return host + ":" + ProcessHandle.current().pid();
+    return host;
   }
 
   static boolean ownerAlive(String owner) {

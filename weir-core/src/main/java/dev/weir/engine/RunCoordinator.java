@@ -14,6 +14,7 @@ import dev.weir.store.StateStore;
 import dev.weir.store.TaskRunRecord;
 import dev.weir.store.TaskState;
 import dev.weir.task.Dataset;
+import dev.weir.task.ProcessTree;
 import dev.weir.task.TaskFailedException;
 import dev.weir.task.TaskResult;
 import dev.weir.task.TaskType;
@@ -67,6 +68,7 @@ final class RunCoordinator implements Runnable {
 
   private boolean finished;
   private boolean cancelled;
+  private volatile boolean cancelAsked;
   private boolean runTimedOut;
   private ScheduledFuture<?> runTimer;
 
@@ -145,6 +147,16 @@ final class RunCoordinator implements Runnable {
     events.add(e);
   }
 
+  /**
+   * Asks the run to stop. Marked before the event is queued: an attempt whose failure the
+   * coordinator takes after this moment failed because of the cancel (its command saw the same
+   * Ctrl-C, or was ended by it), and ends CANCELLED, not FAILED.
+   */
+  void cancel(String reason) {
+    cancelAsked = true;
+    post(new EngineEvent.CancelRequested(reason));
+  }
+
   @Override
   public void run() {
     try {
@@ -193,7 +205,11 @@ final class RunCoordinator implements Runnable {
               .timers()
               .schedule(() -> post(new EngineEvent.RunTimedOut()), left, TimeUnit.MILLISECONDS);
     }
+    var interrupted = new LinkedHashMap<String, Integer>();
     for (Slot s : slots.values()) {
+      if (s.state() == TaskState.RUNNING) {
+        interrupted.put(s.def.id(), s.current.attempt());
+      }
       switch (s.state()) {
         case RUNNING, QUEUED -> {
           // the process that ran it is gone: it runs again, and this try does not count
@@ -216,8 +232,34 @@ final class RunCoordinator implements Runnable {
         default -> {}
       }
     }
+    if (!interrupted.isEmpty()) {
+      // after the run is stored RUNNING (listeners know it) and before any attempt starts
+      afterCommit.add(() -> endLeftovers(interrupted));
+    }
     activate(Phase.MAIN);
     advance();
+  }
+
+  /** Ends what the interrupted attempts (task id → attempt) left running, and says so. */
+  private void endLeftovers(Map<String, Integer> interrupted) {
+    List<dev.weir.store.TaskProcess> left =
+        services.store().processes(run.id()).stream()
+            .filter(p -> Integer.valueOf(p.attempt()).equals(interrupted.get(p.taskId())))
+            .toList();
+    if (left.isEmpty()) {
+      return;
+    }
+    new LeftoverProcesses(Engine.host(), ProcessTree.GRACE, java.time.ZoneId.systemDefault())
+        .end(
+            left,
+            (p, level, message) -> {
+              if (level.equals("ERROR")) {
+                LOG.warn("run {}: {}", run.id(), message);
+              } else {
+                LOG.info("run {}: {}", run.id(), message); // the CLI shows the task's line
+              }
+              log(p.taskId(), p.attempt(), level, message);
+            });
   }
 
   private void activate(Phase p) {
@@ -646,8 +688,8 @@ final class RunCoordinator implements Runnable {
 
   private void onFailed(EngineEvent.AttemptFailed e) {
     Slot s = inFlightSlot(e.taskId(), e.attempt());
-    if (s == null) {
-      return;
+    if (s == null || cancelAsked) {
+      return; // a cancel is queued behind this: it ends the attempt CANCELLED
     }
     stopped(s);
     Throwable t = e.error();
@@ -805,14 +847,13 @@ final class RunCoordinator implements Runnable {
 
   // told to listeners too, as a task's own lines are: the log files and live streams need them
   private void log(Slot s, String level, String message) {
+    log(s.def.id(), s.current.attempt(), level, message);
+  }
+
+  private void log(String taskId, int attempt, String level, String message) {
     var line =
         new dev.weir.store.LogLine(
-            run.id(),
-            s.def.id(),
-            s.current.attempt(),
-            services.clock().instant(),
-            level,
-            mask(message));
+            run.id(), taskId, attempt, services.clock().instant(), level, mask(message));
     services.logs().add(line);
     services.listener().logged(line);
   }

@@ -23,7 +23,7 @@ public final class RunHandle {
 
   /** Asks the run to stop: running tasks are interrupted, the run ends CANCELLED. */
   public void cancel(String reason) {
-    coordinator.post(new EngineEvent.CancelRequested(reason));
+    coordinator.cancel(reason);
   }
 
   public CompletableFuture<RunRecord> completion() {

@@ -40,12 +40,14 @@ public final class JdbcStateStore implements StateStore {
 
   private final JdbcCheckResults checks;
   private final StoreRetry retry;
+  private final JdbcTaskProcesses processes;
 
   private JdbcStateStore(HikariDataSource ds, String description, StoreRetry.Settings retry) {
     this.ds = ds;
     this.description = description;
     this.retry = new StoreRetry(description, retry);
     this.checks = new JdbcCheckResults(ds, description, this.retry);
+    this.processes = new JdbcTaskProcesses(ds, description, this.retry);
   }
 
   /** How this store's units of work retry what can heal; for the server's own tables. */
@@ -612,6 +614,16 @@ public final class JdbcStateStore implements StateStore {
   public List<Long> rowCountHistory(
       String namespace, String flowId, String taskId, String exceptRunId, int limit) {
     return checks.rowCounts(namespace, flowId, taskId, exceptRunId, limit);
+  }
+
+  @Override
+  public void recordProcess(TaskProcess process) {
+    processes.record(process);
+  }
+
+  @Override
+  public List<TaskProcess> processes(String runId) {
+    return processes.ofRun(runId);
   }
 
   @Override

@@ -17,7 +17,7 @@ import javax.sql.DataSource;
  * docs/decisions.md).
  */
 final class Migrations {
-  static final int LATEST = 8;
+  static final int LATEST = 9;
 
   private Migrations() {}
 

@@ -144,6 +144,18 @@ public interface StateStore extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * Remembers a process a task attempt started, at once and on its own: it must be known even if
+   * this process is killed a moment later. A store that keeps none cannot end leftover processes on
+   * resume.
+   */
+  default void recordProcess(TaskProcess process) {}
+
+  /** The processes the attempts of a run started (see {@link #recordProcess}). */
+  default List<TaskProcess> processes(String runId) {
+    return List.of();
+  }
+
   @Override
   void close();
 

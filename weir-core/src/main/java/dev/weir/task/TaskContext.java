@@ -71,5 +71,16 @@ public interface TaskContext {
 
   boolean isCancelled();
 
+  /**
+   * Tells the engine that this attempt started {@code process}. It is stored with the attempt at
+   * once, so that when Weir is killed while the process runs, a resume ends it (if it is still the
+   * same process: same pid and start time) before the task runs again. {@link ChildProcess#start}
+   * calls this; a task that starts processes another way should call it for each.
+   *
+   * @param ownGroup whether the process leads its own process group, so that ending the group ends
+   *     everything it started
+   */
+  default void processStarted(ProcessHandle process, boolean ownGroup) {}
+
   InstantSource clock();
 }

@@ -537,6 +537,23 @@ abstract class StateStoreContract {
     assertThat(store.getState("shop", "orders", "a", "k")).contains(text);
   }
 
+  @Test
+  void keeps_the_processes_a_run_s_attempts_started_with_pid_group_and_start_time() {
+    insert(run("r-p"), run("r-other"));
+    Instant started = Instant.parse("2026-03-01T05:00:01.250Z");
+    var grouped = new TaskProcess("r-p", "sleep", 1, 4242, 4242L, started, "host-a");
+    var plain = new TaskProcess("r-p", "export", 2, 77, null, null, "host-a");
+    store.recordProcess(grouped);
+    store.recordProcess(plain);
+    store.recordProcess(new TaskProcess("r-other", "sleep", 1, 4243, 4243L, started, "host-a"));
+    // the same pid again in one attempt: a reused pid, the newer process replaces the older
+    var reused = new TaskProcess("r-p", "sleep", 1, 4242, 4242L, started.plusSeconds(30), "host-a");
+    store.recordProcess(reused);
+
+    assertThat(store.processes("r-p")).containsExactly(plain, reused);
+    assertThat(store.processes("r-none")).isEmpty();
+  }
+
   // ---- helpers
 
   /** Runs {@code work} on {@code n} threads released at once; results or thrown exceptions. */

@@ -1,5 +1,6 @@
 package dev.weir.tasks.core;
 
+import dev.weir.task.ChildProcess;
 import dev.weir.task.Required;
 import dev.weir.task.TaskContext;
 import dev.weir.task.TaskFailedException;
@@ -57,8 +58,9 @@ public final class ShellTask implements TaskType<ShellTask.Config> {
     if (config.env() != null) {
       builder.environment().putAll(config.env());
     }
-    Process process = builder.start();
-    context.onCancel(() -> kill(process));
+    // its own process group: ended whole on cancel, and by a resume if Weir dies meanwhile
+    ChildProcess child = ChildProcess.start(builder, context);
+    Process process = child.process();
     process.getOutputStream().close();
     var lastStderr = new AtomicReference<String>("");
     Thread out = pump(process.getInputStream(), context.logger(), TaskLogger.Level.INFO, null);
@@ -68,7 +70,7 @@ public final class ShellTask implements TaskType<ShellTask.Config> {
     try {
       code = process.waitFor();
     } catch (InterruptedException e) {
-      kill(process);
+      child.end();
       throw e;
     }
     // a background child may hold the pipes open after bash exits; don't wait for it forever
@@ -106,11 +108,5 @@ public final class ShellTask implements TaskType<ShellTask.Config> {
             // the stream closes when the process is killed; nothing left to read
           }
         });
-  }
-
-  /** Kills children first so none is orphaned and left running once bash is gone. */
-  static void kill(Process process) {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
   }
 }
