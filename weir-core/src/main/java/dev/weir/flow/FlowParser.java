@@ -70,20 +70,44 @@ public final class FlowParser {
     this.registry = registry;
   }
 
-  public Flow parse(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new WeirException("cannot read flow file " + file + ": " + e.getMessage(), e);
+  /**
+   * A flow that can run, and what validation warns about in it: things that work but should not be
+   * written that way (e.g. a script that inlines a webhook's data). Warnings never fail.
+   *
+   * @param warnings {@code file:line:col path: warning: …}, in file order
+   */
+  public record Parsed(Flow flow, List<Problem> warnings) {
+    public Parsed {
+      warnings = List.copyOf(warnings);
     }
-    return parse(file.toString(), text);
+  }
+
+  public Flow parse(Path file) {
+    return read(file).flow();
   }
 
   /**
    * @throws FlowDefinitionException with every problem when the flow cannot run
    */
   public Flow parse(String file, String text) {
+    return read(file, text).flow();
+  }
+
+  /** As {@link #parse(Path)}, with the warnings. */
+  public Parsed read(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new WeirException("cannot read flow file " + file + ": " + e.getMessage(), e);
+    }
+    return read(file.toString(), text);
+  }
+
+  /**
+   * @throws FlowDefinitionException with every problem when the flow cannot run
+   */
+  public Parsed read(String file, String text) {
     var problems = new ArrayList<Problem>();
     YamlTree tree = YamlTree.parse(file, text, problems);
     Flow flow = null;
@@ -97,7 +121,9 @@ public final class FlowParser {
       problems.sort(null);
       throw new FlowDefinitionException(problems);
     }
-    return flow;
+    var warnings = new ArrayList<>(new ScriptInjection(registry, tree).warnings(flow));
+    warnings.sort(null);
+    return new Parsed(flow, warnings);
   }
 
   private final class Reader {
