@@ -35,7 +35,7 @@ final class RenderBudget extends Writer {
       throw new ExpressionException(
           ExpressionException.Kind.LIMIT,
           "rendering took longer than "
-              + dev.weir.flow.Durations.format(limits.maxTime())
+              + RenderLimits.formatTime(limits.maxTime())
               + " (limit "
               + RenderLimits.TIMEOUT_VARIABLE
               + ")",

@@ -74,6 +74,12 @@ public record RenderLimits(long maxBytes, Duration maxTime) {
     };
   }
 
+  /** {@code 5s} or {@code 250ms}. */
+  static String formatTime(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+  }
+
   /** {@code 1 MiB}, {@code 512 KiB} or {@code 300 bytes}. */
   static String formatSize(long bytes) {
     if (bytes % (1L << 20) == 0) {
