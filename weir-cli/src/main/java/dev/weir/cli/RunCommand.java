@@ -70,7 +70,10 @@ final class RunCommand implements Callable<Integer> {
       try (Engine engine = EngineFactory.create(store, home, listener);
           LineageEmitter events = emitter) { // null when off: try-with-resources skips it
         engineRef.set(engine);
-        Flow flow = engine.parser().parse(file);
+        var parsed = engine.parser().read(file);
+        Flow flow = parsed.flow();
+        // on stderr, so that --json output stays one document
+        parsed.warnings().forEach(w -> spec.commandLine().getErr().println(w));
         int width = flow.allTasks().stream().mapToInt(t -> t.id().length()).max().orElse(4);
         if (!json) {
           progress.target =

@@ -33,18 +33,26 @@ final class ValidateCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     int bad = 0;
     int good = 0;
+    int warnings = 0;
     for (Path f : files()) {
       try {
-        parser.parse(f);
+        var parsed = parser.read(f);
         out.println("ok       " + f);
         good++;
+        // a warning does not fail validation: the flow runs, but should not be written so
+        parsed.warnings().forEach(w -> err.println("  " + w));
+        warnings += parsed.warnings().size();
       } catch (FlowDefinitionException e) {
         bad++;
         err.println("invalid  " + f);
         e.problems().forEach(p -> err.println("  " + p));
       }
     }
-    out.printf("%d valid, %d invalid%n", good, bad);
+    out.printf(
+        "%d valid, %d invalid%s%n",
+        good,
+        bad,
+        warnings == 0 ? "" : ", " + warnings + (warnings == 1 ? " warning" : " warnings"));
     return bad == 0 ? 0 : Errors.USAGE;
   }
 
