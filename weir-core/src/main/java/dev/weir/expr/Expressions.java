@@ -13,6 +13,10 @@ import io.pebbletemplates.pebble.extension.AbstractExtension;
 import io.pebbletemplates.pebble.extension.Filter;
 import io.pebbletemplates.pebble.extension.Function;
 import io.pebbletemplates.pebble.loader.StringLoader;
+import io.pebbletemplates.pebble.operator.Associativity;
+import io.pebbletemplates.pebble.operator.BinaryOperator;
+import io.pebbletemplates.pebble.operator.BinaryOperatorImpl;
+import io.pebbletemplates.pebble.operator.BinaryOperatorType;
 import io.pebbletemplates.pebble.template.EvaluationContext;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
 import java.io.IOException;
@@ -43,6 +47,7 @@ public final class Expressions {
           .strictVariables(true)
           .autoEscaping(false)
           .newLineTrimming(false)
+          .allowOverrideCoreOperators(true) // a bounded ~
           .extension(new WeirExtension())
           .cacheActive(true)
           .build();
@@ -206,6 +211,18 @@ public final class Expressions {
           new NowFunction(),
           "range",
           new LazyRange(c -> (RenderBudget) c.getVariable(BUDGET)));
+    }
+
+    @Override
+    public List<BinaryOperator> getBinaryOperators() {
+      // precedence and associativity as Pebble's own ~
+      return List.of(
+          new BinaryOperatorImpl(
+              "~",
+              110,
+              () -> new BoundedConcat(c -> (RenderBudget) c.getVariable(BUDGET)),
+              BinaryOperatorType.NORMAL,
+              Associativity.LEFT));
     }
 
     @Override

@@ -90,7 +90,14 @@ final class RenderBudget extends Writer {
       // a surrogate pair is 4 bytes, 2 per half
       add += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
     }
-    if (bytes + add > limits.maxBytes()) {
+    requireWithin(bytes + add);
+    bytes += add;
+    out.append(s);
+  }
+
+  /** Fails when a value of {@code size} bytes would pass the size limit. */
+  void requireWithin(long size) {
+    if (size > limits.maxBytes()) {
       throw new ExpressionException(
           ExpressionException.Kind.LIMIT,
           "the rendered value passed "
@@ -104,8 +111,6 @@ final class RenderBudget extends Writer {
               + " (e.g. 4MiB)",
           null);
     }
-    bytes += add;
-    out.append(s);
   }
 
   @Override

@@ -88,6 +88,17 @@ class RenderLimitsTest {
   }
 
   @Test
+  void a_string_doubled_with_tilde_in_a_loop_stops_at_the_size_limit() {
+    var ex = expressions(1024, Duration.ofDays(1));
+    String doubling =
+        "{% set s = 'x' %}{% for i in range(1, 40) %}{% set s = s ~ s %}{% endfor %}{{ s | length }}";
+
+    assertThatThrownBy(() -> ex.render(doubling, Map.of(), SERVICES))
+        .hasMessageStartingWith("the rendered value passed 1 KiB (limit WEIR_RENDER_MAX_BYTES)");
+    assertThat(ex.render("{{ 'a' ~ 1 ~ 'b' }}", Map.of(), SERVICES)).isEqualTo("a1b");
+  }
+
+  @Test
   void a_tree_names_the_property_that_passed_the_limit() {
     var ex = expressions(1024, Duration.ofDays(1));
     var props = JsonNodeFactory.instance.objectNode();
