@@ -60,6 +60,9 @@ final class ScriptInjection {
           for (String expr : inlined(script.textValue(), untrusted)) {
             out.add(tree.problem(path, "warning: " + message(expr)));
           }
+          for (String expr : quotedInDoubleQuotes(script.textValue())) {
+            out.add(tree.problem(path, "warning: " + doubleQuotedMessage(expr)));
+          }
         }
       }
     }
@@ -92,6 +95,42 @@ final class ScriptInjection {
       }
     }
     return List.copyOf(found);
+  }
+
+  /**
+   * The {@code {{ … | shellQuote }}} expressions written inside {@code "…"}, where bash reads the
+   * single quotes as plain characters and still runs {@code $(…)}: an odd number of unescaped
+   * double quotes before it on its line.
+   */
+  static List<String> quotedInDoubleQuotes(String script) {
+    Set<String> found = new LinkedHashSet<>();
+    Matcher m = TAG.matcher(script);
+    while (m.find()) {
+      String print = m.group(1);
+      if (print == null || !QUOTED.matcher(print).find()) {
+        continue;
+      }
+      int lineStart = script.lastIndexOf('\n', m.start()) + 1;
+      String before = script.substring(lineStart, m.start());
+      long quotes = 0;
+      for (int i = 0; i < before.length(); i++) {
+        if (before.charAt(i) == '"' && (i == 0 || before.charAt(i - 1) != '\\')) {
+          quotes++;
+        }
+      }
+      if (quotes % 2 == 1) {
+        found.add(print);
+      }
+    }
+    return List.copyOf(found);
+  }
+
+  static String doubleQuotedMessage(String expr) {
+    return "`{{ "
+        + expr
+        + " }}` is inside double quotes, where its single quotes are plain characters and a"
+        + " value holding `$(…)` still runs. Write it without the double quotes around it, or"
+        + " pass the value through env:";
   }
 
   private static boolean mentions(String expr, Set<String> names) {
