@@ -71,10 +71,6 @@ public final class Expressions {
     this.ticker = ticker;
   }
 
-  public RenderLimits limits() {
-    return limits;
-  }
-
   /** What {@code secret()} and {@code now()} read; {@code secrets} null means "validating". */
   public record Services(Secrets secrets, InstantSource clock) {}
 
