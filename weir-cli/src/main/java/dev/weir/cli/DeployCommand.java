@@ -59,6 +59,17 @@ final class DeployCommand implements Callable<Integer> {
             r.path("id").asText(),
             r.path("revision").asInt(),
             r.path("changed").asBoolean(true) ? "" : " (unchanged)");
+        for (JsonNode w : r.path("warnings")) { // deployed all the same, as `validate` says
+          spec.commandLine()
+              .getErr()
+              .printf(
+                  "  %s:%d:%d %s: %s%n",
+                  f,
+                  w.path("line").asInt(),
+                  w.path("column").asInt(),
+                  w.path("path").asText(),
+                  w.path("message").asText());
+        }
       } catch (WeirException e) {
         failed++;
         spec.commandLine().getErr().println(f + ": " + e.getMessage());

@@ -106,7 +106,10 @@ final class RunCommand implements Callable<Integer> {
       try (Engine engine = EngineFactory.create(store, home.dir(), listener, surroundings);
           LineageEmitter events = emitter) { // null when off: try-with-resources skips it
         engineRef.set(engine);
-        Flow flow = engine.parser().parse(file);
+        var parsed = engine.parser().read(file);
+        Flow flow = parsed.flow();
+        // on stderr, so that --json output stays one document
+        parsed.warnings().forEach(w -> spec.commandLine().getErr().println(w));
         engine.checkInputs(flow, inputs); // refused before anything says "Running"
         TaskSelection selection =
             task != null

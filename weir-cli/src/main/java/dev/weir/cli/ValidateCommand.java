@@ -43,12 +43,15 @@ final class ValidateCommand implements Callable<Integer> {
     var reported = report.putArray("files");
     int bad = 0;
     int good = 0;
+    int warnings = 0;
     for (Path f : files()) {
       List<Problem> problems = List.of();
+      List<Problem> warned = List.of();
       String unreadable = null;
       try {
-        parser.parse(f);
+        warned = parser.read(f).warnings();
         good++;
+        warnings += warned.size();
       } catch (FlowDefinitionException e) {
         problems = e.problems();
         bad++;
@@ -58,9 +61,11 @@ final class ValidateCommand implements Callable<Integer> {
         bad++;
       }
       if (json) {
-        reported.add(toJson(f, problems, unreadable));
+        reported.add(toJson(f, problems, unreadable, warned));
       } else if (problems.isEmpty() && unreadable == null) {
         out.println("ok       " + f);
+        // a warning does not fail validation: the flow runs, but should not be written so
+        warned.forEach(w -> err.println("  " + w));
       } else {
         err.println("invalid  " + f);
         problems.forEach(p -> err.println("  " + p));
@@ -72,14 +77,20 @@ final class ValidateCommand implements Callable<Integer> {
     if (json) {
       report.put("valid", good);
       report.put("invalid", bad);
+      report.put("warnings", warnings);
       JsonOut.print(out, report);
     } else {
-      out.printf("%d valid, %d invalid%n", good, bad);
+      out.printf(
+          "%d valid, %d invalid%s%n",
+          good,
+          bad,
+          warnings == 0 ? "" : ", " + warnings + (warnings == 1 ? " warning" : " warnings"));
     }
     return bad == 0 ? 0 : Errors.USAGE;
   }
 
-  private static ObjectNode toJson(Path f, List<Problem> problems, String unreadable) {
+  private static ObjectNode toJson(
+      Path f, List<Problem> problems, String unreadable, List<Problem> warnings) {
     ObjectNode o = JsonOut.MAPPER.createObjectNode();
     o.put("file", f.toString());
     o.put("valid", problems.isEmpty() && unreadable == null);
@@ -87,16 +98,20 @@ final class ValidateCommand implements Callable<Integer> {
     if (unreadable != null) {
       array.addObject().put("file", f.toString()).put("message", unreadable);
     }
-    for (Problem p : problems) {
-      array
-          .addObject()
-          .put("file", p.location().file())
-          .put("line", p.location().line())
-          .put("column", p.location().column())
-          .put("path", p.path())
-          .put("message", p.message());
-    }
+    problems.forEach(p -> add(array, p));
+    var warned = o.putArray("warnings");
+    warnings.forEach(p -> add(warned, p));
     return o;
+  }
+
+  private static void add(com.fasterxml.jackson.databind.node.ArrayNode array, Problem p) {
+    array
+        .addObject()
+        .put("file", p.location().file())
+        .put("line", p.location().line())
+        .put("column", p.location().column())
+        .put("path", p.path())
+        .put("message", p.message());
   }
 
   private List<Path> files() throws IOException {

@@ -97,7 +97,9 @@ final class Attempt implements Runnable {
   private <C extends Record> TaskResult execute(TaskType<C> t) throws Exception {
     JsonNode props = def.properties();
     if (ConfigBinder.containsTemplate(props)) {
-      props = scope.expressions.renderTree(props, scope.variables(extraVariables), scope.services);
+      props =
+          scope.expressions.renderTree(
+              props, scope.variables(extraVariables), scope.services, def.path());
     }
     C config;
     try {

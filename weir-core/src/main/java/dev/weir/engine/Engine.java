@@ -6,6 +6,7 @@ import dev.weir.config.ProjectConfig;
 import dev.weir.expr.ExpressionException;
 import dev.weir.expr.Expressions;
 import dev.weir.expr.Masker;
+import dev.weir.expr.RenderLimits;
 import dev.weir.expr.Scope;
 import dev.weir.expr.Secrets;
 import dev.weir.flow.Flow;
@@ -42,7 +43,7 @@ public final class Engine implements AutoCloseable {
   private final TaskRegistry registry;
   private final FlowParser parser;
   private final Options options;
-  private final Expressions expressions = new Expressions();
+  private final Expressions expressions;
   private final ScheduledExecutorService timers;
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final LogSink logs;
@@ -98,6 +99,7 @@ public final class Engine implements AutoCloseable {
     this.registry = registry;
     this.parser = new FlowParser(registry);
     this.options = options;
+    this.expressions = new Expressions(RenderLimits.fromEnvironment(options.environment()));
     this.timers =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("weir-timers").factory());

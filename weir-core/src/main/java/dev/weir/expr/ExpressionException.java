@@ -43,6 +43,8 @@ public final class ExpressionException extends WeirException {
   public enum Kind {
     SYNTAX,
     UNKNOWN_NAME,
-    EVALUATION
+    EVALUATION,
+    /** The render passed a {@link RenderLimits limit}: permanent, the same input does it again. */
+    LIMIT
   }
 }

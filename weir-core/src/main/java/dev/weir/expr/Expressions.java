@@ -10,12 +10,16 @@ import io.pebbletemplates.pebble.error.ParserException;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.error.RootAttributeNotFoundException;
 import io.pebbletemplates.pebble.extension.AbstractExtension;
+import io.pebbletemplates.pebble.extension.Filter;
 import io.pebbletemplates.pebble.extension.Function;
 import io.pebbletemplates.pebble.loader.StringLoader;
+import io.pebbletemplates.pebble.operator.Associativity;
+import io.pebbletemplates.pebble.operator.BinaryOperator;
+import io.pebbletemplates.pebble.operator.BinaryOperatorImpl;
+import io.pebbletemplates.pebble.operator.BinaryOperatorType;
 import io.pebbletemplates.pebble.template.EvaluationContext;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -23,6 +27,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Pebble templates, strict: an unknown name is an error, never an empty string. Names: {@code
@@ -34,6 +39,7 @@ public final class Expressions {
   public static final List<String> ROOT_NAMES =
       List.of("inputs", "vars", "run", "flow", "trigger", "outputs", "secret()", "now()");
   private static final String SERVICES = "__weir";
+  private static final String BUDGET = "__weir_budget";
 
   private final PebbleEngine engine =
       new PebbleEngine.Builder()
@@ -41,9 +47,29 @@ public final class Expressions {
           .strictVariables(true)
           .autoEscaping(false)
           .newLineTrimming(false)
+          .allowOverrideCoreOperators(true) // a bounded ~
           .extension(new WeirExtension())
           .cacheActive(true)
           .build();
+  private final RenderLimits limits;
+  private final LongSupplier ticker;
+
+  /** With the default limits (1 MiB, 5s per rendered value). */
+  public Expressions() {
+    this(RenderLimits.DEFAULT);
+  }
+
+  public Expressions(RenderLimits limits) {
+    this(limits, System::nanoTime);
+  }
+
+  /**
+   * @param ticker nanoseconds, as {@link System#nanoTime()}; tests pass one they move
+   */
+  Expressions(RenderLimits limits, LongSupplier ticker) {
+    this.limits = limits;
+    this.ticker = ticker;
+  }
 
   /** What {@code secret()} and {@code now()} read; {@code secrets} null means "validating". */
   public record Services(Secrets secrets, InstantSource clock) {}
@@ -60,11 +86,12 @@ public final class Expressions {
     PebbleTemplate t = compile(template);
     var ctx = new HashMap<String, Object>(variables);
     ctx.put(SERVICES, services);
-    var out = new StringWriter();
+    var out = new RenderBudget(limits, ticker);
+    ctx.put(BUDGET, out);
     try {
       t.evaluate(out, ctx);
     } catch (IOException e) {
-      throw new IllegalStateException("writing to a StringWriter cannot fail", e);
+      throw new IllegalStateException("a RenderBudget does not throw IOException", e);
     } catch (RuntimeException e) {
       throw translate(template, e, variables.keySet());
     }
@@ -73,20 +100,39 @@ public final class Expressions {
 
   /** Renders every string in a YAML tree; returns a new tree. */
   public JsonNode renderTree(JsonNode node, Map<String, Object> variables, Services services) {
+    return renderTree(node, variables, services, "");
+  }
+
+  /**
+   * Renders every string in a YAML tree; returns a new tree. A value that passes a limit fails
+   * naming its place, {@code path} plus its own keys ({@code tasks[2].message: …}).
+   */
+  public JsonNode renderTree(
+      JsonNode node, Map<String, Object> variables, Services services, String path) {
     if (node.isTextual()) {
-      return JsonNodeFactory.instance.textNode(render(node.textValue(), variables, services));
+      try {
+        return JsonNodeFactory.instance.textNode(render(node.textValue(), variables, services));
+      } catch (ExpressionException e) {
+        if (e.kind() != ExpressionException.Kind.LIMIT || path.isEmpty()) {
+          throw e;
+        }
+        throw new ExpressionException(e.kind(), path + ": " + e.problem(), e.hint(), null);
+      }
     }
     if (node.isObject()) {
       ObjectNode out = JsonNodeFactory.instance.objectNode();
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         var e = it.next();
-        out.set(e.getKey(), renderTree(e.getValue(), variables, services));
+        String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+        out.set(e.getKey(), renderTree(e.getValue(), variables, services, p));
       }
       return out;
     }
     if (node.isArray()) {
       ArrayNode out = JsonNodeFactory.instance.arrayNode();
-      node.forEach(n -> out.add(renderTree(n, variables, services)));
+      for (int i = 0; i < node.size(); i++) {
+        out.add(renderTree(node.get(i), variables, services, path + "[" + i + "]"));
+      }
       return out;
     }
     return node;
@@ -103,6 +149,9 @@ public final class Expressions {
   private static ExpressionException translate(
       String template, RuntimeException e, java.util.Collection<String> roots) {
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ExpressionException ee && ee.kind() == ExpressionException.Kind.LIMIT) {
+        return ee; // about the size or time, not the text: the template may be long
+      }
       if (t instanceof ExpressionException ee) {
         return new ExpressionException(
             ee.kind(), ee.problem() + " in '" + template.strip() + "'", ee.hint(), null);
@@ -151,7 +200,30 @@ public final class Expressions {
   private static final class WeirExtension extends AbstractExtension {
     @Override
     public Map<String, Function> getFunctions() {
-      return Map.of("secret", new SecretFunction(), "now", new NowFunction());
+      return Map.of(
+          "secret",
+          new SecretFunction(),
+          "now",
+          new NowFunction(),
+          "range",
+          new LazyRange(c -> (RenderBudget) c.getVariable(BUDGET)));
+    }
+
+    @Override
+    public List<BinaryOperator> getBinaryOperators() {
+      // precedence and associativity as Pebble's own ~
+      return List.of(
+          new BinaryOperatorImpl(
+              "~",
+              110,
+              () -> new BoundedConcat(c -> (RenderBudget) c.getVariable(BUDGET)),
+              BinaryOperatorType.NORMAL,
+              Associativity.LEFT));
+    }
+
+    @Override
+    public Map<String, Filter> getFilters() {
+      return Map.of(ShellQuote.NAME, new ShellQuote());
     }
   }
 

@@ -66,14 +66,38 @@ public final class FlowParser {
     this.registry = registry;
   }
 
+  /**
+   * A flow that can run, and what validation warns about in it: things that work but should not be
+   * written that way (e.g. a script that inlines a webhook's data). Warnings never fail.
+   *
+   * @param warnings {@code file:line:col path: warning: …}, in file order
+   */
+  public record Parsed(Flow flow, List<Problem> warnings) {
+    public Parsed {
+      warnings = List.copyOf(warnings);
+    }
+  }
+
   public Flow parse(Path file) {
-    return parse(file.toString(), FlowSource.read(file));
+    return read(file).flow();
   }
 
   /**
    * @throws FlowDefinitionException with every problem when the flow cannot run
    */
   public Flow parse(String file, String text) {
+    return read(file, text).flow();
+  }
+
+  /** As {@link #parse(Path)}, with the warnings. */
+  public Parsed read(Path file) {
+    return read(file.toString(), FlowSource.read(file));
+  }
+
+  /**
+   * @throws FlowDefinitionException with every problem when the flow cannot run
+   */
+  public Parsed read(String file, String text) {
     var problems = new ArrayList<Problem>();
     YamlTree tree = YamlTree.parse(file, text, problems);
     Flow flow = null;
@@ -87,7 +111,9 @@ public final class FlowParser {
       problems.sort(null);
       throw new FlowDefinitionException(problems);
     }
-    return flow;
+    var warnings = new ArrayList<>(new ScriptInjection(registry, tree).warnings(flow));
+    warnings.sort(null);
+    return new Parsed(flow, warnings);
   }
 
   private final class Reader {

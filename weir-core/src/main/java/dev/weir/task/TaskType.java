@@ -1,6 +1,7 @@
 package dev.weir.task;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * A kind of task ({@code file.read}, {@code shell}, ...): one small class behind this interface,
@@ -31,6 +32,17 @@ public interface TaskType<C extends Record> {
    */
   default List<String> datasetInputs(C config) {
     return List.of();
+  }
+
+  /**
+   * The properties whose text a shell runs as a script ({@code command} of {@code shell}).
+   * Validation warns when one of them puts {@code trigger.*}, {@code inputs.*} or {@code outputs.*}
+   * into the script as text, since a value holding {@code $(…)} would run as a command; the fix it
+   * names is the type's {@code env:} property (values reach the process as environment variables),
+   * which every type that runs scripts should therefore have.
+   */
+  default Set<String> shellScriptProperties() {
+    return Set.of();
   }
 
   /** Extra validation of a bound config, beyond types and required properties. */

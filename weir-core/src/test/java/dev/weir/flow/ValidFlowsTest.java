@@ -34,10 +34,11 @@ class ValidFlowsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("validFlows")
-  void parses_without_problems(String file) {
-    Flow flow = parse(file);
-    assertThat(flow.tasks()).isNotEmpty();
-    assertThat(flow.source().file()).isEqualTo(file);
+  void parses_without_problems_or_warnings(String file) {
+    FlowParser.Parsed parsed = PARSER.read(file, Fixtures.read("valid", file));
+    assertThat(parsed.flow().tasks()).isNotEmpty();
+    assertThat(parsed.flow().source().file()).isEqualTo(file);
+    assertThat(parsed.warnings()).extracting(Problem::toString).isEmpty();
   }
 
   @Test

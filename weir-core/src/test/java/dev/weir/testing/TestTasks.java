@@ -55,6 +55,36 @@ public final class TestTasks {
     STARTED.add(ctx.runId() + "/" + ctx.taskId() + "/" + ctx.attempt());
   }
 
+  /**
+   * Declares {@code command} a shell script, as {@code shell} does, for validation's warnings; logs
+   * the rendered command instead of running it.
+   */
+  public static final class Script implements TaskType<Script.Config> {
+    public record Config(
+        @Required(example = "echo \"$DAY\"") String command, Map<String, String> env) {}
+
+    @Override
+    public String name() {
+      return "test.script";
+    }
+
+    @Override
+    public Class<Config> configType() {
+      return Config.class;
+    }
+
+    @Override
+    public java.util.Set<String> shellScriptProperties() {
+      return java.util.Set.of("command");
+    }
+
+    @Override
+    public TaskResult run(Config c, TaskContext ctx) {
+      ctx.logger().info(c.command());
+      return TaskResult.empty();
+    }
+  }
+
   /** Succeeds; outputs whatever {@code values} says and logs {@code message}. */
   public static final class Ok implements TaskType<Ok.Config> {
     public record Config(Map<String, Object> values, String message, String connection) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.flow.FlowDefinitionException;
 import dev.weir.flow.FlowParser;
+import dev.weir.flow.Problem;
 import dev.weir.server.NotFoundException;
 import dev.weir.server.flows.DeployedFlow;
 import dev.weir.server.flows.FlowKey;
@@ -14,6 +15,7 @@ import dev.weir.server.store.ServerStore;
 import dev.weir.store.StateStore;
 import io.javalin.http.Context;
 import java.util.Comparator;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** {@code /flows}: list, get with revisions, validate, deploy, enable/disable, rollback, diff. */
@@ -147,23 +149,27 @@ public final class FlowRoutes implements Consumer<Routes> {
   private void validate(Context ctx) {
     var o = Json.MAPPER.createObjectNode();
     try {
-      var flow = parser.parse("<request>", ctx.body());
+      var parsed = parser.read("<request>", ctx.body());
       o.put("valid", true);
-      o.put("namespace", flow.namespace());
-      o.put("id", flow.id());
+      o.put("namespace", parsed.flow().namespace());
+      o.put("id", parsed.flow().id());
+      problems(o.putArray("warnings"), parsed.warnings());
     } catch (FlowDefinitionException e) {
       o.put("valid", false);
-      var arr = o.putArray("problems");
-      e.problems()
-          .forEach(p -> {
-            var x = arr.addObject();
-            x.put("line", p.location().line());
-            x.put("column", p.location().column());
-            x.put("path", p.path());
-            x.put("message", p.message());
-          });
+      problems(o.putArray("problems"), e.problems());
     }
     ctx.json(o);
+  }
+
+  private static void problems(
+      com.fasterxml.jackson.databind.node.ArrayNode arr, List<Problem> ps) {
+    for (Problem p : ps) {
+      var x = arr.addObject();
+      x.put("line", p.location().line());
+      x.put("column", p.location().column());
+      x.put("path", p.path());
+      x.put("message", p.message());
+    }
   }
 
   private void deploy(Context ctx) {
@@ -177,20 +183,16 @@ public final class FlowRoutes implements Consumer<Routes> {
       }
       text = body.get("source").asText();
     }
-    int before = -1;
-    try {
-      var parsed = parser.parse("<deploy>", text);
-      before =
-          flows
-              .get(new FlowKey(parsed.namespace(), parsed.id()))
-              .map(DeployedFlow::revision)
-              .orElse(-1);
-    } catch (FlowDefinitionException e) {
-      throw e;
-    }
+    var parsed = parser.read("<deploy>", text);
+    int before =
+        flows
+            .get(new FlowKey(parsed.flow().namespace(), parsed.flow().id()))
+            .map(DeployedFlow::revision)
+            .orElse(-1);
     DeployedFlow f = flows.deploy(text, author(ctx));
     ObjectNode o = summary(f);
     o.put("changed", f.revision() != before);
+    problems(o.putArray("warnings"), parsed.warnings());
     ctx.status(before == -1 ? 201 : 200).json(o);
   }
 

@@ -132,7 +132,10 @@ public final class FlowRegistry {
     for (Source src : sources) {
       Path abs = src.file().toAbsolutePath().normalize();
       try {
-        Flow flow = parser.parse(abs.toString(), src.text());
+        FlowParser.Parsed parsed = parser.read(abs.toString(), src.text());
+        Flow flow = parsed.flow();
+        // the flow loads: a warning is for whoever reads the log, like `weir validate` prints it
+        parsed.warnings().forEach(w -> log.warn("{}", w));
         var key = new FlowKey(flow.namespace(), flow.id());
         DeployedFlow current = flows.get(key);
         Path other = claimed.get(key);

@@ -15,16 +15,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Runs a bash script; its output goes to the task log. */
 public final class ShellTask implements TaskType<ShellTask.Config> {
   /**
+   * @param command a bash script; values from triggers, inputs and outputs go in through {@code
+   *     env}, never as text of the script (validation warns when they do)
    * @param env added to the environment the task gets from Weir (which has no secrets in it)
    * @param workDir relative to the flow file's directory; defaults to it
    */
   public record Config(
-      @Required(example = "./export.sh \"{{ inputs.day }}\"") String command,
+      @Required(example = "./export.sh \"$DAY\"") String command,
       Map<String, String> env,
       String workDir) {}
 
@@ -36,6 +39,12 @@ public final class ShellTask implements TaskType<ShellTask.Config> {
   @Override
   public Class<Config> configType() {
     return Config.class;
+  }
+
+  /** {@code command} is a script: inlined untrusted values are warned about in validation. */
+  @Override
+  public Set<String> shellScriptProperties() {
+    return Set.of("command");
   }
 
   @Override
