@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.WeirException;
 import dev.weir.engine.DryRun;
-import dev.weir.expr.Masker;
 import dev.weir.flow.Flow;
 import dev.weir.flow.TaskDef;
 import java.io.PrintWriter;
@@ -22,14 +21,14 @@ final class DryRunReport {
   private DryRunReport() {}
 
   /** Prints the report; returns the exit code (2 when a template cannot be rendered). */
-  static int print(Flow flow, DryRun dry, Masker masker, boolean json, PrintWriter out) {
+  static int print(Flow flow, DryRun dry, boolean json, PrintWriter out) {
     if (json) {
-      out.println(json(flow, dry, masker));
+      out.println(json(flow, dry));
       out.flush();
       return dry.problems().isEmpty() ? 0 : Errors.USAGE;
     }
     out.printf("Dry run of %s.%s: nothing runs, nothing is stored%n", flow.namespace(), flow.id());
-    out.println("Inputs: " + inputs(dry.inputs(), masker));
+    out.println("Inputs: " + inputs(dry.inputs()));
     out.println();
     out.println("Plan (tasks on one line can run together):");
     for (DryRun.Stage s : dry.stages()) {
@@ -59,12 +58,12 @@ final class DryRunReport {
     return 0;
   }
 
-  private static String inputs(Map<String, Object> inputs, Masker masker) {
+  private static String inputs(Map<String, String> inputs) {
     if (inputs.isEmpty()) {
       return "none";
     }
     return inputs.entrySet().stream()
-        .map(e -> e.getKey() + "=" + masker.mask(String.valueOf(e.getValue())))
+        .map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining(", "));
   }
 
@@ -82,11 +81,11 @@ final class DryRunReport {
     }
   }
 
-  private static String json(Flow flow, DryRun dry, Masker masker) {
+  private static String json(Flow flow, DryRun dry) {
     ObjectNode o = JSON.createObjectNode();
     o.put("flow", flow.namespace() + "." + flow.id());
     ObjectNode in = o.putObject("inputs");
-    dry.inputs().forEach((k, v) -> in.put(k, v == null ? null : masker.mask(String.valueOf(v))));
+    dry.inputs().forEach(in::put);
     ArrayNode plan = o.putArray("plan");
     ArrayNode tasks = o.putArray("tasks");
     for (DryRun.Stage s : dry.stages()) {

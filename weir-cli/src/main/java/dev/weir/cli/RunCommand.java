@@ -8,11 +8,12 @@ import dev.weir.engine.RunListener;
 import dev.weir.engine.RunListeners;
 import dev.weir.engine.TaskSelection;
 import dev.weir.flow.Flow;
+import dev.weir.flow.FlowParser;
 import dev.weir.flow.TaskDef;
 import dev.weir.lineage.LineageConfig;
 import dev.weir.lineage.LineageEmitter;
-import dev.weir.store.JdbcStateStore;
 import dev.weir.store.StateStore;
+import dev.weir.task.TaskRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,17 +167,18 @@ final class RunCommand implements Callable<Integer> {
       java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
           .withZone(java.time.ZoneId.systemDefault());
 
-  /** Parses and renders with an engine on a throwaway store: a dry run leaves no trace. */
+  /** Parses and renders without a store or an engine: a dry run leaves no trace. */
   private int dryRun(Path file) {
-    PrintWriter out = spec.commandLine().getOut();
-    String url = "jdbc:h2:mem:weir-dry-run-" + java.util.UUID.randomUUID();
-    try (StateStore store = JdbcStateStore.open(url, null, null, "no store (dry run)");
-        Engine engine =
-            EngineFactory.create(store, null, RunListener.NONE, storeOptions.surroundings())) {
-      Flow flow = engine.parser().parse(file);
-      DryRun plan = engine.dryRun(flow, inputs);
-      return DryRunReport.print(flow, plan, engine.masker(), json, out);
-    }
+    Surroundings surroundings = storeOptions.surroundings();
+    Flow flow = new FlowParser(TaskRegistry.load()).parse(file);
+    String secretsDir = surroundings.env("WEIR_SECRETS_DIR");
+    DryRun plan =
+        DryRun.of(
+            flow,
+            inputs,
+            surroundings.env(),
+            secretsDir == null ? null : surroundings.resolve(Path.of(secretsDir)));
+    return DryRunReport.print(flow, plan, json, spec.commandLine().getOut());
   }
 
   /** {@code http(s)://…} is a lineage server, anything else a file. */

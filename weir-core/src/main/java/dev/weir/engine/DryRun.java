@@ -4,12 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.WeirException;
 import dev.weir.expr.ExpressionException;
 import dev.weir.expr.Expressions;
 import dev.weir.expr.Masker;
 import dev.weir.expr.Scope;
+import dev.weir.expr.Secrets;
 import dev.weir.flow.Flow;
 import dev.weir.flow.TaskDef;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -23,11 +28,11 @@ import java.util.Map;
  * configuration rendered with the inputs, secrets masked. What only a run knows — another task's
  * {@code outputs.*} — renders as a placeholder such as {@code <outputs.extract.rows>}.
  *
- * @param inputs the inputs as the run would see them
+ * @param inputs the inputs as the run would see them, as text (null when unset), secrets masked
  * @param stages per phase, in order; the tasks of one stage wait only for earlier stages
  * @param problems templates that cannot be rendered, as {@code tasks.ID.PROPERTY: message}
  */
-public record DryRun(Map<String, Object> inputs, List<Stage> stages, List<String> problems) {
+public record DryRun(Map<String, String> inputs, List<Stage> stages, List<String> problems) {
   /** The id {@code run.id} has in a dry run. */
   static final String RUN_ID = "dry-run";
 
@@ -42,6 +47,34 @@ public record DryRun(Map<String, Object> inputs, List<Stage> stages, List<String
 
   /** A task and its configuration as its first attempt would get it. */
   public record RenderedTask(String id, String type, JsonNode config) {}
+
+  /**
+   * Works out what a run of {@code flow} with these inputs would do.
+   *
+   * @param environment where {@code secret('X')} looks ({@code WEIR_SECRET_X})
+   * @param secretsDir a directory of secret files, or null
+   * @throws WeirException when the inputs are wrong (secret values masked)
+   */
+  public static DryRun of(
+      Flow flow, Map<String, String> inputs, Map<String, String> environment, Path secretsDir) {
+    var secrets = new Secrets(environment, secretsDir, new Masker());
+    var expressions = new Expressions();
+    var services = new Expressions.Services(secrets, InstantSource.system());
+    Instant now = services.clock().instant();
+    try {
+      Map<String, Object> defaults =
+          Engine.baseVariables(
+              expressions, services, flow, RUN_ID, now, "manual", 1, Map.of(), null);
+      Map<String, Object> typed =
+          InputResolver.resolve(flow, inputs, t -> expressions.render(t, defaults, services));
+      Map<String, Object> base =
+          Engine.baseVariables(expressions, services, flow, RUN_ID, now, "manual", 1, typed, null);
+      return of(flow, typed, base, expressions, services, secrets.masker());
+    } catch (WeirException e) {
+      String masked = secrets.masker().mask(e.getMessage());
+      throw masked.equals(e.getMessage()) ? e : new WeirException(masked);
+    }
+  }
 
   static DryRun of(
       Flow flow,
@@ -75,7 +108,9 @@ public record DryRun(Map<String, Object> inputs, List<Stage> stages, List<String
         stages.add(new Stage(phase, n + 1, rendered));
       }
     }
-    return new DryRun(inputs, stages, problems);
+    var shown = new LinkedHashMap<String, String>();
+    inputs.forEach((k, v) -> shown.put(k, v == null ? null : masker.mask(String.valueOf(v))));
+    return new DryRun(shown, stages, problems);
   }
 
   /** A task's stage: 0 without dependencies, else one after its latest dependency. */

@@ -183,21 +183,6 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * What a run would do, without running or storing anything: the plan and every task's
-   * configuration rendered with these inputs, secrets masked.
-   *
-   * @throws WeirException when the inputs are wrong
-   */
-  public DryRun dryRun(Flow flow, Map<String, String> inputs) {
-    return masking(() -> {
-      Instant now = options.clock().instant();
-      Map<String, Object> typed = typedInputs(flow, inputs, now);
-      Map<String, Object> base = baseVariables(flow, DryRun.RUN_ID, now, "manual", 1, typed, null);
-      return DryRun.of(flow, typed, base, expressions, renderServices(), secrets.masker());
-    });
-  }
-
-  /**
    * Starts a run of some tasks only ({@code weir run --task/--from}): the tasks before them are
    * taken over from the earlier run the selection chose, the others are skipped.
    *
@@ -498,6 +483,29 @@ public final class Engine implements AutoCloseable {
       int attempt,
       Map<String, Object> inputs,
       String triggerData) {
+    return baseVariables(
+        expressions,
+        renderServices(),
+        flow,
+        runId,
+        logicalDate,
+        trigger,
+        attempt,
+        inputs,
+        triggerData);
+  }
+
+  /** The variables every template of a run sees; static so a dry run needs no engine. */
+  static Map<String, Object> baseVariables(
+      Expressions expressions,
+      Expressions.Services rendering,
+      Flow flow,
+      String runId,
+      Instant logicalDate,
+      String trigger,
+      int attempt,
+      Map<String, Object> inputs,
+      String triggerData) {
     var ctx = new HashMap<String, Object>();
     var triggerScope = new LinkedHashMap<String, Object>(decodeTrigger(triggerData));
     triggerScope.putIfAbsent("type", trigger == null ? "manual" : trigger);
@@ -523,7 +531,7 @@ public final class Engine implements AutoCloseable {
       var node = e.getValue();
       Object v =
           node.isTextual()
-              ? expressions.render(node.textValue(), ctx, renderServices())
+              ? expressions.render(node.textValue(), ctx, rendering)
               : node.isValueNode()
                   ? InputType.JSON.fromNode(node)
                   : DatasetCodec.JSON.convertValue(node, Object.class);
