@@ -75,9 +75,16 @@ public final class FlowParser {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new WeirException("cannot read flow file " + file + ": " + e.getMessage(), e);
+      throw new WeirException(
+          "cannot read flow file " + file + ": " + dev.weir.util.IoErrors.reason(e) + hint(e), e);
     }
     return parse(file.toString(), text);
+  }
+
+  private static String hint(IOException e) {
+    return e instanceof java.nio.file.AccessDeniedException
+        ? "; make it readable for this user (e.g. chmod a+r), or run as its owner"
+        : "";
   }
 
   /**

@@ -51,7 +51,12 @@ public final class JdbcStateStore implements StateStore {
     try {
       Files.createDirectories(home);
     } catch (java.io.IOException e) {
-      throw new WeirException("cannot create the Weir home " + home + ": " + e.getMessage(), e);
+      throw StoreFailures.homeNotCreated(home, e);
+    }
+    // checked here because H2 would otherwise print its own stack traces while it tries to write
+    // a trace file, then fail with a message about its lock file
+    if (!Files.isWritable(home)) {
+      throw StoreFailures.homeNotWritable(home, null);
     }
     // AUTO_SERVER lets `weir runs list` read while another process runs a flow. WRITE_DELAY=0
     // writes each commit to the file at once, so a killed process loses no transition.
@@ -59,11 +64,16 @@ public final class JdbcStateStore implements StateStore {
         "jdbc:h2:file:"
             + home.toAbsolutePath().resolve("state")
             + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
-    return open(url, null, null, "H2 store in " + home);
+    return open(url, null, null, "H2 store in " + home, home);
   }
 
   /** A store at a JDBC URL ({@code jdbc:postgresql://…} or {@code jdbc:h2:…}). */
   public static JdbcStateStore open(String url, String user, String password, String label) {
+    return open(url, user, password, label, null);
+  }
+
+  private static JdbcStateStore open(
+      String url, String user, String password, String label, Path home) {
     var cfg = new HikariConfig();
     cfg.setJdbcUrl(url);
     if (user != null) {
@@ -86,27 +96,13 @@ public final class JdbcStateStore implements StateStore {
       if (ds != null) {
         ds.close(); // or its threads keep trying to connect
       }
-      throw new WeirException(
-          "cannot open the state store at "
-              + redact(url)
-              + ": "
-              + rootMessage(e)
-              + (pg ? " (is PostgreSQL running, and does the database exist?)" : ""),
-          e);
+      throw StoreFailures.openFailed(url, password, home, e);
     }
     return new JdbcStateStore(ds, label == null ? redact(url) : label);
   }
 
   static String redact(String url) {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1******");
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage();
+    return dev.weir.util.JdbcUrls.redact(url);
   }
 
   @Override
