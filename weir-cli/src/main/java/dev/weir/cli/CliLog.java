@@ -41,13 +41,14 @@ final class CliLog {
    * file, or empty when it could not be written (then the caller still has the console).
    */
   static Optional<Path> write(String level, String command, String message, Throwable error) {
+    // command: the qualified name, e.g. "weir runs list"
     var trace = new StringWriter();
     error.printStackTrace(new PrintWriter(trace));
     String entry =
         Instant.now()
             + " "
             + level
-            + " weir "
+            + " "
             + command
             + ": "
             + message

@@ -19,7 +19,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
   public int handleExecutionException(
       Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
     PrintWriter err = cl.getErr();
-    String command = cl.getCommandName();
+    String command = cl.getCommandSpec().qualifiedName();
     String message =
         e instanceof WeirException ? e.getMessage() : EnvironmentFailures.describe(e).orElse(null);
     if (message != null) {
