@@ -115,10 +115,10 @@ class EnvironmentErrorsTest {
 
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err())
-        .startsWith("error: cannot connect to the state store at")
-        .contains("jdbc:postgresql://weir:******@127.0.0.1:1/x")
-        .doesNotContain("hunter2")
-        .doesNotContain("\tat ");
+        .isEqualTo(
+            "error: cannot connect to the state store at jdbc:postgresql://weir:******@127.0.0.1:1/x:"
+                + " unknown host; PostgreSQL's driver takes no user:password@ before the host;"
+                + " give them as ?user=…&password=…\n");
     assertThat(Files.readString(log)).doesNotContain("hunter2");
   }
 
@@ -164,7 +164,6 @@ class EnvironmentErrorsTest {
                 + home.resolve("state.mv.db")
                 + ": permission denied; choose another home with --home (or set WEIR_HOME), or"
                 + " run as the user who owns it\n");
-    assertThat(Files.readString(dir.resolve("logs/nobody.log"))).contains("AUTO_SERVER");
   }
 
   @Test

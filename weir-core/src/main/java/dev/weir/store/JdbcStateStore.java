@@ -58,6 +58,12 @@ public final class JdbcStateStore implements StateStore {
     if (!Files.isWritable(home)) {
       throw StoreFailures.homeNotWritable(home, null);
     }
+    // and because H2 would open a store file it may not write read-only, then refuse AUTO_SERVER
+    // only after the pool's connection timeout
+    Path file = home.resolve("state.mv.db");
+    if (Files.exists(file) && !Files.isWritable(file)) {
+      throw StoreFailures.homeNotWritable(file, null);
+    }
     // AUTO_SERVER lets `weir runs list` read while another process runs a flow. WRITE_DELAY=0
     // writes each commit to the file at once, so a killed process loses no transition.
     String url =

@@ -49,8 +49,7 @@ final class StoreFailures {
       return homeNotWritable(Files.isWritable(home) && Files.exists(state) ? state : home, e);
     }
     String where = JdbcUrls.redact(url);
-    Optional<SQLException> sql = IoErrors.find(e, SQLException.class);
-    String state = sql.map(SQLException::getSQLState).orElse("");
+    String state = driverState(e);
     String what;
     if (IoErrors.find(e, ConnectException.class).isPresent()) {
       what =
@@ -65,7 +64,11 @@ final class StoreFailures {
       what =
           "cannot connect to the state store at "
               + where
-              + ": unknown host; check the host name in --db";
+              + ": unknown host; "
+              + (url.matches("jdbc:postgresql://[^/]*@.*")
+                  ? "PostgreSQL's driver takes no user:password@ before the host; give them as"
+                      + " ?user=…&password=…"
+                  : "check the host name in --db");
     } else if (state.startsWith("28")) {
       what =
           "the state store at "
@@ -96,9 +99,15 @@ final class StoreFailures {
     if (IoErrors.isPermission(e)) {
       return true;
     }
-    return IoErrors.find(e, SQLException.class)
-        .map(s -> s.getErrorCode() == 50100 && String.valueOf(s.getMessage()).contains("readOnly"))
-        .orElse(false);
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      // the pool wraps H2's exception in one of its own: look along the whole chain
+      if (t instanceof SQLException s
+          && s.getErrorCode() == 50100
+          && String.valueOf(s.getMessage()).contains("readOnly")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String scrub(String text, String url, String password) {
@@ -122,6 +131,17 @@ final class StoreFailures {
             cause == null ? null : scrubbed(cause, url, password));
     copy.setStackTrace(e.getStackTrace());
     return copy;
+  }
+
+  // the driver's SQLSTATE, not the pool's: the innermost one that has one
+  private static String driverState(Throwable e) {
+    String state = "";
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException s && s.getSQLState() != null) {
+        state = s.getSQLState();
+      }
+    }
+    return state;
   }
 
   private static String hostPort(String url) {

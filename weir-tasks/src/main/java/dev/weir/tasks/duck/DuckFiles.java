@@ -142,25 +142,45 @@ public final class DuckFiles {
 
     // The holder's command line says more than DuckDB's "java": which flow, which `weir sql`.
     private static String describe(long pid, String program) {
-      var info = ProcessHandle.of(pid).map(ProcessHandle::info);
-      String exe = info.flatMap(ProcessHandle.Info::command).orElse(program);
-      if (exe == null) {
-        return "unknown";
+      List<String> line = commandLine(pid);
+      if (line.isEmpty()) {
+        return program == null ? "unknown" : program.substring(program.lastIndexOf('/') + 1);
       }
+      String exe = line.getFirst();
       var words = new java.util.ArrayList<String>();
       words.add(exe.substring(exe.lastIndexOf('/') + 1));
-      String[] args = info.flatMap(ProcessHandle.Info::arguments).orElse(new String[0]);
       boolean started = false; // past a JVM's options and class path, which hide what it runs
-      for (int i = 0; i < args.length; i++) {
-        if (!started && JVM_VALUE_OPTIONS.contains(args[i])) {
+      for (int i = 1; i < line.size(); i++) {
+        String arg = line.get(i);
+        if (!started && JVM_VALUE_OPTIONS.contains(arg)) {
           i++;
-        } else if (started || !args[i].startsWith("-") || args[i].equals("-jar")) {
+        } else if (started || !arg.startsWith("-") || arg.equals("-jar")) {
           started = true;
-          words.add(args[i]);
+          words.add(arg);
         }
       }
       String shown = String.join(" ", words);
       return shown.length() <= 100 ? shown : shown.substring(0, 99) + "…";
+    }
+
+    // /proc first: the JDK's ProcessHandle.Info drops the arguments of a long command line
+    private static List<String> commandLine(long pid) {
+      try {
+        byte[] raw =
+            java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/" + pid + "/cmdline"));
+        if (raw.length > 0) {
+          return List.of(new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // not Linux, or the process is gone or not ours to read
+      }
+      var info = ProcessHandle.of(pid).map(ProcessHandle::info);
+      var out = new java.util.ArrayList<String>();
+      info.flatMap(ProcessHandle.Info::command).ifPresent(out::add);
+      if (!out.isEmpty()) {
+        out.addAll(List.of(info.flatMap(ProcessHandle.Info::arguments).orElse(new String[0])));
+      }
+      return out;
     }
   }
 
