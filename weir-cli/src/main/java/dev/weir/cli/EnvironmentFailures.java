@@ -1,7 +1,6 @@
 package dev.weir.cli;
 
 import dev.weir.util.IoErrors;
-import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.nio.file.FileSystemException;
@@ -27,18 +26,22 @@ final class EnvironmentFailures {
     if (bind.isPresent()) {
       return Optional.of(
           "cannot listen: "
-              + bind.get().getMessage()
-              + "; stop the other process or choose another port with --port");
+              + lowerFirst(bind.get().getMessage())
+              + "; stop the process that holds the port, or choose another with --port");
     }
-    if (IoErrors.find(e, ConnectException.class).isPresent()) {
+    Optional<ConnectException> refused = IoErrors.find(e, ConnectException.class);
+    if (refused.isPresent()) {
       return Optional.of(
-          "connection refused: "
-              + IoErrors.find(e, ConnectException.class).get().getMessage()
-              + "; is the service running?");
+          "cannot connect: "
+              + lowerFirst(refused.get().getMessage())
+              + "; is the server you named running, and at that address?");
     }
-    Optional<IOException> io =
-        IoErrors.find(e, java.io.UncheckedIOException.class)
-            .map(java.io.UncheckedIOException::getCause);
-    return io.map(x -> "I/O failed: " + IoErrors.reason(x));
+    return Optional.empty();
+  }
+
+  private static String lowerFirst(String s) {
+    return s == null || s.isEmpty()
+        ? "refused"
+        : Character.toLowerCase(s.charAt(0)) + s.substring(1);
   }
 }

@@ -3,8 +3,6 @@ package dev.weir.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Expected failures of the machine around Weir print one line saying what happened and what to do,
@@ -214,24 +211,6 @@ class EnvironmentErrorsTest {
     } finally {
       holder.destroyForcibly().waitFor();
     }
-  }
-
-  @Test
-  void an_unexpected_exception_says_internal_error_and_where_its_stack_trace_is() throws Exception {
-    var err = new StringWriter();
-    var cl = new CommandLine(new Main()).setErr(new PrintWriter(err, true));
-
-    int code = new Errors().handleExecutionException(new IllegalStateException("boom"), cl, null);
-
-    assertThat(code).isEqualTo(1);
-    assertThat(err.toString())
-        .isEqualTo(
-            "internal error (please report it): java.lang.IllegalStateException: boom\n"
-                + "The stack trace is in "
-                + log
-                + "\n");
-    assertThat(Files.readString(log))
-        .contains(" ERROR weir: internal error\njava.lang.IllegalStateException: boom\n\tat ");
   }
 
   private void openLogs() throws Exception {
