@@ -213,6 +213,43 @@ class EnvironmentErrorsTest {
     }
   }
 
+  @Test
+  void a_warehouse_this_user_may_not_write_fails_the_load_once_with_one_line() throws Exception {
+    assumeTrue(AsNobody.available(), "needs root and setpriv to run as nobody");
+    AsNobody.open(dir);
+    Path closed = Files.createDirectories(dir.resolve("closed")); // root's, 755
+    Path home = Files.createDirectories(dir.resolve("home"));
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path flow =
+        Files.writeString(
+            dir.resolve("load.yaml"),
+            """
+            id: load
+            namespace: team.a
+            retry: {attempts: 3, delay: 1s}
+            tasks:
+              - {id: rows, type: sql.transform, sql: "SELECT 1 AS a"}
+              - id: load
+                type: jdbc.load
+                dataset: rows
+                url: "jdbc:duckdb:%s"
+                table: t
+            """
+                .formatted(closed.resolve("w.duckdb")));
+
+    var r = AsNobody.run(dir, "run", flow.toString(), "--home", home.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out() + r.err())
+        .contains(
+            "Error: task 'load' failed: cannot open the DuckDB file "
+                + closed.resolve("w.duckdb")
+                + ": permission denied; make it and its directory writable for this user, or"
+                + " point the URL elsewhere\n")
+        .doesNotContain("\tat ")
+        .doesNotContain("attempt 2");
+  }
+
   private void openLogs() throws Exception {
     Path logs = Files.createDirectories(dir.resolve("logs"));
     Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwxrwxrwx"));

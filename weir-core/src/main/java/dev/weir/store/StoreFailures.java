@@ -36,7 +36,7 @@ final class StoreFailures {
     return new WeirException(
         "cannot write "
             + path.toAbsolutePath().normalize()
-            + ": permission denied; "
+            + (onReadOnlyFileSystem(path) ? ": read-only file system; " : ": permission denied; ")
             + CHOOSE_HOME
             + ", or run as the user who owns it",
         cause);
@@ -131,6 +131,14 @@ final class StoreFailures {
             cause == null ? null : scrubbed(cause, url, password));
     copy.setStackTrace(e.getStackTrace());
     return copy;
+  }
+
+  private static boolean onReadOnlyFileSystem(Path path) {
+    try {
+      return Files.getFileStore(path).isReadOnly();
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   // the driver's SQLSTATE, not the pool's: the innermost one that has one

@@ -63,8 +63,8 @@ public final class DuckFiles {
                   + denied.group(1)
                   + ": "
                   + denied.group(2).toLowerCase(Locale.ROOT)
-                  + "; make it writable for this user (read-only use needs the directory"
-                  + " writable too), or point the URL elsewhere",
+                  + "; make it and its directory writable for this user, or point the URL"
+                  + " elsewhere",
               false,
               Map.of(),
               e);
