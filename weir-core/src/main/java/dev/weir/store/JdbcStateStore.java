@@ -80,6 +80,9 @@ public final class JdbcStateStore implements StateStore {
 
   private static JdbcStateStore open(
       String url, String user, String password, String label, Path home) {
+    if (!url.startsWith("jdbc:h2:")) {
+      StoreFailures.probe(url, user, password); // a network database: is anything there?
+    }
     var cfg = new HikariConfig();
     cfg.setJdbcUrl(url);
     if (user != null) {

@@ -42,6 +42,29 @@ final class StoreFailures {
         cause);
   }
 
+  /**
+   * Fails at once when nothing listens at the database's address: the pool would otherwise retry a
+   * refused connection for its whole connection timeout (10 s) before saying so. Any other outcome,
+   * even a failure, is left to the pool.
+   */
+  static void probe(String url, String user, String password) {
+    var props = new java.util.Properties();
+    if (user != null) {
+      props.setProperty("user", user);
+    }
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    try (var c = java.sql.DriverManager.getConnection(url, props)) {
+      // reachable; the pool opens its own connections
+    } catch (SQLException e) {
+      if (IoErrors.find(e, ConnectException.class).isPresent()
+          || IoErrors.find(e, UnknownHostException.class).isPresent()) {
+        throw openFailed(url, password, null, new IllegalStateException(e));
+      }
+    }
+  }
+
   /** Opening the store at {@code url} failed; {@code home} is set for the embedded H2 store. */
   static WeirException openFailed(String url, String password, Path home, RuntimeException e) {
     if (home != null && readOnly(e)) {
