@@ -105,6 +105,7 @@ final class ServerCommand implements Callable<Integer> {
             file.lineage(),
             file.observability(),
             file.alerts());
+    dev.weir.server.api.Ports.requireFree(options.host(), options.port());
     PrintWriter out = spec.commandLine().getOut();
     WeirServer server =
         WeirServer.start(

@@ -1,11 +1,11 @@
 package dev.weir.cli;
 
 import dev.weir.WeirException;
+import dev.weir.tasks.duck.DuckFiles;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ final class SqlCommand implements Callable<Integer> {
     }
     var props = new java.util.Properties();
     props.setProperty("duckdb.read_only", "true");
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), props);
+    try (Connection c = DuckFiles.connect("jdbc:duckdb:" + file.toAbsolutePath(), props);
         var st = c.createStatement();
         ResultSet rs = st.executeQuery(sql)) {
       print(rs, spec.commandLine().getOut());

@@ -26,9 +26,16 @@ public record FlowSource(String file, String text, String hash) {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new WeirException("cannot read flow file " + file + ": " + e.getMessage(), e);
+      throw new WeirException(
+          "cannot read flow file " + file + ": " + dev.weir.util.IoErrors.reason(e) + hint(e), e);
     }
     return decode(file.toString(), bytes);
+  }
+
+  private static String hint(IOException e) {
+    return e instanceof java.nio.file.AccessDeniedException
+        ? "; make it readable for this user (e.g. chmod a+r), or run as its owner"
+        : "";
   }
 
   /**

@@ -60,7 +60,18 @@ public final class JdbcStateStore implements StateStore {
     try {
       Files.createDirectories(home);
     } catch (java.io.IOException e) {
-      throw new WeirException("cannot create the Weir home " + home + ": " + e.getMessage(), e);
+      throw StoreFailures.homeNotCreated(home, e);
+    }
+    // checked here because H2 would otherwise print its own stack traces while it tries to write
+    // a trace file, then fail with a message about its lock file
+    if (!Files.isWritable(home)) {
+      throw StoreFailures.homeNotWritable(home, null);
+    }
+    // and because H2 would open a store file it may not write read-only, then refuse AUTO_SERVER
+    // only after the pool's connection timeout
+    Path file = home.resolve("state.mv.db");
+    if (Files.exists(file) && !Files.isWritable(file)) {
+      throw StoreFailures.homeNotWritable(file, null);
     }
     // AUTO_SERVER lets `weir runs list` read while another process runs a flow. WRITE_DELAY=0
     // writes each commit to the file at once, so a killed process loses no transition.
@@ -68,11 +79,19 @@ public final class JdbcStateStore implements StateStore {
         "jdbc:h2:file:"
             + home.toAbsolutePath().resolve("state")
             + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
-    return open(url, null, null, "H2 store in " + home);
+    return open(url, null, null, "H2 store in " + home, home);
   }
 
   /** A store at a JDBC URL ({@code jdbc:postgresql://…} or {@code jdbc:h2:…}). */
   public static JdbcStateStore open(String url, String user, String password, String label) {
+    return open(url, user, password, label, null);
+  }
+
+  private static JdbcStateStore open(
+      String url, String user, String password, String label, Path home) {
+    if (!url.startsWith("jdbc:h2:")) {
+      StoreFailures.probe(url, user, password); // a network database: is anything there?
+    }
     var cfg = new HikariConfig();
     cfg.setJdbcUrl(url);
     if (user != null) {
@@ -95,28 +114,14 @@ public final class JdbcStateStore implements StateStore {
       if (ds != null) {
         ds.close(); // or its threads keep trying to connect
       }
-      throw new WeirException(
-          "cannot open the state store at "
-              + redact(url)
-              + ": "
-              + rootMessage(e)
-              + (pg ? " (is PostgreSQL running, and does the database exist?)" : ""),
-          e);
+      throw StoreFailures.openFailed(url, password, home, e);
     }
     return new JdbcStateStore(
         ds, label == null ? redact(url) : label, StoreRetry.Settings.DEFAULTS);
   }
 
   static String redact(String url) {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1******");
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage();
+    return dev.weir.util.JdbcUrls.redact(url);
   }
 
   @Override

@@ -60,7 +60,11 @@ public final class ApiServer implements AutoCloseable {
 
   /** Starts listening; returns the bound port (useful with port 0). */
   public int start(String host, int port) {
-    app.start(host, port);
+    try {
+      app.start(host, port);
+    } catch (io.javalin.util.JavalinBindException e) {
+      throw Ports.inUse(host, port, e); // "Port already in use…"
+    }
     return app.port();
   }
 

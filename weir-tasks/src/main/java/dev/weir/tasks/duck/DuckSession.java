@@ -7,7 +7,6 @@ import dev.weir.task.TaskContext;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -40,7 +39,7 @@ public final class DuckSession implements AutoCloseable {
 
   public static DuckSession open(String url, Properties properties, TaskContext context)
       throws SQLException {
-    var session = new DuckSession(DriverManager.getConnection(url, properties));
+    var session = new DuckSession(DuckFiles.connect(url, properties));
     context.onCancel(session::cancel);
     return session;
   }

@@ -79,7 +79,12 @@ final class Databases {
       if (dialect.pooled()) {
         return pool(c).getConnection();
       }
+      if (dialect == Dialect.DUCKDB) {
+        return dev.weir.tasks.duck.DuckFiles.connect(c.url(), properties(c));
+      }
       return DriverManager.getConnection(c.url(), properties(c));
+    } catch (TaskFailedException e) {
+      throw e; // DuckFiles said it in Weir's words: a locked or forbidden file
     } catch (SQLException | RuntimeException e) {
       throw failure(c, e, context);
     }
