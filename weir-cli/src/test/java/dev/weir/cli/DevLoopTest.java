@@ -173,6 +173,23 @@ class DevLoopTest {
   }
 
   @Test
+  void a_task_run_keeps_its_own_copy_of_what_it_took_over_so_the_retention_cannot_break_it()
+      throws Exception {
+    String first = runWholeFlow();
+    Files.delete(project.resolve("flows/orders-2026-12-01.csv"));
+    Files.delete(project.resolve("flows/customers.csv"));
+    assertThat(weir("run", FLOW, "--task", "shape", "-i", DAY).exit()).isZero();
+    String second = latestRunId();
+    // the first run is no longer its flow's latest: the staging retention deleted its datasets
+    assertThat(project.resolve(".weir/staging").resolve(first)).doesNotExist();
+
+    Cli.Result again = weir("run", FLOW, "--task", "shape", "-i", DAY);
+
+    assertThat(again.exit()).as(again.out() + again.err()).isZero();
+    assertThat(again.out()).contains("Reusing datasets of run " + second);
+  }
+
+  @Test
   void task_without_an_earlier_run_says_to_run_the_flow_once() {
     Cli.Result r = weir("run", FLOW, "--task", "shape", "-i", DAY);
     assertThat(r.exit()).isEqualTo(2);

@@ -190,8 +190,11 @@ public final class Engine implements AutoCloseable {
    */
   public Started startSelected(StartRequest request, TaskSelection selection) {
     Created c = build(request);
+    Path staging = options.home().resolve("staging");
     List<TaskRunRecord> rows =
-        selection.rows(request.flow(), c.run().id(), options.clock().instant());
+        selection.rows(request.flow(), c.run().id(), options.clock().instant()).stream()
+            .map(r -> AdoptedDatasets.adopt(staging, r))
+            .toList();
     store.write(new StateStore.Batch(List.of(c.run()), List.of(), rows, List.of()));
     return new Started(c.run(), launch(c.run(), request.flow(), c.inputs(), rows));
   }

@@ -130,6 +130,25 @@ public record TaskRunRecord(
    * of some tasks only ({@code weir run --task}) takes over from an earlier run, outputs and staged
    * dataset included. State updates stay with the run that proposed them.
    */
+  /** This attempt with its staged dataset at another place (JSON as {@link #dataset}). */
+  public TaskRunRecord withDataset(String datasetJson) {
+    return new TaskRunRecord(
+        runId,
+        taskId,
+        attempt,
+        runAttempt,
+        state,
+        queuedAt,
+        startedAt,
+        endedAt,
+        retryAt,
+        error,
+        outputs,
+        datasetJson,
+        rows,
+        stateUpdates);
+  }
+
   public TaskRunRecord reusedIn(String otherRunId) {
     return new TaskRunRecord(
         otherRunId,
