@@ -24,7 +24,10 @@ weir_startup_cache() {
     weir_cache_note "start-up cache off (WEIR_STARTUP_CACHE=off)"
     return 0
   fi
-  weir_major=$(weir_jdk_major "$JAVA_HOME")
+  # One read of the JDK's release file: every process the launcher starts delays the command.
+  weir_jdk=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JAVA_HOME/release" 2>/dev/null) || true
+  weir_major=${weir_jdk%%[!0-9]*}
+  [ -n "$weir_major" ] || weir_major=$(weir_jdk_major "$JAVA_HOME")
   if [ "$weir_mode" != appcds ] && [ "${weir_major:-0}" -ge 25 ]; then
     weir_ext=aot
     weir_use=-XX:AOTCache=
@@ -43,10 +46,8 @@ weir_startup_cache() {
     weir_cache_note "cannot read the jar's size and time; starting without a cache"
     return 0
   }
-  weir_jdk=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JAVA_HOME/release" 2>/dev/null |
-    tr -c 'A-Za-z0-9.\n' '_')
   weir_dir="$WEIR_ROOT/weir-cli/target/startup-cache"
-  weir_cache="$weir_dir/weir-$weir_stamp-jdk${weir_jdk:-$weir_major}.$weir_ext"
+  weir_cache="$weir_dir/weir-$weir_stamp-jdk${weir_jdk:-unknown}.$weir_ext"
   if [ -z "${WEIR_LAUNCHER_DEBUG:-}" ]; then
     WEIR_CACHE_QUIET=$weir_quiet
   fi
