@@ -29,6 +29,14 @@ public final class StartupTraining {
   private StartupTraining() {}
 
   public static void main(String[] args) throws IOException {
+    train();
+    // The engine's and the store's threads must not keep the JVM alive: the cache is written when
+    // the training process exits.
+    System.exit(0);
+  }
+
+  /** Runs the commands; returns the exit code of the run (0: the flow succeeded). */
+  static int train() throws IOException {
     Path dir = Files.createTempDirectory("weir-startup-training");
     try {
       Path flow = Files.writeString(dir.resolve("flow.yaml"), FLOW);
@@ -37,14 +45,12 @@ public final class StartupTraining {
       Main.execute(out, out, "--help");
       Main.execute(out, out, "run", "--help");
       Main.execute(out, out, "validate", flow.toString());
-      Main.execute(out, out, "run", flow.toString(), "--home", home);
+      int run = Main.execute(out, out, "run", flow.toString(), "--home", home);
       Main.execute(out, out, "runs", "list", "--home", home);
+      return run;
     } finally {
       deleteTree(dir);
     }
-    // The engine's and the store's threads must not keep the JVM alive: the cache is written when
-    // the training process exits.
-    System.exit(0);
   }
 
   private static void deleteTree(Path dir) throws IOException {
