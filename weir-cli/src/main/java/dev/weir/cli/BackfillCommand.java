@@ -22,7 +22,6 @@ import picocli.CommandLine.Spec;
           + " …+01:00, …Z) also work. Both ends are inclusive."
     })
 final class BackfillCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Spec CommandSpec spec;
   @Mixin ServerClientOptions server;
@@ -57,7 +56,9 @@ final class BackfillCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     FlowsCommand.flowPath(flow); // checks NAMESPACE/ID
-    ObjectNode body = JSON.createObjectNode();
+    // A local mapper, not a static one: picocli creates every command to build `weir --help`, and
+    // a static ObjectMapper would cost every command the start of Jackson's data binding.
+    ObjectNode body = new ObjectMapper().createObjectNode();
     body.put("flow", flow);
     body.put("from", from);
     body.put("to", to);

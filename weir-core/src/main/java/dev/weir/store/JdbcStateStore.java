@@ -93,7 +93,16 @@ public final class JdbcStateStore implements StateStore {
       StoreFailures.probe(url, user, password); // a network database: is anything there?
     }
     var cfg = new HikariConfig();
-    cfg.setJdbcUrl(url);
+    if (url.startsWith("jdbc:h2:")) {
+      // H2's DataSource rather than its Driver: the first use of java.sql.DriverManager loads and
+      // starts every JDBC driver on the class path (PostgreSQL, MariaDB, DuckDB's, which starts
+      // JFR's machinery), a large share of a short command's start-up that the H2 store never uses.
+      var h2 = new org.h2.jdbcx.JdbcDataSource();
+      h2.setURL(url);
+      cfg.setDataSource(h2);
+    } else {
+      cfg.setJdbcUrl(url);
+    }
     if (user != null) {
       cfg.setUsername(user);
     }

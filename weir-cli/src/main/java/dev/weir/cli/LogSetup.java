@@ -1,0 +1,47 @@
+package dev.weir.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ConfiguratorRank;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.spi.ContextAwareBase;
+
+/**
+ * The process's log configuration, in code rather than a {@code logback.xml}: warnings and errors
+ * to stderr as {@code LEVEL logger - message}. Reading an XML file costs logback its XML parser and
+ * its Joran interpreter, several hundred classes and a large share of a short command's start
+ * (docs/decisions.md, "Start-up"). Found by logback through {@code META-INF/services}. A file given
+ * with {@code -Dlogback.configurationFile} still wins.
+ */
+@ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
+public final class LogSetup extends ContextAwareBase implements Configurator {
+  static final String PATTERN = "%-5level %logger{20} - %msg%n";
+
+  @Override
+  public ExecutionStatus configure(LoggerContext ctx) {
+    if (System.getProperty("logback.configurationFile") != null) {
+      return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+    }
+    var encoder = new PatternLayoutEncoder();
+    encoder.setContext(ctx);
+    encoder.setPattern(PATTERN);
+    encoder.start();
+    var appender = new ConsoleAppender<ILoggingEvent>();
+    appender.setContext(ctx);
+    appender.setName("STDERR");
+    appender.setTarget("System.err");
+    appender.setEncoder(encoder);
+    appender.start();
+    Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.WARN);
+    root.addAppender(appender);
+    // HikariCP logs a lost connection as a WARN with a stack trace, and a refused first connection
+    // as an ERROR; Weir reports each of these itself, in the task's log and its own words
+    ctx.getLogger("com.zaxxer.hikari").setLevel(Level.OFF);
+    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+}
