@@ -31,7 +31,9 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Option(
       names = "--json",
-      description = "Print JSON: {\"files\": [{file, valid, problems}], \"valid\", \"invalid\"}.")
+      description =
+          "Print JSON: {\"files\": [{file, valid, problems, warnings}], \"valid\", \"invalid\","
+              + " \"warnings\"}.")
   boolean json;
 
   @Override

@@ -173,9 +173,12 @@ class EnvironmentErrorsTest {
     var r = AsNobody.run(dir, "validate", flow.toString());
 
     assertThat(r.exit()).isEqualTo(2);
+    // validate reports an unreadable file as one invalid file and goes on with the others
     assertThat(r.err())
         .isEqualTo(
-            "error: cannot read flow file "
+            "invalid  "
+                + flow
+                + "\n  cannot read flow file "
                 + flow
                 + ": permission denied; make it readable for this user (e.g. chmod a+r), or run"
                 + " as its owner\n");

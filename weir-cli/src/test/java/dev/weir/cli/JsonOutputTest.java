@@ -76,7 +76,7 @@ class JsonOutputTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).isEmpty();
     JsonNode report = JSON.readTree(r.out());
-    assertThat(names(report)).containsExactly("files", "valid", "invalid");
+    assertThat(names(report)).containsExactly("files", "valid", "invalid", "warnings");
     assertThat(report.path("valid").asInt()).isEqualTo(1);
     assertThat(report.path("invalid").asInt()).isEqualTo(1);
     assertThat(report.path("files").get(0).toString())
@@ -84,7 +84,7 @@ class JsonOutputTest {
             "{\"file\":"
                 + JSON.writeValueAsString(good.toString())
                 + ",\"valid\":true,"
-                + "\"problems\":[]}");
+                + "\"problems\":[],\"warnings\":[]}");
     JsonNode b = report.path("files").get(1);
     assertThat(b.path("file").asText()).isEqualTo(bad.toString());
     assertThat(b.path("valid").asBoolean()).isFalse();

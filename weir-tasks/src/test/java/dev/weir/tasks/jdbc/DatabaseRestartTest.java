@@ -117,11 +117,12 @@ class DatabaseRestartTest {
               - id: extract
                 type: jdbc.extract
                 connection: warehouse
-                sql: SELECT id, label FROM source
+                sql: SELECT id, label FROM source CROSS JOIN pg_sleep(1)
                 retry: {attempts: 6, delay: 1s}
             """,
             Map.of());
-    CompletableFuture<Void> restart = restartWhenActive("SELECT id, label FROM source%");
+    // pg_sleep keeps the query running long enough to be seen however fast the machine reads
+    CompletableFuture<Void> restart = restartWhenActive("%FROM source CROSS JOIN pg_sleep%");
 
     RunRecord done = run.await(Duration.ofMinutes(3));
     restart.get(10, TimeUnit.SECONDS);
