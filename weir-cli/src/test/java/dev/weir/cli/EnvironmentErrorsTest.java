@@ -3,6 +3,7 @@ package dev.weir.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.weir.testing.DuckLockHolder;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -206,7 +207,7 @@ class EnvironmentErrorsTest {
                   + file
                   + " is locked by another process (PID "
                   + holder.pid()
-                  + ": java dev.weir.cli.DuckLockHolder "
+                  + ": java dev.weir.testing.DuckLockHolder "
                   + file
                   + " 60000); waited 1s; stop that process, or wait longer with"
                   + " WEIR_DUCKDB_LOCK_WAIT (e.g. 60s)\n")

@@ -3,6 +3,7 @@ package dev.weir.tasks.duck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weir.testing.DuckLockHolder;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -28,7 +29,7 @@ class DuckFilesTest {
               file
                   + " is locked by another process (PID "
                   + holder.pid()
-                  + ": java dev.weir.tasks.duck.DuckLockHolder "
+                  + ": java dev.weir.testing.DuckLockHolder "
                   + file
                   + " 60000); waited 300ms; stop that process, or wait longer with"
                   + " WEIR_DUCKDB_LOCK_WAIT (e.g. 60s)")

@@ -1,4 +1,4 @@
-package dev.weir.cli;
+package dev.weir.testing;
 
 import java.io.IOException;
 import java.nio.file.Path;
