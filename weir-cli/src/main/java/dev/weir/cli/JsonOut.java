@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.store.RunRecord;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * What {@code --json} prints: one compact JSON document on one line, with fixed keys (documented in
@@ -25,28 +24,14 @@ final class JsonOut {
 
   /** A run without its tasks: the keys of a run in {@code GET /api/v1/runs}, plus durationMs. */
   static ObjectNode run(RunRecord r) {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("id", r.id());
-    o.put("namespace", r.namespace());
-    o.put("flow", r.flowId());
-    o.put("revision", r.revision());
-    o.put("state", r.state().name());
-    o.put("trigger", r.trigger());
-    o.put("logicalDate", text(r.logicalDate()));
-    o.put("attempt", r.attempt());
-    o.put("createdAt", text(r.createdAt()));
-    o.put("startedAt", text(r.startedAt()));
-    o.put("endedAt", text(r.endedAt()));
-    if (r.startedAt() != null && r.endedAt() != null) {
-      o.put("durationMs", Duration.between(r.startedAt(), r.endedAt()).toMillis());
-    } else {
-      o.putNull("durationMs");
-    }
-    o.put("error", r.error());
+    ObjectNode o = MAPPER.valueToTree(r.toMap(e -> e)); // the error is stored masked already
+    var error = o.remove("error"); // durationMs goes before it
+    o.put(
+        "durationMs",
+        r.startedAt() == null || r.endedAt() == null
+            ? null
+            : Duration.between(r.startedAt(), r.endedAt()).toMillis());
+    o.set("error", error);
     return o;
-  }
-
-  private static String text(Instant t) {
-    return t == null ? null : t.toString();
   }
 }

@@ -144,4 +144,30 @@ public record RunRecord(
         newOwner,
         triggerData);
   }
+
+  /**
+   * The run as the API and {@code weir runs list --json} show it, without its inputs: id,
+   * namespace, flow, revision, state, trigger, logicalDate, attempt, createdAt, startedAt, endedAt
+   * (ISO-8601, null when not known) and error, passed through {@code mask}.
+   */
+  public java.util.Map<String, Object> toMap(java.util.function.UnaryOperator<String> mask) {
+    var m = new java.util.LinkedHashMap<String, Object>();
+    m.put("id", id);
+    m.put("namespace", namespace);
+    m.put("flow", flowId);
+    m.put("revision", revision);
+    m.put("state", state.name());
+    m.put("trigger", trigger);
+    m.put("logicalDate", iso(logicalDate));
+    m.put("attempt", attempt);
+    m.put("createdAt", iso(createdAt));
+    m.put("startedAt", iso(startedAt));
+    m.put("endedAt", iso(endedAt));
+    m.put("error", mask.apply(error));
+    return m;
+  }
+
+  private static String iso(Instant t) {
+    return t == null ? null : t.toString();
+  }
 }

@@ -108,19 +108,7 @@ public final class RunRoutes implements Consumer<Routes> {
   }
 
   ObjectNode run(RunRecord r) {
-    ObjectNode o = Json.MAPPER.createObjectNode();
-    o.put("id", r.id());
-    o.put("namespace", r.namespace());
-    o.put("flow", r.flowId());
-    o.put("revision", r.revision());
-    o.put("state", r.state().name());
-    o.put("trigger", r.trigger());
-    o.put("logicalDate", str(r.logicalDate()));
-    o.put("attempt", r.attempt());
-    o.put("createdAt", str(r.createdAt()));
-    o.put("startedAt", str(r.startedAt()));
-    o.put("endedAt", str(r.endedAt()));
-    o.put("error", masker.mask(r.error()));
+    ObjectNode o = Json.MAPPER.valueToTree(r.toMap(masker::mask));
     o.set("inputs", Json.parse(r.inputs()));
     return o;
   }
