@@ -59,7 +59,7 @@ final class GcCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (StateStore store = storeOptions.openExisting(storeOptions.home(null))) {
       StagingGc gc = EngineFactory.stagingGc(store, home, policy);
-      StagingGc.Swept swept = dryRun ? gc.plan() : gc.sweep();
+      StagingGc.Swept swept = dryRun ? gc.plan() : gc.sweep(true);
       if (json) {
         out.println(toJson(home, policy, swept));
       } else {

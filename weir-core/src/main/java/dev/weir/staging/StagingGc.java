@@ -56,7 +56,7 @@ public final class StagingGc {
     }
   }
 
-  /** One run directory and what the policy says of it. */
+  /** One run directory and what the policy says of it; bytes -1 when not measured. */
   public record Entry(String runId, Path dir, long bytes, Verdict verdict, RunRecord run) {}
 
   /** What a sweep found and did. */
@@ -70,7 +70,10 @@ public final class StagingGc {
     }
 
     public long keptBytes() {
-      return entries.stream().filter(e -> !e.verdict().deletes()).mapToLong(Entry::bytes).sum();
+      return entries.stream()
+          .filter(e -> !e.verdict().deletes())
+          .mapToLong(e -> Math.max(0, e.bytes()))
+          .sum();
     }
   }
 
@@ -88,14 +91,24 @@ public final class StagingGc {
     return policy;
   }
 
-  /** What {@link #sweep} would delete, deleting nothing. */
+  /** What {@link #sweep} would delete, deleting nothing; every directory is measured. */
   public Swept plan() {
-    return new Swept(judge(), false);
+    return new Swept(judge(true), false);
   }
 
-  /** Deletes what the policy says can go, now. */
+  /**
+   * Deletes what the policy says can go, now. Only what it deletes is measured (a kept entry's
+   * bytes are -1): after every run, walking every kept directory would be I/O for nothing.
+   */
   public Swept sweep() {
-    List<Entry> entries = judge();
+    return sweep(false);
+  }
+
+  /**
+   * As {@link #sweep()}, measuring what it keeps too when {@code measureKept} ({@code weir gc}).
+   */
+  public Swept sweep(boolean measureKept) {
+    List<Entry> entries = judge(measureKept);
     for (Entry e : entries) {
       if (e.verdict().deletes()) {
         delete(e.dir());
@@ -112,7 +125,7 @@ public final class StagingGc {
     return swept;
   }
 
-  private List<Entry> judge() {
+  private List<Entry> judge(boolean measureKept) {
     if (!Files.isDirectory(root)) {
       return List.of();
     }
@@ -142,7 +155,8 @@ public final class StagingGc {
             latestOfFlow.computeIfAbsent(flowKey, k -> latestRunId(run.namespace(), run.flowId()));
         v = verdict(run, cutoff, latest.map(run.id()::equals).orElse(false));
       }
-      out.add(new Entry(runId, dir, size(dir), v, found.orElse(null)));
+      long bytes = v.deletes() || measureKept ? size(dir) : -1;
+      out.add(new Entry(runId, dir, bytes, v, found.orElse(null)));
     }
     return out;
   }

@@ -82,7 +82,7 @@ class StagingGcTest {
     run("r3", "orders", RunState.SUCCEEDED, 1);
     run("c1", "customers", RunState.SUCCEEDED, 1);
 
-    var swept = new StagingGc(store, staging, StagingPolicy.DEFAULT, clock).sweep();
+    var swept = new StagingGc(store, staging, StagingPolicy.DEFAULT, clock).sweep(true);
 
     assertThat(verdicts(swept))
         .containsEntry("r1", StagingGc.Verdict.DELETE_SUPERSEDED)
@@ -168,6 +168,21 @@ class StagingGcTest {
     assertThat(verdicts(swept))
         .containsEntry("gone-old", StagingGc.Verdict.DELETE_UNKNOWN_RUN)
         .containsEntry("gone-new", StagingGc.Verdict.KEEP_UNKNOWN_RUN);
+  }
+
+  @Test
+  void the_sweep_after_a_run_measures_only_what_it_deletes() throws Exception {
+    run("r1", "orders", RunState.SUCCEEDED, 2);
+    run("r2", "orders", RunState.SUCCEEDED, 1);
+
+    var swept = new StagingGc(store, staging, StagingPolicy.DEFAULT, clock).sweep();
+
+    assertThat(swept.entries())
+        .extracting(StagingGc.Entry::runId, StagingGc.Entry::bytes)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("r1", 1000L),
+            org.assertj.core.groups.Tuple.tuple("r2", -1L));
+    assertThat(swept.keptBytes()).isZero();
   }
 
   @Test
