@@ -24,10 +24,26 @@ weir_startup_cache() {
     weir_cache_note "start-up cache off (WEIR_STARTUP_CACHE=off)"
     return 0
   fi
-  # One read of the JDK's release file: every process the launcher starts delays the command.
-  weir_jdk=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JAVA_HOME/release" 2>/dev/null) || true
+  # One read of the JDK's release file, with shell built-ins: every process the launcher starts
+  # delays the command.
+  weir_jdk=""
+  if [ -f "$JAVA_HOME/release" ]; then
+    while IFS= read -r weir_line || [ -n "$weir_line" ]; do
+      case $weir_line in
+        JAVA_RUNTIME_VERSION=*)
+          weir_jdk=${weir_line#JAVA_RUNTIME_VERSION=}
+          weir_jdk=${weir_jdk#\"}
+          weir_jdk=${weir_jdk%\"}
+          break
+          ;;
+      esac
+    done <"$JAVA_HOME/release"
+  fi
   weir_major=${weir_jdk%%[!0-9]*}
-  [ -n "$weir_major" ] || weir_major=$(weir_jdk_major "$JAVA_HOME")
+  if [ -z "$weir_major" ]; then
+    weir_jdk_major "$JAVA_HOME"
+    weir_major=$weir_v
+  fi
   if [ "$weir_mode" != appcds ] && [ "${weir_major:-0}" -ge 25 ]; then
     weir_ext=aot
     weir_use=-XX:AOTCache=

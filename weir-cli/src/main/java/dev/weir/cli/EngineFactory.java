@@ -17,6 +17,12 @@ final class EngineFactory {
 
   /** An engine whose secrets and child processes see the environment the command started in. */
   static Engine create(StateStore store, Path home, RunListener listener, Surroundings s) {
+    return create(store, home, listener, s, TaskRegistry.load());
+  }
+
+  /** The same, with task types already loaded (e.g. while the store was opening). */
+  static Engine create(
+      StateStore store, Path home, RunListener listener, Surroundings s, TaskRegistry registry) {
     String secretsDir = s.env("WEIR_SECRETS_DIR");
     // the staging policy is applied when each run ends, after the caller's listener heard it
     RunListener all =
@@ -25,9 +31,32 @@ final class EngineFactory {
             .add(new StagingRetention(stagingGc(store, home, stagingPolicy(home))));
     return new Engine(
         store,
-        TaskRegistry.load(),
+        registry,
         new Engine.Options(
             home, null, s.env(), secretsDir == null ? null : s.resolve(Path.of(secretsDir)), all));
+  }
+
+  /**
+   * Starts loading the task types in the background: their classes take a while to load and
+   * initialise, as does opening the store, and a short command waits for both.
+   */
+  static java.util.concurrent.CompletableFuture<TaskRegistry> loadTaskTypesAhead() {
+    return java.util.concurrent.CompletableFuture.supplyAsync(TaskRegistry::load);
+  }
+
+  /** The loaded task types, or the loader's own error. */
+  static TaskRegistry taskTypes(java.util.concurrent.CompletableFuture<TaskRegistry> ahead) {
+    try {
+      return ahead.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
   }
 
   static StagingGc stagingGc(StateStore store, Path home, StagingPolicy policy) {

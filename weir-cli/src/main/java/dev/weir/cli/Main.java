@@ -3,33 +3,16 @@ package dev.weir.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code weir} command. */
+/**
+ * The {@code weir} command. Its subcommands are added by {@link CommandTree}, which builds in full
+ * only the ones a command line names. (Few methods here on purpose: picocli reads the annotations
+ * of every method of this class at every start.)
+ */
 @Command(
     name = "weir",
     mixinStandardHelpOptions = true,
-    // INHERIT gives every subcommand, at any depth, -h/--help (and -V/--version), so that
-    // `weir run --help` prints the usage instead of complaining about a missing FLOW.yaml.
-    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = Main.Version.class,
-    description = "Weir: declarative ETL flows, run durably.",
-    subcommands = {
-      RunCommand.class,
-      ValidateCommand.class,
-      RunsCommand.class,
-      LogsCommand.class,
-      ResumeCommand.class,
-      RetryCommand.class,
-      ServerCommand.class,
-      DeployCommand.class,
-      FlowsCommand.class,
-      BackfillCommand.class,
-      BackfillsCommand.class,
-      SqlCommand.class,
-      GcCommand.class,
-      CompletionCommand.class,
-      InitCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "Weir: declarative ETL flows, run durably.")
 public final class Main {
   private final Surroundings surroundings;
 
@@ -42,33 +25,17 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    System.exit(CommandTree.execute(Surroundings.current(), null, null, args));
   }
 
   /** Runs a command line and returns the exit code (for tests). */
   public static int execute(String... args) {
-    return execute(null, null, args);
+    return CommandTree.execute(Surroundings.current(), null, null, args);
   }
 
   /** Runs a command line writing to the given streams (null: the console). */
   public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-    return execute(Surroundings.current(), out, err, args);
-  }
-
-  /** Runs a command line as if started in {@code surroundings} (tests: another cwd and home). */
-  static int execute(
-      Surroundings surroundings, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-    var cl = new CommandLine(new Main(surroundings));
-    cl.setExecutionExceptionHandler(new Errors());
-    cl.setCaseInsensitiveEnumValuesAllowed(true);
-    cl.setParameterExceptionHandler(new UnknownCommand(cl.getParameterExceptionHandler()));
-    if (out != null) {
-      cl.setOut(out);
-    }
-    if (err != null) {
-      cl.setErr(err);
-    }
-    return cl.execute(args);
+    return CommandTree.execute(Surroundings.current(), out, err, args);
   }
 
   static final class Version implements CommandLine.IVersionProvider {

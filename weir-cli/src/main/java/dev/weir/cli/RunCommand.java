@@ -94,6 +94,7 @@ final class RunCommand implements Callable<Integer> {
     }
     Home home = storeOptions.home(file.getParent());
     PrintWriter out = spec.commandLine().getOut();
+    var taskTypes = EngineFactory.loadTaskTypesAhead(); // while the store opens
     try (StateStore store = storeOptions.open(home)) {
       var progress = new DeferredListener();
       var engineRef = new java.util.concurrent.atomic.AtomicReference<Engine>();
@@ -104,7 +105,9 @@ final class RunCommand implements Callable<Integer> {
                   lineageConfig(lineage), store, t -> engineRef.get().masker().mask(t));
       RunListener listener =
           emitter == null ? progress : new RunListeners().add(progress).add(emitter);
-      try (Engine engine = EngineFactory.create(store, home.dir(), listener, surroundings);
+      try (Engine engine =
+              EngineFactory.create(
+                  store, home.dir(), listener, surroundings, EngineFactory.taskTypes(taskTypes));
           LineageEmitter events = emitter) { // null when off: try-with-resources skips it
         engineRef.set(engine);
         var parsed = engine.parser().read(file);

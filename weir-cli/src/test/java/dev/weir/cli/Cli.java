@@ -33,7 +33,8 @@ final class Cli {
   static Result run(Surroundings where, String... args) {
     var out = new StringWriter();
     var err = new StringWriter();
-    int code = Main.execute(where, new PrintWriter(out, true), new PrintWriter(err, true), args);
+    int code =
+        CommandTree.execute(where, new PrintWriter(out, true), new PrintWriter(err, true), args);
     return new Result(code, out.toString(), err.toString());
   }
 

@@ -25,7 +25,7 @@ class ErrorsTest {
   @TempDir Path dir;
   Path log;
   StringWriter err = new StringWriter();
-  CommandLine cl = new CommandLine(new Main(Surroundings.current()));
+  CommandLine cl = CommandTree.full(Surroundings.current());
 
   @BeforeEach
   void logToTheTestDirectory() {

@@ -18,6 +18,11 @@ final class LogSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LogSink.class);
   private static final int BATCH = 1000;
 
+  /**
+   * Put on the queue by {@link #close} so that the writer stops now, not after its poll times out.
+   */
+  private static final LogLine STOP = new LogLine("", "", 0, java.time.Instant.EPOCH, "", "");
+
   private final StateStore store;
   private final BlockingQueue<LogLine> queue = new LinkedBlockingQueue<>();
   private final Object writeLock = new Object();
@@ -44,13 +49,16 @@ final class LogSink implements AutoCloseable {
     while (!closed) {
       try {
         LogLine first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == STOP) {
+          return;
+        }
         if (first != null) {
           synchronized (writeLock) {
             // the line taken outside the lock goes first, then the rest in order
             var batch = new ArrayList<LogLine>();
             batch.add(first);
             queue.drainTo(batch, BATCH - 1);
-            write(batch);
+            write(withoutStop(batch));
             drain();
           }
         }
@@ -63,12 +71,20 @@ final class LogSink implements AutoCloseable {
   private void drain() {
     var batch = new ArrayList<LogLine>();
     while (queue.drainTo(batch, BATCH) > 0) {
-      write(batch);
+      write(withoutStop(batch));
       batch.clear();
     }
   }
 
+  private static List<LogLine> withoutStop(List<LogLine> batch) {
+    batch.removeIf(line -> line == STOP); // identity: a real line may look the same
+    return batch;
+  }
+
   private void write(List<LogLine> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
     try {
       store.appendLogs(batch);
     } catch (Throwable e) {
@@ -81,6 +97,7 @@ final class LogSink implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    queue.add(STOP);
     try {
       writer.join(2000);
     } catch (InterruptedException e) {
