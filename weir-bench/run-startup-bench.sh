@@ -2,7 +2,9 @@
 # Start-up benchmark (issue 11): times whole processes — `weir --help`, `weir validate` of one
 # file and `weir run` of a one-task noop flow — through the ./weir launcher (with its start-up
 # cache) and, in the same run and alternating with it, as a plain `java -jar weir.jar` (the
-# baseline). BEFORE_JAR=path/to/other/weir.jar adds a third variant, e.g. main's jar.
+# baseline). BEFORE_JAR=path/to/other/weir.jar adds a variant "before" (a plain start of another
+# jar, e.g. main's); BEFORE_WEIR=path/to/other/checkout/weir adds "before" as another checkout's
+# launcher with its own start-up cache (made and waited for here).
 # Prints the median wall time and the median CPU time (user+sys, which a busy machine disturbs
 # less) of each, and the ratio to the baseline.
 # Usage: weir-bench/run-startup-bench.sh [RUNS]   (default 10)
@@ -20,16 +22,23 @@ printf 'id: noop\nnamespace: bench\ntasks:\n  - id: only\n    type: noop\n' >noo
 
 # Builds the jar if needed and starts making the start-up cache, then waits for it (at most 15
 # minutes): the figures are those of a launcher that has its cache.
-"$root/weir" --version >/dev/null
-cache_dir="$root/weir-cli/target/startup-cache"
-for ((i = 0; i < 450; i++)); do
-  if [ ! -d "$cache_dir/making.lock" ]; then
-    break
+wait_for_cache() { # $1: a checkout's ./weir
+  "$1" --version >/dev/null
+  local cache_dir i
+  cache_dir="$(dirname "$1")/weir-cli/target/startup-cache"
+  for ((i = 0; i < 450; i++)); do
+    if [ ! -d "$cache_dir/making.lock" ]; then
+      break
+    fi
+    sleep 2
+  done
+  if ! compgen -G "$cache_dir/weir-*.[aj][os][ta]" >/dev/null; then
+    echo "warning: no start-up cache in $cache_dir (see making.log there)" >&2
   fi
-  sleep 2
-done
-if ! compgen -G "$cache_dir/weir-*.[aj][os][ta]" >/dev/null; then
-  echo "warning: no start-up cache in $cache_dir (see making.log there)" >&2
+}
+wait_for_cache "$root/weir"
+if [ -n "${BEFORE_WEIR:-}" ]; then
+  wait_for_cache "$BEFORE_WEIR"
 fi
 
 variants=(launcher plain)
@@ -37,7 +46,10 @@ declare -A cmd=(
   [launcher]="$root/weir"
   [plain]="$java --enable-native-access=ALL-UNNAMED -jar $jar"
 )
-if [ -n "${BEFORE_JAR:-}" ]; then
+if [ -n "${BEFORE_WEIR:-}" ]; then
+  variants+=(before)
+  cmd[before]="$BEFORE_WEIR"
+elif [ -n "${BEFORE_JAR:-}" ]; then
   variants+=(before)
   cmd[before]="$java --enable-native-access=ALL-UNNAMED -jar $BEFORE_JAR"
 fi
@@ -73,15 +85,21 @@ median() { sort -n | awk '{ a[NR] = $1 } END { m = int((NR + 1) / 2);
   if (NR % 2) print a[m]; else print int((a[m] + a[m + 1]) / 2) }'; }
 
 echo "start-up, $runs runs each, alternating; $(nproc) cores; $("$java" -version 2>&1 | head -n 1)"
-printf '%-9s %-9s %12s %12s %10s  %s\n' command variant "wall (ms)" "cpu (ms)" "vs plain" target
+printf '%-9s %-9s %12s %12s %10s %11s  %s\n' command variant "wall (ms)" "cpu (ms)" "vs plain" \
+  "vs before" target
 for c in "${!commands[@]}"; do
   base=$(awk -v c="$c" '$1 == c && $2 == "plain" { print $3 }' "$samples" | median)
+  before=$(awk -v c="$c" '$1 == c && $2 == "before" { print $3 }' "$samples" | median)
   for v in "${variants[@]}"; do
     wall=$(awk -v c="$c" -v v="$v" '$1 == c && $2 == v { print $3 }' "$samples" | median)
     cpu=$(awk -v c="$c" -v v="$v" '$1 == c && $2 == v { print $4 }' "$samples" | median)
     ratio=$(awk "BEGIN { printf \"%.2fx\", $wall / $base }")
+    vs_before=-
+    if [ -n "$before" ]; then
+      vs_before=$(awk "BEGIN { printf \"%.2fx\", $wall / $before }")
+    fi
     met=$(awk "BEGIN { print ($wall <= ${targets[$c]} * 1000) ? \"met\" : \"not met\" }")
-    printf '%-9s %-9s %12s %12s %10s  ≤ %s s %s\n' "${names[$c]}" "$v" "$wall" "$cpu" "$ratio" \
-      "${targets[$c]}" "$met"
+    printf '%-9s %-9s %12s %12s %10s %11s  ≤ %s s %s\n' "${names[$c]}" "$v" "$wall" "$cpu" \
+      "$ratio" "$vs_before" "${targets[$c]}" "$met"
   done
 done

@@ -58,7 +58,7 @@ class LauncherTest {
         run(elsewhere, Map.of("WEIR_STARTUP_CACHE", "off"), bin.resolve("weir").toString(), "a b");
 
     assertThat(r.err()).isEmpty();
-    assertThat(r.out()).isEqualTo("args=[a b] cache=false dir=" + elsewhere.toRealPath() + "\n");
+    assertThat(r.out()).startsWith("args=[a b] cache=false dir=" + elsewhere.toRealPath() + "\n");
     assertThat(r.exit()).isZero();
   }
 
@@ -98,6 +98,28 @@ class LauncherTest {
 
     assertThat(r.err()).isEmpty();
     assertThat(r.out()).startsWith("args=[still, works] cache=true");
+    assertThat(r.exit()).isZero();
+  }
+
+  @Test
+  void short_commands_get_the_quick_jit_the_server_the_full_one_and_weir_java_opts_win()
+      throws Exception {
+    Map<String, String> off = Map.of("WEIR_STARTUP_CACHE", "off");
+    assertThat(run(dir, off, launcher(), "--help").out())
+        .contains("jit=quick gc=[-XX:+UseSerialGC]");
+    assertThat(run(dir, off, launcher(), "validate", "x.yaml").out())
+        .contains("jit=quick gc=[-XX:+UseSerialGC]");
+    // runs keep the default collector for their data; the server keeps the full JIT
+    assertThat(run(dir, off, launcher(), "run", "--home", "h", "x.yaml").out())
+        .contains("jit=quick gc=[]");
+    assertThat(run(dir, off, launcher(), "server", "--port", "0").out()).contains("jit=full gc=[]");
+
+    var full = Map.of("WEIR_STARTUP_CACHE", "off", "WEIR_JAVA_OPTS", "-XX:TieredStopAtLevel=4");
+    assertThat(run(dir, full, launcher(), "run", "x.yaml").out()).contains("jit=full gc=[]");
+    // a collector of the user's own: the launcher adds none, or the JVM would refuse to start
+    var g1 = Map.of("WEIR_STARTUP_CACHE", "off", "WEIR_JAVA_OPTS", "-XX:+UseG1GC");
+    var r = run(dir, g1, launcher(), "validate", "x.yaml");
+    assertThat(r.out()).contains("jit=quick gc=[-XX:+UseG1GC]");
     assertThat(r.exit()).isZero();
   }
 
@@ -220,11 +242,16 @@ class LauncherTest {
       package probe;
       public class Probe {
         public static void main(String[] args) {
-          boolean cache = java.lang.management.ManagementFactory.getRuntimeMXBean()
-              .getInputArguments().stream()
+          var jvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+          boolean cache = jvm.stream()
               .anyMatch(a -> a.startsWith("-XX:AOTCache=") || a.startsWith("-XX:SharedArchiveFile="));
           System.out.println("args=" + java.util.Arrays.toString(args) + " cache=" + cache
               + " dir=" + System.getProperty("user.dir"));
+          // the last one wins, as in the JVM
+          String level = jvm.stream().filter(a -> a.startsWith("-XX:TieredStopAtLevel="))
+              .reduce((a, b) -> b).orElse("-XX:TieredStopAtLevel=4");
+          System.out.println("jit=" + (level.endsWith("=1") ? "quick" : "full")
+              + " gc=" + jvm.stream().filter(a -> a.startsWith("-XX:+Use") && a.endsWith("GC")).toList());
         }
       }
       """;
