@@ -125,6 +125,9 @@ final class ServerCommand implements Callable<Integer> {
     out.printf(
         "Weir server on http://%s:%d/api/v1 (flows in %s, home %s)%n",
         options.host(), server.port(), options.deployDir(), options.home());
+    out.printf(
+        "Web UI: http://%s:%d/ (sign in with an API token)%n",
+        browserHost(options.host()), server.port());
     out.flush();
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -137,5 +140,10 @@ final class ServerCommand implements Callable<Integer> {
                 "weir-server-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** What a browser on this machine opens for a server bound to all interfaces. */
+  static String browserHost(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
   }
 }

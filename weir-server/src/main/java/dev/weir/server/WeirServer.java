@@ -24,6 +24,10 @@ import dev.weir.server.runs.RunLauncher;
 import dev.weir.server.schedule.Scheduler;
 import dev.weir.server.store.ServerStore;
 import dev.weir.server.triggers.EventTriggers;
+import dev.weir.server.ui.SessionAdmission;
+import dev.weir.server.ui.Sessions;
+import dev.weir.server.ui.Ui;
+import dev.weir.server.ui.UiRoutes;
 import dev.weir.staging.StagingGc;
 import dev.weir.staging.StagingPolicy;
 import dev.weir.staging.StagingRetention;
@@ -58,6 +62,10 @@ public final class WeirServer implements AutoCloseable {
   private final FlowWatcher watcher;
   private final RunLauncher launcher;
   private final Scheduler scheduler;
+
+  /** How long a UI sign-in lasts (a working day and a bit; then sign in again). */
+  static final java.time.Duration UI_SESSION_LIFETIME = java.time.Duration.ofHours(12);
+
   private final ApiServer api;
   private final EventTriggers triggers;
   private final Alerts alerts;
@@ -163,6 +171,8 @@ public final class WeirServer implements AutoCloseable {
             tokens,
             obs.metricsPublic(),
             engine.masker());
+    var sessions = new Sessions(options.clock(), UI_SESSION_LIFETIME);
+    var ui = new Ui(store, flows, launcher, tokens, sessions, engine.masker(), options.clock());
     this.api =
         new ApiServer(
             tokens,
@@ -174,7 +184,10 @@ public final class WeirServer implements AutoCloseable {
                 new RunRoutes(flows, launcher, store, engine.masker()),
                 triggers.webhooks(),
                 new BackfillRoutes(backfills, engine.masker()),
-                metricsRoutes));
+                metricsRoutes,
+                new UiRoutes(ui)),
+            new SessionAdmission(sessions),
+            UiRoutes::errorPage);
     this.port = api.start(options.host(), options.port());
     this.loops =
         Executors.newSingleThreadScheduledExecutor(
@@ -195,6 +208,7 @@ public final class WeirServer implements AutoCloseable {
     loops.scheduleWithFixedDelay(this::checkSlasQuietly, sla, sla, TimeUnit.MILLISECONDS);
     scheduler.start();
     log.info("Weir server listening on http://{}:{}/api/v1", options.host(), port);
+    log.info("Weir UI on http://{}:{}/", options.host(), port);
   }
 
   /**

@@ -38,7 +38,11 @@ public final class ServerFixture implements AutoCloseable {
   }
 
   public ServerFixture start() {
-    server = WeirServer.start(options(), token -> {});
+    return start(options());
+  }
+
+  public ServerFixture start(ServerOptions options) {
+    server = WeirServer.start(options, token -> {});
     return this;
   }
 

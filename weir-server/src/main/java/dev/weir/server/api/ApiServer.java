@@ -26,23 +26,55 @@ public final class ApiServer implements AutoCloseable {
 
   private final Javalin app;
 
+  /** Who else may call the API: a signed-in UI session, with its CSRF token on changes. */
+  public interface Sessions {
+    /**
+     * Whether the request carries a live session cookie; throws an {@link ApiException} 403 when it
+     * does but a state-changing request lacks the session's CSRF token.
+     */
+    boolean admits(Context ctx);
+  }
+
+  /** Renders an error of a path outside the API (the UI's pages) as HTML. */
+  public interface ErrorPage {
+    void render(Context ctx, int status, String maskedMessage);
+  }
+
   /**
    * @param routes each adds its endpoints (flows, runs, webhooks, backfills…)
    */
   public ApiServer(Tokens tokens, Masker masker, List<Consumer<Routes>> routes) {
+    this(tokens, masker, routes, ctx -> false, null);
+  }
+
+  /**
+   * @param sessions browser sessions of the UI, admitted beside bearer tokens
+   * @param errorPage how errors of paths outside {@code /api} are shown (null: as JSON)
+   */
+  public ApiServer(
+      Tokens tokens,
+      Masker masker,
+      List<Consumer<Routes>> routes,
+      Sessions sessions,
+      ErrorPage errorPage) {
     this.app =
         Javalin.create(config -> {
           config.concurrency.useVirtualThreads = true;
           config.startup.showJavalinBanner = false;
           config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-          config.routes.before(BASE + "/*", ctx -> authenticate(ctx, tokens));
+          config.routes.before(BASE + "/*", ctx -> authenticate(ctx, tokens, sessions));
           var r = new Routes(config.routes);
           routes.forEach(add -> add.accept(r));
-          config.routes.exception(Exception.class, (e, ctx) -> error(ctx, e, masker));
+          config.routes.exception(
+              Exception.class,
+              (e, ctx) -> error(ctx, e, masker, outsideApi(ctx, errorPage) ? errorPage : null));
           config.routes.error(
               404,
               ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
+                String type = ctx.res().getContentType();
+                if (outsideApi(ctx, errorPage) && (type == null || !type.startsWith("text/html"))) {
+                  errorPage.render(ctx, 404, "There is no page at " + ctx.path() + ".");
+                } else if (ctx.result() == null || ctx.result().isEmpty()) {
                   ctx.json(
                       body(
                           404,
@@ -77,11 +109,21 @@ public final class ApiServer implements AutoCloseable {
     app.stop();
   }
 
-  private static void authenticate(Context ctx, Tokens tokens) {
+  private static boolean outsideApi(Context ctx, ErrorPage errorPage) {
+    return errorPage != null
+        && !ctx.path().startsWith("/api/")
+        && !ctx.path().equals("/metrics")
+        && !ctx.path().startsWith("/ui/");
+  }
+
+  private static void authenticate(Context ctx, Tokens tokens, Sessions sessions) {
     String path = ctx.path();
     if (path.equals(BASE + "/health")
         || path.equals(BASE + "/openapi.json")
         || path.startsWith(BASE + "/webhooks/")) {
+      return;
+    }
+    if (ctx.header("Authorization") == null && sessions.admits(ctx)) {
       return;
     }
     if (!tokens.accepts(ctx.header("Authorization"))) {
@@ -89,7 +131,8 @@ public final class ApiServer implements AutoCloseable {
           401,
           ctx.header("Authorization") == null
               ? "missing bearer token: send `Authorization: Bearer <token>` (tokens come from the"
-                  + " server config, WEIR_API_TOKENS, or the one printed at first start)"
+                  + " server config, WEIR_API_TOKENS, or the one printed at first start), or sign"
+                  + " in to the UI at /sign-in"
               : "the bearer token is not valid for this server");
     }
   }
@@ -102,7 +145,7 @@ public final class ApiServer implements AutoCloseable {
     return root;
   }
 
-  private static void error(Context ctx, Exception e, Masker masker) {
+  private static void error(Context ctx, Exception e, Masker masker, ErrorPage page) {
     int status;
     if (e instanceof ApiException a) {
       status = a.status();
@@ -124,6 +167,10 @@ public final class ApiServer implements AutoCloseable {
         status == 500
             ? "internal error: " + e.getClass().getSimpleName() + "; see the server log"
             : e.getMessage();
+    if (page != null) {
+      page.render(ctx, status, masker.mask(message));
+      return;
+    }
     ObjectNode b = body(status, masker.mask(message));
     if (e instanceof FlowDefinitionException fd) {
       var problems = ((ObjectNode) b.get("error")).putArray("problems");

@@ -24,6 +24,14 @@ public final class Routes {
     return this;
   }
 
+  /**
+   * A form post outside {@code /api/v1} (the UI's sign-in and sign-out); it checks its own access.
+   */
+  public Routes postOutsideApi(String path, Handler h) {
+    config.post(path, h);
+    return this;
+  }
+
   public Routes post(String path, Handler h) {
     config.post(ApiServer.BASE + path, h);
     return this;

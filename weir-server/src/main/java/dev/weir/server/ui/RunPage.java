@@ -1,0 +1,129 @@
+package dev.weir.server.ui;
+
+import dev.weir.server.NotFoundException;
+import dev.weir.store.RunRecord;
+import dev.weir.store.TaskRunRecord;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * One run: its state, trigger, inputs, revision, dates and duration; every task with its attempts,
+ * rows, outputs and errors; its quality checks; and the actions the API offers for it.
+ */
+final class RunPage {
+  private final Ui ui;
+  private final View view;
+
+  RunPage(Ui ui, View view) {
+    this.ui = ui;
+    this.view = view;
+  }
+
+  /** A task with its attempts, newest state first. */
+  record TaskView(
+      String id,
+      String state,
+      long rows,
+      String outputs,
+      Duration duration,
+      List<Attempt> attempts) {}
+
+  record Attempt(
+      int attempt,
+      String state,
+      Instant queued,
+      Instant started,
+      Instant ended,
+      Instant retryAt,
+      Duration duration,
+      long rows,
+      String error) {}
+
+  /** A quality check's result; its detail may quote data, so it is masked. */
+  record Check(
+      String task,
+      String name,
+      boolean passed,
+      String severity,
+      long failingRows,
+      Double observed,
+      String detail) {}
+
+  void handle(Context ctx, Sessions.Session session) {
+    RunRecord r = find(ctx.pathParam("id"));
+    Instant now = ui.clock().instant();
+    var tasks = new LinkedHashMap<String, List<TaskRunRecord>>();
+    for (TaskRunRecord t : ui.store().taskRuns(r.id())) {
+      tasks.computeIfAbsent(t.taskId(), k -> new ArrayList<>()).add(t);
+    }
+    var views = new ArrayList<TaskView>();
+    tasks.forEach((id, attempts) -> views.add(task(id, attempts, now)));
+    var model = new LinkedHashMap<String, Object>();
+    model.put("run", RunRow.of(r, now, ui.masker()));
+    model.put("revision", r.revision());
+    model.put("inputs", ui.masker().mask(r.inputs()));
+    model.put("tasks", views);
+    model.put(
+        "checks",
+        ui.store().checks(r.id()).stream()
+            .map(c ->
+                new Check(
+                    c.taskId(),
+                    c.name(),
+                    c.passed(),
+                    c.severity(),
+                    c.failingRows(),
+                    c.observed(),
+                    c.detail() == null ? null : ui.masker().mask(c.detail())))
+            .toList());
+    model.put("terminal", r.state().isTerminal());
+    model.put(
+        "retryable", r.state().isTerminal() && r.state() != dev.weir.store.RunState.SUCCEEDED);
+    view.page(
+        ctx, session, "run", r.namespace() + "." + r.flowId() + " · run " + r.id(), "runs", model);
+  }
+
+  private TaskView task(String id, List<TaskRunRecord> attempts, Instant now) {
+    var list = new ArrayList<Attempt>();
+    for (TaskRunRecord t : attempts) {
+      list.add(
+          new Attempt(
+              t.attempt(),
+              t.state().name(),
+              t.queuedAt(),
+              t.startedAt(),
+              t.endedAt(),
+              t.retryAt(),
+              t.startedAt() == null
+                  ? null
+                  : Duration.between(t.startedAt(), t.endedAt() == null ? now : t.endedAt()),
+              t.rows(),
+              t.error() == null ? null : ui.masker().mask(t.error())));
+    }
+    TaskRunRecord last = attempts.get(attempts.size() - 1);
+    return new TaskView(
+        id,
+        last.state().name(),
+        last.rows(),
+        last.outputs() == null ? null : ui.masker().mask(last.outputs()),
+        list.get(list.size() - 1).duration(),
+        list);
+  }
+
+  /** The run with this id, or the only one whose id starts with it. */
+  private RunRecord find(String id) {
+    var exact = ui.store().findRun(id);
+    if (exact.isPresent()) {
+      return exact.get();
+    }
+    List<RunRecord> matches = ui.store().findRunsByPrefix(id, 2);
+    if (matches.size() == 1) {
+      return matches.get(0);
+    }
+    throw new NotFoundException("no run '" + id + "' on this server");
+  }
+}

@@ -1,0 +1,18 @@
+package dev.weir.server.ui;
+
+import dev.weir.expr.Masker;
+import dev.weir.server.api.Tokens;
+import dev.weir.server.flows.FlowRegistry;
+import dev.weir.server.runs.RunLauncher;
+import dev.weir.store.JdbcStateStore;
+import java.time.InstantSource;
+
+/** What the UI's pages read from and act on: the same objects the REST API uses. */
+public record Ui(
+    JdbcStateStore store,
+    FlowRegistry flows,
+    RunLauncher launcher,
+    Tokens tokens,
+    Sessions sessions,
+    Masker masker,
+    InstantSource clock) {}
