@@ -12,6 +12,7 @@ import dev.weir.server.alerts.Alerts;
 import dev.weir.server.api.ApiServer;
 import dev.weir.server.api.BackfillRoutes;
 import dev.weir.server.api.FlowRoutes;
+import dev.weir.server.api.RunGraphRoutes;
 import dev.weir.server.api.RunRoutes;
 import dev.weir.server.api.SystemRoutes;
 import dev.weir.server.api.Tokens;
@@ -20,6 +21,7 @@ import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.flows.FlowWatcher;
 import dev.weir.server.metrics.MetricsRoutes;
 import dev.weir.server.metrics.RunMetrics;
+import dev.weir.server.runs.RunEvents;
 import dev.weir.server.runs.RunLauncher;
 import dev.weir.server.schedule.Scheduler;
 import dev.weir.server.store.ServerStore;
@@ -171,6 +173,8 @@ public final class WeirServer implements AutoCloseable {
             tokens,
             obs.metricsPublic(),
             engine.masker());
+    var runEvents = new RunEvents(engine.masker());
+    listeners.add(runEvents);
     var sessions = new Sessions(options.clock(), UI_SESSION_LIFETIME);
     var ui = new Ui(store, flows, launcher, tokens, sessions, engine.masker(), options.clock());
     this.api =
@@ -185,6 +189,7 @@ public final class WeirServer implements AutoCloseable {
                 triggers.webhooks(),
                 new BackfillRoutes(backfills, engine.masker()),
                 metricsRoutes,
+                new RunGraphRoutes(store, flows, engine.parser(), runEvents),
                 new UiRoutes(ui)),
             new SessionAdmission(sessions),
             UiRoutes::errorPage);

@@ -24,6 +24,9 @@ public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
   static final String BASE = "/api/v1";
 
+  /** Set on a request whose error page was rendered already (a 404 must not replace it). */
+  public static final String ERROR_PAGE_SHOWN = "weir.errorPageShown";
+
   private final Javalin app;
 
   /** Who else may call the API: a signed-in UI session, with its CSRF token on changes. */
@@ -71,10 +74,12 @@ public final class ApiServer implements AutoCloseable {
           config.routes.error(
               404,
               ctx -> {
-                String type = ctx.res().getContentType();
-                if (outsideApi(ctx, errorPage) && (type == null || !type.startsWith("text/html"))) {
-                  errorPage.render(ctx, 404, "There is no page at " + ctx.path() + ".");
-                } else if (ctx.result() == null || ctx.result().isEmpty()) {
+                if (outsideApi(ctx, errorPage)) {
+                  if (ctx.attribute(ERROR_PAGE_SHOWN) == null) {
+                    errorPage.render(ctx, 404, "There is no page at " + ctx.path() + ".");
+                  }
+                } else if (ctx.result() == null || !ctx.result().startsWith("{")) {
+                  // no handler answered (Javalin's own text says "Endpoint … not found")
                   ctx.json(
                       body(
                           404,
@@ -168,6 +173,7 @@ public final class ApiServer implements AutoCloseable {
             ? "internal error: " + e.getClass().getSimpleName() + "; see the server log"
             : e.getMessage();
     if (page != null) {
+      ctx.attribute(ERROR_PAGE_SHOWN, Boolean.TRUE);
       page.render(ctx, status, masker.mask(message));
       return;
     }

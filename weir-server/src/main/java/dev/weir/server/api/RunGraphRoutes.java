@@ -1,0 +1,105 @@
+package dev.weir.server.api;
+
+import dev.weir.flow.Flow;
+import dev.weir.flow.FlowParser;
+import dev.weir.server.NotFoundException;
+import dev.weir.server.flows.DeployedFlow;
+import dev.weir.server.flows.FlowRegistry;
+import dev.weir.server.graph.FlowGraph;
+import dev.weir.server.graph.GraphCache;
+import dev.weir.server.runs.RunEvents;
+import dev.weir.store.RunRecord;
+import dev.weir.store.StateStore;
+import dev.weir.store.TaskRunRecord;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import java.util.function.Consumer;
+
+/**
+ * A run's graph and its live changes: {@code GET /runs/{id}/graph} (the laid-out tasks of the run's
+ * flow revision), {@code GET /flows/{ns}/{id}/graph} (the current revision), and {@code GET
+ * /runs/{id}/events}, an SSE stream that starts with a snapshot of every task's latest attempt and
+ * then sends each change as it is stored.
+ */
+public final class RunGraphRoutes implements Consumer<Routes> {
+  /** How long an SSE stream stays quiet before a keep-alive comment. */
+  static final long KEEP_ALIVE_MILLIS = 15_000;
+
+  private final StateStore store;
+  private final FlowRegistry flows;
+  private final FlowParser parser;
+  private final RunEvents events;
+  private final GraphCache graphs = new GraphCache();
+
+  public RunGraphRoutes(StateStore store, FlowRegistry flows, FlowParser parser, RunEvents events) {
+    this.store = store;
+    this.flows = flows;
+    this.parser = parser;
+    this.events = events;
+  }
+
+  @Override
+  public void accept(Routes r) {
+    r.get("/runs/{id}/graph", this::runGraph)
+        .get("/flows/{ns}/{id}/graph", this::flowGraph)
+        .sse("/runs/{id}/events", this::events);
+  }
+
+  /** The layout of a run's flow revision (cached by revision). */
+  public FlowGraph.Layout layout(RunRecord run) {
+    String text =
+        store
+            .revisionText(run.revision())
+            .orElseThrow(() ->
+                new NotFoundException("the flow revision of run " + run.id() + " is not stored"));
+    return graphs.layout(run.revision(), parser.parse(run.flowFile(), text));
+  }
+
+  private void runGraph(Context ctx) {
+    ctx.json(FlowGraph.toMap(layout(find(ctx.pathParam("id")))));
+  }
+
+  private void flowGraph(Context ctx) {
+    DeployedFlow f = flows.require(FlowRoutes.key(ctx));
+    Flow flow = f.flow();
+    ctx.json(FlowGraph.toMap(graphs.layout(f.hash(), flow)));
+  }
+
+  private void events(SseClient client) {
+    RunRecord run = find(client.ctx().pathParam("id"));
+    try (RunEvents.Watch watch = events.watch(run.id())) {
+      // after subscribing, so that nothing falls between the snapshot and the first event
+      var snapshot = Json.MAPPER.createObjectNode();
+      snapshot.set("run", events.run(store.findRun(run.id()).orElse(run)));
+      var tasks = snapshot.putArray("tasks");
+      for (TaskRunRecord t : store.taskRuns(run.id())) {
+        tasks.add(events.task(t));
+      }
+      client.sendEvent("snapshot", snapshot.toString());
+      while (!client.terminated()) {
+        RunEvents.Event e = watch.next(KEEP_ALIVE_MILLIS);
+        if (e == null) {
+          client.sendComment("keep-alive");
+        } else {
+          client.sendEvent(e.kind(), e.json());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      client.close();
+    }
+  }
+
+  private RunRecord find(String id) {
+    return store
+        .findRun(id)
+        .or(() -> {
+          var m = store.findRunsByPrefix(id, 2);
+          return m.size() == 1 ? java.util.Optional.of(m.get(0)) : java.util.Optional.empty();
+        })
+        .orElseThrow(() ->
+            new ApiException(
+                404, "no run '" + id + "' on this server; list runs with GET /api/v1/runs"));
+  }
+}

@@ -1,0 +1,258 @@
+// The run page's live parts: the task graph (laid out by the server, drawn here with only what is
+// on screen), the Gantt of every attempt, and the state badges, all patched from the run's SSE
+// stream. Task elements are found through maps by id: a change never scans the graph and never
+// lays it out again.
+import { applyZone } from './app.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const root = document.querySelector('[data-run-live]');
+if (root) {
+  start(root.dataset.runLive).catch((e) => {
+    root.querySelector('.dag-status').textContent = `The graph could not be shown: ${e.message}`;
+  });
+}
+
+async function start(runId) {
+  const response = await fetch(`/api/v1/runs/${encodeURIComponent(runId)}/graph`, { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`${response.status}`);
+  const layout = await response.json();
+  const graph = new Graph(root.querySelector('.dag-view'), layout);
+  const gantt = new Gantt(document.querySelector('.gantt-view'));
+  const attempts = new Map(); // task id -> [attempt patches, by attempt number]
+  const badges = new Map([...document.querySelectorAll('[data-task-state]')].map((e) => [e.dataset.taskState, e]));
+
+  const apply = (t) => {
+    let list = attempts.get(t.id);
+    if (!list) { list = []; attempts.set(t.id, list); }
+    list[t.attempt - 1] = t;
+    const last = list[list.length - 1];
+    graph.setState(t.id, last.state);
+    const badge = badges.get(t.id);
+    if (badge) setBadge(badge, last.state);
+  };
+  const source = new EventSource(`/api/v1/runs/${encodeURIComponent(runId)}/events`);
+  source.addEventListener('snapshot', (e) => {
+    const data = JSON.parse(e.data);
+    attempts.clear();
+    data.tasks.forEach(apply);
+    runState(data.run);
+    gantt.draw(attempts, data.run);
+    root.querySelector('.dag-status').textContent = '';
+    root.dataset.live = 'snapshot';
+  });
+  source.addEventListener('task', (e) => {
+    apply(JSON.parse(e.data));
+    gantt.schedule(attempts);
+    root.dataset.live = 'patched';
+  });
+  source.addEventListener('run', (e) => {
+    const run = JSON.parse(e.data);
+    runState(run);
+    gantt.run = run;
+    gantt.schedule(attempts);
+    if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.state)) {
+      source.close();
+      root.dataset.live = 'ended';
+    }
+  });
+  source.addEventListener('reset', () => location.reload());
+}
+
+function setBadge(el, state) {
+  el.className = `state state-${state.toLowerCase()}`;
+  el.textContent = state.toLowerCase().replace('_', ' ');
+}
+
+function runState(run) {
+  const badge = document.querySelector('[data-run-state]');
+  if (badge && run) setBadge(badge, run.state);
+}
+
+class Graph {
+  constructor(container, layout) {
+    this.container = container;
+    this.layout = layout;
+    this.scale = layout.nodes.length > 400 ? 0.6 : 1;
+    this.states = new Map();
+    this.drawn = new Map(); // id -> <g>, only the nodes on screen
+    this.svg = document.createElementNS(SVG, 'svg');
+    this.svg.classList.add('dag');
+    this.svg.setAttribute('role', 'img');
+    this.svg.setAttribute('aria-label', `Task graph, ${layout.nodes.length} tasks`);
+    this.edges = document.createElementNS(SVG, 'g');
+    this.nodes = document.createElementNS(SVG, 'g');
+    this.svg.append(this.edges, this.nodes);
+    container.replaceChildren(this.svg);
+    this.byId = new Map(layout.nodes.map((n) => [n.id, n]));
+    this.resize();
+    let pending = false;
+    container.addEventListener('scroll', () => {
+      if (!pending) {
+        pending = true;
+        requestAnimationFrame(() => { pending = false; this.render(); });
+      }
+    });
+    container.closest('.dag-wrap').querySelectorAll('[data-zoom]').forEach((b) => {
+      b.addEventListener('click', () => {
+        this.scale = Math.max(0.1, Math.min(2, this.scale * Number(b.dataset.zoom)));
+        this.resize();
+      });
+    });
+  }
+
+  resize() {
+    const s = this.scale;
+    this.svg.setAttribute('width', Math.ceil(this.layout.width * s));
+    this.svg.setAttribute('height', Math.ceil(this.layout.height * s));
+    this.svg.setAttribute('viewBox', `0 0 ${this.layout.width} ${this.layout.height}`);
+    this.nodes.replaceChildren();
+    this.edges.replaceChildren();
+    this.drawn.clear();
+    this.render();
+  }
+
+  // Draws the nodes and edges inside the visible area (plus a margin); drops the others.
+  render() {
+    const s = this.scale;
+    const c = this.container;
+    const margin = 200;
+    const x0 = (c.scrollLeft - margin) / s, y0 = (c.scrollTop - margin) / s;
+    const x1 = (c.scrollLeft + c.clientWidth + margin) / s, y1 = (c.scrollTop + c.clientHeight + margin) / s;
+    const simple = s < 0.45;
+    const visible = new Set();
+    for (const n of this.layout.nodes) {
+      if (n.x + n.w >= x0 && n.x <= x1 && n.y + n.h >= y0 && n.y <= y1) visible.add(n.id);
+    }
+    for (const [id, g] of this.drawn) {
+      if (!visible.has(id)) { g.remove(); this.drawn.delete(id); }
+    }
+    for (const id of visible) {
+      if (!this.drawn.has(id)) this.drawn.set(id, this.node(this.byId.get(id), simple));
+    }
+    const path = [];
+    for (const e of this.layout.edges) {
+      if (visible.has(e.from) || visible.has(e.to)) {
+        path.push(`M${e.points.map((p) => p.join(',')).join('L')}`);
+      }
+    }
+    this.edges.replaceChildren();
+    const p = document.createElementNS(SVG, 'path');
+    p.setAttribute('d', path.join(''));
+    p.classList.add('edge');
+    this.edges.append(p);
+  }
+
+  node(n, simple) {
+    const g = document.createElementNS(SVG, 'g');
+    g.setAttribute('transform', `translate(${n.x},${n.y})`);
+    g.dataset.task = n.id;
+    const state = this.states.get(n.id) ?? 'PENDING';
+    g.setAttribute('class', `node state-${state.toLowerCase()}`);
+    const rect = document.createElementNS(SVG, 'rect');
+    rect.setAttribute('width', n.w);
+    rect.setAttribute('height', n.h);
+    rect.setAttribute('rx', 4);
+    g.append(rect);
+    if (!simple) {
+      const title = document.createElementNS(SVG, 'text');
+      title.setAttribute('x', 8);
+      title.setAttribute('y', 15);
+      title.textContent = n.id;
+      const type = document.createElementNS(SVG, 'text');
+      type.setAttribute('x', 8);
+      type.setAttribute('y', 29);
+      type.setAttribute('class', 'type');
+      type.textContent = n.type;
+      g.append(title, type);
+    }
+    const tip = document.createElementNS(SVG, 'title');
+    tip.textContent = `${n.id} (${n.type}): ${state.toLowerCase()}`;
+    g.append(tip);
+    g.addEventListener('click', () => { location.hash = `task-${n.id}`; });
+    this.nodes.append(g);
+    return g;
+  }
+
+  setState(id, state) {
+    this.states.set(id, state);
+    const g = this.drawn.get(id);
+    if (g) {
+      g.setAttribute('class', `node state-${state.toLowerCase()}`);
+      const tip = g.querySelector('title');
+      if (tip) tip.textContent = `${id}: ${state.toLowerCase()}`;
+    }
+  }
+}
+
+// Every attempt of every task on one time axis: queued, waiting to retry, running.
+class Gantt {
+  constructor(container) {
+    this.container = container;
+    this.run = null;
+    this.timer = null;
+  }
+
+  schedule(attempts) {
+    if (this.timer) return;
+    this.timer = setTimeout(() => { this.timer = null; this.draw(attempts, this.run); }, 200);
+  }
+
+  draw(attempts, run) {
+    if (!this.container) return;
+    this.run = run ?? this.run;
+    const rows = [...attempts.entries()];
+    const times = [];
+    for (const [, list] of rows) {
+      for (const a of list) {
+        if (!a) continue;
+        for (const t of [a.queuedAt, a.startedAt, a.endedAt, a.retryAt]) if (t) times.push(Date.parse(t));
+      }
+    }
+    if (times.length === 0) { this.container.textContent = 'No attempt has started yet.'; return; }
+    const now = Date.now();
+    const ended = this.run && this.run.endedAt ? Date.parse(this.run.endedAt) : now;
+    const t0 = Math.min(...times), t1 = Math.max(ended, ...times);
+    const span = Math.max(1, t1 - t0);
+    const width = 800, row = 18, label = 160;
+    const x = (t) => label + ((t - t0) / span) * (width - label - 10);
+    const svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('class', 'gantt');
+    svg.setAttribute('viewBox', `0 0 ${width} ${rows.length * row + 24}`);
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', 'Gantt chart of every attempt');
+    rows.slice(0, 2000).forEach(([id, list], i) => {
+      const y = i * row + 4;
+      const name = document.createElementNS(SVG, 'text');
+      name.setAttribute('x', 0);
+      name.setAttribute('y', y + 11);
+      name.textContent = id;
+      svg.append(name);
+      let previousEnd = null;
+      for (const a of list) {
+        if (!a) continue;
+        const bar = (from, to, cls, what) => {
+          if (from == null) return;
+          const r = document.createElementNS(SVG, 'rect');
+          r.setAttribute('x', x(from));
+          r.setAttribute('y', y);
+          r.setAttribute('width', Math.max(1, x(to) - x(from)));
+          r.setAttribute('height', row - 6);
+          r.setAttribute('class', cls);
+          const tip = document.createElementNS(SVG, 'title');
+          tip.textContent = `${id} attempt ${a.attempt}: ${what}, ${Math.round((to - from) / 100) / 10} s`;
+          r.append(tip);
+          svg.append(r);
+        };
+        const queued = a.queuedAt ? Date.parse(a.queuedAt) : null;
+        const started = a.startedAt ? Date.parse(a.startedAt) : null;
+        const end = a.endedAt ? Date.parse(a.endedAt) : (started ? now : null);
+        if (previousEnd != null && queued != null) bar(previousEnd, queued, 'seg retry', 'waiting to retry');
+        if (queued != null) bar(queued, started ?? now, 'seg queued', 'queued');
+        if (started != null) bar(started, end, `seg run state-${a.state.toLowerCase()}`, a.state.toLowerCase());
+        previousEnd = a.endedAt ? Date.parse(a.endedAt) : null;
+      }
+    });
+    this.container.replaceChildren(svg);
+    applyZone(this.container);
+  }
+}
