@@ -22,7 +22,9 @@ import dev.weir.server.flows.FlowWatcher;
 import dev.weir.server.metrics.MetricsRoutes;
 import dev.weir.server.metrics.RunMetrics;
 import dev.weir.server.runs.RunEvents;
+import dev.weir.server.runs.RunFlows;
 import dev.weir.server.runs.RunLauncher;
+import dev.weir.server.runs.WaitReasons;
 import dev.weir.server.schedule.Scheduler;
 import dev.weir.server.store.ServerStore;
 import dev.weir.server.triggers.EventTriggers;
@@ -175,8 +177,20 @@ public final class WeirServer implements AutoCloseable {
             engine.masker());
     var runEvents = new RunEvents(engine.masker());
     listeners.add(runEvents);
+    var runFlows = new RunFlows(store, engine.parser());
+    var waits = new WaitReasons(gates, launcher);
     var sessions = new Sessions(options.clock(), UI_SESSION_LIFETIME);
-    var ui = new Ui(store, flows, launcher, tokens, sessions, engine.masker(), options.clock());
+    var ui =
+        new Ui(
+            store,
+            flows,
+            launcher,
+            tokens,
+            sessions,
+            engine.masker(),
+            options.clock(),
+            runFlows,
+            waits);
     this.api =
         new ApiServer(
             tokens,
@@ -189,7 +203,7 @@ public final class WeirServer implements AutoCloseable {
                 triggers.webhooks(),
                 new BackfillRoutes(backfills, engine.masker()),
                 metricsRoutes,
-                new RunGraphRoutes(store, flows, engine.parser(), runEvents),
+                new RunGraphRoutes(store, flows, runFlows, runEvents, waits),
                 new UiRoutes(ui)),
             new SessionAdmission(sessions),
             UiRoutes::errorPage);

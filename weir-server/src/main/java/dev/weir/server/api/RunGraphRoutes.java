@@ -1,13 +1,13 @@
 package dev.weir.server.api;
 
 import dev.weir.flow.Flow;
-import dev.weir.flow.FlowParser;
-import dev.weir.server.NotFoundException;
 import dev.weir.server.flows.DeployedFlow;
 import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.graph.FlowGraph;
 import dev.weir.server.graph.GraphCache;
 import dev.weir.server.runs.RunEvents;
+import dev.weir.server.runs.RunFlows;
+import dev.weir.server.runs.WaitReasons;
 import dev.weir.store.RunRecord;
 import dev.weir.store.StateStore;
 import dev.weir.store.TaskRunRecord;
@@ -27,32 +27,47 @@ public final class RunGraphRoutes implements Consumer<Routes> {
 
   private final StateStore store;
   private final FlowRegistry flows;
-  private final FlowParser parser;
+  private final RunFlows runFlows;
   private final RunEvents events;
+  private final WaitReasons waits;
   private final GraphCache graphs = new GraphCache();
 
-  public RunGraphRoutes(StateStore store, FlowRegistry flows, FlowParser parser, RunEvents events) {
+  public RunGraphRoutes(
+      StateStore store,
+      FlowRegistry flows,
+      RunFlows runFlows,
+      RunEvents events,
+      WaitReasons waits) {
     this.store = store;
     this.flows = flows;
-    this.parser = parser;
+    this.runFlows = runFlows;
     this.events = events;
+    this.waits = waits;
   }
 
   @Override
   public void accept(Routes r) {
     r.get("/runs/{id}/graph", this::runGraph)
         .get("/flows/{ns}/{id}/graph", this::flowGraph)
+        .get("/runs/{id}/waiting", this::waiting)
         .sse("/runs/{id}/events", this::events);
   }
 
   /** The layout of a run's flow revision (cached by revision). */
   public FlowGraph.Layout layout(RunRecord run) {
-    String text =
-        store
-            .revisionText(run.revision())
-            .orElseThrow(() ->
-                new NotFoundException("the flow revision of run " + run.id() + " is not stored"));
-    return graphs.layout(run.revision(), parser.parse(run.flowFile(), text));
+    return graphs.layout(run.revision(), runFlows.of(run));
+  }
+
+  /** Why each task that is not running yet waits, and why the run does (when queued). */
+  private void waiting(Context ctx) {
+    RunRecord run = find(ctx.pathParam("id"));
+    var w = waits.of(runFlows.of(run), run, store.taskRuns(run.id()));
+    var root = Json.MAPPER.createObjectNode();
+    root.put("runId", run.id());
+    root.put("state", run.state().name());
+    root.set("run", Json.MAPPER.valueToTree(w.run()));
+    root.set("tasks", Json.MAPPER.valueToTree(w.tasks()));
+    ctx.json(root);
   }
 
   private void runGraph(Context ctx) {

@@ -60,6 +60,7 @@ final class RunPage {
     for (TaskRunRecord t : ui.store().taskRuns(r.id())) {
       tasks.computeIfAbsent(t.taskId(), k -> new ArrayList<>()).add(t);
     }
+    var waiting = waitingOf(r);
     var views = new ArrayList<TaskView>();
     tasks.forEach((id, attempts) -> views.add(task(id, attempts, now)));
     var model = new LinkedHashMap<String, Object>();
@@ -67,6 +68,7 @@ final class RunPage {
     model.put("revision", r.revision());
     model.put("inputs", ui.masker().mask(r.inputs()));
     model.put("tasks", views);
+    model.put("waiting", waiting);
     model.put(
         "checks",
         ui.store().checks(r.id()).stream()
@@ -112,6 +114,15 @@ final class RunPage {
         last.outputs() == null ? null : ui.masker().mask(last.outputs()),
         list.get(list.size() - 1).duration(),
         list);
+  }
+
+  /** Why its tasks wait; nothing when the run's flow revision cannot be read. */
+  private dev.weir.server.runs.WaitReasons.Waiting waitingOf(RunRecord r) {
+    try {
+      return ui.waits().of(ui.runFlows().of(r), r, ui.store().taskRuns(r.id()));
+    } catch (dev.weir.WeirException e) {
+      return new dev.weir.server.runs.WaitReasons.Waiting(List.of(), java.util.Map.of());
+    }
   }
 
   /** The run with this id, or the only one whose id starts with it. */

@@ -3,7 +3,9 @@ package dev.weir.server.ui;
 import dev.weir.expr.Masker;
 import dev.weir.server.api.Tokens;
 import dev.weir.server.flows.FlowRegistry;
+import dev.weir.server.runs.RunFlows;
 import dev.weir.server.runs.RunLauncher;
+import dev.weir.server.runs.WaitReasons;
 import dev.weir.store.JdbcStateStore;
 import java.time.InstantSource;
 
@@ -15,4 +17,6 @@ public record Ui(
     Tokens tokens,
     Sessions sessions,
     Masker masker,
-    InstantSource clock) {}
+    InstantSource clock,
+    RunFlows runFlows,
+    WaitReasons waits) {}

@@ -40,9 +40,11 @@ async function start(runId) {
     root.querySelector('.dag-status').textContent = '';
     root.dataset.live = 'snapshot';
   });
+  const waiting = new Waiting(runId);
   source.addEventListener('task', (e) => {
     apply(JSON.parse(e.data));
     gantt.schedule(attempts);
+    waiting.schedule();
     root.dataset.live = 'patched';
   });
   source.addEventListener('run', (e) => {
@@ -50,12 +52,61 @@ async function start(runId) {
     runState(run);
     gantt.run = run;
     gantt.schedule(attempts);
+    waiting.schedule();
     if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.state)) {
       source.close();
       root.dataset.live = 'ended';
     }
   });
   source.addEventListener('reset', () => location.reload());
+}
+
+// "Why is it waiting": read again from the API (at most once a second) when something changed.
+class Waiting {
+  constructor(runId) {
+    this.runId = runId;
+    this.section = document.querySelector('[data-waiting]');
+    this.timer = null;
+  }
+
+  schedule() {
+    if (!this.section || this.timer) return;
+    this.timer = setTimeout(() => { this.timer = null; this.load(); }, 1000);
+  }
+
+  async load() {
+    const r = await fetch(`/api/v1/runs/${encodeURIComponent(this.runId)}/waiting`, { credentials: 'same-origin' });
+    if (!r.ok) return;
+    const w = await r.json();
+    const items = [];
+    const item = (who, href, reason) => {
+      const li = document.createElement('li');
+      if (href) {
+        const a = document.createElement('a');
+        a.href = href;
+        a.textContent = who;
+        li.append(a);
+      } else {
+        const b = document.createElement('strong');
+        b.textContent = who;
+        li.append(b);
+      }
+      li.append(`: ${reason.text}`);
+      if (reason.until) {
+        const t = document.createElement('time');
+        t.setAttribute('datetime', reason.until);
+        li.append(' until ', t);
+      }
+      items.push(li);
+    };
+    w.run.forEach((reason) => item('run', null, reason));
+    for (const [task, reasons] of Object.entries(w.tasks)) {
+      reasons.forEach((reason) => item(task, `#task-${task}`, reason));
+    }
+    this.section.querySelector('[data-waiting-list]').replaceChildren(...items);
+    this.section.hidden = items.length === 0;
+    applyZone(this.section);
+  }
 }
 
 function setBadge(el, state) {
