@@ -77,7 +77,12 @@ public final class WaitReasons {
         reasons.add(
             new Reason(
                 "retry",
-                "attempt " + t.attempt() + " failed; the next attempt waits for its retry delay",
+                // the waiting record is the next attempt's
+                "attempt "
+                    + (t.attempt() - 1)
+                    + " failed; attempt "
+                    + t.attempt()
+                    + " waits for its retry delay",
                 t.retryAt()));
       } else if (state == TaskState.PENDING) {
         for (String up : dag.upstream(def.id())) {

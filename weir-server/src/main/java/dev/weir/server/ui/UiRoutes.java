@@ -60,7 +60,8 @@ public final class UiRoutes implements Consumer<Routes> {
         .result(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
                 + status
-                + " · Weir</title><link rel=\"stylesheet\" href=\"/ui/static/app.css\"></head>"
+                + " · Weir</title><link rel=\"icon\" href=\"/ui/static/favicon.svg\">"
+                + "<link rel=\"stylesheet\" href=\"/ui/static/app.css\"></head>"
                 + "<body><main class=\"page\"><h1>"
                 + status
                 + "</h1><p class=\"error\">"

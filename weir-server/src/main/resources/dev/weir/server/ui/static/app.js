@@ -105,5 +105,6 @@ for (const button of document.querySelectorAll('[data-api-post]')) {
   });
 }
 
+matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);
 applyTheme();
 applyZone();

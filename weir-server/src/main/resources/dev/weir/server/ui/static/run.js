@@ -30,6 +30,7 @@ async function start(runId) {
     const badge = badges.get(t.id);
     if (badge) setBadge(badge, last.state);
   };
+  const waiting = new Waiting(runId);
   const source = new EventSource(`/api/v1/runs/${encodeURIComponent(runId)}/events`);
   source.addEventListener('snapshot', (e) => {
     const data = JSON.parse(e.data);
@@ -37,10 +38,10 @@ async function start(runId) {
     data.tasks.forEach(apply);
     runState(data.run);
     gantt.draw(attempts, data.run);
+    waiting.schedule(); // the page was rendered a moment before the snapshot
     root.querySelector('.dag-status').textContent = '';
     root.dataset.live = 'snapshot';
   });
-  const waiting = new Waiting(runId);
   source.addEventListener('task', (e) => {
     apply(JSON.parse(e.data));
     gantt.schedule(attempts);
