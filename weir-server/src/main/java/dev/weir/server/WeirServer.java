@@ -19,6 +19,8 @@ import dev.weir.server.api.Tokens;
 import dev.weir.server.backfills.Backfills;
 import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.flows.FlowWatcher;
+import dev.weir.server.graph.GraphCache;
+import dev.weir.server.graph.GraphWarmer;
 import dev.weir.server.metrics.MetricsRoutes;
 import dev.weir.server.metrics.RunMetrics;
 import dev.weir.server.runs.RunEvents;
@@ -179,6 +181,11 @@ public final class WeirServer implements AutoCloseable {
     listeners.add(runEvents);
     var runFlows = new RunFlows(store, engine.parser());
     var waits = new WaitReasons(gates, launcher);
+    var graphs = new GraphCache();
+    var warmer = new GraphWarmer(graphs);
+    parts.add(warmer);
+    flows.onChange(f -> warmer.warm(f.hash(), f.flow()));
+    flows.all().forEach(f -> warmer.warm(f.hash(), f.flow()));
     var sessions = new Sessions(options.clock(), UI_SESSION_LIFETIME);
     var ui =
         new Ui(
@@ -203,7 +210,7 @@ public final class WeirServer implements AutoCloseable {
                 triggers.webhooks(),
                 new BackfillRoutes(backfills, engine.masker()),
                 metricsRoutes,
-                new RunGraphRoutes(store, flows, runFlows, runEvents, waits),
+                new RunGraphRoutes(store, flows, runFlows, runEvents, waits, graphs),
                 new UiRoutes(ui)),
             new SessionAdmission(sessions),
             UiRoutes::errorPage);

@@ -30,19 +30,21 @@ public final class RunGraphRoutes implements Consumer<Routes> {
   private final RunFlows runFlows;
   private final RunEvents events;
   private final WaitReasons waits;
-  private final GraphCache graphs = new GraphCache();
+  private final GraphCache graphs;
 
   public RunGraphRoutes(
       StateStore store,
       FlowRegistry flows,
       RunFlows runFlows,
       RunEvents events,
-      WaitReasons waits) {
+      WaitReasons waits,
+      GraphCache graphs) {
     this.store = store;
     this.flows = flows;
     this.runFlows = runFlows;
     this.events = events;
     this.waits = waits;
+    this.graphs = graphs;
   }
 
   @Override
