@@ -12,6 +12,7 @@ import dev.weir.server.alerts.Alerts;
 import dev.weir.server.api.ApiServer;
 import dev.weir.server.api.BackfillRoutes;
 import dev.weir.server.api.FlowRoutes;
+import dev.weir.server.api.LogRoutes;
 import dev.weir.server.api.RunGraphRoutes;
 import dev.weir.server.api.RunRoutes;
 import dev.weir.server.api.SystemRoutes;
@@ -38,6 +39,7 @@ import dev.weir.staging.StagingGc;
 import dev.weir.staging.StagingPolicy;
 import dev.weir.staging.StagingRetention;
 import dev.weir.store.JdbcStateStore;
+import dev.weir.store.LogSearch;
 import dev.weir.task.TaskRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -211,6 +213,7 @@ public final class WeirServer implements AutoCloseable {
                 new BackfillRoutes(backfills, engine.masker()),
                 metricsRoutes,
                 new RunGraphRoutes(store, flows, runFlows, runEvents, waits, graphs),
+                new LogRoutes(store, new LogSearch(store.dataSource()), launcher, engine.masker()),
                 new UiRoutes(ui)),
             new SessionAdmission(sessions),
             UiRoutes::errorPage);

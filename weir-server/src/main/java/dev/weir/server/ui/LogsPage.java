@@ -1,34 +1,33 @@
 package dev.weir.server.ui;
 
 import dev.weir.server.NotFoundException;
-import dev.weir.store.LogLine;
+import dev.weir.store.LogSearch;
 import dev.weir.store.RunRecord;
 import io.javalin.http.Context;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * A run's logs, a page of lines at a time: filtered by task, level and a search text on the server,
- * so that the browser never holds a whole large log.
+ * A run's logs, a page of lines at a time: filtered by task, level and a search text in the
+ * database, paged by line ids, so that neither the server nor the browser holds a large log. A page
+ * can follow the run live and download the whole log.
  */
 final class LogsPage {
   static final int PAGE = 500;
 
   private final Ui ui;
   private final View view;
+  private final LogSearch logs;
 
   LogsPage(Ui ui, View view) {
     this.ui = ui;
     this.view = view;
+    this.logs = new LogSearch(ui.store().dataSource());
   }
 
   /** A line as shown (masked when stored; masked again in case a secret was added since). */
   record Line(
-      int no, java.time.Instant time, String task, int attempt, String level, String text) {}
+      long id, java.time.Instant time, String task, int attempt, String level, String text) {}
 
   void handle(Context ctx, Sessions.Session session) {
     String id = ctx.pathParam("id");
@@ -39,52 +38,43 @@ final class LogsPage {
     String task = RunsPage.blankToNull(ctx.queryParam("task"));
     String level = RunsPage.blankToNull(ctx.queryParam("level"));
     String search = RunsPage.blankToNull(ctx.queryParam("q"));
-    int offset = Math.max(0, intParam(ctx.queryParam("offset")));
-    List<LogLine> all = ui.store().logs(run.id(), null);
-    Set<String> tasks = new TreeSet<>();
-    var matching = new ArrayList<Line>();
-    String needle = search == null ? null : search.toLowerCase(Locale.ROOT);
-    for (int i = 0; i < all.size(); i++) {
-      LogLine l = all.get(i);
-      tasks.add(l.taskId());
-      if ((task == null || task.equals(l.taskId()))
-          && (level == null || level.equalsIgnoreCase(l.level()))
-          && (needle == null || l.message().toLowerCase(Locale.ROOT).contains(needle))) {
-        matching.add(
-            new Line(
-                i + 1,
-                l.time(),
-                l.taskId(),
-                l.attempt(),
-                l.level(),
-                ui.masker().mask(l.message())));
-      }
-    }
-    int from = Math.min(offset, matching.size());
-    int to = Math.min(matching.size(), from + PAGE);
+    long after = longParam(ctx.queryParam("after"));
+    long before = longParam(ctx.queryParam("before"));
+    var page = logs.page(new LogSearch.Query(run.id(), task, level, search, after, before, PAGE));
+    List<Line> lines =
+        page.lines().stream()
+            .map(l ->
+                new Line(
+                    l.id(),
+                    l.line().time(),
+                    l.line().taskId(),
+                    l.line().attempt(),
+                    l.line().level(),
+                    ui.masker().mask(l.line().message())))
+            .toList();
     var model = new LinkedHashMap<String, Object>();
     model.put("run", RunRow.of(run, ui.clock().instant(), ui.masker()));
-    model.put("lines", matching.subList(from, to));
-    model.put("total", all.size());
-    model.put("matching", matching.size());
-    model.put("from", from);
-    model.put("to", to);
-    model.put("prev", from > 0 ? Math.max(0, from - PAGE) : null);
-    model.put("next", to < matching.size() ? to : null);
-    model.put("tasks", tasks);
+    model.put("lines", lines);
+    model.put("total", logs.count(run.id()));
+    model.put("prev", page.earlier() && !lines.isEmpty() ? lines.get(0).id() : null);
+    model.put("next", page.more() && !lines.isEmpty() ? lines.get(lines.size() - 1).id() : null);
+    model.put("last", lines.isEmpty() ? after : lines.get(lines.size() - 1).id());
+    model.put("tasks", logs.tasks(run.id()));
     model.put("task", task);
     model.put("level", level);
     model.put("q", search);
+    model.put("filtered", task != null || level != null || search != null);
+    model.put("ended", run.state().isTerminal());
     model.put("levels", List.of("INFO", "WARN", "ERROR", "DEBUG"));
     view.page(ctx, session, "logs", "Logs · run " + run.id(), "runs", model);
   }
 
-  private static int intParam(String v) {
+  private static long longParam(String v) {
     if (v == null || v.isBlank()) {
       return 0;
     }
     try {
-      return Integer.parseInt(v.strip());
+      return Math.max(0, Long.parseLong(v.strip()));
     } catch (NumberFormatException e) {
       return 0;
     }

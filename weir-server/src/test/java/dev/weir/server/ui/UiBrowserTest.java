@@ -53,6 +53,7 @@ class UiBrowserTest {
     server.writeFlow("gate.yaml", GATE);
     server.writeFlow("pooled.yaml", POOLED);
     server.writeFlow("flaky.yaml", FLAKY);
+    server.writeFlow("ticker.yaml", TICKER);
     server.server.watcher().scan();
   }
 
@@ -195,6 +196,42 @@ class UiBrowserTest {
     browser.screenshotLightAndDark("logs");
     browser.assertNeverReceived(UiHttpTest.CANARY);
   }
+
+  @Test
+  void the_logs_page_follows_a_running_run_and_searches_on_the_server(BrowserSession browser)
+      throws Exception {
+    Page page = browser.page();
+    Path gate = dir.resolve("gate-" + System.nanoTime());
+    String runId = start("ticker", "{\"inputs\": {\"gate\": \"" + gate + "\"}}");
+    signIn(page, "/runs/" + runId + "/logs");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Follow")).click();
+    assertThat(page.locator("ol.log li").last()).containsText("tick");
+    Files.writeString(gate, "go");
+    assertThat(page.locator("ol.log")).containsText("done ticking");
+    assertThat(page.locator("[data-follow]")).hasText("The run has ended");
+    browser.screenshot("logs-followed");
+
+    page.getByLabel("Search").fill("DONE TICK");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Show").setExact(true)).click();
+    assertThat(page.locator("ol.log li")).hasCount(1);
+    assertThat(page.locator("ol.log li")).containsText("done ticking");
+  }
+
+  static final String TICKER =
+      """
+      id: ticker
+      namespace: ui
+      inputs:
+        - {id: gate, type: string}
+      tasks:
+        - id: tick
+          type: shell
+          env:
+            GATE: "{{ inputs.gate }}"
+          command: |
+            for i in $(seq 1 300); do echo "tick $i"; [ -f "$GATE" ] && break; sleep 0.1; done
+            echo "done ticking"
+      """;
 
   static final String GATE = RunGraphApiTest.GATE;
 

@@ -159,6 +159,11 @@ class UiHttpTest {
     assertThat(run.header("X-Content-Type-Options")).isEqualTo("nosniff");
     var logs = ui.get("/runs/" + runId + "/logs?q=secret");
     assertThat(logs.body()).contains("the secret is ******");
+    var download = ui.get("/api/v1/runs/" + runId + "/logs.txt");
+    assertThat(download.status()).isEqualTo(200);
+    assertThat(download.header("Content-Disposition"))
+        .isEqualTo("attachment; filename=\"weir-" + runId + ".log\"");
+    assertThat(download.body()).contains("talk#1 INFO the secret is ******").doesNotContain(CANARY);
   }
 
   @Test
