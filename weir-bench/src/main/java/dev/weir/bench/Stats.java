@@ -21,6 +21,14 @@ final class Stats {
     return percentile(samples, 50);
   }
 
+  static long median(java.util.List<Long> samples) {
+    return percentile(samples, 50);
+  }
+
+  static long percentile(java.util.List<Long> samples, double p) {
+    return percentile(samples.stream().mapToLong(Long::longValue).toArray(), p);
+  }
+
   static double medianOf(double[] values) {
     double[] s = values.clone();
     Arrays.sort(s);

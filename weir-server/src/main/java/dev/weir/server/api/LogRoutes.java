@@ -91,8 +91,10 @@ public final class LogRoutes implements Consumer<Routes> {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException gone) {
+      // the browser went away mid-write (Jetty recycles the response)
     } finally {
-      client.close();
+      RunGraphRoutes.closeQuietly(client);
     }
   }
 

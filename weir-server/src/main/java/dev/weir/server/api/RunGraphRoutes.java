@@ -86,25 +86,43 @@ public final class RunGraphRoutes implements Consumer<Routes> {
     RunRecord run = find(client.ctx().pathParam("id"));
     try (RunEvents.Watch watch = events.watch(run.id())) {
       // after subscribing, so that nothing falls between the snapshot and the first event
+      RunRecord now = store.findRun(run.id()).orElse(run);
       var snapshot = Json.MAPPER.createObjectNode();
-      snapshot.set("run", events.run(store.findRun(run.id()).orElse(run)));
+      snapshot.set("run", events.run(now));
       var tasks = snapshot.putArray("tasks");
       for (TaskRunRecord t : store.taskRuns(run.id())) {
         tasks.add(events.task(t));
       }
       client.sendEvent("snapshot", snapshot.toString());
+      if (now.state().isTerminal()) {
+        return; // nothing more will change
+      }
       while (!client.terminated()) {
         RunEvents.Event e = watch.next(KEEP_ALIVE_MILLIS);
         if (e == null) {
           client.sendComment("keep-alive");
         } else {
           client.sendEvent(e.kind(), e.json());
+          if (e.kind().equals("run")
+              && e.json().matches(".*\"state\":\"(SUCCEEDED|FAILED|CANCELLED)\".*")) {
+            return;
+          }
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException gone) {
+      // the browser went away mid-write (Jetty recycles the response): nothing to tell anyone
     } finally {
+      closeQuietly(client);
+    }
+  }
+
+  static void closeQuietly(SseClient client) {
+    try {
       client.close();
+    } catch (RuntimeException ignored) {
+      // already gone
     }
   }
 

@@ -169,10 +169,15 @@ class UiBrowserTest {
     signIn(page, "/runs/" + runId);
     assertThat(page.locator("[data-run-state]")).hasText("failed");
     page.onDialog(d -> d.accept());
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Retry run")).click();
-    assertThat(page.locator("[data-run-state]"))
-        .hasText(java.util.regex.Pattern.compile("queued|running|failed"));
+    var answer =
+        page.waitForResponse(
+            r -> r.url().endsWith("/runs/" + runId + "/retry"),
+            () ->
+                page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Retry run"))
+                    .click());
+    org.assertj.core.api.Assertions.assertThat(answer.status()).isEqualTo(202);
     assertThat(server.get("/runs/" + runId).json().get("attempt").asInt()).isGreaterThan(1);
+    page.waitForURL(url("/runs/" + runId)); // the page reloads to show the new attempt
   }
 
   @Test
@@ -212,7 +217,8 @@ class UiBrowserTest {
     browser.screenshot("logs-followed");
 
     page.getByLabel("Search").fill("DONE TICK");
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Show").setExact(true)).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Show").setExact(true))
+        .click();
     assertThat(page.locator("ol.log li")).hasCount(1);
     assertThat(page.locator("ol.log li")).containsText("done ticking");
   }

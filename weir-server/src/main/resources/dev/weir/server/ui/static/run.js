@@ -22,6 +22,8 @@ async function start(runId) {
   const badges = new Map([...document.querySelectorAll('[data-task-state]')].map((e) => [e.dataset.taskState, e]));
 
   const apply = (t) => {
+    // a mark per patch: when each change reached the page (read by weir-bench's UiBench)
+    performance.mark(`weir-task ${t.id} ${t.state}`);
     let list = attempts.get(t.id);
     if (!list) { list = []; attempts.set(t.id, list); }
     list[t.attempt - 1] = t;
@@ -40,7 +42,12 @@ async function start(runId) {
     gantt.draw(attempts, data.run);
     waiting.schedule(); // the page was rendered a moment before the snapshot
     root.querySelector('.dag-status').textContent = '';
-    root.dataset.live = 'snapshot';
+    if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(data.run.state)) {
+      source.close(); // an ended run changes no more
+      root.dataset.live = 'ended';
+    } else {
+      root.dataset.live = 'snapshot';
+    }
   });
   source.addEventListener('task', (e) => {
     apply(JSON.parse(e.data));
