@@ -19,6 +19,12 @@ import java.util.List;
  * B-tree indexes serve both directions.
  */
 final class JdbcRunSearch {
+  private final RunsDialect dialect;
+
+  JdbcRunSearch(RunsDialect dialect) {
+    this.dialect = dialect;
+  }
+
   /** What a sort column holds, in a cursor too. */
   enum Kind {
     TIME(Instant.class),
@@ -55,8 +61,7 @@ final class JdbcRunSearch {
   private static final Col NAMESPACE = new Col("namespace", Kind.TEXT, false);
   private static final Col FLOW = new Col("flow_id", Kind.TEXT, false);
   private static final Col STATE = new Col("state", Kind.TEXT, false);
-
-  private JdbcRunSearch() {}
+  private static final Col TRIGGER = new Col("trigger_type", Kind.TEXT, false);
 
   /** The columns a sort orders by, the run id last; a cursor holds one value for each. */
   static List<Col> columns(RunSort.Key key) {
@@ -109,46 +114,90 @@ final class JdbcRunSearch {
   }
 
   /**
+   * The order a page is read in: the sort's columns, after the columns the filter holds to one
+   * value where an index starts with those (a flow's or a state's newest runs read their index in
+   * order, with no sort), and the index that has that order.
+   */
+  private record Order(List<Col> prefix, String index) {}
+
+  private static Order order(RunFilter f, RunSort sort) {
+    return switch (sort.key()) {
+      case CREATED -> {
+        if (f.namespace() != null && f.flowId() != null) {
+          yield new Order(List.of(NAMESPACE, FLOW), "weir_runs_flow");
+        } else if (f.triggers().size() == 1) {
+          yield new Order(List.of(TRIGGER), "weir_runs_trigger");
+        } else if (f.states().size() == 1) {
+          yield new Order(List.of(STATE), "weir_runs_state");
+        }
+        yield new Order(List.of(), "weir_runs_created");
+      }
+      case STARTED -> new Order(List.of(), "weir_runs_started");
+      case DURATION -> new Order(List.of(), "weir_runs_duration");
+      case FLOW -> new Order(List.of(), "weir_runs_flow");
+      case STATE -> new Order(List.of(), "weir_runs_state");
+    };
+  }
+
+  /**
    * The runs of a page and the first run of the next one, if any ({@code limit + 1} rows): {@code
    * columns}, then {@code duration_ms}.
+   *
+   * @param many whether the filter matches many runs (more than {@link RunPage#COUNT_CAP}): then
+   *     reading the index of the order and skipping the runs the filter leaves out stops sooner
+   *     than sorting every run the filter keeps
    */
-  static Sql page(String columns, RunFilter filter, RunSort sort, int limit, RunCursor after) {
+  Sql page(
+      String columns, RunFilter filter, RunSort sort, int limit, RunCursor after, boolean many) {
     var where = new ArrayList<String>();
     var args = new ArrayList<Object>();
     filter(filter, where, args);
     if (after != null) {
       keyset(sort, after.values(), where, args);
     }
-    var order = new ArrayList<String>();
+    Order order = order(filter, sort);
+    var by = new ArrayList<String>();
+    for (Col c : order.prefix()) {
+      by.add(c.sql() + direction(c, sort.descending()));
+    }
     for (Col c : columns(sort.key())) {
-      order.add(c.sql() + direction(c, sort.descending()));
+      by.add(c.sql() + direction(c, sort.descending()));
     }
     return new Sql(
         "SELECT "
             + columns
             + ", duration_ms FROM weir_runs"
+            + (many ? dialect.readInOrderOf(order.index()) : "")
             + whereClause(where)
             + " ORDER BY "
-            + String.join(", ", order)
+            + String.join(", ", by)
             + " LIMIT "
             + (limit + 1),
         args);
   }
 
   /**
-   * How many runs {@code filter} matches, counting at most {@code cap + 1} (0: no cap) so that a
-   * count over a large unselective filter stops early.
+   * How many runs {@code filter} matches, counting at most {@link RunPage#COUNT_CAP} {@code + 1}
+   * unless the database knows the count of a whole table at once.
    */
-  static Sql count(RunFilter filter, int cap) {
+  Sql count(RunFilter filter) {
     var where = new ArrayList<String>();
     var args = new ArrayList<Object>();
     filter(filter, where, args);
-    String rows = "SELECT 1 FROM weir_runs" + whereClause(where);
     return new Sql(
-        cap <= 0
-            ? "SELECT COUNT(*) FROM weir_runs" + whereClause(where)
-            : "SELECT COUNT(*) FROM (" + rows + " LIMIT " + (cap + 1) + ") counted",
+        exactCount(filter)
+            ? "SELECT COUNT(*) FROM weir_runs"
+            : "SELECT COUNT(*) FROM (SELECT 1 FROM weir_runs"
+                + whereClause(where)
+                + " LIMIT "
+                + (RunPage.COUNT_CAP + 1)
+                + ") counted",
         args);
+  }
+
+  /** Whether {@link #count} counts every run, past the cap. */
+  boolean exactCount(RunFilter filter) {
+    return filter.equals(RunFilter.ANY) && dialect.countsAllRowsAtOnce();
   }
 
   private static String whereClause(List<String> where) {
@@ -162,7 +211,7 @@ final class JdbcRunSearch {
     return desc ? " DESC NULLS FIRST" : " NULLS LAST";
   }
 
-  private static void filter(RunFilter f, List<String> where, List<Object> args) {
+  private void filter(RunFilter f, List<String> where, List<Object> args) {
     if (f.namespace() != null) {
       where.add("namespace = ?");
       args.add(f.namespace());
@@ -196,11 +245,11 @@ final class JdbcRunSearch {
     }
   }
 
-  private static void in(String col, List<String> values, List<String> where, List<Object> args) {
+  private void in(String col, List<String> values, List<String> where, List<Object> args) {
     if (values.size() == 1) {
       where.add(col + " = ?");
     } else if (!values.isEmpty()) {
-      where.add(col + " IN (" + String.join(", ", values.stream().map(v -> "?").toList()) + ")");
+      where.add(dialect.oneOf(col, values.size()));
     }
     args.addAll(values);
   }

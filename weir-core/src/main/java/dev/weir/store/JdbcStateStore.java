@@ -45,8 +45,12 @@ public final class JdbcStateStore implements StateStore {
   private final StoreRetry retry;
   private final JdbcTaskProcesses processes;
 
-  private JdbcStateStore(HikariDataSource ds, String description, StoreRetry.Settings retry) {
+  private final JdbcRunSearch runSearch;
+
+  private JdbcStateStore(
+      HikariDataSource ds, String description, StoreRetry.Settings retry, RunsDialect dialect) {
     this.ds = ds;
+    this.runSearch = new JdbcRunSearch(dialect);
     this.description = description;
     this.retry = new StoreRetry(description, retry);
     this.checks = new JdbcCheckResults(ds, description, this.retry);
@@ -129,7 +133,7 @@ public final class JdbcStateStore implements StateStore {
       throw StoreFailures.openFailed(url, password, home, e);
     }
     return new JdbcStateStore(
-        ds, label == null ? redact(url) : label, StoreRetry.Settings.DEFAULTS);
+        ds, label == null ? redact(url) : label, StoreRetry.Settings.DEFAULTS, RunsDialect.of(url));
   }
 
   static String redact(String url) {
@@ -395,18 +399,27 @@ public final class JdbcStateStore implements StateStore {
 
   @Override
   public List<RunRecord> listRuns(RunQuery q) {
-    var sql =
-        JdbcRunSearch.page(RUN_COLUMNS, q.filter(), RunSort.NEWEST, Math.max(1, q.limit()), null);
+    int limit = Math.max(1, q.limit());
+    var sql = runSearch.page(RUN_COLUMNS, q.filter(), RunSort.NEWEST, limit, null, false);
     var runs = query(sql.text(), sql::bind, JdbcStateStore::readRun);
-    return runs.size() > q.limit() ? runs.subList(0, Math.max(1, q.limit())) : runs;
+    return runs.size() > limit ? runs.subList(0, limit) : runs;
   }
 
   /** A run with what its duration column holds, for the cursor of the next page. */
   private record Found(RunRecord run, Long durationMs) {}
 
+  /**
+   * Counts first: how many runs the filter keeps decides how the page is best read (see {@link
+   * JdbcRunSearch#page}).
+   */
   @Override
   public RunPage searchRuns(RunSearch s) {
-    var sql = JdbcRunSearch.page(RUN_COLUMNS, s.filter(), s.sort(), s.limit(), s.after());
+    var count = runSearch.count(s.filter());
+    long total = query(count.text(), count::bind, rs -> rs.getLong(1)).getFirst();
+    boolean exact = total <= RunPage.COUNT_CAP || runSearch.exactCount(s.filter());
+    var sql =
+        runSearch.page(
+            RUN_COLUMNS, s.filter(), s.sort(), s.limit(), s.after(), total > RunPage.COUNT_CAP);
     List<Found> found =
         query(
             sql.text(),
@@ -423,19 +436,8 @@ public final class JdbcStateStore implements StateStore {
             ? JdbcRunSearch.cursorAfter(
                 s.sort(), shown.getLast().run(), shown.getLast().durationMs())
             : null;
-    long total;
-    if (s.after() == null && !more) {
-      total = shown.size(); // the only page: no need to count
-    } else {
-      var count = JdbcRunSearch.count(s.filter(), RunPage.COUNT_CAP);
-      total = query(count.text(), count::bind, rs -> rs.getLong(1)).getFirst();
-    }
-    boolean exact = RunPage.COUNT_CAP <= 0 || total <= RunPage.COUNT_CAP;
     return new RunPage(
-        shown.stream().map(Found::run).toList(),
-        Math.min(total, exact ? total : RunPage.COUNT_CAP),
-        exact,
-        next);
+        shown.stream().map(Found::run).toList(), exact ? total : RunPage.COUNT_CAP, exact, next);
   }
 
   @Override

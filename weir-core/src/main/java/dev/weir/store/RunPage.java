@@ -5,14 +5,16 @@ import java.util.List;
 /**
  * A page of a {@link RunSearch}.
  *
- * @param total how many runs the filter matches, all pages together; at most {@code
- *     RunPage.COUNT_CAP} when {@code totalExact} is false (counting further would cost more than
- *     the page)
+ * @param total how many runs the filter matches, all pages together; when {@code totalExact} is
+ *     false, the filter matches more than this ({@link #COUNT_CAP}) and counting stopped there
  * @param next where the next page starts; null on the last page
  */
 public record RunPage(List<RunRecord> runs, long total, boolean totalExact, RunCursor next) {
-  /** Counting stops past this many runs (0: never); see docs/decisions.md, "Runs list". */
-  public static final int COUNT_CAP = 0;
+  /**
+   * Counting stops past this many runs: the count of a filter that matches most of 100,000 runs
+   * would cost more than its page (docs/decisions.md, "Runs list").
+   */
+  public static final int COUNT_CAP = 10_000;
 
   public RunPage {
     runs = List.copyOf(runs);

@@ -11,6 +11,7 @@ import dev.weir.logs.LogRetention;
 import dev.weir.server.alerts.Alerts;
 import dev.weir.server.api.ApiServer;
 import dev.weir.server.api.BackfillRoutes;
+import dev.weir.server.api.BulkRunRoutes;
 import dev.weir.server.api.FlowRoutes;
 import dev.weir.server.api.RunRoutes;
 import dev.weir.server.api.SystemRoutes;
@@ -172,6 +173,7 @@ public final class WeirServer implements AutoCloseable {
                 new FlowRoutes(
                     flows, watcher, engine.parser(), store, serverStore, engine.masker()),
                 new RunRoutes(flows, launcher, store, engine.masker()),
+                new BulkRunRoutes(launcher, store, engine.masker()),
                 triggers.webhooks(),
                 new BackfillRoutes(backfills, engine.masker()),
                 metricsRoutes));
