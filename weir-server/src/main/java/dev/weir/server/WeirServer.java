@@ -21,6 +21,7 @@ import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.flows.FlowWatcher;
 import dev.weir.server.metrics.MetricsRoutes;
 import dev.weir.server.metrics.RunMetrics;
+import dev.weir.server.runs.RunConsoleLog;
 import dev.weir.server.runs.RunLauncher;
 import dev.weir.server.schedule.Scheduler;
 import dev.weir.server.store.ServerStore;
@@ -103,6 +104,7 @@ public final class WeirServer implements AutoCloseable {
       log.info("lineage: OpenLineage events of task runs go to {}", options.lineage());
     }
     listeners.add(metrics);
+    listeners.add(new RunConsoleLog(engine.masker()));
     Observability obs = options.observability();
     this.logFiles =
         obs.logFiles()
