@@ -81,7 +81,14 @@ public final class RunsListBench {
               null,
               null,
               "PostgreSQL")) {
-        bench.measure("PostgreSQL", store);
+        // what autovacuum does on a server that has been running: statistics for the planner,
+        // and the visibility map that lets a count read the index alone
+        try (Connection c = store.dataSource().getConnection()) {
+          c.setAutoCommit(true);
+          bench.insertThen(store);
+          c.createStatement().execute("VACUUM ANALYZE weir_runs");
+        }
+        bench.measure("PostgreSQL (after VACUUM ANALYZE)", store);
       } finally {
         try (Connection c = DriverManager.getConnection(pg)) {
           c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
@@ -97,6 +104,7 @@ public final class RunsListBench {
     return List.of(
         new Scenario("newest first, no filter", RunSearch.first(RunFilter.ANY, limit), 0),
         new Scenario("newest first, page 100", RunSearch.first(RunFilter.ANY, limit), 99),
+        new Scenario("newest first, page 1000", RunSearch.first(RunFilter.ANY, limit), 999),
         new Scenario(
             "state=FAILED", RunSearch.first(RunFilter.ANY.withStates(RunState.FAILED), limit), 0),
         new Scenario(
@@ -127,6 +135,26 @@ public final class RunsListBench {
             new RunSearch(RunFilter.ANY, new RunSort(RunSort.Key.DURATION, false), limit, null),
             0),
         new Scenario(
+            "sort duration desc, page 100",
+            new RunSearch(RunFilter.ANY, new RunSort(RunSort.Key.DURATION, true), limit, null),
+            99),
+        new Scenario(
+            "flow=ns3/flow4, sort duration desc",
+            new RunSearch(
+                RunFilter.ANY.withFlow("ns3", "flow4"),
+                new RunSort(RunSort.Key.DURATION, true),
+                limit,
+                null),
+            0),
+        new Scenario(
+            "state=QUEUED|RUNNING, sort started desc",
+            new RunSearch(
+                RunFilter.ANY.withStates(RunState.QUEUED, RunState.RUNNING),
+                new RunSort(RunSort.Key.STARTED, true),
+                limit,
+                null),
+            0),
+        new Scenario(
             "sort started desc, state=SUCCEEDED",
             new RunSearch(
                 RunFilter.ANY.withStates(RunState.SUCCEEDED),
@@ -148,15 +176,23 @@ public final class RunsListBench {
             0));
   }
 
-  private void measure(String label, JdbcStateStore store) {
+  private boolean inserted;
+
+  /** Stores the runs now, so that something may be done between that and {@link #measure}. */
+  private void insertThen(JdbcStateStore store) {
     long t0 = System.nanoTime();
     insert(store);
     System.out.printf(
-        Locale.ROOT,
-        "%n%s: %,d runs stored in %.1f s%n",
-        label,
-        runs,
-        (System.nanoTime() - t0) / 1e9);
+        Locale.ROOT, "%n%,d runs stored in %.1f s%n", runs, (System.nanoTime() - t0) / 1e9);
+    inserted = true;
+  }
+
+  private void measure(String label, JdbcStateStore store) {
+    if (!inserted) {
+      insertThen(store);
+    }
+    inserted = false;
+    System.out.printf(Locale.ROOT, "%s:%n", label);
     System.out.printf(Locale.ROOT, "  %-52s %10s %10s %9s%n", "page", "median", "p95", "total");
     for (Scenario s : scenarios()) {
       RunSearch at = s.search();
@@ -186,6 +222,48 @@ public final class RunsListBench {
           page.total(),
           page.totalExact() ? "" : "+");
     }
+    // the same pages found by OFFSET, and a count that does not stop: what keyset pages and the
+    // count cap are compared with
+    baseline(store, "baseline: OFFSET page 100 (4,950 skipped)", pageByOffset(99));
+    baseline(store, "baseline: OFFSET page 1000 (49,950 skipped)", pageByOffset(999));
+    baseline(
+        store,
+        "baseline: exact COUNT(*) of state=SUCCEEDED",
+        "SELECT COUNT(*) FROM weir_runs" + " WHERE state = 'SUCCEEDED'");
+  }
+
+  private String pageByOffset(int pages) {
+    return "SELECT id, namespace, flow_id, state, created_at, started_at, ended_at, error"
+        + " FROM weir_runs ORDER BY created_at DESC, id DESC LIMIT "
+        + (limit + 1)
+        + " OFFSET "
+        + (long) pages * limit;
+  }
+
+  private void baseline(JdbcStateStore store, String name, String sql) {
+    long[] took = new long[samples];
+    for (int i = -5; i < samples; i++) {
+      store.write(new StateStore.Batch(List.of(), List.of(touch(store)), List.of(), List.of()));
+      long begin = System.nanoTime();
+      try (Connection c = store.dataSource().getConnection();
+          var rs = c.createStatement().executeQuery(sql)) {
+        while (rs.next()) {
+          rs.getString(1);
+        }
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException(sql, e);
+      }
+      long ns = System.nanoTime() - begin;
+      if (i >= 0) {
+        took[i] = ns;
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "  %-52s %10s %10s%n",
+        name,
+        Stats.ms(Stats.median(took)),
+        Stats.ms(Stats.percentile(took, 95)));
   }
 
   private static RunRecord touch(StateStore store) {
