@@ -134,6 +134,11 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public dev.weir.store.RunPage searchRuns(dev.weir.store.RunSearch search) {
+    return store.searchRuns(search);
+  }
+
+  @Override
   public List<TaskRunRecord> taskRuns(String runId) {
     return store.taskRuns(runId);
   }

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import dev.weir.server.runs.RunConsoleLog;
 
 /**
  * The process's log configuration, in code rather than a {@code logback.xml}: warnings and errors
@@ -20,6 +21,12 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
   static final String PATTERN = "%-5level %logger{20} - %msg%n";
+
+  /**
+   * {@code weir server}'s console: a long-running process whose lines are read hours later, so each
+   * carries its date and time (the server's time zone), to the millisecond.
+   */
+  static final String SERVER_PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} " + PATTERN;
 
   @Override
   public ExecutionStatus configure(LoggerContext ctx) {
@@ -43,5 +50,29 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     // as an ERROR; Weir reports each of these itself, in the task's log and its own words
     ctx.getLogger("com.zaxxer.hikari").setLevel(Level.OFF);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /**
+   * What {@code weir server} adds to the process's log: a line per run start and end ({@link
+   * RunConsoleLog}) and, on the text console, a time stamp on every line. {@code weir run} keeps
+   * the plain lines: its own output says when things happen. A file given with {@code
+   * -Dlogback.configurationFile} is left as it is.
+   */
+  static void forServer(LoggerContext ctx, boolean json) {
+    if (System.getProperty("logback.configurationFile") != null) {
+      return;
+    }
+    ctx.getLogger(RunConsoleLog.LOGGER).setLevel(Level.INFO);
+    if (!json
+        && ctx.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR")
+            instanceof ConsoleAppender<ILoggingEvent> console) {
+      var encoder = new PatternLayoutEncoder();
+      encoder.setContext(ctx);
+      encoder.setPattern(SERVER_PATTERN);
+      encoder.start();
+      console.stop();
+      console.setEncoder(encoder);
+      console.start();
+    }
   }
 }

@@ -75,6 +75,9 @@ final class ServerCommand implements Callable<Integer> {
       }
       json = JsonLogLayout.install();
     }
+    LogSetup.forServer(
+        (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory(),
+        json != null);
     ServerConfigFile file =
         config == null ? ServerConfigFile.empty() : ServerConfigFile.load(config);
     var tokens = new ArrayList<>(file.tokens());

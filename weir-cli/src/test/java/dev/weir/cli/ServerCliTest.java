@@ -122,6 +122,47 @@ class ServerCliTest {
     }
   }
 
+  @Test
+  void the_console_has_a_time_stamped_line_when_a_run_starts_and_when_it_ends() throws Exception {
+    Path flows = dir.resolve("flows");
+    Files.createDirectories(flows);
+    Files.writeString(flows.resolve("hello.yaml"), FLOW);
+    Process server = start(dir.resolve("home"), flows, "tok-0123456789abcdef");
+    try {
+      String url =
+          match(Files.readString(dir.resolve("child.out")), "(http://127\\.0\\.0\\.1:\\d+)/api/v1");
+      var api = new ApiClient(url, "tok-0123456789abcdef");
+      String runId =
+          api.post("/flows/team.a/hello/runs", "{}", "application/json").path("runId").asText();
+      String stamp = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} ";
+      Pattern ended =
+          Pattern.compile(
+              "(?m)^"
+                  + stamp
+                  + "INFO  weir\\.runs - run ended    team\\.a/hello  "
+                  + runId
+                  + "  SUCCEEDED in \\d+\\.\\d s$");
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> ended.matcher(Files.readString(dir.resolve("child.err"))).find());
+      String err = Files.readString(dir.resolve("child.err"));
+      assertThat(err)
+          .containsPattern(
+              "(?m)^"
+                  + stamp
+                  + "INFO  weir\\.runs - run started  team\\.a/hello  "
+                  + runId
+                  + "  \\(api\\)$");
+      // every line of the server's own log has its time stamp
+      assertThat(err.lines().filter(l -> !l.isBlank() && !l.startsWith("\t")))
+          .allSatisfy(l -> assertThat(l).containsPattern("^" + stamp));
+    } finally {
+      server.destroy();
+      server.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   private Process start(Path home, Path flows) throws Exception {
     return start(home, flows, "");
   }

@@ -17,7 +17,7 @@ import javax.sql.DataSource;
  * docs/decisions.md).
  */
 final class Migrations {
-  static final int LATEST = 9;
+  static final int LATEST = 10;
 
   private Migrations() {}
 

@@ -51,6 +51,15 @@ public interface StateStore extends AutoCloseable {
   List<RunRecord> listRuns(RunQuery query);
 
   /**
+   * A page of the runs list with the number of runs its filter matches; the next page is {@code
+   * search.next(page)}. Paging through every page gives every run that existed throughout, once
+   * each, in the order of the sort.
+   */
+  default RunPage searchRuns(RunSearch search) {
+    throw new UnsupportedOperationException(this + " cannot search runs page by page");
+  }
+
+  /**
    * The run with this id, or the only one whose id starts with it.
    *
    * @throws dev.weir.WeirException when there is none or the prefix is ambiguous
@@ -169,6 +178,14 @@ public interface StateStore extends AutoCloseable {
       String namespace, String flowId, RunState state, Instant from, Instant to, int limit) {
     public RunQuery(String namespace, String flowId, RunState state, int limit) {
       this(namespace, flowId, state, null, null, limit);
+    }
+
+    /** The same filters as a {@link RunFilter}. */
+    public RunFilter filter() {
+      return RunFilter.ANY
+          .withFlow(namespace, flowId)
+          .withStates(state == null ? List.of() : List.of(state))
+          .within(RunFilter.TimeField.CREATED, from, to);
     }
 
     public static RunQuery latest(int limit) {

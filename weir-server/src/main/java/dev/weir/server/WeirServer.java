@@ -11,6 +11,7 @@ import dev.weir.logs.LogRetention;
 import dev.weir.server.alerts.Alerts;
 import dev.weir.server.api.ApiServer;
 import dev.weir.server.api.BackfillRoutes;
+import dev.weir.server.api.BulkRunRoutes;
 import dev.weir.server.api.FlowRoutes;
 import dev.weir.server.api.LogRoutes;
 import dev.weir.server.api.RunGraphRoutes;
@@ -24,6 +25,7 @@ import dev.weir.server.graph.GraphCache;
 import dev.weir.server.graph.GraphWarmer;
 import dev.weir.server.metrics.MetricsRoutes;
 import dev.weir.server.metrics.RunMetrics;
+import dev.weir.server.runs.RunConsoleLog;
 import dev.weir.server.runs.RunEvents;
 import dev.weir.server.runs.RunFlows;
 import dev.weir.server.runs.RunLauncher;
@@ -118,6 +120,7 @@ public final class WeirServer implements AutoCloseable {
       log.info("lineage: OpenLineage events of task runs go to {}", options.lineage());
     }
     listeners.add(metrics);
+    listeners.add(new RunConsoleLog(engine.masker()));
     Observability obs = options.observability();
     this.logFiles =
         obs.logFiles()
@@ -209,6 +212,7 @@ public final class WeirServer implements AutoCloseable {
                 new FlowRoutes(
                     flows, watcher, engine.parser(), store, serverStore, engine.masker()),
                 new RunRoutes(flows, launcher, store, engine.masker()),
+                new BulkRunRoutes(launcher, store, engine.masker()),
                 triggers.webhooks(),
                 new BackfillRoutes(backfills, engine.masker()),
                 metricsRoutes,

@@ -150,28 +150,37 @@ public final class ApiServer implements AutoCloseable {
     return root;
   }
 
-  private static void error(Context ctx, Exception e, Masker masker, ErrorPage page) {
-    int status;
+  /** The HTTP status of a failure: the same for a request and for one item of a bulk action. */
+  static int status(Exception e) {
     if (e instanceof ApiException a) {
-      status = a.status();
+      return a.status();
     } else if (e instanceof NotFoundException) {
-      status = 404;
+      return 404;
     } else if (e instanceof RunLauncher.FlowDisabledException) {
-      status = 409;
+      return 409;
     } else if (e instanceof FlowDefinitionException) {
-      status = 422;
+      return 422;
     } else if (e instanceof io.javalin.http.HttpResponseException h) {
-      status = h.getStatus();
+      return h.getStatus();
     } else if (e instanceof WeirException || e instanceof IllegalArgumentException) {
-      status = 400;
-    } else {
-      status = 500;
+      return 400;
+    }
+    return 500;
+  }
+
+  /** What a client is told of a failure: an internal error only by its kind. */
+  static String message(Exception e, int status) {
+    return status == 500
+        ? "internal error: " + e.getClass().getSimpleName() + "; see the server log"
+        : e.getMessage();
+  }
+
+  private static void error(Context ctx, Exception e, Masker masker, ErrorPage page) {
+    int status = status(e);
+    if (status == 500) {
       log.error("API request {} {} failed", ctx.method(), ctx.path(), e);
     }
-    String message =
-        status == 500
-            ? "internal error: " + e.getClass().getSimpleName() + "; see the server log"
-            : e.getMessage();
+    String message = message(e, status);
     if (page != null) {
       ctx.attribute(ERROR_PAGE_SHOWN, Boolean.TRUE);
       page.render(ctx, status, masker.mask(message));

@@ -8,8 +8,9 @@ import dev.weir.server.flows.DeployedFlow;
 import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.runs.RunLauncher;
 import dev.weir.store.LogLine;
+import dev.weir.store.RunPage;
 import dev.weir.store.RunRecord;
-import dev.weir.store.RunState;
+import dev.weir.store.RunSearch;
 import dev.weir.store.StateStore;
 import dev.weir.store.TaskRunRecord;
 import io.javalin.http.Context;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -55,56 +55,23 @@ public final class RunRoutes implements Consumer<Routes> {
         .sse("/runs/{id}/logs/stream", this::stream);
   }
 
+  /**
+   * A page of runs: filters, sort and cursor as in {@link RunSearchParams}; the answer has the
+   * runs, the total of the filter and the cursor of the next page.
+   */
   private void list(Context ctx) {
-    String flow = ctx.queryParam("flow");
-    String namespace = ctx.queryParam("namespace");
-    String flowId = null;
-    if (flow != null) {
-      int slash = flow.indexOf('/');
-      if (slash > 0) {
-        namespace = flow.substring(0, slash);
-        flowId = flow.substring(slash + 1);
-      } else {
-        flowId = flow;
-      }
-    }
-    RunState state = null;
-    if (ctx.queryParam("state") != null) {
-      try {
-        state = RunState.valueOf(ctx.queryParam("state").toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest(
-            "unknown state '"
-                + ctx.queryParam("state")
-                + "' (known: "
-                + java.util.Arrays.toString(RunState.values())
-                + ")");
-      }
-    }
-    int limit =
-        ctx.queryParam("limit") == null
-            ? 100
-            : Math.min(MAX_LIMIT, FlowRoutes.intParam(ctx.queryParam("limit"), "limit"));
-    var q =
-        new StateStore.RunQuery(
-            namespace, flowId, state, time(ctx, "from"), time(ctx, "to"), limit);
+    RunSearch search = RunSearchParams.parse(ctx);
+    RunPage page = store.searchRuns(search);
     var root = Json.MAPPER.createObjectNode();
     var arr = root.putArray("runs");
-    store.listRuns(q).forEach(run -> arr.add(run(run)));
+    page.runs().forEach(run -> arr.add(run(run)));
+    root.put("total", page.total());
+    root.put("totalExact", page.totalExact());
+    root.put("nextCursor", page.nextCursor());
+    root.put("limit", search.limit());
+    root.put("sort", search.sort().key().label());
+    root.put("order", search.sort().descending() ? "desc" : "asc");
     ctx.json(root);
-  }
-
-  private static Instant time(Context ctx, String name) {
-    String v = ctx.queryParam(name);
-    if (v == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(v);
-    } catch (DateTimeParseException e) {
-      throw ApiException.badRequest(
-          "'" + name + "' must be an ISO-8601 instant like 2026-11-21T08:00:00Z, got '" + v + "'");
-    }
   }
 
   ObjectNode run(RunRecord r) {
@@ -118,6 +85,10 @@ public final class RunRoutes implements Consumer<Routes> {
    * ambiguous prefix a 400 (the store's own message would name the store and a CLI command).
    */
   private RunRecord find(String id) {
+    return find(store, id);
+  }
+
+  static RunRecord find(StateStore store, String id) {
     var exact = store.findRun(id);
     if (exact.isPresent()) {
       return exact.get();
@@ -229,13 +200,22 @@ public final class RunRoutes implements Consumer<Routes> {
   }
 
   private void cancel(Context ctx) {
-    RunRecord r = launcher.cancel(find(ctx.pathParam("id")).id(), "cancelled over the API");
-    ctx.status(202).json(run(store.findRun(r.id()).orElse(r)));
+    ctx.status(202).json(run(cancel(launcher, store, ctx.pathParam("id"))));
   }
 
   private void retry(Context ctx) {
-    RunRecord r = launcher.retry(find(ctx.pathParam("id")).id());
-    ctx.status(202).json(run(r));
+    ctx.status(202).json(run(retry(launcher, store, ctx.pathParam("id"))));
+  }
+
+  /** Cancels the run with this id or prefix; the run as it is now. */
+  static RunRecord cancel(RunLauncher launcher, StateStore store, String id) {
+    RunRecord r = launcher.cancel(find(store, id).id(), "cancelled over the API");
+    return store.findRun(r.id()).orElse(r);
+  }
+
+  /** Runs the failed or cancelled run with this id or prefix again. */
+  static RunRecord retry(RunLauncher launcher, StateStore store, String id) {
+    return launcher.retry(find(store, id).id());
   }
 
   private void checks(Context ctx) {
