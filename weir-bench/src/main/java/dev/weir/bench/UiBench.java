@@ -258,7 +258,7 @@ public final class UiBench {
     for (int i = 0; i < pages; i++) {
       Page p = signedIn(browser);
       p.navigate(base + "/runs/" + runId);
-      p.waitForFunction("document.querySelector('[data-run-live]')?.dataset.live === 'snapshot'");
+      p.locator("[data-run-live][data-live=snapshot]").waitFor();
       open.add(p);
     }
     long with = usedHeapAfterGc();

@@ -15,6 +15,9 @@ import java.util.List;
  * rows, outputs and errors; its quality checks; and the actions the API offers for it.
  */
 final class RunPage {
+  /** Rows of the tasks table before it is cut (the graph and timeline show every task). */
+  static final int TASK_ROWS = 200;
+
   private final Ui ui;
   private final View view;
 
@@ -67,7 +70,11 @@ final class RunPage {
     model.put("run", RunRow.of(r, now, ui.masker()));
     model.put("revision", r.revision());
     model.put("inputs", ui.masker().mask(r.inputs()));
-    model.put("tasks", views);
+    boolean all = "all".equals(ctx.queryParam("tasks"));
+    List<TaskView> shown = all ? views : rows(views);
+    model.put("tasks", shown);
+    model.put("taskCount", views.size());
+    model.put("tasksHidden", views.size() - shown.size());
     model.put("waiting", waiting);
     model.put(
         "checks",
@@ -114,6 +121,29 @@ final class RunPage {
         last.outputs() == null ? null : ui.masker().mask(last.outputs()),
         list.get(list.size() - 1).duration(),
         list);
+  }
+
+  /**
+   * At most {@link #TASK_ROWS} rows, in flow order: the tasks that did not succeed first (what
+   * someone opens a big run for), then succeeded ones while there is room. A 5,000-task run's whole
+   * table is a 1.7 MB page; {@code ?tasks=all} shows it anyway.
+   */
+  static List<TaskView> rows(List<TaskView> views) {
+    if (views.size() <= TASK_ROWS) {
+      return views;
+    }
+    var keep = new java.util.HashSet<String>();
+    for (TaskView v : views) {
+      if (keep.size() < TASK_ROWS && !v.state().equals("SUCCEEDED")) {
+        keep.add(v.id());
+      }
+    }
+    for (TaskView v : views) {
+      if (keep.size() < TASK_ROWS) {
+        keep.add(v.id());
+      }
+    }
+    return views.stream().filter(v -> keep.contains(v.id())).toList();
   }
 
   /** Why its tasks wait; nothing when the run's flow revision cannot be read. */

@@ -5,6 +5,7 @@
 import { applyZone } from './app.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
+const GANTT_ROWS = 300;
 const root = document.querySelector('[data-run-live]');
 if (root) {
   start(root.dataset.runLive).catch((e) => {
@@ -279,7 +280,16 @@ class Gantt {
     svg.setAttribute('viewBox', `0 0 ${width} ${rows.length * row + 24}`);
     svg.setAttribute('role', 'img');
     svg.setAttribute('aria-label', 'Gantt chart of every attempt');
-    rows.slice(0, 2000).forEach(([id, list], i) => {
+    // a row per task, at most GANTT_ROWS: those that did not succeed first, in flow order
+    let shown = rows;
+    if (rows.length > GANTT_ROWS) {
+      const bad = rows.filter(([, list]) => list[list.length - 1]?.state !== 'SUCCEEDED');
+      const keep = new Set(bad.slice(0, GANTT_ROWS).map(([id]) => id));
+      for (const [id] of rows) { if (keep.size < GANTT_ROWS) keep.add(id); }
+      shown = rows.filter(([id]) => keep.has(id));
+    }
+    svg.setAttribute('viewBox', `0 0 ${width} ${shown.length * row + 24}`);
+    shown.forEach(([id, list], i) => {
       const y = i * row + 4;
       const name = document.createElementNS(SVG, 'text');
       name.setAttribute('x', 0);
@@ -311,7 +321,11 @@ class Gantt {
         previousEnd = a.endedAt ? Date.parse(a.endedAt) : null;
       }
     });
-    this.container.replaceChildren(svg);
+    const note = document.createElement('p');
+    note.className = 'muted small';
+    note.textContent = shown.length < rows.length
+      ? `${rows.length} tasks; the ${shown.length} rows shown put those that did not succeed first.` : '';
+    this.container.replaceChildren(svg, note);
     applyZone(this.container);
   }
 }
