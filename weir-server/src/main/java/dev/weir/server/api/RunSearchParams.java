@@ -20,13 +20,13 @@ import java.util.Locale;
  * The query of {@code GET /runs} as a {@link RunSearch}: every parameter is checked, and a bad one
  * is a 400 that names it, its value and what would work.
  */
-final class RunSearchParams {
+public final class RunSearchParams {
   /** The page size when none is asked for: what {@code GET /runs} answered before it had pages. */
   static final int DEFAULT_LIMIT = 100;
 
   private RunSearchParams() {}
 
-  static RunSearch parse(Context ctx) {
+  public static RunSearch parse(Context ctx) {
     String namespace = ctx.queryParam("namespace");
     String flowId = null;
     String flow = ctx.queryParam("flow");

@@ -1,17 +1,28 @@
 package dev.weir.server.ui;
 
+import dev.weir.server.api.ApiException;
+import dev.weir.server.api.RunSearchParams;
+import dev.weir.store.RunPage;
+import dev.weir.store.RunSearch;
 import dev.weir.store.RunState;
-import dev.weir.store.StateStore.RunQuery;
 import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
-/** The runs list, newest first, filtered by namespace, flow and state. */
+/**
+ * The runs list: pages read by key on the server (the same query and parameters as {@code GET
+ * /api/v1/runs}), sortable by column, filtered by namespace, flow, states, trigger, time range and
+ * duration; selected runs can be cancelled or retried together.
+ */
 final class RunsPage {
-  static final int PAGE = 100;
+  static final int PAGE = 50;
+  static final List<String> SORTS = List.of("created", "started", "duration", "flow", "state");
 
   private final Ui ui;
   private final View view;
@@ -22,32 +33,90 @@ final class RunsPage {
   }
 
   void handle(Context ctx, Sessions.Session session) {
-    String namespace = blankToNull(ctx.queryParam("namespace"));
-    String flow = blankToNull(ctx.queryParam("flow"));
-    String stateParam = blankToNull(ctx.queryParam("state"));
-    RunState state = null;
     String problem = null;
-    if (stateParam != null) {
-      try {
-        state = RunState.valueOf(stateParam.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        problem = "unknown state '" + stateParam + "'";
+    RunSearch search;
+    try {
+      search = RunSearchParams.parse(ctx);
+      if (ctx.queryParam("limit") == null) {
+        search = new RunSearch(search.filter(), search.sort(), PAGE, search.after());
       }
+    } catch (ApiException e) {
+      problem = e.getMessage();
+      search = RunSearch.first(null, PAGE);
     }
+    RunPage page = ui.store().searchRuns(search);
     Instant now = ui.clock().instant();
-    List<RunRow> runs =
-        ui.store().listRuns(new RunQuery(namespace, flow, state, PAGE)).stream()
-            .map(r -> RunRow.of(r, now, ui.masker()))
-            .toList();
+    List<RunRow> runs = page.runs().stream().map(r -> RunRow.of(r, now, ui.masker())).toList();
+    Map<String, String> params = params(ctx);
+    String sort = search.sort().key().name().toLowerCase(java.util.Locale.ROOT);
+    boolean desc = search.sort().descending();
     var model = new LinkedHashMap<String, Object>();
     model.put("runs", runs);
-    model.put("namespace", namespace);
-    model.put("flow", flow);
-    model.put("state", state == null ? null : state.name());
-    model.put("states", Arrays.stream(RunState.values()).map(Enum::name).toList());
+    model.put("total", page.total());
+    model.put("totalExact", page.totalExact());
     model.put("problem", problem);
-    model.put("page", PAGE);
+    model.put("p", params);
+    model.put("states", Arrays.stream(RunState.values()).map(Enum::name).toList());
+    model.put("chosenStates", ctx.queryParams("state"));
+    model.put(
+        "next",
+        page.next() == null
+            ? null
+            : "/runs?" + query(params, Map.of("cursor", page.next().token())));
+    model.put("paged", ctx.queryParam("cursor") != null);
+    model.put("first", "/runs?" + query(params, Map.of("cursor", "")));
+    var sortLinks = new LinkedHashMap<String, String>();
+    for (String s : SORTS) {
+      boolean flip = s.equals(sort) && desc;
+      sortLinks.put(
+          s,
+          "/runs?"
+              + query(params, Map.of("sort", s, "order", flip ? "asc" : "desc", "cursor", "")));
+    }
+    model.put("sortLinks", sortLinks);
+    model.put("sort", sort);
+    model.put("desc", desc);
     view.page(ctx, session, "runs", "Runs", "runs", model);
+  }
+
+  /** The page's own query parameters (the filters), for links that change one of them. */
+  private static Map<String, String> params(Context ctx) {
+    var out = new LinkedHashMap<String, String>();
+    for (String name :
+        List.of(
+            "namespace",
+            "flow",
+            "trigger",
+            "from",
+            "to",
+            "minDuration",
+            "maxDuration",
+            "sort",
+            "order")) {
+      String v = blankToNull(ctx.queryParam(name));
+      if (v != null) {
+        out.put(name, v);
+      }
+    }
+    List<String> states = ctx.queryParams("state");
+    if (!states.isEmpty()) {
+      out.put("state", String.join(",", states));
+    }
+    return out;
+  }
+
+  static String query(Map<String, String> params, Map<String, String> change) {
+    var all = new LinkedHashMap<>(params);
+    change.forEach((k, v) -> {
+      if (v.isEmpty()) {
+        all.remove(k);
+      } else {
+        all.put(k, v);
+      }
+    });
+    return all.entrySet().stream()
+        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
   }
 
   static String blankToNull(String s) {

@@ -161,6 +161,31 @@ class UiBrowserTest {
   }
 
   @Test
+  void the_runs_list_filters_sorts_pages_and_cancels_selected_runs(BrowserSession browser)
+      throws Exception {
+    Page page = browser.page();
+    Path gate = dir.resolve("gate-" + System.nanoTime());
+    String a = start("gate", "{\"inputs\": {\"gate\": \"" + gate + "\"}}");
+    String b = start("gate", "{\"inputs\": {\"gate\": \"" + gate + "\"}}");
+    signIn(page, "/runs?flow=gate&state=RUNNING&state=QUEUED&limit=1");
+    assertThat(page.locator("table.runs tbody tr")).hasCount(1);
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Next page")).first().click();
+    assertThat(page.locator("table.runs tbody tr")).hasCount(1);
+    page.navigate(url("/runs?flow=gate&state=RUNNING&state=QUEUED"));
+    assertThat(page.locator("table.runs tbody tr")).hasCount(2);
+    browser.screenshotLightAndDark("runs-filtered");
+    page.getByLabel("Select every run on this page").check();
+    page.onDialog(d -> d.accept());
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel selected")).click();
+    assertThat(page.locator(".bulk .action-result")).hasText("Done for 2 runs.");
+    assertThat(server.awaitRun(a).get("state").asText()).isEqualTo("CANCELLED");
+    assertThat(server.awaitRun(b).get("state").asText()).isEqualTo("CANCELLED");
+
+    page.navigate(url("/runs?sort=duration&order=desc&minDuration=nonsense"));
+    assertThat(page.getByRole(AriaRole.ALERT)).containsText("minDuration");
+  }
+
+  @Test
   void retry_from_the_run_page_starts_the_failed_run_again(BrowserSession browser)
       throws Exception {
     Page page = browser.page();
