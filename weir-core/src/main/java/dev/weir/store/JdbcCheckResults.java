@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
-/** Quality check results and row-count history in {@code weir_check_results} and task runs. */
+/**
+ * Quality check results, row-count history and dataset freshness, in {@code weir_check_results} and
+ * task runs.
+ */
 final class JdbcCheckResults {
   private static final String COLUMNS =
       "run_id, task_id, attempt, check_no, namespace, flow_id, dataset, check_name, kind, passed,"
@@ -124,6 +127,27 @@ final class JdbcCheckResults {
           ps.setInt(5, limit);
         },
         rs -> rs.getLong(1));
+  }
+
+  List<DatasetWrite> lastWrites() {
+    // the newest succeeded attempt with a staged dataset per flow and task; ties (a task run
+    // taken over by a later run keeps its end time) go to the higher run id
+    return query(
+        "SELECT namespace, flow_id, task_id, run_id, ended_at, rows_out FROM (SELECT r.namespace,"
+            + " r.flow_id, t.task_id, t.run_id, t.ended_at, t.rows_out, ROW_NUMBER() OVER"
+            + " (PARTITION BY r.namespace, r.flow_id, t.task_id ORDER BY t.ended_at DESC,"
+            + " t.run_id DESC) AS n FROM weir_task_runs t JOIN weir_runs r ON r.id = t.run_id"
+            + " WHERE t.state = 'SUCCEEDED' AND t.dataset IS NOT NULL AND t.ended_at IS NOT NULL)"
+            + " x WHERE n = 1 ORDER BY namespace, flow_id, task_id",
+        ps -> {},
+        rs ->
+            new DatasetWrite(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                time(rs, 5),
+                rs.getLong(6)));
   }
 
   private static void bind(

@@ -636,6 +636,11 @@ public final class JdbcStateStore implements StateStore {
   }
 
   @Override
+  public List<DatasetWrite> lastDatasetWrites() {
+    return checks.lastWrites();
+  }
+
+  @Override
   public void recordProcess(TaskProcess process) {
     processes.record(process);
   }

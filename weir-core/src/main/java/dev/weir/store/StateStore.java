@@ -154,6 +154,15 @@ public interface StateStore extends AutoCloseable {
   }
 
   /**
+   * For every task of every flow that ever staged a dataset in a SUCCEEDED attempt, the newest such
+   * attempt: the freshness of each dataset the flows write. Reads every task run; for a dashboard,
+   * not a hot path.
+   */
+  default List<DatasetWrite> lastDatasetWrites() {
+    return List.of();
+  }
+
+  /**
    * Remembers a process a task attempt started, at once and on its own: it must be known even if
    * this process is killed a moment later. A store that keeps none cannot end leftover processes on
    * resume.

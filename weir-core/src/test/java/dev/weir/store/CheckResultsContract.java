@@ -116,4 +116,42 @@ abstract class CheckResultsContract {
     assertThat(store.rowCountHistory("shop", "orders", "extract", "r5", 1)).containsExactly(1010L);
     assertThat(store.rowCountHistory("shop", "orders", "load", "r5", 10)).isEmpty();
   }
+
+  /**
+   * Task {@code taskId} of a run of {@code flow} ended in {@code state}, staging a dataset or not.
+   */
+  private static TaskRunRecord staged(
+      String runId, String taskId, TaskState state, boolean dataset, long rows, Instant end) {
+    return TaskRunRecord.pending(runId, taskId, 1, 1)
+        .ended(state, end, null, "{}", dataset ? "{\"path\": \"x.parquet\"}" : null, rows);
+  }
+
+  @Test
+  void the_last_succeeded_write_of_each_dataset_is_its_freshness() {
+    store.write(
+        inserts(
+            List.of(
+                run("w1", "shop", "orders", RunState.SUCCEEDED, T0),
+                run("w2", "shop", "orders", RunState.FAILED, T0.plusSeconds(3600)),
+                run("w3", "shop", "other", RunState.SUCCEEDED, T0.plusSeconds(60))),
+            List.of(
+                staged("w1", "extract", TaskState.SUCCEEDED, true, 1000, T0.plusSeconds(5)),
+                staged("w1", "notify", TaskState.SUCCEEDED, false, -1, T0.plusSeconds(6)),
+                // a later write in a run that failed afterwards still counts: the task wrote
+                staged("w2", "extract", TaskState.SUCCEEDED, true, 990, T0.plusSeconds(3605)),
+                // a failed attempt wrote nothing
+                staged("w2", "shape", TaskState.FAILED, true, 7, T0.plusSeconds(3606)),
+                staged("w3", "extract", TaskState.SUCCEEDED, true, 5, T0.plusSeconds(65)))));
+
+    assertThat(store.lastDatasetWrites())
+        .containsExactly(
+            new DatasetWrite("shop", "orders", "extract", "w2", T0.plusSeconds(3605), 990),
+            new DatasetWrite("shop", "other", "extract", "w3", T0.plusSeconds(65), 5));
+  }
+
+  @Test
+  void a_store_without_writes_has_no_freshness() {
+    ranWith("r1", RunState.FAILED, TaskState.FAILED, 0, T0);
+    assertThat(store.lastDatasetWrites()).isEmpty();
+  }
 }

@@ -202,7 +202,10 @@ public final class WeirServer implements AutoCloseable {
             engine.masker(),
             options.clock(),
             runFlows,
-            waits);
+            waits,
+            backfills,
+            scheduler,
+            alerts);
     this.api =
         new ApiServer(
             tokens,

@@ -138,6 +138,21 @@ final class AlertStore {
     }
   }
 
+  /** The SLA misses raised at or after {@code since}, newest first, at most {@code limit}. */
+  java.util.List<Alerts.SlaMiss> slaMisses(Instant since, int limit) {
+    return jdbc.query(
+        "SELECT run_id, namespace, flow_id, reason, raised_at FROM weir_sla_misses"
+            + " WHERE raised_at >= ? ORDER BY raised_at DESC, run_id LIMIT "
+            + Math.max(1, limit),
+        ps -> ps.setTimestamp(1, Timestamp.from(since)),
+        rs ->
+            new Alerts.SlaMiss(
+                rs.getString(1),
+                new FlowKey(rs.getString(2), rs.getString(3)),
+                rs.getString(4),
+                Jdbc.time(rs, 5)));
+  }
+
   private void tryInsert(String sql, String runId, Instant at, FlowKey flow) {
     try {
       jdbc.update(

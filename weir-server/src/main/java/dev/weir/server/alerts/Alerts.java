@@ -133,6 +133,14 @@ public final class Alerts implements RunListener, AutoCloseable {
     }
   }
 
+  /** A run that missed its SLA, as recorded when the miss was raised. */
+  public record SlaMiss(String runId, FlowKey flow, String reason, Instant raisedAt) {}
+
+  /** The SLA misses raised since {@code since}, newest first, at most {@code limit}. */
+  public java.util.List<SlaMiss> slaMisses(Instant since, int limit) {
+    return state.slaMisses(since, limit);
+  }
+
   /** True when every run end heard so far is decided and every alert delivered or given up. */
   public boolean idle() {
     return deciding.get() == 0 && dispatcher.idle();

@@ -15,7 +15,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Consumer;
 
-/** {@code /backfills}: create, list, progress, pause, resume, cancel. */
+/** {@code /backfills}: preview, create, list, progress, pause, resume, cancel. */
 public final class BackfillRoutes implements Consumer<Routes> {
   private final Backfills backfills;
   private final Masker masker;
@@ -28,6 +28,7 @@ public final class BackfillRoutes implements Consumer<Routes> {
   @Override
   public void accept(Routes r) {
     r.post("/backfills", conflicts(this::create))
+        .post("/backfills/preview", conflicts(this::preview))
         .get("/backfills", this::list)
         .get("/backfills/{id}", ctx -> ctx.json(json(backfills.get(ctx.pathParam("id")), true)))
         .post("/backfills/{id}/pause", conflicts(ctx -> answer(ctx, backfills::pause)))
@@ -52,6 +53,17 @@ public final class BackfillRoutes implements Consumer<Routes> {
   }
 
   private void create(Context ctx) {
+    var progress = backfills.create(request(ctx));
+    ctx.header("Location", ApiServer.BASE + "/backfills/" + progress.backfill().id());
+    ctx.status(201).json(json(progress, true));
+  }
+
+  private void preview(Context ctx) {
+    ctx.json(BackfillPreviewJson.of(backfills.preview(request(ctx))));
+  }
+
+  /** The body of a create or a preview: the same fields, read the same way. */
+  private static Backfills.Request request(Context ctx) {
     JsonNode body = Json.parse(ctx.body());
     if (body == null || !body.isObject()) {
       throw ApiException.badRequest(
@@ -73,16 +85,12 @@ public final class BackfillRoutes implements Consumer<Routes> {
       }
       parallel = body.get("parallel").asInt();
     }
-    var progress =
-        backfills.create(
-            new Backfills.Request(
-                new FlowKey(flow.substring(0, slash), flow.substring(slash + 1)),
-                text(body, "from"),
-                text(body, "to"),
-                parallel,
-                text(body, "trigger")));
-    ctx.header("Location", ApiServer.BASE + "/backfills/" + progress.backfill().id());
-    ctx.status(201).json(json(progress, true));
+    return new Backfills.Request(
+        new FlowKey(flow.substring(0, slash), flow.substring(slash + 1)),
+        text(body, "from"),
+        text(body, "to"),
+        parallel,
+        text(body, "trigger"));
   }
 
   private static String text(JsonNode body, String name) {

@@ -212,6 +212,32 @@ final class BackfillStore {
         .findFirst();
   }
 
+  /** A run a flow already has for a logical date: what a backfill's preview compares with. */
+  record EarlierRun(
+      String id, Instant logicalDate, RunState state, String trigger, Instant createdAt) {}
+
+  /** The flow's runs whose logical date is in {@code [from, to]}, oldest date first. */
+  List<EarlierRun> runsAt(FlowKey flow, Instant from, Instant to, int limit) {
+    return jdbc.query(
+        "SELECT id, logical_date, state, trigger_type, created_at FROM weir_runs"
+            + " WHERE namespace = ? AND flow_id = ? AND logical_date >= ? AND logical_date <= ?"
+            + " ORDER BY logical_date, created_at, id LIMIT "
+            + Math.max(1, limit),
+        ps -> {
+          ps.setString(1, flow.namespace());
+          ps.setString(2, flow.id());
+          ps.setTimestamp(3, ts(from));
+          ps.setTimestamp(4, ts(to));
+        },
+        rs ->
+            new EarlierRun(
+                rs.getString(1),
+                Jdbc.time(rs, 2),
+                RunState.valueOf(rs.getString(3)),
+                rs.getString(4),
+                Jdbc.time(rs, 5)));
+  }
+
   static final Set<BackfillState> ACTIVE = EnumSet.of(BackfillState.RUNNING, BackfillState.PAUSED);
 
   // --- plumbing

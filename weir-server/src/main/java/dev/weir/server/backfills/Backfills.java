@@ -86,15 +86,19 @@ public final class Backfills implements AutoCloseable {
     }
   }
 
+  /** What a request asks for, checked: the flow, its schedule, the range and its slots. */
+  record Plan(
+      DeployedFlow flow,
+      ScheduleTrigger trigger,
+      BackfillRange range,
+      List<Instant> slots,
+      int parallel) {}
+
   /**
-   * Creates a backfill and starts its first runs.
-   *
-   * @throws NotFoundException for an unknown flow
-   * @throws RunLauncher.FlowDisabledException when the flow is disabled
-   * @throws ConflictException when an active backfill of the flow overlaps the range
-   * @throws WeirException for a bad range, trigger or parallelism, naming what would work
+   * Checks a request as {@link #create} does, without storing anything. Both go through here, so a
+   * preview refuses exactly what a create would.
    */
-  public Progress create(Request r) {
+  private Plan plan(Request r) {
     DeployedFlow flow = flows.require(r.flow());
     if (!flow.enabled()) {
       throw new RunLauncher.FlowDisabledException(
@@ -113,14 +117,73 @@ public final class Backfills implements AutoCloseable {
     }
     ScheduleTrigger trigger = schedule(flow, r.trigger());
     BackfillRange range = BackfillRange.parse(r.from(), r.to(), trigger.timezone());
-    List<Instant> slots = range.slots(trigger);
+    return new Plan(flow, trigger, range, range.slots(trigger), parallel);
+  }
+
+  /** Refuses a range that an active backfill of the same flow covers in part. */
+  private void refuseOverlap(FlowKey flow, Instant from, Instant to) {
+    for (Backfill other : store.inStates(BackfillStore.ACTIVE)) {
+      if (other.overlaps(flow, from, to)) {
+        throw new ConflictException(
+            "backfill "
+                + other.id()
+                + " of "
+                + other.flow()
+                + " ("
+                + other.from()
+                + " to "
+                + other.to()
+                + ") is "
+                + other.state()
+                + " and overlaps this range; wait for it to end or cancel it (POST"
+                + " /api/v1/backfills/"
+                + other.id()
+                + "/cancel)");
+      }
+    }
+  }
+
+  /**
+   * What {@link #create} would do with this request, creating nothing: each slot's logical date and
+   * the runs the flow already has for it.
+   *
+   * @throws WeirException and its subtypes exactly when {@link #create} would, as it would
+   */
+  public BackfillPreview preview(Request r) {
+    Plan p = plan(r);
+    driver.call(() -> {
+      refuseOverlap(p.flow().key(), p.range().from(), p.range().to());
+      return null;
+    });
+    List<Instant> slots = p.slots();
+    var existing =
+        store.runsAt(p.flow().key(), slots.get(0), slots.get(slots.size() - 1), PREVIEW_RUNS);
+    return BackfillPreview.of(p, existing);
+  }
+
+  /** The most earlier runs a preview looks at. */
+  static final int PREVIEW_RUNS = 50_000;
+
+  /**
+   * Creates a backfill and starts its first runs.
+   *
+   * @throws NotFoundException for an unknown flow
+   * @throws RunLauncher.FlowDisabledException when the flow is disabled
+   * @throws ConflictException when an active backfill of the flow overlaps the range
+   * @throws WeirException for a bad range, trigger or parallelism, naming what would work
+   */
+  public Progress create(Request r) {
+    Plan p = plan(r);
+    List<Instant> slots = p.slots();
+    ScheduleTrigger trigger = p.trigger();
+    int parallel = p.parallel();
     var b =
         new Backfill(
             newId(clock.instant()),
-            flow.key(),
+            p.flow().key(),
             trigger.id(),
-            range.from(),
-            range.to(),
+            p.range().from(),
+            p.range().to(),
             parallel,
             BackfillState.RUNNING,
             slots.size(),
@@ -128,25 +191,7 @@ public final class Backfills implements AutoCloseable {
             null,
             null);
     driver.call(() -> {
-      for (Backfill other : store.inStates(BackfillStore.ACTIVE)) {
-        if (other.overlaps(b.flow(), b.from(), b.to())) {
-          throw new ConflictException(
-              "backfill "
-                  + other.id()
-                  + " of "
-                  + other.flow()
-                  + " ("
-                  + other.from()
-                  + " to "
-                  + other.to()
-                  + ") is "
-                  + other.state()
-                  + " and overlaps this range; wait for it to end or cancel it (POST"
-                  + " /api/v1/backfills/"
-                  + other.id()
-                  + "/cancel)");
-        }
-      }
+      refuseOverlap(b.flow(), b.from(), b.to());
       store.insert(b, slots);
       return null;
     });

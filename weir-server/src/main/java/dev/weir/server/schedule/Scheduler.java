@@ -114,6 +114,34 @@ public final class Scheduler implements AutoCloseable {
     return plans.size();
   }
 
+  /** A schedule's next slot: when it fires next. */
+  public record Upcoming(FlowKey flow, String triggerId, String cron, Instant at) {}
+
+  /**
+   * The next slot of every schedule that fires (its flow enabled, the trigger not disabled),
+   * soonest first, at most {@code limit}. Read from the deployed flows, not the due queue, so it
+   * never waits for a tick that is firing.
+   */
+  public List<Upcoming> upcoming(int limit) {
+    Instant now = clock.instant();
+    var out = new ArrayList<Upcoming>();
+    for (DeployedFlow f : flows.all()) {
+      if (!f.enabled()) {
+        continue;
+      }
+      for (TriggerDef t : f.flow().triggers()) {
+        if (t instanceof ScheduleTrigger s && !s.disabled()) {
+          Instant next = nextDue(s, now);
+          if (next != null) {
+            out.add(new Upcoming(f.key(), s.id(), s.cron().expression(), next));
+          }
+        }
+      }
+    }
+    out.sort(Comparator.comparing(Upcoming::at).thenComparing(u -> u.flow().toString()));
+    return List.copyOf(out.subList(0, Math.min(Math.max(0, limit), out.size())));
+  }
+
   /** Re-reads a flow's schedule triggers after a change of revision or enabled state. */
   public void refresh(DeployedFlow flow) {
     synchronized (this) {

@@ -17,7 +17,8 @@ import java.util.Map;
 
 /**
  * The overview: runs of the last 24 hours by state and per hour, what is running now, the queue,
- * and the flows whose last run failed — what an on-call engineer looks at first.
+ * the flows whose last run failed, and the {@link OverviewSignals} (SLA misses, quality warnings,
+ * next schedule fires, dataset freshness) — what an on-call engineer looks at first.
  */
 final class OverviewPage {
   /** The most runs of the last day the page counts; beyond it the counts say "at least". */
@@ -25,10 +26,12 @@ final class OverviewPage {
 
   private final Ui ui;
   private final View view;
+  private final OverviewSignals signals;
 
   OverviewPage(Ui ui, View view) {
     this.ui = ui;
     this.view = view;
+    this.signals = new OverviewSignals(ui);
   }
 
   void handle(Context ctx, Sessions.Session session) {
@@ -67,6 +70,7 @@ final class OverviewPage {
     model.put("oldestQueued", queue.oldest().orElse(null));
     model.put("hours", HourlyChart.of(day, now));
     model.put("flowCount", ui.flows().all().size());
+    model.putAll(signals.of(now));
     view.page(ctx, session, "overview", "Overview", "overview", model);
   }
 

@@ -1,11 +1,14 @@
 package dev.weir.server.ui;
 
 import dev.weir.expr.Masker;
+import dev.weir.server.alerts.Alerts;
 import dev.weir.server.api.Tokens;
+import dev.weir.server.backfills.Backfills;
 import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.runs.RunFlows;
 import dev.weir.server.runs.RunLauncher;
 import dev.weir.server.runs.WaitReasons;
+import dev.weir.server.schedule.Scheduler;
 import dev.weir.store.JdbcStateStore;
 import java.time.InstantSource;
 
@@ -19,4 +22,7 @@ public record Ui(
     Masker masker,
     InstantSource clock,
     RunFlows runFlows,
-    WaitReasons waits) {}
+    WaitReasons waits,
+    Backfills backfills,
+    Scheduler scheduler,
+    Alerts alerts) {}
