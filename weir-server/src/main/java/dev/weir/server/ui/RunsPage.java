@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
  */
 final class RunsPage {
   static final int PAGE = 50;
+  static final int SCATTER_RUNS = 500;
   static final List<String> SORTS = List.of("created", "started", "duration", "flow", "state");
 
   private final Ui ui;
@@ -76,7 +77,33 @@ final class RunsPage {
     model.put("sortLinks", sortLinks);
     model.put("sort", sort);
     model.put("desc", desc);
+    model.put("scatter", scatter(search, now));
     view.page(ctx, session, "runs", "Runs", "runs", model);
+  }
+
+  /**
+   * The timeline of the filter's latest {@link #SCATTER_RUNS} runs and the next fires of the
+   * schedules of the flows it selects.
+   */
+  private RunScatter scatter(RunSearch search, Instant now) {
+    var sample =
+        ui.store()
+            .searchRuns(
+                new RunSearch(
+                    search.filter(),
+                    dev.weir.store.RunSort.parse("started", "desc"),
+                    SCATTER_RUNS,
+                    null))
+            .runs();
+    var filter = search.filter();
+    var next =
+        ui.scheduler().upcoming(50).stream()
+            .filter(u ->
+                (filter.namespace() == null || filter.namespace().equals(u.flow().namespace()))
+                    && (filter.flowId() == null || filter.flowId().equals(u.flow().id())))
+            .limit(20)
+            .toList();
+    return RunScatter.of(sample, next, now);
   }
 
   /** The page's own query parameters (the filters), for links that change one of them. */
