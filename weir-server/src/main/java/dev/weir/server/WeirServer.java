@@ -197,7 +197,9 @@ public final class WeirServer implements AutoCloseable {
             engine.masker(),
             options.clock(),
             runFlows,
-            waits);
+            waits,
+            serverStore,
+            watcher);
     this.api =
         new ApiServer(
             tokens,
