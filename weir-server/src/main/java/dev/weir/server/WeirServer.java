@@ -205,7 +205,9 @@ public final class WeirServer implements AutoCloseable {
             waits,
             backfills,
             scheduler,
-            alerts);
+            alerts,
+            serverStore,
+            watcher);
     this.api =
         new ApiServer(
             tokens,

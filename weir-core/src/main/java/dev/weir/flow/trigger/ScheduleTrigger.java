@@ -57,6 +57,15 @@ public record ScheduleTrigger(
     }
   }
 
+  /**
+   * The first slot after {@code t} within {@code [start, end]}: when the schedule fires next once
+   * the scheduler has looked at {@code t}. Empty when the schedule is over.
+   */
+  public Optional<Instant> nextSlotAfter(Instant t) {
+    Instant after = start != null && t.isBefore(start) ? start.minusNanos(1) : t;
+    return cron.nextAfter(after, timezone).filter(next -> end == null || !next.isAfter(end));
+  }
+
   /** The slots to fire now; see {@link #evaluate}. */
   public List<Instant> due(Instant lastMark, Instant now, int max) {
     return evaluate(lastMark, now, max).slots();

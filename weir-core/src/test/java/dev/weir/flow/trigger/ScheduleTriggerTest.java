@@ -33,6 +33,26 @@ class ScheduleTriggerTest {
   }
 
   @Test
+  void the_next_slot_respects_start_and_end_and_is_empty_once_the_schedule_is_over() {
+    var open = daily(Catchup.LATEST);
+    assertThat(open.nextSlotAfter(at("2026-06-01T05:00:00Z"))).contains(at("2026-06-02T05:00:00Z"));
+    assertThat(open.nextSlotAfter(at("2026-06-01T04:59:59Z"))).contains(at("2026-06-01T05:00:00Z"));
+
+    var bounded =
+        schedule(
+            "0 5 * * *",
+            ZoneOffset.UTC,
+            Catchup.LATEST,
+            at("2026-07-01T05:00:00Z"),
+            at("2026-07-03T05:00:00Z"));
+    assertThat(bounded.nextSlotAfter(at("2026-06-01T00:00:00Z")))
+        .contains(at("2026-07-01T05:00:00Z"));
+    assertThat(bounded.nextSlotAfter(at("2026-07-02T06:00:00Z")))
+        .contains(at("2026-07-03T05:00:00Z"));
+    assertThat(bounded.nextSlotAfter(at("2026-07-03T05:00:00Z"))).isEmpty();
+  }
+
+  @Test
   void all_fires_every_missed_slot_oldest_first() {
     var due =
         daily(Catchup.ALL).evaluate(at("2026-06-01T05:00:00Z"), at("2026-06-04T06:00:00Z"), MAX);

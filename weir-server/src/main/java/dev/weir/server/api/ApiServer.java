@@ -70,7 +70,14 @@ public final class ApiServer implements AutoCloseable {
           routes.forEach(add -> add.accept(r));
           config.routes.exception(
               Exception.class,
-              (e, ctx) -> error(ctx, e, masker, outsideApi(ctx, errorPage) ? errorPage : null));
+              (e, ctx) -> {
+                try {
+                  error(ctx, e, masker, outsideApi(ctx, errorPage) ? errorPage : null);
+                } catch (RuntimeException gone) {
+                  // the request is gone (a browser left a stream while it was written to; Jetty
+                  // recycled it): nobody to answer, and logging it each time would flood the log
+                }
+              });
           config.routes.error(
               404,
               ctx -> {

@@ -345,13 +345,9 @@ public final class Scheduler implements AutoCloseable {
     return fired;
   }
 
+  /** When the schedule is due next after its mark; null when it is over. */
   private static Instant nextDue(ScheduleTrigger t, Instant mark) {
-    Instant after = t.start() != null && mark.isBefore(t.start()) ? t.start().minusNanos(1) : mark;
-    Instant next = t.cron().nextAfter(after, t.timezone()).orElse(null);
-    if (next == null || (t.end() != null && next.isAfter(t.end()))) {
-      return null; // the schedule is over
-    }
-    return next;
+    return t.nextSlotAfter(mark).orElse(null);
   }
 
   private boolean fire(DeployedFlow flow, ScheduleTrigger t, Instant slot, Instant now) {

@@ -34,6 +34,9 @@ public final class UiRoutes implements Consumer<Routes> {
         .getOutsideApi("/runs", authed(new RunsPage(ui, view)::handle))
         .getOutsideApi("/runs/{id}", authed(new RunPage(ui, view)::handle))
         .getOutsideApi("/runs/{id}/logs", authed(new LogsPage(ui, view)::handle))
+        .getOutsideApi("/flows", authed(new FlowsPage(ui, view)::handle))
+        .getOutsideApi("/flows/{ns}/{id}", authed(new FlowPage(ui, view)::handle))
+        .getOutsideApi("/flows/{ns}/{id}/diff", authed(new FlowDiffPage(ui, view)::handle))
         .getOutsideApi("/backfills", authed(new BackfillsPage(ui, view)::handle))
         .getOutsideApi("/backfills/new", authed(new NewBackfillPage(ui, view)::handle))
         .getOutsideApi("/backfills/{id}", authed(new BackfillPage(ui, view)::handle))
@@ -70,7 +73,7 @@ public final class UiRoutes implements Consumer<Routes> {
                 + status
                 + "</h1><p class=\"error\">"
                 + Html.escape(message)
-                + "</p><p><a href=\"/\">Overview</a> · <a href=\"/runs\">Runs</a></p>"
+                + "</p><p><a href=\"/\">Overview</a> · <a href=\"/runs\">Runs</a> · <a href=\"/flows\">Flows</a></p>"
                 + "</main></body></html>");
   }
 }

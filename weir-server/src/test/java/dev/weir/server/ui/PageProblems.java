@@ -1,9 +1,13 @@
 package dev.weir.server.ui;
 
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.ConsoleMessage;
 import com.microsoft.playwright.Request;
+import com.microsoft.playwright.Response;
+import com.microsoft.playwright.WebError;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -15,25 +19,44 @@ import java.util.regex.Pattern;
 public final class PageProblems {
   private final List<String> problems = new ArrayList<>();
 
+  private final Consumer<ConsoleMessage> onConsole = this::console;
+  private final Consumer<WebError> onWebError = error -> add("uncaught error: " + error.error());
+  private final Consumer<Request> onRequestFailed = this::failed;
+  private final Consumer<Response> onResponse = this::response;
+
   void listenTo(BrowserContext context) {
-    context.onConsoleMessage(message -> {
-      if ("error".equals(message.type())) {
-        add("console.error: " + message.text() + " (at " + message.location() + ")");
-      }
-    });
-    context.onWebError(error -> add("uncaught error: " + error.error()));
-    context.onRequestFailed(request -> {
-      // ERR_ABORTED is the browser cancelling a request because the page navigated away (an
-      // open SSE stream, an image still loading): not a fault of the page.
-      if (!String.valueOf(request.failure()).contains("ERR_ABORTED")) {
-        add("request failed: " + describe(request) + ": " + request.failure());
-      }
-    });
-    context.onResponse(response -> {
-      if (response.status() >= 400) {
-        add("HTTP " + response.status() + ": " + describe(response.request()));
-      }
-    });
+    context.onConsoleMessage(onConsole);
+    context.onWebError(onWebError);
+    context.onRequestFailed(onRequestFailed);
+    context.onResponse(onResponse);
+  }
+
+  /** Stops listening (before the context closes; see {@link BrowserSession#close()}). */
+  void stopListening(BrowserContext context) {
+    context.offConsoleMessage(onConsole);
+    context.offWebError(onWebError);
+    context.offRequestFailed(onRequestFailed);
+    context.offResponse(onResponse);
+  }
+
+  private void console(ConsoleMessage message) {
+    if ("error".equals(message.type())) {
+      add("console.error: " + message.text() + " (at " + message.location() + ")");
+    }
+  }
+
+  private void failed(Request request) {
+    // ERR_ABORTED is the browser cancelling a request because the page navigated away (an
+    // open SSE stream, an image still loading): not a fault of the page.
+    if (!String.valueOf(request.failure()).contains("ERR_ABORTED")) {
+      add("request failed: " + describe(request) + ": " + request.failure());
+    }
+  }
+
+  private void response(Response response) {
+    if (response.status() >= 400) {
+      add("HTTP " + response.status() + ": " + describe(response.request()));
+    }
   }
 
   private synchronized void add(String problem) {

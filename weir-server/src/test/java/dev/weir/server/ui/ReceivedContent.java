@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -34,9 +35,16 @@ public final class ReceivedContent {
 
   private final List<Item> items = new ArrayList<>();
 
+  private final Consumer<Request> onRequestFinished = this::recordBody;
+
   void listenTo(BrowserContext context) {
-    context.onRequestFinished(this::recordBody);
+    context.onRequestFinished(onRequestFinished);
     context.onPage(page -> watch(context, page));
+  }
+
+  /** Stops reading bodies (before the context closes; see {@link BrowserSession#close()}). */
+  void stopListening(BrowserContext context) {
+    context.offRequestFinished(onRequestFinished);
   }
 
   private void watch(BrowserContext context, Page page) {

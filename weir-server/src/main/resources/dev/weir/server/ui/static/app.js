@@ -76,7 +76,11 @@ export async function apiPost(path, body) {
   });
   const json = await response.json().catch(() => ({}));
   if (!response.ok) {
-    throw new Error(json?.error?.message ?? `${response.status} ${response.statusText}`);
+    // the API's errors say why in error.message; a refused start (409) in message
+    const error = new Error(json?.error?.message ?? json?.message ?? `${response.status} ${response.statusText}`);
+    error.status = response.status;
+    error.body = json;
+    throw error;
   }
   return json;
 }
@@ -90,10 +94,13 @@ for (const button of document.querySelectorAll('[data-api-post]')) {
     const status = button.parentElement.querySelector('.action-result');
     button.disabled = true;
     try {
-      const answer = await apiPost(button.dataset.apiPost);
+      // data-api-body: the JSON to send; data-then: where to go once done (else this run or page)
+      const body = button.dataset.apiBody ? JSON.parse(button.dataset.apiBody) : undefined;
+      const answer = await apiPost(button.dataset.apiPost, body);
       if (status) status.textContent = 'Done.';
-      const next = answer.id && answer.id !== location.pathname.split('/').pop()
-        ? `/runs/${answer.id}` : location.pathname;
+      const next = button.dataset.then
+        ?? (answer.id && answer.id !== location.pathname.split('/').pop()
+          ? `/runs/${answer.id}` : location.pathname);
       location.assign(next);
     } catch (e) {
       if (status) {

@@ -1,10 +1,10 @@
-// The run page's live parts: the task graph (laid out by the server, drawn here with only what is
-// on screen), the Gantt of every attempt, and the state badges, all patched from the run's SSE
-// stream. Task elements are found through maps by id: a change never scans the graph and never
+// The run page's live parts: the task graph (laid out by the server, drawn by graph.js with only
+// what is on screen), the Gantt of every attempt, and the state badges, all patched from the run's
+// SSE stream. Task elements are found through maps by id: a change never scans the graph and never
 // lays it out again.
 import { applyZone } from './app.js';
+import { Graph, SVG } from './graph.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const GANTT_ROWS = 300;
 const root = document.querySelector('[data-run-live]');
 if (root) {
@@ -17,7 +17,9 @@ async function start(runId) {
   const response = await fetch(`/api/v1/runs/${encodeURIComponent(runId)}/graph`, { credentials: 'same-origin' });
   if (!response.ok) throw new Error(`${response.status}`);
   const layout = await response.json();
-  const graph = new Graph(root.querySelector('.dag-view'), layout);
+  const graph = new Graph(root.querySelector('.dag-view'), layout, {
+    onSelect: (id) => { location.hash = `task-${id}`; },
+  });
   const gantt = new Gantt(document.querySelector('.gantt-view'));
   const attempts = new Map(); // task id -> [attempt patches, by attempt number]
   const badges = new Map([...document.querySelectorAll('[data-task-state]')].map((e) => [e.dataset.taskState, e]));
@@ -126,122 +128,6 @@ function setBadge(el, state) {
 function runState(run) {
   const badge = document.querySelector('[data-run-state]');
   if (badge && run) setBadge(badge, run.state);
-}
-
-class Graph {
-  constructor(container, layout) {
-    this.container = container;
-    this.layout = layout;
-    this.scale = layout.nodes.length > 400 ? 0.6 : 1;
-    this.states = new Map();
-    this.drawn = new Map(); // id -> <g>, only the nodes on screen
-    this.svg = document.createElementNS(SVG, 'svg');
-    this.svg.classList.add('dag');
-    this.svg.setAttribute('role', 'img');
-    this.svg.setAttribute('aria-label', `Task graph, ${layout.nodes.length} tasks`);
-    this.edges = document.createElementNS(SVG, 'g');
-    this.nodes = document.createElementNS(SVG, 'g');
-    this.svg.append(this.edges, this.nodes);
-    container.replaceChildren(this.svg);
-    this.byId = new Map(layout.nodes.map((n) => [n.id, n]));
-    this.resize();
-    let pending = false;
-    container.addEventListener('scroll', () => {
-      if (!pending) {
-        pending = true;
-        requestAnimationFrame(() => { pending = false; this.render(); });
-      }
-    });
-    container.closest('.dag-wrap').querySelectorAll('[data-zoom]').forEach((b) => {
-      b.addEventListener('click', () => {
-        this.scale = Math.max(0.1, Math.min(2, this.scale * Number(b.dataset.zoom)));
-        this.resize();
-      });
-    });
-  }
-
-  resize() {
-    const s = this.scale;
-    this.svg.setAttribute('width', Math.ceil(this.layout.width * s));
-    this.svg.setAttribute('height', Math.ceil(this.layout.height * s));
-    this.svg.setAttribute('viewBox', `0 0 ${this.layout.width} ${this.layout.height}`);
-    this.nodes.replaceChildren();
-    this.edges.replaceChildren();
-    this.drawn.clear();
-    this.render();
-  }
-
-  // Draws the nodes and edges inside the visible area (plus a margin); drops the others.
-  render() {
-    const s = this.scale;
-    const c = this.container;
-    const margin = 200;
-    const x0 = (c.scrollLeft - margin) / s, y0 = (c.scrollTop - margin) / s;
-    const x1 = (c.scrollLeft + c.clientWidth + margin) / s, y1 = (c.scrollTop + c.clientHeight + margin) / s;
-    const simple = s < 0.45;
-    const visible = new Set();
-    for (const n of this.layout.nodes) {
-      if (n.x + n.w >= x0 && n.x <= x1 && n.y + n.h >= y0 && n.y <= y1) visible.add(n.id);
-    }
-    for (const [id, g] of this.drawn) {
-      if (!visible.has(id)) { g.remove(); this.drawn.delete(id); }
-    }
-    for (const id of visible) {
-      if (!this.drawn.has(id)) this.drawn.set(id, this.node(this.byId.get(id), simple));
-    }
-    const path = [];
-    for (const e of this.layout.edges) {
-      if (visible.has(e.from) || visible.has(e.to)) {
-        path.push(`M${e.points.map((p) => p.join(',')).join('L')}`);
-      }
-    }
-    this.edges.replaceChildren();
-    const p = document.createElementNS(SVG, 'path');
-    p.setAttribute('d', path.join(''));
-    p.classList.add('edge');
-    this.edges.append(p);
-  }
-
-  node(n, simple) {
-    const g = document.createElementNS(SVG, 'g');
-    g.setAttribute('transform', `translate(${n.x},${n.y})`);
-    g.dataset.task = n.id;
-    const state = this.states.get(n.id) ?? 'PENDING';
-    g.setAttribute('class', `node state-${state.toLowerCase()}`);
-    const rect = document.createElementNS(SVG, 'rect');
-    rect.setAttribute('width', n.w);
-    rect.setAttribute('height', n.h);
-    rect.setAttribute('rx', 4);
-    g.append(rect);
-    if (!simple) {
-      const title = document.createElementNS(SVG, 'text');
-      title.setAttribute('x', 8);
-      title.setAttribute('y', 15);
-      title.textContent = n.id;
-      const type = document.createElementNS(SVG, 'text');
-      type.setAttribute('x', 8);
-      type.setAttribute('y', 29);
-      type.setAttribute('class', 'type');
-      type.textContent = n.type;
-      g.append(title, type);
-    }
-    const tip = document.createElementNS(SVG, 'title');
-    tip.textContent = `${n.id} (${n.type}): ${state.toLowerCase()}`;
-    g.append(tip);
-    g.addEventListener('click', () => { location.hash = `task-${n.id}`; });
-    this.nodes.append(g);
-    return g;
-  }
-
-  setState(id, state) {
-    this.states.set(id, state);
-    const g = this.drawn.get(id);
-    if (g) {
-      g.setAttribute('class', `node state-${state.toLowerCase()}`);
-      const tip = g.querySelector('title');
-      if (tip) tip.textContent = `${id}: ${state.toLowerCase()}`;
-    }
-  }
 }
 
 // Every attempt of every task on one time axis: queued, waiting to retry, running.
