@@ -33,7 +33,19 @@ final class RunPage {
       long rows,
       String outputs,
       Duration duration,
-      List<Attempt> attempts) {}
+      List<Attempt> attempts,
+      Audit audit) {}
+
+  /** What the task's last attempt read and wrote (its audit facts; counts are -1 when unknown). */
+  record Audit(
+      long rowsRead,
+      long rowsWritten,
+      long rowsRejected,
+      List<String> datasetsRead,
+      List<String> datasetsWritten) {}
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   record Attempt(
       int attempt,
@@ -64,8 +76,15 @@ final class RunPage {
       tasks.computeIfAbsent(t.taskId(), k -> new ArrayList<>()).add(t);
     }
     var waiting = waitingOf(r);
+    var audits = new java.util.HashMap<String, dev.weir.store.TaskAuditRecord>();
+    for (var a : ui.store().audits(r.id())) {
+      var had = audits.get(a.taskId());
+      if (had == null || had.attempt() <= a.attempt()) {
+        audits.put(a.taskId(), a);
+      }
+    }
     var views = new ArrayList<TaskView>();
-    tasks.forEach((id, attempts) -> views.add(task(id, attempts, now)));
+    tasks.forEach((id, attempts) -> views.add(task(id, attempts, now, audits.get(id))));
     var model = new LinkedHashMap<String, Object>();
     model.put("run", RunRow.of(r, now, ui.masker()));
     model.put("revision", r.revision());
@@ -96,7 +115,8 @@ final class RunPage {
         ctx, session, "run", r.namespace() + "." + r.flowId() + " · run " + r.id(), "runs", model);
   }
 
-  private TaskView task(String id, List<TaskRunRecord> attempts, Instant now) {
+  private TaskView task(
+      String id, List<TaskRunRecord> attempts, Instant now, dev.weir.store.TaskAuditRecord a) {
     var list = new ArrayList<Attempt>();
     for (TaskRunRecord t : attempts) {
       list.add(
@@ -120,7 +140,30 @@ final class RunPage {
         last.rows(),
         last.outputs() == null ? null : ui.masker().mask(last.outputs()),
         list.get(list.size() - 1).duration(),
-        list);
+        list,
+        a == null
+            ? null
+            : new Audit(
+                a.rowsRead(),
+                a.rowsWritten(),
+                a.rowsRejected(),
+                datasets(a.inputs()),
+                datasets(a.outputs())));
+  }
+
+  /** The names of an audit's JSON list of datasets ({@code namespace.name}), masked. */
+  private List<String> datasets(String json) {
+    var out = new ArrayList<String>();
+    try {
+      for (var d : JSON.readTree(json)) {
+        String ns = d.path("namespace").asText("");
+        String name = d.path("name").asText("");
+        out.add(ui.masker().mask(ns.isEmpty() ? name : ns + "." + name));
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // an unreadable list shows as none
+    }
+    return out;
   }
 
   /**

@@ -167,6 +167,32 @@ class UiHttpTest {
   }
 
   @Test
+  void the_run_page_shows_what_each_task_read_wrote_and_rejected() throws Exception {
+    UiSession ui = start();
+    ui.signIn(ServerFixture.TOKEN);
+    java.nio.file.Files.writeString(
+        server.flowsDir.resolve("orders.csv"), "id,amount\n1,10\n2,twelve\n3,30\n");
+    server.writeFlow(
+        "audited.yaml",
+        """
+        id: audited
+        namespace: ui
+        tasks:
+          - id: orders
+            type: file.read
+            path: orders.csv
+            schema: {id: BIGINT, amount: INTEGER}
+            maxRejected: 50%
+        """);
+    server.server.watcher().scan();
+    String runId = server.post("/flows/ui/audited/runs", "{}").json().get("runId").asText();
+    assertThat(server.awaitRun(runId).get("state").asText()).isEqualTo("SUCCEEDED");
+    var page = ui.get("/runs/" + runId);
+    assertThat(page.body()).contains("Read / written / rejected").contains("3 / 2 / 1");
+    assertThat(page.body()).containsPattern("class=\"ds out\">[^<]*orders");
+  }
+
+  @Test
   void a_session_expires_and_sign_out_ends_it() throws Exception {
     var clock = new SettableClock(Instant.parse("2026-12-02T08:00:00Z"));
     var fixture = new ServerFixture(dir, clock);
