@@ -70,6 +70,8 @@ final class HarnessSite implements AutoCloseable {
           config.startup.showJavalinBanner = false;
           config.routes.get("/", ctx -> ctx.html(PAGE));
           config.routes.get("/app.js", ctx -> ctx.contentType("text/javascript").result(SCRIPT));
+          // Chromium asks for it on its own, sometimes after a test's checks: never a 404
+          config.routes.get("/favicon.ico", ctx -> ctx.status(204));
           config.routes.post(
               "/clicks", ctx -> ctx.json(Map.of("clicks", clicks.incrementAndGet())));
           config.routes.get(
