@@ -605,7 +605,8 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  private Flow flowOf(RunRecord run) {
+  /** The flow definition a run was started with: its revision's stored text, parsed. */
+  public Flow flowOf(RunRecord run) {
     String text =
         store
             .revisionText(run.revision())

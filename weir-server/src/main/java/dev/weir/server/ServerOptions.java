@@ -96,6 +96,48 @@ public record ServerOptions(
   }
 
   /** These options, sending lineage to {@code lineage}. */
+  /** The same options with this environment (what secrets and tasks see). */
+  public ServerOptions withEnvironment(Map<String, String> env) {
+    return new ServerOptions(
+        host,
+        port,
+        home,
+        dbUrl,
+        flowsDir,
+        tokens,
+        pools,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        env,
+        secretsDir,
+        lineage,
+        observability,
+        alerts);
+  }
+
+  /** The same options with these pool sizes. */
+  public ServerOptions withPools(Map<String, Integer> sizes) {
+    return new ServerOptions(
+        host,
+        port,
+        home,
+        dbUrl,
+        flowsDir,
+        tokens,
+        sizes,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir,
+        lineage,
+        observability,
+        alerts);
+  }
+
   public ServerOptions withLineage(LineageConfig lineage) {
     return new ServerOptions(
         host,

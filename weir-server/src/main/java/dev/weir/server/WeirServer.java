@@ -184,7 +184,7 @@ public final class WeirServer implements AutoCloseable {
             engine.masker());
     var runEvents = new RunEvents(engine.masker());
     listeners.add(runEvents);
-    var runFlows = new RunFlows(store, engine.parser());
+    var runFlows = new RunFlows(engine::flowOf);
     var waits = new WaitReasons(gates, launcher);
     var graphs = new GraphCache();
     var warmer = new GraphWarmer(graphs);

@@ -34,23 +34,15 @@ public final class LogRoutes implements Consumer<Routes> {
     r.get("/runs/{id}/logs.txt", this::download).sse("/runs/{id}/logs/follow", this::follow);
   }
 
-  private RunRecord find(String id) {
-    return store
-        .findRun(id)
-        .orElseThrow(() ->
-            new ApiException(
-                404, "no run '" + id + "' on this server; list runs with GET /api/v1/runs"));
-  }
-
   private void download(Context ctx) {
-    RunRecord run = find(ctx.pathParam("id"));
+    RunRecord run = RunRoutes.find(store, ctx.pathParam("id"));
     ctx.contentType("text/plain; charset=utf-8");
     ctx.header("Content-Disposition", "attachment; filename=\"weir-" + run.id() + ".log\"");
     ctx.result(new LogText(logs, run.id(), blank(ctx.queryParam("task")), masker));
   }
 
   private void follow(SseClient client) {
-    RunRecord run = find(client.ctx().pathParam("id"));
+    RunRecord run = RunRoutes.find(store, client.ctx().pathParam("id"));
     long after;
     try {
       after =

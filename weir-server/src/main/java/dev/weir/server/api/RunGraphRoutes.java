@@ -62,7 +62,7 @@ public final class RunGraphRoutes implements Consumer<Routes> {
 
   /** Why each task that is not running yet waits, and why the run does (when queued). */
   private void waiting(Context ctx) {
-    RunRecord run = find(ctx.pathParam("id"));
+    RunRecord run = RunRoutes.find(store, ctx.pathParam("id"));
     var w = waits.of(runFlows.of(run), run, store.taskRuns(run.id()));
     var root = Json.MAPPER.createObjectNode();
     root.put("runId", run.id());
@@ -73,7 +73,7 @@ public final class RunGraphRoutes implements Consumer<Routes> {
   }
 
   private void runGraph(Context ctx) {
-    ctx.json(FlowGraph.toMap(layout(find(ctx.pathParam("id")))));
+    ctx.json(FlowGraph.toMap(layout(RunRoutes.find(store, ctx.pathParam("id")))));
   }
 
   private void flowGraph(Context ctx) {
@@ -83,7 +83,7 @@ public final class RunGraphRoutes implements Consumer<Routes> {
   }
 
   private void events(SseClient client) {
-    RunRecord run = find(client.ctx().pathParam("id"));
+    RunRecord run = RunRoutes.find(store, client.ctx().pathParam("id"));
     try (RunEvents.Watch watch = events.watch(run.id())) {
       // after subscribing, so that nothing falls between the snapshot and the first event
       RunRecord now = store.findRun(run.id()).orElse(run);
@@ -124,17 +124,5 @@ public final class RunGraphRoutes implements Consumer<Routes> {
     } catch (RuntimeException ignored) {
       // already gone
     }
-  }
-
-  private RunRecord find(String id) {
-    return store
-        .findRun(id)
-        .or(() -> {
-          var m = store.findRunsByPrefix(id, 2);
-          return m.size() == 1 ? java.util.Optional.of(m.get(0)) : java.util.Optional.empty();
-        })
-        .orElseThrow(() ->
-            new ApiException(
-                404, "no run '" + id + "' on this server; list runs with GET /api/v1/runs"));
   }
 }

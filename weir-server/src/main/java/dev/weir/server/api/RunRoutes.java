@@ -88,7 +88,8 @@ public final class RunRoutes implements Consumer<Routes> {
     return find(store, id);
   }
 
-  static RunRecord find(StateStore store, String id) {
+  /** The run with this id or the only one whose id starts with it; 404 or 400 otherwise. */
+  public static RunRecord find(StateStore store, String id) {
     var exact = store.findRun(id);
     if (exact.isPresent()) {
       return exact.get();

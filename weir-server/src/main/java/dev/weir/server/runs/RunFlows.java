@@ -1,10 +1,7 @@
 package dev.weir.server.runs;
 
-import dev.weir.WeirException;
 import dev.weir.flow.Flow;
-import dev.weir.flow.FlowParser;
 import dev.weir.store.RunRecord;
-import dev.weir.store.StateStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,8 +13,7 @@ import java.util.Map;
 public final class RunFlows {
   static final int REVISIONS = 64;
 
-  private final StateStore store;
-  private final FlowParser parser;
+  private final java.util.function.Function<RunRecord, Flow> parse;
   private final Map<String, Flow> recent =
       java.util.Collections.synchronizedMap(
           new LinkedHashMap<>(16, 0.75f, true) {
@@ -27,26 +23,18 @@ public final class RunFlows {
             }
           });
 
-  public RunFlows(StateStore store, FlowParser parser) {
-    this.store = store;
-    this.parser = parser;
+  /**
+   * @param parse reads and parses a run's revision (the engine's {@code flowOf})
+   */
+  public RunFlows(java.util.function.Function<RunRecord, Flow> parse) {
+    this.parse = parse;
   }
 
   /** The parsed flow of {@code run}'s revision. */
   public Flow of(RunRecord run) {
     Flow f = recent.get(run.revision());
     if (f == null) {
-      String text =
-          store
-              .revisionText(run.revision())
-              .orElseThrow(() ->
-                  new WeirException(
-                      "the flow revision "
-                          + run.revision()
-                          + " of run "
-                          + run.id()
-                          + " is not stored"));
-      f = parser.parse(run.flowFile(), text);
+      f = parse.apply(run);
       recent.put(run.revision(), f);
     }
     return f;

@@ -1,6 +1,5 @@
 package dev.weir.server.ui;
 
-import dev.weir.server.NotFoundException;
 import dev.weir.store.LogSearch;
 import dev.weir.store.RunRecord;
 import io.javalin.http.Context;
@@ -31,10 +30,7 @@ final class LogsPage {
 
   void handle(Context ctx, Sessions.Session session) {
     String id = ctx.pathParam("id");
-    RunRecord run =
-        ui.store()
-            .findRun(id)
-            .orElseThrow(() -> new NotFoundException("no run '" + id + "' on this server"));
+    RunRecord run = dev.weir.server.api.RunRoutes.find(ui.store(), id);
     String task = RunsPage.blankToNull(ctx.queryParam("task"));
     String level = RunsPage.blankToNull(ctx.queryParam("level"));
     String search = RunsPage.blankToNull(ctx.queryParam("q"));

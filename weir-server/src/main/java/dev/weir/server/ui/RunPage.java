@@ -1,6 +1,5 @@
 package dev.weir.server.ui;
 
-import dev.weir.server.NotFoundException;
 import dev.weir.store.RunRecord;
 import dev.weir.store.TaskRunRecord;
 import io.javalin.http.Context;
@@ -69,13 +68,14 @@ final class RunPage {
       String detail) {}
 
   void handle(Context ctx, Sessions.Session session) {
-    RunRecord r = find(ctx.pathParam("id"));
+    RunRecord r = dev.weir.server.api.RunRoutes.find(ui.store(), ctx.pathParam("id"));
     Instant now = ui.clock().instant();
+    List<TaskRunRecord> taskRuns = ui.store().taskRuns(r.id());
     var tasks = new LinkedHashMap<String, List<TaskRunRecord>>();
-    for (TaskRunRecord t : ui.store().taskRuns(r.id())) {
+    for (TaskRunRecord t : taskRuns) {
       tasks.computeIfAbsent(t.taskId(), k -> new ArrayList<>()).add(t);
     }
-    var waiting = waitingOf(r);
+    var waiting = waitingOf(r, taskRuns);
     var audits = new java.util.HashMap<String, dev.weir.store.TaskAuditRecord>();
     for (var a : ui.store().audits(r.id())) {
       var had = audits.get(a.taskId());
@@ -190,24 +190,12 @@ final class RunPage {
   }
 
   /** Why its tasks wait; nothing when the run's flow revision cannot be read. */
-  private dev.weir.server.runs.WaitReasons.Waiting waitingOf(RunRecord r) {
+  private dev.weir.server.runs.WaitReasons.Waiting waitingOf(
+      RunRecord r, List<TaskRunRecord> taskRuns) {
     try {
-      return ui.waits().of(ui.runFlows().of(r), r, ui.store().taskRuns(r.id()));
+      return ui.waits().of(ui.runFlows().of(r), r, taskRuns);
     } catch (dev.weir.WeirException e) {
       return new dev.weir.server.runs.WaitReasons.Waiting(List.of(), java.util.Map.of());
     }
-  }
-
-  /** The run with this id, or the only one whose id starts with it. */
-  private RunRecord find(String id) {
-    var exact = ui.store().findRun(id);
-    if (exact.isPresent()) {
-      return exact.get();
-    }
-    List<RunRecord> matches = ui.store().findRunsByPrefix(id, 2);
-    if (matches.size() == 1) {
-      return matches.get(0);
-    }
-    throw new NotFoundException("no run '" + id + "' on this server");
   }
 }

@@ -30,25 +30,7 @@ class UiBrowserTest {
   static void startServer() throws Exception {
     var fixture = new ServerFixture(dir);
     ServerOptions o = UiHttpTest.withCanary(fixture.options());
-    server =
-        fixture.start(
-            new ServerOptions(
-                o.host(),
-                o.port(),
-                o.home(),
-                o.dbUrl(),
-                o.flowsDir(),
-                o.tokens(),
-                Map.of("narrow", 1),
-                o.circuitBreaker(),
-                o.clock(),
-                o.scanInterval(),
-                o.grace(),
-                o.environment(),
-                o.secretsDir(),
-                o.lineage(),
-                o.observability(),
-                o.alerts()));
+    server = fixture.start(o.withPools(Map.of("narrow", 1)));
     server.writeFlow("leak.yaml", UiHttpTest.LEAK);
     server.writeFlow("gate.yaml", GATE);
     server.writeFlow("pooled.yaml", POOLED);

@@ -37,23 +37,7 @@ class UiHttpTest {
   }
 
   static ServerOptions withCanary(ServerOptions o) {
-    return new ServerOptions(
-        o.host(),
-        o.port(),
-        o.home(),
-        o.dbUrl(),
-        o.flowsDir(),
-        o.tokens(),
-        o.pools(),
-        o.circuitBreaker(),
-        o.clock(),
-        o.scanInterval(),
-        o.grace(),
-        Map.of("WEIR_SECRET_CANARY", CANARY),
-        o.secretsDir(),
-        o.lineage(),
-        o.observability(),
-        o.alerts());
+    return o.withEnvironment(Map.of("WEIR_SECRET_CANARY", CANARY));
   }
 
   @Test
