@@ -262,6 +262,11 @@ public final class WeirServer implements AutoCloseable {
     return port;
   }
 
+  /** Every endpoint under {@code /api/v1} this server answers (openapi.json is checked on it). */
+  public java.util.List<dev.weir.server.api.Routes.Endpoint> apiEndpoints() {
+    return api.endpoints();
+  }
+
   public FlowRegistry flows() {
     return flows;
   }

@@ -28,6 +28,7 @@ public final class ApiServer implements AutoCloseable {
   public static final String ERROR_PAGE_SHOWN = "weir.errorPageShown";
 
   private final Javalin app;
+  private final List<Routes.Endpoint> endpoints;
 
   /** Who else may call the API: a signed-in UI session, with its CSRF token on changes. */
   public interface Sessions {
@@ -60,6 +61,7 @@ public final class ApiServer implements AutoCloseable {
       List<Consumer<Routes>> routes,
       Sessions sessions,
       ErrorPage errorPage) {
+    var added = new java.util.ArrayList<Routes.Endpoint>();
     this.app =
         Javalin.create(config -> {
           config.concurrency.useVirtualThreads = true;
@@ -68,6 +70,7 @@ public final class ApiServer implements AutoCloseable {
           config.routes.before(BASE + "/*", ctx -> authenticate(ctx, tokens, sessions));
           var r = new Routes(config.routes);
           routes.forEach(add -> add.accept(r));
+          added.addAll(r.endpoints());
           config.routes.exception(
               Exception.class,
               (e, ctx) -> {
@@ -100,6 +103,12 @@ public final class ApiServer implements AutoCloseable {
                 }
               });
         });
+    this.endpoints = List.copyOf(added);
+  }
+
+  /** The endpoints under {@code /api/v1} the features added: what openapi.json must describe. */
+  public List<Routes.Endpoint> endpoints() {
+    return endpoints;
   }
 
   /** Starts listening; returns the bound port (useful with port 0). */

@@ -3,18 +3,39 @@ package dev.weir.server.api;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
 import io.javalin.http.sse.SseClient;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** Where a feature adds its endpoints; paths are relative to {@code /api/v1}. */
 public final class Routes {
+  /** An endpoint of the API as registered: {@code GET /api/v1/runs/{id}}. */
+  public record Endpoint(String method, String path) {
+    @Override
+    public String toString() {
+      return method + " " + path;
+    }
+  }
+
   private final RoutesConfig config;
+  private final List<Endpoint> endpoints = new ArrayList<>();
 
   Routes(RoutesConfig config) {
     this.config = config;
   }
 
+  /** The endpoints under {@code /api/v1} added so far, in order (what openapi.json describes). */
+  List<Endpoint> endpoints() {
+    return List.copyOf(endpoints);
+  }
+
+  private String api(String method, String path) {
+    endpoints.add(new Endpoint(method, ApiServer.BASE + path));
+    return ApiServer.BASE + path;
+  }
+
   public Routes get(String path, Handler h) {
-    config.get(ApiServer.BASE + path, h);
+    config.get(api("GET", path), h);
     return this;
   }
 
@@ -33,17 +54,17 @@ public final class Routes {
   }
 
   public Routes post(String path, Handler h) {
-    config.post(ApiServer.BASE + path, h);
+    config.post(api("POST", path), h);
     return this;
   }
 
   public Routes delete(String path, Handler h) {
-    config.delete(ApiServer.BASE + path, h);
+    config.delete(api("DELETE", path), h);
     return this;
   }
 
   public Routes sse(String path, Consumer<SseClient> client) {
-    config.sse(ApiServer.BASE + path, client);
+    config.sse(api("GET", path), client);
     return this;
   }
 }
