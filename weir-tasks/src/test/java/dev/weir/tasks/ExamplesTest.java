@@ -147,6 +147,7 @@ class ExamplesTest {
             "quality.check",
             "jdbc.extract",
             "jdbc.load",
+            "jdbc.query",
             "http.extract",
             "s3.upload",
             "s3.download",
@@ -261,6 +262,24 @@ class ExamplesTest {
         .containsEntry("rows", 5L)
         .containsEntry("watermark", "2026-11-01T10:06:00.000000");
     assertThat(first.results().get("load_orders").outputs()).containsEntry("rows", 5L);
+  }
+
+  @Test
+  void jdbc_query_example_rebuilds_a_day_of_the_mart_idempotently() throws Exception {
+    run("jdbc.query.yaml");
+    Run again = run("jdbc.query.yaml");
+    assertThat(again.results().get("daily_revenue").outputs())
+        .containsEntry("statements", 7)
+        .containsEntry("rowsAffected", List.of(-1L, -1L, -1L, 3L, 3L, 2L, 2L));
+    assertThat(again.results().get("revenue").dataset().rowCount()).isEqualTo(2);
+    try (var c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("out/warehouse.duckdb"));
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT sum(revenue) FROM mart.daily_revenue WHERE region = 'north'")) {
+      rs.next();
+      assertThat(rs.getBigDecimal(1)).isEqualByComparingTo("200.00");
+    }
   }
 
   @Test

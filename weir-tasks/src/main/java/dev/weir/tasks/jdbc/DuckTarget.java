@@ -40,4 +40,18 @@ final class DuckTarget {
     }
     return -1;
   }
+
+  /**
+   * Creates the directory a DuckDB file of a resolved (absolute) url goes in: DuckDB creates the
+   * database file but not its directory.
+   */
+  static void ensureParentDir(String url) throws java.io.IOException {
+    String rest = url.substring(PREFIX.length()).split("[;?]", 2)[0];
+    if (rest.startsWith("/")) {
+      java.nio.file.Path parent = java.nio.file.Path.of(rest).getParent();
+      if (parent != null) {
+        java.nio.file.Files.createDirectories(parent);
+      }
+    }
+  }
 }

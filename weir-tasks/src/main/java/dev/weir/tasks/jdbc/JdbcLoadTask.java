@@ -11,8 +11,6 @@ import dev.weir.task.TaskResult;
 import dev.weir.task.TaskType;
 import dev.weir.tasks.duck.DuckSession;
 import dev.weir.tasks.duck.Masking;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -148,7 +146,7 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
     List<String> added = List.of();
     if (DuckTarget.isDuckDb(target.url())) {
       String url = DuckTarget.resolve(target.url(), context.workDir());
-      ensureParentDir(url);
+      DuckTarget.ensureParentDir(url);
       var properties = new Properties();
       properties.putAll(target.properties());
       try (DuckSession duck = DuckSession.open(url, properties, context)) {
@@ -240,16 +238,5 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
             + " failed, nothing was loaded: "
             + dev.weir.tasks.duck.Sql.message(e);
     return Databases.statementFailure(context.mask(Databases.scrub(message, target)), e);
-  }
-
-  // DuckDB creates the database file but not the directory it goes in
-  private static void ensureParentDir(String url) throws java.io.IOException {
-    String rest = url.substring(DuckTarget.PREFIX.length()).split("[;?]", 2)[0];
-    if (rest.startsWith("/")) {
-      Path parent = Path.of(rest).getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-    }
   }
 }
