@@ -14,7 +14,7 @@ class PostgresQueryTest extends QueryContract {
   }
 
   @Test
-  void a_statement_past_its_timeout_is_stopped_and_named() {
+  void a_statement_past_its_timeout_is_stopped_and_named() throws Exception {
     long started = System.nanoTime();
     assertThatThrownBy(() ->
             query(
