@@ -148,6 +148,7 @@ class ExamplesTest {
             "jdbc.extract",
             "jdbc.load",
             "jdbc.query",
+            "python",
             "http.extract",
             "s3.upload",
             "s3.download",
@@ -279,6 +280,25 @@ class ExamplesTest {
                     "SELECT sum(revenue) FROM mart.daily_revenue WHERE region = 'north'")) {
       rs.next();
       assertThat(rs.getBigDecimal(1)).isEqualByComparingTo("200.00");
+    }
+  }
+
+  @Test
+  void python_example_totals_customers_with_the_standard_library() throws Exception {
+    dev.weir.tasks.python.PythonInstalled.assume();
+    Run run = run("python.yaml");
+    assertThat(run.results().get("customer_totals").outputs()).containsEntry("customers", "4");
+    var top = run.results().get("top_customers").dataset();
+    try (var c = DriverManager.getConnection("jdbc:duckdb:");
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT string_agg(customer_id::VARCHAR, ',' ORDER BY amount DESC) FROM"
+                        + " read_parquet('"
+                        + top.path()
+                        + "')")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo("11,13,10");
     }
   }
 

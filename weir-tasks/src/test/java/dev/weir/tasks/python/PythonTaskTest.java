@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,16 +23,8 @@ class PythonTaskTest {
   private TestContext ctx;
 
   @BeforeAll
-  static void needsPython() throws Exception {
-    boolean found;
-    try {
-      found = new ProcessBuilder("python3", "--version").start().waitFor(10, TimeUnit.SECONDS);
-    } catch (java.io.IOException e) {
-      found = false;
-    }
-    Assumptions.assumeTrue(
-        found,
-        "python3 is not installed: the python task tests are skipped (apt-get install -y python3 python3-venv)");
+  static void needsPython() {
+    PythonInstalled.assume();
   }
 
   @BeforeEach
