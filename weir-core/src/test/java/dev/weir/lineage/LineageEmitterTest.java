@@ -86,27 +86,39 @@ class LineageEmitterTest {
   }
 
   @Test
-  void a_file_gets_one_start_and_one_complete_per_task_with_a_parent_run() throws Exception {
+  void a_file_gets_a_start_and_a_complete_for_the_run_and_each_task_with_the_run_as_parent()
+      throws Exception {
     Path file = dir.resolve("lineage/events.jsonl");
     EngineFixture fx = engine(new FileTransport(file), 3);
     RunRecord run = fx.run(TWO_TASKS);
     assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> emitters.get(0).sent() == 4);
+    await().atMost(Duration.ofSeconds(10)).until(() -> emitters.get(0).sent() == 6);
     List<JsonNode> events = lines(file);
     assertThat(kinds(events))
         .containsExactly(
+            "orders START",
             "orders.first START",
             "orders.first COMPLETE",
             "orders.second START",
-            "orders.second COMPLETE");
-    JsonNode complete = events.get(1);
+            "orders.second COMPLETE",
+            "orders COMPLETE");
+    String flowRunId = LineageEvents.runUuid(run.id()).toString();
+    for (JsonNode flowEvent : List.of(events.get(0), events.get(5))) {
+      assertThat(flowEvent.at("/run/runId").asText()).isEqualTo(flowRunId);
+      assertThat(flowEvent.at("/job/namespace").asText()).isEqualTo("shop");
+      assertThat(flowEvent.at("/job/facets/jobType/jobType").asText()).isEqualTo("DAG");
+      assertThat(flowEvent.at("/run/facets/parent").isMissingNode()).isTrue();
+    }
+    assertThat(events.get(0).path("eventTime").asText()).isEqualTo(run.startedAt().toString());
+    assertThat(events.get(5).path("eventTime").asText()).isEqualTo(run.endedAt().toString());
+    JsonNode complete = events.get(2);
     assertThat(complete.path("job").path("namespace").asText()).isEqualTo("shop");
     assertThat(complete.path("producer").asText()).isEqualTo(LineageEvents.PRODUCER);
     assertThat(complete.path("schemaURL").asText()).contains("OpenLineage.json");
     String attemptId = complete.path("run").path("runId").asText();
     assertThat(UUID.fromString(attemptId)).isEqualTo(LineageEvents.attemptId(run.id(), "first", 1));
-    assertThat(events.get(0).path("run").path("runId").asText()).isEqualTo(attemptId);
+    assertThat(events.get(1).path("run").path("runId").asText()).isEqualTo(attemptId);
     JsonNode parent = complete.path("run").path("facets").path("parent");
     assertThat(parent.path("run").path("runId").asText())
         .isEqualTo(LineageEvents.runUuid(run.id()).toString());
@@ -130,12 +142,16 @@ class LineageEmitterTest {
             """);
     assertThat(run.state()).isEqualTo(RunState.FAILED);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> emitters.get(0).sent() == 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> emitters.get(0).sent() == 4);
     List<JsonNode> events = lines(file);
-    assertThat(kinds(events)).containsExactly("orders.load START", "orders.load FAIL");
-    JsonNode error = events.get(1).path("run").path("facets").path("errorMessage");
+    assertThat(kinds(events))
+        .containsExactly("orders START", "orders.load START", "orders.load FAIL", "orders FAIL");
+    JsonNode error = events.get(2).path("run").path("facets").path("errorMessage");
     assertThat(error.path("message").asText()).isEqualTo("cannot log in with ******");
     assertThat(error.path("programmingLanguage").asText()).isEqualTo("JAVA");
+    JsonNode runError = events.get(3).at("/run/facets/errorMessage");
+    assertThat(runError.path("message").asText()).isNotBlank().doesNotContain(CANARY);
+    assertThat(runError.path("_schemaURL").asText()).contains("ErrorMessageRunFacet.json");
     assertThat(Files.readString(file)).doesNotContain(CANARY);
   }
 
@@ -167,8 +183,8 @@ class LineageEmitterTest {
     RunRecord run = fx.run(TWO_TASKS);
     assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> bodies.size() == 4);
-    assertThat(calls.get()).isEqualTo(6);
+    await().atMost(Duration.ofSeconds(10)).until(() -> bodies.size() == 6);
+    assertThat(calls.get()).isEqualTo(8);
     assertThat(auth).containsOnly("Bearer lineage-key");
     var events = new ArrayList<JsonNode>();
     for (String b : bodies) {
@@ -176,10 +192,12 @@ class LineageEmitterTest {
     }
     assertThat(kinds(events))
         .containsExactly(
+            "orders START",
             "orders.first START",
             "orders.first COMPLETE",
             "orders.second START",
-            "orders.second COMPLETE");
+            "orders.second COMPLETE",
+            "orders COMPLETE");
     assertThat(emitters.get(0).dropped()).isZero();
   }
 
@@ -195,7 +213,7 @@ class LineageEmitterTest {
     RunRecord run = fx.run(TWO_TASKS);
 
     assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
-    await().atMost(Duration.ofSeconds(10)).until(() -> emitters.get(0).dropped() == 4);
+    await().atMost(Duration.ofSeconds(10)).until(() -> emitters.get(0).dropped() == 6);
     assertThat(emitters.get(0).sent()).isZero();
   }
 
