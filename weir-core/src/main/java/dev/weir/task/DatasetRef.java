@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * A dataset a task read or wrote, named as OpenLineage names datasets: a {@code namespace} (where
- * it lives: {@code postgres://db:5432}, {@code duckdb:///data/w.duckdb}, {@code file}, {@code
+ * it lives: {@code postgres://db:5432}, {@code duckdb:/data/w.duckdb}, {@code file}, {@code
  * s3://bucket}, {@code https://api.example.com}) and a {@code name} within it ({@code
  * shop.public.orders}, an absolute path, a key, a URL path). See
  * https://openlineage.io/docs/spec/naming.
@@ -41,9 +41,19 @@ public record DatasetRef(String namespace, String name, long rows, long bytes) {
     return new DatasetRef("file", path.toAbsolutePath().normalize().toString());
   }
 
-  /** An S3 object or prefix. */
+  /**
+   * An S3 object or prefix: namespace {@code s3://bucket}, name the key without a leading or
+   * trailing slash (as the OpenLineage Java client names {@code s3://bucket/prefix/}).
+   */
   public static DatasetRef s3(String bucket, String key) {
-    return new DatasetRef("s3://" + bucket, key == null ? "" : key);
+    String name = key == null ? "" : key;
+    if (name.startsWith("/")) {
+      name = name.substring(1);
+    }
+    if (name.endsWith("/")) {
+      name = name.substring(0, name.length() - 1);
+    }
+    return new DatasetRef("s3://" + bucket, name);
   }
 
   /** What task {@code taskId} of a flow staged for the tasks after it (stable across runs). */
@@ -76,10 +86,9 @@ public record DatasetRef(String namespace, String name, long rows, long bytes) {
    *       name {@code database.schema.table}; an unqualified table is in the URL's {@code
    *       currentSchema}, else {@code public}.
    *   <li>MySQL and MariaDB: {@code mysql://host:port} (3306 by default), {@code database.table}.
-   *   <li>DuckDB: namespace {@code duckdb://} and the database file's absolute path, name {@code
-   *       catalog.schema.table} (the catalog is the file's name without its extension, as DuckDB
-   *       names it; the schema {@code main} unless given). An in-memory database is {@code duckdb}
-   *       + {@code memory.main.table}.
+   *   <li>DuckDB (no rule on OpenLineage's naming page): as the OpenLineage Java client names a
+   *       {@code jdbc:duckdb:} URL, namespace {@code duckdb:} and the database file's absolute
+   *       path, name the table as written. An in-memory database is {@code duckdb:memory}.
    *   <li>Other servers: {@code <scheme>://host[:port]}, {@code database.table}; other file
    *       databases (H2, SQLite): the scheme, and the file and table.
    * </ul>
@@ -136,18 +145,12 @@ public record DatasetRef(String namespace, String name, long rows, long bytes) {
 
   private static DatasetRef duckdb(String location, String table) {
     if (location.isEmpty() || location.startsWith(":")) {
-      return new DatasetRef("duckdb", qualified("memory", "main", table));
+      return new DatasetRef("duckdb:memory", table);
     }
     if (location.matches("[a-z]+:.*")) { // md:, s3: and other non-local databases
-      return new DatasetRef("duckdb", qualified(location, "main", table));
+      return new DatasetRef("duckdb:" + location, table);
     }
-    Path file = Path.of(location).toAbsolutePath().normalize();
-    String catalog = file.getFileName().toString();
-    int dot = catalog.lastIndexOf('.');
-    if (dot > 0) {
-      catalog = catalog.substring(0, dot);
-    }
-    return new DatasetRef("duckdb://" + file, qualified(catalog, "main", table));
+    return new DatasetRef("duckdb:" + Path.of(location).toAbsolutePath().normalize(), table);
   }
 
   /** {@code database.schema.table}, with {@code schema} added to a table named without one. */

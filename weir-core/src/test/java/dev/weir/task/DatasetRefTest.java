@@ -53,16 +53,16 @@ class DatasetRefTest {
   }
 
   @Test
-  void a_duckdb_table_is_named_by_its_file_path_catalog_schema_and_table() {
+  void a_duckdb_table_is_named_by_its_file_path_and_the_table_as_written() {
     DatasetRef duck = DatasetRef.table("jdbc:duckdb:/data/wh.duckdb", "analytics.orders");
-    assertThat(duck.namespace()).isEqualTo("duckdb:///data/wh.duckdb");
-    assertThat(duck.name()).isEqualTo("wh.analytics.orders");
+    assertThat(duck.namespace()).isEqualTo("duckdb:/data/wh.duckdb");
+    assertThat(duck.name()).isEqualTo("analytics.orders");
     assertThat(DatasetRef.table("jdbc:duckdb:/data/../data/wh.duckdb;access_mode=READ_ONLY", "o"))
-        .isEqualTo(new DatasetRef("duckdb:///data/wh.duckdb", "wh.main.o"));
+        .isEqualTo(new DatasetRef("duckdb:/data/wh.duckdb", "o"));
     assertThat(DatasetRef.table("jdbc:duckdb:rel.db", "o").namespace())
-        .isEqualTo("duckdb://" + Path.of("rel.db").toAbsolutePath());
+        .isEqualTo("duckdb:" + Path.of("rel.db").toAbsolutePath());
     assertThat(DatasetRef.table("jdbc:duckdb:", "o"))
-        .isEqualTo(new DatasetRef("duckdb", "memory.main.o"));
+        .isEqualTo(new DatasetRef("duckdb:memory", "o"));
   }
 
   @Test
@@ -86,6 +86,7 @@ class DatasetRefTest {
         .isEqualTo(new DatasetRef("file", "/data/orders.csv"));
     assertThat(DatasetRef.s3("lake", "raw/orders.csv"))
         .isEqualTo(new DatasetRef("s3://lake", "raw/orders.csv"));
+    assertThat(DatasetRef.s3("lake", "/raw/")).isEqualTo(new DatasetRef("s3://lake", "raw"));
     assertThat(DatasetRef.staged("shop.sales", "orders_daily", "extract"))
         .isEqualTo(new DatasetRef("weir://shop.sales", "orders_daily.extract"));
   }

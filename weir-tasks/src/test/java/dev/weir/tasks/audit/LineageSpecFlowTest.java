@@ -205,9 +205,7 @@ class LineageSpecFlowTest {
     assertThat(datasets(byTask, "from_pg", "inputs")).containsExactly(pgNamespace + " " + pgTable);
     assertThat(datasets(byTask, "to_duck", "outputs"))
         .containsExactly(
-            "duckdb://"
-                + dir.resolve("warehouse.duckdb").toAbsolutePath()
-                + " warehouse.main.orders_copy");
+            "duckdb:" + dir.resolve("warehouse.duckdb").toAbsolutePath() + " orders_copy");
     assertThat(datasets(byTask, "to_s3", "outputs"))
         .containsExactly("s3://" + bucket + " out/orders.csv");
     assertThat(datasets(byTask, "from_s3", "inputs"))
