@@ -10,6 +10,7 @@ import dev.weir.store.JdbcStateStore;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
 import dev.weir.testing.EngineFixture;
+import dev.weir.testing.OpenLineageSpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -71,10 +72,13 @@ class LineageEmitterTest {
     return Duration.ofMillis(n);
   }
 
+  /** The events of a file, each checked against the OpenLineage spec. */
   private static List<JsonNode> lines(Path file) throws IOException {
     var out = new ArrayList<JsonNode>();
     for (String l : Files.readAllLines(file)) {
-      out.add(JSON.readTree(l));
+      JsonNode e = JSON.readTree(l);
+      assertThat(OpenLineageSpec.problems(e)).as(l).isEmpty();
+      out.add(e);
     }
     return out;
   }
@@ -215,6 +219,64 @@ class LineageEmitterTest {
     assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
     await().atMost(Duration.ofSeconds(10)).until(() -> emitters.get(0).dropped() == 6);
     assertThat(emitters.get(0).sent()).isZero();
+  }
+
+  @Test
+  void a_run_stored_running_again_starts_once_and_a_run_that_never_started_sends_nothing()
+      throws Exception {
+    Path file = dir.resolve("takeover.jsonl");
+    var emitter = new LineageEmitter(new FileTransport(file), null, s -> s, 1, ms(10));
+    open.add(emitter);
+    var now = java.time.Instant.parse("2026-11-21T10:00:00Z");
+    var queued =
+        new RunRecord(
+            "r1",
+            "shop",
+            "orders",
+            "rev",
+            "/f.yaml",
+            RunState.QUEUED,
+            "{}",
+            null,
+            "manual",
+            1,
+            now,
+            null,
+            null,
+            null,
+            null);
+    emitter.runChanged(queued);
+    var running = queued.withOwner(RunState.RUNNING, now.plusSeconds(1), "host-a:1");
+    emitter.runChanged(running);
+    emitter.runChanged(running.withOwner(RunState.RUNNING, now.plusSeconds(1), "host-b:2"));
+    emitter.runChanged(running.ended(RunState.SUCCEEDED, now.plusSeconds(2), null));
+    var never =
+        new RunRecord(
+            "r2",
+            "shop",
+            "orders",
+            "rev",
+            "/f.yaml",
+            RunState.QUEUED,
+            "{}",
+            null,
+            "manual",
+            1,
+            now,
+            null,
+            null,
+            null,
+            null);
+    emitter.runChanged(never.ended(RunState.CANCELLED, now.plusSeconds(3), "cancelled"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> emitter.sent() == 2);
+    emitter.close();
+
+    List<JsonNode> events = lines(file);
+    assertThat(kinds(events)).containsExactly("orders START", "orders COMPLETE");
+    assertThat(events.get(0).path("eventTime").asText()).isEqualTo("2026-11-21T10:00:01Z");
+    assertThat(events.get(1).path("eventTime").asText()).isEqualTo("2026-11-21T10:00:02Z");
+    assertThat(events.get(1).at("/run/runId").asText())
+        .isEqualTo(LineageEvents.runUuid("r1").toString());
   }
 
   @Test
