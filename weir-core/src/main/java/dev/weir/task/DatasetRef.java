@@ -121,8 +121,7 @@ public record DatasetRef(String namespace, String name, long rows, long bytes) {
       String name;
       if (namespaceScheme.equals("postgres")) {
         hostPort = withPort(hostPort, 5432);
-        String schema = property(whole, "currentSchema");
-        name = qualified(database, schema == null ? "public" : schema.split(",")[0], table);
+        name = qualified(database, currentSchema(whole), table);
       } else {
         if (namespaceScheme.equals("mysql")) {
           hostPort = withPort(hostPort, 3306);
@@ -158,6 +157,18 @@ public record DatasetRef(String namespace, String name, long rows, long bytes) {
     int parts = table.split("\\.", -1).length;
     String inDatabase = parts >= 2 ? table : schema + "." + table;
     return parts >= 3 || database.isEmpty() ? inDatabase : database + "." + inDatabase;
+  }
+
+  /** The first schema of the URL's {@code currentSchema} that names one, else {@code public}. */
+  private static String currentSchema(String urlBody) {
+    String path = property(urlBody, "currentSchema");
+    for (String s : path == null ? new String[0] : path.split(",")) {
+      String schema = s.strip();
+      if (!schema.isEmpty() && !schema.startsWith("$")) { // "$user": the login's own schema
+        return schema;
+      }
+    }
+    return "public";
   }
 
   private static String withPort(String hostPort, int port) {

@@ -44,6 +44,8 @@ class DatasetRefTest {
                 "jdbc:postgresql://db:6432/shop?password=" + SECRET + "&currentSchema=sales,public",
                 "orders"))
         .isEqualTo(new DatasetRef("postgres://db:6432", "shop.sales.orders"));
+    assertThat(DatasetRef.table("jdbc:postgresql://db/shop?currentSchema=%24user,%20ops", "o"))
+        .isEqualTo(new DatasetRef("postgres://db:5432", "shop.ops.o"));
     assertThat(DatasetRef.table("jdbc:postgresql://db,db2:5433/shop", "shop.sales.orders"))
         .isEqualTo(new DatasetRef("postgres://db:5432", "shop.sales.orders"));
     assertThat(DatasetRef.table("jdbc:postgresql://[::1]:5433/shop", "x"))
