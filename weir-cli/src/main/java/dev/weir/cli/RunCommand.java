@@ -47,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
       names = "--lineage",
       paramLabel = "FILE|URL",
       description =
-          "Send OpenLineage events of the task runs to a JSON-lines file or a Marquez URL"
+          "Send OpenLineage events of the run and its tasks to a JSON-lines file or a Marquez URL"
               + " (default: $WEIR_LINEAGE; the key of a URL from $WEIR_LINEAGE_API_KEY).")
   String lineage = System.getenv("WEIR_LINEAGE");
 

@@ -147,7 +147,7 @@ class CliTest {
     assertThat(json.path("summary").path("rowsRejected").asLong()).isEqualTo(1);
     assertThat(json.path("tasks").get(1).path("rowsWritten").asLong()).isEqualTo(2);
     assertThat(Files.readAllLines(events))
-        .hasSize(4)
+        .hasSize(6)
         .allSatisfy(l -> assertThat(l).contains("\"job\":{\"namespace\":\"default\""));
   }
 

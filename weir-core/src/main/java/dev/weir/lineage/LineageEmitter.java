@@ -4,6 +4,7 @@ import dev.weir.audit.AuditJson;
 import dev.weir.engine.RunListener;
 import dev.weir.flow.TaskDef;
 import dev.weir.store.RunRecord;
+import dev.weir.store.RunState;
 import dev.weir.store.StateStore;
 import dev.weir.store.TaskAuditRecord;
 import dev.weir.store.TaskRunRecord;
@@ -12,7 +13,6 @@ import dev.weir.task.DatasetRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -26,9 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends an OpenLineage event for each task attempt: START when it is stored RUNNING, COMPLETE when
- * it succeeded (with the datasets and row counts of its audit facts), FAIL when it failed or timed
- * out, ABORT when it was cancelled while running.
+ * Sends OpenLineage events for each flow run and each task attempt: START when it is stored
+ * RUNNING, COMPLETE when it succeeded (a task's with the datasets and row counts of its audit
+ * facts), FAIL when it failed (or timed out), ABORT when it was cancelled while running. A task's
+ * events name the flow run as their parent; the flow run's START is sent before its tasks' events
+ * and its end after them.
  *
  * <p>The engine only queues the change (the audit facts of an end come with it); one background
  * thread takes what has queued every few milliseconds, writes each event as UTF-8 bytes and
@@ -41,7 +43,7 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LineageEmitter.class);
   private static final int QUEUE = 100_000;
   private static final long IDLE_MS = 5;
-  private static final TaskRunRecord STOP = TaskRunRecord.pending("", "", 0, 0);
+  private static final Object STOP = new Object();
 
   private final LineageTransport transport;
   private final StateStore store;
@@ -49,9 +51,13 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
   private final int tries;
   private final Duration backoff;
   // lock-free: queuing a change costs the run's thread a CAS, never a wait on the worker's lock
-  private final Queue<TaskRunRecord> queue = new ConcurrentLinkedQueue<>();
+  // of TaskRunRecord and RunRecord changes, and STOP
+  private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final Map<String, CachedRun> runs = new Lru<>(256);
+  // the last event sent for each recent flow run (the worker's): a run stored RUNNING again
+  // (picked up by another owner) does not start twice
+  private final Map<String, LineageEvents.Type> runEvents = new Lru<>(1024);
   // audit facts heard with an attempt's end, taken by the event of that end
   private final Map<String, TaskAuditRecord> audits = new ConcurrentHashMap<>();
   private final AtomicLong sent = new AtomicLong();
@@ -104,22 +110,57 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
   }
 
   @Override
+  public void runChanged(RunRecord run) {
+    if (closed || type(run) == null) {
+      return;
+    }
+    if (!enqueue(run)) {
+      LOG.warn("lineage queue full ({} events); dropped the event of run {}", QUEUE, run.id());
+    }
+  }
+
+  @Override
   public void taskChanged(TaskDef task, TaskRunRecord taskRun) {
     if (closed || type(taskRun) == null) {
       return;
     }
-    if (queued.incrementAndGet() <= QUEUE) {
-      queue.add(taskRun);
-    } else {
-      queued.decrementAndGet();
+    if (!enqueue(taskRun)) {
       audits.remove(key(taskRun.runId(), taskRun.taskId(), taskRun.attempt()));
-      dropped.incrementAndGet();
       LOG.warn(
           "lineage queue full ({} events); dropped the event of task {} of run {}",
           QUEUE,
           taskRun.taskId(),
           taskRun.runId());
     }
+  }
+
+  private boolean enqueue(Object change) {
+    if (queued.incrementAndGet() <= QUEUE) {
+      queue.add(change);
+      return true;
+    }
+    queued.decrementAndGet();
+    dropped.incrementAndGet();
+    return false;
+  }
+
+  /**
+   * Which event a stored change of a flow run makes, or null for none (queued, or ended without
+   * having started).
+   */
+  static LineageEvents.Type type(RunRecord r) {
+    if (r.state() == RunState.RUNNING) {
+      return LineageEvents.Type.START;
+    }
+    if (!r.state().isTerminal() || r.startedAt() == null) {
+      return null;
+    }
+    return switch (r.state()) {
+      case SUCCEEDED -> LineageEvents.Type.COMPLETE;
+      case FAILED -> LineageEvents.Type.FAIL;
+      case CANCELLED -> LineageEvents.Type.ABORT;
+      default -> null;
+    };
   }
 
   /** Which event a stored change makes, or null for none (a task that never ran makes none). */
@@ -142,9 +183,9 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
   // a small machine puts a thread switch on the run's path for each task change. It takes what
   // has queued up every few milliseconds instead, and writes it as one batch.
   private void work() {
-    var batch = new ArrayList<TaskRunRecord>();
+    var batch = new ArrayList<Object>();
     while (true) {
-      for (TaskRunRecord t = queue.poll(); t != null; t = queue.poll()) {
+      for (Object t = queue.poll(); t != null; t = queue.poll()) {
         batch.add(t);
       }
       queued.addAndGet(-batch.size());
@@ -156,23 +197,20 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
         }
         continue;
       }
-      for (TaskRunRecord t : batch) {
-        if (t == STOP) {
+      for (Object change : batch) {
+        if (change == STOP) {
           flushQuietly();
           return;
         }
         try {
-          build(t);
-          deliver(t);
+          if (build(change)) {
+            deliver(change);
+          }
         } catch (InterruptedException e) {
           return;
         } catch (RuntimeException e) {
           dropped.incrementAndGet();
-          LOG.warn(
-              "cannot build the lineage event of task {} of run {}: {}",
-              t.taskId(),
-              t.runId(),
-              e.toString());
+          LOG.warn("cannot build the lineage event of {}: {}", describe(change), e.toString());
         }
       }
       batch.clear();
@@ -191,7 +229,42 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
   // the worker's buffer: each event is written into it and delivered from it
   private final JsonBytes out = new JsonBytes(4096);
 
-  // writes the event into the worker's buffer (no copy is made for a file)
+  // writes the event into the worker's buffer (no copy is made for a file); false for none
+  private boolean build(Object change) {
+    if (change instanceof RunRecord r) {
+      return buildRun(r);
+    }
+    build((TaskRunRecord) change);
+    return true;
+  }
+
+  private boolean buildRun(RunRecord r) {
+    LineageEvents.Type type = type(r);
+    if (runEvents.get(r.id()) == type) {
+      return false; // RUNNING again: started already
+    }
+    runEvents.put(r.id(), type);
+    synchronized (runs) {
+      runs.putIfAbsent(r.id(), new CachedRun(r.namespace(), r.flowId(), null, null, null));
+    }
+    String error = null;
+    if (type == LineageEvents.Type.FAIL) {
+      error = r.error() == null ? r.state().name() : r.error();
+    }
+    Instant time = type == LineageEvents.Type.START ? r.startedAt() : r.endedAt();
+    out.reset();
+    LineageEvents.writeRun(
+        out,
+        type,
+        time == null ? Instant.now() : time,
+        r.namespace(),
+        r.flowId(),
+        r.id(),
+        error,
+        mask);
+    return true;
+  }
+
   private void build(TaskRunRecord t) {
     LineageEvents.Type type = type(t);
     List<DatasetRef> inputs = List.of();
@@ -252,7 +325,15 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
     }
   }
 
-  private void deliver(TaskRunRecord t) throws InterruptedException {
+  private static String describe(Object change) {
+    if (change instanceof RunRecord r) {
+      return "run " + r.id();
+    }
+    TaskRunRecord t = (TaskRunRecord) change;
+    return "task " + t.taskId() + " (attempt " + t.attempt() + ") of run " + t.runId();
+  }
+
+  private void deliver(Object change) throws InterruptedException {
     long pause = backoff.toMillis();
     for (int i = 1; ; i++) {
       try {
@@ -263,11 +344,9 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
         if (i >= tries) {
           dropped.incrementAndGet();
           LOG.warn(
-              "lineage event {} of task {} (attempt {}) of run {} dropped after {} tries to {}: {}",
-              type(t),
-              t.taskId(),
-              t.attempt(),
-              t.runId(),
+              "lineage event {} of {} dropped after {} tries to {}: {}",
+              change instanceof RunRecord r ? type(r) : type((TaskRunRecord) change),
+              describe(change),
               i,
               transport,
               e.getMessage());
@@ -298,20 +377,5 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
       LOG.warn("lineage: {} event(s) not delivered at shutdown", queued.get());
     }
     transport.close();
-  }
-
-  /** A small least-recently-used map: the runs whose tasks are being reported. */
-  private static final class Lru<K, V> extends LinkedHashMap<K, V> {
-    private final int max;
-
-    Lru(int max) {
-      super(16, 0.75f, true);
-      this.max = max;
-    }
-
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-      return size() > max;
-    }
   }
 }

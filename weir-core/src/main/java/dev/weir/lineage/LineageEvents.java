@@ -3,11 +3,15 @@ package dev.weir.lineage;
 import dev.weir.store.TaskRunRecord;
 import dev.weir.task.DatasetRef;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
-/** Builds OpenLineage run events (spec 2-0-2) for task attempts. */
+/**
+ * Builds OpenLineage run events (spec 2-0-2): for a flow run (job {@code <flow id>}) and for each
+ * task attempt (job {@code <flow id>.<task id>}, with the flow run as its {@code parent}).
+ */
 final class LineageEvents {
   static final String PRODUCER = "https://github.com/weir-dev/weir";
   static final String SCHEMA_URL =
@@ -197,6 +201,51 @@ final class LineageEvents {
     datasets(out, INPUTS, inputs, INPUT_STATS, mask);
     datasets(out, OUTPUTS, outputs, OUTPUT_STATS, mask);
     out.raw('}');
+  }
+
+  private static final byte[] FLOW_JOB_FACETS =
+      JsonBytes.ascii(
+          ",\"facets\":{"
+              + facet("jobType", "2-0-3/JobTypeJobFacet.json#/$defs/JobTypeJobFacet")
+              + ",\"processingType\":\"BATCH\",\"integration\":\"WEIR\",\"jobType\":\"DAG\"}}}");
+  // the task events' error piece starts with the comma that follows their parent facet
+  private static final byte[] RUN_ERROR = Arrays.copyOfRange(ERROR, 1, ERROR.length);
+  private static final byte[] FLOW_JOB = JsonBytes.ascii("}},\"job\":{\"namespace\":");
+  private static final byte[] NO_DATASETS = JsonBytes.ascii(",\"inputs\":[],\"outputs\":[]}");
+
+  /**
+   * Appends the event of a flow run itself to {@code out}: job {@code namespace}/{@code flowId},
+   * run id {@link #runUuid} (the id its task attempts name as their parent), and an {@code
+   * errorMessage} facet when {@code error} is not null. Its datasets are on its tasks' events.
+   */
+  static void writeRun(
+      JsonBytes out,
+      Type type,
+      Instant time,
+      String namespace,
+      String flowId,
+      String runId,
+      String error,
+      UnaryOperator<String> mask) {
+    out.raw(HEAD).raw(TYPES[type.ordinal()]).raw(TIME).instant(time).raw(RUN_ID);
+    out.uuid(runUuid(runId)).raw(RUN_FACETS);
+    if (error != null) {
+      out.raw(RUN_ERROR).escaped(mask.apply(error)).raw(ERROR_END);
+    }
+    out.raw(FLOW_JOB)
+        .quoted(mask.apply(namespace))
+        .raw(NAME)
+        .quoted(mask.apply(flowId))
+        .raw(FLOW_JOB_FACETS)
+        .raw(NO_DATASETS);
+  }
+
+  /** A flow run's event as a string, with nothing masked (for tests and tools). */
+  static String runEvent(
+      Type type, Instant time, String namespace, String flowId, String runId, String error) {
+    var out = new JsonBytes(700);
+    writeRun(out, type, time, namespace, flowId, runId, error, v -> v);
+    return out.toString();
   }
 
   /** One event as a string, with nothing masked (for tests and tools). */

@@ -10,6 +10,7 @@ import dev.weir.store.JdbcStateStore;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
 import dev.weir.testing.EngineFixture;
+import dev.weir.testing.OpenLineageSpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -71,10 +72,13 @@ class LineageEmitterTest {
     return Duration.ofMillis(n);
   }
 
+  /** The events of a file, each checked against the OpenLineage spec. */
   private static List<JsonNode> lines(Path file) throws IOException {
     var out = new ArrayList<JsonNode>();
     for (String l : Files.readAllLines(file)) {
-      out.add(JSON.readTree(l));
+      JsonNode e = JSON.readTree(l);
+      assertThat(OpenLineageSpec.problems(e)).as(l).isEmpty();
+      out.add(e);
     }
     return out;
   }
@@ -86,27 +90,39 @@ class LineageEmitterTest {
   }
 
   @Test
-  void a_file_gets_one_start_and_one_complete_per_task_with_a_parent_run() throws Exception {
+  void a_file_gets_a_start_and_a_complete_for_the_run_and_each_task_with_the_run_as_parent()
+      throws Exception {
     Path file = dir.resolve("lineage/events.jsonl");
     EngineFixture fx = engine(new FileTransport(file), 3);
     RunRecord run = fx.run(TWO_TASKS);
     assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> emitters.get(0).sent() == 4);
+    await().atMost(Duration.ofSeconds(10)).until(() -> emitters.get(0).sent() == 6);
     List<JsonNode> events = lines(file);
     assertThat(kinds(events))
         .containsExactly(
+            "orders START",
             "orders.first START",
             "orders.first COMPLETE",
             "orders.second START",
-            "orders.second COMPLETE");
-    JsonNode complete = events.get(1);
+            "orders.second COMPLETE",
+            "orders COMPLETE");
+    String flowRunId = LineageEvents.runUuid(run.id()).toString();
+    for (JsonNode flowEvent : List.of(events.get(0), events.get(5))) {
+      assertThat(flowEvent.at("/run/runId").asText()).isEqualTo(flowRunId);
+      assertThat(flowEvent.at("/job/namespace").asText()).isEqualTo("shop");
+      assertThat(flowEvent.at("/job/facets/jobType/jobType").asText()).isEqualTo("DAG");
+      assertThat(flowEvent.at("/run/facets/parent").isMissingNode()).isTrue();
+    }
+    assertThat(events.get(0).path("eventTime").asText()).isEqualTo(run.startedAt().toString());
+    assertThat(events.get(5).path("eventTime").asText()).isEqualTo(run.endedAt().toString());
+    JsonNode complete = events.get(2);
     assertThat(complete.path("job").path("namespace").asText()).isEqualTo("shop");
     assertThat(complete.path("producer").asText()).isEqualTo(LineageEvents.PRODUCER);
     assertThat(complete.path("schemaURL").asText()).contains("OpenLineage.json");
     String attemptId = complete.path("run").path("runId").asText();
     assertThat(UUID.fromString(attemptId)).isEqualTo(LineageEvents.attemptId(run.id(), "first", 1));
-    assertThat(events.get(0).path("run").path("runId").asText()).isEqualTo(attemptId);
+    assertThat(events.get(1).path("run").path("runId").asText()).isEqualTo(attemptId);
     JsonNode parent = complete.path("run").path("facets").path("parent");
     assertThat(parent.path("run").path("runId").asText())
         .isEqualTo(LineageEvents.runUuid(run.id()).toString());
@@ -130,12 +146,16 @@ class LineageEmitterTest {
             """);
     assertThat(run.state()).isEqualTo(RunState.FAILED);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> emitters.get(0).sent() == 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> emitters.get(0).sent() == 4);
     List<JsonNode> events = lines(file);
-    assertThat(kinds(events)).containsExactly("orders.load START", "orders.load FAIL");
-    JsonNode error = events.get(1).path("run").path("facets").path("errorMessage");
+    assertThat(kinds(events))
+        .containsExactly("orders START", "orders.load START", "orders.load FAIL", "orders FAIL");
+    JsonNode error = events.get(2).path("run").path("facets").path("errorMessage");
     assertThat(error.path("message").asText()).isEqualTo("cannot log in with ******");
     assertThat(error.path("programmingLanguage").asText()).isEqualTo("JAVA");
+    JsonNode runError = events.get(3).at("/run/facets/errorMessage");
+    assertThat(runError.path("message").asText()).isNotBlank().doesNotContain(CANARY);
+    assertThat(runError.path("_schemaURL").asText()).contains("ErrorMessageRunFacet.json");
     assertThat(Files.readString(file)).doesNotContain(CANARY);
   }
 
@@ -167,8 +187,8 @@ class LineageEmitterTest {
     RunRecord run = fx.run(TWO_TASKS);
     assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> bodies.size() == 4);
-    assertThat(calls.get()).isEqualTo(6);
+    await().atMost(Duration.ofSeconds(10)).until(() -> bodies.size() == 6);
+    assertThat(calls.get()).isEqualTo(8);
     assertThat(auth).containsOnly("Bearer lineage-key");
     var events = new ArrayList<JsonNode>();
     for (String b : bodies) {
@@ -176,10 +196,12 @@ class LineageEmitterTest {
     }
     assertThat(kinds(events))
         .containsExactly(
+            "orders START",
             "orders.first START",
             "orders.first COMPLETE",
             "orders.second START",
-            "orders.second COMPLETE");
+            "orders.second COMPLETE",
+            "orders COMPLETE");
     assertThat(emitters.get(0).dropped()).isZero();
   }
 
@@ -195,8 +217,66 @@ class LineageEmitterTest {
     RunRecord run = fx.run(TWO_TASKS);
 
     assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
-    await().atMost(Duration.ofSeconds(10)).until(() -> emitters.get(0).dropped() == 4);
+    await().atMost(Duration.ofSeconds(10)).until(() -> emitters.get(0).dropped() == 6);
     assertThat(emitters.get(0).sent()).isZero();
+  }
+
+  @Test
+  void a_run_stored_running_again_starts_once_and_a_run_that_never_started_sends_nothing()
+      throws Exception {
+    Path file = dir.resolve("takeover.jsonl");
+    var emitter = new LineageEmitter(new FileTransport(file), null, s -> s, 1, ms(10));
+    open.add(emitter);
+    var now = java.time.Instant.parse("2026-11-21T10:00:00Z");
+    var queued =
+        new RunRecord(
+            "r1",
+            "shop",
+            "orders",
+            "rev",
+            "/f.yaml",
+            RunState.QUEUED,
+            "{}",
+            null,
+            "manual",
+            1,
+            now,
+            null,
+            null,
+            null,
+            null);
+    emitter.runChanged(queued);
+    var running = queued.withOwner(RunState.RUNNING, now.plusSeconds(1), "host-a:1");
+    emitter.runChanged(running);
+    emitter.runChanged(running.withOwner(RunState.RUNNING, now.plusSeconds(1), "host-b:2"));
+    emitter.runChanged(running.ended(RunState.SUCCEEDED, now.plusSeconds(2), null));
+    var never =
+        new RunRecord(
+            "r2",
+            "shop",
+            "orders",
+            "rev",
+            "/f.yaml",
+            RunState.QUEUED,
+            "{}",
+            null,
+            "manual",
+            1,
+            now,
+            null,
+            null,
+            null,
+            null);
+    emitter.runChanged(never.ended(RunState.CANCELLED, now.plusSeconds(3), "cancelled"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> emitter.sent() == 2);
+    emitter.close();
+
+    List<JsonNode> events = lines(file);
+    assertThat(kinds(events)).containsExactly("orders START", "orders COMPLETE");
+    assertThat(events.get(0).path("eventTime").asText()).isEqualTo("2026-11-21T10:00:01Z");
+    assertThat(events.get(1).path("eventTime").asText()).isEqualTo("2026-11-21T10:00:02Z");
+    assertThat(events.get(1).at("/run/runId").asText())
+        .isEqualTo(LineageEvents.runUuid("r1").toString());
   }
 
   @Test

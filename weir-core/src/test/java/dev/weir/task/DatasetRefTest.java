@@ -33,10 +33,38 @@ class DatasetRefTest {
     assertThat(h2.namespace()).isEqualTo("h2");
     assertThat(h2.name()).isEqualTo("/data/wh.orders");
     assertThat(h2.toString()).doesNotContain(SECRET);
+  }
 
+  @Test
+  void a_postgres_table_without_a_schema_is_in_the_url_s_current_schema_or_public() {
+    assertThat(DatasetRef.table("jdbc:postgresql://db/shop?user=etl", "orders"))
+        .isEqualTo(new DatasetRef("postgres://db:5432", "shop.public.orders"));
+    assertThat(
+            DatasetRef.table(
+                "jdbc:postgresql://db:6432/shop?password=" + SECRET + "&currentSchema=sales,public",
+                "orders"))
+        .isEqualTo(new DatasetRef("postgres://db:6432", "shop.sales.orders"));
+    assertThat(DatasetRef.table("jdbc:postgresql://db/shop?currentSchema=%24user,%20ops", "o"))
+        .isEqualTo(new DatasetRef("postgres://db:5432", "shop.ops.o"));
+    assertThat(DatasetRef.table("jdbc:postgresql://db,db2:5433/shop", "shop.sales.orders"))
+        .isEqualTo(new DatasetRef("postgres://db:5432", "shop.sales.orders"));
+    assertThat(DatasetRef.table("jdbc:postgresql://[::1]:5433/shop", "x"))
+        .isEqualTo(new DatasetRef("postgres://[::1]:5433", "shop.public.x"));
+    assertThat(DatasetRef.table("jdbc:mariadb://db/shop", "orders"))
+        .isEqualTo(new DatasetRef("mysql://db:3306", "shop.orders"));
+  }
+
+  @Test
+  void a_duckdb_table_is_named_by_its_file_path_and_the_table_as_written() {
     DatasetRef duck = DatasetRef.table("jdbc:duckdb:/data/wh.duckdb", "analytics.orders");
-    assertThat(duck.namespace()).isEqualTo("duckdb");
-    assertThat(duck.name()).isEqualTo("/data/wh.duckdb.analytics.orders");
+    assertThat(duck.namespace()).isEqualTo("duckdb:/data/wh.duckdb");
+    assertThat(duck.name()).isEqualTo("analytics.orders");
+    assertThat(DatasetRef.table("jdbc:duckdb:/data/../data/wh.duckdb;access_mode=READ_ONLY", "o"))
+        .isEqualTo(new DatasetRef("duckdb:/data/wh.duckdb", "o"));
+    assertThat(DatasetRef.table("jdbc:duckdb:rel.db", "o").namespace())
+        .isEqualTo("duckdb:" + Path.of("rel.db").toAbsolutePath());
+    assertThat(DatasetRef.table("jdbc:duckdb:", "o"))
+        .isEqualTo(new DatasetRef("duckdb:memory", "o"));
   }
 
   @Test
@@ -60,6 +88,7 @@ class DatasetRefTest {
         .isEqualTo(new DatasetRef("file", "/data/orders.csv"));
     assertThat(DatasetRef.s3("lake", "raw/orders.csv"))
         .isEqualTo(new DatasetRef("s3://lake", "raw/orders.csv"));
+    assertThat(DatasetRef.s3("lake", "/raw/")).isEqualTo(new DatasetRef("s3://lake", "raw"));
     assertThat(DatasetRef.staged("shop.sales", "orders_daily", "extract"))
         .isEqualTo(new DatasetRef("weir://shop.sales", "orders_daily.extract"));
   }

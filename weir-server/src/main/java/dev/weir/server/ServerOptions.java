@@ -22,7 +22,7 @@ import java.util.Map;
  * @param clock the time source of schedules and runs; tests pass a settable one
  * @param environment the process environment (secrets, child processes)
  * @param secretsDir a directory of secret files, or null
- * @param lineage where OpenLineage events of task runs go, null for nowhere
+ * @param lineage where OpenLineage events of runs and task runs go, null for nowhere
  * @param observability log files, log retention and who may scrape {@code /metrics}; null for the
  *     defaults (files in {@code <home>/logs}, kept for ever, {@code /metrics} behind the token)
  * @param alerts links, throttle, retries and the mail server of flow alerts; null for the defaults

@@ -117,7 +117,7 @@ public final class WeirServer implements AutoCloseable {
             : LineageEmitter.start(options.lineage(), store, engine.masker()::mask);
     if (lineage != null) {
       listeners.add(lineage);
-      log.info("lineage: OpenLineage events of task runs go to {}", options.lineage());
+      log.info("lineage: OpenLineage events of runs and task runs go to {}", options.lineage());
     }
     listeners.add(metrics);
     listeners.add(new RunConsoleLog(engine.masker()));

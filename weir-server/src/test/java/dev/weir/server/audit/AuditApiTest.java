@@ -95,7 +95,7 @@ class AuditApiTest {
 
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> Files.exists(events) && Files.readAllLines(events).size() == 6);
+        .until(() -> Files.exists(events) && Files.readAllLines(events).size() == 8);
     var kinds = new ArrayList<String>();
     for (String line : Files.readAllLines(events)) {
       JsonNode e = JSON.readTree(line);
@@ -103,6 +103,8 @@ class AuditApiTest {
     }
     assertThat(kinds)
         .containsExactlyInAnyOrder(
+            "orders START",
+            "orders FAIL",
             "orders.read START",
             "orders.read COMPLETE",
             "orders.big START",

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CSV with a malformed line → SQL → PostgreSQL through the real engine and store: the audit trail
- * holds the right counts and checksums, the lineage file one START and one COMPLETE per task with
- * the right datasets, and the password in the warehouse URL shows nowhere.
+ * holds the right counts and checksums, the lineage file one START and one COMPLETE for the run and
+ * for each task with the right datasets, and the password in the warehouse URL shows nowhere.
  */
 class AuditTrailFlowTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -148,12 +148,15 @@ class AuditTrailFlowTest {
     String pg = warehouse.replaceFirst("jdbc:postgresql://([^/]+)/([^?]+).*", "postgres://$1 $2");
     String namespace = pg.split(" ")[0];
     String database = pg.split(" ")[1];
+    String schema = warehouse.replaceFirst(".*[?&]currentSchema=([^&]+).*", "$1");
     assertThat(load.outputs())
         .isEqualTo(
             "[{\"namespace\":\""
                 + namespace
                 + "\",\"name\":\""
                 + database
+                + "."
+                + schema
                 + ".orders_out\",\"rows\":3}]");
 
     RunAudit.Summary summary =
@@ -165,10 +168,12 @@ class AuditTrailFlowTest {
     assertThat(summary.rowsRejected()).isEqualTo(1);
     assertThat(summary.state()).isEqualTo("SUCCEEDED");
 
-    List<JsonNode> ev = lineageEvents(6);
+    List<JsonNode> ev = lineageEvents(8);
     assertThat(ev)
         .extracting(e -> e.path("job").path("name").asText() + " " + e.path("eventType").asText())
         .containsExactlyInAnyOrder(
+            "orders_audit START",
+            "orders_audit COMPLETE",
             "orders_audit.orders START",
             "orders_audit.orders COMPLETE",
             "orders_audit.shaped START",
@@ -181,7 +186,7 @@ class AuditTrailFlowTest {
         .isEqualTo("orders_audit.shaped");
     JsonNode out = loadDone.path("outputs").get(0);
     assertThat(out.path("namespace").asText()).isEqualTo(namespace);
-    assertThat(out.path("name").asText()).isEqualTo(database + ".orders_out");
+    assertThat(out.path("name").asText()).isEqualTo(database + "." + schema + ".orders_out");
     assertThat(out.path("outputFacets").path("outputStatistics").path("rowCount").asLong())
         .isEqualTo(3);
     JsonNode read = complete(ev, "orders_audit.orders").path("inputs").get(0);
