@@ -67,13 +67,13 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    JsonLogLayout json = null;
+    JsonConsoleLog json = null;
     if (logFormat != null && !logFormat.equals("text")) {
       if (!logFormat.equals("json")) {
         throw new picocli.CommandLine.ParameterException(
             spec.commandLine(), "--log-format must be text or json, got '" + logFormat + "'");
       }
-      json = JsonLogLayout.install();
+      json = JsonConsoleLog.install();
     }
     LogSetup.forServer(
         (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory(),

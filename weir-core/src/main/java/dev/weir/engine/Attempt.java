@@ -3,6 +3,7 @@ package dev.weir.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.flow.ConfigBinder;
 import dev.weir.flow.TaskDef;
+import dev.weir.logs.LogFields;
 import dev.weir.task.TaskFailedException;
 import dev.weir.task.TaskResult;
 import dev.weir.task.TaskType;
@@ -58,6 +59,18 @@ final class Attempt implements Runnable {
 
   @Override
   public void run() {
+    // a library's own log lines during the attempt carry run, flow, task and attempt
+    try (var mdc =
+        LogFields.attempt(
+            context.runId(),
+            LogFields.flow(context.namespace(), context.flowId()),
+            def.id(),
+            attempt)) {
+      runAttempt();
+    }
+  }
+
+  private void runAttempt() {
     control.bind(Thread.currentThread());
     TaskGate.Permit permit = TaskGate.Permit.NONE;
     EngineEvent outcome;

@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Task log lines as JSON lines on disk, one file per run: {@code
- * <dir>/<namespace>/<flow>/<runId>.jsonl}, each line {@code {"ts", "level", "runId", "flowId",
- * "namespace", "taskId", "attempt", "message"}}. The same lines as the store's, masked again on the
- * way out. A listener of the engine: lines are queued on the task's thread and appended by one
- * background thread, a batch per run at a time, so a chatty task never waits on the disk.
+ * <dir>/<namespace>/<flow>/<runId>.jsonl}, each line {@code {"@timestamp", "level", "logger",
+ * "message", "run_id", "flow", "task", "attempt"}} (the names of {@link LogFields}, as in the
+ * server's JSON log). The same lines as the store's, masked again on the way out. A listener of the
+ * engine: lines are queued on the task's thread and appended by one background thread, a batch per
+ * run at a time, so a chatty task never waits on the disk.
  */
 public final class JsonLogFiles implements RunListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JsonLogFiles.class);
@@ -183,14 +184,14 @@ public final class JsonLogFiles implements RunListener, AutoCloseable {
     var out = new StringWriter(128 + l.message().length());
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
-      g.writeStringField("ts", l.time().toString());
-      g.writeStringField("level", l.level());
-      g.writeStringField("runId", l.runId());
-      g.writeStringField("flowId", w.flowId());
-      g.writeStringField("namespace", w.namespace());
-      g.writeStringField("taskId", l.taskId());
-      g.writeNumberField("attempt", l.attempt());
-      g.writeStringField("message", masker.mask(l.message()));
+      g.writeStringField(LogFields.TIMESTAMP, l.time().toString());
+      g.writeStringField(LogFields.LEVEL, l.level());
+      g.writeStringField(LogFields.LOGGER, LogFields.TASK_LOGGER);
+      g.writeStringField(LogFields.MESSAGE, masker.mask(l.message()));
+      g.writeStringField(LogFields.RUN_ID, l.runId());
+      g.writeStringField(LogFields.FLOW, LogFields.flow(w.namespace(), w.flowId()));
+      g.writeStringField(LogFields.TASK, l.taskId());
+      g.writeNumberField(LogFields.ATTEMPT, l.attempt());
       g.writeEndObject();
     } catch (IOException e) {
       throw new IllegalStateException(e); // a StringWriter does not fail

@@ -75,21 +75,53 @@ class JsonLogFilesTest {
       }
       assertThat(lines).hasSize(fx.logs(run.id()).size());
       JsonNode hello =
-          lines.stream().filter(l -> l.path("taskId").asText().equals("hello")).findFirst().get();
-      assertThat(hello.path("runId").asText()).isEqualTo(run.id());
-      assertThat(hello.path("flowId").asText()).isEqualTo("logged");
-      assertThat(hello.path("namespace").asText()).isEqualTo("shop.sales");
+          lines.stream().filter(l -> l.path("task").asText().equals("hello")).findFirst().get();
+      assertThat(hello.path("run_id").asText()).isEqualTo(run.id());
+      assertThat(hello.path("flow").asText()).isEqualTo("shop.sales.logged");
+      assertThat(hello.path("logger").asText()).isEqualTo("weir.task");
       assertThat(hello.path("attempt").asInt()).isEqualTo(1);
       assertThat(hello.path("level").asText()).isEqualTo("INFO");
       assertThat(hello.path("message").asText()).isEqualTo("hello " + Masker.MASK);
-      assertThat(hello.path("ts").asText()).isNotEmpty();
+      assertThat(hello.path("@timestamp").asText()).isNotEmpty();
+      assertThat(hello.properties().stream().map(java.util.Map.Entry::getKey))
+          .containsExactly(
+              "@timestamp", "level", "logger", "message", "run_id", "flow", "task", "attempt");
       // the engine's own line about the retry is in the file too
       assertThat(lines)
           .anyMatch(l ->
-              l.path("taskId").asText().equals("flaky")
+              l.path("task").asText().equals("flaky")
                   && l.path("level").asText().equals("WARN")
                   && l.path("message").asText().contains("retrying in"));
       assertThat(Files.readString(f)).doesNotContain("hunter2-secret");
+    }
+  }
+
+  @Test
+  void a_task_attempt_runs_with_run_flow_task_and_attempt_in_the_mdc() throws Exception {
+    try (var fx = new EngineFixture(dir)) {
+      RunRecord run =
+          fx.run(
+              """
+              id: logged
+              namespace: shop.sales
+              retry: {attempts: 2, delay: 10ms}
+              tasks:
+                - {id: flaky, type: test.flaky, failures: 1}
+              """);
+      assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
+      assertThat(TestTasks.MDC_SEEN)
+          .containsExactly(
+              Map.of(
+                  "run_id", run.id(), "flow", "shop.sales.logged", "task", "flaky", "attempt", "1"),
+              Map.of(
+                  "run_id",
+                  run.id(),
+                  "flow",
+                  "shop.sales.logged",
+                  "task",
+                  "flaky",
+                  "attempt",
+                  "2"));
     }
   }
 }

@@ -19,6 +19,9 @@ public final class TestTasks {
   /** Every attempt started, as "runId/taskId/attempt", in order. */
   public static final List<String> STARTED = new CopyOnWriteArrayList<>();
 
+  /** The MDC each attempt ran with, in the order they started. */
+  public static final List<Map<String, String>> MDC_SEEN = new CopyOnWriteArrayList<>();
+
   private static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
   private static final Map<String, CountDownLatch> LATCHES = new ConcurrentHashMap<>();
 
@@ -31,6 +34,7 @@ public final class TestTasks {
 
   public static void reset() {
     STARTED.clear();
+    MDC_SEEN.clear();
     CALLS.clear();
     LATCHES.clear();
     INSIDE.set(0);
@@ -53,6 +57,8 @@ public final class TestTasks {
 
   private static void record(TaskContext ctx) {
     STARTED.add(ctx.runId() + "/" + ctx.taskId() + "/" + ctx.attempt());
+    var mdc = org.slf4j.MDC.getCopyOfContextMap();
+    MDC_SEEN.add(mdc == null ? Map.of() : Map.copyOf(mdc));
   }
 
   /**

@@ -354,13 +354,20 @@ class ExamplesTest {
       run("notify.webhook.yaml", Map.of("hook", inbox.url("/etl")), Map.of("HOOK_KEY", "k3y-123"));
       assertThat(inbox.posts).hasSize(2);
       Inbox.Post signed = inbox.posts.get(0);
-      assertThat(signed.header("X-Weir-Signature"))
-          .isEqualTo(dev.weir.tasks.notify.Delivery.signature("k3y-123", signed.body()));
+      assertThat(
+              new dev.weir.testing.StandardWebhooksVerifier("k3y-123")
+                  .refusal(
+                      signed.header("webhook-id"),
+                      signed.header("webhook-timestamp"),
+                      signed.header("webhook-signature"),
+                      signed.body(),
+                      java.time.Instant.now()))
+          .isNull();
       assertThat(JSON.readTree(signed.body()).path("detail").asText()).isEqualTo("orders loaded");
       Inbox.Post custom = inbox.posts.get(1);
       assertThat(custom.body()).isEqualTo("{\"dataset\":\"orders\",\"status\":\"ready\"}");
       assertThat(custom.header("X-Team")).isEqualTo("data");
-      assertThat(custom.header("X-Weir-Signature")).isNull();
+      assertThat(custom.header("webhook-signature")).isNull();
     }
   }
 

@@ -11,6 +11,7 @@ import dev.weir.tasks.notify.Alert;
 import dev.weir.tasks.notify.Delivery;
 import dev.weir.tasks.notify.Delivery.DeliveryException;
 import dev.weir.tasks.notify.Payloads;
+import dev.weir.tasks.notify.WebhookSignature;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -45,7 +46,12 @@ final class Channels {
         String body = Payloads.webhook(alert).toString();
         var headers = new LinkedHashMap<String, String>();
         s.path("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().asText()));
-        headers.putAll(Delivery.webhookHeaders(text(s, "signingSecret"), body, clock.instant()));
+        // The same id for each try of this alert: a receiver drops the duplicate.
+        String id =
+            WebhookSignature.messageId(
+                String.valueOf(alert.runId()), alert.event(), String.valueOf(alert.at()));
+        headers.putAll(
+            Delivery.webhookHeaders(text(s, "signingSecret"), id, body, clock.instant()));
         post(text(s, "url"), body, headers);
       }
       case PAGERDUTY -> {

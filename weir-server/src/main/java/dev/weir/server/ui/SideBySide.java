@@ -1,13 +1,14 @@
 package dev.weir.server.ui;
 
+import com.github.difflib.patch.AbstractDelta;
 import dev.weir.server.flows.LineDiff;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Two texts side by side, from {@link LineDiff}: kept lines face each other, and each run of
- * removed lines faces the run of added lines that replaced it, row by row. Each side is highlighted
- * as a whole text (a block scalar's lines need the lines above them) and escaped.
+ * Two texts side by side, from {@link LineDiff}'s deltas: kept lines face each other, and each
+ * delta's removed lines face the added lines that replaced them, row by row. Each side is
+ * highlighted as a whole text (a block scalar's lines need the lines above them) and escaped.
  */
 final class SideBySide {
   /** One side of a row: its line number and highlighted text; an empty cell has number 0. */
@@ -26,45 +27,36 @@ final class SideBySide {
     List<String> left = YamlHighlighter.lines(from);
     List<String> right = YamlHighlighter.lines(to);
     var rows = new ArrayList<Row>();
-    var removed = new ArrayList<Cell>();
-    var added = new ArrayList<Cell>();
     int a = 0;
     int b = 0;
-    int removedCount = 0;
-    int addedCount = 0;
-    for (LineDiff.Line l : LineDiff.lines(from, to)) {
-      switch (l.op()) {
-        case SAME -> {
-          flush(rows, removed, added);
-          rows.add(
-              new Row(new Cell(a + 1, left.get(a), "same"), new Cell(b + 1, right.get(b), "same")));
-          a++;
-          b++;
-        }
-        case REMOVED -> {
-          removed.add(new Cell(a + 1, left.get(a), "removed"));
-          a++;
-          removedCount++;
-        }
-        case ADDED -> {
-          added.add(new Cell(b + 1, right.get(b), "added"));
-          b++;
-          addedCount++;
-        }
+    int removed = 0;
+    int added = 0;
+    for (AbstractDelta<String> d :
+        LineDiff.patch(from.lines().toList(), to.lines().toList()).getDeltas()) {
+      int sourceAt = d.getSource().getPosition();
+      for (; a < sourceAt; a++, b++) {
+        rows.add(same(left, right, a, b));
       }
+      int gone = d.getSource().size();
+      int come = d.getTarget().size();
+      for (int i = 0; i < Math.max(gone, come); i++) {
+        rows.add(
+            new Row(
+                i < gone ? new Cell(a + i + 1, left.get(a + i), "removed") : Cell.EMPTY,
+                i < come ? new Cell(b + i + 1, right.get(b + i), "added") : Cell.EMPTY));
+      }
+      a += gone;
+      b += come;
+      removed += gone;
+      added += come;
     }
-    flush(rows, removed, added);
-    return new Diff(rows, removedCount, addedCount);
+    for (; a < left.size(); a++, b++) {
+      rows.add(same(left, right, a, b));
+    }
+    return new Diff(rows, removed, added);
   }
 
-  private static void flush(List<Row> rows, List<Cell> removed, List<Cell> added) {
-    for (int i = 0; i < Math.max(removed.size(), added.size()); i++) {
-      rows.add(
-          new Row(
-              i < removed.size() ? removed.get(i) : Cell.EMPTY,
-              i < added.size() ? added.get(i) : Cell.EMPTY));
-    }
-    removed.clear();
-    added.clear();
+  private static Row same(List<String> left, List<String> right, int a, int b) {
+    return new Row(new Cell(a + 1, left.get(a), "same"), new Cell(b + 1, right.get(b), "same"));
   }
 }

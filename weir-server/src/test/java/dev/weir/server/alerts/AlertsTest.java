@@ -12,9 +12,9 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.weir.server.ServerFixture;
 import dev.weir.server.ServerOptions;
 import dev.weir.server.WeirServer;
-import dev.weir.tasks.notify.Delivery;
 import dev.weir.tasks.notify.Smtp;
 import dev.weir.testing.SettableClock;
+import dev.weir.testing.StandardWebhooksVerifier;
 import dev.weir.testing.TestTasks;
 import jakarta.mail.internet.MimeMessage;
 import java.net.ServerSocket;
@@ -339,7 +339,8 @@ class AlertsTest {
   }
 
   @Test
-  void webhook_alerts_are_signed_with_an_hmac_of_the_body() throws Exception {
+  void webhook_alerts_are_signed_as_standard_webhooks_over_id_timestamp_and_body()
+      throws Exception {
     fx.writeFlow(
         "orders.yaml",
         failingFlow(
@@ -353,11 +354,32 @@ class AlertsTest {
     run("orders");
 
     Receiver.Request r = receiver.to("/hook").get(0);
-    assertThat(r.header(Delivery.SIGNATURE_HEADER))
-        .isEqualTo(Delivery.signature(HOOK_KEY, r.body()));
-    assertThat(r.header(Delivery.SIGNATURE_HEADER)).matches("sha256=[0-9a-f]{64}");
-    assertThat(r.header(Delivery.TIMESTAMP_HEADER))
-        .isEqualTo(String.valueOf(clock.instant().getEpochSecond()));
+    var verifier = new StandardWebhooksVerifier(HOOK_KEY);
+    String ts = r.header("webhook-timestamp");
+    assertThat(ts).isEqualTo(String.valueOf(clock.instant().getEpochSecond()));
+    assertThat(r.header("webhook-signature")).matches("v1,[A-Za-z0-9+/]{43}=");
+    assertThat(
+            verifier.refusal(
+                r.header("webhook-id"),
+                ts,
+                r.header("webhook-signature"),
+                r.body(),
+                clock.instant()))
+        .isNull();
+    // a replay: the old timestamp is refused, a fresh one breaks the signature
+    var later = clock.instant().plus(java.time.Duration.ofHours(1));
+    assertThat(
+            verifier.refusal(
+                r.header("webhook-id"), ts, r.header("webhook-signature"), r.body(), later))
+        .isEqualTo("timestamp outside tolerance");
+    assertThat(
+            verifier.refusal(
+                r.header("webhook-id"),
+                String.valueOf(later.getEpochSecond()),
+                r.header("webhook-signature"),
+                r.body(),
+                later))
+        .isEqualTo("no matching signature");
     assertThat(r.json().path("failedTask").asText()).isEqualTo("load");
     assertThat(r.body()).doesNotContain(HOOK_KEY);
   }

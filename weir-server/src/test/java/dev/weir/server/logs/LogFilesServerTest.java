@@ -66,14 +66,13 @@ class LogFilesServerTest {
     String old = run();
     assertThat(file(old)).isEqualTo(fx.home.resolve("logs/shop/hello/" + old + ".jsonl"));
     JsonNode line = new ObjectMapper().readTree(Files.readAllLines(file(old)).get(0));
-    assertThat(line.path("runId").asText()).isEqualTo(old);
-    assertThat(line.path("namespace").asText()).isEqualTo("shop");
-    assertThat(line.path("flowId").asText()).isEqualTo("hello");
-    assertThat(line.path("taskId").asText()).isEqualTo("greet");
+    assertThat(line.path("run_id").asText()).isEqualTo(old);
+    assertThat(line.path("flow").asText()).isEqualTo("shop.hello");
+    assertThat(line.path("task").asText()).isEqualTo("greet");
     assertThat(line.path("attempt").asInt()).isEqualTo(1);
     assertThat(line.path("level").asText()).isEqualTo("INFO");
     assertThat(line.path("message").asText()).isEqualTo("hello from " + old);
-    assertThat(line.path("ts").asText()).isEqualTo("2026-03-01T08:00:00Z");
+    assertThat(line.path("@timestamp").asText()).isEqualTo("2026-03-01T08:00:00Z");
 
     clock.advance(Duration.ofDays(20));
     String recent = run();

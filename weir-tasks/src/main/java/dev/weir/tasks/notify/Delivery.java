@@ -7,18 +7,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Posts one JSON message. A failure says what happened but never the address, which may hold a
  * token ({@code hooks.slack.com/services/...}).
  */
 public final class Delivery {
-  public static final String SIGNATURE_HEADER = "X-Weir-Signature";
-  public static final String TIMESTAMP_HEADER = "X-Weir-Timestamp";
   private static final HttpClient CLIENT =
       HttpClient.newBuilder()
           .connectTimeout(Duration.ofSeconds(10))
@@ -78,26 +73,19 @@ public final class Delivery {
     return s;
   }
 
-  /** {@code sha256=<hex HMAC-SHA256 of body>}, the value of {@link #SIGNATURE_HEADER}. */
-  public static String signature(String secret, String body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return "sha256="
-          + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
-    }
-  }
-
-  /** Headers of a signed webhook: the timestamp always, the signature when there is a secret. */
+  /**
+   * Headers of a webhook signed as Standard Webhooks does (see {@link WebhookSignature}).
+   *
+   * @param messageId the same for every attempt at delivering this message
+   * @throws DeliveryException (not retryable) when the secret is a malformed {@code whsec_} key
+   */
   public static Map<String, String> webhookHeaders(
-      String signingSecret, String body, java.time.Instant now) {
-    var h = new java.util.LinkedHashMap<String, String>();
-    h.put(TIMESTAMP_HEADER, String.valueOf(now.getEpochSecond()));
-    if (signingSecret != null && !signingSecret.isEmpty()) {
-      h.put(SIGNATURE_HEADER, signature(signingSecret, body));
+      String signingSecret, String messageId, String body, java.time.Instant now)
+      throws DeliveryException {
+    try {
+      return WebhookSignature.headers(signingSecret, messageId, body, now);
+    } catch (IllegalArgumentException e) {
+      throw new DeliveryException(e.getMessage(), false, null);
     }
-    return h;
   }
 }

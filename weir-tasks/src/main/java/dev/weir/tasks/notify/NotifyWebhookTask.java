@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Posts JSON to any URL, signed with {@code X-Weir-Signature: sha256=<hex HMAC of the body>} when a
- * signing secret is given.
+ * Posts JSON to any URL, signed as Standard Webhooks does ({@link WebhookSignature}) when a signing
+ * secret is given.
  */
 public final class NotifyWebhookTask implements TaskType<NotifyWebhookTask.Config> {
   /**
@@ -51,8 +51,10 @@ public final class NotifyWebhookTask implements TaskType<NotifyWebhookTask.Confi
     if (c.headers() != null) {
       headers.putAll(c.headers());
     }
-    headers.putAll(Delivery.webhookHeaders(c.signingSecret(), body, ctx.clock().instant()));
     try {
+      // One id for every attempt of this task in this run: a receiver drops the duplicate.
+      String id = WebhookSignature.messageId(ctx.runId(), ctx.taskId());
+      headers.putAll(Delivery.webhookHeaders(c.signingSecret(), id, body, ctx.clock().instant()));
       int status = Delivery.post(c.url(), body, headers, Notices.TIMEOUT);
       ctx.logger().info("webhook posted (HTTP " + status + ")");
       return TaskResult.of(Map.of("status", status));

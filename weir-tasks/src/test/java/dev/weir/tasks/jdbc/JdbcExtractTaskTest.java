@@ -81,6 +81,32 @@ class JdbcExtractTaskTest {
   }
 
   @Test
+  void the_audit_names_the_tables_the_query_reads_not_its_ctes_or_columns() throws Exception {
+    pg.exec(
+        "CREATE TABLE orders (id int, customer_id int, created_at date)",
+        "CREATE TABLE customers (id int, name text)",
+        "INSERT INTO orders VALUES (1, 1, '2026-03-01'), (2, 1, '2025-01-01')",
+        "INSERT INTO customers VALUES (1, 'Ana')");
+    TaskResult r =
+        extract(
+            "{connection: src, sql: \"WITH recent AS (SELECT * FROM orders WHERE"
+                + " extract(year FROM created_at) = 2026) SELECT c.name FROM recent"
+                + " JOIN customers c ON c.id = recent.customer_id\"}");
+    assertThat(r.dataset().rowCount()).isEqualTo(1);
+    assertThat(r.audit().inputs())
+        .extracting(dev.weir.task.DatasetRef::name)
+        .hasSize(2)
+        .allMatch(n -> n.endsWith(".customers") || n.endsWith(".orders"))
+        .noneMatch(n -> n.contains("recent") || n.contains("created_at"));
+
+    // PostgreSQL's generate_series in FROM: what it reads is not a table, so inputs are unknown
+    TaskResult series =
+        extract("{connection: src, sql: \"SELECT g FROM generate_series(1, 3) g\"}");
+    assertThat(series.dataset().rowCount()).isEqualTo(3);
+    assertThat(series.audit().inputs()).isEmpty();
+  }
+
+  @Test
   void named_parameters_are_bound_not_pasted() throws Exception {
     pg.exec("CREATE TABLE people (name text)", "INSERT INTO people VALUES ('O''Brien'), ('Smith')");
     TaskResult r =
