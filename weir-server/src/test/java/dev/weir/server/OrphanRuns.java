@@ -67,7 +67,7 @@ public final class OrphanRuns {
               first ? t.endedAt() : null,
               null,
               null,
-              t.outputs(),
+              first ? t.outputs() : null,
               t.dataset(),
               t.rows(),
               t.stateUpdates()));
