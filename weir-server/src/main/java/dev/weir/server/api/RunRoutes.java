@@ -221,7 +221,9 @@ public final class RunRoutes implements Consumer<Routes> {
     try {
       resumed = launcher.resume(r.id(), force);
     } catch (dev.weir.WeirException e) {
-      throw new ApiException(409, masker.mask(e.getMessage()));
+      // the engine words its advice for the CLI's flag; over the API it is the body's field
+      String why = e.getMessage().replace("pass --force", "send {\"force\": true}");
+      throw new ApiException(409, masker.mask(why));
     }
     ctx.status(202).json(run(resumed));
   }

@@ -69,7 +69,6 @@ final class LogsPage {
     // following sends every new line of the task and attempt; a level or text filter would hide
     // lines the live view shows, so a page filtered by them does not follow
     model.put("followable", level == null && search == null && !run.state().isTerminal());
-    model.put("ended", run.state().isTerminal());
     model.put("levels", List.of("INFO", "WARN", "ERROR", "DEBUG"));
     view.page(ctx, session, "logs", "Logs · run " + run.id(), "runs", model);
   }

@@ -62,7 +62,8 @@ class RunResumeApiTest {
       var refused = server.post("/runs/" + orphan + "/resume", "{\"force\": false}");
       assertThat(refused.status()).isEqualTo(409);
       assertThat(refused.json().at("/error/message").asText())
-          .contains("is still being executed by " + OrphanRuns.host() + ":" + alive.pid());
+          .contains("is still being executed by " + OrphanRuns.host() + ":" + alive.pid())
+          .endsWith("stop that process first, or send {\"force\": true} if it is gone");
 
       var forced = server.post("/runs/" + orphan + "/resume", "{\"force\": true}");
       assertThat(forced.status()).as(forced.body()).isEqualTo(202);
