@@ -713,7 +713,11 @@ public final class Engine implements AutoCloseable {
     return host;
   }
 
-  static boolean ownerAlive(String owner) {
+  /**
+   * Whether the process a run owner string ({@code host:pid}) names looks alive: a live pid on this
+   * machine, or any process on another machine (which cannot be checked). This process is not.
+   */
+  public static boolean ownerAlive(String owner) {
     int colon = owner.lastIndexOf(':');
     if (colon < 0) {
       return false;

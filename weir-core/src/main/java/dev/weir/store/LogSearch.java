@@ -13,10 +13,10 @@ import java.util.Locale;
 import javax.sql.DataSource;
 
 /**
- * A run's log a page at a time, filtered in the database by task, level and a search text, so that
- * neither the server nor the browser ever holds a large log whole (a page of a 50 MB log reads only
- * its lines; a search scans the run's lines once, in the database). Pages are keyed by the lines'
- * ids ({@code after} / {@code before}), which stay stable while a run keeps logging.
+ * A run's log a page at a time, filtered in the database by task, attempt, level and a search text,
+ * so that neither the server nor the browser ever holds a large log whole (a page of a 50 MB log
+ * reads only its lines; a search scans the run's lines once, in the database). Pages are keyed by
+ * the lines' ids ({@code after} / {@code before}), which stay stable while a run keeps logging.
  */
 public final class LogSearch {
   /** At most this many lines per page. */
@@ -33,14 +33,32 @@ public final class LogSearch {
    *
    * @param after lines with an id above this (0: from the start)
    * @param before lines with an id below this, newest first then returned in order (0: unused)
+   * @param attempt the task attempt (1, 2…) whose lines to show (0: every attempt)
    * @param text a search text, case-insensitive (null: any)
    */
   public record Query(
-      String runId, String task, String level, String text, long after, long before, int limit) {
+      String runId,
+      String task,
+      int attempt,
+      String level,
+      String text,
+      long after,
+      long before,
+      int limit) {
     public Query {
       if (limit < 1 || limit > MAX_LIMIT) {
         throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", got " + limit);
       }
+      if (attempt < 0) {
+        throw new IllegalArgumentException(
+            "attempt must be 1 or more (0: every attempt), got " + attempt);
+      }
+    }
+
+    /** Lines of every attempt. */
+    public Query(
+        String runId, String task, String level, String text, long after, long before, int limit) {
+      this(runId, task, 0, level, text, after, before, limit);
     }
   }
 
@@ -57,6 +75,10 @@ public final class LogSearch {
     if (q.task() != null) {
       where.append(" AND task_id = ?");
       args.add(q.task());
+    }
+    if (q.attempt() > 0) {
+      where.append(" AND attempt = ?");
+      args.add(q.attempt());
     }
     if (q.level() != null) {
       where.append(" AND level = ?");
@@ -143,6 +165,31 @@ public final class LogSearch {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(rs.getString(1));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new dev.weir.WeirException(
+          "could not read the log of run " + runId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The distinct task attempts (1, 2…) that logged in a run, of one task or of any (null). */
+  public List<Integer> attempts(String runId, String task) {
+    String sql =
+        "SELECT DISTINCT attempt FROM weir_logs WHERE run_id = ?"
+            + (task == null ? "" : " AND task_id = ?")
+            + " ORDER BY attempt";
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, runId);
+      if (task != null) {
+        ps.setString(2, task);
+      }
+      var out = new ArrayList<Integer>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getInt(1));
         }
       }
       return out;

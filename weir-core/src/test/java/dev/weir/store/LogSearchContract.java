@@ -27,7 +27,9 @@ abstract class LogSearchContract {
       String task = i % 3 == 0 ? "load" : "extract";
       String level = i % 100 == 0 ? "ERROR" : "INFO";
       String msg = i == 777 ? "row 777: 100% of 50_MB written" : "line " + i + " of the log";
-      lines.add(new LogLine("run-a", task, 1, t.plusMillis(i), level, msg));
+      // load's lines 601 on are its second attempt
+      int attempt = task.equals("load") && i > 600 ? 2 : 1;
+      lines.add(new LogLine("run-a", task, attempt, t.plusMillis(i), level, msg));
       if (i % 400 == 0) {
         lines.add(new LogLine("run-b", "other", 1, t.plusMillis(i), "INFO", "another run " + i));
       }
@@ -90,6 +92,37 @@ abstract class LogSearchContract {
     assertThat(logs.page(new LogSearch.Query("run-a", null, null, "1_0", 0, 0, 50)).lines())
         .isEmpty();
     assertThat(logs.tasks("run-a")).containsExactly("extract", "load");
+  }
+
+  @Test
+  void the_attempt_filter_picks_one_attempt_of_a_task_in_the_database_and_pages_within_it() {
+    var second = logs.page(new LogSearch.Query("run-a", "load", 2, null, null, 0, 0, 5000));
+    assertThat(second.lines())
+        .hasSize(200)
+        .allMatch(l -> l.line().attempt() == 2 && l.line().taskId().equals("load"));
+    assertThat(second.lines().get(0).line().message()).isEqualTo("line 603 of the log");
+    var first = logs.page(new LogSearch.Query("run-a", "load", 1, null, null, 0, 0, 5000));
+    assertThat(first.lines()).hasSize(200).allMatch(l -> l.line().attempt() == 1);
+    // attempt 1 of every task: all of extract's lines and load's first 200
+    assertThat(logs.page(new LogSearch.Query("run-a", null, 1, null, null, 0, 0, 5000)).lines())
+        .hasSize(1000);
+    // with the level filter too, and paged: 150 lines of attempt 2, then the other 50
+    var errors = logs.page(new LogSearch.Query("run-a", "load", 2, "error", null, 0, 0, 5000));
+    assertThat(messages(errors)).containsExactly("line 900 of the log", "line 1200 of the log");
+    var page1 = logs.page(new LogSearch.Query("run-a", "load", 2, null, null, 0, 0, 150));
+    var page2 =
+        logs.page(
+            new LogSearch.Query(
+                "run-a", "load", 2, null, null, page1.lines().get(149).id(), 0, 150));
+    assertThat(page1.more()).isTrue();
+    assertThat(page2.lines()).hasSize(50).allMatch(l -> l.line().attempt() == 2);
+    assertThat(page2.more()).isFalse();
+    assertThat(logs.attempts("run-a", null)).containsExactly(1, 2);
+    assertThat(logs.attempts("run-a", "extract")).containsExactly(1);
+    assertThat(logs.page(new LogSearch.Query("run-a", "extract", 2, null, null, 0, 0, 50)).lines())
+        .isEmpty();
+    assertThatThrownBy(() -> new LogSearch.Query("run-a", null, -1, null, null, 0, 0, 50))
+        .hasMessageContaining("attempt must be 1 or more (0: every attempt), got -1");
   }
 
   @Test

@@ -17,6 +17,7 @@ import dev.weir.server.api.LogRoutes;
 import dev.weir.server.api.RunGraphRoutes;
 import dev.weir.server.api.RunRoutes;
 import dev.weir.server.api.SystemRoutes;
+import dev.weir.server.api.TimeRoutes;
 import dev.weir.server.api.Tokens;
 import dev.weir.server.backfills.Backfills;
 import dev.weir.server.flows.FlowRegistry;
@@ -223,6 +224,7 @@ public final class WeirServer implements AutoCloseable {
                 metricsRoutes,
                 new RunGraphRoutes(store, flows, runFlows, runEvents, waits, graphs),
                 new LogRoutes(store, new LogSearch(store.dataSource()), launcher, engine.masker()),
+                new TimeRoutes(),
                 new UiRoutes(ui)),
             new SessionAdmission(sessions),
             UiRoutes::errorPage);

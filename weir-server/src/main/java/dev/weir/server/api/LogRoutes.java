@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 /**
  * A run's log as a download ({@code GET /runs/{id}/logs.txt}, streamed a page at a time, masked)
  * and followed live from a line on ({@code GET /runs/{id}/logs/follow?after=ID}, server-sent events
- * {@code log} with each new line and its id, then {@code end}).
+ * {@code log} with each new line and its id, then {@code end}); both of one task ({@code ?task=})
+ * and one of its attempts ({@code ?attempt=}) when asked.
  */
 public final class LogRoutes implements Consumer<Routes> {
   static final int PAGE = LogSearch.MAX_LIMIT;
@@ -38,11 +39,19 @@ public final class LogRoutes implements Consumer<Routes> {
     RunRecord run = RunRoutes.find(store, ctx.pathParam("id"));
     ctx.contentType("text/plain; charset=utf-8");
     ctx.header("Content-Disposition", "attachment; filename=\"weir-" + run.id() + ".log\"");
-    ctx.result(new LogText(logs, run.id(), blank(ctx.queryParam("task")), masker));
+    ctx.result(
+        new LogText(
+            logs,
+            run.id(),
+            blank(ctx.queryParam("task")),
+            attempt(ctx.queryParam("attempt")),
+            masker));
   }
 
   private void follow(SseClient client) {
     RunRecord run = RunRoutes.find(store, client.ctx().pathParam("id"));
+    String task = blank(client.ctx().queryParam("task"));
+    int attempt = attempt(client.ctx().queryParam("attempt"));
     long after;
     try {
       after =
@@ -53,7 +62,8 @@ public final class LogRoutes implements Consumer<Routes> {
     long deadline = System.nanoTime() + java.time.Duration.ofHours(6).toNanos();
     try {
       while (!client.terminated() && System.nanoTime() < deadline) {
-        var page = logs.page(new LogSearch.Query(run.id(), null, null, null, after, 0, PAGE));
+        var page =
+            logs.page(new LogSearch.Query(run.id(), task, attempt, null, null, after, 0, PAGE));
         for (LogSearch.Line l : page.lines()) {
           var o = Json.MAPPER.createObjectNode();
           o.put("id", l.id());
@@ -71,7 +81,7 @@ public final class LogRoutes implements Consumer<Routes> {
         RunRecord now = store.findRun(run.id()).orElse(run);
         if (now.state().isTerminal() && launcher.handle(run.id()).isEmpty()) {
           // one more read: lines stored between the last page and the end
-          if (logs.page(new LogSearch.Query(run.id(), null, null, null, after, 0, 1))
+          if (logs.page(new LogSearch.Query(run.id(), task, attempt, null, null, after, 0, 1))
               .lines()
               .isEmpty()) {
             client.sendEvent("end", "{\"state\": \"" + now.state().name() + "\"}");
@@ -88,6 +98,23 @@ public final class LogRoutes implements Consumer<Routes> {
     } finally {
       RunGraphRoutes.closeQuietly(client);
     }
+  }
+
+  /** The {@code attempt} query parameter: a task attempt (1, 2…), 0 when absent; 400 otherwise. */
+  static int attempt(String value) {
+    if (value == null || value.isBlank()) {
+      return 0;
+    }
+    try {
+      int n = Integer.parseInt(value.strip());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw ApiException.badRequest(
+        "'attempt' must be a task attempt number (1, 2…), got '" + value + "'; e.g. ?attempt=2");
   }
 
   private static String blank(String s) {

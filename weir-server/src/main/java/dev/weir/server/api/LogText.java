@@ -13,16 +13,22 @@ final class LogText extends InputStream {
   private final LogSearch logs;
   private final String runId;
   private final String task;
+  private final int attempt;
   private final Masker masker;
   private long after;
   private boolean done;
   private byte[] buffer = new byte[0];
   private int pos;
 
-  LogText(LogSearch logs, String runId, String task, Masker masker) {
+  /**
+   * @param task the task whose lines to send, null for every task
+   * @param attempt the task attempt whose lines to send, 0 for every attempt
+   */
+  LogText(LogSearch logs, String runId, String task, int attempt, Masker masker) {
     this.logs = logs;
     this.runId = runId;
     this.task = task;
+    this.attempt = attempt;
     this.masker = masker;
   }
 
@@ -55,7 +61,8 @@ final class LogText extends InputStream {
         return false;
       }
       var page =
-          logs.page(new LogSearch.Query(runId, task, null, null, after, 0, LogSearch.MAX_LIMIT));
+          logs.page(
+              new LogSearch.Query(runId, task, attempt, null, null, after, 0, LogSearch.MAX_LIMIT));
       var text = new StringBuilder(page.lines().size() * 100);
       for (LogSearch.Line l : page.lines()) {
         text.append(l.line().time())

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 
 /**
  * {@code /runs}: list with filters, get with task attempts and check results, start, cancel, retry,
- * logs; the check history of a flow's datasets.
+ * resume, logs; the check history of a flow's datasets.
  */
 public final class RunRoutes implements Consumer<Routes> {
   private static final int MAX_LIMIT = 1000;
@@ -48,6 +48,7 @@ public final class RunRoutes implements Consumer<Routes> {
         .post("/flows/{ns}/{id}/runs", this::start)
         .post("/runs/{id}/cancel", this::cancel)
         .post("/runs/{id}/retry", this::retry)
+        .post("/runs/{id}/resume", this::resume)
         .get("/runs/{id}/audit", this::audit)
         .get("/runs/{id}/logs", this::logs)
         .get("/runs/{id}/checks", this::checks)
@@ -208,6 +209,25 @@ public final class RunRoutes implements Consumer<Routes> {
     ctx.status(202).json(run(retry(launcher, store, ctx.pathParam("id"))));
   }
 
+  /**
+   * Resumes an orphaned run (optional body {@code {"force": true}}): 202 with the run, 409 with why
+   * when it cannot be resumed.
+   */
+  private void resume(Context ctx) {
+    JsonNode body = Json.parse(ctx.body());
+    boolean force = body != null && body.path("force").asBoolean(false);
+    RunRecord r = find(ctx.pathParam("id"));
+    RunRecord resumed;
+    try {
+      resumed = launcher.resume(r.id(), force);
+    } catch (dev.weir.WeirException e) {
+      // the engine words its advice for the CLI's flag; over the API it is the body's field
+      String why = e.getMessage().replace("pass --force", "send {\"force\": true}");
+      throw new ApiException(409, masker.mask(why));
+    }
+    ctx.status(202).json(run(resumed));
+  }
+
   /** Cancels the run with this id or prefix; the run as it is now. */
   static RunRecord cancel(RunLauncher launcher, StateStore store, String id) {
     RunRecord r = launcher.cancel(find(store, id).id(), "cancelled over the API");
@@ -256,7 +276,11 @@ public final class RunRoutes implements Consumer<Routes> {
 
   private void logs(Context ctx) {
     RunRecord r = find(ctx.pathParam("id"));
-    List<LogLine> lines = store.logs(r.id(), ctx.queryParam("task"));
+    int attempt = LogRoutes.attempt(ctx.queryParam("attempt"));
+    List<LogLine> lines =
+        store.logs(r.id(), ctx.queryParam("task")).stream()
+            .filter(l -> attempt == 0 || l.attempt() == attempt)
+            .toList();
     int offset =
         ctx.queryParam("offset") == null
             ? 0

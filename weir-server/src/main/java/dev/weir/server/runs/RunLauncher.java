@@ -270,6 +270,36 @@ public final class RunLauncher {
   }
 
   /**
+   * Continues a run whose process died (an orphan): its succeeded tasks are kept, the interrupted
+   * ones run again, in this server. Refused for a run this server executes already, a queued run
+   * (it starts in its turn) and an ended one; without {@code force} also while the recorded owner
+   * process looks alive.
+   *
+   * @throws WeirException saying why the run cannot be resumed
+   */
+  public synchronized RunRecord resume(String runId, boolean force) {
+    RunRecord run = store.resolveRun(runId);
+    if (handles.containsKey(run.id())) {
+      throw new WeirException(
+          "run " + run.id() + " is being executed by this server already; nothing to resume");
+    }
+    if (run.state() == RunState.QUEUED) {
+      throw new WeirException(
+          "run "
+              + run.id()
+              + " is QUEUED: it starts when its flow has room (cancel it to drop it);"
+              + " only an interrupted RUNNING run can be resumed");
+    }
+    if (!accepting) {
+      throw new WeirException("the server is shutting down; no run resumes");
+    }
+    RunHandle h = engine.resume(run.id(), force);
+    track(new FlowKey(run.namespace(), run.flowId()), h);
+    log.info("resumed run {} of {}.{} on request", run.id(), run.namespace(), run.flowId());
+    return store.findRun(run.id()).orElse(run);
+  }
+
+  /**
    * Picks up what a previous server process left: interrupted runs resume, queued ones wait for
    * their turn again (oldest first).
    */

@@ -51,6 +51,7 @@ final class FlowPage {
     model.put("triggers", triggers);
     model.put("nextFire", TriggerView.nextFire(triggers));
     model.put("inputs", InputField.of(flow.inputs(), ui.masker()));
+    model.put("zones", TimeZones.all());
     model.put("source", SourceLines.of(ui.masker().mask(flow.source().text()), taskIds));
     model.put("revisions", revisions(ui, f));
     view.page(ctx, session, "flow", flow.namespace() + "." + flow.id(), "flows", model);

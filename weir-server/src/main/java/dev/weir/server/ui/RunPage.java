@@ -109,6 +109,13 @@ final class RunPage {
                     c.detail() == null ? null : ui.masker().mask(c.detail())))
             .toList());
     model.put("terminal", r.state().isTerminal());
+    // an orphan: RUNNING in the store, but no process of this server executes it
+    boolean orphan =
+        r.state() == dev.weir.store.RunState.RUNNING && ui.launcher().handle(r.id()).isEmpty();
+    model.put("resumable", orphan);
+    model.put(
+        "ownerAlive", orphan && r.owner() != null && dev.weir.engine.Engine.ownerAlive(r.owner()));
+    model.put("owner", r.owner() == null ? "" : r.owner());
     model.put(
         "retryable", r.state().isTerminal() && r.state() != dev.weir.store.RunState.SUCCEEDED);
     view.page(

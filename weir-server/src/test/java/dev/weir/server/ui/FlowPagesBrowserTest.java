@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The flows pages in Chromium against a real server: the list with its health strips, a flow's page
  * (source, topology, triggers), restoring a revision from the diff view, disabling and enabling,
- * and "run now" with a typed date and a date-time read in a chosen time zone.
+ * and "run now" with a typed date and a date-time read in a chosen IANA time zone (DST included).
  */
 @BrowserTest
 class FlowPagesBrowserTest {
@@ -207,12 +207,13 @@ class FlowPagesBrowserTest {
       signIn(page, "/flows/ui/daily");
       Locator select = page.locator("[data-zone-for='at']");
       // Chromium names it by its older alias, Asia/Calcutta
-      assertThat(select.locator("option[value='local']"))
-          .hasText(Pattern.compile("Asia/(Kolkata|Calcutta) \\(this browser\\)"));
+      // offered right after UTC
+      Locator local = select.locator("option").nth(1);
+      assertThat(local).hasText(Pattern.compile("Asia/(Kolkata|Calcutta) \\(this browser\\)"));
       page.locator("#in-day").fill("2026-03-02");
       page.locator("#in-at").fill("2026-03-01T09:30");
       assertThat(page.locator("[data-instant-for='at']")).hasText("sent as 2026-03-01T09:30:00Z");
-      select.selectOption("local");
+      select.selectOption(local.getAttribute("value"));
       assertThat(page.locator("[data-instant-for='at']")).hasText("sent as 2026-03-01T04:00:00Z");
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run now")).click();
       Locator link = page.locator(".run-result a");
@@ -224,6 +225,37 @@ class FlowPagesBrowserTest {
           .isEqualTo(java.time.Instant.parse("2026-03-01T04:00:00Z"));
       assertThat(problems).isEmpty();
     }
+  }
+
+  @Test
+  @AllowConsoleErrors({"HTTP 400", "status of 400"})
+  void run_now_reads_a_datetime_in_any_iana_zone_on_the_server_and_refuses_a_skipped_time(
+      BrowserSession browser) {
+    Page page = browser.page();
+    signIn(page, "/flows/ui/daily");
+    Locator zone = page.locator("[data-zone-for='at']");
+    // UTC first (this browser's zone too, here)
+    assertThat(zone.locator("option").first())
+        .hasText(Pattern.compile("UTC( \\(this browser\\))?"));
+    zone.selectOption("America/New_York");
+    page.locator("#in-day").fill("2026-03-08");
+    Locator sent = page.locator("[data-instant-for='at']");
+    // 02:30 on the day New York springs forward does not exist
+    page.locator("#in-at").fill("2026-03-08T02:30");
+    assertThat(sent).hasText(Pattern.compile(".*does not exist in America/New_York.*"));
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run now")).click();
+    assertThat(page.locator(".run-result"))
+        .hasText(Pattern.compile("Refused: at: 2026-03-08T02:30 does not exist in .*"));
+
+    page.locator("#in-at").fill("2026-03-08T09:30");
+    assertThat(sent).hasText("sent as 2026-03-08T13:30:00Z"); // EDT, -04:00 from 03:00 that day
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run now")).click();
+    Locator link = page.locator(".run-result a");
+    assertThat(link).isVisible();
+    String runId = link.getAttribute("href").substring("/runs/".length());
+    JsonNode inputs = server.awaitRun(runId).get("inputs");
+    assertThat(OffsetDateTime.parse(inputs.get("at").asText()).toInstant())
+        .isEqualTo(java.time.Instant.parse("2026-03-08T13:30:00Z"));
   }
 
   static final String STRIP =

@@ -127,7 +127,11 @@ class FlowPagesHttpTest {
         .contains("data-control=\"datetime\" value=\"2026-01-31T05:00:00\">") // not required
         .contains(
             "<strong>day</strong> <span class=\"muted small\">date</span> <span class=\"req\">")
-        .contains("<option value=\"utc\" selected>UTC</option>")
+        // every IANA zone by name, UTC first and chosen
+        .contains(
+            "<select data-zone-for=\"at\" aria-label=\"Time zone of at\">\n          <option selected>UTC</option><option>Africa/Abidjan</option>")
+        .contains("<option>America/New_York</option>")
+        .doesNotContain("SystemV/")
         .contains("<option value=\"false\" selected>false</option>")
         .contains(
             "type=\"number\" step=\"1\" data-input=\"batch\" data-control=\"int\" value=\"3\">")

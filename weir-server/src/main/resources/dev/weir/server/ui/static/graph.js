@@ -19,7 +19,8 @@ export class Graph {
     this.drawn = new Map(); // id -> <g>, only the nodes on screen
     this.svg = document.createElementNS(SVG, 'svg');
     this.svg.classList.add('dag');
-    this.svg.setAttribute('role', 'img');
+    // a group, not an image: its tasks are buttons a keyboard reaches with Tab
+    this.svg.setAttribute('role', 'group');
     this.svg.setAttribute('aria-label', `Task graph, ${layout.nodes.length} tasks`);
     this.edges = document.createElementNS(SVG, 'g');
     this.nodes = document.createElementNS(SVG, 'g');
@@ -110,7 +111,16 @@ export class Graph {
     const tip = document.createElementNS(SVG, 'title');
     tip.textContent = this.withStates ? `${n.id} (${n.type}): ${state.toLowerCase()}` : `${n.id} (${n.type})`;
     g.append(tip);
+    g.setAttribute('tabindex', '0');
+    g.setAttribute('role', 'button');
+    g.setAttribute('aria-label', tip.textContent);
     g.addEventListener('click', () => this.onSelect(n.id));
+    g.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault(); // Space would scroll the page
+        this.onSelect(n.id);
+      }
+    });
     this.nodes.append(g);
     return g;
   }
@@ -122,6 +132,7 @@ export class Graph {
       g.setAttribute('class', `node state-${state.toLowerCase()}`);
       const tip = g.querySelector('title');
       if (tip) tip.textContent = `${id}: ${state.toLowerCase()}`;
+      g.setAttribute('aria-label', `${id}: ${state.toLowerCase()}`);
     }
   }
 }

@@ -38,7 +38,11 @@ button?.addEventListener('click', () => {
     return;
   }
   const run = encodeURIComponent(button.dataset.follow);
-  source = new EventSource(`/api/v1/runs/${run}/logs/follow?after=${button.dataset.after}`);
+  // the task and attempt the page shows: the live lines are filtered the same way
+  const params = new URLSearchParams({ after: button.dataset.after });
+  if (button.dataset.followTask) params.set('task', button.dataset.followTask);
+  if (Number(button.dataset.followAttempt) > 0) params.set('attempt', button.dataset.followAttempt);
+  source = new EventSource(`/api/v1/runs/${run}/logs/follow?${params}`);
   button.textContent = 'Stop following';
   button.setAttribute('aria-pressed', 'true');
   source.addEventListener('log', (e) => {
