@@ -403,8 +403,12 @@ public final class Scheduler implements AutoCloseable {
     if (first == null) {
       return IDLE.toMillis();
     }
-    long ms = Duration.between(clock.instant(), first.next).toMillis();
-    return Math.max(0, Math.min(ms, IDLE.toMillis()));
+    Duration wait = Duration.between(clock.instant(), first.next);
+    // compare before toMillis: a slot (or a test clock) ages away overflows a long of millis
+    if (wait.isNegative()) {
+      return 0;
+    }
+    return wait.compareTo(IDLE) > 0 ? IDLE.toMillis() : wait.toMillis();
   }
 
   @Override
