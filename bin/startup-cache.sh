@@ -1,11 +1,12 @@
 # Sourced by ./weir: the start-up cache. A JVM spends most of a short command loading, verifying
 # and linking the jar's classes; a cache made by a training run lets it map them instead
 # (docs/decisions.md, "Start-up cache"). JDK 25+: an AOT cache (JEP 483/514); JDK 21-24: an AppCDS
-# dynamic archive. One cache per jar and JDK, under weir-cli/target/startup-cache/, made in the
+# dynamic archive. One cache per jar and JDK, in $WEIR_CACHE_DIR (weir-cli/target/startup-cache/ of
+# a clone; a release's lib/startup-cache/ or ~/.cache/weir/startup-cache/), made in the
 # background after the first command ends, so that command is neither slowed down nor noisier.
 # Nothing here may fail the command: without a cache Weir starts as a plain `java -jar`.
 #
-# Uses JAVA_HOME, JAR, WEIR_ROOT and WEIR_JVM_OPTS; sets WEIR_CACHE_OPT (one word, or empty) and
+# Uses JAVA_HOME, JAR, WEIR_CACHE_DIR and WEIR_JVM_OPTS; sets WEIR_CACHE_OPT (one word, or empty) and
 # WEIR_CACHE_QUIET (options that keep the JVM silent when it cannot use the cache).
 # WEIR_STARTUP_CACHE: on (default), off, or appcds (an AppCDS archive even on JDK 25+).
 # WEIR_LAUNCHER_DEBUG=1 prints what is decided, and lets the JVM say why a cache is not used.
@@ -62,7 +63,7 @@ weir_startup_cache() {
     weir_cache_note "cannot read the jar's size and time; starting without a cache"
     return 0
   }
-  weir_dir="$WEIR_ROOT/weir-cli/target/startup-cache"
+  weir_dir=$WEIR_CACHE_DIR
   weir_cache="$weir_dir/weir-$weir_stamp-jdk${weir_jdk:-unknown}.$weir_ext"
   if [ -z "${WEIR_LAUNCHER_DEBUG:-}" ]; then
     WEIR_CACHE_QUIET=$weir_quiet

@@ -76,6 +76,8 @@ final class CommandTree {
         root.addSubcommand(c.name(), stub(c), c.aliases());
       }
     }
+    // after the subcommands: picocli hands the provider to those the root has
+    root.setDefaultValueProvider(new EnvironmentDefaults(surroundings));
     return root;
   }
 

@@ -3,6 +3,7 @@ package dev.weir.cli;
 import dev.weir.server.ServerConfigFile;
 import dev.weir.server.ServerOptions;
 import dev.weir.server.WeirServer;
+import dev.weir.store.StoreAddress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,23 +25,33 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--flows",
       paramLabel = "DIR",
-      description = "Directory of flow files to load and watch (default: <home>/flows).")
+      defaultValue = "${env:WEIR_FLOWS}",
+      description =
+          "Directory of flow files to load and watch (env WEIR_FLOWS; default: <home>/flows).")
   Path flows;
 
-  @Option(names = "--port", paramLabel = "N", description = "HTTP port (default: 8080).")
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      defaultValue = "${env:WEIR_PORT}",
+      description = "HTTP port (env WEIR_PORT; default: 8080).")
   Integer port;
 
   @Option(
       names = "--host",
       paramLabel = "ADDR",
-      description = "Address to bind (default: 127.0.0.1; 0.0.0.0 for every interface).")
+      defaultValue = "${env:WEIR_HOST}",
+      description =
+          "Address to bind (env WEIR_HOST; default: 127.0.0.1; 0.0.0.0 for every interface).")
   String host;
 
   @Option(
       names = "--db",
       paramLabel = "JDBC_URL",
+      defaultValue = "${env:WEIR_DB}",
       description =
-          "State store (default: H2 in the home), e.g. jdbc:postgresql://host/weir?user=weir")
+          "State store (env WEIR_DB; default: H2 in the home), e.g."
+              + " jdbc:postgresql://host/weir?user=weir; may use {{ secret('NAME') }}")
   String db;
 
   @Option(
@@ -54,15 +65,18 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       paramLabel = "FILE",
+      defaultValue = "${env:WEIR_CONFIG}",
       description =
-          "Server config (YAML): host, port, db, flows, tokens, pools, circuitBreaker, grace,"
-              + " lineage, logs, metrics, alerts.")
+          "Server config (YAML; env WEIR_CONFIG): host, port, db, flows, tokens, pools,"
+              + " circuitBreaker, grace, lineage, logs, metrics, alerts.")
   Path config;
 
   @Option(
       names = "--log-format",
       paramLabel = "text|json",
-      description = "The server's own log on stderr: text (default) or JSON lines.")
+      defaultValue = "${env:WEIR_LOG_FORMAT}",
+      description =
+          "The server's own log on stderr: text (default) or JSON lines (env WEIR_LOG_FORMAT).")
   String logFormat;
 
   @Override
@@ -71,43 +85,15 @@ final class ServerCommand implements Callable<Integer> {
     if (logFormat != null && !logFormat.equals("text")) {
       if (!logFormat.equals("json")) {
         throw new picocli.CommandLine.ParameterException(
-            spec.commandLine(), "--log-format must be text or json, got '" + logFormat + "'");
+            spec.commandLine(),
+            "--log-format (or WEIR_LOG_FORMAT) must be text or json, got '" + logFormat + "'");
       }
       json = JsonConsoleLog.install();
     }
+    var options = options(); // before logging is set up: a wrong config file fails at once
     LogSetup.forServer(
         (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory(),
         json != null);
-    ServerConfigFile file =
-        config == null ? ServerConfigFile.empty() : ServerConfigFile.load(config);
-    var tokens = new ArrayList<>(file.tokens());
-    String env = System.getenv("WEIR_API_TOKENS");
-    if (env != null) {
-      tokens.addAll(
-          Arrays.stream(env.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList());
-    }
-    Surroundings surroundings = Surroundings.of(spec);
-    Path flowsDir = flows != null ? surroundings.resolve(flows) : file.flows();
-    Path h = Home.resolve(surroundings, home, flowsDir).dir();
-    String secretsDir = System.getenv("WEIR_SECRETS_DIR");
-    var options =
-        new ServerOptions(
-            host != null ? host : file.host(),
-            port != null ? port : file.port() != null ? file.port() : 8080,
-            h,
-            db != null ? db : file.db(),
-            flowsDir,
-            tokens,
-            file.pools(),
-            file.circuitBreaker(),
-            null,
-            null,
-            file.grace(),
-            null,
-            secretsDir == null ? null : Path.of(secretsDir),
-            file.lineage(),
-            file.observability(),
-            file.alerts());
     dev.weir.server.api.Ports.requireFree(options.host(), options.port());
     PrintWriter out = spec.commandLine().getOut();
     WeirServer server =
@@ -143,6 +129,44 @@ final class ServerCommand implements Callable<Integer> {
                 "weir-server-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The server's options: each from its flag, else its environment variable ({@link
+   * EnvironmentDefaults}), else the config file, else the default.
+   */
+  ServerOptions options() {
+    Surroundings surroundings = Surroundings.of(spec);
+    ServerConfigFile file =
+        config == null
+            ? ServerConfigFile.empty()
+            : ServerConfigFile.load(surroundings.resolve(config));
+    var tokens = new ArrayList<>(file.tokens());
+    String env = surroundings.env("WEIR_API_TOKENS");
+    if (env != null) {
+      tokens.addAll(
+          Arrays.stream(env.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList());
+    }
+    Path flowsDir = flows != null ? surroundings.resolve(flows) : file.flows();
+    Path h = Home.resolve(surroundings, home, flowsDir).dir();
+    String secretsDir = surroundings.env("WEIR_SECRETS_DIR");
+    return new ServerOptions(
+        host != null ? host : file.host(),
+        port != null ? port : file.port() != null ? file.port() : 8080,
+        h,
+        db != null ? StoreAddress.of(db) : file.db(),
+        flowsDir,
+        tokens,
+        file.pools(),
+        file.circuitBreaker(),
+        null,
+        null,
+        file.grace(),
+        surroundings.env(),
+        secretsDir == null ? null : surroundings.resolve(Path.of(secretsDir)),
+        file.lineage(),
+        file.observability(),
+        file.alerts());
   }
 
   /** What a browser on this machine opens for a server bound to all interfaces. */

@@ -1,7 +1,10 @@
 package dev.weir.cli;
 
+import dev.weir.expr.Masker;
+import dev.weir.expr.Secrets;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.store.StateStore;
+import dev.weir.store.StoreAddress;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,7 +26,10 @@ final class StoreOptions {
   @Option(
       names = "--db",
       paramLabel = "JDBC_URL",
-      description = "Keep state in this database instead, e.g. jdbc:postgresql://host/db?user=weir")
+      defaultValue = "${env:WEIR_DB}",
+      description =
+          "Keep state in this database instead (env WEIR_DB), e.g."
+              + " jdbc:postgresql://host/db?user=weir; may use {{ secret('NAME') }}")
   String db;
 
   Surroundings surroundings() {
@@ -42,7 +48,11 @@ final class StoreOptions {
   /** Opens the store in {@code home}, creating the home if needed (commands that run flows). */
   StateStore open(Home home) {
     if (db != null) {
-      return JdbcStateStore.open(db, null, null, null);
+      Surroundings s = surroundings();
+      String dir = s.env("WEIR_SECRETS_DIR");
+      var secrets =
+          new Secrets(s.env(), dir == null ? null : s.resolve(Path.of(dir)), new Masker());
+      return StoreAddress.of(db).resolve(secrets, "the state store (--db or WEIR_DB)").open();
     }
     return JdbcStateStore.h2(home.dir());
   }

@@ -20,6 +20,7 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -190,13 +191,84 @@ class LauncherTest {
                 + "\n");
   }
 
+  @Test
+  void a_release_runs_its_own_jar_through_links_from_anywhere_and_builds_nothing()
+      throws Exception {
+    Path release = release();
+    // relative links to a link, as `ln -s` and package managers make them
+    Path opt = Files.createDirectories(dir.resolve("opt"));
+    Files.createSymbolicLink(opt.resolve("weir"), Path.of("../weir-1.0/bin/weir"));
+    Path bin = Files.createDirectories(dir.resolve("home/bin"));
+    Files.createSymbolicLink(bin.resolve("weir"), Path.of("../../opt/weir"));
+    Path elsewhere = Files.createDirectories(dir.resolve("somewhere/else"));
+    Map<String, String> debug = Map.of("WEIR_LAUNCHER_DEBUG", "1");
+
+    var first = run(elsewhere, debug, bin.resolve("weir").toString(), "run", "x.yaml");
+
+    // no sources and no mvnw beside it: a build attempt would have failed the command
+    assertThat(first.out())
+        .startsWith("args=[run, x.yaml] cache=false dir=" + elsewhere.toRealPath() + "\n");
+    Path cacheDir = release.toRealPath().resolve("lib/startup-cache");
+    assertThat(first.err()).startsWith("weir launcher: no start-up cache yet; making " + cacheDir);
+    Path cache = awaitCache(cacheDir);
+    var second = run(elsewhere, debug, bin.resolve("weir").toString(), "validate");
+    assertThat(second.out()).startsWith("args=[validate] cache=true");
+    assertThat(second.err()).isEqualTo("weir launcher: using " + cache + "\n");
+  }
+
+  @Test
+  void a_release_the_user_cannot_write_keeps_its_start_up_cache_in_the_users_cache_folder()
+      throws Exception {
+    Assumptions.assumeTrue(AsNobody.available(), "needs root and setpriv to run as nobody");
+    Path release = release();
+    AsNobody.open(release);
+    Files.walk(release).forEach(p -> p.toFile().setReadable(true, false));
+    Path cacheHome = Files.createDirectories(dir.resolve("nobody-cache"));
+    Files.setPosixFilePermissions(cacheHome, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    var r =
+        run(
+            dir,
+            Map.of("WEIR_LAUNCHER_DEBUG", "1", "XDG_CACHE_HOME", cacheHome.toString()),
+            "/usr/bin/setpriv",
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            release.resolve("bin/weir").toString(),
+            "--help");
+
+    assertThat(r.out()).startsWith("args=[--help] cache=false");
+    assertThat(r.err())
+        .startsWith(
+            "weir launcher: no start-up cache yet; making "
+                + cacheHome.resolve("weir/startup-cache/"));
+    awaitCache(cacheHome.resolve("weir/startup-cache"));
+    assertThat(release.resolve("lib/startup-cache")).doesNotExist();
+  }
+
+  /** weir-1.0/ as the release tarball has it: bin/weir and its scripts, lib/weir.jar. */
+  private Path release() throws IOException {
+    Path release = dir.resolve("weir-1.0");
+    Files.createDirectories(release.resolve("bin"));
+    Files.copy(REPO.resolve("weir"), release.resolve("bin/weir"));
+    for (String f : List.of("bin/find-jdk.sh", "bin/startup-cache.sh")) {
+      Files.copy(REPO.resolve(f), release.resolve(f));
+    }
+    release.resolve("bin/weir").toFile().setExecutable(true, false);
+    buildProbeJar(release.resolve("lib/weir.jar"));
+    return release;
+  }
+
   private String launcher() {
     return root.resolve("weir").toString();
   }
 
-  /** Waits (bounded) for the background training to leave a cache and release its lock. */
   private Path awaitCache() throws Exception {
-    Path cacheDir = root.resolve("weir-cli/target/startup-cache");
+    return awaitCache(root.resolve("weir-cli/target/startup-cache"));
+  }
+
+  /** Waits (bounded) for the background training to leave a cache and release its lock. */
+  private Path awaitCache(Path cacheDir) throws Exception {
     Instant end = Instant.now().plus(Duration.ofMinutes(3));
     while (Instant.now().isBefore(end)) {
       if (!Files.exists(cacheDir.resolve("making.lock"))) {

@@ -7,6 +7,7 @@ import dev.weir.WeirException;
 import dev.weir.engine.gate.CircuitBreakers;
 import dev.weir.lineage.LineageConfig;
 import dev.weir.server.alerts.AlertSettings;
+import dev.weir.store.StoreAddress;
 import dev.weir.util.Suggest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,17 +19,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The server's config file ({@code --config}, YAML): {@code host}, {@code port}, {@code db}, {@code
- * flows}, {@code tokens}, {@code pools: {name: size}}, {@code circuitBreaker: {failures, openFor}},
- * {@code grace}, {@code lineage: {file} | {url, apiKey}}, {@code logs: {dir, retention, files}},
- * {@code metrics: {public}} ({@link Observability}), {@code alerts: {baseUrl, throttle, smtp: {…},
- * …}}. Every key is optional; command-line options win over it. Unknown keys and bad values fail
+ * The server's config file ({@code --config}, YAML): {@code host}, {@code port}, {@code db} (a JDBC
+ * URL, or {@code {url, user, password}} where each may use {@code secret('NAME')}), {@code flows},
+ * {@code tokens}, {@code pools: {name: size}}, {@code circuitBreaker: {failures, openFor}}, {@code
+ * grace}, {@code lineage: {file} | {url, apiKey}}, {@code logs: {dir, retention, files}}, {@code
+ * metrics: {public}} ({@link Observability}), {@code alerts: {baseUrl, throttle, smtp: {…}, …}}.
+ * Every key is optional; command-line options win over it. Unknown keys and bad values fail
  * start-up, all at once.
  */
 public record ServerConfigFile(
     String host,
     Integer port,
-    String db,
+    StoreAddress db,
     Path flows,
     List<String> tokens,
     Map<String, Integer> pools,
@@ -122,6 +124,7 @@ public record ServerConfigFile(
         problems.add("grace: " + e.getMessage());
       }
     }
+    StoreAddress db = StoreConfig.parse(root.get("db"), problems);
     LineageConfig lineage = lineage(root.path("lineage"), file, problems);
     Observability observability =
         Observability.parse(root, file.toAbsolutePath().getParent(), problems);
@@ -138,7 +141,7 @@ public record ServerConfigFile(
     return new ServerConfigFile(
         text(root, "host"),
         port,
-        text(root, "db"),
+        db,
         root.has("flows")
             ? file.toAbsolutePath().getParent().resolve(root.get("flows").asText())
             : null,

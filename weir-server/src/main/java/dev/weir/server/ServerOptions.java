@@ -3,6 +3,7 @@ package dev.weir.server;
 import dev.weir.engine.gate.CircuitBreakers;
 import dev.weir.lineage.LineageConfig;
 import dev.weir.server.alerts.AlertSettings;
+import dev.weir.store.StoreAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -13,7 +14,8 @@ import java.util.Map;
  * How a server starts. Defaults: 127.0.0.1:8080, the H2 store in {@code home}, flows deployed over
  * the API kept in {@code <home>/flows}, files scanned every 2 s, 30 s of grace at shutdown.
  *
- * @param dbUrl a JDBC URL of the state store (PostgreSQL in production), null for H2 in home
+ * @param store the state store (PostgreSQL in production): a JDBC URL, a user and a password, each
+ *     of which may use {@code secret()}; null for H2 in home
  * @param flowsDir the directory of flow files to load and watch, null for {@code <home>/flows}
  * @param tokens API tokens in clear (config file and WEIR_API_TOKENS); stored only hashed
  * @param pools named limits on tasks at once across all flows ({@code pool: name} on a task)
@@ -31,7 +33,7 @@ public record ServerOptions(
     String host,
     int port,
     Path home,
-    String dbUrl,
+    StoreAddress store,
     Path flowsDir,
     List<String> tokens,
     Map<String, Integer> pools,
@@ -80,7 +82,7 @@ public record ServerOptions(
         host,
         port,
         home,
-        dbUrl,
+        dbUrl == null ? null : StoreAddress.of(dbUrl),
         flowsDir,
         tokens,
         pools,
@@ -102,7 +104,7 @@ public record ServerOptions(
         host,
         port,
         home,
-        dbUrl,
+        store,
         flowsDir,
         tokens,
         pools,
@@ -123,7 +125,7 @@ public record ServerOptions(
         host,
         port,
         home,
-        dbUrl,
+        store,
         flowsDir,
         tokens,
         sizes,
@@ -143,7 +145,7 @@ public record ServerOptions(
         host,
         port,
         home,
-        dbUrl,
+        store,
         flowsDir,
         tokens,
         pools,
@@ -176,7 +178,7 @@ public record ServerOptions(
         host,
         port,
         home,
-        dbUrl,
+        dbUrl == null ? null : StoreAddress.of(dbUrl),
         flowsDir,
         tokens,
         pools,
@@ -201,7 +203,7 @@ public record ServerOptions(
         host,
         port,
         home,
-        dbUrl,
+        store,
         flowsDir,
         tokens,
         pools,
@@ -222,7 +224,7 @@ public record ServerOptions(
         host,
         port,
         home,
-        dbUrl,
+        store,
         flowsDir,
         tokens,
         pools,
@@ -244,7 +246,7 @@ public record ServerOptions(
         host,
         port,
         home,
-        dbUrl,
+        store,
         flowsDir,
         tokens,
         pools,
@@ -265,7 +267,7 @@ public record ServerOptions(
         host,
         port,
         home,
-        dbUrl,
+        store,
         flowsDir,
         tokens,
         pools,
@@ -286,7 +288,7 @@ public record ServerOptions(
         host,
         port,
         home,
-        dbUrl,
+        store,
         flowsDir,
         tokens,
         pools,
@@ -303,11 +305,16 @@ public record ServerOptions(
 
   /** These options with another state store. */
   public ServerOptions withDb(String dbUrl) {
+    return withStore(dbUrl == null ? null : StoreAddress.of(dbUrl));
+  }
+
+  /** These options with another state store, its user and password apart from its URL. */
+  public ServerOptions withStore(StoreAddress store) {
     return new ServerOptions(
         host,
         port,
         home,
-        dbUrl,
+        store,
         flowsDir,
         tokens,
         pools,

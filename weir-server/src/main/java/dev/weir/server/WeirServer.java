@@ -95,8 +95,8 @@ public final class WeirServer implements AutoCloseable {
   private WeirServer(ServerOptions options, Consumer<String> announceToken) {
     this.options = options;
     this.store =
-        options.dbUrl() != null
-            ? JdbcStateStore.open(options.dbUrl(), null, null, null)
+        options.store() != null
+            ? storeSecretsRead(options).open()
             : JdbcStateStore.h2(options.home());
     this.serverStore = new ServerStore(store.dataSource());
     this.gates = Gates.of(options.pools(), options.circuitBreaker(), options.clock());
@@ -256,6 +256,19 @@ public final class WeirServer implements AutoCloseable {
    *
    * @param announceToken told the API token the server made at its first start (only then)
    */
+  /**
+   * The store's address with its {@code secret()} read as a flow's are: {@code WEIR_SECRET_<NAME>}
+   * in the server's environment, then the file {@code <NAME>} in its secrets directory. The
+   * engine's masker learns every such value when it starts, so a password read here is masked in
+   * its logs.
+   */
+  private static dev.weir.store.StoreAddress storeSecretsRead(ServerOptions options) {
+    var secrets =
+        new dev.weir.expr.Secrets(
+            options.environment(), options.secretsDir(), new dev.weir.expr.Masker());
+    return options.store().resolve(secrets, "the state store (db)");
+  }
+
   public static WeirServer start(ServerOptions options, Consumer<String> announceToken) {
     return new WeirServer(options, announceToken);
   }
