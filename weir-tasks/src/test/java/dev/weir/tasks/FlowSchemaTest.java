@@ -57,6 +57,18 @@ class FlowSchemaTest {
   }
 
   @Test
+  void a_mapping_of_names_is_a_mapping_not_the_fields_of_the_java_map() throws Exception {
+    JsonNode schema = SCHEMA.at("/$defs/task.file.read/properties/schema");
+    assertThat(schema.path("type").asText()).isEqualTo("object");
+    assertThat(schema.has("properties")).as(schema.toString()).isFalse();
+    assertThat(schema.at("/additionalProperties/type").toString()).contains("string");
+    assertThat(CHECK.errors(flow("{id: a, type: file.read, path: x.csv, schema: {id: BIGINT}}")))
+        .isEmpty();
+    assertThat(CHECK.errors(flow("{id: a, type: file.read, path: x.csv, schema: {id: [BIGINT]}}")))
+        .isNotEmpty();
+  }
+
+  @Test
   void a_templated_number_of_a_builtin_type_conforms() throws Exception {
     assertThat(
             CHECK.errors(

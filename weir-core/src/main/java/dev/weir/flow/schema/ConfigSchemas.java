@@ -43,7 +43,6 @@ public final class ConfigSchemas {
             .with(
                 Option.INLINE_ALL_SCHEMAS,
                 Option.FORBIDDEN_ADDITIONAL_PROPERTIES_BY_DEFAULT,
-                Option.MAP_VALUES_AS_ADDITIONAL_PROPERTIES,
                 Option.ACCEPT_SINGLE_VALUE_AS_ARRAY);
     config
         .forFields()
@@ -103,6 +102,13 @@ public final class ConfigSchemas {
         schema = Schemas.duration("a duration like 30s, 5m, 2h, 1d or PT5M");
       } else if (raw.isEnum()) {
         schema = Schemas.anyCase(enumNames(raw), null);
+      } else if (java.util.Map.class.isAssignableFrom(raw)) {
+        // a LinkedHashMap too, which victools would describe as a bean (loadFactor, threshold)
+        ResolvedType values =
+            context.getTypeContext().getTypeParameterFor(type, java.util.Map.class, 1);
+        return inline(
+            Schemas.mapOf(
+                values == null ? Schemas.object() : context.createDefinition(values), null));
       } else if (isNumberOrBoolean(raw)) {
         schema = context.createStandardDefinition(type, this);
       } else {
