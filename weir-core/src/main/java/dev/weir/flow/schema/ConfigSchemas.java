@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * JSON Schemas of configuration records, made by victools' generator with the rules {@code
@@ -102,17 +103,16 @@ public final class ConfigSchemas {
         schema = Schemas.duration("a duration like 30s, 5m, 2h, 1d or PT5M");
       } else if (raw.isEnum()) {
         schema = Schemas.anyCase(enumNames(raw), null);
-      } else if (java.util.Map.class.isAssignableFrom(raw)) {
+      } else if (Map.class.isAssignableFrom(raw)) {
         // a LinkedHashMap too, which victools would describe as a bean (loadFactor, threshold)
-        ResolvedType values =
-            context.getTypeContext().getTypeParameterFor(type, java.util.Map.class, 1);
+        ResolvedType values = context.getTypeContext().getTypeParameterFor(type, Map.class, 1);
         return inline(
             Schemas.mapOf(
                 values == null ? Schemas.object() : context.createDefinition(values), null));
       } else if (isNumberOrBoolean(raw)) {
         schema = context.createStandardDefinition(type, this);
       } else {
-        return null; // records, lists and maps: victools' own, with these leaves inside
+        return null; // records and lists: victools' own, with these leaves inside
       }
       return inline(templates ? Schemas.orTemplate(schema) : schema);
     }
