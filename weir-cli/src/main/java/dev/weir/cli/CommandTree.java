@@ -22,6 +22,7 @@ final class CommandTree {
       List.of(
           RunCommand.class,
           ValidateCommand.class,
+          SchemaCommand.class,
           RunsCommand.class,
           LogsCommand.class,
           ResumeCommand.class,

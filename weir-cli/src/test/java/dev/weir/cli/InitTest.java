@@ -36,8 +36,9 @@ class InitTest {
     assertThat(Files.readString(project.resolve(".gitignore"))).contains("\n.weir/\n");
     String flow = Files.readString(project.resolve("flows/hello.yaml"));
     assertThat(flow)
-        .startsWith("# Editor schema: once Weir publishes its flow schema, its line\n")
-        .contains("#   # yaml-language-server: $schema=<the schema's URL>\n")
+        .startsWith("# Editor schema: for completion and checks as you type,")
+        .contains("#   weir schema > weir-flow.schema.json\n")
+        .contains("#   # yaml-language-server: $schema=../weir-flow.schema.json\n")
         .contains("namespace: shop\n");
     assertThat(project.resolve("weir.yaml")).isRegularFile();
     assertThat(project.resolve("flows/data/orders.csv")).isRegularFile();

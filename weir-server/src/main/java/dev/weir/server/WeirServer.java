@@ -16,6 +16,7 @@ import dev.weir.server.api.FlowRoutes;
 import dev.weir.server.api.LogRoutes;
 import dev.weir.server.api.RunGraphRoutes;
 import dev.weir.server.api.RunRoutes;
+import dev.weir.server.api.SchemaRoutes;
 import dev.weir.server.api.SystemRoutes;
 import dev.weir.server.api.TimeRoutes;
 import dev.weir.server.api.Tokens;
@@ -101,10 +102,11 @@ public final class WeirServer implements AutoCloseable {
     this.serverStore = new ServerStore(store.dataSource());
     this.gates = Gates.of(options.pools(), options.circuitBreaker(), options.clock());
     log.info("task gates: {}", gates);
+    TaskRegistry taskTypes = TaskRegistry.load();
     this.engine =
         new Engine(
             store,
-            TaskRegistry.load(),
+            taskTypes,
             new Engine.Options(
                 options.home(),
                 options.clock(),
@@ -215,6 +217,7 @@ public final class WeirServer implements AutoCloseable {
             engine.masker(),
             List.of(
                 new SystemRoutes(flows, launcher),
+                new SchemaRoutes(taskTypes),
                 new FlowRoutes(
                     flows, watcher, engine.parser(), store, serverStore, engine.masker()),
                 new RunRoutes(flows, launcher, store, engine.masker()),

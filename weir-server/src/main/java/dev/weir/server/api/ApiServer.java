@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The REST API under {@code /api/v1}: JSON in and out, bearer-token auth (except health, the
- * OpenAPI document and webhooks, which carry their own key), and one error shape for every failure:
- * {@code {"error": {"status": 404, "message": "…"}}}, with secrets masked.
+ * OpenAPI document, the flow schema and webhooks, which carry their own key), and one error shape
+ * for every failure: {@code {"error": {"status": 404, "message": "…"}}}, with secrets masked.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -141,6 +141,7 @@ public final class ApiServer implements AutoCloseable {
     String path = ctx.path();
     if (path.equals(BASE + "/health")
         || path.equals(BASE + "/openapi.json")
+        || path.equals(BASE + SchemaRoutes.PATH)
         || path.startsWith(BASE + "/webhooks/")) {
       return;
     }
