@@ -93,6 +93,19 @@ public final class TaskRegistry {
     return plugins;
   }
 
+  /**
+   * For the error about an unknown type: the plugin jars that were skipped, one of which may have
+   * had it; empty when none was.
+   */
+  public String skippedPluginsNote() {
+    var skipped = plugins.skipped();
+    if (skipped.isEmpty()) {
+      return "";
+    }
+    return "; skipped plugin jars (see `weir plugins` for why): "
+        + String.join(", ", skipped.stream().map(s -> s.jar().toString()).toList());
+  }
+
   /** The plugin jar a type comes from; empty for a built-in type. */
   public Optional<PluginJar> pluginOf(String name) {
     return plugins.loaded().stream()

@@ -14,6 +14,7 @@ import dev.weir.server.api.BackfillRoutes;
 import dev.weir.server.api.BulkRunRoutes;
 import dev.weir.server.api.FlowRoutes;
 import dev.weir.server.api.LogRoutes;
+import dev.weir.server.api.PluginRoutes;
 import dev.weir.server.api.RunGraphRoutes;
 import dev.weir.server.api.RunRoutes;
 import dev.weir.server.api.SystemRoutes;
@@ -100,10 +101,11 @@ public final class WeirServer implements AutoCloseable {
     this.serverStore = new ServerStore(store.dataSource());
     this.gates = Gates.of(options.pools(), options.circuitBreaker(), options.clock());
     log.info("task gates: {}", gates);
+    TaskRegistry taskTypes = ServerTaskTypes.load(options);
     this.engine =
         new Engine(
             store,
-            TaskRegistry.load(),
+            taskTypes,
             new Engine.Options(
                 options.home(),
                 options.clock(),
@@ -214,6 +216,7 @@ public final class WeirServer implements AutoCloseable {
             engine.masker(),
             List.of(
                 new SystemRoutes(flows, launcher),
+                new PluginRoutes(taskTypes.plugins()),
                 new FlowRoutes(
                     flows, watcher, engine.parser(), store, serverStore, engine.masker()),
                 new RunRoutes(flows, launcher, store, engine.masker()),

@@ -20,11 +20,11 @@ final class LoadFailures {
       return describe(e.getCause());
     }
     if (e instanceof UnsupportedClassVersionError) {
-      return "compiled for a newer Java than this one, "
+      return "compiled for a newer Java than this one (Java "
           + Runtime.version().feature()
-          + " ("
+          + "): "
           + e.getMessage()
-          + "); build the plugin with --release "
+          + "; build the plugin with --release "
           + Runtime.version().feature()
           + " or run Weir on a newer Java";
     }
