@@ -35,6 +35,7 @@ public final class PluginJars {
   private final Map<String, String> sources = new LinkedHashMap<>();
   private final List<String> services = new ArrayList<>();
   private final List<String> leaveOut = new ArrayList<>();
+  private final List<String> classPath = new ArrayList<>();
   private int classVersion;
 
   private PluginJars() {}
@@ -61,6 +62,12 @@ public final class PluginJars {
     return this;
   }
 
+  /** Compiles against these too (jars or folders), besides Weir's task API. */
+  public PluginJars classPath(String... entries) {
+    classPath.addAll(List.of(entries));
+    return this;
+  }
+
   /** Marks every class as compiled for this class-file version (65 = Java 21, 99 = the future). */
   public PluginJars classVersion(int major) {
     this.classVersion = major;
@@ -82,7 +89,7 @@ public final class PluginJars {
         files.add(f.toString());
       }
       if (!files.isEmpty()) {
-        compile(files, classes);
+        compile(files, classes, classPath);
       }
       Files.createDirectories(jar.toAbsolutePath().getParent());
       write(jar, classes);
@@ -92,10 +99,13 @@ public final class PluginJars {
     }
   }
 
-  private static void compile(List<String> files, Path classes) {
+  private static void compile(List<String> files, Path classes, List<String> extra) {
     var compiler = ToolProvider.getSystemJavaCompiler();
     var args = new ArrayList<>(List.of("--release", "21", "-d", classes.toString()));
-    args.addAll(List.of("-classpath", apiClassPath()));
+    var cp = new ArrayList<String>();
+    cp.add(apiClassPath());
+    cp.addAll(extra);
+    args.addAll(List.of("-classpath", String.join(java.io.File.pathSeparator, cp)));
     args.addAll(files);
     var out = new StringWriter();
     int rc =
