@@ -44,6 +44,7 @@ import dev.weir.staging.StagingRetention;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.store.LogSearch;
 import dev.weir.task.TaskRegistry;
+import dev.weir.task.plugin.Plugins;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +91,7 @@ public final class WeirServer implements AutoCloseable {
   private final LogRetention logRetention;
   private final StagingGc stagingGc;
   private final MetricsRoutes metricsRoutes;
+  private final Plugins plugins;
   private volatile int port;
 
   private WeirServer(ServerOptions options, Consumer<String> announceToken) {
@@ -102,6 +104,7 @@ public final class WeirServer implements AutoCloseable {
     this.gates = Gates.of(options.pools(), options.circuitBreaker(), options.clock());
     log.info("task gates: {}", gates);
     TaskRegistry taskTypes = ServerTaskTypes.load(options);
+    this.plugins = taskTypes.plugins();
     this.engine =
         new Engine(
             store,
@@ -216,7 +219,7 @@ public final class WeirServer implements AutoCloseable {
             engine.masker(),
             List.of(
                 new SystemRoutes(flows, launcher),
-                new PluginRoutes(taskTypes.plugins()),
+                new PluginRoutes(plugins),
                 new FlowRoutes(
                     flows, watcher, engine.parser(), store, serverStore, engine.masker()),
                 new RunRoutes(flows, launcher, store, engine.masker()),
@@ -263,6 +266,11 @@ public final class WeirServer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The plugin jars loaded and skipped at start (docs/plugins.md). */
+  public Plugins plugins() {
+    return plugins;
   }
 
   public FlowRegistry flows() {
