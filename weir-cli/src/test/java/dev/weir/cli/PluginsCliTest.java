@@ -163,6 +163,13 @@ class PluginsCliTest {
         .contains("compiled for a newer Java")
         .contains("unknown task type 'com.acme.greet'")
         .contains("skipped plugin jars (see `weir plugins` for why): " + future);
+
+    // --json keeps stderr empty: the skipped jar is in the document
+    Cli.Result json = weir("validate", project.resolve("flows/greet.yaml").toString(), "--json");
+    assertThat(json.err()).isEmpty();
+    JsonNode skipped = new ObjectMapper().readTree(json.out()).path("skippedPlugins");
+    assertThat(skipped.get(0).path("jar").asText()).isEqualTo(future.toString());
+    assertThat(skipped.get(0).path("reason").asText()).contains("compiled for a newer Java");
   }
 
   @Test
