@@ -34,6 +34,7 @@ final class CommandTree {
           BackfillsCommand.class,
           SqlCommand.class,
           GcCommand.class,
+          PluginsCommand.class,
           CompletionCommand.class,
           InitCommand.class,
           CommandLine.HelpCommand.class);

@@ -22,7 +22,12 @@ final class Continue {
     try (StateStore store = storeOptions.openExisting(home)) {
       var progress = new RunCommand.DeferredListener();
       try (Engine engine =
-          EngineFactory.create(store, home.dir(), progress, storeOptions.surroundings())) {
+          EngineFactory.create(
+              store,
+              home.dir(),
+              progress,
+              storeOptions.surroundings(),
+              spec.commandLine().getErr())) {
         if (!json) {
           progress.target = new Progress(out, 16, Set.of());
         }

@@ -9,15 +9,22 @@ import dev.weir.staging.StagingPolicy;
 import dev.weir.staging.StagingRetention;
 import dev.weir.store.StateStore;
 import dev.weir.task.TaskRegistry;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.InstantSource;
 
 final class EngineFactory {
   private EngineFactory() {}
 
-  /** An engine whose secrets and child processes see the environment the command started in. */
-  static Engine create(StateStore store, Path home, RunListener listener, Surroundings s) {
-    return create(store, home, listener, s, TaskRegistry.load());
+  /**
+   * An engine whose secrets and child processes see the environment the command started in, with
+   * the plugins of the project whose home this is (skipped ones are told on {@code err}).
+   */
+  static Engine create(
+      StateStore store, Path home, RunListener listener, Surroundings s, PrintWriter err) {
+    TaskRegistry registry = TaskTypes.load(s, home.toAbsolutePath().normalize().getParent());
+    TaskTypes.warnSkipped(registry, err);
+    return create(store, home, listener, s, registry);
   }
 
   /** The same, with task types already loaded (e.g. while the store was opening). */
@@ -40,8 +47,9 @@ final class EngineFactory {
    * Starts loading the task types in the background: their classes take a while to load and
    * initialise, as does opening the store, and a short command waits for both.
    */
-  static java.util.concurrent.CompletableFuture<TaskRegistry> loadTaskTypesAhead() {
-    return java.util.concurrent.CompletableFuture.supplyAsync(TaskRegistry::load);
+  static java.util.concurrent.CompletableFuture<TaskRegistry> loadTaskTypesAhead(
+      Surroundings s, Path flowDir) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> TaskTypes.load(s, flowDir));
   }
 
   /** The loaded task types, or the loader's own error. */

@@ -94,7 +94,8 @@ final class RunCommand implements Callable<Integer> {
     }
     Home home = storeOptions.home(file.getParent());
     PrintWriter out = spec.commandLine().getOut();
-    var taskTypes = EngineFactory.loadTaskTypesAhead(); // while the store opens
+    // while the store opens
+    var taskTypes = EngineFactory.loadTaskTypesAhead(surroundings, file.getParent());
     try (StateStore store = storeOptions.open(home)) {
       var progress = new DeferredListener();
       var engineRef = new java.util.concurrent.atomic.AtomicReference<Engine>();
@@ -105,9 +106,10 @@ final class RunCommand implements Callable<Integer> {
                   lineageConfig(lineage), store, t -> engineRef.get().masker().mask(t));
       RunListener listener =
           emitter == null ? progress : new RunListeners().add(progress).add(emitter);
+      TaskRegistry registry = EngineFactory.taskTypes(taskTypes);
+      TaskTypes.warnSkipped(registry, spec.commandLine().getErr());
       try (Engine engine =
-              EngineFactory.create(
-                  store, home.dir(), listener, surroundings, EngineFactory.taskTypes(taskTypes));
+              EngineFactory.create(store, home.dir(), listener, surroundings, registry);
           LineageEmitter events = emitter) { // null when off: try-with-resources skips it
         engineRef.set(engine);
         var parsed = engine.parser().read(file);
@@ -173,7 +175,9 @@ final class RunCommand implements Callable<Integer> {
   /** Parses and renders without a store or an engine: a dry run leaves no trace. */
   private int dryRun(Path file) {
     Surroundings surroundings = storeOptions.surroundings();
-    Flow flow = new FlowParser(TaskRegistry.load()).parse(file);
+    TaskRegistry registry = TaskTypes.load(surroundings, file.getParent());
+    TaskTypes.warnSkipped(registry, spec.commandLine().getErr());
+    Flow flow = new FlowParser(registry).parse(file);
     String secretsDir = surroundings.env("WEIR_SECRETS_DIR");
     DryRun plan =
         DryRun.of(

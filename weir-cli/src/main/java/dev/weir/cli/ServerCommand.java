@@ -117,6 +117,15 @@ final class ServerCommand implements Callable<Integer> {
     out.printf(
         "Web UI: http://%s:%d/ (sign in with an API token)%n",
         browserHost(options.host()), server.port());
+    // what the server's log says at INFO, which its console leaves out; skipped jars are WARNs
+    server
+        .plugins()
+        .loaded()
+        .forEach(j ->
+            out.printf(
+                "Plugin %s: %s%n",
+                j.jar(),
+                String.join(", ", j.types().stream().map(dev.weir.task.TaskType::name).toList())));
     out.flush();
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime()

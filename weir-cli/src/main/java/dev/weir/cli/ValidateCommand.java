@@ -38,14 +38,20 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    var parser = new FlowParser(TaskRegistry.load());
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
+    Path first = paths.get(0);
+    TaskRegistry registry =
+        TaskTypes.load(Surroundings.of(spec), Files.isDirectory(first) ? first : first.getParent());
+    var parser = new FlowParser(registry);
     var report = JsonOut.MAPPER.createObjectNode();
     var reported = report.putArray("files");
     int bad = 0;
     int good = 0;
     int warnings = 0;
+    if (!json) {
+      TaskTypes.warnSkipped(registry, err);
+    }
     for (Path f : files()) {
       List<Problem> problems = List.of();
       List<Problem> warned = List.of();
@@ -80,6 +86,12 @@ final class ValidateCommand implements Callable<Integer> {
       report.put("valid", good);
       report.put("invalid", bad);
       report.put("warnings", warnings);
+      var skipped = report.putArray("skippedPlugins");
+      registry
+          .plugins()
+          .skipped()
+          .forEach(
+              j -> skipped.addObject().put("jar", j.jar().toString()).put("reason", j.reason()));
       JsonOut.print(out, report);
     } else {
       out.printf(

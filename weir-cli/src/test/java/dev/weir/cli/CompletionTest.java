@@ -21,7 +21,7 @@ class CompletionTest {
         .startsWith("#!/usr/bin/env bash")
         .contains(
             "local commands=\"run validate runs logs resume retry server deploy flows backfill"
-                + " backfills sql gc completion init help\"")
+                + " backfills sql gc plugins completion init help\"")
         .contains("complete -F _complete_weir -o default weir");
     Path script = dir.resolve("weir.bash");
     Files.writeString(script, r.out());

@@ -76,7 +76,9 @@ class JsonOutputTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).isEmpty();
     JsonNode report = JSON.readTree(r.out());
-    assertThat(names(report)).containsExactly("files", "valid", "invalid", "warnings");
+    assertThat(names(report))
+        .containsExactly("files", "valid", "invalid", "warnings", "skippedPlugins");
+    assertThat(report.path("skippedPlugins")).isEmpty();
     assertThat(report.path("valid").asInt()).isEqualTo(1);
     assertThat(report.path("invalid").asInt()).isEqualTo(1);
     assertThat(report.path("files").get(0).toString())

@@ -314,7 +314,8 @@ final class FlowValidator {
               + (close.isEmpty() ? "" : "; closest: " + String.join(", ", close))
               + " (known: "
               + String.join(", ", registry.names())
-              + ")");
+              + ")"
+              + registry.skippedPluginsNote());
       return;
     }
     expressions(t.properties(), t.path(), ctx);

@@ -14,6 +14,7 @@ import dev.weir.server.api.BackfillRoutes;
 import dev.weir.server.api.BulkRunRoutes;
 import dev.weir.server.api.FlowRoutes;
 import dev.weir.server.api.LogRoutes;
+import dev.weir.server.api.PluginRoutes;
 import dev.weir.server.api.RunGraphRoutes;
 import dev.weir.server.api.RunRoutes;
 import dev.weir.server.api.SchemaRoutes;
@@ -45,6 +46,7 @@ import dev.weir.staging.StagingRetention;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.store.LogSearch;
 import dev.weir.task.TaskRegistry;
+import dev.weir.task.plugin.Plugins;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +93,7 @@ public final class WeirServer implements AutoCloseable {
   private final LogRetention logRetention;
   private final StagingGc stagingGc;
   private final MetricsRoutes metricsRoutes;
+  private final Plugins plugins;
   private volatile int port;
 
   private WeirServer(ServerOptions options, Consumer<String> announceToken) {
@@ -102,7 +105,8 @@ public final class WeirServer implements AutoCloseable {
     this.serverStore = new ServerStore(store.dataSource());
     this.gates = Gates.of(options.pools(), options.circuitBreaker(), options.clock());
     log.info("task gates: {}", gates);
-    TaskRegistry taskTypes = TaskRegistry.load();
+    TaskRegistry taskTypes = ServerTaskTypes.load(options);
+    this.plugins = taskTypes.plugins();
     this.engine =
         new Engine(
             store,
@@ -218,6 +222,7 @@ public final class WeirServer implements AutoCloseable {
             List.of(
                 new SystemRoutes(flows, launcher),
                 new SchemaRoutes(taskTypes),
+                new PluginRoutes(plugins),
                 new FlowRoutes(
                     flows, watcher, engine.parser(), store, serverStore, engine.masker()),
                 new RunRoutes(flows, launcher, store, engine.masker()),
@@ -283,6 +288,11 @@ public final class WeirServer implements AutoCloseable {
   /** Every endpoint under {@code /api/v1} this server answers (openapi.json is checked on it). */
   public java.util.List<dev.weir.server.api.Routes.Endpoint> apiEndpoints() {
     return api.endpoints();
+  }
+
+  /** The plugin jars loaded and skipped at start (docs/plugins.md). */
+  public Plugins plugins() {
+    return plugins;
   }
 
   public FlowRegistry flows() {
