@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * hold about 1,100 runs. Uses only what main has too, so the same class measures the code before
  * issue 12's queries.
  *
- * <p>Arguments: {@code --runs=100000 --samples=21 --dir=/tmp}.
+ * <p>Arguments: {@code --runs=100000 --samples=21 --warmup=5 --dir=/tmp}; {@code --store=DIR}
+ * serves an H2 store home filled by an earlier run of this or {@link DashboardQueriesBench}.
  */
 public final class DashboardPagesBench {
   static final String TOKEN = "bench-token-0123456789";
@@ -51,19 +52,24 @@ public final class DashboardPagesBench {
     }
     int runs = Integer.parseInt(a.getOrDefault("runs", "100000"));
     int samples = Integer.parseInt(a.getOrDefault("samples", "21"));
+    int warmup = Integer.parseInt(a.getOrDefault("warmup", "5"));
     Path dir = Files.createTempDirectory(Path.of(a.getOrDefault("dir", "/tmp")), "weir-dash-");
     try {
       System.out.printf(
           Locale.ROOT,
           "DashboardPagesBench: %,d runs of 200 flows, 50 datasets, H2 store; median and p95 of %d"
-              + " page loads after 5 warm-up; %d cores, max heap %d MB%n",
+              + " page loads after %d warm-up; %d cores, max heap %d MB%n",
           runs,
           samples,
+          warmup,
           Runtime.getRuntime().availableProcessors(),
           Runtime.getRuntime().maxMemory() >> 20);
       long t0 = System.nanoTime();
-      try (JdbcStateStore store = JdbcStateStore.h2(dir.resolve("home"))) {
-        DashboardFixture.fill(store, runs);
+      Path home = a.containsKey("store") ? Path.of(a.get("store")) : dir.resolve("home");
+      if (!a.containsKey("store")) { // else an H2 store home filled before: storing takes minutes
+        try (JdbcStateStore store = JdbcStateStore.h2(home)) {
+          DashboardFixture.fill(store, runs);
+        }
       }
       DashboardFixture.writeFlows(dir.resolve("flows"));
       System.out.printf(Locale.ROOT, "stored in %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -71,7 +77,7 @@ public final class DashboardPagesBench {
           new ServerOptions(
               "127.0.0.1",
               0,
-              dir.resolve("home"),
+              home,
               null,
               dir.resolve("flows"),
               List.of(TOKEN),
@@ -87,7 +93,7 @@ public final class DashboardPagesBench {
         System.out.printf(
             Locale.ROOT, "  %-12s %10s %10s %10s%n", "page", "median", "p95", "bytes");
         for (String page : List.of("/", "/flows", "/datasets")) {
-          bench.measure(page, samples);
+          bench.measure(page, samples, warmup);
         }
       }
     } finally {
@@ -95,10 +101,10 @@ public final class DashboardPagesBench {
     }
   }
 
-  private void measure(String path, int samples) throws Exception {
+  private void measure(String path, int samples, int warmup) throws Exception {
     long[] took = new long[samples];
     int bytes = 0;
-    for (int i = -5; i < samples; i++) {
+    for (int i = -warmup; i < samples; i++) {
       long begin = System.nanoTime();
       HttpResponse<String> r = get(path);
       long ns = System.nanoTime() - begin;

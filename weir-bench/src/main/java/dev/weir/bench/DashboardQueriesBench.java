@@ -27,8 +27,10 @@ import java.util.UUID;
  * run, the flows list each flow's last 20 runs, and freshness a window over every task run; the
  * window-function form of the flows list's query is measured too, as the rejected alternative.
  *
- * <p>Arguments: {@code --runs=100000 --samples=21 --dir=/tmp
- * --pg=jdbc:postgresql://127.0.0.1:5432/test?user=postgres}.
+ * <p>Arguments: {@code --runs=100000 --samples=21 --warmup=5 --dir=/tmp
+ * --pg=jdbc:postgresql://127.0.0.1:5432/test?user=postgres}; {@code --store=DIR} measures an H2
+ * store home filled by an earlier run instead of filling a new one, {@code --no-h2} only
+ * PostgreSQL.
  */
 public final class DashboardQueriesBench {
   /** main's freshness query, over every task run. */
@@ -46,10 +48,12 @@ public final class DashboardQueriesBench {
           + " weir_runs) x WHERE n <= 20";
 
   private final int samples;
+  private final int warmup;
   private final List<RecentRuns.Flow> flows = new ArrayList<>();
 
-  private DashboardQueriesBench(int samples) {
+  private DashboardQueriesBench(int samples, int warmup) {
     this.samples = samples;
+    this.warmup = warmup;
     for (int ns = 0; ns < DashboardFixture.NAMESPACES; ns++) {
       for (int f = 0; f < DashboardFixture.FLOWS_PER_NAMESPACE; f++) {
         flows.add(new RecentRuns.Flow("ns" + ns, "flow" + f));
@@ -64,21 +68,32 @@ public final class DashboardQueriesBench {
       a.put(kv[0], kv.length > 1 ? kv[1] : "true");
     }
     int runs = Integer.parseInt(a.getOrDefault("runs", "100000"));
-    var bench = new DashboardQueriesBench(Integer.parseInt(a.getOrDefault("samples", "21")));
+    var bench =
+        new DashboardQueriesBench(
+            Integer.parseInt(a.getOrDefault("samples", "21")),
+            Integer.parseInt(a.getOrDefault("warmup", "5")));
     System.out.printf(
         Locale.ROOT,
         "DashboardQueriesBench: %,d runs of 200 flows, 50 datasets; median and p95 of %d samples"
-            + " after 5 warm-up; %d cores, max heap %d MB%n",
+            + " after %d warm-up; %d cores, max heap %d MB%n",
         runs,
         bench.samples,
+        bench.warmup,
         Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20);
-    Path dir = Files.createTempDirectory(Path.of(a.getOrDefault("dir", "/tmp")), "weir-dashq-");
-    try (JdbcStateStore h2 = JdbcStateStore.h2(dir.resolve(".weir"))) {
-      fill(h2, runs);
-      bench.measure("H2 (embedded, file)", h2);
-    } finally {
-      DashboardFixture.deleteTree(dir);
+    String kept = a.get("store");
+    if (kept != null) { // an H2 store home this bench filled before: storing takes minutes
+      try (JdbcStateStore h2 = JdbcStateStore.h2(Path.of(kept))) {
+        bench.measure("H2 (embedded, file; store " + kept + ")", h2);
+      }
+    } else if (!a.containsKey("no-h2")) {
+      Path dir = Files.createTempDirectory(Path.of(a.getOrDefault("dir", "/tmp")), "weir-dashq-");
+      try (JdbcStateStore h2 = JdbcStateStore.h2(dir.resolve(".weir"))) {
+        fill(h2, runs);
+        bench.measure("H2 (embedded, file)", h2);
+      } finally {
+        DashboardFixture.deleteTree(dir);
+      }
     }
     String pg = a.get("pg");
     if (pg != null) {
@@ -172,7 +187,7 @@ public final class DashboardQueriesBench {
   private void time(JdbcStateStore store, String name, Work work) throws Exception {
     long[] took = new long[samples];
     int rows = 0;
-    for (int i = -5; i < samples; i++) {
+    for (int i = -warmup; i < samples; i++) {
       // a live server writes between two looks at a page; without a write H2 would answer the
       // same query from the result it kept of the last one
       store.write(new StateStore.Batch(List.of(), List.of(touch(store)), List.of(), List.of()));
