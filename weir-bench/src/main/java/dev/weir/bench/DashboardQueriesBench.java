@@ -28,9 +28,9 @@ import java.util.UUID;
  * window-function form of the flows list's query is measured too, as the rejected alternative.
  *
  * <p>Arguments: {@code --runs=100000 --samples=21 --warmup=5 --dir=/tmp
- * --pg=jdbc:postgresql://127.0.0.1:5432/test?user=postgres}; {@code --store=DIR} measures an H2
- * store home filled by an earlier run instead of filling a new one, {@code --no-h2} only
- * PostgreSQL.
+ * --pg=jdbc:postgresql://127.0.0.1:5432/test?user=postgres}; {@code --store=DIR} keeps the H2 store
+ * home (filled when empty) for the next run and for {@link DashboardPagesBench}, {@code --no-h2}
+ * only PostgreSQL.
  */
 public final class DashboardQueriesBench {
   /** main's freshness query, over every task run. */
@@ -82,8 +82,11 @@ public final class DashboardQueriesBench {
         Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20);
     String kept = a.get("store");
-    if (kept != null) { // an H2 store home this bench filled before: storing takes minutes
+    if (kept != null) { // an H2 store home kept for the next run: storing takes minutes
       try (JdbcStateStore h2 = JdbcStateStore.h2(Path.of(kept))) {
+        if (h2.listRuns(RunQuery.latest(1)).isEmpty()) {
+          fill(h2, runs);
+        }
         bench.measure("H2 (embedded, file; store " + kept + ")", h2);
       }
     } else if (!a.containsKey("no-h2")) {
