@@ -57,14 +57,4 @@ enum RunsDialect {
   static RunsDialect of(String jdbcUrl) {
     return jdbcUrl.startsWith("jdbc:h2:") ? H2 : POSTGRESQL;
   }
-
-  /** The dialect of the database behind {@code ds}, asked once. */
-  static RunsDialect of(javax.sql.DataSource ds) {
-    try (var c = ds.getConnection()) {
-      return of(c.getMetaData().getURL());
-    } catch (java.sql.SQLException e) {
-      throw new dev.weir.WeirException(
-          "state store: cannot tell its database: " + e.getMessage(), e);
-    }
-  }
 }
