@@ -49,6 +49,7 @@ public final class DashboardQueriesBench {
 
   private final int samples;
   private final int warmup;
+  private String only; // --only=TEXT: just the lines whose name contains it
   private final List<RecentRuns.Flow> flows = new ArrayList<>();
 
   private DashboardQueriesBench(int samples, int warmup) {
@@ -72,6 +73,7 @@ public final class DashboardQueriesBench {
         new DashboardQueriesBench(
             Integer.parseInt(a.getOrDefault("samples", "21")),
             Integer.parseInt(a.getOrDefault("warmup", "5")));
+    bench.only = a.get("only");
     System.out.printf(
         Locale.ROOT,
         "DashboardQueriesBench: %,d runs of 200 flows, 50 datasets; median and p95 of %d samples"
@@ -188,6 +190,9 @@ public final class DashboardQueriesBench {
   }
 
   private void time(JdbcStateStore store, String name, Work work) throws Exception {
+    if (only != null && !name.contains(only)) {
+      return;
+    }
     long[] took = new long[samples];
     int rows = 0;
     for (int i = -warmup; i < samples; i++) {
