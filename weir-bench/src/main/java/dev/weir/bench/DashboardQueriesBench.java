@@ -182,7 +182,7 @@ public final class DashboardQueriesBench {
         });
     time(
         store,
-        "flows list, branch: last 20 runs of 200 flows (UNION ALL)",
+        "flows list, branch: last 20 runs of 200 flows (RecentRuns)",
         () -> recent.of(flows, 20).values().stream().mapToInt(List::size).sum());
     time(store, "flows list, alternative: ROW_NUMBER() window", () -> sql(store, WINDOW_RECENT));
     time(store, "freshness, main: window over every task run", () -> sql(store, OLD_FRESHNESS));
