@@ -38,6 +38,7 @@ public final class DashboardPagesBench {
   private final HttpClient http =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   private final String base;
+  private dev.weir.store.StateStore store;
   private final Map<String, String> cookies = new java.util.LinkedHashMap<>();
 
   private DashboardPagesBench(String base) {
@@ -89,6 +90,7 @@ public final class DashboardPagesBench {
               null);
       try (WeirServer server = WeirServer.start(options, t -> {})) {
         var bench = new DashboardPagesBench("http://127.0.0.1:" + server.port());
+        bench.store = server.store();
         bench.signIn();
         System.out.printf(
             Locale.ROOT, "  %-12s %10s %10s %10s%n", "page", "median", "p95", "bytes");
@@ -105,6 +107,12 @@ public final class DashboardPagesBench {
     long[] took = new long[samples];
     int bytes = 0;
     for (int i = -warmup; i < samples; i++) {
+      // a live server writes between two looks at a page; without a write H2 would answer the
+      // same query from the result it kept of the last one
+      var last = store.listRuns(dev.weir.store.StateStore.RunQuery.latest(1)).getFirst();
+      store.write(
+          new dev.weir.store.StateStore.Batch(
+              List.of(), List.of(last.withError(last.error())), List.of(), List.of()));
       long begin = System.nanoTime();
       HttpResponse<String> r = get(path);
       long ns = System.nanoTime() - begin;
