@@ -15,8 +15,8 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * Quality check results, row-count history and dataset freshness, in {@code weir_check_results} and
- * task runs.
+ * Quality check results, row-count history and dataset freshness, in {@code weir_check_results},
+ * task runs and {@code weir_dataset_writes}.
  */
 final class JdbcCheckResults {
   private static final String COLUMNS =
@@ -130,15 +130,8 @@ final class JdbcCheckResults {
   }
 
   List<DatasetWrite> lastWrites() {
-    // the newest succeeded attempt with a staged dataset per flow and task; ties (a task run
-    // taken over by a later run keeps its end time) go to the higher run id
     return query(
-        "SELECT namespace, flow_id, task_id, run_id, ended_at, rows_out FROM (SELECT r.namespace,"
-            + " r.flow_id, t.task_id, t.run_id, t.ended_at, t.rows_out, ROW_NUMBER() OVER"
-            + " (PARTITION BY r.namespace, r.flow_id, t.task_id ORDER BY t.ended_at DESC,"
-            + " t.run_id DESC) AS n FROM weir_task_runs t JOIN weir_runs r ON r.id = t.run_id"
-            + " WHERE t.state = 'SUCCEEDED' AND t.dataset IS NOT NULL AND t.ended_at IS NOT NULL)"
-            + " x WHERE n = 1 ORDER BY namespace, flow_id, task_id",
+        DatasetWrites.SELECT,
         ps -> {},
         rs ->
             new DatasetWrite(

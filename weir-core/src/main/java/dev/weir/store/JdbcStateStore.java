@@ -24,7 +24,7 @@ import java.util.Optional;
 /** The state store on a JDBC database: an H2 file (the default) or PostgreSQL. */
 public final class JdbcStateStore implements StateStore {
   private static final int MAX_TEXT = 200_000;
-  private static final String RUN_COLUMNS =
+  static final String RUN_COLUMNS =
       "id, namespace, flow_id, revision, flow_file, state, inputs, logical_date, trigger_type, attempt,"
           + " created_at, started_at, ended_at, error, owner, trigger_data";
   // a run's duration is kept beside it, written with it, so the runs list can sort and filter on it
@@ -44,7 +44,6 @@ public final class JdbcStateStore implements StateStore {
   private final JdbcCheckResults checks;
   private final StoreRetry retry;
   private final JdbcTaskProcesses processes;
-
   private final JdbcRunSearch runSearch;
 
   private JdbcStateStore(
@@ -334,6 +333,7 @@ public final class JdbcStateStore implements StateStore {
         }
       }
       AuditTable.write(c, batch.audits());
+      DatasetWrites.record(c, batch);
       also.write(c);
       return null;
     });

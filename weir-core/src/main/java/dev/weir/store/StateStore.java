@@ -155,8 +155,8 @@ public interface StateStore extends AutoCloseable {
 
   /**
    * For every task of every flow that ever staged a dataset in a SUCCEEDED attempt, the newest such
-   * attempt: the freshness of each dataset the flows write. Reads every task run; for a dashboard,
-   * not a hot path.
+   * attempt: the freshness of each dataset the flows write. One row per dataset, kept as attempts
+   * end (schema v11), so it costs the same however many task runs are stored.
    */
   default List<DatasetWrite> lastDatasetWrites() {
     return List.of();

@@ -26,9 +26,16 @@ record FlowHealth(RunRow last, List<Square> strip) {
    */
   record Square(String id, String state, String label) {}
 
+  /** One flow's health, read on its own (the flow page). */
   static FlowHealth of(Ui ui, FlowKey key, Instant now) {
-    List<RunRecord> runs =
-        ui.store().listRuns(new RunQuery(key.namespace(), key.id(), null, RUNS)); // newest first
+    return of(ui.store().listRuns(new RunQuery(key.namespace(), key.id(), null, RUNS)), now, ui);
+  }
+
+  /**
+   * @param runs the flow's last runs, newest first (at most {@value #RUNS} are shown)
+   */
+  static FlowHealth of(List<RunRecord> runs, Instant now, Ui ui) {
+    runs = runs.subList(0, Math.min(RUNS, runs.size()));
     var strip = new ArrayList<Square>(RUNS);
     for (int i = runs.size(); i < RUNS; i++) {
       strip.add(new Square(null, null, null));

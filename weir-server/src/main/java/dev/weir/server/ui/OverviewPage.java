@@ -1,6 +1,7 @@
 package dev.weir.server.ui;
 
-import dev.weir.server.flows.DeployedFlow;
+import dev.weir.store.RecentRuns;
+import dev.weir.store.RunCounts;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
 import dev.weir.store.StateStore.RunQuery;
@@ -21,29 +22,28 @@ import java.util.Map;
  * next schedule fires, dataset freshness) — what an on-call engineer looks at first.
  */
 final class OverviewPage {
-  /** The most runs of the last day the page counts; beyond it the counts say "at least". */
-  static final int DAY_LIMIT = 20_000;
-
   private final Ui ui;
   private final View view;
   private final OverviewSignals signals;
+  private final RunCounts counts;
+  private final RecentRuns recent;
 
   OverviewPage(Ui ui, View view) {
     this.ui = ui;
     this.view = view;
     this.signals = new OverviewSignals(ui);
+    this.counts = new RunCounts(ui.store().dataSource());
+    this.recent = new RecentRuns(ui.store().dataSource());
   }
 
   void handle(Context ctx, Sessions.Session session) {
     Instant now = ui.clock().instant();
     Instant dayAgo = now.minus(Duration.ofHours(24));
-    List<RunRecord> day =
-        ui.store().listRuns(new RunQuery(null, null, null, dayAgo, null, DAY_LIMIT));
-    var byState = new EnumMap<RunState, Integer>(RunState.class);
+    RunCounts.Tally day = counts.count(dayAgo, HourlyChart.firstHour(now), HourlyChart.HOURS);
+    var byState = new EnumMap<RunState, Long>(RunState.class);
     for (RunState s : RunState.values()) {
-      byState.put(s, 0);
+      byState.put(s, day.of(s));
     }
-    day.forEach(r -> byState.merge(r.state(), 1, Integer::sum));
 
     List<RunRow> running =
         ui.store().listRuns(new RunQuery(null, null, RunState.RUNNING, 50)).stream()
@@ -51,8 +51,12 @@ final class OverviewPage {
             .toList();
 
     var failing = new ArrayList<RunRow>();
-    for (DeployedFlow f : ui.flows().all()) {
-      ui.store().listRuns(new RunQuery(f.flow().namespace(), f.flow().id(), null, 1)).stream()
+    List<RecentRuns.Flow> flows =
+        ui.flows().all().stream()
+            .map(f -> new RecentRuns.Flow(f.flow().namespace(), f.flow().id()))
+            .toList();
+    for (List<RunRecord> last : recent.of(flows, 1).values()) {
+      last.stream()
           .filter(r -> r.state() == RunState.FAILED)
           .findFirst()
           .ifPresent(r -> failing.add(RunRow.of(r, now, ui.masker())));
@@ -62,8 +66,7 @@ final class OverviewPage {
     var queue = ui.launcher().queue();
     var model = new LinkedHashMap<String, Object>();
     model.put("byState", stateCounts(byState));
-    model.put("dayTotal", day.size());
-    model.put("dayCapped", day.size() >= DAY_LIMIT);
+    model.put("dayTotal", day.total());
     model.put("running", running);
     model.put("failing", failing);
     model.put("queued", queue.runs());
@@ -74,7 +77,7 @@ final class OverviewPage {
     view.page(ctx, session, "overview", "Overview", "overview", model);
   }
 
-  private static List<Map<String, Object>> stateCounts(Map<RunState, Integer> byState) {
+  private static List<Map<String, Object>> stateCounts(Map<RunState, Long> byState) {
     var out = new ArrayList<Map<String, Object>>();
     byState.forEach((s, n) -> out.add(Map.of("state", s.name(), "count", n)));
     return out;
@@ -88,14 +91,19 @@ final class OverviewPage {
 
     static final int HEIGHT = 120;
     static final int BAR = 22;
+    static final int HOURS = 24;
 
-    static HourlyChart of(List<RunRecord> runs, Instant now) {
+    /** The start of the chart's first hour: 23 hours before the hour {@code now} is in (UTC). */
+    static Instant firstHour(Instant now) {
+      return now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(HOURS - 1));
+    }
+
+    static HourlyChart of(RunCounts.Tally tally, Instant now) {
       Instant last = now.truncatedTo(ChronoUnit.HOURS);
-      int[][] counts = new int[24][RunState.values().length];
-      for (RunRecord r : runs) {
-        long h = ChronoUnit.HOURS.between(r.createdAt().truncatedTo(ChronoUnit.HOURS), last);
-        if (h >= 0 && h < 24) {
-          counts[23 - (int) h][r.state().ordinal()]++;
+      int[][] counts = new int[HOURS][RunState.values().length];
+      for (int i = 0; i < HOURS; i++) {
+        for (RunState s : RunState.values()) {
+          counts[i][s.ordinal()] = (int) tally.inHour(i, s);
         }
       }
       int max = 1;
