@@ -28,6 +28,7 @@ import dev.weir.server.graph.GraphCache;
 import dev.weir.server.graph.GraphWarmer;
 import dev.weir.server.metrics.MetricsRoutes;
 import dev.weir.server.metrics.RunMetrics;
+import dev.weir.server.metrics.ServerGauges;
 import dev.weir.server.runs.RunConsoleLog;
 import dev.weir.server.runs.RunEvents;
 import dev.weir.server.runs.RunFlows;
@@ -47,6 +48,7 @@ import dev.weir.store.JdbcStateStore;
 import dev.weir.store.LogSearch;
 import dev.weir.task.TaskRegistry;
 import dev.weir.task.plugin.Plugins;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +90,9 @@ public final class WeirServer implements AutoCloseable {
   // what hears every run and task change (metrics, lineage, alerts add themselves here)
   private final RunListeners listeners = new RunListeners();
   private final LineageEmitter lineage;
-  private final RunMetrics metrics = new RunMetrics();
+  // what /metrics serves: this server's own, so that servers of one JVM (tests) count apart
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final RunMetrics metrics = new RunMetrics(registry);
   private final JsonLogFiles logFiles;
   private final LogRetention logRetention;
   private final StagingGc stagingGc;
@@ -179,16 +183,8 @@ public final class WeirServer implements AutoCloseable {
     var backfills = new Backfills(store.dataSource(), flows, launcher, engine, options.clock());
     parts.add(backfills);
     Tokens tokens = Tokens.load(options.tokens(), serverStore, options.clock(), announceToken);
-    this.metricsRoutes =
-        new MetricsRoutes(
-            metrics,
-            launcher,
-            gates,
-            scheduler,
-            options.clock(),
-            tokens,
-            obs.metricsPublic(),
-            engine.masker());
+    ServerGauges.register(registry, launcher, gates, scheduler, metrics, options.clock());
+    this.metricsRoutes = new MetricsRoutes(registry, tokens, obs.metricsPublic(), engine.masker());
     var runEvents = new RunEvents(engine.masker());
     listeners.add(runEvents);
     var runFlows = new RunFlows(engine::flowOf);

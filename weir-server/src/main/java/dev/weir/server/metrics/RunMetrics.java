@@ -5,18 +5,23 @@ import dev.weir.flow.TaskDef;
 import dev.weir.store.RunRecord;
 import dev.weir.store.TaskRunRecord;
 import dev.weir.store.TaskState;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts what runs do, as the engine tells it: run and task-run endings by final state, their
- * durations, retries and rows. Cheap on the engine's threads: each run holds its flow's series, and
- * each task's counters are found once per flow and kept, so a change costs a small map read and an
- * adder; no lock once a label set has been seen.
+ * durations, retries and rows, in client_java counters and histograms of the server's registry.
+ * Cheap on the engine's threads: each run holds its flow's series, and each task's data points are
+ * found once per flow and kept, so a change costs a small map read and an atomic add; no lock once
+ * a label set has been seen.
  */
 public final class RunMetrics implements RunListener {
   static final double[] RUN_BUCKETS = {
@@ -26,52 +31,99 @@ public final class RunMetrics implements RunListener {
     0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200
   };
 
-  final CounterFamily runs =
-      new CounterFamily(
-          "weir_runs_total",
-          "Runs that ended, by final state (a retried run counts each time it ends).",
-          "namespace",
-          "flow",
-          "state");
-  final CounterFamily taskRuns =
-      new CounterFamily(
-          "weir_task_runs_total",
-          "Task attempts that ended, by final state (a failed attempt that is retried counts too).",
-          "namespace",
-          "flow",
-          "task",
-          "state");
-  final HistogramFamily runDuration =
-      new HistogramFamily(
-          "weir_run_duration_seconds",
-          "Time from a run's start to its end, by final state.",
-          RUN_BUCKETS,
-          "namespace",
-          "flow",
-          "state");
-  final HistogramFamily taskDuration =
-      new HistogramFamily(
-          "weir_task_duration_seconds",
-          "Time a task attempt ran (RUNNING to its end; waiting at a pool is not counted).",
-          TASK_BUCKETS,
-          "namespace",
-          "flow",
-          "task",
-          "state");
-  final CounterFamily retries =
-      new CounterFamily(
-          "weir_task_retries_total",
-          "Task attempts that failed and were scheduled to run again.",
-          "namespace",
-          "flow",
-          "task");
-  final CounterFamily rows =
-      new CounterFamily(
-          "weir_rows_total",
-          "Rows produced by task attempts that succeeded (their dataset's or their 'rows' output).",
-          "namespace",
-          "flow",
-          "task");
+  private final Counter runs;
+  private final Counter taskRuns;
+  private final Histogram runDuration;
+  private final Histogram taskDuration;
+  private final Counter retries;
+  private final Counter rows;
+
+  /** Metrics of their own registry (a benchmark's, a test's). */
+  public RunMetrics() {
+    this(new PrometheusRegistry());
+  }
+
+  /** Registers the run and task families in {@code registry}, the one {@code /metrics} serves. */
+  public RunMetrics(PrometheusRegistry registry) {
+    runs =
+        counter(
+            registry,
+            "weir_runs_total",
+            "Runs that ended, by final state (a retried run counts each time it ends).",
+            "namespace",
+            "flow",
+            "state");
+    taskRuns =
+        counter(
+            registry,
+            "weir_task_runs_total",
+            "Task attempts that ended, by final state (a failed attempt that is retried counts"
+                + " too).",
+            "namespace",
+            "flow",
+            "task",
+            "state");
+    runDuration =
+        histogram(
+            registry,
+            "weir_run_duration_seconds",
+            "Time from a run's start to its end, by final state.",
+            RUN_BUCKETS,
+            "namespace",
+            "flow",
+            "state");
+    taskDuration =
+        histogram(
+            registry,
+            "weir_task_duration_seconds",
+            "Time a task attempt ran (RUNNING to its end; waiting at a pool is not counted).",
+            TASK_BUCKETS,
+            "namespace",
+            "flow",
+            "task",
+            "state");
+    retries =
+        counter(
+            registry,
+            "weir_task_retries_total",
+            "Task attempts that failed and were scheduled to run again.",
+            "namespace",
+            "flow",
+            "task");
+    rows =
+        counter(
+            registry,
+            "weir_rows_total",
+            "Rows produced by task attempts that succeeded (their dataset's or their 'rows'"
+                + " output).",
+            "namespace",
+            "flow",
+            "task");
+  }
+
+  // no exemplars: they would look up a trace on every add, and runs are not traced
+  private static Counter counter(
+      PrometheusRegistry registry, String name, String help, String... labels) {
+    return Counter.builder()
+        .name(name)
+        .help(help)
+        .labelNames(labels)
+        .withoutExemplars()
+        .register(registry);
+  }
+
+  // classic buckets only: a native histogram's buckets would be kept too, and Weir's are fixed
+  private static Histogram histogram(
+      PrometheusRegistry registry, String name, String help, double[] bounds, String... labels) {
+    return Histogram.builder()
+        .name(name)
+        .help(help)
+        .labelNames(labels)
+        .classicOnly()
+        .classicUpperBounds(bounds)
+        .withoutExemplars()
+        .register(registry);
+  }
 
   private record FlowKey(String namespace, String flowId) {}
 
@@ -92,53 +144,53 @@ public final class RunMetrics implements RunListener {
     }
   }
 
-  /** The counters of one task of one flow, each taken from its family on first use. */
+  /** The data points of one task of one flow, each taken from its metric on first use. */
   private final class TaskSeries {
     private static final int STATES = TaskState.values().length;
     final Flow flow;
     final String taskId;
-    final LongAdder[] ended = new LongAdder[STATES];
-    final HistogramFamily.Series[] durations = new HistogramFamily.Series[STATES];
-    volatile LongAdder rows;
-    volatile LongAdder retries;
+    final CounterDataPoint[] ended = new CounterDataPoint[STATES];
+    final DistributionDataPoint[] durations = new DistributionDataPoint[STATES];
+    volatile CounterDataPoint rows;
+    volatile CounterDataPoint retries;
 
     TaskSeries(Flow flow, String taskId) {
       this.flow = flow;
       this.taskId = taskId;
     }
 
-    // a race makes two threads fetch the same adder from the family: both get the one it holds
-    LongAdder ended(TaskState s) {
+    // a race makes two threads fetch the same data point from the metric: both get the one it holds
+    CounterDataPoint ended(TaskState s) {
       var a = ended[s.ordinal()];
       if (a == null) {
-        a = taskRuns.adder(flow.namespace, flow.flowId, taskId, s.name());
+        a = taskRuns.labelValues(flow.namespace, flow.flowId, taskId, s.name());
         ended[s.ordinal()] = a;
       }
       return a;
     }
 
-    HistogramFamily.Series duration(TaskState s) {
+    DistributionDataPoint duration(TaskState s) {
       var h = durations[s.ordinal()];
       if (h == null) {
-        h = taskDuration.series(flow.namespace, flow.flowId, taskId, s.name());
+        h = taskDuration.labelValues(flow.namespace, flow.flowId, taskId, s.name());
         durations[s.ordinal()] = h;
       }
       return h;
     }
 
-    LongAdder rows() {
+    CounterDataPoint rows() {
       var a = rows;
       if (a == null) {
-        a = RunMetrics.this.rows.adder(flow.namespace, flow.flowId, taskId);
+        a = RunMetrics.this.rows.labelValues(flow.namespace, flow.flowId, taskId);
         rows = a;
       }
       return a;
     }
 
-    LongAdder retries() {
+    CounterDataPoint retries() {
       var a = retries;
       if (a == null) {
-        a = RunMetrics.this.retries.adder(flow.namespace, flow.flowId, taskId);
+        a = RunMetrics.this.retries.labelValues(flow.namespace, flow.flowId, taskId);
         retries = a;
       }
       return a;
@@ -165,13 +217,11 @@ public final class RunMetrics implements RunListener {
     }
     going.remove(run.id());
     String state = run.state().name();
-    runs.inc(run.namespace(), run.flowId(), state);
+    runs.labelValues(run.namespace(), run.flowId(), state).inc();
     if (run.startedAt() != null && run.endedAt() != null) {
-      runDuration.observe(
-          seconds(Duration.between(run.startedAt(), run.endedAt())),
-          run.namespace(),
-          run.flowId(),
-          state);
+      runDuration
+          .labelValues(run.namespace(), run.flowId(), state)
+          .observe(seconds(Duration.between(run.startedAt(), run.endedAt())));
     }
   }
 
@@ -195,16 +245,16 @@ public final class RunMetrics implements RunListener {
       return; // not a run of this engine's (cannot happen: runs are told before their tasks)
     }
     if (s == TaskState.RETRY_WAIT) {
-      f.task(r.taskId()).retries().increment();
+      f.task(r.taskId()).retries().inc();
     } else if (s.isTerminal()) {
       TaskSeries t = f.task(r.taskId());
-      t.ended(s).increment();
+      t.ended(s).inc();
       Duration d = r.duration();
       if (d != null) {
-        taskDuration.observe(t.duration(s), seconds(d));
+        t.duration(s).observe(seconds(d));
       }
       if (s == TaskState.SUCCEEDED && r.rows() >= 0) {
-        t.rows().add(r.rows());
+        t.rows().inc(r.rows());
       }
     }
   }
@@ -217,15 +267,6 @@ public final class RunMetrics implements RunListener {
   /** Since when the task run waiting longest has waited. */
   public Optional<Instant> oldestQueuedTask() {
     return queued.values().stream().filter(t -> t != Instant.MAX).min(Instant::compareTo);
-  }
-
-  void write(PromText out) {
-    runs.write(out);
-    taskRuns.write(out);
-    runDuration.write(out);
-    taskDuration.write(out);
-    retries.write(out);
-    rows.write(out);
   }
 
   private static Attempt key(TaskRunRecord r) {

@@ -2,6 +2,9 @@ package dev.weir.server.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.server.ServerFixture;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * A strict reader of the Prometheus text format 0.0.4, enough to check Weir's output: every sample
  * belongs to a family declared by {@code # HELP} and {@code # TYPE} before it, names and labels are
- * well formed, values parse, and histogram buckets are cumulative up to {@code _count}.
+ * well formed, values parse, and histogram buckets are cumulative up to {@code _count}. (The JVM's
+ * metrics add summaries: only their {@code _count} and {@code _sum}.)
  */
 final class Scrape {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
@@ -22,12 +26,36 @@ final class Scrape {
   private static final Pattern LABEL =
       Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\[\\\\\"n])*)\"(,|$)");
 
+  /** {@code GET /metrics} of a fixture's server with its token, asking for {@code accept}. */
+  static ServerFixture.Response get(ServerFixture fx, String accept) {
+    var request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fx.server.port() + "/metrics"))
+            .header("Authorization", "Bearer " + ServerFixture.TOKEN)
+            .GET();
+    if (accept != null) {
+      request.header("Accept", accept);
+    }
+    var answer = fx.send(request);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    return answer;
+  }
+
+  /** A scrape of a fixture's server in the text format, checked. */
+  static Scrape of(ServerFixture fx) {
+    var answer = get(fx, null);
+    assertThat(answer.headers().get("content-type"))
+        .containsExactly("text/plain; version=0.0.4; charset=utf-8");
+    return new Scrape(answer.body());
+  }
+
   record Sample(String name, Map<String, String> labels, double value) {}
 
+  final String text;
   final List<Sample> samples = new ArrayList<>();
   final Map<String, String> types = new HashMap<>();
 
   Scrape(String text) {
+    this.text = text;
     assertThat(text).endsWith("\n");
     String family = null;
     for (String line : text.split("\n")) {
@@ -39,7 +67,7 @@ final class Scrape {
         String[] p = line.substring(7).split(" ");
         assertThat(p).hasSize(2);
         assertThat(p[0]).isEqualTo(family);
-        assertThat(p[1]).isIn("counter", "gauge", "histogram");
+        assertThat(p[1]).isIn("counter", "gauge", "histogram", "summary");
         types.put(p[0], p[1]);
       } else {
         Matcher m = SAMPLE.matcher(line);
@@ -103,6 +131,13 @@ final class Scrape {
     var found = find(name, labels);
     assertThat(found.size()).as("samples of %s %s", name, List.of(labels)).isLessThanOrEqualTo(1);
     return found.isEmpty() ? 0 : found.get(0).value();
+  }
+
+  /**
+   * The names of all samples ({@code weir_runs_total}, {@code weir_run_duration_seconds_bucket}…).
+   */
+  java.util.Set<String> sampleNames() {
+    return samples.stream().map(Sample::name).collect(java.util.stream.Collectors.toSet());
   }
 
   List<Sample> find(String name, String... labels) {
