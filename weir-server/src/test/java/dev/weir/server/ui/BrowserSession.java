@@ -31,6 +31,10 @@ public final class BrowserSession implements AutoCloseable {
                 .setTimezoneId("UTC")
                 .setLocale("en-US"));
     context.setDefaultTimeout(DEFAULT_TIMEOUT_MS);
+    // assertThat(locator) waits 5 s by default, which a loaded CI machine missed (a run that had
+    // not reached its pool yet): the same bound as actions
+    com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(
+        DEFAULT_TIMEOUT_MS);
     problems.listenTo(context);
     received.listenTo(context);
     this.page = context.newPage();
