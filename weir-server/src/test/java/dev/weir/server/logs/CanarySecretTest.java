@@ -198,7 +198,7 @@ class CanarySecretTest {
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fx.server.port() + "/metrics"))
                 .header("Authorization", "Bearer " + ServerFixture.TOKEN)
                 .GET());
-    assertThat(r.body()).contains("weir_runs_total{namespace=\"sec\",flow=\"leaky\"");
+    assertThat(r.body()).contains("weir_runs_total{flow=\"leaky\",namespace=\"sec\"");
     return r.body();
   }
 
