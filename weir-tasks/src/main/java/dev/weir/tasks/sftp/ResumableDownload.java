@@ -38,7 +38,6 @@ final class ResumableDownload {
         && Files.size(part) <= remote.size()) {
       from = Files.size(part);
       session
-          .context()
           .logger()
           .info("resuming " + remote.path() + " at byte " + from + " of " + remote.size());
     } else {

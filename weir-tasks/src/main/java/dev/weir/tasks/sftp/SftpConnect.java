@@ -1,15 +1,17 @@
 package dev.weir.tasks.sftp;
 
 import dev.weir.config.ConnectionConfig;
-import dev.weir.task.TaskContext;
 import dev.weir.task.TaskFailedException;
+import dev.weir.task.TaskLogger;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
@@ -44,7 +46,17 @@ final class SftpConnect {
 
   private SftpConnect() {}
 
-  static Opened open(ConnectionConfig c, TaskContext context, String task) {
+  /**
+   * @param workDir what a relative knownHosts file path resolves against
+   * @param logger where the warning about host key checking being off goes
+   * @param mask masks secrets in text taken from the library
+   */
+  static Opened open(
+      ConnectionConfig c,
+      Path workDir,
+      TaskLogger logger,
+      UnaryOperator<String> mask,
+      String task) {
     requireSftp(c);
     String host = c.setting("host", null);
     String user = c.setting("user", c.user());
@@ -87,22 +99,20 @@ final class SftpConnect {
                 + " `strictHostKeyChecking: false` skips the check (never for production)");
       }
       try {
-        known = KnownHosts.of(knownHosts, context.workDir(), host, port);
+        known = KnownHosts.of(knownHosts, workDir, host, port);
       } catch (IllegalArgumentException e) {
         throw TaskFailedException.permanent(
-            task + ": " + where + ": " + context.mask(e.getMessage()));
+            task + ": " + where + ": " + mask.apply(e.getMessage()));
       }
       ssh.setServerKeyVerifier(known);
     } else {
-      context
-          .logger()
-          .warn(
-              "!!! HOST KEY CHECKING IS OFF for "
-                  + where
-                  + ": any server, or anyone in between, is accepted as "
-                  + host
-                  + " and gets the credentials; set knownHosts and remove"
-                  + " `strictHostKeyChecking: false` !!!");
+      logger.warn(
+          "!!! HOST KEY CHECKING IS OFF for "
+              + where
+              + ": any server, or anyone in between, is accepted as "
+              + host
+              + " and gets the credentials; set knownHosts and remove"
+              + " `strictHostKeyChecking: false` !!!");
       ssh.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
     }
     ssh.start();
@@ -128,7 +138,7 @@ final class SftpConnect {
       if (e instanceof TaskFailedException tfe) {
         throw tfe;
       }
-      throw refused(task, where, known, password != null, privateKey != null, e, context);
+      throw refused(task, where, known, password != null, privateKey != null, e, mask);
     }
   }
 
@@ -139,7 +149,7 @@ final class SftpConnect {
       boolean password,
       boolean key,
       Exception e,
-      TaskContext context) {
+      UnaryOperator<String> mask) {
     String head = task + ": cannot log in to " + where + ": ";
     if (known != null && known.refusal() != null) {
       return TaskFailedException.permanent(head + known.refusal());
@@ -164,7 +174,7 @@ final class SftpConnect {
     return TaskFailedException.connection(
         head
             + "could not reach the server ("
-            + context.mask(message)
+            + mask.apply(message)
             + "); check host and port, and that an SSH server listens there",
         null);
   }

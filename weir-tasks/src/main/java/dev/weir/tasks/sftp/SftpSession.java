@@ -3,6 +3,7 @@ package dev.weir.tasks.sftp;
 import dev.weir.config.ConnectionConfig;
 import dev.weir.task.TaskContext;
 import dev.weir.task.TaskFailedException;
+import dev.weir.task.TaskLogger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
@@ -25,15 +28,34 @@ public final class SftpSession implements AutoCloseable {
   private final SftpClient sftp;
   private final String task;
   private final ConnectionConfig config;
-  private final TaskContext context;
+  private final TaskLogger logger;
+  private final UnaryOperator<String> mask;
+  private final BooleanSupplier cancelled;
 
   private SftpSession(
-      SftpConnect.Opened opened, String task, ConnectionConfig config, TaskContext context) {
+      SftpConnect.Opened opened,
+      String task,
+      ConnectionConfig config,
+      TaskLogger logger,
+      UnaryOperator<String> mask,
+      BooleanSupplier cancelled) {
     this.opened = opened;
     this.sftp = opened.sftp();
     this.task = task;
     this.config = config;
-    this.context = context;
+    this.logger = logger;
+    this.mask = mask;
+    this.cancelled = cancelled;
+  }
+
+  /**
+   * Logs in outside a task, e.g. for a file trigger: {@code who} names the user in messages, and
+   * relative knownHosts files resolve against {@code dir}.
+   */
+  public static SftpSession connect(
+      ConnectionConfig config, Path dir, TaskLogger logger, String who) {
+    SftpConnect.Opened opened = SftpConnect.open(config, dir, logger, t -> t, who);
+    return new SftpSession(opened, who, config, logger, t -> t, () -> false);
   }
 
   /**
@@ -63,9 +85,11 @@ public final class SftpSession implements AutoCloseable {
                 + path.path());
       }
     }
-    SftpConnect.Opened opened = SftpConnect.open(config, context, task);
+    SftpConnect.Opened opened =
+        SftpConnect.open(config, context.workDir(), context.logger(), context::mask, task);
     context.onCancel(opened::close);
-    return new SftpSession(opened, task, config, context);
+    return new SftpSession(
+        opened, task, config, context.logger(), context::mask, context::isCancelled);
   }
 
   static String connection(String task, String connectionName, SftpPath path) {
@@ -282,13 +306,13 @@ public final class SftpSession implements AutoCloseable {
   }
 
   void checkCancelled() {
-    if (context.isCancelled()) {
+    if (cancelled.getAsBoolean()) {
       throw new TaskFailedException(task + " was cancelled", true, Map.of(), null);
     }
   }
 
-  TaskContext context() {
-    return context;
+  TaskLogger logger() {
+    return logger;
   }
 
   private static boolean missing(IOException e) {
@@ -305,7 +329,7 @@ public final class SftpSession implements AutoCloseable {
 
   /** Masks the run's secrets and, whatever their source, the connection's credentials. */
   private String scrub(String text) {
-    String masked = context.mask(text);
+    String masked = mask.apply(text);
     for (String key : ConnectionConfig.SECRET_SETTINGS) {
       String value = config.setting(key, null);
       if (value != null && !value.isEmpty()) {
