@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -126,8 +127,21 @@ public final class SftpTestServer implements AutoCloseable {
 
   /** The accepted client key as OpenSSH private key text. */
   public String privateKeyText() throws Exception {
+    return privateKeyText(null);
+  }
+
+  /** The accepted client key as OpenSSH private key text, encrypted when a passphrase is given. */
+  public String privateKeyText(String passphrase) throws Exception {
     var out = new ByteArrayOutputStream();
-    OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(clientKey, "weir-test", null, out);
+    OpenSSHKeyEncryptionContext encryption = null;
+    if (passphrase != null) {
+      encryption = new OpenSSHKeyEncryptionContext();
+      encryption.setPassword(passphrase);
+      encryption.setCipherName("AES");
+      encryption.setCipherMode("CTR");
+      encryption.setCipherType("256");
+    }
+    OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(clientKey, "weir-test", encryption, out);
     return out.toString(StandardCharsets.UTF_8);
   }
 

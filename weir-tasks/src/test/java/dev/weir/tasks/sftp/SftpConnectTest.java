@@ -97,6 +97,25 @@ class SftpConnectTest extends SftpFixture {
   }
 
   @Test
+  void an_encrypted_private_key_logs_in_with_its_passphrase_and_not_without() throws Exception {
+    var settings = new HashMap<String, String>();
+    settings.put("password", null);
+    settings.put("privateKey", server.privateKeyText("key-Phrase-9"));
+    settings.put("passphrase", "key-Phrase-9");
+    connect(settings);
+    write(remote, "a.csv", "a");
+    assertThat(ctx.run("list", new SftpListTask(), LIST).outputs()).containsEntry("count", 1);
+
+    settings.put("passphrase", "not-the-Phrase");
+    connect(settings);
+    assertThatThrownBy(() -> ctx.run("list", new SftpListTask(), LIST))
+        .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.retryable()).isFalse())
+        .hasMessageContaining("the privateKey of connection 'partner'")
+        .hasMessageContaining("its passphrase")
+        .hasMessageNotContaining("not-the-Phrase");
+  }
+
+  @Test
   void a_broken_private_key_is_reported_without_its_text() {
     var settings = new HashMap<String, String>();
     settings.put("password", null);
