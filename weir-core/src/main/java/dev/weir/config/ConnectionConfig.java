@@ -7,7 +7,8 @@ import java.util.TreeMap;
 /**
  * A named connection from {@code weir.yaml}, templates rendered. A JDBC connection has a {@code
  * url}; an S3 connection ({@code type: s3}) keeps its endpoint, region and keys in {@code
- * settings}. {@link #toString()} never shows a password or key.
+ * settings}, an SFTP one ({@code type: sftp}) its host, port, user, credentials and known hosts.
+ * {@link #toString()} never shows a password or key.
  *
  * @param poolSize how many connections a pool for this database may hold at once
  * @param settings the connection's other properties, e.g. {@code endpoint}, {@code region}
@@ -23,11 +24,12 @@ public record ConnectionConfig(
     Map<String, String> settings) {
   public static final String JDBC = "jdbc";
   public static final String S3 = "s3";
+  public static final String SFTP = "sftp";
   public static final int DEFAULT_POOL_SIZE = 5;
 
   /** Settings whose values are credentials and never shown. */
   public static final Set<String> SECRET_SETTINGS =
-      Set.of("accessKey", "secretKey", "sessionToken");
+      Set.of("accessKey", "secretKey", "sessionToken", "password", "privateKey", "passphrase");
 
   public ConnectionConfig {
     type = type == null ? JDBC : type;

@@ -37,6 +37,12 @@ import java.util.function.UnaryOperator;
  *     pathStyle: true
  *     accessKey: "{{ secret('LAKE_KEY') }}"
  *     secretKey: "{{ secret('LAKE_SECRET') }}"
+ *   partner:
+ *     type: sftp
+ *     host: files.partner.example
+ *     user: weir
+ *     privateKey: "{{ secret('PARTNER_SSH_KEY') }}"
+ *     knownHosts: "files.partner.example ssh-ed25519 AAAAC3Nza..."
  * staging: {retention: 7d, keepFailed: true}
  * </pre>
  */
@@ -46,6 +52,17 @@ public final class ProjectConfig {
       List.of("type", "url", "user", "password", "properties", "poolSize");
   private static final List<String> S3_KEYS =
       List.of("type", "endpoint", "region", "pathStyle", "accessKey", "secretKey", "sessionToken");
+  private static final List<String> SFTP_KEYS =
+      List.of(
+          "type",
+          "host",
+          "port",
+          "user",
+          "password",
+          "privateKey",
+          "passphrase",
+          "knownHosts",
+          "strictHostKeyChecking");
 
   private final Path file;
   private final Map<String, JsonNode> connections;
@@ -120,13 +137,23 @@ public final class ProjectConfig {
               }
             } else if (type.equals(ConnectionConfig.S3)) {
               keys = S3_KEYS;
+            } else if (type.equals(ConnectionConfig.SFTP)) {
+              keys = SFTP_KEYS;
+              if (!v.hasNonNull("host") || !v.hasNonNull("user")) {
+                problems.add(
+                    tree.problem(
+                        path,
+                        "an sftp connection needs a host and a user, e.g. `host: files.example.com`"
+                            + " and `user: etl`"));
+                return;
+              }
             } else {
               problems.add(
                   tree.problem(
                       path + ".type",
                       "unknown connection type '"
                           + type
-                          + "'; use `type: jdbc` (the default, with a url) or `type: s3`"));
+                          + "'; use `type: jdbc` (the default, with a url), `type: s3` or `type: sftp`"));
               return;
             }
             v.fieldNames()

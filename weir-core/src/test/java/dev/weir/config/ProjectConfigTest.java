@@ -62,6 +62,55 @@ class ProjectConfigTest {
   }
 
   @Test
+  void sftp_connection_keeps_its_settings_and_hides_its_credentials() throws Exception {
+    ProjectConfig config =
+        load(
+            """
+            connections:
+              partner:
+                type: sftp
+                host: files.partner.example
+                port: 2222
+                user: weir
+                password: pa55-word
+                privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----KEYTEXT"
+                passphrase: phrase-1
+                knownHosts: "[files.partner.example]:2222 ssh-ed25519 AAAA"
+                strictHostKeyChecking: true
+            """);
+    ConnectionConfig c = config.connection("partner", t -> t);
+    assertThat(c.type()).isEqualTo(ConnectionConfig.SFTP);
+    assertThat(c.setting("host", null)).isEqualTo("files.partner.example");
+    assertThat(c.setting("port", null)).isEqualTo("2222");
+    assertThat(c.user()).isEqualTo("weir");
+    assertThat(c.toString())
+        .contains("host=files.partner.example", "user=weir")
+        .doesNotContain("pa55-word")
+        .doesNotContain("KEYTEXT")
+        .doesNotContain("phrase-1");
+  }
+
+  @Test
+  void an_sftp_connection_needs_host_and_user_and_knows_its_keys() {
+    assertThatThrownBy(() ->
+            load(
+                """
+                connections:
+                  a:
+                    type: sftp
+                    user: weir
+                  b:
+                    type: sftp
+                    host: h
+                    user: weir
+                    knownhosts: x
+                """))
+        .isInstanceOf(FlowDefinitionException.class)
+        .hasMessageContaining("connections.a: an sftp connection needs a host and a user")
+        .hasMessageContaining("unknown property 'knownhosts' for a sftp connection; did you mean");
+  }
+
+  @Test
   void every_problem_is_reported_with_its_place() throws Exception {
     assertThatThrownBy(() ->
             load(

@@ -134,6 +134,44 @@ class TriggerParsingTest {
     assertThat(lake.moveTo()).isNull();
   }
 
+  private static final String SFTP_FLOW =
+      """
+      id: partner
+      namespace: test
+      tasks:
+        - {id: a, type: test.ok}
+      triggers:
+        - id: drop
+          type: file
+          path: %s
+          onProcessed: move
+          moveTo: %s
+      """;
+
+  @Test
+  void a_file_trigger_may_watch_an_sftp_server() {
+    FileTrigger t =
+        (FileTrigger)
+            parse(SFTP_FLOW.formatted("sftp://partner/out/*.csv", "sftp://partner/out/done/"))
+                .triggers()
+                .getFirst();
+    assertThat(t.isSftp()).isTrue();
+    assertThat(t.isS3()).isFalse();
+    assertThat(t.resolvedPath(Path.of("/flows"))).isEqualTo("sftp://partner/out/*.csv");
+    assertThat(t.moveTo()).isEqualTo("sftp://partner/out/done/");
+  }
+
+  @Test
+  void an_sftp_trigger_needs_a_connection_name_and_moves_on_the_same_store() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> parse(SFTP_FLOW.formatted("sftp:///out/*.csv", "sftp://partner/done/")))
+        .hasMessageContaining("needs a connection name and a path pattern");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> parse(SFTP_FLOW.formatted("sftp://partner/out/*.csv", "/data/done")))
+        .hasMessageContaining("must be on the same store")
+        .hasMessageContaining("e.g. sftp://partner/outgoing/done/");
+  }
+
   @Test
   void concurrency_and_pools_are_read() {
     assertThat(FLOW.concurrency()).isEqualTo(new Concurrency(2, Concurrency.OnLimit.SKIP));

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ExamplesTest {
   private static final Path EXAMPLES = Path.of("src/test/resources/examples");
   private static S3TestServer s3;
+  private static SftpTestServer sftp;
+  private static Path sftpRoot;
   private final TaskRegistry registry = TaskRegistry.load();
   private final Expressions expressions = new Expressions();
 
@@ -60,6 +62,12 @@ class ExamplesTest {
     if (s3 != null) {
       s3.close();
     }
+    if (sftp != null) {
+      sftp.close();
+      try (Stream<Path> files = Files.walk(sftpRoot)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 
   private record Run(TestContext context, Map<String, TaskResult> results) {}
@@ -78,6 +86,9 @@ class ExamplesTest {
     var ctx = new TestContext(dir);
     if (example.startsWith("s3")) {
       connectToS3(ctx);
+    }
+    if (example.startsWith("sftp")) {
+      connectToSftp(ctx);
     }
     if (example.startsWith("jdbc.extract")) {
       ctx.connection("shop", shop());
@@ -129,6 +140,34 @@ class ExamplesTest {
     }
   }
 
+  /**
+   * SFTP examples use the connection {@code partner} of examples/weir.yaml, whose secrets point at
+   * an in-process MINA SSHD server started for them.
+   */
+  private void connectToSftp(TestContext ctx) throws Exception {
+    if (sftp == null) {
+      sftpRoot = Files.createTempDirectory("weir-sftp-examples");
+      sftp = SftpTestServer.start(sftpRoot);
+    }
+    var secrets =
+        new Secrets(
+            Map.of(
+                Secrets.ENV_PREFIX + "PARTNER_HOST",
+                "127.0.0.1",
+                Secrets.ENV_PREFIX + "PARTNER_PORT",
+                String.valueOf(sftp.port()),
+                Secrets.ENV_PREFIX + "PARTNER_PASSWORD",
+                SftpTestServer.PASSWORD,
+                Secrets.ENV_PREFIX + "PARTNER_KNOWN_HOSTS",
+                sftp.knownHostsLine()),
+            null,
+            new Masker());
+    var services = new Expressions.Services(secrets, InstantSource.system());
+    var expressions = new Expressions();
+    ProjectConfig project = ProjectConfig.find(dir);
+    ctx.connection(project.connection("partner", t -> expressions.render(t, Map.of(), services)));
+  }
+
   private static <C extends Record> TaskResult runOne(
       TestContext ctx, String id, TaskType<C> type, JsonNode properties) throws Exception {
     return ctx.run(id, type, properties);
@@ -154,6 +193,10 @@ class ExamplesTest {
             "s3.download",
             "s3.list",
             "s3.delete",
+            "sftp.upload",
+            "sftp.download",
+            "sftp.list",
+            "sftp.delete",
             "notify.slack",
             "notify.webhook",
             "notify.pagerduty",
@@ -456,6 +499,45 @@ class ExamplesTest {
                     org.jclouds.blobstore.options.ListContainerOptions.Builder.prefix("tmp/")
                         .recursive()))
         .isEmpty();
+  }
+
+  @Test
+  void sftp_upload_example() throws Exception {
+    Run run = run("sftp.upload.yaml");
+    assertThat(run.results().get("orders").outputs())
+        .containsEntry("paths", List.of("/incoming/orders-2026-11-21.csv"));
+    assertThat(run.results().get("all_data").outputs())
+        .containsEntry(
+            "paths",
+            List.of("/incoming/2026-11-21/customers.csv", "/incoming/2026-11-21/orders.csv"));
+    Path orders = EXAMPLES.resolve("data/orders.csv");
+    assertThat(Files.mismatch(orders, sftpRoot.resolve("incoming/orders-2026-11-21.csv")))
+        .isEqualTo(-1);
+  }
+
+  @Test
+  void sftp_download_example() throws Exception {
+    run("sftp.download.yaml");
+    Path orders = EXAMPLES.resolve("data/orders.csv");
+    assertThat(Files.mismatch(orders, dir.resolve("in/orders.csv"))).isEqualTo(-1);
+    assertThat(Files.mismatch(orders, dir.resolve("in/2026-11-21/orders.csv"))).isEqualTo(-1);
+    assertThat(dir.resolve("in/2026-11-21/customers.csv")).exists();
+  }
+
+  @Test
+  void sftp_list_example() throws Exception {
+    Run run = run("sftp.list.yaml");
+    assertThat(run.results().get("exported").outputs()).containsEntry("count", 2);
+    assertThat(run.results().get("summary").rows()).isEqualTo(1);
+  }
+
+  @Test
+  void sftp_delete_example_can_run_twice() throws Exception {
+    assertThat(run("sftp.delete.yaml").results().get("cleanup").outputs())
+        .containsEntry("count", 2);
+    assertThat(run("sftp.delete.yaml").results().get("cleanup").outputs())
+        .containsEntry("count", 2);
+    assertThat(sftpRoot.resolve("tmp/run-1")).isEmptyDirectory();
   }
 
   @Test

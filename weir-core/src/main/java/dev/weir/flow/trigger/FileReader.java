@@ -11,7 +11,7 @@ final class FileReader {
   static final List<String> KEYS =
       List.of("path", "connection", "interval", "onProcessed", "moveTo");
   private static final String EXAMPLES =
-      "/data/in/*.csv, incoming/**/*.json or s3://bucket/in/*.csv";
+      "/data/in/*.csv, incoming/**/*.json, s3://bucket/in/*.csv or sftp://partner/outgoing/*.csv";
 
   private final Fields f;
 
@@ -27,10 +27,10 @@ final class FileReader {
       checkGlob(path);
     }
     String connection = f.text("connection");
-    if (connection != null && path != null && !FileTrigger.isS3(path)) {
+    if (connection != null && path != null && FileTrigger.store(path).equals("local")) {
       f.problem(
           "connection",
-          "connection names the S3 connection of an s3:// path, but path '"
+          "connection names the S3 or SFTP connection of an s3:// or sftp:// path, but path '"
               + path
               + "' is local; remove connection, or watch e.g. s3://bucket/in/*.csv");
     }
@@ -74,6 +74,19 @@ final class FileReader {
         return;
       }
       pattern = rest.substring(slash + 1);
+    } else if (FileTrigger.isSftp(path)) {
+      String rest = path.substring("sftp://".length());
+      int slash = rest.indexOf('/');
+      if (slash <= 0 || slash == rest.length() - 1) {
+        f.problem(
+            "path",
+            "SFTP path '"
+                + path
+                + "' needs a connection name and a path pattern, e.g."
+                + " sftp://partner/outgoing/*.csv");
+        return;
+      }
+      pattern = rest.substring(slash + 1);
     }
     try {
       FileSystems.getDefault().getPathMatcher("glob:" + pattern);
@@ -111,7 +124,9 @@ final class FileReader {
               + "); remove moveTo, or set `onProcessed: move`");
       return null;
     }
-    if (moveTo != null && path != null && FileTrigger.isS3(moveTo) != FileTrigger.isS3(path)) {
+    if (moveTo != null
+        && path != null
+        && !FileTrigger.store(moveTo).equals(FileTrigger.store(path))) {
       f.problem(
           "moveTo",
           "moveTo '"
@@ -119,7 +134,11 @@ final class FileReader {
               + "' must be on the same store as path '"
               + path
               + "'; e.g. "
-              + (FileTrigger.isS3(path) ? "s3://bucket/done/" : "/data/in/done"));
+              + switch (FileTrigger.store(path)) {
+                case "s3" -> "s3://bucket/done/";
+                case "sftp" -> "sftp://partner/outgoing/done/";
+                default -> "/data/in/done";
+              });
       return null;
     }
     return moveTo;

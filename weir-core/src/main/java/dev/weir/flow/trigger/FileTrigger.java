@@ -9,11 +9,13 @@ import java.util.Objects;
  * Fires once per new file matching a glob, polled every {@code interval}.
  *
  * @param path a glob: absolute ({@code /data/in/*.csv}), relative to the flow file's folder ({@code
- *     incoming/**}{@code /*.json}) or on S3 ({@code s3://bucket/prefix/*.csv})
- * @param connection the S3 connection for an {@code s3://} path; null for the default credentials
- *     (always null for a local path)
- * @param moveTo where {@link OnProcessed#MOVE} puts files (a folder, or an {@code s3://} prefix for
- *     an S3 path); null otherwise
+ *     incoming/**}{@code /*.json}), on S3 ({@code s3://bucket/prefix/*.csv}) or on an SFTP server
+ *     ({@code sftp://partner/outgoing/*.csv})
+ * @param connection the S3 connection for an {@code s3://} path (null for the default credentials),
+ *     or the SFTP connection for an {@code sftp://} path (null for the name after sftp://); always
+ *     null for a local path
+ * @param moveTo where {@link OnProcessed#MOVE} puts files (a folder, an {@code s3://} prefix for an
+ *     S3 path, an {@code sftp://} directory for an SFTP path); null otherwise
  */
 public record FileTrigger(
     String id,
@@ -56,8 +58,23 @@ public record FileTrigger(
     return path.startsWith("s3://");
   }
 
+  public boolean isSftp() {
+    return isSftp(path);
+  }
+
+  static boolean isSftp(String path) {
+    return path.startsWith("sftp://");
+  }
+
+  /** Where a path is: {@code s3}, {@code sftp} or {@code local}. */
+  static String store(String path) {
+    return isS3(path) ? "s3" : isSftp(path) ? "sftp" : "local";
+  }
+
   /** The glob with a relative local path resolved against the flow file's folder. */
   public String resolvedPath(Path flowDir) {
-    return isS3() || Path.of(path).isAbsolute() ? path : flowDir.resolve(path).toString();
+    return isS3() || isSftp() || Path.of(path).isAbsolute()
+        ? path
+        : flowDir.resolve(path).toString();
   }
 }

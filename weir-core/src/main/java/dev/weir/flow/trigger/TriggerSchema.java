@@ -82,8 +82,11 @@ public final class TriggerSchema {
           Schemas.text("a date (midnight in the timezone) or a date-time with offset");
       case "webhook.key" -> webhookKey();
       case "flow.upstream" -> upstream();
-      case "file.path" -> Schemas.text("a glob like /data/in/*.csv or s3://bucket/in/*.csv");
-      case "file.connection" -> Schemas.text("the S3 connection of an s3:// path");
+      case "file.path" ->
+          Schemas.text(
+              "a glob like /data/in/*.csv, s3://bucket/in/*.csv or sftp://partner/outgoing/*.csv");
+      case "file.connection" ->
+          Schemas.text("the S3 connection of an s3:// path, or the SFTP one of an sftp:// path");
       case "file.interval" -> Schemas.duration("how often to look, at least 1s");
       case "file.onProcessed" ->
           Schemas.anyCase(

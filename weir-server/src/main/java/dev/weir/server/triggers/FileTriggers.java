@@ -244,6 +244,9 @@ public final class FileTriggers {
   }
 
   private FileSource open(Flow flow, Path flowDir, FileTrigger t) {
+    if (t.isSftp()) {
+      return openSftp(flow, flowDir, t);
+    }
     if (!t.isS3()) {
       return new LocalFiles(t, flowDir);
     }
@@ -255,6 +258,27 @@ public final class FileTriggers {
                     t.connection(),
                     s -> firing.engine().renderForTrigger(flow, s, FileTrigger.TYPE, null));
     return new S3Files(t, connection);
+  }
+
+  private FileSource openSftp(Flow flow, Path flowDir, FileTrigger t) {
+    String name =
+        t.connection() != null
+            ? t.connection()
+            : dev.weir.tasks.sftp.SftpPath.parse(t.path()).authority();
+    ConnectionConfig connection =
+        ProjectConfig.find(flowDir)
+            .connection(
+                name, s -> firing.engine().renderForTrigger(flow, s, FileTrigger.TYPE, null));
+    dev.weir.task.TaskLogger logger =
+        (level, message) -> {
+          String masked = firing.engine().masker().mask(message);
+          if (level == dev.weir.task.TaskLogger.Level.WARN) {
+            log.warn("{}", masked);
+          } else {
+            log.info("{}", masked);
+          }
+        };
+    return new SftpFiles(t, connection, flowDir, logger);
   }
 
   private static String watchId(DeployedFlow f, FileTrigger t) {

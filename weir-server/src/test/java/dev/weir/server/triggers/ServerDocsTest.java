@@ -44,7 +44,7 @@ class ServerDocsTest {
         .singleElement()
         .satisfies(f -> assertThat(f.triggers()).hasOnlyElementsOfType(FlowTrigger.class));
     assertThat(examples("File triggers"))
-        .hasSize(2)
+        .hasSize(3) // local, S3, SFTP
         .allSatisfy(f -> assertThat(f.triggers()).hasOnlyElementsOfType(FileTrigger.class));
   }
 }

@@ -28,14 +28,16 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
       Pattern.compile("[A-Za-z][A-Za-z0-9_ ]*(\\(\\s*\\d+\\s*(,\\s*\\d+\\s*)?\\))?(\\[\\])?");
 
   /**
-   * @param path a local file, or an {@code s3://} key, prefix or glob
+   * @param path a local file, an {@code s3://} key, prefix or glob, or an {@code sftp://} file,
+   *     directory or glob
    * @param schema column → DuckDB type; for CSV every column of the file in order, for JSON and
    *     Parquet the columns to keep
    * @param delimiter CSV only; defaults to "," (tab for .tsv)
    * @param header CSV only; defaults to true
    * @param maxRejected a row count ({@code 10}) or a share of rows ({@code 5%}); defaults to 0
-   * @param connection the S3 connection for an {@code s3://} path; the default AWS chains when
-   *     absent
+   * @param connection the S3 connection for an {@code s3://} path (the default AWS chains when
+   *     absent), or the SFTP connection for an {@code sftp://} path (the name after sftp:// when
+   *     absent)
    * @param encoding CSV only: utf-8 (the default), utf-16 or latin-1
    */
   public record Config(
@@ -63,7 +65,11 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
   public List<String> validate(Config config) {
     var problems =
         new ArrayList<String>(dev.weir.tasks.contract.Contract.validate(config.contract()));
-    S3Input.check(config.path(), config.connection(), "data/orders.csv", problems);
+    if (dev.weir.tasks.sftp.SftpPath.isSftp(config.path())) {
+      SftpInput.check(config.path(), problems);
+    } else {
+      S3Input.check(config.path(), config.connection(), "data/orders.csv", problems);
+    }
     try {
       RejectLimit.parse(config.maxRejected());
     } catch (IllegalArgumentException e) {
@@ -107,6 +113,10 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
 
   @Override
   public TaskResult run(Config config, TaskContext context) throws Exception {
+    if (dev.weir.tasks.sftp.SftpPath.isSftp(config.path())) {
+      SftpInput.Local local = SftpInput.fetch(config, context);
+      return read(local.path(), local.shown(), local.source(), config, context);
+    }
     if (S3Path.isS3(config.path())) {
       S3Input.Local local = S3Input.fetch(config, context);
       S3Path from = S3Input.parse(config.path());

@@ -56,6 +56,14 @@ public final class FileWriteTask implements TaskType<FileWriteTask.Config> {
   @Override
   public List<String> validate(Config config) {
     var problems = new ArrayList<String>();
+    if (dev.weir.tasks.sftp.SftpPath.isSftp(config.path())) {
+      problems.add(
+          "path '"
+              + config.path()
+              + "': file.write does not write to SFTP; write a local file (e.g. `path:"
+              + " out/orders.csv`) and send it with an sftp.upload task");
+      return problems;
+    }
     S3Input.check(config.path(), config.connection(), "out/orders.csv", problems);
     if (problems.isEmpty()
         && S3Path.isS3(config.path())

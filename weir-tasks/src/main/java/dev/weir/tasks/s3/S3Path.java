@@ -108,7 +108,8 @@ public record S3Path(String bucket, String key) {
     return -1;
   }
 
-  static Pattern globRegex(String glob) {
+  /** A glob as a regex: {@code *} and {@code ?} within one segment, {@code **} across them. */
+  public static Pattern globRegex(String glob) {
     var re = new StringBuilder();
     for (int i = 0; i < glob.length(); i++) {
       char c = glob.charAt(i);
