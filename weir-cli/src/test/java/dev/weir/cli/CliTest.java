@@ -39,7 +39,7 @@ class CliTest {
         .contains(
             bad
                 + ":4:5 tasks[0].type: unknown task type 'nop'; closest: noop, log (known:"
-                + " file.read, file.write, http.extract, jdbc.extract, jdbc.load, log, noop,")
+                + " file.read, file.write, http.extract, jdbc.extract, jdbc.load, jdbc.query, log, noop,")
         .contains(
             " quality.check, s3.delete, s3.download, s3.list, s3.upload, sftp.delete, sftp.download,"
                 + " sftp.list, sftp.upload, shell, sql.transform")
