@@ -7,11 +7,7 @@ import dev.weir.task.TaskFailedException;
 import dev.weir.task.TaskLogger;
 import dev.weir.task.TaskResult;
 import dev.weir.task.TaskType;
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -103,18 +99,12 @@ public final class ShellTask implements TaskType<ShellTask.Config> {
 
   private static Thread pump(
       InputStream in, TaskLogger logger, TaskLogger.Level level, AtomicReference<String> last) {
-    return Thread.ofVirtual()
-        .start(() -> {
-          try (var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-              logger.log(level, line);
-              if (last != null && !line.isBlank()) {
-                last.set(line);
-              }
-            }
-          } catch (IOException e) {
-            // the stream closes when the process is killed; nothing left to read
+    return OutputLines.pump(
+        in,
+        line -> {
+          logger.log(level, line);
+          if (last != null && !line.isBlank()) {
+            last.set(line);
           }
         });
   }

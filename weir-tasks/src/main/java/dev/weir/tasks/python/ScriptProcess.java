@@ -4,11 +4,8 @@ import dev.weir.task.ChildProcess;
 import dev.weir.task.TaskContext;
 import dev.weir.task.TaskFailedException;
 import dev.weir.task.TaskLogger;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -114,16 +111,6 @@ final class ScriptProcess {
   }
 
   private static Thread pump(InputStream in, java.util.function.Consumer<String> line) {
-    return Thread.ofVirtual()
-        .start(() -> {
-          try (var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String l;
-            while ((l = reader.readLine()) != null) {
-              line.accept(l);
-            }
-          } catch (IOException e) {
-            // the stream closes when the process is killed; nothing left to read
-          }
-        });
+    return dev.weir.tasks.core.OutputLines.pump(in, line);
   }
 }
