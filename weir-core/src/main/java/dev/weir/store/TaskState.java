@@ -2,13 +2,16 @@ package dev.weir.store;
 
 /**
  * States of one task attempt: {@code PENDING → QUEUED → RUNNING → SUCCEEDED | FAILED | SKIPPED |
- * UPSTREAM_FAILED | CANCELLED | TIMED_OUT}, with {@code RETRY_WAIT} before a new attempt.
+ * UPSTREAM_FAILED | CANCELLED | TIMED_OUT}, with {@code RETRY_WAIT} before a new attempt, and
+ * {@code RUNNING ⇄ WAITING} for a sensor between its checks (no thread held; the next check is the
+ * stored {@code retryAt}).
  */
 public enum TaskState {
   PENDING,
   QUEUED,
   RUNNING,
   RETRY_WAIT,
+  WAITING,
   SUCCEEDED,
   FAILED,
   SKIPPED,
