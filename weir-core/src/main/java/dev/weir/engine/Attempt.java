@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.flow.ConfigBinder;
 import dev.weir.flow.TaskDef;
 import dev.weir.logs.LogFields;
+import dev.weir.task.Reschedule;
 import dev.weir.task.TaskFailedException;
 import dev.weir.task.TaskResult;
 import dev.weir.task.TaskType;
@@ -83,6 +84,10 @@ final class Attempt implements Runnable {
       }
       TaskResult result = AuditFacts.complete(execute(type), scope, context.datasetsRead());
       outcome = new EngineEvent.AttemptSucceeded(def.id(), attempt, result);
+      released = TaskGate.Outcome.SUCCEEDED;
+    } catch (Reschedule r) {
+      // a sensor's check: not there yet, and not a failure (a breaker counts it as a success)
+      outcome = new EngineEvent.AttemptWaiting(def.id(), attempt, r.recheckIn(), r.getMessage());
       released = TaskGate.Outcome.SUCCEEDED;
     } catch (Throwable t) {
       outcome = new EngineEvent.AttemptFailed(def.id(), attempt, t);

@@ -62,13 +62,10 @@ public record DryRun(Map<String, String> inputs, List<Stage> stages, List<String
     var services = new Expressions.Services(secrets, InstantSource.system());
     Instant now = services.clock().instant();
     try {
-      Map<String, Object> defaults =
-          Engine.baseVariables(
-              expressions, services, flow, RUN_ID, now, "manual", 1, Map.of(), null);
-      Map<String, Object> typed =
-          InputResolver.resolve(flow, inputs, t -> expressions.render(t, defaults, services));
-      Map<String, Object> base =
-          Engine.baseVariables(expressions, services, flow, RUN_ID, now, "manual", 1, typed, null);
+      var variables = new RunVariables(expressions, services);
+      var facts = new RunVariables.Facts(RUN_ID, now, "manual", 1, null);
+      Map<String, Object> typed = variables.typedInputs(flow, facts, inputs);
+      Map<String, Object> base = variables.of(flow, facts, typed);
       return of(flow, typed, base, expressions, services, secrets.masker());
     } catch (WeirException e) {
       String masked = secrets.masker().mask(e.getMessage());

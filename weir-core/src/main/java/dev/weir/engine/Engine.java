@@ -1,17 +1,16 @@
 package dev.weir.engine;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.weir.WeirException;
 import dev.weir.config.ProjectConfig;
 import dev.weir.expr.ExpressionException;
 import dev.weir.expr.Expressions;
 import dev.weir.expr.Masker;
 import dev.weir.expr.RenderLimits;
-import dev.weir.expr.Scope;
 import dev.weir.expr.Secrets;
 import dev.weir.flow.Flow;
 import dev.weir.flow.FlowParser;
-import dev.weir.flow.InputType;
+import dev.weir.flow.TaskDef.Phase;
+import dev.weir.store.LogLine;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
 import dev.weir.store.StateStore;
@@ -22,34 +21,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Runs flows durably: {@link #start}, {@link #resume} after a crash, {@link #retry} a failed run
- * from its failed tasks. One engine serves many runs; each run has its own coordinator thread.
+ * Runs flows durably. Every run goes the same way: a {@link Prepared} run (checked inputs, a QUEUED
+ * record) is stored, then launched on its own coordinator thread. {@link #start} does both; {@link
+ * #prepare} and {@link #launchPrepared} let a caller store many at once; {@link #resume} after a
+ * crash, {@link #retry} of a failed run and {@link #launchQueued} launch a stored run again.
  */
 public final class Engine implements AutoCloseable {
   private final StateStore store;
-  private final TaskRegistry registry;
   private final FlowParser parser;
   private final Options options;
   private final Expressions expressions;
-  private final ScheduledExecutorService timers;
+  private final RunVariables variables;
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final LogSink logs;
   private final Secrets secrets;
   private final EngineServices services;
-  private final java.util.Set<String> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> active = ConcurrentHashMap.newKeySet();
 
   /**
    * @param home where staging data lives ({@code <home>/staging/<run>/<task>})
@@ -57,6 +57,8 @@ public final class Engine implements AutoCloseable {
    *     processes inherit
    * @param secretsDir a directory of secret files, or null
    * @param gate what an attempt waits for before it runs (pools, circuit breakers); none by default
+   * @param timer what retry delays, timeouts and sensors wait on; a real one by default (tests pass
+   *     one they advance, with the same object as {@code clock})
    */
   public record Options(
       Path home,
@@ -64,7 +66,8 @@ public final class Engine implements AutoCloseable {
       Map<String, String> environment,
       Path secretsDir,
       RunListener listener,
-      TaskGate gate) {
+      TaskGate gate,
+      EngineTimer timer) {
     public Options {
       clock = clock == null ? InstantSource.system() : clock;
       environment = environment == null ? System.getenv() : Map.copyOf(environment);
@@ -77,8 +80,18 @@ public final class Engine implements AutoCloseable {
         InstantSource clock,
         Map<String, String> environment,
         Path secretsDir,
+        RunListener listener,
+        TaskGate gate) {
+      this(home, clock, environment, secretsDir, listener, gate, null);
+    }
+
+    public Options(
+        Path home,
+        InstantSource clock,
+        Map<String, String> environment,
+        Path secretsDir,
         RunListener listener) {
-      this(home, clock, environment, secretsDir, listener, null);
+      this(home, clock, environment, secretsDir, listener, null, null);
     }
 
     public static Options defaults(Path home) {
@@ -86,38 +99,40 @@ public final class Engine implements AutoCloseable {
     }
 
     public Options withListener(RunListener l) {
-      return new Options(home, clock, environment, secretsDir, l, gate);
+      return new Options(home, clock, environment, secretsDir, l, gate, timer);
     }
 
     public Options withGate(TaskGate g) {
-      return new Options(home, clock, environment, secretsDir, listener, g);
+      return new Options(home, clock, environment, secretsDir, listener, g, timer);
+    }
+
+    /** These options with {@code t} as the engine's timer and clock. */
+    public <T extends EngineTimer & InstantSource> Options withTimer(T t) {
+      return new Options(home, t, environment, secretsDir, listener, gate, t);
     }
   }
 
   public Engine(StateStore store, TaskRegistry registry, Options options) {
     this.store = store;
-    this.registry = registry;
     this.parser = new FlowParser(registry);
     this.options = options;
     this.expressions = new Expressions(RenderLimits.fromEnvironment(options.environment()));
-    this.timers =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("weir-timers").factory());
     this.logs = new LogSink(store);
     this.secrets = new Secrets(options.environment(), options.secretsDir(), new Masker());
+    this.variables = new RunVariables(expressions, renderServices());
     this.services =
         new EngineServices(
             store,
             registry,
             options.clock(),
-            timers,
+            options.timer() == null ? EngineTimer.system() : options.timer(),
             workers,
             logs,
             secrets,
             options.listener(),
             options.gate(),
             RandomGenerator.getDefault(),
-            owner());
+            RunOwner.self());
   }
 
   public FlowParser parser() {
@@ -126,16 +141,6 @@ public final class Engine implements AutoCloseable {
 
   public Masker masker() {
     return secrets.masker();
-  }
-
-  /**
-   * Starts a run of {@code flow} now.
-   *
-   * @param flowFile the flow's file; relative paths in the flow resolve beside it
-   * @throws WeirException when the inputs are wrong (nothing is stored then)
-   */
-  public RunHandle start(Flow flow, Path flowFile, Map<String, String> inputs, String trigger) {
-    return start(new StartRequest(flow, flowFile, inputs, trigger, null, null));
   }
 
   /**
@@ -158,6 +163,42 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
+   * A run made ready by {@link #prepare} but not stored: the caller stores it (with rows of its
+   * own, in one transaction) and then starts it with {@link #launchPrepared}.
+   */
+  public record Prepared(RunRecord run, Flow flow, Map<String, Object> inputs) {}
+
+  /** A run just created and started: its first record and its handle. */
+  public record Started(RunRecord run, RunHandle handle) {}
+
+  // ---- starting a new run: prepare → store → launch
+
+  /**
+   * Checks a start request and makes its QUEUED run record without storing it. A scheduler firing
+   * hundreds of slots at once stores them all, and what it fired, in one transaction.
+   *
+   * @throws WeirException when the inputs are wrong
+   */
+  public Prepared prepare(StartRequest request) {
+    return masking(() -> prepareUnmasked(request));
+  }
+
+  /** Starts a run {@link #prepare} made, once its record is stored. */
+  public RunHandle launchPrepared(Prepared prepared) {
+    return launch(prepared, List.of());
+  }
+
+  /**
+   * Starts a run of {@code flow} now.
+   *
+   * @param flowFile the flow's file; relative paths in the flow resolve beside it
+   * @throws WeirException when the inputs are wrong (nothing is stored then)
+   */
+  public RunHandle start(Flow flow, Path flowFile, Map<String, String> inputs, String trigger) {
+    return start(new StartRequest(flow, flowFile, inputs, trigger, null, null));
+  }
+
+  /**
    * Starts a run now.
    *
    * @throws WeirException when the inputs are wrong (nothing is stored then)
@@ -166,20 +207,11 @@ public final class Engine implements AutoCloseable {
     return startRun(request).handle();
   }
 
-  /**
-   * Checks {@code --input} values against the flow's inputs without storing or starting anything,
-   * so a command can refuse them before it says it is running the flow.
-   *
-   * @return the typed inputs
-   * @throws WeirException listing every problem with the inputs
-   */
-  public Map<String, Object> checkInputs(Flow flow, Map<String, String> inputs) {
-    return masking(() -> typedInputs(flow, inputs, options.clock().instant()));
-  }
-
-  private Map<String, Object> typedInputs(Flow flow, Map<String, String> inputs, Instant at) {
-    Map<String, Object> base = baseVariables(flow, DryRun.RUN_ID, at, "manual", 1, Map.of(), null);
-    return InputResolver.resolve(flow, inputs, t -> expressions.render(t, base, renderServices()));
+  /** Like {@link #start(StartRequest)}, also returning the run's first record. */
+  public Started startRun(StartRequest request) {
+    Prepared p = prepare(request);
+    store.write(new StateStore.Batch(List.of(p.run()), List.of(), List.of(), List.of()));
+    return new Started(p.run(), launch(p, List.of()));
   }
 
   /**
@@ -189,23 +221,14 @@ public final class Engine implements AutoCloseable {
    * @throws WeirException when the inputs are wrong (nothing is stored then)
    */
   public Started startSelected(StartRequest request, TaskSelection selection) {
-    Created c = build(request);
+    Prepared p = prepare(request);
     Path staging = options.home().resolve("staging");
     List<TaskRunRecord> rows =
-        selection.rows(request.flow(), c.run().id(), options.clock().instant()).stream()
+        selection.rows(request.flow(), p.run().id(), options.clock().instant()).stream()
             .map(r -> AdoptedDatasets.adopt(staging, r))
             .toList();
-    store.write(new StateStore.Batch(List.of(c.run()), List.of(), rows, List.of()));
-    return new Started(c.run(), launch(c.run(), request.flow(), c.inputs(), rows));
-  }
-
-  /** A run just created and started: its first record and its handle. */
-  public record Started(RunRecord run, RunHandle handle) {}
-
-  /** Like {@link #start(StartRequest)}, also returning the run's first record. */
-  public Started startRun(StartRequest request) {
-    Created c = create(request);
-    return new Started(c.run(), launch(c.run(), request.flow(), c.inputs(), List.of()));
+    store.write(new StateStore.Batch(List.of(p.run()), List.of(), rows, List.of()));
+    return new Started(p.run(), launch(p, rows));
   }
 
   /**
@@ -215,105 +238,19 @@ public final class Engine implements AutoCloseable {
    * @throws WeirException when the inputs are wrong (nothing is stored then)
    */
   public RunRecord enqueue(StartRequest request) {
-    return create(request).run();
+    Prepared p = prepare(request);
+    store.write(new StateStore.Batch(List.of(p.run()), List.of(), List.of(), List.of()));
+    return p.run();
   }
 
-  /**
-   * Renders a trigger's {@code inputs:} for one firing, before any run exists: the templates see
-   * {@code trigger.*} ({@code triggerData}, plus {@code type}), {@code flow.*}, {@code secret()}
-   * and {@code now()}. Pass the result as {@link StartRequest#inputs()}.
-   *
-   * @throws WeirException naming the input and what is wrong with its template
-   */
-  public Map<String, String> renderTriggerInputs(
-      Flow flow, String trigger, Map<String, String> inputs, Map<String, Object> triggerData) {
-    return masking(() -> renderInputs(flow, trigger, inputs, triggerData));
-  }
-
-  private Map<String, String> renderInputs(
-      Flow flow, String trigger, Map<String, String> inputs, Map<String, Object> triggerData) {
-    var out = new LinkedHashMap<String, String>();
-    for (var e : inputs.entrySet()) {
-      try {
-        out.put(e.getKey(), renderForTrigger(flow, e.getValue(), trigger, triggerData));
-      } catch (WeirException x) {
-        throw new WeirException("input '" + e.getKey() + "' of the trigger: " + x.getMessage(), x);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * A run made ready by {@link #prepare} but not stored: the caller stores it (with rows of its
-   * own, in one transaction) and then starts it with {@link #launchPrepared}.
-   */
-  public record Prepared(RunRecord run, Flow flow, Map<String, Object> inputs) {}
-
-  /**
-   * Checks a start request and makes its QUEUED run record without storing it. A scheduler firing
-   * hundreds of slots at once stores them all, and what it fired, in one transaction.
-   *
-   * @throws WeirException when the inputs are wrong
-   */
-  public Prepared prepare(StartRequest request) {
-    Created c = build(request);
-    return new Prepared(c.run(), request.flow(), c.inputs());
-  }
-
-  /** Starts a run {@link #prepare} made, once its record is stored. */
-  public RunHandle launchPrepared(Prepared prepared) {
-    return launch(prepared.run(), prepared.flow(), prepared.inputs(), List.of());
-  }
-
-  private record Created(RunRecord run, Map<String, Object> inputs) {}
-
-  private Created create(StartRequest request) {
-    Created c = build(request);
-    store.write(new StateStore.Batch(List.of(c.run()), List.of(), List.of(), List.of()));
-    return c;
-  }
-
-  private Created build(StartRequest request) {
-    return masking(() -> buildUnmasked(request));
-  }
-
-  /**
-   * Runs {@code work}, masking secret values in the message of a {@link WeirException} it throws:
-   * the message of a refused start or trigger goes to logs, API answers and stored records, and may
-   * quote a value that came from a secret ("'…' is not a valid int"). The cause is dropped, as its
-   * message may hold the value too.
-   */
-  private <T> T masking(java.util.function.Supplier<T> work) {
-    try {
-      return work.get();
-    } catch (ExpressionException e) {
-      Masker m = secrets.masker();
-      if (m.mask(e.getMessage()).equals(e.getMessage())) {
-        throw e;
-      }
-      throw new ExpressionException(e.kind(), m.mask(e.problem()), m.mask(e.hint()), null);
-    } catch (WeirException e) {
-      String masked = secrets.masker().mask(e.getMessage());
-      if (masked.equals(e.getMessage())) {
-        throw e;
-      }
-      throw new WeirException(masked);
-    }
-  }
-
-  private Created buildUnmasked(StartRequest request) {
+  private Prepared prepareUnmasked(StartRequest request) {
     Flow flow = request.flow();
-    Path flowFile = request.flowFile();
-    Map<String, String> inputs = request.inputs();
-    String trigger = request.trigger();
     Instant now = options.clock().instant();
     Instant logicalDate = request.logicalDate() == null ? now : request.logicalDate();
     String runId = RunIds.next(now);
-    String triggerData = encodeTrigger(request.triggerData());
-    Map<String, Object> base =
-        baseVariables(flow, runId, logicalDate, trigger, 1, Map.of(), triggerData);
-    Map<String, Object> typed =
-        InputResolver.resolve(flow, inputs, t -> expressions.render(t, base, renderServices()));
+    String triggerData = RunCodec.encodeTrigger(request.triggerData());
+    var facts = new RunVariables.Facts(runId, logicalDate, request.trigger(), 1, triggerData);
+    Map<String, Object> typed = variables.typedInputs(flow, facts, request.inputs());
     store.saveRevision(
         flow.source().hash(),
         flow.namespace(),
@@ -326,11 +263,11 @@ public final class Engine implements AutoCloseable {
             flow.namespace(),
             flow.id(),
             flow.source().hash(),
-            flowFile.toAbsolutePath().normalize().toString(),
+            request.flowFile().toAbsolutePath().normalize().toString(),
             RunState.QUEUED,
-            encodeInputs(typed, secrets.masker()),
+            RunCodec.encodeInputs(typed, secrets.masker()),
             logicalDate,
-            trigger,
+            request.trigger(),
             1,
             now,
             null,
@@ -338,8 +275,10 @@ public final class Engine implements AutoCloseable {
             null,
             null,
             triggerData);
-    return new Created(run, typed);
+    return new Prepared(run, flow, typed);
   }
+
+  // ---- launching a stored run again
 
   /** Starts a run that {@link #enqueue} stored. */
   public RunHandle launchQueued(String runId) {
@@ -347,9 +286,7 @@ public final class Engine implements AutoCloseable {
     if (run.state() != RunState.QUEUED || run.owner() != null) {
       throw new WeirException("run " + run.id() + " is " + run.state() + ", not waiting to start");
     }
-    Flow flow = flowOf(run);
-    claim(run);
-    return launch(run, flow, decodeInputs(flow, run), store.taskRuns(run.id()));
+    return relaunch(run, store.taskRuns(run.id()));
   }
 
   /**
@@ -367,13 +304,13 @@ public final class Engine implements AutoCloseable {
               + run.state()
               + "; only a run that was interrupted can be resumed"
               + (run.state() == RunState.FAILED
-                  ? " (to run its failed tasks again use `weir" + " retry " + run.id() + "`)"
+                  ? " (to run its failed tasks again use `weir retry " + run.id() + "`)"
                   : ""));
     }
     if (active.contains(run.id())) {
       throw new WeirException("run " + run.id() + " is running in this process already");
     }
-    if (!force && run.owner() != null && ownerAlive(run.owner())) {
+    if (!force && run.owner() != null && RunOwner.alive(run.owner())) {
       throw new WeirException(
           "run "
               + run.id()
@@ -381,9 +318,7 @@ public final class Engine implements AutoCloseable {
               + run.owner()
               + "; stop that process first, or pass --force if it is gone");
     }
-    Flow flow = flowOf(run);
-    claim(run);
-    return launch(run, flow, decodeInputs(flow, run), store.taskRuns(run.id()));
+    return relaunch(run, store.taskRuns(run.id()));
   }
 
   /** Runs a failed or cancelled run again from the tasks that did not succeed. */
@@ -408,13 +343,11 @@ public final class Engine implements AutoCloseable {
     var latest = new LinkedHashMap<String, TaskRunRecord>();
     rows.forEach(r -> latest.merge(r.taskId(), r, (a, b) -> a.attempt() >= b.attempt() ? a : b));
     var fresh = new ArrayList<TaskRunRecord>();
-    var restaged = new ArrayList<dev.weir.store.LogLine>();
+    var restaged = new ArrayList<LogLine>();
     for (var def : flow.allTasks()) {
       TaskRunRecord r = latest.get(def.id());
       boolean succeeded =
-          r != null
-              && r.state() == TaskState.SUCCEEDED
-              && def.phase() == dev.weir.flow.TaskDef.Phase.MAIN;
+          r != null && r.state() == TaskState.SUCCEEDED && def.phase() == Phase.MAIN;
       boolean staged = succeeded && stagedDatasetPresent(r);
       if (!staged) {
         fresh.add(
@@ -422,7 +355,7 @@ public final class Engine implements AutoCloseable {
       }
       if (succeeded && !staged) {
         restaged.add(
-            new dev.weir.store.LogLine(
+            new LogLine(
                 old.id(),
                 def.id(),
                 r.attempt() + 1,
@@ -437,7 +370,7 @@ public final class Engine implements AutoCloseable {
     store.write(new StateStore.Batch(List.of(), List.of(run), fresh, List.of()));
     restaged.forEach(logs::add);
     rows.addAll(fresh);
-    return launch(run, flow, decodeInputs(flow, run), rows);
+    return launch(new Prepared(run, flow, storedInputs(flow, run)), rows);
   }
 
   /** A succeeded task's dataset is reusable while its staged file is there. */
@@ -446,31 +379,28 @@ public final class Engine implements AutoCloseable {
     return d == null || Files.exists(d.path());
   }
 
-  private RunHandle launch(
-      RunRecord run, Flow flow, Map<String, Object> inputs, List<TaskRunRecord> rows) {
-    Path flowFile = Path.of(run.flowFile());
-    Path workDir = flowFile.getParent();
-    Map<String, Object> base =
-        baseVariables(
-            flow,
-            run.id(),
-            run.logicalDate(),
-            run.trigger(),
-            run.attempt(),
-            inputs,
-            run.triggerData());
+  private RunHandle relaunch(RunRecord run, List<TaskRunRecord> rows) {
+    Flow flow = flowOf(run);
+    claim(run);
+    return launch(new Prepared(run, flow, storedInputs(flow, run)), rows);
+  }
+
+  /** The one way a run starts executing: its coordinator thread, on the stored run and rows. */
+  private RunHandle launch(Prepared p, List<TaskRunRecord> rows) {
+    RunRecord run = p.run();
+    Path workDir = Path.of(run.flowFile()).getParent();
     var scope =
         new RunScope(
             run.id(),
-            flow,
+            p.flow(),
             workDir,
             options.home().resolve("staging"),
             ProjectConfig.find(workDir),
             expressions,
             renderServices(),
-            base,
+            variables.of(p.flow(), RunVariables.Facts.of(run), p.inputs()),
             childEnvironment(),
-            services.store());
+            store);
     var coordinator = new RunCoordinator(services, scope, run, rows);
     active.add(run.id());
     coordinator.completion().whenComplete((r, e) -> active.remove(run.id()));
@@ -478,70 +408,41 @@ public final class Engine implements AutoCloseable {
     return new RunHandle(run.id(), coordinator);
   }
 
-  private Map<String, Object> baseVariables(
-      Flow flow,
-      String runId,
-      Instant logicalDate,
-      String trigger,
-      int attempt,
-      Map<String, Object> inputs,
-      String triggerData) {
-    return baseVariables(
-        expressions,
-        renderServices(),
-        flow,
-        runId,
-        logicalDate,
-        trigger,
-        attempt,
-        inputs,
-        triggerData);
+  // ---- inputs and templates
+
+  /**
+   * Checks {@code --input} values against the flow's inputs without storing or starting anything,
+   * so a command can refuse them before it says it is running the flow.
+   *
+   * @return the typed inputs
+   * @throws WeirException listing every problem with the inputs
+   */
+  public Map<String, Object> checkInputs(Flow flow, Map<String, String> inputs) {
+    var facts = new RunVariables.Facts(DryRun.RUN_ID, options.clock().instant(), "manual", 1, null);
+    return masking(() -> variables.typedInputs(flow, facts, inputs));
   }
 
-  /** The variables every template of a run sees; static so a dry run needs no engine. */
-  static Map<String, Object> baseVariables(
-      Expressions expressions,
-      Expressions.Services rendering,
-      Flow flow,
-      String runId,
-      Instant logicalDate,
-      String trigger,
-      int attempt,
-      Map<String, Object> inputs,
-      String triggerData) {
-    var ctx = new HashMap<String, Object>();
-    var triggerScope = new LinkedHashMap<String, Object>(decodeTrigger(triggerData));
-    triggerScope.putIfAbsent("type", trigger == null ? "manual" : trigger);
-    ctx.put("trigger", Scope.of("trigger", triggerScope));
-    ctx.put("inputs", Scope.of("inputs", inputs));
-    ctx.put(
-        "run",
-        Scope.of(
-            "run",
-            Map.of(
-                "id",
-                runId,
-                "logicalDate",
-                ZonedDateTime.ofInstant(logicalDate, ZoneOffset.UTC),
-                "trigger",
-                trigger == null ? "manual" : trigger,
-                "attempt",
-                attempt)));
-    ctx.put("flow", flowScope(flow));
-    var vars = new LinkedHashMap<String, Object>();
-    ctx.put("vars", Scope.of("vars", vars));
-    for (var e : flow.variables().entrySet()) {
-      var node = e.getValue();
-      Object v =
-          node.isTextual()
-              ? expressions.render(node.textValue(), ctx, rendering)
-              : node.isValueNode()
-                  ? InputType.JSON.fromNode(node)
-                  : DatasetCodec.JSON.convertValue(node, Object.class);
-      vars.put(e.getKey(), v);
-      ctx.put("vars", Scope.of("vars", vars));
-    }
-    return ctx;
+  /**
+   * Renders a trigger's {@code inputs:} for one firing, before any run exists: the templates see
+   * {@code trigger.*} ({@code triggerData}, plus {@code type}), {@code flow.*}, {@code secret()}
+   * and {@code now()}. Pass the result as {@link StartRequest#inputs()}.
+   *
+   * @throws WeirException naming the input and what is wrong with its template
+   */
+  public Map<String, String> renderTriggerInputs(
+      Flow flow, String trigger, Map<String, String> inputs, Map<String, Object> triggerData) {
+    return masking(() -> {
+      var out = new LinkedHashMap<String, String>();
+      for (var e : inputs.entrySet()) {
+        try {
+          out.put(e.getKey(), renderForTrigger(flow, e.getValue(), trigger, triggerData));
+        } catch (WeirException x) {
+          throw new WeirException(
+              "input '" + e.getKey() + "' of the trigger: " + x.getMessage(), x);
+        }
+      }
+      return out;
+    });
   }
 
   /**
@@ -553,29 +454,39 @@ public final class Engine implements AutoCloseable {
    */
   public String renderForTrigger(
       Flow flow, String template, String triggerType, Map<String, Object> triggerData) {
-    var data = new LinkedHashMap<String, Object>(triggerData == null ? Map.of() : triggerData);
-    data.putIfAbsent("type", triggerType);
-    Map<String, Object> vars = Map.of("trigger", scoped("trigger", data), "flow", flowScope(flow));
+    Map<String, Object> vars = RunVariables.forTrigger(flow, triggerType, triggerData);
     return masking(() -> expressions.render(template, vars, renderServices()));
   }
 
-  // maps at every depth explain a missing key: "'trigger.body' has no 'day' (known: ...)"
-  private static Object scoped(String name, Object value) {
-    if (value instanceof Map<?, ?> m) {
-      var out = new LinkedHashMap<String, Object>();
-      m.forEach((k, v) -> out.put(String.valueOf(k), scoped(name + "." + k, v)));
-      return Scope.of(name, out);
-    }
-    return value;
+  /** A stored run's inputs, typed again by its flow (secret-valued ones rendered again). */
+  private Map<String, Object> storedInputs(Flow flow, RunRecord run) {
+    var given = new LinkedHashMap<String, String>(RunCodec.decodeInputs(run.id(), run.inputs()));
+    given.keySet().retainAll(flow.inputs().stream().map(i -> i.id()).toList());
+    return variables.typedInputs(flow, RunVariables.Facts.of(run), given);
   }
 
-  private static Scope flowScope(Flow flow) {
-    return Scope.of(
-        "flow",
-        Map.of(
-            "id", flow.id(),
-            "namespace", flow.namespace(),
-            "revision", flow.source().hash()));
+  /**
+   * Runs {@code work}, masking secret values in the message of a {@link WeirException} it throws:
+   * the message of a refused start or trigger goes to logs, API answers and stored records, and may
+   * quote a value that came from a secret ("'…' is not a valid int"). The cause is dropped, as its
+   * message may hold the value too.
+   */
+  private <T> T masking(Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (ExpressionException e) {
+      Masker m = secrets.masker();
+      if (m.mask(e.getMessage()).equals(e.getMessage())) {
+        throw e;
+      }
+      throw new ExpressionException(e.kind(), m.mask(e.problem()), m.mask(e.hint()), null);
+    } catch (WeirException e) {
+      String masked = secrets.masker().mask(e.getMessage());
+      if (masked.equals(e.getMessage())) {
+        throw e;
+      }
+      throw new WeirException(masked);
+    }
   }
 
   private Expressions.Services renderServices() {
@@ -593,6 +504,8 @@ public final class Engine implements AutoCloseable {
         });
     return env;
   }
+
+  // ---- ownership and stored flows
 
   private void claim(RunRecord run) {
     if (!store.claimRun(run, services.owner())) {
@@ -620,97 +533,13 @@ public final class Engine implements AutoCloseable {
     return parser.parse(run.flowFile(), text);
   }
 
-  /**
-   * Inputs as stored with the run. One that holds a secret (a default of {@code secret('X')}) is
-   * left out and rendered again on resume: storing it masked would change its value.
-   */
-  private static String encodeInputs(Map<String, Object> typed, Masker masker) {
-    var m = new LinkedHashMap<String, String>();
-    typed.forEach((k, v) -> {
-      if (v == null) {
-        return;
-      }
-      String text;
-      try {
-        text =
-            v instanceof Map || v instanceof List
-                ? DatasetCodec.JSON.writeValueAsString(v)
-                : v.toString();
-      } catch (JsonProcessingException e) {
-        text = v.toString();
-      }
-      if (masker.mask(text).equals(text)) {
-        m.put(k, text);
-      }
-    });
-    try {
-      return DatasetCodec.JSON.writeValueAsString(m);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String encodeTrigger(Map<String, Object> data) {
-    if (data.isEmpty()) {
-      return null;
-    }
-    try {
-      return DatasetCodec.JSON.writeValueAsString(data);
-    } catch (JsonProcessingException e) {
-      throw new WeirException(
-          "trigger data cannot be stored as JSON: " + e.getOriginalMessage(), e);
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> decodeTrigger(String json) {
-    if (json == null) {
-      return Map.of();
-    }
-    try {
-      return DatasetCodec.JSON.readValue(json, Map.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("corrupt trigger data: " + e.getOriginalMessage(), e);
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> decodeInputs(Flow flow, RunRecord run) {
-    Map<String, String> raw;
-    try {
-      raw = run.inputs() == null ? Map.of() : DatasetCodec.JSON.readValue(run.inputs(), Map.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("corrupt inputs of run " + run.id(), e);
-    }
-    var given = new LinkedHashMap<String, String>(raw);
-    given.keySet().retainAll(flow.inputs().stream().map(i -> i.id()).toList());
-    Map<String, Object> base =
-        baseVariables(
-            flow,
-            run.id(),
-            run.logicalDate(),
-            run.trigger(),
-            run.attempt(),
-            Map.of(),
-            run.triggerData());
-    return InputResolver.resolve(flow, given, t -> expressions.render(t, base, renderServices()));
-  }
-
   static String owner() {
-    return host() + ":" + ProcessHandle.current().pid();
+    return RunOwner.self();
   }
 
   /** This machine's name, as run owners and recorded processes name it. */
   static String host() {
-    String host = System.getenv("HOSTNAME");
-    if (host == null || host.isBlank()) {
-      try {
-        host = Files.readString(Path.of("/etc/hostname")).strip();
-      } catch (Exception e) {
-        host = "localhost";
-      }
-    }
-    return host;
+    return RunOwner.host();
   }
 
   /**
@@ -718,27 +547,12 @@ public final class Engine implements AutoCloseable {
    * machine, or any process on another machine (which cannot be checked). This process is not.
    */
   public static boolean ownerAlive(String owner) {
-    int colon = owner.lastIndexOf(':');
-    if (colon < 0) {
-      return false;
-    }
-    String host = owner.substring(0, colon);
-    String me = owner();
-    if (!host.equals(me.substring(0, me.lastIndexOf(':')))) {
-      return true; // another machine: we cannot tell, so be careful
-    }
-    try {
-      long pid = Long.parseLong(owner.substring(colon + 1));
-      return pid != ProcessHandle.current().pid()
-          && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    } catch (NumberFormatException e) {
-      return false;
-    }
+    return RunOwner.alive(owner);
   }
 
   @Override
   public void close() {
-    timers.shutdownNow();
+    services.timer().close();
     workers.shutdownNow();
     logs.close();
   }

@@ -13,7 +13,15 @@ sealed interface EngineEvent {
 
   record AttemptTimedOut(String taskId, int attempt) implements EngineEvent {}
 
+  /** A sensor's check found nothing yet: check again after {@code recheckIn}. */
+  record AttemptWaiting(String taskId, int attempt, java.time.Duration recheckIn, String why)
+      implements EngineEvent {}
+
+  /** A retry's time came: the attempt waiting in RETRY_WAIT queues. */
   record RetryDue(String taskId, int attempt) implements EngineEvent {}
+
+  /** A waiting sensor's next check is due. */
+  record CheckDue(String taskId, int attempt) implements EngineEvent {}
 
   record CancelRequested(String reason) implements EngineEvent {}
 

@@ -5,7 +5,6 @@ import dev.weir.store.StateStore;
 import dev.weir.task.TaskRegistry;
 import java.time.InstantSource;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.random.RandomGenerator;
 
 /** What coordinators share, owned by the {@link Engine}. */
@@ -13,7 +12,7 @@ record EngineServices(
     StateStore store,
     TaskRegistry registry,
     InstantSource clock,
-    ScheduledExecutorService timers,
+    EngineTimer timer,
     Executor workers,
     LogSink logs,
     Secrets secrets,

@@ -101,6 +101,44 @@ public record TaskRunRecord(
         null);
   }
 
+  /** A sensor between checks: RUNNING → WAITING until {@code nextCheck}; its start is kept. */
+  public TaskRunRecord waiting(Instant nextCheck) {
+    return new TaskRunRecord(
+        runId,
+        taskId,
+        attempt,
+        runAttempt,
+        TaskState.WAITING,
+        queuedAt,
+        startedAt,
+        null,
+        nextCheck,
+        null,
+        null,
+        null,
+        -1,
+        null);
+  }
+
+  /** A sensor's next check: WAITING → RUNNING, keeping the first check's start. */
+  public TaskRunRecord checking() {
+    return new TaskRunRecord(
+        runId,
+        taskId,
+        attempt,
+        runAttempt,
+        TaskState.RUNNING,
+        queuedAt,
+        startedAt,
+        null,
+        retryAt,
+        null,
+        null,
+        null,
+        -1,
+        null);
+  }
+
   public TaskRunRecord ended(
       TaskState s, Instant at, String error, String outputs, String dataset, long rows) {
     return new TaskRunRecord(

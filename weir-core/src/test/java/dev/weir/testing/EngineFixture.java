@@ -43,6 +43,16 @@ public final class EngineFixture implements AutoCloseable {
 
   public EngineFixture(
       Path dir, StateStore store, Map<String, String> extraEnv, RunListener l, TaskGate gate) {
+    this(dir, store, extraEnv, new Engine.Options(dir.resolve(".weir"), null, null, null, l, gate));
+  }
+
+  /** An engine whose clock and timer move only when the test advances {@code timer}. */
+  public EngineFixture(Path dir, StateStore store, ManualTimer timer) {
+    this(dir, store, Map.of(), Engine.Options.defaults(dir.resolve(".weir")).withTimer(timer));
+  }
+
+  private EngineFixture(
+      Path dir, StateStore store, Map<String, String> extraEnv, Engine.Options options) {
     this.dir = dir;
     this.store = store;
     this.env = new HashMap<>(System.getenv());
@@ -51,7 +61,44 @@ public final class EngineFixture implements AutoCloseable {
         new Engine(
             store,
             TaskRegistry.load(),
-            new Engine.Options(dir.resolve(".weir"), null, env, null, l, gate));
+            new Engine.Options(
+                options.home(),
+                options.clock(),
+                env,
+                null,
+                options.listener(),
+                options.gate(),
+                options.timer()));
+  }
+
+  /**
+   * Waits (at most 10 s, polling the store) until {@code check} holds for the latest attempts of
+   * {@code runId}'s tasks; for tests whose time stands still, where nothing else can be awaited.
+   */
+  public Map<String, TaskRunRecord> awaitTasks(
+      String runId, java.util.function.Predicate<Map<String, TaskRunRecord>> check) {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      Map<String, TaskRunRecord> now = latest(runId);
+      boolean there;
+      try {
+        there = check.test(now);
+      } catch (NullPointerException e) {
+        there = false; // a task it looks at has no row yet
+      }
+      if (there) {
+        return now;
+      }
+      if (System.nanoTime() > end) {
+        throw new AssertionError("tasks of run " + runId + " never got there: " + now);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
   }
 
   public Path write(String name, String yaml) {

@@ -144,6 +144,38 @@ public final class TestTasks {
     }
   }
 
+  /**
+   * A sensor: its first {@code notYet} checks in a run find nothing (and ask to be checked again
+   * after {@code interval}), the next one succeeds with the number of checks.
+   */
+  public static final class Sensor implements TaskType<Sensor.Config> {
+    public record Config(@Required(example = "2") Integer notYet, String interval) {}
+
+    @Override
+    public String name() {
+      return "test.sensor";
+    }
+
+    @Override
+    public Class<Config> configType() {
+      return Config.class;
+    }
+
+    @Override
+    public TaskResult run(Config c, TaskContext ctx) {
+      record(ctx);
+      int n =
+          CALLS
+              .computeIfAbsent(ctx.runId() + "/" + ctx.taskId(), k -> new AtomicInteger())
+              .incrementAndGet();
+      if (n <= c.notYet()) {
+        Duration every = dev.weir.flow.Durations.parse(c.interval() == null ? "1m" : c.interval());
+        throw dev.weir.task.Reschedule.in(every, "check " + n + ": not there yet");
+      }
+      return TaskResult.of(Map.of("checks", n));
+    }
+  }
+
   /** Outputs the kept state "count" (0 at first) and proposes count + 1 for the next run. */
   public static final class Counter implements TaskType<Counter.Config> {
     public record Config() {}
