@@ -23,6 +23,8 @@ final class Attempt implements Runnable {
 
   private final RunScope scope;
   private final TaskDef def;
+  private final Place place;
+  private final String taskId;
   private final TaskType<?> type;
   private final int attempt;
   private final Map<String, Object> extraVariables;
@@ -38,6 +40,7 @@ final class Attempt implements Runnable {
   Attempt(
       RunScope scope,
       TaskDef def,
+      Place place,
       TaskType<?> type,
       int attempt,
       Map<String, Object> extraVariables,
@@ -48,6 +51,8 @@ final class Attempt implements Runnable {
       TaskGate.Request request) {
     this.scope = scope;
     this.def = def;
+    this.place = place;
+    this.taskId = place.runTaskId();
     this.type = type;
     this.attempt = attempt;
     this.extraVariables = extraVariables;
@@ -65,7 +70,7 @@ final class Attempt implements Runnable {
         LogFields.attempt(
             context.runId(),
             LogFields.flow(context.namespace(), context.flowId()),
-            def.id(),
+            taskId,
             attempt)) {
       runAttempt();
     }
@@ -79,26 +84,25 @@ final class Attempt implements Runnable {
     try {
       if (request != null) {
         permit = gate.acquire(request, context.logger());
-        post.accept(new EngineEvent.AttemptAdmitted(def.id(), attempt));
+        post.accept(new EngineEvent.AttemptAdmitted(taskId, attempt));
         control.awaitStart();
       }
       TaskResult result = AuditFacts.complete(execute(type), scope, context.datasetsRead());
-      outcome = new EngineEvent.AttemptSucceeded(def.id(), attempt, result);
+      outcome = new EngineEvent.AttemptSucceeded(taskId, attempt, result);
       released = TaskGate.Outcome.SUCCEEDED;
     } catch (Reschedule r) {
       // a sensor's check: not there yet, and not a failure (a breaker counts it as a success)
-      outcome = new EngineEvent.AttemptWaiting(def.id(), attempt, r.recheckIn(), r.getMessage());
+      outcome = new EngineEvent.AttemptWaiting(taskId, attempt, r.recheckIn(), r.getMessage());
       released = TaskGate.Outcome.SUCCEEDED;
     } catch (Throwable t) {
-      outcome = new EngineEvent.AttemptFailed(def.id(), attempt, t);
+      outcome = new EngineEvent.AttemptFailed(taskId, attempt, t);
       released = gateOutcome(t);
     }
     // before the result is told: whoever waits for the run's end finds the permit back
     try {
       permit.release(released);
     } catch (RuntimeException e) {
-      LOG.error(
-          "releasing the gate permit of {}/{} failed: {}", scope.runId, def.id(), e.toString());
+      LOG.error("releasing the gate permit of {}/{} failed: {}", scope.runId, taskId, e.toString());
     }
     post.accept(outcome);
   }
@@ -117,7 +121,7 @@ final class Attempt implements Runnable {
     if (ConfigBinder.containsTemplate(props)) {
       props =
           scope.expressions.renderTree(
-              props, scope.variables(extraVariables), scope.services, def.path());
+              props, scope.variables(extraVariables, place), scope.services, def.path());
     }
     C config;
     try {

@@ -1,7 +1,6 @@
 package dev.weir.engine;
 
 import dev.weir.config.ConnectionConfig;
-import dev.weir.flow.Dag;
 import dev.weir.task.Dataset;
 import dev.weir.task.TaskContext;
 import dev.weir.task.TaskFailedException;
@@ -18,7 +17,7 @@ final class AttemptContext implements TaskContext {
   private final int attempt;
   private final TaskLogger logger;
   private final AttemptControl control;
-  private final Dag dag;
+  private final Place place;
   private final dev.weir.flow.TaskDef.Phase phase;
   private final InstantSource clock;
   private boolean stagingPrepared;
@@ -31,7 +30,7 @@ final class AttemptContext implements TaskContext {
       int attempt,
       TaskLogger logger,
       AttemptControl control,
-      Dag dag,
+      Place place,
       dev.weir.flow.TaskDef.Phase phase,
       InstantSource clock) {
     this.scope = scope;
@@ -39,7 +38,7 @@ final class AttemptContext implements TaskContext {
     this.attempt = attempt;
     this.logger = logger;
     this.control = control;
-    this.dag = dag;
+    this.place = place;
     this.phase = phase;
     this.clock = clock;
   }
@@ -92,7 +91,9 @@ final class AttemptContext implements TaskContext {
   }
 
   @Override
-  public Dataset dataset(String id) {
+  public Dataset dataset(String name) {
+    // inside a forEach item, a name means the task of the same item first
+    String id = place.resolve(name, scope.datasets::containsKey);
     Dataset d = scope.datasets.get(id);
     if (d == null) {
       throw TaskFailedException.permanent(
@@ -111,10 +112,10 @@ final class AttemptContext implements TaskContext {
   @Override
   public Map<String, Dataset> upstreamDatasets() {
     var out = new LinkedHashMap<String, Dataset>();
-    for (String a : dag.ancestors(taskId)) {
+    for (String a : place.ancestorRunIds()) {
       Dataset d = scope.datasets.get(a);
       if (d != null) {
-        out.put(a, d);
+        out.put(a.substring(a.lastIndexOf('/') + 1), d); // by task id, as the flow names it
       }
     }
     // onFailure and finally tasks see every dataset of the run

@@ -114,7 +114,10 @@ final class Dispatcher {
     }
     try {
       // masked: the name keys a circuit breaker, which shows in the server's log and metrics
-      return services.secrets().masker().mask(scope.render(name, extraVariables.apply(s)).strip());
+      return services
+          .secrets()
+          .masker()
+          .mask(scope.render(name, extraVariables.apply(s), s.place).strip());
     } catch (RuntimeException e) {
       return null; // the attempt fails on the same expression, with the full message
     }
@@ -137,7 +140,7 @@ final class Dispatcher {
     Phase phase = s.def.phase();
     var ctx =
         new AttemptContext(
-            scope, s.id(), attemptNo, logger, control, table.dag(phase), phase, services.clock());
+            scope, s.id(), attemptNo, logger, control, s.place, phase, services.clock());
     s.context = ctx;
     if (request == null && s.timeout == null) {
       startTimeout(s);
@@ -148,6 +151,7 @@ final class Dispatcher {
             new Attempt(
                 scope,
                 s.def,
+                s.place,
                 type,
                 attemptNo,
                 extraVariables.apply(s),

@@ -50,6 +50,7 @@ public final class Engine implements AutoCloseable {
   private final Secrets secrets;
   private final EngineServices services;
   private final Set<String> active = ConcurrentHashMap.newKeySet();
+  private final Map<String, RunCoordinator> coordinators = new ConcurrentHashMap<>();
 
   /**
    * @param home where staging data lives ({@code <home>/staging/<run>/<task>})
@@ -403,7 +404,13 @@ public final class Engine implements AutoCloseable {
             store);
     var coordinator = new RunCoordinator(services, scope, run, rows);
     active.add(run.id());
-    coordinator.completion().whenComplete((r, e) -> active.remove(run.id()));
+    coordinators.put(run.id(), coordinator);
+    coordinator
+        .completion()
+        .whenComplete((r, e) -> {
+          active.remove(run.id());
+          coordinators.remove(run.id());
+        });
     Thread.ofPlatform().name("weir-run-" + run.id()).daemon().start(coordinator);
     return new RunHandle(run.id(), coordinator);
   }
@@ -550,8 +557,13 @@ public final class Engine implements AutoCloseable {
     return RunOwner.alive(owner);
   }
 
+  /**
+   * Stops the engine. Runs still going are abandoned as they are stored, as if the process had
+   * stopped: nothing more is written for them, and {@link #resume} continues them later.
+   */
   @Override
   public void close() {
+    coordinators.values().forEach(RunCoordinator::abandonNow);
     services.timer().close();
     workers.shutdownNow();
     logs.close();

@@ -26,4 +26,7 @@ sealed interface EngineEvent {
   record CancelRequested(String reason) implements EngineEvent {}
 
   record RunTimedOut() implements EngineEvent {}
+
+  /** The engine is closing: the run stops where it is stored, to be resumed. */
+  record Abandoned() implements EngineEvent {}
 }

@@ -13,7 +13,9 @@ final class FailedTaskVariable {
       return Map.of();
     }
     for (TaskSlot f : table.all()) {
-      if (f.def.phase() == Phase.MAIN && (f.is(TaskState.FAILED) || f.is(TaskState.TIMED_OUT))) {
+      if (f.isTop()
+          && f.def.phase() == Phase.MAIN
+          && (f.is(TaskState.FAILED) || f.is(TaskState.TIMED_OUT))) {
         return Map.of(
             "failedTask",
             Map.of(

@@ -47,6 +47,8 @@ final class RunCoordinator implements Runnable {
   private final Changes changes = new Changes();
   private final TaskTable table;
   private final Dispatcher dispatcher;
+  private final StoredRows stored;
+  private final ForEachDriver forEach;
   private final BlockingQueue<EngineEvent> events = new LinkedBlockingQueue<>();
   private final List<Runnable> afterCommit = new ArrayList<>();
   private final CompletableFuture<RunRecord> done = new CompletableFuture<>();
@@ -57,8 +59,12 @@ final class RunCoordinator implements Runnable {
   private boolean cancelled;
   private String cancelReason;
   private volatile boolean cancelAsked;
+  private volatile boolean abandoned;
   private boolean runTimedOut;
   private EngineTimer.Scheduled runTimer;
+
+  /** Attempts the stopped process was running (task run id → attempt), found on a resume. */
+  private final Map<String, Integer> interrupted = new LinkedHashMap<>();
 
   RunCoordinator(EngineServices services, RunScope scope, RunRecord run, List<TaskRunRecord> rows) {
     this.services = services;
@@ -71,33 +77,67 @@ final class RunCoordinator implements Runnable {
     dags.put(Phase.ON_FAILURE, new Dag(scope.flow.onFailure()));
     dags.put(Phase.FINALLY, new Dag(scope.flow.finallyTasks()));
     this.table = new TaskTable(dags, changes);
-    this.dispatcher =
-        new Dispatcher(
-            services, scope, table, this::post, s -> FailedTaskVariable.of(s, table, runTimedOut));
-    var latest = new LinkedHashMap<String, TaskRunRecord>();
-    var failures = new LinkedHashMap<String, Integer>();
-    for (TaskRunRecord r : rows) {
-      latest.merge(r.taskId(), r, (a, b) -> a.attempt() >= b.attempt() ? a : b);
-      boolean counted =
-          r.runAttempt() == run.attempt()
-              && (r.state() == TaskState.FAILED || r.state() == TaskState.TIMED_OUT)
-              && !Interrupted.is(r.error());
-      if (counted) {
-        failures.merge(r.taskId(), 1, Integer::sum);
-      }
-    }
+    this.dispatcher = new Dispatcher(services, scope, table, this::post, this::taskVariables);
+    this.stored = new StoredRows(rows, run.attempt());
+    this.forEach =
+        new ForEachDriver(
+            table,
+            scope,
+            stored,
+            run.attempt(),
+            services.clock(),
+            new ForEachDriver.Hooks() {
+              @Override
+              public void recover(TaskSlot s) {
+                RunCoordinator.this.recover(s);
+              }
+
+              @Override
+              public void restoreOutputs(TaskSlot s) {
+                RunCoordinator.this.restoreOutputs(s);
+              }
+
+              @Override
+              public void log(TaskSlot s, String level, String message) {
+                RunCoordinator.this.log(s, level, message);
+              }
+
+              @Override
+              public String mask(String text) {
+                return RunCoordinator.this.mask(text);
+              }
+
+              @Override
+              public Map<String, Object> variables(TaskSlot s) {
+                return taskVariables(s);
+              }
+            });
     for (TaskDef def : scope.flow.allTasks()) {
-      TaskRunRecord cur = latest.get(def.id());
+      TaskRunRecord cur = stored.take(def.id());
       boolean fresh = cur == null;
       if (fresh) {
         cur = TaskRunRecord.pending(run.id(), def.id(), 1, run.attempt());
       }
       TaskSlot slot = table.add(def, cur, fresh);
-      slot.failures = failures.getOrDefault(def.id(), 0);
+      slot.failures = stored.failures(def.id());
       if (cur.state() == TaskState.SUCCEEDED) {
         restoreOutputs(slot);
       }
     }
+  }
+
+  /**
+   * What a task's templates see besides the run's variables: {@code failedTask} in onFailure,
+   * {@code item}, {@code itemIndex} (and {@code parent}) inside a forEach.
+   */
+  private Map<String, Object> taskVariables(TaskSlot s) {
+    Map<String, Object> failed = FailedTaskVariable.of(s, table, runTimedOut);
+    if (s.isTop()) {
+      return failed;
+    }
+    var vars = new LinkedHashMap<String, Object>(failed);
+    vars.putAll(s.group.variables(s.itemIndex));
+    return vars;
   }
 
   CompletableFuture<RunRecord> completion() {
@@ -106,6 +146,15 @@ final class RunCoordinator implements Runnable {
 
   void post(EngineEvent e) {
     events.add(e);
+  }
+
+  /**
+   * The engine is closing: from now on nothing more of this run is stored (what an attempt reports
+   * is dropped), as if the process had stopped; a resume continues it.
+   */
+  void abandonNow() {
+    abandoned = true;
+    post(new EngineEvent.Abandoned());
   }
 
   /**
@@ -162,35 +211,41 @@ final class RunCoordinator implements Runnable {
       Duration left = scope.flow.timeout().minus(Duration.between(started, now));
       runTimer = services.timer().schedule(left, () -> post(new EngineEvent.RunTimedOut()));
     }
-    var interrupted = new LinkedHashMap<String, Integer>();
-    for (TaskSlot s : table.all()) {
-      switch (s.state()) {
-        case RUNNING, QUEUED -> {
-          // the process that ran it is gone: it runs again, and this try does not count
-          if (s.is(TaskState.RUNNING)) {
-            interrupted.put(s.id(), s.attempt());
-          }
-          table.fail(s, TaskState.FAILED, now, Interrupted.MESSAGE, null);
-          table.again(s, run.attempt());
-        }
-        case RETRY_WAIT ->
-            dispatcher.wakeAt(
-                s, s.current.retryAt(), new EngineEvent.RetryDue(s.id(), s.attempt()));
-        case WAITING -> {
-          // a sensor between checks: its next check and its timeout were stored
-          dispatcher.startTimeout(s);
-          dispatcher.wakeAt(s, s.current.retryAt(), new EngineEvent.CheckDue(s.id(), s.attempt()));
-        }
-        default -> {}
-      }
-    }
-    if (!interrupted.isEmpty()) {
-      // after the run is stored RUNNING (listeners know it) and before any attempt starts
-      afterCommit.add(
-          () -> Interrupted.endLeftovers(services.store(), run.id(), interrupted, this::log));
+    for (TaskSlot s : List.copyOf(table.all())) {
+      recover(s);
     }
     activate(Phase.MAIN);
     advance();
+  }
+
+  /**
+   * Brings a task run stored before this coordinator started to where it can go on: what was
+   * running runs again (the try does not count), waits are timed again, a forEach goes on with its
+   * items.
+   */
+  private void recover(TaskSlot s) {
+    Instant now = now();
+    switch (s.state()) {
+      case RUNNING, QUEUED -> {
+        if (s.def.isForEach() && s.is(TaskState.RUNNING)) {
+          forEach.resume(s);
+          return;
+        }
+        if (s.is(TaskState.RUNNING)) {
+          interrupted.put(s.id(), s.attempt());
+        }
+        table.fail(s, TaskState.FAILED, now, Interrupted.MESSAGE, null);
+        table.again(s, run.attempt());
+      }
+      case RETRY_WAIT ->
+          dispatcher.wakeAt(s, s.current.retryAt(), new EngineEvent.RetryDue(s.id(), s.attempt()));
+      case WAITING -> {
+        // a sensor between checks: its next check and its timeout were stored
+        dispatcher.startTimeout(s);
+        dispatcher.wakeAt(s, s.current.retryAt(), new EngineEvent.CheckDue(s.id(), s.attempt()));
+      }
+      default -> {}
+    }
   }
 
   private void activate(Phase p) {
@@ -204,7 +259,9 @@ final class RunCoordinator implements Runnable {
 
   private TaskSlot firstFailed() {
     for (TaskSlot s : table.all()) {
-      if (s.def.phase() == Phase.MAIN && (s.is(TaskState.FAILED) || s.is(TaskState.TIMED_OUT))) {
+      if (s.isTop()
+          && s.def.phase() == Phase.MAIN
+          && (s.is(TaskState.FAILED) || s.is(TaskState.TIMED_OUT))) {
         return s;
       }
     }
@@ -297,9 +354,17 @@ final class RunCoordinator implements Runnable {
   private void advance() {
     boolean progressed = true;
     while (progressed && !finished) {
-      for (TaskSlot s = table.nextCandidate(); s != null; s = table.nextCandidate()) {
-        if (s.def.phase() == phase && s.is(TaskState.PENDING)) {
-          decide(s);
+      boolean changed = true;
+      while (changed) {
+        changed = false;
+        for (TaskSlot s = table.nextCandidate(); s != null; s = table.nextCandidate()) {
+          if (s.def.phase() == phase && s.is(TaskState.PENDING)) {
+            decide(s);
+          }
+        }
+        for (TaskSlot s : table.takeEndedItemTasks()) {
+          forEach.itemTaskEnded(s);
+          changed = true;
         }
       }
       dispatcher.startReady(afterCommit);
@@ -311,16 +376,20 @@ final class RunCoordinator implements Runnable {
     Readiness.Decision d =
         Readiness.decide(
             s.def,
-            table.dag(s.def.phase()).upstream(s.id()),
-            id -> table.get(id).state(),
-            template -> scope.render(template, FailedTaskVariable.of(s, table, runTimedOut)),
+            s.place.dag().upstream(s.def.id()),
+            id -> table.get(s.place.prefix() + id).state(),
+            template -> scope.render(template, taskVariables(s), s.place),
             this::mask);
     Instant now = now();
     switch (d) {
       case Readiness.NotYet n -> {}
       case Readiness.Run r -> {
-        table.queue(s, now);
-        dispatcher.ready(s);
+        if (s.def.isForEach()) {
+          forEach.start(s); // the engine runs a group itself: its items' tasks are the work
+        } else {
+          table.queue(s, now);
+          dispatcher.ready(s);
+        }
       }
       case Readiness.Skip k -> table.skip(s, now, k.why());
       case Readiness.UpstreamFailed u -> table.upstreamFailed(s, now, u.why());
@@ -341,6 +410,10 @@ final class RunCoordinator implements Runnable {
       case EngineEvent.CheckDue ev -> onCheckDue(ev);
       case EngineEvent.CancelRequested ev -> onCancel(ev);
       case EngineEvent.RunTimedOut ev -> onRunTimedOut();
+      case EngineEvent.Abandoned ev -> {
+        finished = true;
+        abandon("the engine was closed");
+      }
     }
   }
 
@@ -572,6 +645,9 @@ final class RunCoordinator implements Runnable {
   }
 
   private void commit() {
+    if (abandoned) {
+      return; // the engine closed: the store keeps what the last round wrote
+    }
     if (!changes.isEmpty()) {
       StateStore.Batch batch = changes.batch();
       services.store().write(batch);
@@ -580,6 +656,12 @@ final class RunCoordinator implements Runnable {
       }
       changes.published(services.listener());
       changes.clear();
+    }
+    if (!interrupted.isEmpty()) {
+      // stored (listeners know the run is RUNNING again), and before any attempt starts
+      var attempts = new LinkedHashMap<>(interrupted);
+      interrupted.clear();
+      Interrupted.endLeftovers(services.store(), run.id(), attempts, this::log);
     }
     for (Runnable r : afterCommit) {
       r.run();

@@ -9,6 +9,7 @@ import dev.weir.task.Dataset;
 import java.nio.file.Path;
 import java.util.AbstractMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,8 +61,20 @@ final class RunScope {
 
   /** Variables for one task's expressions; {@code extra} adds e.g. failedTask. */
   Map<String, Object> variables(Map<String, Object> extra) {
+    return variables(extra, List.of(""));
+  }
+
+  /**
+   * Variables for the expressions of a task at {@code place}: inside a forEach item, {@code
+   * outputs.<task>} means the task of the same item first.
+   */
+  Map<String, Object> variables(Map<String, Object> extra, Place place) {
+    return variables(extra, place.prefixes());
+  }
+
+  private Map<String, Object> variables(Map<String, Object> extra, List<String> prefixes) {
     var vars = new HashMap<String, Object>(baseVariables);
-    vars.put("outputs", new OutputsView());
+    vars.put("outputs", new OutputsView(prefixes));
     vars.putAll(extra);
     return vars;
   }
@@ -70,12 +83,57 @@ final class RunScope {
     return expressions.render(template, variables(extra), services);
   }
 
-  /** {@code outputs.<task>.<field>} over the live outputs, failing clearly on a miss. */
+  String render(String template, Map<String, Object> extra, Place place) {
+    return expressions.render(template, variables(extra, place), services);
+  }
+
+  /** The value of a one-expression template as an object (a forEach's items). */
+  Object evaluate(String template, Map<String, Object> extra, Place place) {
+    return expressions.evaluate(template, variables(extra, place), services);
+  }
+
+  /**
+   * {@code outputs.<task>.<field>} over the live outputs, failing clearly on a miss. Inside a
+   * forEach item a task id is looked up under the item's prefix first ({@code group[key]/}).
+   */
   private final class OutputsView extends AbstractMap<String, Object> {
+    private final List<String> prefixes;
+
+    OutputsView(List<String> prefixes) {
+      this.prefixes = prefixes;
+    }
+
+    private Map<String, Object> find(String key) {
+      for (String prefix : prefixes) {
+        Map<String, Object> o = outputs.get(prefix + key);
+        if (o != null) {
+          return o;
+        }
+      }
+      return null;
+    }
+
+    private Set<String> visible() {
+      var names = new java.util.TreeSet<String>();
+      for (String id : outputs.keySet()) {
+        for (String prefix : prefixes) {
+          if (id.startsWith(prefix) && id.indexOf('/', prefix.length()) < 0) {
+            String rest = id.substring(prefix.length());
+            if (rest.indexOf('[') < 0) {
+              names.add(rest);
+            }
+          }
+        }
+      }
+      return names;
+    }
+
     @Override
     public Set<Entry<String, Object>> entrySet() {
       var m = new HashMap<String, Object>();
-      outputs.forEach((k, v) -> m.put(k, Scope.of("outputs." + k, v)));
+      for (String k : visible()) {
+        m.put(k, Scope.of("outputs." + k, find(k)));
+      }
       return m.entrySet();
     }
 
@@ -91,14 +149,15 @@ final class RunScope {
 
     @Override
     public Object get(Object key) {
-      Map<String, Object> o = outputs.get(String.valueOf(key));
+      Map<String, Object> o = find(String.valueOf(key));
       if (o == null) {
+        Set<String> known = visible();
         throw new ExpressionException(
             ExpressionException.Kind.UNKNOWN_NAME,
             "task '"
                 + key
                 + "' has no outputs (it has not succeeded in this run; tasks with outputs: "
-                + (outputs.isEmpty() ? "none" : String.join(", ", outputs.keySet()))
+                + (known.isEmpty() ? "none" : String.join(", ", known))
                 + ")",
             null);
       }

@@ -10,6 +10,17 @@ import dev.weir.store.TaskState;
  */
 final class TaskSlot {
   final TaskDef def;
+  final Place place;
+
+  /** The forEach this task runs in, once per item; null at the top of the flow. */
+  final ForEachRun group;
+
+  /** Its item's index in {@link #group}; -1 at the top. */
+  final int itemIndex;
+
+  /** For a forEach's own slot: its items, once it started them. */
+  ForEachRun expansion;
+
   TaskRunRecord current;
 
   /** Failed tries of this run attempt that count against the retry policy. */
@@ -27,13 +38,21 @@ final class TaskSlot {
   /** Its attempt was dispatched and has not reported: RUNNING, or QUEUED at the gate. */
   boolean inFlight;
 
-  TaskSlot(TaskDef def, TaskRunRecord current) {
+  TaskSlot(TaskDef def, Place place, ForEachRun group, int itemIndex, TaskRunRecord current) {
     this.def = def;
+    this.place = place;
+    this.group = group;
+    this.itemIndex = itemIndex;
     this.current = current;
   }
 
+  /** The task run's id: the task's id, or {@code group[key]/task} inside a forEach. */
   String id() {
-    return def.id();
+    return place.runTaskId();
+  }
+
+  boolean isTop() {
+    return group == null;
   }
 
   TaskState state() {
@@ -65,6 +84,6 @@ final class TaskSlot {
 
   @Override
   public String toString() {
-    return def.id() + "#" + current.attempt() + " " + current.state();
+    return id() + "#" + current.attempt() + " " + current.state();
   }
 }

@@ -5,10 +5,12 @@ import dev.weir.flow.TaskDef.Phase;
 import dev.weir.store.TaskRunRecord;
 import dev.weir.store.TaskState;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +23,7 @@ final class TaskTable {
   private final Map<Phase, Dag> dags = new EnumMap<>(Phase.class);
   private final Map<Phase, Integer> open = new EnumMap<>(Phase.class);
   private final LinkedHashSet<TaskSlot> candidates = new LinkedHashSet<>();
+  private final List<TaskSlot> endedItemTasks = new ArrayList<>();
   private final Changes changes;
 
   TaskTable(Map<Phase, Dag> dags, Changes changes) {
@@ -31,25 +34,50 @@ final class TaskTable {
     }
   }
 
-  /** Adds a task with its latest stored attempt (inserted when {@code fresh}). */
+  /** Adds a task of the flow with its latest stored attempt (inserted when {@code fresh}). */
   TaskSlot add(dev.weir.flow.TaskDef def, TaskRunRecord current, boolean fresh) {
-    TaskSlot s = new TaskSlot(def, current);
-    slots.put(def.id(), s);
+    return add(
+        new TaskSlot(def, Place.top(def.id(), dags.get(def.phase())), null, -1, current), fresh);
+  }
+
+  /** Adds a task of one forEach item, as {@code group[key]/task}. */
+  TaskSlot add(TaskSlot slot, boolean fresh) {
+    slots.put(slot.id(), slot);
     if (fresh) {
-      changes.insert(current);
+      changes.insert(slot.current);
     }
-    if (!current.state().isTerminal()) {
-      open.merge(def.phase(), 1, Integer::sum);
+    if (!slot.current.state().isTerminal()) {
+      open.merge(slot.def.phase(), 1, Integer::sum);
     }
-    return s;
+    return slot;
+  }
+
+  /** Forgets an ended task run of a finished forEach item: memory stays flat over many items. */
+  void remove(TaskSlot s) {
+    if (!s.state().isTerminal()) {
+      throw new IllegalStateException("task '" + s.id() + "' is " + s.state() + ", not ended");
+    }
+    slots.remove(s.id());
+    candidates.remove(s);
+  }
+
+  /** Takes the forEach item tasks that ended since the last call. */
+  List<TaskSlot> takeEndedItemTasks() {
+    if (endedItemTasks.isEmpty()) {
+      return List.of();
+    }
+    var out = new ArrayList<>(endedItemTasks);
+    endedItemTasks.clear();
+    return out;
   }
 
   Collection<TaskSlot> all() {
     return slots.values();
   }
 
-  TaskSlot get(String taskId) {
-    return slots.get(taskId);
+  /** The task run by its id ({@code load}, {@code group[key]/load}); null when not held. */
+  TaskSlot get(String runTaskId) {
+    return slots.get(runTaskId);
   }
 
   Dag dag(Phase p) {
@@ -129,6 +157,11 @@ final class TaskTable {
   }
 
   /** The next attempt of an ended task, waiting for its retry time. */
+  /** A forEach that rendered its items: RUNNING, with its items kept in the row for a resume. */
+  void startGroup(TaskSlot s, Instant now, String itemsJson) {
+    update(s, s.current.running(now).withOutputs(itemsJson));
+  }
+
   void retryAt(TaskSlot s, int runAttempt, Instant at) {
     insert(
         s,
@@ -183,8 +216,14 @@ final class TaskTable {
     }
     s.current = next;
     if (!isOpen) {
-      for (String down : dags.get(s.def.phase()).downstream(s.id())) {
-        candidates.add(slots.get(down));
+      for (String down : s.place.dag().downstream(s.def.id())) {
+        TaskSlot d = slots.get(s.place.prefix() + down);
+        if (d != null) {
+          candidates.add(d);
+        }
+      }
+      if (wasOpen && !s.isTop()) {
+        endedItemTasks.add(s);
       }
     }
     changes.notify(s.def, next);

@@ -98,6 +98,36 @@ public final class Expressions {
     return out.toString();
   }
 
+  private static final java.util.regex.Pattern SINGLE_EXPRESSION =
+      java.util.regex.Pattern.compile(
+          "\\{\\{((?:(?!\\}\\}|\\{\\{).)*)\\}\\}", java.util.regex.Pattern.DOTALL);
+
+  /**
+   * The value of a template that is one expression ({@code "{{ outputs.list.files }}"}) as an
+   * object: a list stays a list, a map a map. Any other template renders to its text.
+   */
+  public Object evaluate(String template, Map<String, Object> variables, Services services) {
+    String t = template == null ? null : template.strip();
+    if (t == null || !SINGLE_EXPRESSION.matcher(t).matches()) {
+      return render(template, variables, services);
+    }
+    String expression = t.substring(2, t.length() - 2);
+    var vars = new HashMap<String, Object>(variables);
+    Object[] holder = new Object[1];
+    vars.put(Capture.HOLDER, holder);
+    try {
+      render("{{ (" + expression + ") | " + Capture.NAME + " }}", vars, services);
+    } catch (ExpressionException e) {
+      // name the template the user wrote, not the wrapped one
+      throw new ExpressionException(
+          e.kind(),
+          e.problem().replace("(" + expression + ") | " + Capture.NAME, expression),
+          e.hint(),
+          null);
+    }
+    return holder[0];
+  }
+
   /** Renders every string in a YAML tree; returns a new tree. */
   public JsonNode renderTree(JsonNode node, Map<String, Object> variables, Services services) {
     return renderTree(node, variables, services, "");
@@ -223,7 +253,7 @@ public final class Expressions {
 
     @Override
     public Map<String, Filter> getFilters() {
-      return Map.of(ShellQuote.NAME, new ShellQuote());
+      return Map.of(ShellQuote.NAME, new ShellQuote(), Capture.NAME, new Capture());
     }
   }
 

@@ -98,6 +98,11 @@ public record Flow(
     return Stream.of(tasks, onFailure, finallyTasks).flatMap(List::stream).toList();
   }
 
+  /** Every task, the tasks inside {@code forEach} groups included (at any depth). */
+  public List<TaskDef> everyTask() {
+    return allTasks().stream().flatMap(TaskDef::selfAndDescendants).toList();
+  }
+
   public Optional<TaskDef> task(String taskId) {
     return allTasks().stream().filter(t -> t.id().equals(taskId)).findFirst();
   }

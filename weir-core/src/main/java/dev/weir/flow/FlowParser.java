@@ -386,9 +386,12 @@ public final class FlowParser {
     }
 
     List<TaskDef> tasks(JsonNode root, TaskDef.Phase phase) {
+      return taskList(root.get(phase.yamlKey()), phase.yamlKey(), phase);
+    }
+
+    /** The tasks of a list at {@code key}: a flow's phase, or a forEach group's {@code tasks}. */
+    List<TaskDef> taskList(JsonNode list, String key, TaskDef.Phase phase) {
       var out = new ArrayList<TaskDef>();
-      String key = phase.yamlKey();
-      JsonNode list = root.get(key);
       if (list == null || list.isNull()) {
         return out;
       }
@@ -452,18 +455,29 @@ public final class FlowParser {
       Duration timeout = durationAt(t, path + ".timeout");
       RetryPolicy retry = retry(t, path + ".retry", null);
       String pool = pool(t, path);
+      boolean group = TaskDef.FOR_EACH.equals(type);
       ObjectNode props = JsonNodeFactory.instance.objectNode();
       t.fields()
           .forEachRemaining(e -> {
-            if (!TASK_KEYS.contains(e.getKey())) {
+            if (!TASK_KEYS.contains(e.getKey()) && !(group && e.getKey().equals("tasks"))) {
               props.set(e.getKey(), e.getValue());
             }
           });
+      List<TaskDef> children = List.of();
+      if (group) {
+        children = taskList(t.get("tasks"), path + ".tasks", phase);
+        if (children.isEmpty()) {
+          problem(
+              path,
+              "a forEach needs the tasks it runs per item under 'tasks:', e.g."
+                  + " `tasks: [{id: load, type: file.read, path: \"{{ item }}\"}]`");
+        }
+      }
       if (id == null || type == null) {
         return null;
       }
       return new TaskDef(
-          id, type, phase, deps, runIf, condition, timeout, retry, pool, props, path);
+          id, type, phase, deps, runIf, condition, timeout, retry, pool, props, path, children);
     }
 
     String pool(JsonNode t, String path) {

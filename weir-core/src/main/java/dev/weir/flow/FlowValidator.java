@@ -31,6 +31,7 @@ final class FlowValidator {
   private final YamlTree tree;
   private final List<Problem> problems;
   private Set<String> allIds = Set.of();
+  private Set<String> forEachIds = Set.of();
 
   FlowValidator(TaskRegistry registry, YamlTree tree, List<Problem> problems) {
     this.registry = registry;
@@ -43,7 +44,8 @@ final class FlowValidator {
   }
 
   void validate(Flow flow) {
-    allIds = ids(flow.allTasks());
+    allIds = ids(flow.everyTask());
+    forEachIds = ids(flow.everyTask().stream().filter(TaskDef::isForEach).toList());
     uniqueIds(flow);
     var base = baseContext(flow);
     for (var e : flow.variables().entrySet()) {
@@ -166,7 +168,7 @@ final class FlowValidator {
 
   private void uniqueIds(Flow flow) {
     var seen = new HashMap<String, TaskDef>();
-    for (TaskDef t : flow.allTasks()) {
+    for (TaskDef t : flow.everyTask()) {
       TaskDef first = seen.putIfAbsent(t.id(), t);
       if (first != null) {
         problem(
@@ -232,13 +234,13 @@ final class FlowValidator {
         task(t, base, dag, earlier); // no expressions: skip building its outputs scope
         continue;
       }
-      var ctx = new HashMap<>(base);
+      var ctx = new HashMap<>(t.isForEach() ? keyScope(base, t) : base);
       var outputs = new LinkedHashMap<String, Object>();
       for (String a : earlier) {
-        outputs.put(a, Scope.lenient("outputs." + a));
+        outputs.put(a, outputsOf(a));
       }
       for (String a : dag.ancestors(t.id())) {
-        outputs.put(a, Scope.lenient("outputs." + a));
+        outputs.put(a, outputsOf(a));
       }
       ctx.put("outputs", Scope.of("outputs", outputs, outputsMiss(t, ids, earlier)));
       if (onFailure) {
@@ -248,6 +250,80 @@ final class FlowValidator {
       }
       task(t, ctx, dag, earlier);
     }
+    for (TaskDef t : tasks) {
+      if (t.isForEach()) {
+        // the group's tasks are checked once, with a sample item; they may read the outputs of
+        // every task that runs before the group
+        var before = new HashSet<>(earlier);
+        before.addAll(dag.ancestors(t.id()));
+        phase(t.children(), itemScope(base, t), before, onFailure);
+      }
+    }
+  }
+
+  /**
+   * What a forEach's tasks see besides {@code base}: {@code item} (a sample: the first literal item
+   * or date, else a placeholder), {@code itemIndex}, and the enclosing group's as {@code parent}
+   * when groups nest.
+   */
+  private static Map<String, Object> itemScope(Map<String, Object> base, TaskDef group) {
+    var ctx = new HashMap<>(base);
+    if (base.containsKey("item")) {
+      var parent = new LinkedHashMap<String, Object>();
+      parent.put("item", base.get("item"));
+      parent.put("itemIndex", base.get("itemIndex"));
+      if (base.containsKey("parent")) {
+        parent.put("parent", base.get("parent"));
+      }
+      ctx.put("parent", Scope.of("parent", parent));
+    }
+    ctx.put("item", sampleItem(group));
+    ctx.put("itemIndex", 0);
+    return ctx;
+  }
+
+  /** A forEach's own settings: only its {@code key} sees the item. */
+  private static Map<String, Object> keyScope(Map<String, Object> base, TaskDef group) {
+    return group.properties().has("key") ? itemScope(base, group) : base;
+  }
+
+  private static Object sampleItem(TaskDef group) {
+    JsonNode items = group.properties().get("items");
+    if (items != null && items.isArray() && !items.isEmpty()) {
+      JsonNode first = items.get(0);
+      if (!first.isTextual() || !Expressions.isTemplate(first.textValue())) {
+        Object v = SAMPLE.convertValue(first, Object.class);
+        return v instanceof Map<?, ?> m ? Scope.of("item", castKeys(m)) : v;
+      }
+    }
+    JsonNode from = group.properties().path("dates").path("from");
+    if (from.isTextual() && !Expressions.isTemplate(from.textValue())) {
+      return from.textValue();
+    }
+    return Scope.open("item");
+  }
+
+  private static Map<String, Object> castKeys(Map<?, ?> m) {
+    var out = new LinkedHashMap<String, Object>();
+    m.forEach((k, v) -> out.put(String.valueOf(k), v));
+    return out;
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper SAMPLE =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** What {@code outputs.<id>} may hold: a forEach's are its items' outputs and counts. */
+  private Object outputsOf(String id) {
+    if (!forEachIds.contains(id)) {
+      return Scope.lenient("outputs." + id);
+    }
+    var m = new LinkedHashMap<String, Object>();
+    m.put("items", List.of(Scope.open("outputs." + id + ".items[]")));
+    m.put("keys", List.of("key"));
+    m.put("succeeded", 0);
+    m.put("failed", 0);
+    m.put("failedKeys", List.of());
+    return Scope.of("outputs." + id, m);
   }
 
   /** Why {@code outputs.<key>} is not readable from task {@code t}, and what to do about it. */

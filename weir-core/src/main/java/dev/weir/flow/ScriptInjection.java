@@ -48,7 +48,7 @@ final class ScriptInjection {
       }
     }
     var out = new ArrayList<Problem>();
-    for (TaskDef t : flow.allTasks()) {
+    for (TaskDef t : flow.everyTask()) {
       TaskType<?> type = registry.get(t.type());
       if (type == null) {
         continue;

@@ -14,6 +14,7 @@ import java.util.List;
  * @param retry null to use the flow default
  * @param pool the pool whose slots limit how many tasks of it run at once (in {@code weir server});
  *     null when none
+ * @param children the tasks a {@code forEach} runs once per item; empty for every other task
  */
 public record TaskDef(
     String id,
@@ -26,7 +27,11 @@ public record TaskDef(
     RetryPolicy retry,
     String pool,
     ObjectNode properties,
-    String path) {
+    String path,
+    List<TaskDef> children) {
+
+  /** The type name of a task group that runs its {@link #children} once per item. */
+  public static final String FOR_EACH = "forEach";
 
   /** Which list of the flow the task belongs to. */
   public enum Phase {
@@ -48,5 +53,45 @@ public record TaskDef(
   public TaskDef {
     dependsOn = List.copyOf(dependsOn);
     properties = properties.deepCopy();
+    children = children == null ? List.of() : List.copyOf(children);
+  }
+
+  /** A task that is not a group. */
+  public TaskDef(
+      String id,
+      String type,
+      Phase phase,
+      List<String> dependsOn,
+      RunIf runIf,
+      String condition,
+      Duration timeout,
+      RetryPolicy retry,
+      String pool,
+      ObjectNode properties,
+      String path) {
+    this(
+        id,
+        type,
+        phase,
+        dependsOn,
+        runIf,
+        condition,
+        timeout,
+        retry,
+        pool,
+        properties,
+        path,
+        List.of());
+  }
+
+  /** Whether this is a {@code forEach} group, whose children run once per item. */
+  public boolean isForEach() {
+    return FOR_EACH.equals(type);
+  }
+
+  /** This task and, for a group, its children's tasks at every depth. */
+  public java.util.stream.Stream<TaskDef> selfAndDescendants() {
+    return java.util.stream.Stream.concat(
+        java.util.stream.Stream.of(this), children.stream().flatMap(TaskDef::selfAndDescendants));
   }
 }

@@ -205,6 +205,25 @@ public record TaskRunRecord(
         null);
   }
 
+  /** This attempt with {@code json} as its outputs (a running forEach keeps its items there). */
+  public TaskRunRecord withOutputs(String json) {
+    return new TaskRunRecord(
+        runId,
+        taskId,
+        attempt,
+        runAttempt,
+        state,
+        queuedAt,
+        startedAt,
+        endedAt,
+        retryAt,
+        error,
+        json,
+        dataset,
+        rows,
+        stateUpdates);
+  }
+
   public TaskRunRecord withStateUpdates(String json) {
     return new TaskRunRecord(
         runId,

@@ -74,6 +74,7 @@ public final class TaskRegistry {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static List<TaskType<?>> builtIns() {
     var out = new ArrayList<TaskType<?>>();
+    out.add(new ForEachType()); // the engine's own: always there
     for (TaskType t : ServiceLoader.load(TaskType.class)) {
       out.add(t);
     }

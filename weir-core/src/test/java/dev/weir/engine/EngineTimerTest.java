@@ -83,7 +83,9 @@ class EngineTimerTest {
             tasks:
               - {id: a, type: test.block, latch: never, timeout: 10m}
             """);
-    fx.awaitTasks(h.runId(), t -> t.get("a").state() == TaskState.RUNNING);
+    // RUNNING is stored before the attempt starts, and its timeout with it
+    fx.awaitTasks(
+        h.runId(), t -> t.get("a").state() == TaskState.RUNNING && timer.pendingCount() == 1);
     timer.advance(Duration.ofMinutes(10));
     RunRecord run = await(h);
     assertThat(run.state()).isEqualTo(RunState.FAILED);

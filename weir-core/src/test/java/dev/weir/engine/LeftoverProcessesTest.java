@@ -102,7 +102,8 @@ class LeftoverProcessesTest {
 
   @Test
   void says_nothing_of_a_process_that_already_ended() throws Exception {
-    Process p = startInOwnGroup("exit 0");
+    // alive long enough to read its start time (an `exit 0` may be gone before that)
+    Process p = startInOwnGroup("sleep 0.2");
     TaskProcess r = recorded(p, "this-host");
     p.waitFor();
 

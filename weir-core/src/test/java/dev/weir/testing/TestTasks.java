@@ -115,9 +115,12 @@ public final class TestTasks {
     }
   }
 
-  /** Fails the first {@code failures} attempts of a run, then succeeds. */
+  /**
+   * Fails the first {@code failures} attempts of a run, then succeeds; with {@code only} set, only
+   * when it renders {@code true} (e.g. for one forEach item).
+   */
   public static final class Flaky implements TaskType<Flaky.Config> {
-    public record Config(@Required(example = "2") Integer failures, String message) {}
+    public record Config(@Required(example = "2") Integer failures, String message, String only) {}
 
     @Override
     public String name() {
@@ -136,7 +139,7 @@ public final class TestTasks {
           CALLS
               .computeIfAbsent(ctx.runId() + "/" + ctx.taskId(), k -> new AtomicInteger())
               .incrementAndGet();
-      if (n <= c.failures()) {
+      if (n <= c.failures() && (c.only() == null || c.only().equals("true"))) {
         throw new TaskFailedException(
             (c.message() == null ? "flaky failure" : c.message()) + " #" + n);
       }
