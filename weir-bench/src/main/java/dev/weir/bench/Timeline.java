@@ -32,6 +32,10 @@ final class Timeline {
   }
 
   static int index(String taskId) {
+    int open = taskId.indexOf('[');
+    if (open >= 0) { // a forEach item's task: g[17]/t
+      return Integer.parseInt(taskId, open + 1, taskId.indexOf(']', open), 10);
+    }
     return Integer.parseInt(taskId, 1, taskId.length(), 10);
   }
 

@@ -82,7 +82,7 @@ final class Progress implements RunListener {
         Locale.ROOT,
         "  %s %-" + width + "s  %-15s %s%n",
         symbol(r.state()),
-        task.id(),
+        r.taskId(),
         r.state(),
         detail);
     out.flush();

@@ -177,6 +177,7 @@ class ExamplesTest {
   void every_registered_task_type_has_an_example_and_a_doc() {
     assertThat(builtinNames())
         .containsExactlyInAnyOrder(
+            "forEach",
             "noop",
             "log",
             "shell",
@@ -214,6 +215,26 @@ class ExamplesTest {
       assertThat(Files.readString(Path.of("../docs/tasks/" + name + ".md")))
           .as("docs/tasks/%s.md", name)
           .contains("```yaml\n" + example + "```");
+    }
+  }
+
+  /** A group runs in the engine, not task by task: this example runs as `weir run` runs it. */
+  @Test
+  void forEach_example() throws Exception {
+    try (var fx = new dev.weir.testing.EngineFixture(dir)) {
+      Path file = dir.resolve("forEach.yaml");
+      var run =
+          fx.engine
+              .start(fx.parse(file), file, Map.of(), "manual")
+              .await(java.time.Duration.ofSeconds(60));
+      assertThat(run.state())
+          .as(String.valueOf(run.error()))
+          .isEqualTo(dev.weir.store.RunState.SUCCEEDED);
+      var tasks = fx.latest(run.id());
+      assertThat(tasks.get("per_day[2024-03-02]/day_orders").rows()).isEqualTo(2);
+      assertThat(fx.logs(run.id()))
+          .extracting(dev.weir.store.LogLine::message)
+          .contains("2024-03-01: 2 orders", "2024-03-04: 3 orders", "5 days done");
     }
   }
 

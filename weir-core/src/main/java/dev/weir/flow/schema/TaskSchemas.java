@@ -35,7 +35,14 @@ public final class TaskSchemas {
     ArrayNode branches = task.putArray("allOf");
     for (String name : registry.names()) {
       TaskType<?> type = registry.get(name);
-      defs.set(TASK + "." + name, config(type));
+      ObjectNode config = config(type);
+      if (dev.weir.flow.TaskDef.FOR_EACH.equals(name)) {
+        // a group's tasks: a task list like the flow's own
+        ObjectNode tasks = Schemas.listOf(Schemas.ref(TASK), "the tasks run once per item");
+        tasks.put("minItems", 1);
+        ((ObjectNode) config.get("properties")).set("tasks", tasks);
+      }
+      defs.set(TASK + "." + name, config);
       branches.add(Schemas.whenType(name, Schemas.ref(TASK + "." + name)));
     }
     task.put("unevaluatedProperties", false);

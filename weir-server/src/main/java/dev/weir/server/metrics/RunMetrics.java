@@ -244,10 +244,12 @@ public final class RunMetrics implements RunListener {
     if (f == null) {
       return; // not a run of this engine's (cannot happen: runs are told before their tasks)
     }
+    // labelled by the task as written: a forEach's item task runs (group[key]/task) share it, so
+    // a group of 10,000 items makes one series, not 10,000
     if (s == TaskState.RETRY_WAIT) {
-      f.task(r.taskId()).retries().inc();
+      f.task(task.id()).retries().inc();
     } else if (s.isTerminal()) {
-      TaskSeries t = f.task(r.taskId());
+      TaskSeries t = f.task(task.id());
       t.ended(s).inc();
       Duration d = r.duration();
       if (d != null) {
