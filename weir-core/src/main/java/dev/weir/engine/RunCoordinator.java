@@ -1,10 +1,8 @@
 package dev.weir.engine;
 
 import dev.weir.WeirException;
-import dev.weir.expr.ExpressionException;
 import dev.weir.flow.Dag;
 import dev.weir.flow.Durations;
-import dev.weir.flow.RetryPolicy;
 import dev.weir.flow.TaskDef;
 import dev.weir.flow.TaskDef.Phase;
 import dev.weir.store.LogLine;
@@ -14,10 +12,6 @@ import dev.weir.store.StateStore;
 import dev.weir.store.TaskRunRecord;
 import dev.weir.store.TaskState;
 import dev.weir.task.Dataset;
-import dev.weir.task.TaskFailedException;
-import dev.weir.task.TaskResult;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * transaction, and only then starts attempts ({@link Dispatcher}) and tells listeners. Attempts run
  * on virtual threads and never touch the coordinator's state.
  */
-final class RunCoordinator implements Runnable {
+final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutcomes.Run {
   static final String INTERRUPTED = Interrupted.PREFIX;
   static final String RUN_TIMED_OUT = "run timed out after ";
   private static final Logger LOG = LoggerFactory.getLogger(RunCoordinator.class);
@@ -49,6 +43,7 @@ final class RunCoordinator implements Runnable {
   private final Dispatcher dispatcher;
   private final StoredRows stored;
   private final ForEachDriver forEach;
+  private final AttemptOutcomes outcomes;
   private final BlockingQueue<EngineEvent> events = new LinkedBlockingQueue<>();
   private final List<Runnable> afterCommit = new ArrayList<>();
   private final CompletableFuture<RunRecord> done = new CompletableFuture<>();
@@ -77,41 +72,11 @@ final class RunCoordinator implements Runnable {
     dags.put(Phase.ON_FAILURE, new Dag(scope.flow.onFailure()));
     dags.put(Phase.FINALLY, new Dag(scope.flow.finallyTasks()));
     this.table = new TaskTable(dags, changes);
-    this.dispatcher = new Dispatcher(services, scope, table, this::post, this::taskVariables);
+    this.dispatcher = new Dispatcher(services, scope, table, this::post, this::variables);
     this.stored = new StoredRows(rows, run.attempt());
-    this.forEach =
-        new ForEachDriver(
-            table,
-            scope,
-            stored,
-            run.attempt(),
-            services.clock(),
-            new ForEachDriver.Hooks() {
-              @Override
-              public void recover(TaskSlot s) {
-                RunCoordinator.this.recover(s);
-              }
-
-              @Override
-              public void restoreOutputs(TaskSlot s) {
-                RunCoordinator.this.restoreOutputs(s);
-              }
-
-              @Override
-              public void log(TaskSlot s, String level, String message) {
-                RunCoordinator.this.log(s, level, message);
-              }
-
-              @Override
-              public String mask(String text) {
-                return RunCoordinator.this.mask(text);
-              }
-
-              @Override
-              public Map<String, Object> variables(TaskSlot s) {
-                return taskVariables(s);
-              }
-            });
+    this.forEach = new ForEachDriver(table, scope, stored, run.attempt(), services.clock(), this);
+    this.outcomes =
+        new AttemptOutcomes(services, scope, table, dispatcher, changes, run.attempt(), this);
     for (TaskDef def : scope.flow.allTasks()) {
       TaskRunRecord cur = stored.take(def.id());
       boolean fresh = cur == null;
@@ -130,7 +95,8 @@ final class RunCoordinator implements Runnable {
    * What a task's templates see besides the run's variables: {@code failedTask} in onFailure,
    * {@code item}, {@code itemIndex} (and {@code parent}) inside a forEach.
    */
-  private Map<String, Object> taskVariables(TaskSlot s) {
+  @Override
+  public Map<String, Object> variables(TaskSlot s) {
     Map<String, Object> failed = FailedTaskVariable.of(s, table, runTimedOut);
     if (s.isTop()) {
       return failed;
@@ -165,6 +131,21 @@ final class RunCoordinator implements Runnable {
   void cancel(String reason) {
     cancelAsked = true;
     post(new EngineEvent.CancelRequested(reason));
+  }
+
+  @Override
+  public boolean cancelAsked() {
+    return cancelAsked;
+  }
+
+  @Override
+  public boolean stopping(TaskSlot s) {
+    return cancelled || (runTimedOut && s.def.phase() == Phase.MAIN);
+  }
+
+  @Override
+  public List<Runnable> afterCommit() {
+    return afterCommit;
   }
 
   @Override
@@ -223,7 +204,8 @@ final class RunCoordinator implements Runnable {
    * running runs again (the try does not count), waits are timed again, a forEach goes on with its
    * items.
    */
-  private void recover(TaskSlot s) {
+  @Override
+  public void recover(TaskSlot s) {
     Instant now = now();
     switch (s.state()) {
       case RUNNING, QUEUED -> {
@@ -378,7 +360,7 @@ final class RunCoordinator implements Runnable {
             s.def,
             s.place.dag().upstream(s.def.id()),
             id -> table.get(s.place.prefix() + id).state(),
-            template -> scope.render(template, taskVariables(s), s.place),
+            template -> scope.render(template, variables(s), s.place),
             this::mask);
     Instant now = now();
     switch (d) {
@@ -401,13 +383,13 @@ final class RunCoordinator implements Runnable {
 
   private void handle(EngineEvent e) {
     switch (e) {
-      case EngineEvent.AttemptAdmitted ev -> onAdmitted(ev);
-      case EngineEvent.AttemptSucceeded ev -> onSucceeded(ev);
-      case EngineEvent.AttemptFailed ev -> onFailed(ev);
-      case EngineEvent.AttemptWaiting ev -> onWaiting(ev);
-      case EngineEvent.AttemptTimedOut ev -> onTimedOut(ev);
-      case EngineEvent.RetryDue ev -> onRetryDue(ev);
-      case EngineEvent.CheckDue ev -> onCheckDue(ev);
+      case EngineEvent.AttemptAdmitted ev -> outcomes.admitted(ev);
+      case EngineEvent.AttemptSucceeded ev -> outcomes.succeeded(ev);
+      case EngineEvent.AttemptFailed ev -> outcomes.failed(ev);
+      case EngineEvent.AttemptWaiting ev -> outcomes.waiting(ev);
+      case EngineEvent.AttemptTimedOut ev -> outcomes.timedOut(ev);
+      case EngineEvent.RetryDue ev -> outcomes.retryDue(ev);
+      case EngineEvent.CheckDue ev -> outcomes.checkDue(ev);
       case EngineEvent.CancelRequested ev -> onCancel(ev);
       case EngineEvent.RunTimedOut ev -> onRunTimedOut();
       case EngineEvent.Abandoned ev -> {
@@ -417,112 +399,13 @@ final class RunCoordinator implements Runnable {
     }
   }
 
-  /** The slot of a report, or null for a late one (its attempt timed out or was cancelled). */
-  private TaskSlot reporting(String taskId, int attempt) {
-    TaskSlot s = table.get(taskId);
-    return s == null || s.attempt() != attempt || !s.inFlight ? null : s;
-  }
-
-  private void onAdmitted(EngineEvent.AttemptAdmitted e) {
-    TaskSlot s = reporting(e.taskId(), e.attempt());
-    if (s != null && s.is(TaskState.QUEUED)) {
-      dispatcher.admitted(s, afterCommit);
-    } // else cancelled while it waited: its thread was interrupted and gives the permit back
-  }
-
-  private void onSucceeded(EngineEvent.AttemptSucceeded e) {
-    TaskSlot s = reporting(e.taskId(), e.attempt());
-    if (s == null) {
-      return;
-    }
-    stopped(s);
-    TaskResult r = e.result();
-    Map<String, Object> outputs = new LinkedHashMap<>(r.outputs());
-    if (r.dataset() != null) {
-      scope.datasets.put(s.id(), r.dataset());
-    }
-    scope.outputs.put(s.id(), outputs);
-    String stateUpdates =
-        r.state().isEmpty() ? null : DatasetCodec.encodeOutputs(Map.copyOf(r.state()));
-    table.succeed(
-        s,
-        now(),
-        mask(DatasetCodec.encodeOutputs(outputs)),
-        DatasetCodec.encode(r.dataset()),
-        r.rows(),
-        stateUpdates);
-    audit(s, r.audit());
-  }
-
-  private void onFailed(EngineEvent.AttemptFailed e) {
-    TaskSlot s = reporting(e.taskId(), e.attempt());
-    if (s == null || cancelAsked) {
-      return; // a cancel is queued behind this: it ends the attempt CANCELLED
-    }
-    stopped(s);
-    Throwable t = e.error();
-    boolean retryable =
-        !(t instanceof TaskFailedException tf && !tf.retryable())
-            && !(t instanceof ExpressionException);
-    Map<String, Object> outputs = t instanceof TaskFailedException tf ? tf.outputs() : Map.of();
-    if (!(t instanceof WeirException)) {
-      var sw = new StringWriter();
-      t.printStackTrace(new PrintWriter(sw));
-      log(s, "ERROR", sw.toString());
-    }
-    failed(s, TaskState.FAILED, mask(describe(t)), retryable, outputs);
-  }
-
-  private void onWaiting(EngineEvent.AttemptWaiting e) {
-    TaskSlot s = reporting(e.taskId(), e.attempt());
-    if (s == null || cancelAsked) {
-      return;
-    }
-    dispatcher.stopped(s); // its timeout goes on while it waits
-    Instant next = now().plus(e.recheckIn());
-    table.waitUntil(s, next);
-    log(s, "INFO", mask(e.why()) + "; next check in " + Durations.format(e.recheckIn()));
-    dispatcher.wakeAt(s, next, new EngineEvent.CheckDue(s.id(), s.attempt()));
-  }
-
-  private void onTimedOut(EngineEvent.AttemptTimedOut e) {
-    TaskSlot s = table.get(e.taskId());
-    boolean live = s != null && s.attempt() == e.attempt();
-    if (!live || !(s.inFlight || s.is(TaskState.WAITING))) {
-      return;
-    }
-    stopped(s);
-    if (s.control != null) {
-      s.control.cancel();
-    }
-    String why = "timed out after " + Durations.format(s.def.timeout()) + " (task timeout)";
-    failed(s, TaskState.TIMED_OUT, why, true, Map.of());
-  }
-
-  private void onRetryDue(EngineEvent.RetryDue e) {
-    TaskSlot s = table.get(e.taskId());
-    if (s != null && s.attempt() == e.attempt() && s.is(TaskState.RETRY_WAIT)) {
-      s.wake = null;
-      table.queue(s, now());
-      dispatcher.ready(s);
-    }
-  }
-
-  private void onCheckDue(EngineEvent.CheckDue e) {
-    TaskSlot s = table.get(e.taskId());
-    if (s != null && s.attempt() == e.attempt() && s.is(TaskState.WAITING)) {
-      s.wake = null;
-      dispatcher.ready(s);
-    }
-  }
-
   private void onCancel(EngineEvent.CancelRequested e) {
     cancelled = true;
     cancelReason = e.reason();
     Instant now = now();
     for (TaskSlot s : table.all()) {
       if (s.inFlight) {
-        stopped(s);
+        outcomes.stopped(s);
         s.control.cancel();
       }
       s.cancelTimers();
@@ -554,7 +437,7 @@ final class RunCoordinator implements Runnable {
       if (s.inFlight) {
         s.control.cancel();
       }
-      stopped(s);
+      outcomes.stopped(s);
       if (wasRunning) {
         table.timeOut(s, now, why);
       } else {
@@ -565,44 +448,9 @@ final class RunCoordinator implements Runnable {
 
   // ---- helpers
 
-  /** The attempt no longer runs: it frees its parallelism slot and its timers stop. */
-  private void stopped(TaskSlot s) {
-    dispatcher.stopped(s);
-    s.cancelTimers();
-  }
-
-  private void failed(
-      TaskSlot s, TaskState how, String message, boolean retryable, Map<String, Object> outputs) {
-    Instant now = now();
-    RetryPolicy policy = s.def.retry() != null ? s.def.retry() : scope.flow.retry();
-    s.failures++;
-    Map<String, Dataset> read = s.context == null ? Map.of() : s.context.datasetsRead();
-    audit(s, AuditFacts.ofFailure(scope, read, outputs));
-    String outJson = mask(DatasetCodec.encodeOutputs(outputs));
-    boolean stopping = cancelled || (runTimedOut && s.def.phase() == Phase.MAIN);
-    switch (FailurePolicy.after(
-        policy, s.failures, retryable, stopping, s.attempt(), message, now, services.random())) {
-      case FailurePolicy.Retry retry -> {
-        table.fail(s, how, now, message, outJson);
-        log(s, "WARN", retry.note());
-        table.retryAt(s, run.attempt(), retry.at());
-        dispatcher.wakeAt(s, retry.at(), new EngineEvent.RetryDue(s.id(), s.attempt()));
-      }
-      case FailurePolicy.GiveUp end -> table.fail(s, how, now, message + end.suffix(), outJson);
-    }
-  }
-
-  // an attempt with nothing known (a no-op task) gets no row: it reads back as unknown either way,
-  // and a flow of a thousand such tasks does not pay a thousand INSERTs
-  private void audit(TaskSlot s, dev.weir.task.Audit facts) {
-    var record = AuditFacts.record(run.id(), s.id(), s.attempt(), facts, this::mask);
-    if (!record.isEmpty()) {
-      changes.audit(record);
-    }
-  }
-
   // told to listeners too, as a task's own lines are: the log files and live streams need them
-  private void log(TaskSlot s, String level, String message) {
+  @Override
+  public void log(TaskSlot s, String level, String message) {
     log(s.id(), s.attempt(), level, message);
   }
 
@@ -612,7 +460,8 @@ final class RunCoordinator implements Runnable {
     services.listener().logged(line);
   }
 
-  private String mask(String text) {
+  @Override
+  public String mask(String text) {
     return services.secrets().masker().mask(text);
   }
 
@@ -631,7 +480,8 @@ final class RunCoordinator implements Runnable {
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 
-  private void restoreOutputs(TaskSlot s) {
+  @Override
+  public void restoreOutputs(TaskSlot s) {
     scope.outputs.put(s.id(), DatasetCodec.decodeOutputs(s.current.outputs()));
     Dataset d = DatasetCodec.decode(s.current.dataset());
     if (d != null) {
