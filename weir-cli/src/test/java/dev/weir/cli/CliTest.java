@@ -39,7 +39,8 @@ class CliTest {
         .contains(
             bad
                 + ":4:5 tasks[0].type: unknown task type 'nop'; closest: noop, log (known:"
-                + " file.read, file.write, http.extract, jdbc.extract, jdbc.load, jdbc.query, log, noop,")
+                + " file.read, file.write, forEach, http.extract, jdbc.extract, jdbc.load, jdbc.query, log,"
+                + " noop,")
         .contains(
             " quality.check, s3.delete, s3.download, s3.list, s3.upload, sftp.delete, sftp.download,"
                 + " sftp.list, sftp.upload, shell, sql.transform")
