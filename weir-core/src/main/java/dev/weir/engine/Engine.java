@@ -50,6 +50,7 @@ public final class Engine implements AutoCloseable {
   private final Secrets secrets;
   private final EngineServices services;
   private final java.util.Set<String> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final SubflowHost subflows;
 
   /**
    * @param home where staging data lives ({@code <home>/staging/<run>/<task>})
@@ -57,6 +58,8 @@ public final class Engine implements AutoCloseable {
    *     processes inherit
    * @param secretsDir a directory of secret files, or null
    * @param gate what an attempt waits for before it runs (pools, circuit breakers); none by default
+   * @param subflows where subflow tasks find and start flows; null for {@link LocalSubflows} (the
+   *     flow files beside the parent's and in its project, run on this engine)
    */
   public record Options(
       Path home,
@@ -64,12 +67,23 @@ public final class Engine implements AutoCloseable {
       Map<String, String> environment,
       Path secretsDir,
       RunListener listener,
-      TaskGate gate) {
+      TaskGate gate,
+      SubflowHost subflows) {
     public Options {
       clock = clock == null ? InstantSource.system() : clock;
       environment = environment == null ? System.getenv() : Map.copyOf(environment);
       listener = listener == null ? RunListener.NONE : listener;
       gate = gate == null ? TaskGate.NONE : gate;
+    }
+
+    public Options(
+        Path home,
+        InstantSource clock,
+        Map<String, String> environment,
+        Path secretsDir,
+        RunListener listener,
+        TaskGate gate) {
+      this(home, clock, environment, secretsDir, listener, gate, null);
     }
 
     public Options(
@@ -86,11 +100,15 @@ public final class Engine implements AutoCloseable {
     }
 
     public Options withListener(RunListener l) {
-      return new Options(home, clock, environment, secretsDir, l, gate);
+      return new Options(home, clock, environment, secretsDir, l, gate, subflows);
     }
 
     public Options withGate(TaskGate g) {
-      return new Options(home, clock, environment, secretsDir, listener, g);
+      return new Options(home, clock, environment, secretsDir, listener, g, subflows);
+    }
+
+    public Options withSubflows(SubflowHost s) {
+      return new Options(home, clock, environment, secretsDir, listener, gate, s);
     }
   }
 
@@ -118,6 +136,7 @@ public final class Engine implements AutoCloseable {
             options.gate(),
             RandomGenerator.getDefault(),
             owner());
+    this.subflows = options.subflows() == null ? new LocalSubflows(this) : options.subflows();
   }
 
   public FlowParser parser() {
@@ -471,6 +490,7 @@ public final class Engine implements AutoCloseable {
             base,
             childEnvironment(),
             services.store());
+    scope.subflows = subflows;
     var coordinator = new RunCoordinator(services, scope, run, rows);
     active.add(run.id());
     coordinator.completion().whenComplete((r, e) -> active.remove(run.id()));
