@@ -109,7 +109,7 @@ final class AttemptSubflows implements Subflows {
       String data = r.triggerData();
       if (TRIGGER.equals(r.trigger())
           && data != null
-          && data.contains("\"parentRunId\":\"" + scope.runId + "\"")
+          && SubflowChain.parentId(store, r).filter(scope.runId::equals).isPresent()
           && data.contains("\"parentTaskId\":\"" + taskId + "\"")
           && store.parentOf(r.id()).isEmpty()) {
         store.recordParent(new RunParent(r.id(), scope.runId, taskId, previous, clock.instant()));

@@ -1,5 +1,6 @@
 package dev.weir.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.store.RunParent;
 import dev.weir.store.RunRecord;
 import dev.weir.store.StateStore;
@@ -21,6 +22,24 @@ final class SubflowChain {
   private SubflowChain() {}
 
   /**
+   * A child names its parent in its trigger data, stored with the run itself: the link row is
+   * written just after the child starts, and a quick child may already be starting its own.
+   */
+  static Optional<String> parentId(StateStore store, RunRecord run) {
+    if (AttemptSubflows.TRIGGER.equals(run.trigger()) && run.triggerData() != null) {
+      try {
+        JsonNode id = DatasetCodec.JSON.readTree(run.triggerData()).get("parentRunId");
+        if (id != null && id.isTextual()) {
+          return Optional.of(id.textValue());
+        }
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        // not ours after all: ask the link table
+      }
+    }
+    return store.parentOf(run.id()).map(RunParent::parentRunId);
+  }
+
+  /**
    * @param parent the run whose task starts the child
    * @param child {@code namespace.flowId} of the flow about to start
    * @throws TaskFailedException (not retryable) listing the chain when the child is one of the runs
@@ -35,8 +54,7 @@ final class SubflowChain {
       String key = at.namespace() + "." + at.flowId();
       chain.add(0, key + " (run " + at.id() + ")");
       cycle |= key.equals(child);
-      Optional<RunParent> up = store.parentOf(at.id());
-      at = up.flatMap(p -> store.findRun(p.parentRunId())).orElse(null);
+      at = parentId(store, at).flatMap(store::findRun).orElse(null);
     }
     String path = String.join(" → ", chain) + " → " + child;
     if (cycle) {

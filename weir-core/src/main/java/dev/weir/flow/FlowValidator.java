@@ -43,6 +43,14 @@ final class FlowValidator {
   }
 
   void validate(Flow flow) {
+    // a subflow task's outputs nest (outputs.<task>.outputs.<child task>.<name>), known only once
+    // the child ran: any depth is accepted there
+    nestedOutputs =
+        new java.util.HashSet<>(
+            flow.allTasks().stream()
+                .filter(t -> SubflowCycles.TYPE.equals(t.type()))
+                .map(TaskDef::id)
+                .toList());
     allIds = ids(flow.allTasks());
     uniqueIds(flow);
     var base = baseContext(flow);
@@ -185,6 +193,14 @@ final class FlowValidator {
   /**
    * @param earlier ids of tasks from earlier phases, whose outputs this phase may read
    */
+  private Set<String> nestedOutputs = Set.of();
+
+  private Scope outputsOf(String task) {
+    return nestedOutputs.contains(task)
+        ? Scope.open("outputs." + task)
+        : Scope.lenient("outputs." + task);
+  }
+
   private void phase(
       List<TaskDef> tasks, Map<String, Object> base, Set<String> earlier, boolean onFailure) {
     if (tasks.isEmpty()) {
@@ -235,10 +251,10 @@ final class FlowValidator {
       var ctx = new HashMap<>(base);
       var outputs = new LinkedHashMap<String, Object>();
       for (String a : earlier) {
-        outputs.put(a, Scope.lenient("outputs." + a));
+        outputs.put(a, outputsOf(a));
       }
       for (String a : dag.ancestors(t.id())) {
-        outputs.put(a, Scope.lenient("outputs." + a));
+        outputs.put(a, outputsOf(a));
       }
       ctx.put("outputs", Scope.of("outputs", outputs, outputsMiss(t, ids, earlier)));
       if (onFailure) {

@@ -13,16 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs another flow as a child of this run, by namespace and id (its current revision, or a pinned
  * one), with inputs; waits for it by default and exposes its state and its tasks' outputs.
  */
 public final class SubflowTask implements TaskType<SubflowTask.Config> {
-  // how long a cancelled parent waits for its child to stop before it reports the cancel
-  private static final long CANCEL_WAIT_SECONDS = 30;
-
   /**
    * @param flow the child flow: {@code id} (in {@code namespace}) or {@code namespace/id}
    * @param namespace the child's namespace when {@code flow} has none; defaults to this flow's
@@ -83,16 +79,7 @@ public final class SubflowTask implements TaskType<SubflowTask.Config> {
       return TaskResult.of(started(request, child.run()));
     }
     ctx.onCancel(() -> child.cancel("its parent run " + ctx.runId() + " was cancelled"));
-    ChildRun.Outcome outcome;
-    try {
-      outcome = child.await();
-    } catch (InterruptedException e) {
-      if (ctx.isCancelled()) {
-        awaitCancelled(child);
-      }
-      throw e;
-    }
-    return result(request, outcome);
+    return result(request, child.await());
   }
 
   static Subflows.Request request(Config config, String parentNamespace) {
@@ -139,25 +126,5 @@ public final class SubflowTask implements TaskType<SubflowTask.Config> {
           null);
     }
     return TaskResult.of(out);
-  }
-
-  // the attempt's thread was interrupted by the cancel: wait (briefly) for the child to stop too,
-  // so that the parent does not report CANCELLED while the child's processes still run
-  private static void awaitCancelled(ChildRun child) {
-    Thread waiter =
-        Thread.ofVirtual()
-            .start(() -> {
-              try {
-                child.await();
-              } catch (InterruptedException | RuntimeException e) {
-                // gave up waiting; the child was asked to stop all the same
-              }
-            });
-    try {
-      waiter.join(TimeUnit.SECONDS.toMillis(CANCEL_WAIT_SECONDS));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    waiter.interrupt();
   }
 }
