@@ -26,15 +26,19 @@ public final class SubflowCycles {
 
   /** One cycle, reported at the task that closes it. */
   public record Cycle(Flow flow, TaskDef task, List<String> chain) {
-    /** {@code file tasks[0]: subflow cycle: a.x → b.y → a.x; …}. */
+    /** {@code subflow cycle: a.x → b.y → a.x; …}. */
     public String message() {
-      return flow.source().file()
-          + " "
-          + task.path()
-          + ": subflow cycle: "
+      return "subflow cycle: "
           + String.join(" → ", chain)
           + "; a flow cannot run itself through subflows. Break the cycle: let one of these"
           + " flows stop calling the next";
+    }
+
+    /** The cycle as a problem of the task's {@code flow:} line, with its file, line and column. */
+    public Problem problem() {
+      var ignored = new ArrayList<Problem>();
+      YamlTree tree = YamlTree.parse(flow.source().file(), flow.source().text(), ignored);
+      return tree.problem(task.path() + ".flow", message());
     }
   }
 
