@@ -72,6 +72,54 @@ public final class SubflowCycles {
     return found;
   }
 
+  /**
+   * The first cycle that leads back to {@code start}, following the flows {@code others} names by
+   * {@code namespace.id} ({@code start} itself is taken from there as given): the check of one flow
+   * joining many (a server registering a revision), which costs nothing for flows without subflows.
+   */
+  public static Optional<Cycle> through(
+      Flow start, java.util.function.Function<String, Optional<Flow>> others) {
+    if (start.allTasks().stream().noneMatch(t -> TYPE.equals(t.type()))) {
+      return Optional.empty();
+    }
+    var byKey = new java.util.HashMap<String, Flow>();
+    byKey.put(start.qualifiedId(), start);
+    var found = new ArrayList<Cycle>();
+    walkLookup(start, others, byKey, new ArrayList<>(List.of(start.qualifiedId())), null, found, 0);
+    return found.stream().findFirst();
+  }
+
+  private static void walkLookup(
+      Flow at,
+      java.util.function.Function<String, Optional<Flow>> others,
+      Map<String, Flow> seen,
+      List<String> path,
+      TaskDef firstTask,
+      List<Cycle> found,
+      int depth) {
+    for (TaskDef t : at.allTasks()) {
+      Optional<String> next = target(at, t);
+      if (next.isEmpty() || !found.isEmpty()) {
+        continue;
+      }
+      TaskDef first = firstTask == null ? t : firstTask;
+      if (next.get().equals(path.get(0))) {
+        var chain = new ArrayList<>(path);
+        chain.add(next.get());
+        found.add(new Cycle(seen.get(path.get(0)), first, chain));
+      } else if (!path.contains(next.get()) && depth < MAX_DEPTH) {
+        Optional<Flow> flow =
+            Optional.ofNullable(seen.get(next.get())).or(() -> others.apply(next.get()));
+        if (flow.isPresent()) {
+          seen.put(next.get(), flow.get());
+          path.add(next.get());
+          walkLookup(flow.get(), others, seen, path, first, found, depth + 1);
+          path.remove(path.size() - 1);
+        }
+      }
+    }
+  }
+
   private static void walk(
       Flow at,
       Map<String, Flow> byKey,
