@@ -86,6 +86,8 @@ class SubflowCliTest {
     Cli.Result r =
         Cli.run("run", dir.resolve("flows/main/parent.yaml").toString(), "--home", home.toString());
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    // the child's tasks show under the parent's, marked as a subflow's
+    assertThat(r.out()).containsPattern("✔ ↳ say +SUCCEEDED");
     assertThat(Files.readString(dir.resolve("flows/shared/ada.txt")).strip())
         .isEqualTo("hello ada");
     try (StateStore store = JdbcStateStore.h2(home)) {
