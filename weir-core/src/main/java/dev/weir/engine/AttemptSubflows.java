@@ -131,7 +131,12 @@ final class AttemptSubflows implements Subflows {
 
   private SubflowHost.Found resolve(Request request) {
     Path near = scope.workDir;
-    Optional<SubflowHost.Found> current = host.find(request.namespace(), request.flowId(), near);
+    Optional<SubflowHost.Found> current;
+    try {
+      current = host.find(request.namespace(), request.flowId(), near);
+    } catch (WeirException e) {
+      throw TaskFailedException.permanent("subflow: " + e.getMessage());
+    }
     if (request.revision() == null) {
       return current.orElseThrow(() -> unknown(request, near));
     }

@@ -1,5 +1,6 @@
 package dev.weir.engine;
 
+import dev.weir.WeirException;
 import dev.weir.config.ProjectConfig;
 import dev.weir.flow.Flow;
 import dev.weir.flow.FlowParser;
@@ -29,8 +30,16 @@ final class FlowFiles {
     this.parser = parser;
   }
 
-  /** The first flow named {@code namespace.flowId}, beside {@code near} first. */
+  /**
+   * The first flow named {@code namespace.flowId}, beside {@code near} first.
+   *
+   * @throws WeirException when none is valid but a file that is not valid says it is that flow
+   */
   Optional<SubflowHost.Found> find(String namespace, String flowId, Path near) {
+    var declares =
+        java.util.regex.Pattern.compile(
+            "(?m)^id:\\s*[\"']?" + java.util.regex.Pattern.quote(flowId) + "[\"']?\\s*(#.*)?$");
+    String invalid = null;
     for (Path file : files(near)) {
       String text;
       try {
@@ -41,14 +50,38 @@ final class FlowFiles {
       if (!text.contains(flowId)) {
         continue; // most files are other flows: no need to parse them
       }
-      Optional<Flow> flow = parse(file, text);
-      if (flow.isPresent()
-          && flow.get().id().equals(flowId)
-          && flow.get().namespace().equals(namespace)) {
-        return Optional.of(new SubflowHost.Found(flow.get(), file));
+      try {
+        Flow flow = parser.parse(file.toString(), text);
+        if (flow.id().equals(flowId) && flow.namespace().equals(namespace)) {
+          return Optional.of(new SubflowHost.Found(flow, file));
+        }
+      } catch (RuntimeException e) {
+        if (invalid == null && declares.matcher(text).find()) {
+          invalid =
+              file
+                  + " defines flow '"
+                  + flowId
+                  + "' but is not valid: "
+                  + firstLine(e.getMessage())
+                  + "; see `weir validate "
+                  + file
+                  + "`";
+        }
       }
     }
+    if (invalid != null) {
+      throw new WeirException(invalid);
+    }
     return Optional.empty();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    // a definition error lists its problems one a line under a heading: the first problem says most
+    String[] lines = message.strip().split("\n");
+    return lines.length > 1 && lines[0].endsWith(":") ? lines[1].strip() : lines[0].strip();
   }
 
   /** Ids of the valid flows of {@code namespace}, sorted. */

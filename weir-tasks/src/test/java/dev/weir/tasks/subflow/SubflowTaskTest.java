@@ -128,6 +128,15 @@ class SubflowTaskTest {
   }
 
   @Test
+  void a_child_flow_file_that_is_not_valid_is_named_with_its_problem() {
+    Path broken = fx.write("broken_child.yaml", "id: broken_child\nnamespace: t\ntasks: []\n");
+    RunRecord run = fx.run(parent("flow: broken_child"));
+    assertThat(fx.latest(run.id()).get("call").error())
+        .startsWith("subflow: " + broken + " defines flow 'broken_child' but is not valid: ")
+        .endsWith("; see `weir validate " + broken + "`");
+  }
+
+  @Test
   void bad_inputs_are_a_clear_error_naming_the_input() {
     RunRecord run = fx.run(parent("flow: t/child\n    inputs: {nmae: ada}"));
     assertThat(run.state()).isEqualTo(RunState.FAILED);
@@ -240,6 +249,46 @@ class SubflowTaskTest {
     assertThat(ProcessHandle.of(shellPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     TaskRunRecord call = fx.latest(parent.runId()).get("call");
     assertThat(call.state()).isEqualTo(TaskState.CANCELLED);
+  }
+
+  @Test
+  void input_values_of_any_yaml_type_reach_the_child_as_its_typed_inputs() throws Exception {
+    fx.write(
+        "typed.yaml",
+        """
+        id: typed
+        namespace: t
+        inputs:
+          - {id: n, type: int}
+          - {id: flag, type: boolean}
+        tasks:
+          - id: show
+            type: shell
+            env: {N: "{{ inputs.n + 1 }}", ON: "{{ inputs.flag }}"}
+            command: echo "$N $ON" > typed.txt
+        """);
+    RunRecord run = fx.run(parent("flow: typed\n    inputs: {n: 41, flag: true}"));
+    assertThat(run.state()).as(run.error()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(Files.readString(dir.resolve("typed.txt")).strip()).isEqualTo("42 true");
+  }
+
+  @Test
+  void a_subflow_task_that_times_out_cancels_its_child() throws Exception {
+    fx.write(
+        "dawdle.yaml",
+        """
+        id: dawdle
+        namespace: t
+        tasks:
+          - id: nap
+            type: shell
+            command: sleep 120
+        """);
+    RunRecord run = fx.run(parent("flow: dawdle\n    timeout: 1s"));
+    assertThat(run.state()).isEqualTo(RunState.FAILED);
+    assertThat(fx.latest(run.id()).get("call").state()).isEqualTo(TaskState.TIMED_OUT);
+    String child = fx.store.children(run.id(), "call").get(0).runId();
+    awaitState(child, RunState.CANCELLED);
   }
 
   private static String parent(String call) {
