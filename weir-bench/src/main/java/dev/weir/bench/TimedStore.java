@@ -201,6 +201,21 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public void recordParent(dev.weir.store.RunParent parent) {
+    store.recordParent(parent);
+  }
+
+  @Override
+  public Optional<dev.weir.store.RunParent> parentOf(String runId) {
+    return store.parentOf(runId);
+  }
+
+  @Override
+  public List<dev.weir.store.RunParent> children(String parentRunId, String taskId) {
+    return store.children(parentRunId, taskId);
+  }
+
+  @Override
   public void close() {
     store.close();
   }

@@ -15,6 +15,8 @@ final class Progress implements RunListener {
   private final PrintWriter out;
   private final int width;
   private final java.util.Set<String> logTasks;
+  // the run this command runs: the first one heard of. Others are its subflow runs, shown indented
+  private String mainRun;
 
   /**
    * @param logTasks ids of {@code log} tasks, whose messages are shown as they are written
@@ -29,10 +31,12 @@ final class Progress implements RunListener {
   @Override
   public synchronized void logged(dev.weir.store.LogLine line) {
     boolean loud = line.level().equals("WARN") || line.level().equals("ERROR");
-    if (!loud && !logTasks.contains(line.taskId())) {
+    boolean child = !isMain(line.runId());
+    if (!loud && (child || !logTasks.contains(line.taskId()))) {
       return;
     }
-    String prefix = "    " + line.taskId() + (loud ? " " + line.level() : "") + ": ";
+    String prefix =
+        "    " + (child ? "↳ " : "") + line.taskId() + (loud ? " " + line.level() : "") + ": ";
     String indent = " ".repeat(prefix.length());
     out.println(prefix + Progress.firstLines(line.message(), 12).replace("\n", "\n" + indent));
     out.flush();
@@ -82,10 +86,17 @@ final class Progress implements RunListener {
         Locale.ROOT,
         "  %s %-" + width + "s  %-15s %s%n",
         symbol(r.state()),
-        r.taskId(),
+        isMain(r.runId()) ? r.taskId() : "↳ " + r.taskId(),
         r.state(),
         detail);
     out.flush();
+  }
+
+  private boolean isMain(String runId) {
+    if (mainRun == null) {
+      mainRun = runId;
+    }
+    return mainRun.equals(runId);
   }
 
   static String symbol(TaskState s) {

@@ -3,9 +3,11 @@ package dev.weir.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.WeirException;
 import dev.weir.config.ProjectConfig;
+import dev.weir.flow.Flow;
 import dev.weir.flow.FlowDefinitionException;
 import dev.weir.flow.FlowParser;
 import dev.weir.flow.Problem;
+import dev.weir.flow.SubflowCycles;
 import dev.weir.task.TaskRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,20 +54,32 @@ final class ValidateCommand implements Callable<Integer> {
     if (!json) {
       TaskTypes.warnSkipped(registry, err);
     }
+    var results = new ArrayList<Result>();
+    var flows = new ArrayList<Flow>();
     for (Path f : files()) {
-      List<Problem> problems = List.of();
-      List<Problem> warned = List.of();
-      String unreadable = null;
-      try {
-        warned = parser.read(f).warnings();
+      Result r = check(parser, f);
+      results.add(r);
+      if (r.flow() != null) {
+        flows.add(r.flow());
+      }
+    }
+    // a cycle of subflows shows only across files: reported at the task that closes it
+    for (SubflowCycles.Cycle c : SubflowCycles.find(flows)) {
+      for (int i = 0; i < results.size(); i++) {
+        if (results.get(i).flow() == c.flow()) {
+          results.set(i, results.get(i).with(c.problem()));
+        }
+      }
+    }
+    for (Result r : results) {
+      Path f = r.file();
+      List<Problem> problems = r.problems();
+      List<Problem> warned = r.warned();
+      String unreadable = r.unreadable();
+      if (problems.isEmpty() && unreadable == null) {
         good++;
         warnings += warned.size();
-      } catch (FlowDefinitionException e) {
-        problems = e.problems();
-        bad++;
-      } catch (WeirException e) {
-        // a file that cannot be read (e.g. not UTF-8) is one invalid file, not the end of the run
-        unreadable = e.getMessage();
+      } else {
         bad++;
       }
       if (json) {
@@ -101,6 +115,28 @@ final class ValidateCommand implements Callable<Integer> {
           warnings == 0 ? "" : ", " + warnings + (warnings == 1 ? " warning" : " warnings"));
     }
     return bad == 0 ? 0 : Errors.USAGE;
+  }
+
+  /** One file checked: its flow when it is valid on its own. */
+  private record Result(
+      Path file, Flow flow, List<Problem> problems, List<Problem> warned, String unreadable) {
+    Result with(Problem problem) {
+      var all = new ArrayList<>(problems);
+      all.add(problem);
+      return new Result(file, flow, all, warned, unreadable);
+    }
+  }
+
+  private static Result check(FlowParser parser, Path f) {
+    try {
+      FlowParser.Parsed parsed = parser.read(f);
+      return new Result(f, parsed.flow(), List.of(), parsed.warnings(), null);
+    } catch (FlowDefinitionException e) {
+      return new Result(f, null, e.problems(), List.of(), null);
+    } catch (WeirException e) {
+      // a file that cannot be read (e.g. not UTF-8) is one invalid file, not the end of the run
+      return new Result(f, null, List.of(), List.of(), e.getMessage());
+    }
   }
 
   private static ObjectNode toJson(

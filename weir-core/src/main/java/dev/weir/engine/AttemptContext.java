@@ -206,4 +206,9 @@ final class AttemptContext implements TaskContext {
   public InstantSource clock() {
     return clock;
   }
+
+  @Override
+  public dev.weir.task.Subflows subflows() {
+    return new AttemptSubflows(scope.subflows, scope, taskId, attempt, logger, clock);
+  }
 }

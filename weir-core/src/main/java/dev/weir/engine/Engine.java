@@ -51,6 +51,7 @@ public final class Engine implements AutoCloseable {
   private final EngineServices services;
   private final Set<String> active = ConcurrentHashMap.newKeySet();
   private final Map<String, RunCoordinator> coordinators = new ConcurrentHashMap<>();
+  private final SubflowHost subflows;
 
   /**
    * @param home where staging data lives ({@code <home>/staging/<run>/<task>})
@@ -60,6 +61,8 @@ public final class Engine implements AutoCloseable {
    * @param gate what an attempt waits for before it runs (pools, circuit breakers); none by default
    * @param timer what retry delays, timeouts and sensors wait on; a real one by default (tests pass
    *     one they advance, with the same object as {@code clock})
+   * @param subflows where subflow tasks find and start flows; null for {@link LocalSubflows} (the
+   *     flow files beside the parent's and in its project, run on this engine)
    */
   public record Options(
       Path home,
@@ -68,7 +71,8 @@ public final class Engine implements AutoCloseable {
       Path secretsDir,
       RunListener listener,
       TaskGate gate,
-      EngineTimer timer) {
+      EngineTimer timer,
+      SubflowHost subflows) {
     public Options {
       clock = clock == null ? InstantSource.system() : clock;
       environment = environment == null ? System.getenv() : Map.copyOf(environment);
@@ -83,7 +87,7 @@ public final class Engine implements AutoCloseable {
         Path secretsDir,
         RunListener listener,
         TaskGate gate) {
-      this(home, clock, environment, secretsDir, listener, gate, null);
+      this(home, clock, environment, secretsDir, listener, gate, null, null);
     }
 
     public Options(
@@ -92,7 +96,7 @@ public final class Engine implements AutoCloseable {
         Map<String, String> environment,
         Path secretsDir,
         RunListener listener) {
-      this(home, clock, environment, secretsDir, listener, null, null);
+      this(home, clock, environment, secretsDir, listener, null, null, null);
     }
 
     public static Options defaults(Path home) {
@@ -100,16 +104,20 @@ public final class Engine implements AutoCloseable {
     }
 
     public Options withListener(RunListener l) {
-      return new Options(home, clock, environment, secretsDir, l, gate, timer);
+      return new Options(home, clock, environment, secretsDir, l, gate, timer, subflows);
     }
 
     public Options withGate(TaskGate g) {
-      return new Options(home, clock, environment, secretsDir, listener, g, timer);
+      return new Options(home, clock, environment, secretsDir, listener, g, timer, subflows);
     }
 
     /** These options with {@code t} as the engine's timer and clock. */
     public <T extends EngineTimer & InstantSource> Options withTimer(T t) {
-      return new Options(home, t, environment, secretsDir, listener, gate, t);
+      return new Options(home, t, environment, secretsDir, listener, gate, t, subflows);
+    }
+
+    public Options withSubflows(SubflowHost s) {
+      return new Options(home, clock, environment, secretsDir, listener, gate, timer, s);
     }
   }
 
@@ -134,6 +142,7 @@ public final class Engine implements AutoCloseable {
             options.gate(),
             RandomGenerator.getDefault(),
             RunOwner.self());
+    this.subflows = options.subflows() == null ? new LocalSubflows(this) : options.subflows();
   }
 
   public FlowParser parser() {
@@ -402,6 +411,7 @@ public final class Engine implements AutoCloseable {
             variables.of(p.flow(), RunVariables.Facts.of(run), p.inputs()),
             childEnvironment(),
             store);
+    scope.subflows = subflows;
     var coordinator = new RunCoordinator(services, scope, run, rows);
     active.add(run.id());
     coordinators.put(run.id(), coordinator);

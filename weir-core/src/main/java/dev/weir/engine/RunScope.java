@@ -31,6 +31,8 @@ final class RunScope {
   final Map<String, Dataset> datasets = new ConcurrentHashMap<>();
   final Map<String, String> childEnvironment;
   final dev.weir.store.StateStore store;
+  // where subflow tasks find and start their child runs; set by the engine before the run starts
+  volatile SubflowHost subflows;
 
   RunScope(
       String runId,

@@ -44,6 +44,14 @@ final class FlowValidator {
   }
 
   void validate(Flow flow) {
+    // a subflow task's outputs nest (outputs.<task>.outputs.<child task>.<name>), known only once
+    // the child ran: any depth is accepted there
+    nestedOutputs =
+        new java.util.HashSet<>(
+            flow.everyTask().stream()
+                .filter(t -> SubflowCycles.TYPE.equals(t.type()))
+                .map(TaskDef::id)
+                .toList());
     allIds = ids(flow.everyTask());
     forEachIds = ids(flow.everyTask().stream().filter(TaskDef::isForEach).toList());
     uniqueIds(flow);
@@ -187,6 +195,8 @@ final class FlowValidator {
   /**
    * @param earlier ids of tasks from earlier phases, whose outputs this phase may read
    */
+  private Set<String> nestedOutputs = Set.of();
+
   private void phase(
       List<TaskDef> tasks, Map<String, Object> base, Set<String> earlier, boolean onFailure) {
     if (tasks.isEmpty()) {
@@ -312,8 +322,14 @@ final class FlowValidator {
   private static final com.fasterxml.jackson.databind.ObjectMapper SAMPLE =
       new com.fasterxml.jackson.databind.ObjectMapper();
 
-  /** What {@code outputs.<id>} may hold: a forEach's are its items' outputs and counts. */
+  /**
+   * What {@code outputs.<id>} may hold: a subflow's nest to any depth, a forEach's are its items'
+   * outputs and counts.
+   */
   private Object outputsOf(String id) {
+    if (nestedOutputs.contains(id)) {
+      return Scope.open("outputs." + id);
+    }
     if (!forEachIds.contains(id)) {
       return Scope.lenient("outputs." + id);
     }

@@ -44,6 +44,7 @@ public final class JdbcStateStore implements StateStore {
   private final JdbcCheckResults checks;
   private final StoreRetry retry;
   private final JdbcTaskProcesses processes;
+  private final JdbcRunParents parents;
   private final JdbcRunSearch runSearch;
 
   private JdbcStateStore(
@@ -54,6 +55,7 @@ public final class JdbcStateStore implements StateStore {
     this.retry = new StoreRetry(description, retry);
     this.checks = new JdbcCheckResults(ds, description, this.retry);
     this.processes = new JdbcTaskProcesses(ds, description, this.retry);
+    this.parents = new JdbcRunParents(ds, description, this.retry);
   }
 
   /** How this store's units of work retry what can heal; for the server's own tables. */
@@ -648,6 +650,21 @@ public final class JdbcStateStore implements StateStore {
   @Override
   public List<TaskProcess> processes(String runId) {
     return processes.ofRun(runId);
+  }
+
+  @Override
+  public void recordParent(RunParent parent) {
+    parents.record(parent);
+  }
+
+  @Override
+  public Optional<RunParent> parentOf(String runId) {
+    return parents.parentOf(runId);
+  }
+
+  @Override
+  public List<RunParent> children(String parentRunId, String taskId) {
+    return parents.children(parentRunId, taskId);
   }
 
   @Override

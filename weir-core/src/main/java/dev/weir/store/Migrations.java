@@ -17,7 +17,7 @@ import javax.sql.DataSource;
  * docs/decisions.md).
  */
 final class Migrations {
-  static final int LATEST = 11;
+  static final int LATEST = 12;
 
   private Migrations() {}
 

@@ -174,6 +174,21 @@ public interface StateStore extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * Records that a {@code subflow} task started run {@code parent.runId()}; recording the same run
+   * again changes nothing.
+   */
+  void recordParent(RunParent parent);
+
+  /** What started this run, when a subflow task did. */
+  Optional<RunParent> parentOf(String runId);
+
+  /**
+   * The runs subflow tasks of run {@code parentRunId} started, oldest first; of task {@code taskId}
+   * only, unless it is null.
+   */
+  List<RunParent> children(String parentRunId, String taskId);
+
   @Override
   void close();
 

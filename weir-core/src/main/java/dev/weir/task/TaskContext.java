@@ -83,4 +83,7 @@ public interface TaskContext {
   default void processStarted(ProcessHandle process, boolean ownGroup) {}
 
   InstantSource clock();
+
+  /** Runs of other flows this attempt starts as children of its run (the {@code subflow} task). */
+  Subflows subflows();
 }

@@ -68,7 +68,8 @@ public final class EngineFixture implements AutoCloseable {
                 null,
                 options.listener(),
                 options.gate(),
-                options.timer()));
+                options.timer(),
+                options.subflows()));
   }
 
   /**

@@ -111,17 +111,20 @@ public final class WeirServer implements AutoCloseable {
     log.info("task gates: {}", gates);
     TaskRegistry taskTypes = ServerTaskTypes.load(options);
     this.plugins = taskTypes.plugins();
+    // subflows start through the launcher, made below: the host is attached to it then
+    var subflows = new dev.weir.server.runs.ServerSubflows();
     this.engine =
         new Engine(
             store,
             taskTypes,
             new Engine.Options(
-                options.home(),
-                options.clock(),
-                options.environment(),
-                options.secretsDir(),
-                listeners,
-                gates));
+                    options.home(),
+                    options.clock(),
+                    options.environment(),
+                    options.secretsDir(),
+                    listeners,
+                    gates)
+                .withSubflows(subflows));
     this.lineage =
         options.lineage() == null
             ? null
@@ -155,6 +158,7 @@ public final class WeirServer implements AutoCloseable {
         new FlowRegistry(engine.parser(), store, serverStore, options.clock(), options.deployDir());
     this.watcher = new FlowWatcher(options.deployDir(), flows);
     this.launcher = new RunLauncher(engine, store, flows, options.clock(), listeners);
+    subflows.attach(engine, flows, launcher);
     this.alerts =
         new Alerts(
             options.alerts(),

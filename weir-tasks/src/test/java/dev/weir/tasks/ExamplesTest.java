@@ -201,7 +201,8 @@ class ExamplesTest {
             "notify.slack",
             "notify.webhook",
             "notify.pagerduty",
-            "notify.email")
+            "notify.email",
+            "subflow")
         .allSatisfy(name -> {
           assertThat(EXAMPLES.resolve(name + ".yaml")).exists();
           assertThat(Path.of("../docs/tasks/" + name + ".md")).exists();
@@ -559,6 +560,27 @@ class ExamplesTest {
     assertThat(run("sftp.delete.yaml").results().get("cleanup").outputs())
         .containsEntry("count", 2);
     assertThat(sftpRoot.resolve("tmp/run-1")).isEmptyDirectory();
+  }
+
+  /**
+   * A subflow needs an engine and a store to start its child in: this example runs on a real one,
+   * its child flow in examples/subflows/.
+   */
+  @Test
+  void subflow_example_runs_its_child_and_reads_its_outputs() throws Exception {
+    try (var fx = new dev.weir.testing.EngineFixture(dir)) {
+      Path file = dir.resolve("subflow.yaml");
+      var run =
+          fx.engine
+              .start(fx.parse(file), file, Map.of(), "manual")
+              .await(java.time.Duration.ofSeconds(60));
+      assertThat(run.state()).as(run.error()).isEqualTo(dev.weir.store.RunState.SUCCEEDED);
+      String child = fx.store.children(run.id(), "read").get(0).runId();
+      assertThat(fx.logs(child)).anyMatch(l -> l.message().equals("read the orders of 2024-03-01"));
+      assertThat(fx.logs(run.id()))
+          .anyMatch(
+              l -> l.message().equals("child run " + child + " ended SUCCEEDED with 11 orders"));
+    }
   }
 
   @Test

@@ -285,5 +285,11 @@ public final class TestContext {
     public InstantSource clock() {
       return clock;
     }
+
+    @Override
+    public dev.weir.task.Subflows subflows() {
+      throw TaskFailedException.permanent(
+          "a TestContext runs no subflows; run the flow on a real engine (EngineFixture)");
+    }
   }
 }

@@ -145,7 +145,32 @@ public final class RunRoutes implements Consumer<Routes> {
     var arr = o.putArray("tasks");
     tasks.values().forEach(arr::add);
     o.set("checks", CheckJson.array(store.checks(r.id()), masker));
+    subflows(r, o);
     ctx.json(o);
+  }
+
+  /** The run that started this one through a subflow task, and the runs this one started. */
+  private void subflows(RunRecord r, ObjectNode o) {
+    store
+        .parentOf(r.id())
+        .ifPresentOrElse(
+            p ->
+                o.putObject("parent")
+                    .put("runId", p.parentRunId())
+                    .put("taskId", p.parentTaskId())
+                    .put("attempt", p.parentAttempt()),
+            () -> o.putNull("parent"));
+    var children = o.putArray("children");
+    for (var c : store.children(r.id(), null)) {
+      ObjectNode n = children.addObject().put("runId", c.runId()).put("taskId", c.parentTaskId());
+      n.put("attempt", c.parentAttempt());
+      store
+          .findRun(c.runId())
+          .ifPresent(child ->
+              n.put("namespace", child.namespace())
+                  .put("flowId", child.flowId())
+                  .put("state", child.state().name()));
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.weir.WeirException;
 import dev.weir.flow.Flow;
 import dev.weir.flow.FlowDefinitionException;
 import dev.weir.flow.FlowParser;
+import dev.weir.flow.SubflowCycles;
 import dev.weir.server.NotFoundException;
 import dev.weir.server.store.ServerStore;
 import dev.weir.store.StateStore;
@@ -152,6 +153,7 @@ public final class FlowRegistry {
                   + abs
                   + "; give one of them another id or namespace");
         }
+        refuseSubflowCycle(flow, outcomes);
         claimed.put(key, abs);
         rowsBefore.putIfAbsent(key, Optional.ofNullable(rows.get(key)));
         var row = Optional.ofNullable(rows.get(key));
@@ -214,6 +216,32 @@ public final class FlowRegistry {
       flows.put(d.key(), d);
     }
     return outcomes;
+  }
+
+  /**
+   * A flow whose subflow tasks lead back to it through the flows held (and those accepted earlier
+   * in this batch) is refused as invalid, at the task that starts the ring.
+   */
+  private void refuseSubflowCycle(Flow flow, List<Outcome> batch) {
+    var accepted = new HashMap<String, Flow>();
+    batch.stream()
+        .filter(o -> o.flow() != null)
+        .forEach(o -> accepted.put(o.flow().flow().qualifiedId(), o.flow().flow()));
+    SubflowCycles.through(
+            flow,
+            k ->
+                Optional.ofNullable(accepted.get(k))
+                    // an id has no dots: the namespace is what comes before the last one
+                    .or(() ->
+                        Optional.ofNullable(
+                                flows.get(
+                                    new FlowKey(
+                                        k.substring(0, k.lastIndexOf('.')),
+                                        k.substring(k.lastIndexOf('.') + 1))))
+                            .map(DeployedFlow::flow)))
+        .ifPresent(c -> {
+          throw new FlowDefinitionException(List.of(c.problem()));
+        });
   }
 
   /**

@@ -115,6 +115,24 @@ public final class RunLauncher {
    * @throws WeirException when the flow is disabled or the inputs are wrong
    */
   public Started start(DeployedFlow flow, Request request) {
+    return start(
+        flow,
+        new Engine.StartRequest(
+            flow.flow(),
+            flow.file(),
+            request.inputs(),
+            request.trigger(),
+            request.logicalDate(),
+            request.triggerData()));
+  }
+
+  /**
+   * Starts a run as {@link #start(DeployedFlow, Request)} does, of the definition {@code start}
+   * names (a subflow's pinned revision), counted against {@code flow}'s concurrency limit.
+   *
+   * @throws WeirException when the flow is disabled or the inputs are wrong
+   */
+  public Started start(DeployedFlow flow, Engine.StartRequest start) {
     if (!accepting) {
       throw new WeirException("the server is shutting down; no new runs start");
     }
@@ -122,14 +140,6 @@ public final class RunLauncher {
       throw new FlowDisabledException(
           "flow " + flow.key() + " is disabled; enable it first (POST …/enable)");
     }
-    var start =
-        new Engine.StartRequest(
-            flow.flow(),
-            flow.file(),
-            request.inputs(),
-            request.trigger(),
-            request.logicalDate(),
-            request.triggerData());
     Concurrency limit = flow.flow().concurrency();
     if (limit == null) {
       // nothing to count: create and start it without holding up other starts

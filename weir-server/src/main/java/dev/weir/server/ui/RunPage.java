@@ -88,6 +88,8 @@ final class RunPage {
     var model = new LinkedHashMap<String, Object>();
     model.put("run", RunRow.of(r, now, ui.masker()));
     model.put("revision", r.revision());
+    model.put("parentRun", ui.store().parentOf(r.id()).orElse(null));
+    model.put("children", children(r.id()));
     model.put("inputs", ui.masker().mask(r.inputs()));
     boolean all = "all".equals(ctx.queryParam("tasks"));
     List<TaskView> shown = all ? views : rows(views);
@@ -120,6 +122,25 @@ final class RunPage {
         "retryable", r.state().isTerminal() && r.state() != dev.weir.store.RunState.SUCCEEDED);
     view.page(
         ctx, session, "run", r.namespace() + "." + r.flowId() + " · run " + r.id(), "runs", model);
+  }
+
+  /** A run a subflow task of this run started. */
+  public record Child(String runId, String taskId, String flow, String state) {}
+
+  private List<Child> children(String runId) {
+    var out = new ArrayList<Child>();
+    for (var c : ui.store().children(runId, null)) {
+      ui.store()
+          .findRun(c.runId())
+          .ifPresent(run ->
+              out.add(
+                  new Child(
+                      c.runId(),
+                      c.parentTaskId(),
+                      run.namespace() + "." + run.flowId(),
+                      run.state().name())));
+    }
+    return out;
   }
 
   private TaskView task(
