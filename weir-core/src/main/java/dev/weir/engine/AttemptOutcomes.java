@@ -113,7 +113,7 @@ final class AttemptOutcomes {
       t.printStackTrace(new PrintWriter(sw));
       run.log(s, "ERROR", sw.toString());
     }
-    ended(s, TaskState.FAILED, mask(RunCoordinator.describe(t)), retryable, outputs);
+    ended(s, TaskState.FAILED, mask(describe(t)), retryable, outputs);
   }
 
   void waiting(EngineEvent.AttemptWaiting e) {
@@ -193,6 +193,17 @@ final class AttemptOutcomes {
     if (!record.isEmpty()) {
       changes.audit(record);
     }
+  }
+
+  private static String describe(Throwable t) {
+    if (t instanceof WeirException) {
+      return t.getMessage();
+    }
+    if (t instanceof InterruptedException) {
+      return "interrupted";
+    }
+    String m = t.getMessage();
+    return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 
   private String mask(String text) {

@@ -1,6 +1,5 @@
 package dev.weir.engine;
 
-import dev.weir.WeirException;
 import dev.weir.flow.Dag;
 import dev.weir.flow.Durations;
 import dev.weir.flow.TaskDef;
@@ -8,13 +7,11 @@ import dev.weir.flow.TaskDef.Phase;
 import dev.weir.store.LogLine;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
-import dev.weir.store.StateStore;
 import dev.weir.store.TaskRunRecord;
 import dev.weir.store.TaskState;
 import dev.weir.task.Dataset;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,17 +35,16 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
 
   private final EngineServices services;
   private final RunScope scope;
-  private final Changes changes = new Changes();
+  private final Round round;
+  private final Changes changes;
   private final TaskTable table;
   private final Dispatcher dispatcher;
   private final StoredRows stored;
   private final ForEachDriver forEach;
   private final AttemptOutcomes outcomes;
   private final BlockingQueue<EngineEvent> events = new LinkedBlockingQueue<>();
-  private final List<Runnable> afterCommit = new ArrayList<>();
   private final CompletableFuture<RunRecord> done = new CompletableFuture<>();
   private RunRecord run;
-  private RunRecord committedRun;
   private Phase phase = Phase.MAIN;
   private boolean finished;
   private boolean cancelled;
@@ -58,14 +54,12 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
   private boolean runTimedOut;
   private EngineTimer.Scheduled runTimer;
 
-  /** Attempts the stopped process was running (task run id → attempt), found on a resume. */
-  private final Map<String, Integer> interrupted = new LinkedHashMap<>();
-
   RunCoordinator(EngineServices services, RunScope scope, RunRecord run, List<TaskRunRecord> rows) {
     this.services = services;
     this.scope = scope;
     this.run = run;
-    this.committedRun = run;
+    this.round = new Round(services, run, this::log);
+    this.changes = round.changes();
     this.runTimedOut = run.error() != null && run.error().startsWith(RUN_TIMED_OUT);
     var dags = new EnumMap<Phase, Dag>(Phase.class);
     dags.put(Phase.MAIN, new Dag(scope.flow.tasks()));
@@ -145,7 +139,7 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
 
   @Override
   public List<Runnable> afterCommit() {
-    return afterCommit;
+    return round.afterCommit();
   }
 
   @Override
@@ -177,7 +171,7 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
       table.all().forEach(TaskSlot::cancelTimers);
       services.logs().flush();
       // what the store holds, not what we meant to write: a failed last write is not success
-      done.complete(committedRun);
+      done.complete(round.committedRun());
     }
   }
 
@@ -214,7 +208,7 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
           return;
         }
         if (s.is(TaskState.RUNNING)) {
-          interrupted.put(s.id(), s.attempt());
+          round.interrupted(s.id(), s.attempt());
         }
         table.fail(s, TaskState.FAILED, now, Interrupted.MESSAGE, null);
         table.again(s, run.attempt());
@@ -349,7 +343,7 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
           changed = true;
         }
       }
-      dispatcher.startReady(afterCommit);
+      dispatcher.startReady(round.afterCommit());
       progressed = nextPhase();
     }
   }
@@ -469,17 +463,6 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
     return services.clock().instant();
   }
 
-  static String describe(Throwable t) {
-    if (t instanceof WeirException) {
-      return t.getMessage();
-    }
-    if (t instanceof InterruptedException) {
-      return "interrupted";
-    }
-    String m = t.getMessage();
-    return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-  }
-
   @Override
   public void restoreOutputs(TaskSlot s) {
     scope.outputs.put(s.id(), DatasetCodec.decodeOutputs(s.current.outputs()));
@@ -495,27 +478,8 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
   }
 
   private void commit() {
-    if (abandoned) {
-      return; // the engine closed: the store keeps what the last round wrote
+    if (!abandoned) { // once the engine closed, the store keeps what the last round wrote
+      round.commit();
     }
-    if (!changes.isEmpty()) {
-      StateStore.Batch batch = changes.batch();
-      services.store().write(batch);
-      if (!batch.updateRuns().isEmpty()) {
-        committedRun = batch.updateRuns().get(batch.updateRuns().size() - 1);
-      }
-      changes.published(services.listener());
-      changes.clear();
-    }
-    if (!interrupted.isEmpty()) {
-      // stored (listeners know the run is RUNNING again), and before any attempt starts
-      var attempts = new LinkedHashMap<>(interrupted);
-      interrupted.clear();
-      Interrupted.endLeftovers(services.store(), run.id(), attempts, this::log);
-    }
-    for (Runnable r : afterCommit) {
-      r.run();
-    }
-    afterCommit.clear();
   }
 }
