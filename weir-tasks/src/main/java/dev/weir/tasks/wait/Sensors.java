@@ -44,24 +44,22 @@ final class Sensors {
   }
 
   /**
-   * The check found its condition false: logged as one INFO line, and the thrown {@link Reschedule}
-   * has the engine check again after {@code interval}.
+   * The check found its condition false: the thrown {@link Reschedule} has the engine check again
+   * after {@code interval}; the engine logs {@code why} with the time of the next check.
    */
   static Reschedule notYet(TaskContext context, Duration interval, String why) {
-    String masked = context.mask(why);
-    context.logger().info(masked + "; next check in " + format(interval));
-    return Reschedule.in(interval, masked);
+    return Reschedule.in(interval, context.mask(why));
   }
 
   /**
    * The system behind the sensor could not be reached (a network error, a database restarting, a
-   * gateway's 502/503/504): not a failure for a sensor, whose job is to wait; logged as a WARN line
-   * so that a wrong host shows, and bounded by the task's {@code timeout:}.
+   * gateway's 502/503/504): not a failure for a sensor, whose job is to wait, but a WARN line with
+   * the reason, so that a wrong host shows; the wait is bounded by the task's {@code timeout:}.
    */
-  static Reschedule unreachable(TaskContext context, Duration interval, TaskFailedException e) {
-    String why = context.mask(e.getMessage());
-    context.logger().warn(why + "; next check in " + format(interval));
-    return Reschedule.in(interval, why);
+  static Reschedule unreachable(
+      TaskContext context, Duration interval, String task, TaskFailedException e) {
+    context.logger().warn(context.mask(e.getMessage()));
+    return Reschedule.in(interval, task + ": could not check (unreachable, see the warning)");
   }
 
   /**

@@ -95,7 +95,7 @@ public final class WaitFileTask implements TaskType<WaitFileTask.Config> {
       all = list(config, context);
     } catch (TaskFailedException e) {
       if (e.connectionFailure()) {
-        throw Sensors.unreachable(context, interval, e);
+        throw Sensors.unreachable(context, interval, name(), e);
       }
       throw e;
     }

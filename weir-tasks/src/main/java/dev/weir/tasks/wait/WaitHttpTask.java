@@ -135,6 +135,7 @@ public final class WaitHttpTask implements TaskType<WaitHttpTask.Config> {
       throw Sensors.unreachable(
           context,
           interval,
+          name(),
           TaskFailedException.connection(
               "wait.http: " + shown + " could not be reached: " + redactor.text(reason(e)), e));
     }

@@ -73,7 +73,7 @@ public final class WaitSqlTask implements TaskType<WaitSqlTask.Config> {
               context);
     } catch (TaskFailedException e) {
       if (e.connectionFailure()) {
-        throw Sensors.unreachable(context, interval, e);
+        throw Sensors.unreachable(context, interval, name(), e);
       }
       throw e;
     }

@@ -124,8 +124,7 @@ class WaitHttpTaskTest {
     assertThat(ctx.log())
         .singleElement()
         .asString()
-        .startsWith("WARN wait.http: " + url("/x") + " could not be reached: ")
-        .endsWith("; next check in 5s");
+        .isEqualTo("WARN wait.http: " + url("/x") + " could not be reached: connection refused");
   }
 
   @Test
@@ -160,7 +159,7 @@ class WaitHttpTaskTest {
     assertThatThrownBy(() -> ctx.run("w", task, yaml + "\njsonPointer: /echo\nequals: x"))
         .isInstanceOf(Reschedule.class)
         .hasMessageNotContaining(TOKEN);
-    assertThat(ctx.log()).isNotEmpty().noneMatch(l -> l.contains(TOKEN));
+    assertThat(ctx.log()).noneMatch(l -> l.contains(TOKEN));
   }
 
   @Test
