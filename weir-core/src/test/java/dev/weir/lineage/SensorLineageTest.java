@@ -34,6 +34,43 @@ class SensorLineageTest {
   }
 
   @Test
+  void a_sensor_that_waited_twice_makes_one_start_and_one_complete() throws Exception {
+    dev.weir.testing.TestTasks.reset();
+    Path file = dir.resolve("lineage.jsonl");
+    var store = dev.weir.store.JdbcStateStore.h2(dir.resolve(".weir"));
+    try (var emitter =
+            new LineageEmitter(new FileTransport(file), store, s -> s, 1, Duration.ofMillis(10));
+        var fx = new dev.weir.testing.EngineFixture(dir, store, java.util.Map.of(), emitter)) {
+      var run =
+          fx.run(
+              """
+              id: orders
+              namespace: shop
+              tasks:
+                - {id: s, type: test.sensor, notYet: 2, interval: 20ms}
+              """);
+      assertThat(run.state()).isEqualTo(dev.weir.store.RunState.SUCCEEDED);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> emitter.sent() == 4);
+      var kinds =
+          java.nio.file.Files.readAllLines(file).stream()
+              .map(l -> {
+                try {
+                  var e = new com.fasterxml.jackson.databind.ObjectMapper().readTree(l);
+                  return e.path("job").path("name").asText() + " " + e.path("eventType").asText();
+                } catch (java.io.IOException x) {
+                  throw new java.io.UncheckedIOException(x);
+                }
+              })
+              .toList();
+      assertThat(kinds)
+          .containsExactly(
+              "orders START", "orders.s START", "orders.s COMPLETE", "orders COMPLETE");
+    }
+  }
+
+  @Test
   void only_the_first_running_of_an_attempt_is_a_start() throws Exception {
     try (var emitter =
         new LineageEmitter(
