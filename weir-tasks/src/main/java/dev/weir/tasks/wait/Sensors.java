@@ -30,15 +30,6 @@ final class Sensors {
     }
   }
 
-  /**
-   * {@code 30s}, {@code 5m}, {@code 1h30m}: whole seconds as such, the rest as Weir prints them.
-   */
-  static String format(Duration d) {
-    return d.toMillis() % 1000 == 0 && d.toSeconds() < 60
-        ? d.toSeconds() + "s"
-        : Durations.format(d);
-  }
-
   static Duration interval(Duration configured) {
     return configured == null ? DEFAULT_INTERVAL : configured;
   }
