@@ -30,6 +30,9 @@ public final class WaitHttpTask implements TaskType<WaitHttpTask.Config> {
   static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST");
   private static final Set<Integer> NOT_YET = Set.of(404, 408, 425, 429);
+  // the JDK's client sets these itself and refuses them as request headers
+  private static final Set<String> RESTRICTED =
+      Set.of("connection", "content-length", "expect", "host", "upgrade");
 
   /**
    * @param url the endpoint, http or https
@@ -80,6 +83,13 @@ public final class WaitHttpTask implements TaskType<WaitHttpTask.Config> {
         && !Expressions.isTemplate(config.method())
         && !METHODS.contains(config.method().toUpperCase(Locale.ROOT))) {
       problems.add("method '" + config.method() + "' is not one of GET, HEAD or POST");
+    }
+    if (config.headers() != null) {
+      for (String h : config.headers().keySet()) {
+        if (RESTRICTED.contains(h.toLowerCase(Locale.ROOT))) {
+          problems.add("headers: " + h + " is set by the HTTP client itself; remove it");
+        }
+      }
     }
     if (config.body() != null && !"POST".equalsIgnoreCase(method(config))) {
       problems.add("body goes with `method: POST`");

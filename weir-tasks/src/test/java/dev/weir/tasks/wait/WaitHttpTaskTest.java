@@ -176,5 +176,7 @@ class WaitHttpTaskTest {
         .asString()
         .contains("is not a JSON Pointer");
     assertThat(TestContext.problems(task, "url: http://x\nstatus: 99")).hasSize(1);
+    assertThat(TestContext.problems(task, "url: http://x\nheaders: {Host: y}"))
+        .containsExactly("headers: Host is set by the HTTP client itself; remove it");
   }
 }

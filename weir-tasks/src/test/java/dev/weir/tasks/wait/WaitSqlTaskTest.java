@@ -62,6 +62,11 @@ class WaitSqlTaskTest {
   }
 
   @Test
+  void mariadb() throws Exception {
+    waitsUntilTheRowExists(TestDatabases.freshMysqlDatabaseUrl());
+  }
+
+  @Test
   void postgresql() throws Exception {
     waitsUntilTheRowExists(TestDatabases.freshPostgresSchemaUrl());
   }
