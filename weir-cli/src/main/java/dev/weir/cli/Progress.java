@@ -17,6 +17,8 @@ final class Progress implements RunListener {
   private final java.util.Set<String> logTasks;
   // the run this command runs: the first one heard of. Others are its subflow runs, shown indented
   private String mainRun;
+  // sensors between checks: their RUNNING for the next check is not printed again
+  private final java.util.Set<String> waiting = new java.util.HashSet<>();
 
   /**
    * @param logTasks ids of {@code log} tasks, whose messages are shown as they are written
@@ -55,9 +57,20 @@ final class Progress implements RunListener {
 
   @Override
   public synchronized void taskChanged(TaskDef task, TaskRunRecord r) {
+    String attempt = r.runId() + "/" + r.taskId() + "#" + r.attempt();
+    boolean recheck = r.state() == TaskState.RUNNING && waiting.contains(attempt);
+    if (r.state() == TaskState.WAITING) {
+      waiting.add(attempt);
+    } else if (r.state() != TaskState.RUNNING) {
+      waiting.remove(attempt);
+    }
+    if (recheck) {
+      return; // a sensor's next check: its WAITING line said when
+    }
     String detail =
         switch (r.state()) {
           case RUNNING -> "attempt " + r.attempt();
+          case WAITING -> waiting(r);
           case RETRY_WAIT ->
               "attempt "
                   + r.attempt()
@@ -105,9 +118,27 @@ final class Progress implements RunListener {
       case FAILED, TIMED_OUT, UPSTREAM_FAILED -> "✘";
       case RUNNING -> "▶";
       case RETRY_WAIT -> "↻";
+      case WAITING -> "⏸";
       case SKIPPED, CANCELLED -> "–";
       default -> " ";
     };
+  }
+
+  /** A sensor between checks: when the next one is, and what it is waiting for. */
+  static String waiting(TaskRunRecord r) {
+    String next =
+        r.retryAt() == null
+            ? "waiting"
+            : "waiting, next check in "
+                + Durations.format(
+                    Duration.between(Instant.now(), r.retryAt()).isNegative()
+                        ? Duration.ZERO
+                        : Duration.between(Instant.now(), r.retryAt()));
+    return "attempt "
+        + r.attempt()
+        + "  "
+        + next
+        + (r.error() == null ? "" : "  " + firstLine(r.error()));
   }
 
   static String rows(long n) {

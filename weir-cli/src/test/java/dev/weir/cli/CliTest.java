@@ -44,6 +44,7 @@ class CliTest {
         .contains(
             " quality.check, s3.delete, s3.download, s3.list, s3.upload, sftp.delete, sftp.download,"
                 + " sftp.list, sftp.upload, shell, sql.transform, subflow")
+        .contains("wait.file, wait.http, wait.sql")
         .contains(bad + ":5:5 tasks[1]: missing required property 'message' for a log task")
         .contains(bad + ":7:17 tasks[1].dependsOn[0]: unknown task 'lod' (known: a, b)");
   }

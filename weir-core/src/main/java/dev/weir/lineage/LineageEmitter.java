@@ -98,6 +98,9 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
     return dropped.get();
   }
 
+  // attempts of sensors that have been WAITING, until they end
+  private final java.util.Set<String> waited = ConcurrentHashMap.newKeySet();
+
   @Override
   public void taskAudited(TaskAuditRecord audit) {
     if (!closed) {
@@ -121,7 +124,7 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
 
   @Override
   public void taskChanged(TaskDef task, TaskRunRecord taskRun) {
-    if (closed || type(taskRun) == null) {
+    if (closed || isRecheck(taskRun) || type(taskRun) == null) {
       return;
     }
     if (!enqueue(taskRun)) {
@@ -132,6 +135,30 @@ public final class LineageEmitter implements RunListener, AutoCloseable {
           taskRun.taskId(),
           taskRun.runId());
     }
+  }
+
+  /**
+   * Whether a change is a sensor's next check: RUNNING again after WAITING, which is the same
+   * attempt going on, so it makes no second START (its COMPLETE or FAIL comes at the end). The
+   * attempts that waited are remembered by this emitter; after a restart, one waiting sensor's
+   * first check makes one more START.
+   */
+  boolean isRecheck(TaskRunRecord t) {
+    if (t.state() == TaskState.WAITING) {
+      waited.add(key(t.runId(), t.taskId(), t.attempt()));
+      return false;
+    }
+    if (waited.isEmpty()) {
+      return false;
+    }
+    String key = key(t.runId(), t.taskId(), t.attempt());
+    if (t.state() == TaskState.RUNNING) {
+      return waited.contains(key);
+    }
+    if (t.state().isTerminal()) {
+      waited.remove(key);
+    }
+    return false;
   }
 
   private boolean enqueue(Object change) {

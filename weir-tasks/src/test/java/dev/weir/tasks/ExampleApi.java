@@ -48,6 +48,7 @@ final class ExampleApi implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.createContext("/api/orders", this::orders);
+    server.createContext("/api/exports/", this::export);
     server.start();
   }
 
@@ -72,6 +73,21 @@ final class ExampleApi implements AutoCloseable {
         body = PAGES.get(query.endsWith("after=p3") ? 2 : query.endsWith("after=p2") ? 1 : 0);
       }
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(status, bytes.length);
+      exchange.getResponseBody().write(bytes);
+    }
+  }
+
+  /** An export's status, as wait.http's example polls it: ready for 2026-11-20, else not there. */
+  private void export(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String auth = exchange.getRequestHeaders().getFirst("Authorization");
+      boolean ready = exchange.getRequestURI().getPath().endsWith("/2026-11-20");
+      int status = !("Bearer " + TOKEN).equals(auth) ? 401 : ready ? 200 : 404;
+      byte[] bytes =
+          (ready ? "{\"state\": \"ready\", \"rows\": 1204}" : "{\"error\": \"no export\"}")
+              .getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(status, bytes.length);
       exchange.getResponseBody().write(bytes);

@@ -1,6 +1,7 @@
 package dev.weir.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.config.ProjectConfig;
@@ -202,7 +203,10 @@ class ExamplesTest {
             "notify.webhook",
             "notify.pagerduty",
             "notify.email",
-            "subflow")
+            "subflow",
+            "wait.sql",
+            "wait.file",
+            "wait.http")
         .allSatisfy(name -> {
           assertThat(EXAMPLES.resolve(name + ".yaml")).exists();
           assertThat(Path.of("../docs/tasks/" + name + ".md")).exists();
@@ -580,6 +584,41 @@ class ExamplesTest {
       assertThat(fx.logs(run.id()))
           .anyMatch(
               l -> l.message().equals("child run " + child + " ended SUCCEEDED with 11 orders"));
+    }
+  }
+
+  @Test
+  void wait_sql_example_finds_the_days_load() throws Exception {
+    Run run = run("wait.sql.yaml");
+    assertThat(((Number) run.results().get("orders_loaded").outputs().get("value")).longValue())
+        .isEqualTo(1204);
+  }
+
+  @Test
+  void wait_file_example_finds_the_file_at_once() throws Exception {
+    Run run = run("wait.file.yaml");
+    assertThat(run.results().get("orders_arrived").outputs())
+        .containsEntry("count", 1)
+        .containsEntry("files", List.of(dir.resolve("data/orders.csv").toString()));
+  }
+
+  @Test
+  void wait_http_example_sees_the_export_ready() throws Exception {
+    try (var api = new ExampleApi()) {
+      Run run =
+          run(
+              "wait.http.yaml",
+              Map.of("api", api.url() + "/api"),
+              Map.of("SHOP_TOKEN", ExampleApi.TOKEN));
+      assertThat(run.results().get("export_ready").outputs())
+          .containsEntry("status", 200)
+          .containsEntry("value", "ready");
+      assertThatThrownBy(() ->
+              run(
+                  "wait.http.yaml",
+                  Map.of("api", api.url() + "/api", "day", "2026-11-21"),
+                  Map.of("SHOP_TOKEN", ExampleApi.TOKEN)))
+          .isInstanceOf(dev.weir.task.Reschedule.class);
     }
   }
 

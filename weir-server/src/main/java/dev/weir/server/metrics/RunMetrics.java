@@ -202,6 +202,8 @@ public final class RunMetrics implements RunListener {
   private final Map<String, Flow> going = new ConcurrentHashMap<>();
   // task runs QUEUED now → since when
   private final Map<Attempt, Instant> queued = new ConcurrentHashMap<>();
+  // sensors WAITING now, between two checks
+  private final java.util.Set<Attempt> waiting = ConcurrentHashMap.newKeySet();
 
   // a key made of the record's own strings (their hashes are cached): no string built per change
   private record Attempt(String runId, String taskId, int attempt) {}
@@ -228,6 +230,13 @@ public final class RunMetrics implements RunListener {
   @Override
   public void taskChanged(TaskDef task, TaskRunRecord r) {
     TaskState s = r.state();
+    if (s == TaskState.WAITING) {
+      waiting.add(key(r));
+      return;
+    }
+    if (!waiting.isEmpty()) {
+      waiting.remove(key(r)); // checking again, or ended (cancelled, timed out)
+    }
     if (s == TaskState.QUEUED) {
       queued.put(key(r), r.queuedAt() == null ? Instant.MAX : r.queuedAt());
       return;
@@ -264,6 +273,14 @@ public final class RunMetrics implements RunListener {
   /** Task runs waiting now (for the flow's parallelism, a pool or an open circuit). */
   public int tasksQueued() {
     return queued.size();
+  }
+
+  /**
+   * Sensors between two checks now (state WAITING). One waiting when the server started is counted
+   * from its first check after the start.
+   */
+  public int tasksWaiting() {
+    return waiting.size();
   }
 
   /** Since when the task run waiting longest has waited. */

@@ -55,6 +55,10 @@ public final class ServerGauges {
         "Task runs waiting to start: for the flow's parallelism, a pool or an open circuit.",
         cb -> cb.call(runs.tasksQueued()));
     g.gauge(
+        "weir_tasks_waiting",
+        "Sensors (wait.sql, wait.file, wait.http) between two checks: task runs WAITING now.",
+        cb -> cb.call(runs.tasksWaiting()));
+    g.gauge(
         "weir_oldest_queued_seconds",
         "Age of the oldest queued run (kind=run) and task run (kind=task); 0 when none waits.",
         cb -> {

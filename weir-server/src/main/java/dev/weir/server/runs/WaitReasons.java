@@ -19,8 +19,9 @@ import java.util.Map;
 
 /**
  * Why each task of a run that is not running yet is waiting, condition by condition: an upstream
- * task not done, a pool that is full (with its counts), an open circuit, a retry delay, the flow's
- * concurrency limit. What the on-call engineer asks first about a stuck run.
+ * task not done, a pool that is full (with its counts), an open circuit, a retry delay, a sensor
+ * between its checks, the flow's concurrency limit. What the on-call engineer asks first about a
+ * stuck run.
  */
 public final class WaitReasons {
   /** One unmet condition; {@code until} when it lifts at a known time. */
@@ -83,6 +84,13 @@ public final class WaitReasons {
                     + " failed; attempt "
                     + t.attempt()
                     + " waits for its retry delay",
+                t.retryAt()));
+      } else if (state == TaskState.WAITING) {
+        // a sensor between checks: the UI reads "sensor waiting, next check at 12:05"
+        reasons.add(
+            new Reason(
+                "sensor",
+                t.retryAt() == null ? "sensor waiting" : "sensor waiting, next check",
                 t.retryAt()));
       } else if (state == TaskState.PENDING) {
         for (String up : dag.upstream(def.id())) {

@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * alone: a token fetched at run time, or an API key as it appears URL-encoded in a query string,
  * was never registered as a secret.
  */
-final class Redactor {
+public final class Redactor {
   static final String MASK = "******";
   private static final int MIN_LENGTH = 3; // as the engine's Masker: masking "a" garbles every line
   // query parameters that carry credentials by convention, compared without '-' and '_'
@@ -41,7 +41,11 @@ final class Redactor {
   private final String apiKeyParam;
   private final TaskContext context;
 
-  Redactor(List<String> secrets, String apiKeyParam, TaskContext context) {
+  /**
+   * @param secrets values to mask beyond the run's registered secrets (header values, tokens)
+   * @param apiKeyParam a query parameter that carries a key, or null
+   */
+  public Redactor(List<String> secrets, String apiKeyParam, TaskContext context) {
     this.apiKeyParam = apiKeyParam;
     this.context = context;
     secrets.forEach(this::add);
@@ -66,7 +70,7 @@ final class Redactor {
   }
 
   /** {@code text} with every known secret replaced, then masked by the engine too. */
-  String text(String text) {
+  public String text(String text) {
     if (text == null) {
       return null;
     }
@@ -78,7 +82,7 @@ final class Redactor {
   }
 
   /** A URL fit for a message: no user info, credential-like query values masked. */
-  String url(URI uri) {
+  public String url(URI uri) {
     if (uri.getScheme() == null || uri.getRawAuthority() == null) {
       return text(uri.toString());
     }
@@ -107,7 +111,7 @@ final class Redactor {
   }
 
   /** {@code https://user:pw@host/x} → {@code https://host/x}, for URLs that may not parse. */
-  static String stripUserInfo(String url) {
+  public static String stripUserInfo(String url) {
     return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@?#]*@", "$1");
   }
 

@@ -73,6 +73,25 @@ final class Databases {
     return ConnectionConfig.jdbc(null, url, null, null, Map.of());
   }
 
+  /** A DuckDB file named relative to the flow's directory, there; its directory made. */
+  static ConnectionConfig located(ConnectionConfig c, TaskContext context)
+      throws java.io.IOException {
+    if (!DuckTarget.isDuckDb(c.url())) {
+      return c;
+    }
+    String url = DuckTarget.resolve(c.url(), context.workDir());
+    DuckTarget.ensureParentDir(url);
+    return new ConnectionConfig(
+        c.name(),
+        c.type(),
+        url,
+        c.user(),
+        c.password(),
+        c.properties(),
+        c.poolSize(),
+        c.settings());
+  }
+
   static Connection open(ConnectionConfig c, TaskContext context) {
     Dialect dialect = Dialect.of(c.url());
     try {

@@ -93,7 +93,7 @@ public final class JdbcQueryTask implements TaskType<JdbcQueryTask.Config> {
   @Override
   public TaskResult run(Config config, TaskContext context) throws Exception {
     ConnectionConfig target =
-        located(Databases.resolve(config.url(), config.connection(), context), context);
+        Databases.located(Databases.resolve(config.url(), config.connection(), context), context);
     Dialect dialect = Dialect.of(target.url());
     List<SqlScript.Statement> statements = SqlScript.split(config.sql(), dialect == Dialect.MYSQL);
     if (statements.isEmpty()) {
@@ -142,25 +142,6 @@ public final class JdbcQueryTask implements TaskType<JdbcQueryTask.Config> {
                 query.firstLine(),
                 dataset.rowCount()));
     return TaskResult.of(dataset, outputs).withAudit(audit.read(dataset.rowCount()));
-  }
-
-  /** A DuckDB file named relative to the flow's directory, there; its directory made. */
-  private static ConnectionConfig located(ConnectionConfig c, TaskContext context)
-      throws java.io.IOException {
-    if (!DuckTarget.isDuckDb(c.url())) {
-      return c;
-    }
-    String url = DuckTarget.resolve(c.url(), context.workDir());
-    DuckTarget.ensureParentDir(url);
-    return new ConnectionConfig(
-        c.name(),
-        c.type(),
-        url,
-        c.user(),
-        c.password(),
-        c.properties(),
-        c.poolSize(),
-        c.settings());
   }
 
   /**

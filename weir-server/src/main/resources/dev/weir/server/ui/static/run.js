@@ -106,7 +106,7 @@ class Waiting {
       if (reason.until) {
         const t = document.createElement('time');
         t.setAttribute('datetime', reason.until);
-        li.append(' until ', t);
+        li.append(reason.kind === 'sensor' ? ' at ' : ' until ', t);
       }
       items.push(li);
     };
