@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       item's task ending to the next item's task starting (median, p99), which covers the item's
  *       end, the window moving, the next item's task runs being made, decided, stored and started.
  *   <li><b>Windowed</b> ({@code concurrency: 64}): items per second for the whole group.
- *   <li><b>Memory</b>: the peak heap in use during the sequential run (sampled every 5 ms after a
- *       full collection), for {@code --small} items and for {@code --items}: flat means about the
- *       same for both.
+ *   <li><b>Memory</b>: the live heap's peak during one more sequential run (a full collection and a
+ *       reading every 50 ms), for {@code --small} items and for {@code --items}: flat means about
+ *       the same for both.
  * </ul>
  *
  * <p>Arguments: {@code --items=10000 --small=1000 --runs=3 --warmup=1 --chain=1000 --dir=/tmp}.
@@ -65,8 +65,14 @@ public final class ForEachBench {
     long smallPeak = sequential(dir, small, warmup, runs, chainAll);
     long bigPeak = sequential(dir, items, warmup, runs, chainAll);
     System.out.printf(
-        "memory    peak heap in use: %d items %.1f MiB, %d items %.1f MiB (ratio %.2f)%n%n",
-        small, smallPeak / 1048576.0, items, bigPeak / 1048576.0, (double) bigPeak / smallPeak);
+        "memory    live heap peak: %d items %.1f MiB, %d items %.1f MiB (ratio %.2f, %.0f bytes"
+            + " per extra item)%n%n",
+        small,
+        smallPeak / 1048576.0,
+        items,
+        bigPeak / 1048576.0,
+        (double) bigPeak / smallPeak,
+        (double) (bigPeak - smallPeak) / (items - small));
 
     var rates = new ArrayList<Double>();
     for (int r = -warmup; r < runs; r++) {
@@ -88,31 +94,30 @@ public final class ForEachBench {
   private static long sequential(Path dir, int n, int warmup, int runs, long[] chainAll)
       throws Exception {
     var gaps = new ArrayList<long[]>();
-    long peak = 0;
     for (int r = -warmup; r < runs; r++) {
-      System.gc();
-      var sampler = new HeapSampler();
-      EngineOverheadBench.Measured m;
-      try {
-        m = EngineOverheadBench.run(dir, yaml(n, 1), n);
-      } finally {
-        sampler.stop();
-      }
+      EngineOverheadBench.Measured m = EngineOverheadBench.run(dir, yaml(n, 1), n);
       long[] g = m.timeline().gaps();
       System.out.printf(
-          "sequential %-8s %d items: wall %.0f ms, overhead per item median %s  p99 %s,"
-              + " peak heap %.1f MiB%n",
+          "sequential %-8s %d items: wall %.0f ms, overhead per item median %s  p99 %s%n",
           r < 0 ? "warm-up" : "run " + (r + 1),
           n,
           m.wall() / 1e6,
           Stats.ms(Stats.median(g)),
-          Stats.ms(Stats.percentile(g, 99)),
-          sampler.peak() / 1048576.0);
+          Stats.ms(Stats.percentile(g, 99)));
       if (r >= 0) {
         gaps.add(g);
-        peak = Math.max(peak, sampler.peak());
       }
     }
+    // one more run for memory only: the sampler's collections would distort the times above
+    System.gc();
+    var sampler = new HeapSampler();
+    try {
+      EngineOverheadBench.run(dir, yaml(n, 1), n);
+    } finally {
+      sampler.stop();
+    }
+    long peak = sampler.peak();
+    System.out.printf("sequential %d items: live heap peak %.1f MiB%n", n, peak / 1048576.0);
     long[] all = Stats.concat(gaps.toArray(long[][]::new));
     System.out.printf(
         "sequential %d items: overhead per item median %s  p99 %s; %.2f× the chain's median%n%n",
@@ -138,7 +143,10 @@ public final class ForEachBench {
     return sb.toString();
   }
 
-  /** The most heap in use, sampled every 5 ms on a daemon thread. */
+  /**
+   * The most heap the run keeps live: every 50 ms a full collection, then the heap in use (what is
+   * left is live). Only for the memory runs: the collections slow the run.
+   */
   private static final class HeapSampler {
     private final AtomicLong peak = new AtomicLong();
     private volatile boolean running = true;
@@ -151,9 +159,10 @@ public final class ForEachBench {
               .daemon()
               .start(() -> {
                 while (running) {
+                  System.gc();
                   peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
                   try {
-                    Thread.sleep(5);
+                    Thread.sleep(50);
                   } catch (InterruptedException e) {
                     return;
                   }
