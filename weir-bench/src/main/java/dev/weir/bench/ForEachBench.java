@@ -128,19 +128,19 @@ public final class ForEachBench {
     return peak;
   }
 
-  /** One forEach over {@code n} items, one no-op each. */
+  /**
+   * One forEach over {@code n} items, one no-op each. The items come from an expression, as from an
+   * upstream task's output: a literal list of 10,000 would weigh on the parsed flow, not on the
+   * engine.
+   */
   static String yaml(int n, int concurrency) {
-    var sb =
-        new StringBuilder("id: bench_foreach\nnamespace: bench\nparallelism: ")
-            .append(Math.max(8, concurrency))
-            .append("\ntasks:\n  - id: g\n    type: forEach\n    concurrency: ")
-            .append(concurrency)
-            .append("\n    items: [");
-    for (int i = 0; i < n; i++) {
-      sb.append(i == 0 ? "" : ", ").append(i);
-    }
-    sb.append("]\n    tasks:\n      - {id: t, type: bench.noop}\n");
-    return sb.toString();
+    return "id: bench_foreach\nnamespace: bench\nparallelism: "
+        + Math.max(8, concurrency)
+        + "\ntasks:\n  - id: g\n    type: forEach\n    concurrency: "
+        + concurrency
+        + "\n    items: \"{{ range(0, "
+        + (n - 1)
+        + ") }}\"\n    tasks:\n      - {id: t, type: bench.noop}\n";
   }
 
   /**
