@@ -48,6 +48,18 @@ final class ForEachRun {
     this.itemOutputs = new Object[items.size()];
   }
 
+  private Map<String, Object> emptyOutputs;
+
+  /** An item's outputs when none of its tasks had any: {@code {task: {}}}, shared. */
+  Map<String, Object> emptyOutputs() {
+    if (emptyOutputs == null) {
+      var m = new LinkedHashMap<String, Object>();
+      groupSlot.def.children().forEach(c -> m.put(c.id(), Map.of()));
+      emptyOutputs = java.util.Collections.unmodifiableMap(m);
+    }
+    return emptyOutputs;
+  }
+
   int size() {
     return items.size();
   }
