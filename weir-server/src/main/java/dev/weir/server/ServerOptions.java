@@ -332,4 +332,31 @@ public record ServerOptions(
   public Path deployDir() {
     return flowsDir != null ? flowsDir : home.resolve("flows");
   }
+
+  /**
+   * Without the values that may be secret: the API tokens are counted, the environment (which holds
+   * {@code WEIR_SECRET_*}) is counted, the store address prints itself masked.
+   */
+  @Override
+  public String toString() {
+    return "ServerOptions[host="
+        + host
+        + ", port="
+        + port
+        + ", home="
+        + home
+        + ", store="
+        + store
+        + ", flowsDir="
+        + flowsDir
+        + ", tokens="
+        + tokens.size()
+        + " (not shown), pools="
+        + pools
+        + ", environment="
+        + environment.size()
+        + " variables (not shown), secretsDir="
+        + secretsDir
+        + "]";
+  }
 }
