@@ -97,10 +97,8 @@ public record DryRun(Map<String, String> inputs, List<Stage> stages, List<String
                     new RenderedTask(
                         t.id(),
                         t.type(),
-                        render(
-                            t.properties(),
-                            "tasks." + t.id(),
-                            new Rendering(expressions, vars, services, masker, problems))))
+                        renderTask(
+                            t, new Rendering(expressions, vars, services, masker, problems))))
                 .toList();
         stages.add(new Stage(phase, n + 1, rendered));
       }
@@ -143,6 +141,21 @@ public record DryRun(Map<String, String> inputs, List<Stage> stages, List<String
       Expressions.Services services,
       Masker masker,
       List<String> problems) {}
+
+  /**
+   * A task's properties as they would run. A forEach's {@code key} is per item, so it shows as
+   * written (its tasks, per item too, are not rendered).
+   */
+  private static JsonNode renderTask(TaskDef t, Rendering r) {
+    if (!t.isForEach() || !t.properties().has("key")) {
+      return render(t.properties(), "tasks." + t.id(), r);
+    }
+    ObjectNode props = t.properties().deepCopy();
+    JsonNode key = props.remove("key");
+    ObjectNode out = (ObjectNode) render(props, "tasks." + t.id(), r);
+    out.set("key", key);
+    return out;
+  }
 
   /** Renders each string on its own so one bad template names its property and the rest shows. */
   private static JsonNode render(JsonNode node, String path, Rendering r) {

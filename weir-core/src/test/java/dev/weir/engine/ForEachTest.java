@@ -321,4 +321,28 @@ class ForEachTest {
     assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(fx.latest(run.id()).get("g[1]/t").outputs()).contains("s3://raw/b.csv");
   }
+
+  @Test
+  void a_dry_run_shows_the_group_with_its_items_rendered_and_its_key_as_written() {
+    var file =
+        fx.write(
+            "dry.yaml",
+            """
+            id: dry
+            inputs:
+              - {id: region, type: string, default: north}
+            tasks:
+              - id: g
+                type: forEach
+                items: ["{{ inputs.region }}", south]
+                key: "r-{{ item }}"
+                tasks:
+                  - {id: t, type: test.ok, values: {r: "{{ item }}"}}
+            """);
+    DryRun plan = DryRun.of(fx.parse(file), Map.of(), Map.of(), null);
+    assertThat(plan.problems()).isEmpty();
+    var g = plan.stages().get(0).tasks().get(0);
+    assertThat(g.config().get("items").toString()).isEqualTo("[\"north\",\"south\"]");
+    assertThat(g.config().get("key").asText()).isEqualTo("r-{{ item }}");
+  }
 }
