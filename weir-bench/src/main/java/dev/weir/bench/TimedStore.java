@@ -144,6 +144,16 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public List<dev.weir.store.TaskAuditRecord> audits(String runId) {
+    return store.audits(runId);
+  }
+
+  @Override
+  public java.util.Map<String, java.time.Instant> endedAt(java.util.Collection<String> runIds) {
+    return store.endedAt(runIds);
+  }
+
+  @Override
   public void appendLogs(List<LogLine> lines) {
     store.appendLogs(lines);
   }
@@ -188,6 +198,11 @@ final class TimedStore implements StateStore {
   public List<Long> rowCountHistory(
       String namespace, String flowId, String taskId, String exceptRunId, int limit) {
     return store.rowCountHistory(namespace, flowId, taskId, exceptRunId, limit);
+  }
+
+  @Override
+  public List<dev.weir.store.DatasetWrite> lastDatasetWrites() {
+    return store.lastDatasetWrites();
   }
 
   @Override

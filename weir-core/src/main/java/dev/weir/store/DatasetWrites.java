@@ -60,7 +60,7 @@ final class DatasetWrites {
       for (TaskRunRecord t : writes) {
         ps.setString(1, t.taskId());
         ps.setString(2, t.runId());
-        JdbcStateStore.setTime(ps, 3, t.endedAt());
+        JdbcWork.setTime(ps, 3, t.endedAt());
         ps.setLong(4, t.rows());
         ps.setString(5, t.runId());
         ps.addBatch();

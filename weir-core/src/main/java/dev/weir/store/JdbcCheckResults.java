@@ -1,16 +1,15 @@
 package dev.weir.store;
 
+import static dev.weir.store.JdbcWork.time;
+
 import dev.weir.WeirException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -26,11 +25,13 @@ final class JdbcCheckResults {
   private final DataSource ds;
   private final String description;
   private final StoreRetry retry;
+  private final JdbcWork work;
 
   JdbcCheckResults(DataSource ds, String description, StoreRetry retry) {
     this.ds = ds;
     this.description = description;
     this.retry = retry;
+    this.work = new JdbcWork(ds, description, retry);
   }
 
   void save(String runId, String taskId, int attempt, List<CheckRecord> checks) {
@@ -83,7 +84,7 @@ final class JdbcCheckResults {
   }
 
   List<CheckRecord> ofRun(String runId) {
-    return query(
+    return work.query(
         "SELECT "
             + COLUMNS
             + " FROM weir_check_results WHERE run_id = ? ORDER BY checked_at, task_id, attempt,"
@@ -93,7 +94,7 @@ final class JdbcCheckResults {
   }
 
   List<CheckRecord> history(String namespace, String flowId, String dataset, int limit) {
-    return query(
+    return work.query(
         "SELECT "
             + COLUMNS
             + " FROM weir_check_results WHERE namespace = ? AND flow_id = ?"
@@ -114,7 +115,7 @@ final class JdbcCheckResults {
   List<Long> rowCounts(
       String namespace, String flowId, String taskId, String exceptRunId, int limit) {
     // the succeeded attempt of the task in each succeeded run of the flow, newest run first
-    return query(
+    return work.query(
         "SELECT t.rows_out FROM weir_task_runs t JOIN weir_runs r ON r.id = t.run_id"
             + " WHERE r.namespace = ? AND r.flow_id = ? AND r.state = 'SUCCEEDED' AND r.id <> ?"
             + " AND t.task_id = ? AND t.state = 'SUCCEEDED' AND t.rows_out >= 0"
@@ -130,7 +131,7 @@ final class JdbcCheckResults {
   }
 
   List<DatasetWrite> lastWrites() {
-    return query(
+    return work.query(
         DatasetWrites.SELECT,
         ps -> {},
         rs ->
@@ -190,47 +191,6 @@ final class JdbcCheckResults {
 
   private static String clip(String s, int max) {
     return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
-  }
-
-  private static Instant time(ResultSet rs, int i) throws SQLException {
-    Object o = rs.getObject(i);
-    if (o instanceof OffsetDateTime odt) {
-      return odt.toInstant();
-    }
-    if (o instanceof Timestamp ts) {
-      return ts.toInstant();
-    }
-    return rs.getObject(i, OffsetDateTime.class).toInstant();
-  }
-
-  @FunctionalInterface
-  private interface Binder {
-    void bind(PreparedStatement ps) throws SQLException;
-  }
-
-  @FunctionalInterface
-  private interface Reader<T> {
-    T read(ResultSet rs) throws SQLException;
-  }
-
-  private <T> List<T> query(String sql, Binder binder, Reader<T> reader) {
-    try {
-      return retry.call(() -> {
-        try (Connection c = ds.getConnection();
-            var ps = c.prepareStatement(sql)) {
-          binder.bind(ps);
-          var out = new ArrayList<T>();
-          try (var rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(reader.read(rs));
-            }
-          }
-          return out;
-        }
-      });
-    } catch (SQLException e) {
-      throw failure(e);
-    }
   }
 
   private WeirException failure(SQLException e) {

@@ -1,11 +1,11 @@
 package dev.weir.store;
 
+import static dev.weir.store.JdbcWork.time;
+
 import dev.weir.WeirException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -97,17 +97,6 @@ final class JdbcRunParents {
       }
       return out;
     }
-  }
-
-  private static Instant time(ResultSet rs, int i) throws SQLException {
-    Object o = rs.getObject(i);
-    if (o instanceof OffsetDateTime odt) {
-      return odt.toInstant();
-    }
-    if (o instanceof Timestamp ts) {
-      return ts.toInstant();
-    }
-    return rs.getObject(i, OffsetDateTime.class).toInstant();
   }
 
   private WeirException failure(SQLException e) {

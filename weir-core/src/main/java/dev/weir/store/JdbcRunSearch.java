@@ -105,7 +105,7 @@ final class JdbcRunSearch {
     void bind(PreparedStatement ps) throws SQLException {
       for (int i = 0; i < args.size(); i++) {
         switch (args.get(i)) {
-          case Instant t -> JdbcStateStore.setTime(ps, i + 1, t);
+          case Instant t -> JdbcWork.setTime(ps, i + 1, t);
           case Long l -> ps.setLong(i + 1, l);
           case Object o -> ps.setString(i + 1, o.toString());
         }

@@ -63,7 +63,7 @@ public final class RecentRuns {
   private void read(List<Flow> flows, int perFlow, Map<Flow, List<RunRecord>> out) {
     String branch =
         "SELECT "
-            + JdbcStateStore.RUN_COLUMNS
+            + JdbcRuns.RUN_COLUMNS
             + " FROM weir_runs WHERE namespace = ? AND flow_id = ?"
             + " ORDER BY namespace DESC, flow_id DESC, created_at DESC, id DESC LIMIT "
             + perFlow;
@@ -101,7 +101,7 @@ public final class RecentRuns {
     }
     try (var rs = ps.executeQuery()) {
       while (rs.next()) {
-        RunRecord r = JdbcStateStore.readRun(rs);
+        RunRecord r = JdbcRuns.read(rs);
         out.get(new Flow(r.namespace(), r.flowId())).add(r);
       }
     }

@@ -77,7 +77,7 @@ public final class RunCounts {
     var tally = new Tally(hours);
     try (var c = ds.getConnection();
         var ps = c.prepareStatement(sql)) {
-      JdbcStateStore.setTime(ps, 1, since);
+      JdbcWork.setTime(ps, 1, since);
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
           long h = rs.getLong(1);

@@ -12,7 +12,9 @@ import java.util.Optional;
  * {@link #write(Batch)} before the engine acts on it.
  *
  * <p>Implementations: {@link JdbcStateStore} on H2 (embedded default) and PostgreSQL; both pass the
- * same contract test suite.
+ * same contract test suite. Every method a store must act on is abstract; the few defaults ({@link
+ * #saveRevisions}, {@link #resolveRun}, {@link #endedAt}) are answers derived from other methods,
+ * right for any store, that a store may give in fewer queries.
  */
 public interface StateStore extends AutoCloseable {
 
@@ -55,9 +57,7 @@ public interface StateStore extends AutoCloseable {
    * search.next(page)}. Paging through every page gives every run that existed throughout, once
    * each, in the order of the sort.
    */
-  default RunPage searchRuns(RunSearch search) {
-    throw new UnsupportedOperationException(this + " cannot search runs page by page");
-  }
+  RunPage searchRuns(RunSearch search);
 
   /**
    * The run with this id, or the only one whose id starts with it.
@@ -90,9 +90,7 @@ public interface StateStore extends AutoCloseable {
    * The audit facts of every ended attempt of a run (written with the attempt's end, see {@link
    * Batch#audits()}), by task id and attempt.
    */
-  default List<TaskAuditRecord> audits(String runId) {
-    return List.of();
-  }
+  List<TaskAuditRecord> audits(String runId);
 
   void appendLogs(List<LogLine> lines);
 
@@ -126,53 +124,39 @@ public interface StateStore extends AutoCloseable {
    * Stores the quality check results of one task attempt, replacing what that attempt stored before
    * (an attempt re-run after a crash writes its results again).
    */
-  default void saveChecks(String runId, String taskId, int attempt, List<CheckRecord> checks) {
-    throw new UnsupportedOperationException(this + " keeps no quality check results");
-  }
+  void saveChecks(String runId, String taskId, int attempt, List<CheckRecord> checks);
 
   /** Check results of a run, every attempt, in the order they were checked. */
-  default List<CheckRecord> checks(String runId) {
-    return List.of();
-  }
+  List<CheckRecord> checks(String runId);
 
   /**
    * Check results of a flow's runs, newest first, at most {@code limit}; of the checks of one
    * dataset (the id of the task that staged it) unless {@code dataset} is null.
    */
-  default List<CheckRecord> checkHistory(
-      String namespace, String flowId, String dataset, int limit) {
-    return List.of();
-  }
+  List<CheckRecord> checkHistory(String namespace, String flowId, String dataset, int limit);
 
   /**
    * Rows of task {@code taskId}'s dataset in the last {@code limit} SUCCEEDED runs of a flow other
    * than {@code exceptRunId}, newest first; runs where the task did not succeed are left out.
    */
-  default List<Long> rowCountHistory(
-      String namespace, String flowId, String taskId, String exceptRunId, int limit) {
-    return List.of();
-  }
+  List<Long> rowCountHistory(
+      String namespace, String flowId, String taskId, String exceptRunId, int limit);
 
   /**
    * For every task of every flow that ever staged a dataset in a SUCCEEDED attempt, the newest such
    * attempt: the freshness of each dataset the flows write. One row per dataset, kept as attempts
    * end (schema v11), so it costs the same however many task runs are stored.
    */
-  default List<DatasetWrite> lastDatasetWrites() {
-    return List.of();
-  }
+  List<DatasetWrite> lastDatasetWrites();
 
   /**
    * Remembers a process a task attempt started, at once and on its own: it must be known even if
-   * this process is killed a moment later. A store that keeps none cannot end leftover processes on
-   * resume.
+   * this process is killed a moment later: resuming a run ends the processes it left.
    */
-  default void recordProcess(TaskProcess process) {}
+  void recordProcess(TaskProcess process);
 
   /** The processes the attempts of a run started (see {@link #recordProcess}). */
-  default List<TaskProcess> processes(String runId) {
-    return List.of();
-  }
+  List<TaskProcess> processes(String runId);
 
   /**
    * Records that a {@code subflow} task started run {@code parent.runId()}; recording the same run

@@ -116,6 +116,23 @@ abstract class StateStoreContract {
     assertThat(store.revisionText("same")).contains("id: orders\n");
   }
 
+  @Test
+  void saves_many_revisions_at_once_each_once_across_chunks() {
+    store.saveRevision("h-0", "shop", "orders", null, "id: orders\n");
+    var revisions = new ArrayList<StateStore.Revision>();
+    for (int i = 0; i < 503; i++) {
+      revisions.add(new StateStore.Revision("h-" + i, "shop", "f" + i, null, "id: f" + i + "\n"));
+    }
+    revisions.add(new StateStore.Revision("h-1", "shop", "f1", null, "a later text, ignored"));
+
+    store.saveRevisions(revisions);
+    store.saveRevisions(revisions); // all saved: nothing to do
+
+    assertThat(store.revisionText("h-0")).contains("id: orders\n");
+    assertThat(store.revisionText("h-1")).contains("id: f1\n");
+    assertThat(store.revisionText("h-502")).contains("id: f502\n");
+  }
+
   // ---- runs and task runs
 
   @Test
@@ -385,6 +402,45 @@ abstract class StateStoreContract {
     assertThat(store.findRunsByPrefix("a\\", 10))
         .extracting(RunRecord::id)
         .containsExactly("a\\d-4");
+  }
+
+  @Test
+  void resolves_a_run_by_id_or_by_a_prefix_only_one_run_has() {
+    insert(
+        run("20260301-aaa", "shop", "orders", RunState.SUCCEEDED, T0),
+        run("20260301-aab", "shop", "orders", RunState.SUCCEEDED, T0.plusSeconds(1)));
+
+    assertThat(store.resolveRun("20260301-aaa").id()).isEqualTo("20260301-aaa");
+    assertThat(store.resolveRun("20260301-aab").id()).isEqualTo("20260301-aab");
+    assertThatThrownBy(() -> store.resolveRun("20260301-aa"))
+        .isInstanceOf(WeirException.class)
+        .hasMessageContaining("is ambiguous");
+    assertThatThrownBy(() -> store.resolveRun("x"))
+        .isInstanceOf(WeirException.class)
+        .hasMessageContaining("no run 'x'");
+  }
+
+  @Test
+  void rows_of_another_component_are_written_in_the_batch_s_transaction() {
+    var jdbc = (JdbcStateStore) store; // both stores of this suite are JDBC stores
+    jdbc.write(
+        inserts(List.of(run("r-1")), List.of()),
+        c -> {
+          try (var st = c.createStatement()) {
+            st.execute("SELECT 1");
+          }
+        });
+    assertThat(store.findRun("r-1")).isPresent();
+
+    assertThatThrownBy(() ->
+            jdbc.write(
+                inserts(List.of(run("r-2")), List.of()),
+                c -> {
+                  throw new java.sql.SQLException("the other rows failed");
+                }))
+        .isInstanceOf(WeirException.class)
+        .hasMessageContaining("the other rows failed");
+    assertThat(store.findRun("r-2")).isEmpty();
   }
 
   // ---- logs

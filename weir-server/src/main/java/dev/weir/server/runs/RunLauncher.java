@@ -39,7 +39,8 @@ public final class RunLauncher {
   private static final Logger log = LoggerFactory.getLogger(RunLauncher.class);
 
   private final Engine engine;
-  private final StateStore store;
+  // the JDBC store: launchAll writes the runs and its caller's rows in one transaction
+  private final JdbcStateStore store;
   private final FlowRegistry flows;
   private final InstantSource clock;
   private final Map<String, RunHandle> handles = new ConcurrentHashMap<>();
@@ -51,7 +52,7 @@ public final class RunLauncher {
   private final RunListener listener;
   private volatile boolean accepting = true;
 
-  public RunLauncher(Engine engine, StateStore store, FlowRegistry flows, InstantSource clock) {
+  public RunLauncher(Engine engine, JdbcStateStore store, FlowRegistry flows, InstantSource clock) {
     this(engine, store, flows, clock, RunListener.NONE);
   }
 
@@ -61,7 +62,7 @@ public final class RunLauncher {
    */
   public RunLauncher(
       Engine engine,
-      StateStore store,
+      JdbcStateStore store,
       FlowRegistry flows,
       InstantSource clock,
       RunListener listener) {
@@ -234,10 +235,7 @@ public final class RunLauncher {
    * runs. When the transaction fails nothing is stored and nothing starts.
    */
   public void launchAll(List<Prepared> runs, JdbcStateStore.AlsoWrite also) {
-    if (!(store instanceof JdbcStateStore jdbc)) {
-      throw new IllegalStateException("the server needs a JDBC state store");
-    }
-    jdbc.write(
+    store.write(
         new StateStore.Batch(
             runs.stream().map(p -> p.run().run()).toList(), List.of(), List.of(), List.of()),
         also);

@@ -6,15 +6,28 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
+import javax.sql.DataSource;
 
-/** SQL of {@code weir_task_audit}, kept out of {@link JdbcStateStore}. */
-final class AuditTable {
-  static final String SELECT =
+/**
+ * The audit facts of ended task attempts, in {@code weir_task_audit}: written within a batch's
+ * transaction ({@link #write}) and read per run.
+ */
+final class JdbcAudits {
+  private static final String SELECT =
       "SELECT run_id, task_id, attempt, rows_read, rows_written, rows_rejected, bytes_read,"
           + " bytes_written, checksum, inputs, outputs FROM weir_task_audit WHERE run_id = ?"
           + " ORDER BY task_id, attempt";
 
-  private AuditTable() {}
+  private final JdbcWork work;
+
+  JdbcAudits(DataSource ds, String description, StoreRetry retry) {
+    this.work = new JdbcWork(ds, description, retry);
+  }
+
+  /** See {@link StateStore#audits}. */
+  List<TaskAuditRecord> ofRun(String runId) {
+    return work.query(SELECT, ps -> ps.setString(1, runId), JdbcAudits::read);
+  }
 
   /** Writes the rows; an attempt audited again (a resumed run ending it twice) is replaced. */
   static void write(Connection c, List<TaskAuditRecord> audits) throws SQLException {
@@ -52,7 +65,7 @@ final class AuditTable {
     }
   }
 
-  static TaskAuditRecord read(ResultSet rs) throws SQLException {
+  private static TaskAuditRecord read(ResultSet rs) throws SQLException {
     return new TaskAuditRecord(
         rs.getString(1),
         rs.getString(2),
