@@ -82,4 +82,31 @@ final class Cli {
     pb.redirectError(dir.resolve("child.err").toFile());
     return pb.start();
   }
+
+  /** What a test waits for; may read files the child writes. */
+  interface Check {
+    boolean ok() throws Exception;
+  }
+
+  /**
+   * Polls {@code check} every 50 ms until it holds (at most 90 s). Fails with the child's output
+   * ({@code child.out}, {@code child.err} in {@code dir}, see {@link #child}) when the child exits
+   * first, and kills it when the time is up.
+   */
+  static void waitFor(Path dir, Process child, Check check) throws Exception {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+    while (!check.ok()) {
+      if (!child.isAlive()) {
+        throw new AssertionError(
+            "child exited early: "
+                + java.nio.file.Files.readString(dir.resolve("child.out"))
+                + java.nio.file.Files.readString(dir.resolve("child.err")));
+      }
+      if (System.nanoTime() > deadline) {
+        child.destroyForcibly();
+        throw new AssertionError("timed out waiting for the child");
+      }
+      Thread.sleep(50);
+    }
+  }
 }

@@ -10,7 +10,6 @@ import dev.weir.store.TaskRunRecord;
 import dev.weir.store.TaskState;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -108,24 +107,7 @@ class CrashResumeTest {
     assertThat(Files.readString(dir.resolve("child.out"))).contains("CANCELLED");
   }
 
-  interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private void waitFor(Check check, Process child) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!check.ok()) {
-      if (!child.isAlive()) {
-        throw new AssertionError(
-            "child exited early: "
-                + Files.readString(dir.resolve("child.out"))
-                + Files.readString(dir.resolve("child.err")));
-      }
-      if (System.nanoTime() > deadline) {
-        child.destroyForcibly();
-        throw new AssertionError("timed out waiting for the child");
-      }
-      Thread.sleep(50);
-    }
+  private void waitFor(Cli.Check check, Process child) throws Exception {
+    Cli.waitFor(dir, child, check);
   }
 }

@@ -8,7 +8,6 @@ import dev.weir.store.RunState;
 import dev.weir.store.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -93,24 +92,7 @@ class ForEachCrashTest {
     return Files.exists(p) ? Files.readAllLines(p) : List.of();
   }
 
-  interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private void waitFor(Check check, Process child) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (!check.ok()) {
-      if (!child.isAlive()) {
-        throw new AssertionError(
-            "child exited early: "
-                + Files.readString(dir.resolve("child.out"))
-                + Files.readString(dir.resolve("child.err")));
-      }
-      if (System.nanoTime() > deadline) {
-        child.destroyForcibly();
-        throw new AssertionError("timed out waiting for the child");
-      }
-      Thread.sleep(50);
-    }
+  private void waitFor(Cli.Check check, Process child) throws Exception {
+    Cli.waitFor(dir, child, check);
   }
 }

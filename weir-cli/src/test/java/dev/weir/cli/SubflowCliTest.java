@@ -9,7 +9,6 @@ import dev.weir.store.StateStore;
 import dev.weir.store.TaskRunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -165,24 +164,7 @@ class SubflowCliTest {
     }
   }
 
-  interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private void waitFor(Check check, Process child) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!check.ok()) {
-      if (!child.isAlive()) {
-        throw new AssertionError(
-            "child exited early: "
-                + Files.readString(dir.resolve("child.out"))
-                + Files.readString(dir.resolve("child.err")));
-      }
-      if (System.nanoTime() > deadline) {
-        child.destroyForcibly();
-        throw new AssertionError("timed out waiting for the child");
-      }
-      Thread.sleep(50);
-    }
+  private void waitFor(Cli.Check check, Process child) throws Exception {
+    Cli.waitFor(dir, child, check);
   }
 }

@@ -9,15 +9,11 @@ import dev.weir.expr.RenderLimits;
 import dev.weir.expr.Secrets;
 import dev.weir.flow.Flow;
 import dev.weir.flow.FlowParser;
-import dev.weir.flow.TaskDef.Phase;
-import dev.weir.store.LogLine;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
 import dev.weir.store.StateStore;
 import dev.weir.store.TaskRunRecord;
-import dev.weir.store.TaskState;
 import dev.weir.task.TaskRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -350,43 +346,11 @@ public final class Engine implements AutoCloseable {
     int attempt = old.attempt() + 1;
     RunRecord run = old.restarted(RunState.QUEUED, old.startedAt(), attempt, null);
     List<TaskRunRecord> rows = new ArrayList<>(store.taskRuns(old.id()));
-    var latest = new LinkedHashMap<String, TaskRunRecord>();
-    rows.forEach(r -> latest.merge(r.taskId(), r, (a, b) -> a.attempt() >= b.attempt() ? a : b));
-    var fresh = new ArrayList<TaskRunRecord>();
-    var restaged = new ArrayList<LogLine>();
-    for (var def : flow.allTasks()) {
-      TaskRunRecord r = latest.get(def.id());
-      boolean succeeded =
-          r != null && r.state() == TaskState.SUCCEEDED && def.phase() == Phase.MAIN;
-      boolean staged = succeeded && stagedDatasetPresent(r);
-      if (!staged) {
-        fresh.add(
-            TaskRunRecord.pending(old.id(), def.id(), r == null ? 1 : r.attempt() + 1, attempt));
-      }
-      if (succeeded && !staged) {
-        restaged.add(
-            new LogLine(
-                old.id(),
-                def.id(),
-                r.attempt() + 1,
-                options.clock().instant(),
-                "WARN",
-                "the dataset attempt "
-                    + r.attempt()
-                    + " staged is gone (deleted by the staging retention, see `weir gc`);"
-                    + " running this task again"));
-      }
-    }
-    store.write(new StateStore.Batch(List.of(), List.of(run), fresh, List.of()));
-    restaged.forEach(logs::add);
-    rows.addAll(fresh);
+    RetryPlan plan = RetryPlan.of(flow, old.id(), rows, attempt, options.clock().instant());
+    store.write(new StateStore.Batch(List.of(), List.of(run), plan.fresh(), List.of()));
+    plan.notes().forEach(logs::add);
+    rows.addAll(plan.fresh());
     return launch(new Prepared(run, flow, storedInputs(flow, run)), rows);
-  }
-
-  /** A succeeded task's dataset is reusable while its staged file is there. */
-  private static boolean stagedDatasetPresent(TaskRunRecord r) {
-    dev.weir.task.Dataset d = DatasetCodec.decode(r.dataset());
-    return d == null || Files.exists(d.path());
   }
 
   private RunHandle relaunch(RunRecord run, List<TaskRunRecord> rows) {

@@ -51,7 +51,7 @@ public final class JdbcStateStore implements StateStore {
     this.flowState = new JdbcFlowState(ds, description, retry);
     this.checks = new JdbcCheckResults(ds, description, retry);
     this.processes = new JdbcTaskProcesses(ds, description, retry);
-    this.parents = new JdbcRunParents(ds, description, retry);
+    this.parents = new JdbcRunParents(work);
   }
 
   /** How this store's units of work retry what can heal; for the server's own tables. */

@@ -103,35 +103,26 @@ public record TaskRunRecord(
 
   /** A sensor between checks: RUNNING → WAITING until {@code nextCheck}; its start is kept. */
   public TaskRunRecord waiting(Instant nextCheck) {
-    return new TaskRunRecord(
-        runId,
-        taskId,
-        attempt,
-        runAttempt,
-        TaskState.WAITING,
-        queuedAt,
-        startedAt,
-        null,
-        nextCheck,
-        null,
-        null,
-        null,
-        -1,
-        null);
+    return unended(TaskState.WAITING, nextCheck);
   }
 
   /** A sensor's next check: WAITING → RUNNING, keeping the first check's start. */
   public TaskRunRecord checking() {
+    return unended(TaskState.RUNNING, retryAt);
+  }
+
+  /** This attempt, not ended, in {@code s}: its times so far kept, no result. */
+  private TaskRunRecord unended(TaskState s, Instant retry) {
     return new TaskRunRecord(
         runId,
         taskId,
         attempt,
         runAttempt,
-        TaskState.RUNNING,
+        s,
         queuedAt,
         startedAt,
         null,
-        retryAt,
+        retry,
         null,
         null,
         null,

@@ -55,6 +55,13 @@ public final class TestTasks {
     return STARTED.stream().filter(s -> s.startsWith(runId + "/" + taskId + "/")).count();
   }
 
+  /** This attempt's number among the calls of its task run in its run: 1, 2, … */
+  private static int call(TaskContext ctx) {
+    return CALLS
+        .computeIfAbsent(ctx.runId() + "/" + ctx.taskId(), k -> new AtomicInteger())
+        .incrementAndGet();
+  }
+
   private static void record(TaskContext ctx) {
     STARTED.add(ctx.runId() + "/" + ctx.taskId() + "/" + ctx.attempt());
     var mdc = org.slf4j.MDC.getCopyOfContextMap();
@@ -135,10 +142,7 @@ public final class TestTasks {
     @Override
     public TaskResult run(Config c, TaskContext ctx) {
       record(ctx);
-      int n =
-          CALLS
-              .computeIfAbsent(ctx.runId() + "/" + ctx.taskId(), k -> new AtomicInteger())
-              .incrementAndGet();
+      int n = call(ctx);
       if (n <= c.failures() && (c.only() == null || c.only().equals("true"))) {
         throw new TaskFailedException(
             (c.message() == null ? "flaky failure" : c.message()) + " #" + n);
@@ -167,10 +171,7 @@ public final class TestTasks {
     @Override
     public TaskResult run(Config c, TaskContext ctx) {
       record(ctx);
-      int n =
-          CALLS
-              .computeIfAbsent(ctx.runId() + "/" + ctx.taskId(), k -> new AtomicInteger())
-              .incrementAndGet();
+      int n = call(ctx);
       if (n <= c.notYet()) {
         Duration every = dev.weir.flow.Durations.parse(c.interval() == null ? "1m" : c.interval());
         throw dev.weir.task.Reschedule.in(every, "check " + n + ": not there yet");
