@@ -119,8 +119,35 @@ final class TimedStore implements StateStore {
   }
 
   @Override
-  public boolean claimRun(RunRecord expected, String newOwner) {
-    return store.claimRun(expected, newOwner);
+  public java.util.OptionalLong claimRun(
+      RunRecord expected, dev.weir.store.Claimant who, boolean force) {
+    return store.claimRun(expected, who, force);
+  }
+
+  @Override
+  public List<RunRecord> orphanedRuns(int limit) {
+    return store.orphanedRuns(limit);
+  }
+
+  @Override
+  public long registerNode(
+      String nodeId, String role, String host, long pid, java.time.Duration lease) {
+    return store.registerNode(nodeId, role, host, pid, lease);
+  }
+
+  @Override
+  public boolean renewNode(String nodeId, long epoch, java.time.Duration lease) {
+    return store.renewNode(nodeId, epoch, lease);
+  }
+
+  @Override
+  public void leaveCluster(String nodeId, long epoch) {
+    store.leaveCluster(nodeId, epoch);
+  }
+
+  @Override
+  public List<dev.weir.store.NodeRecord> nodes() {
+    return store.nodes();
   }
 
   @Override

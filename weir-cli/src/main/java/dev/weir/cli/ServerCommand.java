@@ -1,8 +1,10 @@
 package dev.weir.cli;
 
+import dev.weir.flow.Durations;
 import dev.weir.server.ServerConfigFile;
 import dev.weir.server.ServerOptions;
 import dev.weir.server.WeirServer;
+import dev.weir.server.cluster.ClusterSettings;
 import dev.weir.store.StoreAddress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -78,6 +80,34 @@ final class ServerCommand implements Callable<Integer> {
       description =
           "The server's own log on stderr: text (default) or JSON lines (env WEIR_LOG_FORMAT).")
   String logFormat;
+
+  @Option(
+      names = "--node-id",
+      paramLabel = "ID",
+      defaultValue = "${env:WEIR_NODE_ID}",
+      description =
+          "This node's id in a cluster of servers on one PostgreSQL (env WEIR_NODE_ID; default:"
+              + " the id kept in <home>/node-id, made at the first start). Keep it across restarts:"
+              + " a node that comes back takes its runs back at once.")
+  String nodeId;
+
+  @Option(
+      names = "--lease",
+      paramLabel = "DURATION",
+      defaultValue = "${env:WEIR_LEASE}",
+      description =
+          "How long after a node's last heartbeat other nodes adopt its runs (env WEIR_LEASE;"
+              + " default: 30s).")
+  String lease;
+
+  @Option(
+      names = "--heartbeat",
+      paramLabel = "DURATION",
+      defaultValue = "${env:WEIR_HEARTBEAT}",
+      description =
+          "How often the node renews its lease and looks for runs to adopt (env WEIR_HEARTBEAT;"
+              + " default: 5s; at most a third of the lease).")
+  String heartbeat;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -175,7 +205,19 @@ final class ServerCommand implements Callable<Integer> {
         secretsDir == null ? null : surroundings.resolve(Path.of(secretsDir)),
         file.lineage(),
         file.observability(),
-        file.alerts());
+        file.alerts(),
+        cluster());
+  }
+
+  private ClusterSettings cluster() {
+    try {
+      return new ClusterSettings(
+          nodeId,
+          lease == null ? null : Durations.parse(lease),
+          heartbeat == null ? null : Durations.parse(heartbeat));
+    } catch (RuntimeException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /** What a browser on this machine opens for a server bound to all interfaces. */

@@ -9,6 +9,8 @@ import dev.weir.expr.RenderLimits;
 import dev.weir.expr.Secrets;
 import dev.weir.flow.Flow;
 import dev.weir.flow.FlowParser;
+import dev.weir.store.Claimant;
+import dev.weir.store.Fence;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
 import dev.weir.store.StateStore;
@@ -22,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -59,6 +62,8 @@ public final class Engine implements AutoCloseable {
    *     one they advance, with the same object as {@code clock})
    * @param subflows where subflow tasks find and start flows; null for {@link LocalSubflows} (the
    *     flow files beside the parent's and in its project, run on this engine)
+   * @param claimant who this engine takes runs over as, asked at each claim: a cluster node in its
+   *     current epoch; null for this process ({@code host:pid})
    */
   public record Options(
       Path home,
@@ -68,12 +73,29 @@ public final class Engine implements AutoCloseable {
       RunListener listener,
       TaskGate gate,
       EngineTimer timer,
-      SubflowHost subflows) {
+      SubflowHost subflows,
+      Supplier<Claimant> claimant) {
     public Options {
       clock = clock == null ? InstantSource.system() : clock;
       environment = environment == null ? System.getenv() : Map.copyOf(environment);
       listener = listener == null ? RunListener.NONE : listener;
       gate = gate == null ? TaskGate.NONE : gate;
+      if (claimant == null) {
+        Claimant self = Claimant.process(RunOwner.self());
+        claimant = () -> self;
+      }
+    }
+
+    public Options(
+        Path home,
+        InstantSource clock,
+        Map<String, String> environment,
+        Path secretsDir,
+        RunListener listener,
+        TaskGate gate,
+        EngineTimer timer,
+        SubflowHost subflows) {
+      this(home, clock, environment, secretsDir, listener, gate, timer, subflows, null);
     }
 
     public Options(
@@ -100,20 +122,24 @@ public final class Engine implements AutoCloseable {
     }
 
     public Options withListener(RunListener l) {
-      return new Options(home, clock, environment, secretsDir, l, gate, timer, subflows);
+      return new Options(home, clock, environment, secretsDir, l, gate, timer, subflows, claimant);
     }
 
     public Options withGate(TaskGate g) {
-      return new Options(home, clock, environment, secretsDir, listener, g, timer, subflows);
+      return new Options(home, clock, environment, secretsDir, listener, g, timer, subflows, claimant);
     }
 
     /** These options with {@code t} as the engine's timer and clock. */
     public <T extends EngineTimer & InstantSource> Options withTimer(T t) {
-      return new Options(home, t, environment, secretsDir, listener, gate, t, subflows);
+      return new Options(home, t, environment, secretsDir, listener, gate, t, subflows, claimant);
     }
 
     public Options withSubflows(SubflowHost s) {
-      return new Options(home, clock, environment, secretsDir, listener, gate, timer, s);
+      return new Options(home, clock, environment, secretsDir, listener, gate, timer, s, claimant);
+    }
+
+    public Options withClaimant(Supplier<Claimant> c) {
+      return new Options(home, clock, environment, secretsDir, listener, gate, timer, subflows, c);
     }
   }
 
@@ -137,7 +163,7 @@ public final class Engine implements AutoCloseable {
             options.listener(),
             options.gate(),
             RandomGenerator.getDefault(),
-            RunOwner.self());
+            options.claimant());
     this.subflows = options.subflows() == null ? new LocalSubflows(this) : options.subflows();
   }
 
@@ -191,7 +217,7 @@ public final class Engine implements AutoCloseable {
 
   /** Starts a run {@link #prepare} made, once its record is stored. */
   public RunHandle launchPrepared(Prepared prepared) {
-    return launch(prepared, List.of());
+    return launch(prepared, List.of(), claim(prepared.run(), false));
   }
 
   /**
@@ -217,7 +243,7 @@ public final class Engine implements AutoCloseable {
   public Started startRun(StartRequest request) {
     Prepared p = prepare(request);
     store.write(new StateStore.Batch(List.of(p.run()), List.of(), List.of(), List.of()));
-    return new Started(p.run(), launch(p, List.of()));
+    return new Started(p.run(), launch(p, List.of(), claim(p.run(), false)));
   }
 
   /**
@@ -234,7 +260,7 @@ public final class Engine implements AutoCloseable {
             .map(r -> AdoptedDatasets.adopt(staging, r))
             .toList();
     store.write(new StateStore.Batch(List.of(p.run()), List.of(), rows, List.of()));
-    return new Started(p.run(), launch(p, rows));
+    return new Started(p.run(), launch(p, rows, claim(p.run(), false)));
   }
 
   /**
@@ -292,7 +318,7 @@ public final class Engine implements AutoCloseable {
     if (run.state() != RunState.QUEUED || run.owner() != null) {
       throw new WeirException("run " + run.id() + " is " + run.state() + ", not waiting to start");
     }
-    return relaunch(run, store.taskRuns(run.id()));
+    return relaunch(run, store.taskRuns(run.id()), false);
   }
 
   /**
@@ -324,7 +350,7 @@ public final class Engine implements AutoCloseable {
               + run.owner()
               + "; stop that process first, or pass --force if it is gone");
     }
-    return relaunch(run, store.taskRuns(run.id()));
+    return relaunch(run, store.taskRuns(run.id()), force);
   }
 
   /** Runs a failed or cancelled run again from the tasks that did not succeed. */
@@ -342,25 +368,28 @@ public final class Engine implements AutoCloseable {
                   : " (an interrupted run is resumed: `weir resume " + old.id() + "`)"));
     }
     Flow flow = flowOf(old);
-    claim(old);
+    Ownership owner = claim(old, false);
     int attempt = old.attempt() + 1;
-    RunRecord run = old.restarted(RunState.QUEUED, old.startedAt(), attempt, null);
+    RunRecord run =
+        old.restarted(RunState.QUEUED, old.startedAt(), attempt, owner.claimant().label());
     List<TaskRunRecord> rows = new ArrayList<>(store.taskRuns(old.id()));
     RetryPlan plan = RetryPlan.of(flow, old.id(), rows, attempt, options.clock().instant());
-    store.write(new StateStore.Batch(List.of(), List.of(run), plan.fresh(), List.of()));
+    store.write(
+        new StateStore.Batch(List.of(), List.of(run), plan.fresh(), List.of())
+            .fenced(owner.fence()));
     plan.notes().forEach(logs::add);
     rows.addAll(plan.fresh());
-    return launch(new Prepared(run, flow, storedInputs(flow, run)), rows);
+    return launch(new Prepared(run, flow, storedInputs(flow, run)), rows, owner);
   }
 
-  private RunHandle relaunch(RunRecord run, List<TaskRunRecord> rows) {
+  private RunHandle relaunch(RunRecord run, List<TaskRunRecord> rows, boolean force) {
     Flow flow = flowOf(run);
-    claim(run);
-    return launch(new Prepared(run, flow, storedInputs(flow, run)), rows);
+    Ownership owner = claim(run, force);
+    return launch(new Prepared(run, flow, storedInputs(flow, run)), rows, owner);
   }
 
   /** The one way a run starts executing: its coordinator thread, on the stored run and rows. */
-  private RunHandle launch(Prepared p, List<TaskRunRecord> rows) {
+  private RunHandle launch(Prepared p, List<TaskRunRecord> rows, Ownership owner) {
     RunRecord run = p.run();
     Path workDir = Path.of(run.flowFile()).getParent();
     var scope =
@@ -376,7 +405,7 @@ public final class Engine implements AutoCloseable {
             childEnvironment(),
             store);
     scope.subflows = subflows;
-    var coordinator = new RunCoordinator(services, scope, run, rows);
+    var coordinator = new RunCoordinator(services, scope, run, rows, owner);
     active.add(run.id());
     coordinators.put(run.id(), coordinator);
     coordinator
@@ -488,15 +517,38 @@ public final class Engine implements AutoCloseable {
 
   // ---- ownership and stored flows
 
-  private void claim(RunRecord run) {
-    if (!store.claimRun(run, services.owner())) {
+  /**
+   * Takes the run over for this engine; the fence it gets goes with every write of the run from
+   * now on.
+   *
+   * @param force also when a live cluster node owns it
+   */
+  private Ownership claim(RunRecord run, boolean force) {
+    Claimant who = services.claimant().get();
+    OptionalLong token = store.claimRun(run, who, force);
+    if (token.isEmpty()) {
       throw new WeirException(
           "run "
               + run.id()
-              + " was taken over by another process just now; see `weir runs show "
+              + " was not taken over: another process took it just now, or the cluster node that"
+              + " executes it is alive (its lease is current); see `weir runs show "
               + run.id()
               + "`");
     }
+    return new Ownership(who, new Fence(run.id(), token.getAsLong()));
+  }
+
+  /**
+   * Stops executing every run this engine executes, writing nothing more for them, as {@link
+   * #close} does, but the engine goes on: a cluster node that lost its lease gives its runs up, and
+   * whoever adopts them continues them.
+   *
+   * @return how many runs were given up
+   */
+  public int abandonAll(String reason) {
+    var given = List.copyOf(coordinators.values());
+    given.forEach(c -> c.abandonNow(reason));
+    return given.size();
   }
 
   /** The flow definition a run was started with: its revision's stored text, parsed. */
@@ -537,7 +589,7 @@ public final class Engine implements AutoCloseable {
    */
   @Override
   public void close() {
-    coordinators.values().forEach(RunCoordinator::abandonNow);
+    coordinators.values().forEach(c -> c.abandonNow("the engine was closed"));
     services.timer().close();
     workers.shutdownNow();
     logs.close();

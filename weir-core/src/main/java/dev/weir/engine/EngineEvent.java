@@ -28,5 +28,5 @@ sealed interface EngineEvent {
   record RunTimedOut() implements EngineEvent {}
 
   /** The engine is closing: the run stops where it is stored, to be resumed. */
-  record Abandoned() implements EngineEvent {}
+  record Abandoned(String reason) implements EngineEvent {}
 }

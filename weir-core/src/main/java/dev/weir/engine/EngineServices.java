@@ -1,10 +1,12 @@
 package dev.weir.engine;
 
 import dev.weir.expr.Secrets;
+import dev.weir.store.Claimant;
 import dev.weir.store.StateStore;
 import dev.weir.task.TaskRegistry;
 import java.time.InstantSource;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /** What coordinators share, owned by the {@link Engine}. */
@@ -19,4 +21,4 @@ record EngineServices(
     RunListener listener,
     TaskGate gate,
     RandomGenerator random,
-    String owner) {}
+    Supplier<Claimant> claimant) {}

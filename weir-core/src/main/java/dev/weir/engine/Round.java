@@ -1,5 +1,6 @@
 package dev.weir.engine;
 
+import dev.weir.store.Fence;
 import dev.weir.store.RunRecord;
 import dev.weir.store.StateStore;
 import java.util.ArrayList;
@@ -19,10 +20,12 @@ final class Round {
   private final Changes changes = new Changes();
   private final List<Runnable> afterCommit = new ArrayList<>();
   private final Map<String, Integer> interrupted = new LinkedHashMap<>();
+  private final Fence fence;
   private RunRecord committedRun;
 
-  Round(EngineServices services, RunRecord run, Interrupted.TaskLog log) {
+  Round(EngineServices services, RunRecord run, Fence fence, Interrupted.TaskLog log) {
     this.services = services;
+    this.fence = fence;
     this.runId = run.id();
     this.log = log;
     this.committedRun = run;
@@ -49,7 +52,8 @@ final class Round {
 
   void commit() {
     if (!changes.isEmpty()) {
-      StateStore.Batch batch = changes.batch();
+      // fenced: once another claim took the run, the write fails and changes nothing
+      StateStore.Batch batch = changes.batch().fenced(fence);
       services.store().write(batch);
       if (!batch.updateRuns().isEmpty()) {
         committedRun = batch.updateRuns().get(batch.updateRuns().size() - 1);

@@ -4,6 +4,7 @@ import dev.weir.flow.Dag;
 import dev.weir.flow.Durations;
 import dev.weir.flow.TaskDef;
 import dev.weir.flow.TaskDef.Phase;
+import dev.weir.store.FencedOffException;
 import dev.weir.store.LogLine;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
@@ -44,6 +45,7 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
   private final AttemptOutcomes outcomes;
   private final BlockingQueue<EngineEvent> events = new LinkedBlockingQueue<>();
   private final CompletableFuture<RunRecord> done = new CompletableFuture<>();
+  private final Ownership owner;
   private RunRecord run;
   private Phase phase = Phase.MAIN;
   private boolean finished;
@@ -54,11 +56,17 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
   private boolean runTimedOut;
   private EngineTimer.Scheduled runTimer;
 
-  RunCoordinator(EngineServices services, RunScope scope, RunRecord run, List<TaskRunRecord> rows) {
+  RunCoordinator(
+      EngineServices services,
+      RunScope scope,
+      RunRecord run,
+      List<TaskRunRecord> rows,
+      Ownership owner) {
     this.services = services;
     this.scope = scope;
     this.run = run;
-    this.round = new Round(services, run, this::log);
+    this.owner = owner;
+    this.round = new Round(services, run, owner.fence(), this::log);
     this.changes = round.changes();
     this.runTimedOut = run.error() != null && run.error().startsWith(RUN_TIMED_OUT);
     var dags = new EnumMap<Phase, Dag>(Phase.class);
@@ -112,9 +120,9 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
    * The engine is closing: from now on nothing more of this run is stored (what an attempt reports
    * is dropped), as if the process had stopped; a resume continues it.
    */
-  void abandonNow() {
+  void abandonNow(String reason) {
     abandoned = true;
-    post(new EngineEvent.Abandoned());
+    post(new EngineEvent.Abandoned(reason));
   }
 
   /**
@@ -160,6 +168,12 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       abandon("the engine was interrupted");
+    } catch (FencedOffException e) {
+      // another claim took the run (this node was cut off past its lease): what this coordinator
+      // still meant to write is dropped, its attempts stop, and their outputs are not used
+      abandoned = true;
+      stopAttempts();
+      LOG.warn("{}", mask(e.getMessage()));
     } catch (Throwable t) {
       String why = mask(String.valueOf(t));
       LOG.error("run {} stopped on an internal error: {}", run.id(), why);
@@ -180,7 +194,7 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
   private void begin() {
     Instant now = now();
     Instant started = run.startedAt() == null ? now : run.startedAt();
-    setRun(run.withOwner(RunState.RUNNING, started, services.owner()));
+    setRun(run.withOwner(RunState.RUNNING, started, owner.claimant().label()));
     if (scope.flow.timeout() != null && !runTimedOut) {
       // on resume the limit counts from the run's first start, not from now
       Duration left = scope.flow.timeout().minus(Duration.between(started, now));
@@ -315,6 +329,11 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
 
   private void abandon(String reason) {
     // Leave the run as stored; `weir resume` continues it. Stop what still runs.
+    stopAttempts();
+    LOG.warn("run {} abandoned: {}; resume it with `weir resume {}`", run.id(), reason, run.id());
+  }
+
+  private void stopAttempts() {
     table
         .all()
         .forEach(s -> {
@@ -322,7 +341,6 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
             s.control.cancel();
           }
         });
-    LOG.warn("run {} abandoned: {}; resume it with `weir resume {}`", run.id(), reason, run.id());
   }
 
   // ---- deciding what runs next
@@ -388,7 +406,7 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
       case EngineEvent.RunTimedOut ev -> onRunTimedOut();
       case EngineEvent.Abandoned ev -> {
         finished = true;
-        abandon("the engine was closed");
+        abandon(ev.reason());
       }
     }
   }

@@ -4,15 +4,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Who executes a run: {@code host:pid} of the process, and whether such a process is alive. */
-final class RunOwner {
+public final class RunOwner {
   private RunOwner() {}
 
-  static String self() {
+  public static String self() {
     return host() + ":" + ProcessHandle.current().pid();
   }
 
   /** This machine's name, as run owners and recorded processes name it. */
-  static String host() {
+  public static String host() {
     String host = System.getenv("HOSTNAME");
     if (host == null || host.isBlank()) {
       try {

@@ -21,7 +21,7 @@ import javax.sql.DataSource;
 /**
  * Runs, in {@code weir_runs}: written within a batch's transaction ({@link #insert}, {@link
  * #update}), found by id or prefix, listed and searched page by page. Who owns a run is {@link
- * JdbcRunOwnership}'s.
+ * JdbcRunOwnership}'s; a run that names no owner any more names no owner node either.
  */
 final class JdbcRuns {
   static final String RUN_COLUMNS =
@@ -65,10 +65,17 @@ final class JdbcRuns {
             "UPDATE weir_runs SET id = ?, namespace = ?, flow_id = ?, revision = ?, flow_file = ?,"
                 + " state = ?, inputs = ?, logical_date = ?, trigger_type = ?,"
                 + " attempt = ?, created_at = ?, started_at = ?, ended_at = ?,"
-                + " error = ?, owner = ?, trigger_data = ?, duration_ms = ? WHERE id = ?")) {
+                + " error = ?, owner = ?, trigger_data = ?, duration_ms = ?,"
+                // a run nobody executes any more (it ended) names no owner node either
+                + " owner_node = CASE WHEN CAST(? AS VARCHAR(200)) IS NULL THEN NULL"
+                + " ELSE owner_node END,"
+                + " owner_epoch = CASE WHEN CAST(? AS VARCHAR(200)) IS NULL THEN NULL"
+                + " ELSE owner_epoch END WHERE id = ?")) {
       for (RunRecord r : runs) {
         bind(ps, r);
-        ps.setString(18, r.id());
+        ps.setString(18, r.owner());
+        ps.setString(19, r.owner());
+        ps.setString(20, r.id());
         ps.addBatch();
       }
       JdbcWork.requireUpdated(ps.executeBatch(), runs, r -> "run '" + r.id() + "'");

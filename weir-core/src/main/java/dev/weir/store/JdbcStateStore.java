@@ -4,17 +4,19 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The state store on a JDBC database: an H2 file (the default) or PostgreSQL.
  *
  * <p>It opens the database (pool, migrations) and hands each call to the class of the table family
- * it concerns: {@link JdbcRevisions}, {@link JdbcRuns}, {@link JdbcRunOwnership}, {@link
+ * it concerns: {@link JdbcRevisions}, {@link JdbcRuns}, {@link JdbcRunOwnership}, {@link JdbcNodes}, {@link
  * JdbcTaskRuns}, {@link JdbcAudits}, {@link JdbcLogs}, {@link JdbcFlowState}, {@link
  * JdbcCheckResults}, {@link JdbcTaskProcesses} and {@link JdbcRunParents}. A {@link Batch} spans
  * several families in one transaction: {@link #write(Batch, AlsoWrite)} opens it and each family
@@ -28,6 +30,7 @@ public final class JdbcStateStore implements StateStore {
   private final JdbcRevisions revisions;
   private final JdbcRuns runs;
   private final JdbcRunOwnership ownership;
+  private final JdbcNodes nodes;
   private final JdbcTaskRuns taskRuns;
   private final JdbcAudits audits;
   private final JdbcLogs logs;
@@ -44,7 +47,8 @@ public final class JdbcStateStore implements StateStore {
     this.work = new JdbcWork(ds, description, retry);
     this.revisions = new JdbcRevisions(ds, description, retry);
     this.runs = new JdbcRuns(ds, description, retry, dialect);
-    this.ownership = new JdbcRunOwnership(ds, description, retry);
+    this.ownership = new JdbcRunOwnership(work);
+    this.nodes = new JdbcNodes(work);
     this.taskRuns = new JdbcTaskRuns(ds, description, retry);
     this.audits = new JdbcAudits(ds, description, retry);
     this.logs = new JdbcLogs(ds, description, retry);
@@ -124,6 +128,9 @@ public final class JdbcStateStore implements StateStore {
    */
   public void write(Batch batch, AlsoWrite also) {
     work.run(c -> {
+      if (batch.fence() != null) {
+        JdbcRunOwnership.checkFence(c, batch.fence());
+      }
       JdbcRuns.insert(c, batch.insertRuns());
       JdbcRuns.update(c, batch.updateRuns());
       JdbcTaskRuns.insert(c, batch.insertTaskRuns());
@@ -136,8 +143,33 @@ public final class JdbcStateStore implements StateStore {
   }
 
   @Override
-  public boolean claimRun(RunRecord expected, String newOwner) {
-    return ownership.claim(expected, newOwner);
+  public OptionalLong claimRun(RunRecord expected, Claimant who, boolean force) {
+    return ownership.claim(expected, who, force);
+  }
+
+  @Override
+  public List<RunRecord> orphanedRuns(int limit) {
+    return ownership.orphaned(limit);
+  }
+
+  @Override
+  public long registerNode(String nodeId, String role, String host, long pid, Duration lease) {
+    return nodes.register(nodeId, role, host, pid, lease);
+  }
+
+  @Override
+  public boolean renewNode(String nodeId, long epoch, Duration lease) {
+    return nodes.renew(nodeId, epoch, lease);
+  }
+
+  @Override
+  public void leaveCluster(String nodeId, long epoch) {
+    nodes.leave(nodeId, epoch);
+  }
+
+  @Override
+  public List<NodeRecord> nodes() {
+    return nodes.all();
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -17,7 +18,16 @@ import javax.sql.DataSource;
  * docs/decisions.md).
  */
 final class Migrations {
-  static final int LATEST = 12;
+  /**
+   * The scripts in order: {@code V<n>__<name>.sql}. The first twelve were named by their number;
+   * later ones say what they do.
+   */
+  private static final List<String> NAMES =
+      List.of(
+          "init", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12",
+          "cluster_nodes_and_run_fences");
+
+  static final int LATEST = NAMES.size();
 
   private Migrations() {}
 
@@ -51,7 +61,7 @@ final class Migrations {
   }
 
   private static void apply(Connection c, int version) throws SQLException {
-    String script = read("V" + version + "__" + (version == 1 ? "init" : "v" + version) + ".sql");
+    String script = read("V" + version + "__" + NAMES.get(version - 1) + ".sql");
     try (Statement st = c.createStatement()) {
       for (String sql : script.split(";\\s*\\n")) {
         String body = stripComments(sql).trim();

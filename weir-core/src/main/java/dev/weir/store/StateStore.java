@@ -1,11 +1,13 @@
 package dev.weir.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Where runs, task attempts, logs and flow state live. Every engine transition is written through
@@ -42,10 +44,46 @@ public interface StateStore extends AutoCloseable {
   Optional<RunRecord> findRun(String runId);
 
   /**
-   * Sets a new owner on a run only if it is still in the state, attempt and owner of {@code
-   * expected}; false when another process changed it first (two resumes racing).
+   * Takes a run over for {@code who}: only if it is still in the state, attempt and owner of {@code
+   * expected} (two resumes racing: one wins), and, unless {@code force}, only if no live cluster
+   * node owns it (its owner node's lease expired on the database's clock, or the node started again
+   * since). Raises the run's fence.
+   *
+   * @return the run's new fencing token (see {@link Fence}), empty when the run was not taken
    */
-  boolean claimRun(RunRecord expected, String newOwner);
+  OptionalLong claimRun(RunRecord expected, Claimant who, boolean force);
+
+  /**
+   * Runs still RUNNING or QUEUED whose owner node is gone: its lease expired, or it started again
+   * with a newer epoch. Oldest first, at most {@code limit}. Another node adopts them ({@link
+   * #claimRun}).
+   */
+  List<RunRecord> orphanedRuns(int limit);
+
+  // ---- cluster membership
+
+  /**
+   * A node (re)joins the cluster: its epoch goes up by one (1 the first time) and its lease runs
+   * {@code lease} from now on the database's clock. Runs it owned in an earlier epoch are orphaned
+   * from now on.
+   *
+   * @return the node's new epoch
+   */
+  long registerNode(String nodeId, String role, String host, long pid, Duration lease);
+
+  /**
+   * Extends a node's lease to {@code lease} from now on the database's clock, only while the node
+   * is still in {@code epoch} and its lease has not expired.
+   *
+   * @return false when the node lost its place: it must stop executing its runs and register again
+   */
+  boolean renewNode(String nodeId, long epoch, Duration lease);
+
+  /** A node stopping: its lease ends now, so other nodes adopt what it leaves at once. */
+  void leaveCluster(String nodeId, long epoch);
+
+  /** Every node that ever registered, by id, with whether its lease is current. */
+  List<NodeRecord> nodes();
 
   /** Runs whose id starts with {@code prefix}, newest first, at most {@code limit}. */
   List<RunRecord> findRunsByPrefix(String prefix, int limit);
@@ -205,19 +243,39 @@ public interface StateStore extends AutoCloseable {
    * Changes applied together.
    *
    * @param audits audit facts of attempts that end in this batch
+   * @param fence the claim of the run the batch is about, or null for a write that needs none (a
+   *     new run, a scheduler's rows)
    */
   record Batch(
       List<RunRecord> insertRuns,
       List<RunRecord> updateRuns,
       List<TaskRunRecord> insertTaskRuns,
       List<TaskRunRecord> updateTaskRuns,
-      List<TaskAuditRecord> audits) {
+      List<TaskAuditRecord> audits,
+      Fence fence) {
     public Batch {
       insertRuns = List.copyOf(insertRuns);
       updateRuns = List.copyOf(updateRuns);
       insertTaskRuns = List.copyOf(insertTaskRuns);
       updateTaskRuns = List.copyOf(updateTaskRuns);
       audits = audits == null ? List.of() : List.copyOf(audits);
+    }
+
+    public Batch(
+        List<RunRecord> insertRuns,
+        List<RunRecord> updateRuns,
+        List<TaskRunRecord> insertTaskRuns,
+        List<TaskRunRecord> updateTaskRuns,
+        List<TaskAuditRecord> audits) {
+      this(insertRuns, updateRuns, insertTaskRuns, updateTaskRuns, audits, null);
+    }
+
+    /**
+     * This batch, written only while its run holds {@code f}: otherwise nothing of it is written
+     * and the write fails with {@link FencedOffException}.
+     */
+    public Batch fenced(Fence f) {
+      return new Batch(insertRuns, updateRuns, insertTaskRuns, updateTaskRuns, audits, f);
     }
 
     public Batch(

@@ -86,12 +86,14 @@ abstract class StateStoreContract {
   void only_one_of_two_racing_claims_on_a_run_wins() {
     RunRecord r = run("claimed");
     store.write(inserts(List.of(r), List.of()));
-    assertThat(store.claimRun(r, "host:1")).isTrue();
-    assertThat(store.claimRun(r, "host:2")).isFalse(); // owner is no longer the expected null
+    assertThat(store.claimRun(r, Claimant.process("host:1"), false)).hasValue(1);
+    // owner is no longer the expected "host:42"
+    assertThat(store.claimRun(r, Claimant.process("host:2"), false)).isEmpty();
     assertThat(store.findRun("claimed").orElseThrow().owner()).isEqualTo("host:1");
     RunRecord now = store.findRun("claimed").orElseThrow();
-    assertThat(store.claimRun(now, "host:3")).isTrue();
-    assertThat(store.claimRun(now.withError("x").ended(RunState.FAILED, T0, "x"), "h:4")).isFalse();
+    assertThat(store.claimRun(now, Claimant.process("host:3"), false)).hasValue(2);
+    RunRecord ended = now.withError("x").ended(RunState.FAILED, T0, "x");
+    assertThat(store.claimRun(ended, Claimant.process("h:4"), false)).isEmpty();
   }
 
   @Test

@@ -51,7 +51,8 @@ public final class EngineFixture implements AutoCloseable {
     this(dir, store, Map.of(), Engine.Options.defaults(dir.resolve(".weir")).withTimer(timer));
   }
 
-  private EngineFixture(
+  /** An engine with these options (and the process environment) on {@code store}. */
+  public EngineFixture(
       Path dir, StateStore store, Map<String, String> extraEnv, Engine.Options options) {
     this.dir = dir;
     this.store = store;
@@ -69,7 +70,8 @@ public final class EngineFixture implements AutoCloseable {
                 options.listener(),
                 options.gate(),
                 options.timer(),
-                options.subflows()));
+                options.subflows(),
+                options.claimant()));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.weir.server;
 import dev.weir.engine.gate.CircuitBreakers;
 import dev.weir.lineage.LineageConfig;
 import dev.weir.server.alerts.AlertSettings;
+import dev.weir.server.cluster.ClusterSettings;
 import dev.weir.store.StoreAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,8 @@ import java.util.Map;
  * @param observability log files, log retention and who may scrape {@code /metrics}; null for the
  *     defaults (files in {@code <home>/logs}, kept for ever, {@code /metrics} behind the token)
  * @param alerts links, throttle, retries and the mail server of flow alerts; null for the defaults
+ * @param cluster this node's id and lease timing; null for the defaults (see {@link
+ *     ClusterSettings})
  */
 public record ServerOptions(
     String host,
@@ -45,9 +48,11 @@ public record ServerOptions(
     Path secretsDir,
     LineageConfig lineage,
     Observability observability,
-    AlertSettings alerts) {
+    AlertSettings alerts,
+    ClusterSettings cluster) {
 
   public ServerOptions {
+    cluster = cluster == null ? ClusterSettings.DEFAULTS : cluster;
     observability = observability == null ? Observability.DEFAULTS : observability;
     alerts = alerts == null ? AlertSettings.DEFAULTS : alerts;
     host = host == null ? "127.0.0.1" : host;
@@ -61,6 +66,66 @@ public record ServerOptions(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
+  }
+
+  /** Options of a node with the default cluster settings. */
+  public ServerOptions(
+      String host,
+      int port,
+      Path home,
+      StoreAddress store,
+      Path flowsDir,
+      List<String> tokens,
+      Map<String, Integer> pools,
+      CircuitBreakers.Settings circuitBreaker,
+      InstantSource clock,
+      Duration scanInterval,
+      Duration grace,
+      Map<String, String> environment,
+      Path secretsDir,
+      LineageConfig lineage,
+      Observability observability,
+      AlertSettings alerts) {
+    this(
+        host,
+        port,
+        home,
+        store,
+        flowsDir,
+        tokens,
+        pools,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir,
+        lineage,
+        observability,
+        alerts,
+        null);
+  }
+
+  /** These options with this node id and lease timing. */
+  public ServerOptions withCluster(ClusterSettings c) {
+    return new ServerOptions(
+        host,
+        port,
+        home,
+        store,
+        flowsDir,
+        tokens,
+        pools,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir,
+        lineage,
+        observability,
+        alerts,
+        c);
   }
 
   /** Options without lineage, with the default log files, metrics access and alert settings. */
@@ -116,7 +181,8 @@ public record ServerOptions(
         secretsDir,
         lineage,
         observability,
-        alerts);
+        alerts,
+        cluster);
   }
 
   /** The same options with these pool sizes. */
@@ -137,7 +203,8 @@ public record ServerOptions(
         secretsDir,
         lineage,
         observability,
-        alerts);
+        alerts,
+        cluster);
   }
 
   public ServerOptions withLineage(LineageConfig lineage) {
@@ -157,7 +224,8 @@ public record ServerOptions(
         secretsDir,
         lineage,
         observability,
-        alerts);
+        alerts,
+        cluster);
   }
 
   /** Options with the default circuit breaker. */
@@ -215,7 +283,8 @@ public record ServerOptions(
         secretsDir,
         lineage,
         o,
-        alerts);
+        alerts,
+        cluster);
   }
 
   /** These options with other alert settings. */
@@ -236,7 +305,8 @@ public record ServerOptions(
         secretsDir,
         lineage,
         observability,
-        settings);
+        settings,
+        cluster);
   }
 
   /** These options with other pools and circuit-breaker settings. */
@@ -258,7 +328,8 @@ public record ServerOptions(
         secretsDir,
         lineage,
         observability,
-        alerts);
+        alerts,
+        cluster);
   }
 
   /** These options with another time source. */
@@ -279,7 +350,8 @@ public record ServerOptions(
         secretsDir,
         lineage,
         observability,
-        alerts);
+        alerts,
+        cluster);
   }
 
   /** These options with another process environment and secrets directory. */
@@ -300,7 +372,8 @@ public record ServerOptions(
         secretsDir,
         lineage,
         observability,
-        alerts);
+        alerts,
+        cluster);
   }
 
   /** These options with another state store. */
@@ -326,7 +399,8 @@ public record ServerOptions(
         secretsDir,
         lineage,
         observability,
-        alerts);
+        alerts,
+        cluster);
   }
 
   public Path deployDir() {

@@ -9,6 +9,7 @@ import dev.weir.lineage.LineageEmitter;
 import dev.weir.logs.JsonLogFiles;
 import dev.weir.logs.LogRetention;
 import dev.weir.server.alerts.Alerts;
+import dev.weir.server.cluster.ClusterNode;
 import dev.weir.server.api.ApiServer;
 import dev.weir.server.api.BackfillRoutes;
 import dev.weir.server.api.BulkRunRoutes;
@@ -45,6 +46,7 @@ import dev.weir.staging.StagingGc;
 import dev.weir.staging.StagingPolicy;
 import dev.weir.staging.StagingRetention;
 import dev.weir.store.JdbcStateStore;
+import dev.weir.store.RunRecord;
 import dev.weir.store.LogSearch;
 import dev.weir.task.TaskRegistry;
 import dev.weir.task.plugin.Plugins;
@@ -78,6 +80,7 @@ public final class WeirServer implements AutoCloseable {
   private final FlowWatcher watcher;
   private final RunLauncher launcher;
   private final Scheduler scheduler;
+  private final ClusterNode cluster;
 
   /** How long a UI sign-in lasts (a working day and a bit; then sign in again). */
   static final java.time.Duration UI_SESSION_LIFETIME = java.time.Duration.ofHours(12);
@@ -107,6 +110,9 @@ public final class WeirServer implements AutoCloseable {
             ? storeSecretsRead(options).open()
             : JdbcStateStore.h2(options.home());
     this.serverStore = new ServerStore(store.dataSource());
+    // a node of the cluster of servers on this store (of one, on H2): its runs are claimed as
+    // node#epoch, and a node gone past its lease has its runs adopted by the others
+    this.cluster = ClusterNode.join(store, options.cluster(), options.home(), "all");
     this.gates = Gates.of(options.pools(), options.circuitBreaker(), options.clock());
     log.info("task gates: {}", gates);
     TaskRegistry taskTypes = ServerTaskTypes.load(options);
@@ -124,7 +130,8 @@ public final class WeirServer implements AutoCloseable {
                     options.secretsDir(),
                     listeners,
                     gates)
-                .withSubflows(subflows));
+                .withSubflows(subflows)
+                .withClaimant(cluster::claimant));
     this.lineage =
         options.lineage() == null
             ? null
@@ -179,6 +186,18 @@ public final class WeirServer implements AutoCloseable {
         (System.nanoTime() - t0) / 1_000_000,
         watcher.problems().isEmpty() ? "" : "; " + watcher.problems().size() + " invalid");
     launcher.recover();
+    cluster.start(
+        new ClusterNode.Host() {
+          @Override
+          public void giveUpRuns(String reason) {
+            launcher.giveUpRuns(reason);
+          }
+
+          @Override
+          public boolean adopt(RunRecord run) {
+            return launcher.adopt(run);
+          }
+        });
     this.scheduler = new Scheduler(engine, flows, launcher, serverStore, options.clock());
     parts.add(scheduler);
     this.triggers =
@@ -434,6 +453,8 @@ public final class WeirServer implements AutoCloseable {
       lineage.close(); // after the runs: their last events are queued by now
     }
     closeQuietly(alerts);
+    // the lease ends now: other nodes adopt at once what this one leaves (and fence its late writes)
+    closeQuietly(cluster);
     int left = launcher.handles().size();
     if (left > 0) {
       log.warn(

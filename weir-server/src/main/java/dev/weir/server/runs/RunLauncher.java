@@ -8,6 +8,7 @@ import dev.weir.flow.Concurrency;
 import dev.weir.server.flows.DeployedFlow;
 import dev.weir.server.flows.FlowKey;
 import dev.weir.server.flows.FlowRegistry;
+import dev.weir.store.Claimant;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
@@ -320,6 +321,9 @@ public final class RunLauncher {
     synchronized (this) {
       for (RunRecord run : unfinished) {
         var key = new FlowKey(run.namespace(), run.flowId());
+        if (Claimant.isNodeLabel(run.owner())) {
+          continue; // a cluster node's: adopted by the cluster once that node is gone
+        }
         if (run.state() == RunState.RUNNING || run.owner() != null) {
           try {
             RunHandle h = engine.resume(run.id(), false);
@@ -336,6 +340,38 @@ public final class RunLauncher {
       for (FlowKey key : Set.copyOf(waiting.keySet())) {
         drain(key);
       }
+    }
+  }
+
+  /**
+   * Takes over a run whose cluster node is gone (its lease ran out, or it started again) and
+   * continues it here.
+   *
+   * @return false when it was not taken: this server runs it already, is stopping, or another node
+   *     took it first
+   */
+  public synchronized boolean adopt(RunRecord run) {
+    if (!accepting || handles.containsKey(run.id())) {
+      return false;
+    }
+    try {
+      RunHandle h = engine.resume(run.id(), false);
+      track(new FlowKey(run.namespace(), run.flowId()), h);
+      return true;
+    } catch (WeirException e) {
+      log.debug("run {} not adopted: {}", run.id(), e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * Stops executing every run of this server at once, writing nothing more for them: this node
+   * lost its place in the cluster, and another node continues them.
+   */
+  public void giveUpRuns(String reason) {
+    int n = engine.abandonAll(reason);
+    if (n > 0) {
+      log.warn("{} runs given up: {}", n, reason);
     }
   }
 

@@ -1,0 +1,45 @@
+package dev.weir.server.cluster;
+
+import dev.weir.WeirException;
+import dev.weir.flow.Durations;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * A node's place in a cluster: its id, and how long its lease lasts and how often it renews it.
+ * Every node of one cluster should use the same timing.
+ *
+ * @param nodeId the node's id, stable across restarts (a container recreated with the same id
+ *     takes its runs back at once); null for the id kept in {@code <home>/node-id}, made at the
+ *     first start
+ * @param lease how long other nodes wait after the node's last renewal before adopting its runs
+ * @param heartbeat how often the node renews its lease and looks for runs to adopt
+ */
+public record ClusterSettings(String nodeId, Duration lease, Duration heartbeat) {
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
+  public static final ClusterSettings DEFAULTS =
+      new ClusterSettings(null, DEFAULT_LEASE, DEFAULT_HEARTBEAT);
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+  public ClusterSettings {
+    lease = lease == null ? DEFAULT_LEASE : lease;
+    heartbeat = heartbeat == null ? DEFAULT_HEARTBEAT : heartbeat;
+    if (nodeId != null && !ID.matcher(nodeId).matches()) {
+      throw new WeirException(
+          "node id '"
+              + nodeId
+              + "' is not valid: use letters, digits, '.', '_' and '-' (at most 100), starting"
+              + " with a letter or digit");
+    }
+    if (heartbeat.isNegative() || heartbeat.isZero() || heartbeat.multipliedBy(3).compareTo(lease) > 0) {
+      throw new WeirException(
+          "the heartbeat ("
+              + Durations.format(heartbeat)
+              + ") must be positive and at most a third of the lease ("
+              + Durations.format(lease)
+              + "), so that a node renews its lease several times before it runs out");
+    }
+  }
+}
