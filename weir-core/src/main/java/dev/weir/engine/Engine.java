@@ -126,7 +126,8 @@ public final class Engine implements AutoCloseable {
     }
 
     public Options withGate(TaskGate g) {
-      return new Options(home, clock, environment, secretsDir, listener, g, timer, subflows, claimant);
+      return new Options(
+          home, clock, environment, secretsDir, listener, g, timer, subflows, claimant);
     }
 
     /** These options with {@code t} as the engine's timer and clock. */
@@ -518,8 +519,8 @@ public final class Engine implements AutoCloseable {
   // ---- ownership and stored flows
 
   /**
-   * Takes the run over for this engine; the fence it gets goes with every write of the run from
-   * now on.
+   * Takes the run over for this engine; the fence it gets goes with every write of the run from now
+   * on.
    *
    * @param force also when a live cluster node owns it
    */

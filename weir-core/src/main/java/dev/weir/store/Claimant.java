@@ -21,7 +21,9 @@ public record Claimant(String label, String node, long epoch) {
     return owner != null && owner.indexOf('#') > 0 && owner.indexOf(':') < 0;
   }
 
-  /** A node in its epoch; the label, {@code node#epoch}, has no ':' so it is never read as a pid. */
+  /**
+   * A node in its epoch; the label, {@code node#epoch}, has no ':' so it is never read as a pid.
+   */
   public static Claimant node(String nodeId, long epoch) {
     return new Claimant(nodeId + "#" + epoch, nodeId, epoch);
   }

@@ -16,11 +16,11 @@ import java.util.OptionalLong;
  * The state store on a JDBC database: an H2 file (the default) or PostgreSQL.
  *
  * <p>It opens the database (pool, migrations) and hands each call to the class of the table family
- * it concerns: {@link JdbcRevisions}, {@link JdbcRuns}, {@link JdbcRunOwnership}, {@link JdbcNodes}, {@link
- * JdbcTaskRuns}, {@link JdbcAudits}, {@link JdbcLogs}, {@link JdbcFlowState}, {@link
- * JdbcCheckResults}, {@link JdbcTaskProcesses} and {@link JdbcRunParents}. A {@link Batch} spans
- * several families in one transaction: {@link #write(Batch, AlsoWrite)} opens it and each family
- * writes its rows on its connection.
+ * it concerns: {@link JdbcRevisions}, {@link JdbcRuns}, {@link JdbcRunOwnership}, {@link
+ * JdbcNodes}, {@link JdbcTaskRuns}, {@link JdbcAudits}, {@link JdbcLogs}, {@link JdbcFlowState},
+ * {@link JdbcCheckResults}, {@link JdbcTaskProcesses} and {@link JdbcRunParents}. A {@link Batch}
+ * spans several families in one transaction: {@link #write(Batch, AlsoWrite)} opens it and each
+ * family writes its rows on its connection.
  */
 public final class JdbcStateStore implements StateStore {
   private final HikariDataSource ds;

@@ -24,7 +24,18 @@ final class Migrations {
    */
   private static final List<String> NAMES =
       List.of(
-          "init", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12",
+          "init",
+          "v2",
+          "v3",
+          "v4",
+          "v5",
+          "v6",
+          "v7",
+          "v8",
+          "v9",
+          "v10",
+          "v11",
+          "v12",
           "cluster_nodes_and_run_fences");
 
   static final int LATEST = NAMES.size();

@@ -54,7 +54,10 @@ class FencingTest {
 
   private EngineFixture engine(Claimant who) {
     return new EngineFixture(
-        dir, store, Map.of(), Engine.Options.defaults(dir.resolve(".weir")).withClaimant(() -> who));
+        dir,
+        store,
+        Map.of(),
+        Engine.Options.defaults(dir.resolve(".weir")).withClaimant(() -> who));
   }
 
   @AfterEach
@@ -75,7 +78,8 @@ class FencingTest {
     RunHandle current = second.engine.resume(stale.runId(), true);
     assertThat(store.findRun(stale.runId()).orElseThrow().owner()).isEqualTo("second-host:2");
     second.awaitTasks(
-        stale.runId(), t -> t.get("extract").attempt() == 2 && t.get("extract").state() == TaskState.RUNNING);
+        stale.runId(),
+        t -> t.get("extract").attempt() == 2 && t.get("extract").state() == TaskState.RUNNING);
 
     TestTasks.open("go"); // both engines' attempts of extract end now
     RunRecord staleEnd = stale.completion().get(10, TimeUnit.SECONDS);
@@ -85,7 +89,8 @@ class FencingTest {
     assertThat(staleEnd.state()).isEqualTo(RunState.RUNNING); // what the first engine last wrote
     List<TaskRunRecord> extract = first.attempts(stale.runId(), "extract");
     // the first engine's attempt was interrupted by the takeover; its success was not written
-    assertThat(extract).extracting(TaskRunRecord::state)
+    assertThat(extract)
+        .extracting(TaskRunRecord::state)
         .containsExactly(TaskState.FAILED, TaskState.SUCCEEDED);
     assertThat(TestTasks.started(stale.runId(), "load")).isEqualTo(1);
     assertThat(store.findRun(stale.runId()).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);

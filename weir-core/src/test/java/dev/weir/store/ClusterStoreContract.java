@@ -138,8 +138,7 @@ abstract class ClusterStoreContract {
     long token = claim(r, Claimant.node("a", a));
     RunRecord ended = stored("r1").ended(RunState.SUCCEEDED, T0.plusSeconds(5), null);
     store.write(
-        new Batch(List.of(), List.of(ended), List.of(), List.of())
-            .fenced(new Fence("r1", token)));
+        new Batch(List.of(), List.of(ended), List.of(), List.of()).fenced(new Fence("r1", token)));
     store.leaveCluster("a", a);
 
     assertThat(stored("r1").state()).isEqualTo(RunState.SUCCEEDED);
@@ -175,8 +174,7 @@ abstract class ClusterStoreContract {
     assertThat(store.taskRuns("r1")).isEmpty();
 
     store.write(
-        new Batch(List.of(), List.of(), List.of(late), List.of())
-            .fenced(new Fence("r1", current)));
+        new Batch(List.of(), List.of(), List.of(late), List.of()).fenced(new Fence("r1", current)));
     assertThat(store.taskRuns("r1")).hasSize(1);
   }
 
@@ -205,10 +203,11 @@ abstract class ClusterStoreContract {
     try (var pool = Executors.newFixedThreadPool(n)) {
       var results = new ArrayList<Future<OptionalLong>>();
       for (Claimant c : claimants) {
-        results.add(pool.submit(() -> {
-          start.await();
-          return store.claimRun(orphan, c, false);
-        }));
+        results.add(
+            pool.submit(() -> {
+              start.await();
+              return store.claimRun(orphan, c, false);
+            }));
       }
       start.countDown();
       int won = 0;

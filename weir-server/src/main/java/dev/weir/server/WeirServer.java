@@ -9,7 +9,6 @@ import dev.weir.lineage.LineageEmitter;
 import dev.weir.logs.JsonLogFiles;
 import dev.weir.logs.LogRetention;
 import dev.weir.server.alerts.Alerts;
-import dev.weir.server.cluster.ClusterNode;
 import dev.weir.server.api.ApiServer;
 import dev.weir.server.api.BackfillRoutes;
 import dev.weir.server.api.BulkRunRoutes;
@@ -23,6 +22,7 @@ import dev.weir.server.api.SystemRoutes;
 import dev.weir.server.api.TimeRoutes;
 import dev.weir.server.api.Tokens;
 import dev.weir.server.backfills.Backfills;
+import dev.weir.server.cluster.ClusterNode;
 import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.flows.FlowWatcher;
 import dev.weir.server.graph.GraphCache;
@@ -46,8 +46,8 @@ import dev.weir.staging.StagingGc;
 import dev.weir.staging.StagingPolicy;
 import dev.weir.staging.StagingRetention;
 import dev.weir.store.JdbcStateStore;
-import dev.weir.store.RunRecord;
 import dev.weir.store.LogSearch;
+import dev.weir.store.RunRecord;
 import dev.weir.task.TaskRegistry;
 import dev.weir.task.plugin.Plugins;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -453,7 +453,8 @@ public final class WeirServer implements AutoCloseable {
       lineage.close(); // after the runs: their last events are queued by now
     }
     closeQuietly(alerts);
-    // the lease ends now: other nodes adopt at once what this one leaves (and fence its late writes)
+    // the lease ends now: other nodes adopt at once what this one leaves (and fence its late
+    // writes)
     closeQuietly(cluster);
     int left = launcher.handles().size();
     if (left > 0) {

@@ -28,7 +28,9 @@ public final class ClusterNode implements AutoCloseable {
     /** Stops executing every run, writing nothing more for them. */
     void giveUpRuns(String reason);
 
-    /** Takes over a run whose owner node is gone; false when it was not taken (someone was faster). */
+    /**
+     * Takes over a run whose owner node is gone; false when it was not taken (someone was faster).
+     */
     boolean adopt(RunRecord run);
   }
 
@@ -63,14 +65,15 @@ public final class ClusterNode implements AutoCloseable {
   public static ClusterNode join(
       StateStore store, ClusterSettings settings, java.nio.file.Path home, String role) {
     String host = dev.weir.engine.RunOwner.host();
-    var node = new ClusterNode(store, NodeIds.of(settings, home, host), role, host, settings, System::nanoTime);
+    var node =
+        new ClusterNode(
+            store, NodeIds.of(settings, home, host), role, host, settings, System::nanoTime);
     node.register();
     return node;
   }
 
   private void register() {
-    epoch =
-        store.registerNode(nodeId, role, host, ProcessHandle.current().pid(), settings.lease());
+    epoch = store.registerNode(nodeId, role, host, ProcessHandle.current().pid(), settings.lease());
     lastRenewal = nanos.getAsLong();
     gaveUp = false;
     log.info(

@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
  * A node's place in a cluster: its id, and how long its lease lasts and how often it renews it.
  * Every node of one cluster should use the same timing.
  *
- * @param nodeId the node's id, stable across restarts (a container recreated with the same id
- *     takes its runs back at once); null for the id kept in {@code <home>/node-id}, made at the
- *     first start
+ * @param nodeId the node's id, stable across restarts (a container recreated with the same id takes
+ *     its runs back at once); null for the id kept in {@code <home>/node-id}, made at the first
+ *     start
  * @param lease how long other nodes wait after the node's last renewal before adopting its runs
  * @param heartbeat how often the node renews its lease and looks for runs to adopt
  */
@@ -33,7 +33,9 @@ public record ClusterSettings(String nodeId, Duration lease, Duration heartbeat)
               + "' is not valid: use letters, digits, '.', '_' and '-' (at most 100), starting"
               + " with a letter or digit");
     }
-    if (heartbeat.isNegative() || heartbeat.isZero() || heartbeat.multipliedBy(3).compareTo(lease) > 0) {
+    if (heartbeat.isNegative()
+        || heartbeat.isZero()
+        || heartbeat.multipliedBy(3).compareTo(lease) > 0) {
       throw new WeirException(
           "the heartbeat ("
               + Durations.format(heartbeat)

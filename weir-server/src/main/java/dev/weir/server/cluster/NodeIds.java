@@ -32,7 +32,10 @@ final class NodeIds {
       }
       byte[] suffix = new byte[3];
       ThreadLocalRandom.current().nextBytes(suffix);
-      String id = (base.length() > 90 ? base.substring(0, 90) : base) + "-" + HexFormat.of().formatHex(suffix);
+      String id =
+          (base.length() > 90 ? base.substring(0, 90) : base)
+              + "-"
+              + HexFormat.of().formatHex(suffix);
       Files.createDirectories(home);
       Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
       return id;

@@ -365,8 +365,8 @@ public final class RunLauncher {
   }
 
   /**
-   * Stops executing every run of this server at once, writing nothing more for them: this node
-   * lost its place in the cluster, and another node continues them.
+   * Stops executing every run of this server at once, writing nothing more for them: this node lost
+   * its place in the cluster, and another node continues them.
    */
   public void giveUpRuns(String reason) {
     int n = engine.abandonAll(reason);
