@@ -242,9 +242,11 @@ public final class Engine implements AutoCloseable {
 
   /** Like {@link #start(StartRequest)}, also returning the run's first record. */
   public Started startRun(StartRequest request) {
-    Prepared p = prepare(request);
-    store.write(new StateStore.Batch(List.of(p.run()), List.of(), List.of(), List.of()));
-    return new Started(p.run(), launch(p, List.of(), claim(p.run(), false)));
+    Claimant who = services.claimant().get();
+    Prepared p = ownedBy(prepare(request), who);
+    store.write(
+        new StateStore.Batch(List.of(p.run()), List.of(), List.of(), List.of()).ownedBy(who));
+    return new Started(p.run(), launch(p, List.of(), firstClaim(p, who)));
   }
 
   /**
@@ -254,14 +256,25 @@ public final class Engine implements AutoCloseable {
    * @throws WeirException when the inputs are wrong (nothing is stored then)
    */
   public Started startSelected(StartRequest request, TaskSelection selection) {
-    Prepared p = prepare(request);
+    Claimant who = services.claimant().get();
+    Prepared p = ownedBy(prepare(request), who);
     Path staging = options.home().resolve("staging");
     List<TaskRunRecord> rows =
         selection.rows(request.flow(), p.run().id(), options.clock().instant()).stream()
             .map(r -> AdoptedDatasets.adopt(staging, r))
             .toList();
-    store.write(new StateStore.Batch(List.of(p.run()), List.of(), rows, List.of()));
-    return new Started(p.run(), launch(p, rows, claim(p.run(), false)));
+    store.write(new StateStore.Batch(List.of(p.run()), List.of(), rows, List.of()).ownedBy(who));
+    return new Started(p.run(), launch(p, rows, firstClaim(p, who)));
+  }
+
+  // a new run stored already claimed by this engine (see Batch.ownedBy): its fencing token is 1
+  private static Prepared ownedBy(Prepared p, Claimant who) {
+    return new Prepared(
+        p.run().withOwner(RunState.QUEUED, null, who.label()), p.flow(), p.inputs());
+  }
+
+  private static Ownership firstClaim(Prepared p, Claimant who) {
+    return new Ownership(who, new Fence(p.run().id(), 1));
   }
 
   /**
@@ -548,7 +561,7 @@ public final class Engine implements AutoCloseable {
    */
   public int abandonAll(String reason) {
     var given = List.copyOf(coordinators.values());
-    given.forEach(c -> c.abandonNow(reason));
+    given.forEach(c -> c.abandonNow(reason, false));
     return given.size();
   }
 
@@ -590,7 +603,7 @@ public final class Engine implements AutoCloseable {
    */
   @Override
   public void close() {
-    coordinators.values().forEach(c -> c.abandonNow("the engine was closed"));
+    coordinators.values().forEach(c -> c.abandonNow("the engine was closed", true));
     services.timer().close();
     workers.shutdownNow();
     logs.close();

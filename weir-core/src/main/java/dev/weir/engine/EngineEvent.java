@@ -27,6 +27,9 @@ sealed interface EngineEvent {
 
   record RunTimedOut() implements EngineEvent {}
 
-  /** The engine is closing: the run stops where it is stored, to be resumed. */
-  record Abandoned(String reason) implements EngineEvent {}
+  /**
+   * The engine is closing, or gives its runs up: the run stops where it is stored, to be resumed
+   * (or, in a cluster, adopted by another node, when not {@code resumable} here).
+   */
+  record Abandoned(String reason, boolean resumable) implements EngineEvent {}
 }

@@ -120,9 +120,9 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
    * The engine is closing: from now on nothing more of this run is stored (what an attempt reports
    * is dropped), as if the process had stopped; a resume continues it.
    */
-  void abandonNow(String reason) {
+  void abandonNow(String reason, boolean resumable) {
     abandoned = true;
-    post(new EngineEvent.Abandoned(reason));
+    post(new EngineEvent.Abandoned(reason, resumable));
   }
 
   /**
@@ -406,7 +406,12 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
       case EngineEvent.RunTimedOut ev -> onRunTimedOut();
       case EngineEvent.Abandoned ev -> {
         finished = true;
-        abandon(ev.reason());
+        if (ev.resumable()) {
+          abandon(ev.reason());
+        } else {
+          stopAttempts();
+          LOG.warn("run {} stopped here: {}", run.id(), ev.reason());
+        }
       }
     }
   }

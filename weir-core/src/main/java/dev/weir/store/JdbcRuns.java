@@ -39,16 +39,30 @@ final class JdbcRuns {
     this.paging = new JdbcRunSearch(dialect);
   }
 
-  /** Inserts runs on the connection of the caller's transaction. */
-  static void insert(Connection c, List<RunRecord> runs) throws SQLException {
+  /**
+   * Inserts runs on the connection of the caller's transaction: claimed by {@code owner} (fence 1,
+   * see {@link StateStore.Batch#ownedBy}) unless it is null.
+   */
+  static void insert(Connection c, List<RunRecord> runs, Claimant owner) throws SQLException {
     if (runs.isEmpty()) {
       return;
     }
     try (var ps =
         c.prepareStatement(
-            "INSERT INTO weir_runs (" + RUN_WRITE_COLUMNS + ") VALUES (" + marks(17) + ")")) {
+            "INSERT INTO weir_runs ("
+                + RUN_WRITE_COLUMNS
+                + ", owner_node, owner_epoch, fence) VALUES ("
+                + marks(20)
+                + ")")) {
       for (RunRecord r : runs) {
         bind(ps, r);
+        ps.setString(18, owner == null ? null : owner.node());
+        if (owner == null || owner.node() == null) {
+          ps.setNull(19, Types.BIGINT);
+        } else {
+          ps.setLong(19, owner.epoch());
+        }
+        ps.setLong(20, owner == null ? 0 : 1);
         ps.addBatch();
       }
       ps.executeBatch();

@@ -131,7 +131,7 @@ public final class JdbcStateStore implements StateStore {
       if (batch.fence() != null) {
         JdbcRunOwnership.checkFence(c, batch.fence());
       }
-      JdbcRuns.insert(c, batch.insertRuns());
+      JdbcRuns.insert(c, batch.insertRuns(), batch.owner());
       JdbcRuns.update(c, batch.updateRuns());
       JdbcTaskRuns.insert(c, batch.insertTaskRuns());
       JdbcTaskRuns.update(c, batch.updateTaskRuns());

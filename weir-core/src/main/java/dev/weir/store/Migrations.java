@@ -42,9 +42,39 @@ final class Migrations {
 
   private Migrations() {}
 
+  /**
+   * The PostgreSQL advisory lock nodes hold while they migrate a schema, "Weir" and the schema: the
+   * nodes of a cluster starting at once on an empty database would otherwise race to create the
+   * same tables.
+   */
+  private static final String LOCK = "1466262898, hashtext(current_schema())";
+
   static void migrate(DataSource ds) {
     try (Connection c = ds.getConnection()) {
-      c.setAutoCommit(false);
+      boolean postgres = c.getMetaData().getDatabaseProductName().equals("PostgreSQL");
+      if (postgres) {
+        try (Statement st = c.createStatement()) {
+          st.execute("SELECT pg_advisory_lock(" + LOCK + ")");
+        }
+      }
+      try {
+        migrate(c);
+      } finally {
+        if (postgres) {
+          c.setAutoCommit(true);
+          try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_unlock(" + LOCK + ")");
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new WeirException("cannot prepare the state store schema: " + e.getMessage(), e);
+    }
+  }
+
+  private static void migrate(Connection c) throws SQLException {
+    c.setAutoCommit(false);
+    {
       try (Statement st = c.createStatement()) {
         st.execute("CREATE TABLE IF NOT EXISTS weir_schema (version INT PRIMARY KEY)");
       }
@@ -66,8 +96,6 @@ final class Migrations {
       for (int v = current + 1; v <= LATEST; v++) {
         apply(c, v);
       }
-    } catch (SQLException e) {
-      throw new WeirException("cannot prepare the state store schema: " + e.getMessage(), e);
     }
   }
 

@@ -245,6 +245,7 @@ public interface StateStore extends AutoCloseable {
    * @param audits audit facts of attempts that end in this batch
    * @param fence the claim of the run the batch is about, or null for a write that needs none (a
    *     new run, a scheduler's rows)
+   * @param owner who owns the runs the batch inserts (see {@link #ownedBy}); null for nobody yet
    */
   record Batch(
       List<RunRecord> insertRuns,
@@ -252,7 +253,8 @@ public interface StateStore extends AutoCloseable {
       List<TaskRunRecord> insertTaskRuns,
       List<TaskRunRecord> updateTaskRuns,
       List<TaskAuditRecord> audits,
-      Fence fence) {
+      Fence fence,
+      Claimant owner) {
     public Batch {
       insertRuns = List.copyOf(insertRuns);
       updateRuns = List.copyOf(updateRuns);
@@ -267,7 +269,7 @@ public interface StateStore extends AutoCloseable {
         List<TaskRunRecord> insertTaskRuns,
         List<TaskRunRecord> updateTaskRuns,
         List<TaskAuditRecord> audits) {
-      this(insertRuns, updateRuns, insertTaskRuns, updateTaskRuns, audits, null);
+      this(insertRuns, updateRuns, insertTaskRuns, updateTaskRuns, audits, null, null);
     }
 
     /**
@@ -275,7 +277,16 @@ public interface StateStore extends AutoCloseable {
      * and the write fails with {@link FencedOffException}.
      */
     public Batch fenced(Fence f) {
-      return new Batch(insertRuns, updateRuns, insertTaskRuns, updateTaskRuns, audits, f);
+      return new Batch(insertRuns, updateRuns, insertTaskRuns, updateTaskRuns, audits, f, owner);
+    }
+
+    /**
+     * This batch, its new runs claimed by {@code who} as they are inserted: their fencing token is
+     * 1 (a run is never without an owner between its insert and its claim, where a crash would
+     * leave it to nobody).
+     */
+    public Batch ownedBy(Claimant who) {
+      return new Batch(insertRuns, updateRuns, insertTaskRuns, updateTaskRuns, audits, fence, who);
     }
 
     public Batch(

@@ -7,6 +7,7 @@ import dev.weir.flow.FlowParser;
 import dev.weir.flow.SubflowCycles;
 import dev.weir.server.NotFoundException;
 import dev.weir.server.store.ServerStore;
+import dev.weir.store.JdbcStateStore;
 import dev.weir.store.StateStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,8 +42,8 @@ public final class FlowRegistry {
   private final InstantSource clock;
   private final Path deployDir;
   private final Map<FlowKey, DeployedFlow> flows = new ConcurrentHashMap<>();
-  // the store's weir_flows rows, read once: this server is their only writer, and a start with
-  // thousands of flows should not ask the store about each one
+  // the store's weir_flows rows, read once (and again when another node of a cluster wrote them
+  // first): a start with thousands of flows should not ask the store about each one
   private final Map<FlowKey, ServerStore.FlowRow> rows = new ConcurrentHashMap<>();
   private final List<Consumer<DeployedFlow>> listeners = new CopyOnWriteArrayList<>();
 
@@ -122,6 +123,21 @@ public final class FlowRegistry {
    * does not validate, or defines a flow another file defines, is refused alone.
    */
   public synchronized List<Outcome> registerAll(List<Source> sources) {
+    try {
+      return registerOnce(sources);
+    } catch (RuntimeException e) {
+      if (!JdbcStateStore.isDuplicateKey(e)) {
+        throw e;
+      }
+      // another node watching the same files stored the same revision first: read what the store
+      // holds now, and this batch takes those revisions where its texts match
+      log.info("another node stored revisions of these flows first; reading them");
+      serverStore.flows().forEach(r -> rows.put(new FlowKey(r.namespace(), r.flowId()), r));
+      return registerOnce(sources);
+    }
+  }
+
+  private List<Outcome> registerOnce(List<Source> sources) {
     var outcomes = new ArrayList<Outcome>();
     var revisions = new ArrayList<StateStore.Revision>();
     var newRows = new ArrayList<ServerStore.NewRevision>();

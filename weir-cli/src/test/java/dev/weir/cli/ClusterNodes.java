@@ -1,0 +1,178 @@
+package dev.weir.cli;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code weir server} nodes in JVMs of their own on one PostgreSQL schema, for the cluster tests:
+ * each with its own home, port and node id, all loading one flows directory.
+ */
+final class ClusterNodes implements AutoCloseable {
+  static final String TOKEN = "cluster-test-token";
+
+  /** One node process. */
+  record Node(String id, Path dir, int port, Process process) {
+    String log() throws IOException {
+      return Files.readString(dir.resolve("child.out"))
+          + Files.readString(dir.resolve("child.err"));
+    }
+
+    void signal(String signal) throws Exception {
+      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+    }
+  }
+
+  private final Path root;
+  private final String dbUrl;
+  private final Path flows;
+  private final Duration lease;
+  private final Duration heartbeat;
+  private final List<Node> nodes = new ArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  ClusterNodes(Path root, String dbUrl, Path flows, Duration lease, Duration heartbeat) {
+    this.root = root;
+    this.dbUrl = dbUrl;
+    this.flows = flows;
+    this.lease = lease;
+    this.heartbeat = heartbeat;
+  }
+
+  private String waitPath = "/health";
+
+  /** Starts nodes n1…nN and waits until each answers {@code path} (a flow it must have loaded). */
+  List<Node> start(int n, String path) throws Exception {
+    waitPath = path;
+    for (int i = 1; i <= n; i++) {
+      String id = "n" + i;
+      Path dir = Files.createDirectories(root.resolve(id));
+      int port = freePort();
+      Process p =
+          Cli.child(
+              dir,
+              Map.of("WEIR_API_TOKENS", TOKEN),
+              "server",
+              "--db",
+              dbUrl,
+              "--home",
+              dir.resolve("home").toString(),
+              "--flows",
+              flows.toString(),
+              "--port",
+              Integer.toString(port),
+              "--node-id",
+              id,
+              "--lease",
+              lease.toMillis() + "ms",
+              "--heartbeat",
+              heartbeat.toMillis() + "ms");
+      nodes.add(new Node(id, dir, port, p));
+    }
+    for (Node node : nodes) {
+      Cli.waitFor(node.dir(), node.process(), () -> answers(node));
+    }
+    return List.copyOf(nodes);
+  }
+
+  private boolean answers(Node node) {
+    try {
+      return get(node, "/health").statusCode() == 200 && get(node, waitPath).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  HttpResponse<String> get(Node node, String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/api/v1" + path))
+            .header("Authorization", "Bearer " + TOKEN)
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Starts a run on {@code node}; the answer's body, or null when the node did not answer. */
+  String startRun(Node node, String namespace, String flow, String inputsJson) {
+    try {
+      var r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + node.port()
+                              + "/api/v1/flows/"
+                              + namespace
+                              + "/"
+                              + flow
+                              + "/runs"))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .header("Content-Type", "application/json")
+                  .timeout(Duration.ofSeconds(10))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": " + inputsJson + "}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() / 100 != 2) {
+        throw new AssertionError(
+            "starting a run on " + node.id() + ": " + r.statusCode() + " " + r.body());
+      }
+      return r.body();
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** Every node's output, for a failing test's message. */
+  String logs() {
+    var out = new StringBuilder();
+    for (Node node : nodes) {
+      try {
+        out.append("---- ").append(node.id()).append('\n').append(node.log());
+      } catch (IOException e) {
+        out.append("---- ").append(node.id()).append(": ").append(e).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  Connection db() throws SQLException {
+    return DriverManager.getConnection(dbUrl);
+  }
+
+  static int freePort() throws IOException {
+    try (var s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (Node node : nodes) {
+      node.signal("CONT"); // a stopped node cannot even die
+      node.process().destroy();
+    }
+    for (Node node : nodes) {
+      if (!node.process().waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        node.process().destroyForcibly().waitFor();
+      }
+    }
+  }
+}
