@@ -151,6 +151,17 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public dev.weir.store.LeaseGrant holdLease(
+      String name, String nodeId, long epoch, java.time.Duration lease) {
+    return store.holdLease(name, nodeId, epoch, lease);
+  }
+
+  @Override
+  public void releaseLease(String name, String nodeId, long epoch) {
+    store.releaseLease(name, nodeId, epoch);
+  }
+
+  @Override
   public List<RunRecord> findRunsByPrefix(String prefix, int limit) {
     return store.findRunsByPrefix(prefix, limit);
   }

@@ -31,6 +31,7 @@ public final class JdbcStateStore implements StateStore {
   private final JdbcRuns runs;
   private final JdbcRunOwnership ownership;
   private final JdbcNodes nodes;
+  private final JdbcLeases leases;
   private final JdbcTaskRuns taskRuns;
   private final JdbcAudits audits;
   private final JdbcLogs logs;
@@ -49,6 +50,7 @@ public final class JdbcStateStore implements StateStore {
     this.runs = new JdbcRuns(ds, description, retry, dialect);
     this.ownership = new JdbcRunOwnership(work);
     this.nodes = new JdbcNodes(work);
+    this.leases = new JdbcLeases(work);
     this.taskRuns = new JdbcTaskRuns(ds, description, retry);
     this.audits = new JdbcAudits(ds, description, retry);
     this.logs = new JdbcLogs(ds, description, retry);
@@ -170,6 +172,16 @@ public final class JdbcStateStore implements StateStore {
   @Override
   public List<NodeRecord> nodes() {
     return nodes.all();
+  }
+
+  @Override
+  public LeaseGrant holdLease(String name, String nodeId, long epoch, Duration lease) {
+    return leases.hold(name, nodeId, epoch, lease);
+  }
+
+  @Override
+  public void releaseLease(String name, String nodeId, long epoch) {
+    leases.release(name, nodeId, epoch);
   }
 
   @Override

@@ -36,7 +36,8 @@ final class Migrations {
           "v10",
           "v11",
           "v12",
-          "cluster_nodes_and_run_fences");
+          "cluster_nodes_and_run_fences",
+          "leases_and_flow_removals");
 
   static final int LATEST = NAMES.size();
 

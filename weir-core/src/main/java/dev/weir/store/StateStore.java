@@ -85,6 +85,16 @@ public interface StateStore extends AutoCloseable {
   /** Every node that ever registered, by id, with whether its lease is current. */
   List<NodeRecord> nodes();
 
+  /**
+   * Takes or renews the lease {@code name} (a duty one node does for the cluster) for {@code lease}
+   * from now on the database's clock: granted when the node holds it already in this epoch, held it
+   * in an earlier epoch, or its holder let it lapse.
+   */
+  LeaseGrant holdLease(String name, String nodeId, long epoch, Duration lease);
+
+  /** Gives a lease up now, if this node in this epoch holds it: another node takes it at once. */
+  void releaseLease(String name, String nodeId, long epoch);
+
   /** Runs whose id starts with {@code prefix}, newest first, at most {@code limit}. */
   List<RunRecord> findRunsByPrefix(String prefix, int limit);
 

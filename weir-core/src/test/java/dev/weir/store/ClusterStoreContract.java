@@ -217,4 +217,31 @@ abstract class ClusterStoreContract {
       assertThat(won).isEqualTo(1);
     }
   }
+
+  @Test
+  void one_node_holds_a_lease_until_it_lapses_and_a_restart_takes_it_back_at_once() {
+    long a = store.registerNode("a", "all", "h", 1, HOUR);
+    long b = store.registerNode("b", "all", "h", 2, HOUR);
+    assertThat(store.holdLease("flows", "a", a, HOUR)).isEqualTo(new LeaseGrant(true, null, true));
+    assertThat(store.holdLease("flows", "a", a, HOUR)).isEqualTo(new LeaseGrant(true, null, false));
+    assertThat(store.holdLease("flows", "b", b, HOUR)).isEqualTo(new LeaseGrant(false, "a", false));
+
+    long a2 = store.registerNode("a", "all", "h", 3, HOUR); // a restarted: its old epoch is gone
+    assertThat(store.holdLease("flows", "a", a2, HOUR)).isEqualTo(new LeaseGrant(true, "a", true));
+    assertThat(store.holdLease("flows", "a", a, HOUR).held()).isFalse(); // the old epoch lost it
+
+    store.releaseLease("flows", "a", a2);
+    assertThat(store.holdLease("flows", "b", b, HOUR)).isEqualTo(new LeaseGrant(true, "a", true));
+    assertThat(store.holdLease("flows", "a", a2, Duration.ZERO).held()).isFalse();
+  }
+
+  @Test
+  void a_lapsed_lease_goes_to_the_first_node_that_asks() {
+    long a = store.registerNode("a", "all", "h", 1, HOUR);
+    long b = store.registerNode("b", "all", "h", 2, HOUR);
+    long c = store.registerNode("c", "all", "h", 3, HOUR);
+    store.holdLease("flows", "a", a, Duration.ZERO); // lapses at once
+    assertThat(store.holdLease("flows", "b", b, HOUR).held()).isTrue();
+    assertThat(store.holdLease("flows", "c", c, HOUR).held()).isFalse();
+  }
 }

@@ -23,6 +23,7 @@ import dev.weir.server.api.TimeRoutes;
 import dev.weir.server.api.Tokens;
 import dev.weir.server.backfills.Backfills;
 import dev.weir.server.cluster.ClusterNode;
+import dev.weir.server.flows.ClusterFlows;
 import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.flows.FlowWatcher;
 import dev.weir.server.graph.GraphCache;
@@ -81,6 +82,7 @@ public final class WeirServer implements AutoCloseable {
   private final RunLauncher launcher;
   private final Scheduler scheduler;
   private final ClusterNode cluster;
+  private final ClusterFlows clusterFlows;
 
   /** How long a UI sign-in lasts (a working day and a bit; then sign in again). */
   static final java.time.Duration UI_SESSION_LIFETIME = java.time.Duration.ofHours(12);
@@ -177,8 +179,10 @@ public final class WeirServer implements AutoCloseable {
             () -> "http://" + options.host() + ":" + port);
     listeners.add(alerts);
     launcher.onRunEnded(alerts::runEnded);
+    this.clusterFlows = new ClusterFlows(flows, store, serverStore);
     long t0 = System.nanoTime();
-    watcher.scan();
+    cluster.holdFlowsLease(); // then renewed with the node's heartbeat
+    scanFlows();
     log.info(
         "{} flows loaded from {} in {} ms{}",
         flows.all().size(),
@@ -326,6 +330,11 @@ public final class WeirServer implements AutoCloseable {
     return launcher;
   }
 
+  /** This server as a node of the cluster on its store. */
+  public ClusterNode cluster() {
+    return cluster;
+  }
+
   public Scheduler scheduler() {
     return scheduler;
   }
@@ -422,10 +431,25 @@ public final class WeirServer implements AutoCloseable {
 
   private void scanQuietly() {
     try {
-      watcher.scan();
+      scanFlows();
     } catch (RuntimeException e) {
       log.warn("scanning flows failed: {}", e.toString());
     }
+  }
+
+  /**
+   * One node of a cluster watches the flows directory (the one holding the flows lease; a single
+   * server always does), reading the store's revisions into it first when it just took the lease
+   * from another node; every node then takes the revisions other nodes stored.
+   */
+  private void scanFlows() {
+    if (cluster.leadsFlows()) {
+      if (cluster.tookFlowsFromOther()) {
+        clusterFlows.sync();
+      }
+      watcher.scan();
+    }
+    clusterFlows.sync();
   }
 
   /**

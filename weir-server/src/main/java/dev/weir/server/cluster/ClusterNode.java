@@ -1,6 +1,7 @@
 package dev.weir.server.cluster;
 
 import dev.weir.store.Claimant;
+import dev.weir.store.LeaseGrant;
 import dev.weir.store.RunRecord;
 import dev.weir.store.StateStore;
 import java.time.Duration;
@@ -23,6 +24,9 @@ public final class ClusterNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
   private static final int ADOPT_AT_ONCE = 100;
 
+  /** The lease of the node that watches the flows directory for the cluster. */
+  static final String FLOWS_LEASE = "flows";
+
   /** What the node asks of the server it belongs to. */
   public interface Host {
     /** Stops executing every run, writing nothing more for them. */
@@ -41,6 +45,10 @@ public final class ClusterNode implements AutoCloseable {
   private final ClusterSettings settings;
   private final LongSupplier nanos;
   private volatile long epoch;
+  private volatile boolean leadsFlows;
+  // the flows lease was just taken from another node: its directory may be behind the store
+  private final java.util.concurrent.atomic.AtomicBoolean tookFlowsFromOther =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile Host server;
   private long lastRenewal;
   private boolean gaveUp;
@@ -82,6 +90,48 @@ public final class ClusterNode implements AutoCloseable {
         epoch,
         settings.lease(),
         settings.heartbeat());
+  }
+
+  /**
+   * Takes or renews the lease of watching the flows directory for the cluster.
+   *
+   * @return whether this node watches it now
+   */
+  public boolean holdFlowsLease() {
+    try {
+      LeaseGrant g = store.holdLease(FLOWS_LEASE, nodeId, epoch, settings.lease());
+      if (g.held() && !leadsFlows) {
+        log.info(
+            "cluster node {} watches the flows directory{}",
+            nodeId,
+            g.previousHolder() == null || g.previousHolder().equals(nodeId)
+                ? ""
+                : " (taken over from " + g.previousHolder() + ")");
+      } else if (!g.held() && leadsFlows) {
+        log.warn("cluster node {} no longer watches the flows directory", nodeId);
+      }
+      if (g.taken() && g.previousHolder() != null && !g.previousHolder().equals(nodeId)) {
+        tookFlowsFromOther.set(true);
+      }
+      leadsFlows = g.held();
+    } catch (RuntimeException e) {
+      leadsFlows = false; // cannot tell: better no watcher than two
+      log.warn("cluster node {}: the flows lease: {}", nodeId, e.getMessage());
+    }
+    return leadsFlows;
+  }
+
+  /** Whether this node watches the flows directory for the cluster. */
+  public boolean leadsFlows() {
+    return leadsFlows;
+  }
+
+  /**
+   * Whether this node took the flows lease from another node since the last call: it takes the
+   * store's revisions into its directory before it reads the directory, which may be behind.
+   */
+  public boolean tookFlowsFromOther() {
+    return tookFlowsFromOther.getAndSet(false);
   }
 
   /** Who this node claims runs as now. */
@@ -133,11 +183,13 @@ public final class ClusterNode implements AutoCloseable {
     } else {
       lastRenewal = nanos.getAsLong();
     }
+    holdFlowsLease();
     adoptOrphans();
   }
 
   // the database cannot be reached: past most of the lease, stop before another node adopts
   private void cutOff(RuntimeException e) {
+    leadsFlows = false;
     Duration since = Duration.ofNanos(nanos.getAsLong() - lastRenewal);
     Duration limit = settings.lease().multipliedBy(4).dividedBy(5);
     log.warn(
@@ -187,6 +239,7 @@ public final class ClusterNode implements AutoCloseable {
       loop.shutdownNow();
     }
     try {
+      store.releaseLease(FLOWS_LEASE, nodeId, epoch);
       store.leaveCluster(nodeId, epoch);
     } catch (RuntimeException e) {
       log.warn("cluster node {} could not leave the cluster: {}", nodeId, e.getMessage());

@@ -320,7 +320,10 @@ public final class FlowRegistry {
     return changed;
   }
 
-  /** Forgets the flows whose file is gone; their history stays in the store. */
+  /**
+   * Forgets the flows whose file is gone, and marks them removed in the store so that the other
+   * nodes of a cluster forget them too; their history stays.
+   */
   synchronized void removeMissing(Collection<Path> present) {
     flows
         .values()
@@ -328,9 +331,57 @@ public final class FlowRegistry {
           boolean gone = !present.contains(d.file()) && !Files.exists(d.file());
           if (gone) {
             log.info("flow {} removed: its file {} is gone", d.key(), d.file());
+            serverStore.markRemoved(d.key().namespace(), d.key().id(), clock.instant());
           }
           return gone;
         });
+  }
+
+  /**
+   * Takes the revision another node of the cluster stored: its text is written to the flow's file
+   * here (the one it has, else one in the deploy directory) and becomes current as that revision,
+   * not as a new one.
+   */
+  synchronized DeployedFlow follow(ServerStore.FlowRow row, String text) {
+    var key = new FlowKey(row.namespace(), row.flowId());
+    rows.put(key, row);
+    Path file =
+        get(key)
+            .map(DeployedFlow::file)
+            .orElse(
+                deployDir.resolve(key.namespace()).resolve(key.id() + ".yaml").toAbsolutePath());
+    write(file, text);
+    DeployedFlow d = register(file, text, "cluster", "cluster");
+    if (d.enabled() != row.enabled()) {
+      d = followEnabled(key, row.enabled());
+    }
+    return d;
+  }
+
+  /** Another node enabled or disabled the flow. */
+  synchronized DeployedFlow followEnabled(FlowKey key, boolean enabled) {
+    var changed = require(key).withEnabled(enabled);
+    rows.computeIfPresent(
+        key,
+        (k, r) ->
+            new ServerStore.FlowRow(
+                r.namespace(), r.flowId(), r.revision(), r.hash(), enabled, r.at()));
+    flows.put(key, changed);
+    notifyChange(changed);
+    return changed;
+  }
+
+  /** Another node removed the flow's file: this node forgets the flow and removes its copy. */
+  synchronized void forget(FlowKey key) {
+    DeployedFlow d = flows.remove(key);
+    if (d != null) {
+      log.info("flow {} removed on another node; its copy {} goes too", key, d.file());
+      try {
+        Files.deleteIfExists(d.file());
+      } catch (IOException e) {
+        log.warn("cannot remove {}: {}", d.file(), e.getMessage());
+      }
+    }
   }
 
   private void notifyChange(DeployedFlow f) {

@@ -21,8 +21,24 @@ public final class ServerStore {
   }
 
   /** The current revision of a flow and whether it may run. */
+  /**
+   * A flow's current revision as {@code weir_flows} holds it.
+   *
+   * @param removedAt when its file was removed (the nodes of a cluster forget it then), else null
+   */
   public record FlowRow(
-      String namespace, String flowId, int revision, String hash, boolean enabled, Instant at) {}
+      String namespace,
+      String flowId,
+      int revision,
+      String hash,
+      boolean enabled,
+      Instant at,
+      Instant removedAt) {
+    public FlowRow(
+        String namespace, String flowId, int revision, String hash, boolean enabled, Instant at) {
+      this(namespace, flowId, revision, hash, enabled, at, null);
+    }
+  }
 
   /** One revision in a flow's history. */
   public record RevisionRow(
@@ -36,8 +52,8 @@ public final class ServerStore {
 
   public List<FlowRow> flows() {
     return jdbc.query(
-        "SELECT namespace, flow_id, revision, hash, enabled, updated_at FROM weir_flows"
-            + " ORDER BY namespace, flow_id",
+        "SELECT namespace, flow_id, revision, hash, enabled, updated_at, removed_at"
+            + " FROM weir_flows ORDER BY namespace, flow_id",
         ps -> {},
         ServerStore::flowRow);
   }
@@ -110,8 +126,8 @@ public final class ServerStore {
               insert
                   ? "INSERT INTO weir_flows (revision, hash, enabled, updated_at, namespace,"
                       + " flow_id) VALUES (?, ?, ?, ?, ?, ?)"
-                  : "UPDATE weir_flows SET revision = ?, hash = ?, enabled = ?, updated_at = ?"
-                      + " WHERE namespace = ? AND flow_id = ?";
+                  : "UPDATE weir_flows SET revision = ?, hash = ?, enabled = ?, updated_at = ?,"
+                      + " removed_at = NULL WHERE namespace = ? AND flow_id = ?";
           try (var ps = c.prepareStatement(sql)) {
             for (NewRevision r : rows) {
               ps.setInt(1, r.revision());
@@ -128,6 +144,18 @@ public final class ServerStore {
         return null;
       });
     }
+  }
+
+  /** Marks a flow removed (its file is gone): the other nodes of a cluster forget it too. */
+  public void markRemoved(String namespace, String flowId, Instant at) {
+    jdbc.update(
+        "UPDATE weir_flows SET removed_at = ?, updated_at = ? WHERE namespace = ? AND flow_id = ?",
+        ps -> {
+          ps.setTimestamp(1, Timestamp.from(at));
+          ps.setTimestamp(2, Timestamp.from(at));
+          ps.setString(3, namespace);
+          ps.setString(4, flowId);
+        });
   }
 
   public boolean setEnabled(String namespace, String flowId, boolean enabled, Instant at) {
@@ -364,6 +392,7 @@ public final class ServerStore {
         rs.getInt(3),
         rs.getString(4),
         rs.getBoolean(5),
-        Jdbc.time(rs, 6));
+        Jdbc.time(rs, 6),
+        Jdbc.time(rs, 7));
   }
 }
