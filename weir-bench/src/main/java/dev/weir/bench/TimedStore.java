@@ -162,6 +162,26 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public void ensurePool(String pool, int size) {
+    store.ensurePool(pool, size);
+  }
+
+  @Override
+  public java.util.OptionalInt acquirePoolSlot(dev.weir.store.PoolClaim claim) {
+    return store.acquirePoolSlot(claim);
+  }
+
+  @Override
+  public void releasePoolSlot(dev.weir.store.PoolClaim claim, int slot) {
+    store.releasePoolSlot(claim, slot);
+  }
+
+  @Override
+  public int poolSlotsInUse(String pool) {
+    return store.poolSlotsInUse(pool);
+  }
+
+  @Override
   public List<RunRecord> findRunsByPrefix(String prefix, int limit) {
     return store.findRunsByPrefix(prefix, limit);
   }

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -32,6 +33,7 @@ public final class JdbcStateStore implements StateStore {
   private final JdbcRunOwnership ownership;
   private final JdbcNodes nodes;
   private final JdbcLeases leases;
+  private final JdbcPoolSlots poolSlots;
   private final JdbcTaskRuns taskRuns;
   private final JdbcAudits audits;
   private final JdbcLogs logs;
@@ -51,6 +53,7 @@ public final class JdbcStateStore implements StateStore {
     this.ownership = new JdbcRunOwnership(work);
     this.nodes = new JdbcNodes(work);
     this.leases = new JdbcLeases(work);
+    this.poolSlots = new JdbcPoolSlots(work);
     this.taskRuns = new JdbcTaskRuns(ds, description, retry);
     this.audits = new JdbcAudits(ds, description, retry);
     this.logs = new JdbcLogs(ds, description, retry);
@@ -182,6 +185,26 @@ public final class JdbcStateStore implements StateStore {
   @Override
   public void releaseLease(String name, String nodeId, long epoch) {
     leases.release(name, nodeId, epoch);
+  }
+
+  @Override
+  public void ensurePool(String pool, int size) {
+    poolSlots.ensure(pool, size);
+  }
+
+  @Override
+  public OptionalInt acquirePoolSlot(PoolClaim claim) {
+    return poolSlots.acquire(claim);
+  }
+
+  @Override
+  public void releasePoolSlot(PoolClaim claim, int slot) {
+    poolSlots.release(claim, slot);
+  }
+
+  @Override
+  public int poolSlotsInUse(String pool) {
+    return poolSlots.inUse(pool);
   }
 
   @Override

@@ -37,7 +37,7 @@ final class Migrations {
           "v11",
           "v12",
           "cluster_nodes_and_run_fences",
-          "leases_and_flow_removals");
+          "leases_pool_slots_and_flow_removals");
 
   static final int LATEST = NAMES.size();
 

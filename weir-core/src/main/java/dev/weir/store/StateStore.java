@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -94,6 +95,25 @@ public interface StateStore extends AutoCloseable {
 
   /** Gives a lease up now, if this node in this epoch holds it: another node takes it at once. */
   void releaseLease(String name, String nodeId, long epoch);
+
+  // ---- pools shared by the nodes of a cluster
+
+  /** Makes sure slots {@code 0..size-1} of the pool exist (each node does, for its config). */
+  void ensurePool(String pool, int size);
+
+  /**
+   * Takes a free slot of the pool for a task attempt: one no attempt holds, or whose node is gone
+   * (on the database's clock).
+   *
+   * @return the slot taken, or empty when none of the first {@code claim.size()} is free now
+   */
+  OptionalInt acquirePoolSlot(PoolClaim claim);
+
+  /** Gives back a slot {@link #acquirePoolSlot} gave for this claim; anything else is left. */
+  void releasePoolSlot(PoolClaim claim, int slot);
+
+  /** How many slots of the pool live nodes' attempts hold now, cluster-wide. */
+  int poolSlotsInUse(String pool);
 
   /** Runs whose id starts with {@code prefix}, newest first, at most {@code limit}. */
   List<RunRecord> findRunsByPrefix(String prefix, int limit);

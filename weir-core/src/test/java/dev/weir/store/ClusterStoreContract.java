@@ -244,4 +244,59 @@ abstract class ClusterStoreContract {
     assertThat(store.holdLease("flows", "b", b, HOUR).held()).isTrue();
     assertThat(store.holdLease("flows", "c", c, HOUR).held()).isFalse();
   }
+
+  private static PoolClaim claim(String pool, int size, Claimant who, String task) {
+    return new PoolClaim(pool, size, who, "r1", task, 1);
+  }
+
+  @Test
+  void a_pool_of_two_gives_two_slots_across_nodes_and_frees_those_of_a_gone_node() {
+    Claimant a = Claimant.node("a", store.registerNode("a", "all", "h", 1, HOUR));
+    Claimant b = Claimant.node("b", store.registerNode("b", "all", "h", 2, HOUR));
+    store.ensurePool("warehouse", 2);
+    store.ensurePool("warehouse", 2); // every node does at start
+
+    assertThat(store.acquirePoolSlot(claim("warehouse", 2, a, "t1"))).hasValue(0);
+    assertThat(store.acquirePoolSlot(claim("warehouse", 2, b, "t2"))).hasValue(1);
+    assertThat(store.acquirePoolSlot(claim("warehouse", 2, b, "t3"))).isEmpty();
+    assertThat(store.poolSlotsInUse("warehouse")).isEqualTo(2);
+
+    store.releasePoolSlot(claim("warehouse", 2, a, "t2"), 0); // not its claim: nothing changes
+    assertThat(store.acquirePoolSlot(claim("warehouse", 2, b, "t3"))).isEmpty();
+    store.releasePoolSlot(claim("warehouse", 2, a, "t1"), 0);
+    assertThat(store.acquirePoolSlot(claim("warehouse", 2, b, "t3"))).hasValue(0);
+
+    store.leaveCluster("b", b.epoch()); // b is gone: both its slots are free
+    assertThat(store.poolSlotsInUse("warehouse")).isZero();
+    assertThat(store.acquirePoolSlot(claim("warehouse", 2, a, "t4"))).hasValue(0);
+    assertThat(store.acquirePoolSlot(claim("warehouse", 1, a, "t5"))).isEmpty(); // its size is 1
+  }
+
+  @Test
+  void of_many_attempts_asking_a_pool_of_two_at_once_no_two_get_one_slot() throws Exception {
+    store.ensurePool("p", 2);
+    int n = 8;
+    var claimants = new ArrayList<Claimant>();
+    for (int i = 0; i < n; i++) {
+      claimants.add(Claimant.node("n" + i, store.registerNode("n" + i, "all", "h", i, HOUR)));
+    }
+    var start = new CountDownLatch(1);
+    try (var pool = Executors.newFixedThreadPool(n)) {
+      var results = new ArrayList<Future<java.util.OptionalInt>>();
+      for (Claimant c : claimants) {
+        results.add(
+            pool.submit(() -> {
+              start.await();
+              return store.acquirePoolSlot(claim("p", 2, c, "t"));
+            }));
+      }
+      start.countDown();
+      var slots = new ArrayList<Integer>();
+      for (var f : results) {
+        f.get().ifPresent(slots::add);
+      }
+      assertThat(slots).hasSizeLessThanOrEqualTo(2).doesNotHaveDuplicates();
+      assertThat(store.poolSlotsInUse("p")).isEqualTo(slots.size());
+    }
+  }
 }

@@ -3,6 +3,7 @@ package dev.weir.server;
 import dev.weir.config.ProjectConfig;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunListeners;
+import dev.weir.engine.gate.ClusterPools;
 import dev.weir.engine.gate.Gates;
 import dev.weir.flow.Durations;
 import dev.weir.lineage.LineageEmitter;
@@ -115,7 +116,12 @@ public final class WeirServer implements AutoCloseable {
     // a node of the cluster of servers on this store (of one, on H2): its runs are claimed as
     // node#epoch, and a node gone past its lease has its runs adopted by the others
     this.cluster = ClusterNode.join(store, options.cluster(), options.home(), "all");
-    this.gates = Gates.of(options.pools(), options.circuitBreaker(), options.clock());
+    this.gates =
+        Gates.of(
+            options.pools(),
+            options.circuitBreaker(),
+            options.clock(),
+            new ClusterPools(store, options.pools(), cluster::claimant));
     log.info("task gates: {}", gates);
     TaskRegistry taskTypes = ServerTaskTypes.load(options);
     this.plugins = taskTypes.plugins();

@@ -16,14 +16,31 @@ public final class Gates implements TaskGate {
   private final TaskGate chain;
 
   public Gates(CircuitBreakers breakers, Pools pools) {
+    this(breakers, pools, TaskGate.NONE);
+  }
+
+  /**
+   * @param shared the pools' slots held across the cluster ({@link ClusterPools}), taken once the
+   *     node's own slot is: its waiting attempts queue fairly at home before they ask the store
+   */
+  public Gates(CircuitBreakers breakers, Pools pools, TaskGate shared) {
     this.breakers = breakers;
     this.pools = pools;
-    this.chain = TaskGate.chain(breakers, pools);
+    this.chain = TaskGate.chain(breakers, pools, shared);
   }
 
   public static Gates of(
       Map<String, Integer> pools, CircuitBreakers.Settings breaker, InstantSource clock) {
     return new Gates(new CircuitBreakers(breaker, clock), new Pools(pools));
+  }
+
+  /** The gates of a cluster node: its pools' slots are held across the cluster too. */
+  public static Gates of(
+      Map<String, Integer> pools,
+      CircuitBreakers.Settings breaker,
+      InstantSource clock,
+      TaskGate shared) {
+    return new Gates(new CircuitBreakers(breaker, clock), new Pools(pools), shared);
   }
 
   public CircuitBreakers breakers() {
