@@ -2,6 +2,7 @@ package dev.weir.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.testing.RestartablePostgres;
 import dev.weir.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,11 @@ class ClusterFailoverTest {
 
   /** A three-task flow whose load upserts one row per input {@code n}. */
   private List<ClusterNodes.Node> start(String extract) throws Exception {
-    url = TestDatabases.freshPostgresSchemaUrl();
+    return start(extract, TestDatabases.freshPostgresSchemaUrl());
+  }
+
+  private List<ClusterNodes.Node> start(String extract, String dbUrl) throws Exception {
+    url = dbUrl;
     Path flows = Files.createDirectories(dir.resolve("flows"));
     try (Connection c = java.sql.DriverManager.getConnection(url)) {
       c.createStatement()
@@ -50,6 +55,7 @@ class ClusterFailoverTest {
         """
         id: orders
         namespace: cluster
+        retry: {attempts: 10, delay: 1s}
         inputs:
           - id: n
             type: int
@@ -187,5 +193,38 @@ class ClusterFailoverTest {
       Thread.sleep(100);
     }
     assertThat(stopped.process().isAlive()).isTrue(); // it joined again and goes on
+  }
+
+  @Test
+  void the_database_restarted_under_three_nodes_they_reconnect_and_finish_every_run()
+      throws Exception {
+    try (RestartablePostgres pg = RestartablePostgres.start()) {
+      List<ClusterNodes.Node> nodes = start("sleep 1", pg.url());
+      int runs = 60;
+      for (int n = 1; n <= runs; n++) {
+        assertThat(
+                cluster.startRun(nodes.get(n % 3), "cluster", "orders", "{\"n\": \"" + n + "\"}"))
+            .isNotNull();
+      }
+      pg.stop(); // down for longer than most of a lease: the nodes give their runs up
+      Thread.sleep(LEASE.toMillis() + 1_000);
+      pg.startServer();
+      long back = System.nanoTime();
+
+      awaitAllSucceeded(runs, Duration.ofMinutes(3));
+      System.out.println(
+          "every run finished "
+              + Duration.ofNanos(System.nanoTime() - back).toMillis()
+              + " ms after the database came back");
+      assertThat(count("SELECT COUNT(*) FROM loaded")).isEqualTo(runs);
+      for (ClusterNodes.Node node : nodes) {
+        assertThat(node.process().isAlive()).as("%s lives on:%n%s", node.id(), node.log()).isTrue();
+      }
+      assertThat(
+              count(
+                  "SELECT COUNT(*) FROM (SELECT run_id, task_id FROM weir_task_runs"
+                      + " WHERE state = 'SUCCEEDED' GROUP BY run_id, task_id HAVING COUNT(*) > 1) x"))
+          .isZero();
+    }
   }
 }

@@ -25,6 +25,7 @@ import java.util.OptionalLong;
  */
 public final class JdbcStateStore implements StateStore {
   private final HikariDataSource ds;
+  private final MembershipPool membership;
   private final String description;
   private final StoreRetry retry;
   private final JdbcWork work;
@@ -43,16 +44,25 @@ public final class JdbcStateStore implements StateStore {
   private final JdbcRunParents parents;
 
   private JdbcStateStore(
-      HikariDataSource ds, String description, StoreRetry.Settings settings, RunsDialect dialect) {
+      HikariDataSource ds,
+      MembershipPool membership,
+      String description,
+      StoreRetry.Settings settings,
+      RunsDialect dialect) {
     this.ds = ds;
+    this.membership = membership;
     this.description = description;
     this.retry = new StoreRetry(description, settings);
     this.work = new JdbcWork(ds, description, retry);
     this.revisions = new JdbcRevisions(ds, description, retry);
     this.runs = new JdbcRuns(ds, description, retry, dialect);
     this.ownership = new JdbcRunOwnership(work);
-    this.nodes = new JdbcNodes(work);
-    this.leases = new JdbcLeases(work);
+    // a heartbeat fails fast and alone; the next one tries again
+    var beat =
+        new JdbcWork(
+            membership, description, new StoreRetry(description, StoreRetry.Settings.NONE));
+    this.nodes = new JdbcNodes(beat);
+    this.leases = new JdbcLeases(beat);
     this.poolSlots = new JdbcPoolSlots(work);
     this.taskRuns = new JdbcTaskRuns(ds, description, retry);
     this.audits = new JdbcAudits(ds, description, retry);
@@ -82,7 +92,11 @@ public final class JdbcStateStore implements StateStore {
       String url, String user, String password, String label, Path home) {
     HikariDataSource ds = StorePool.open(url, user, password, home);
     return new JdbcStateStore(
-        ds, label == null ? redact(url) : label, StoreRetry.Settings.DEFAULTS, RunsDialect.of(url));
+        ds,
+        new MembershipPool(() -> StorePool.membership(url, user, password)),
+        label == null ? redact(url) : label,
+        StoreRetry.Settings.DEFAULTS,
+        RunsDialect.of(url));
   }
 
   static String redact(String url) {
@@ -326,6 +340,7 @@ public final class JdbcStateStore implements StateStore {
 
   @Override
   public void close() {
+    membership.close();
     ds.close();
   }
 }

@@ -35,6 +35,39 @@ final class StorePool {
   }
 
   /**
+   * A small pool of its own for a cluster node's heartbeat (lease renewals, the flows lease): it
+   * must not wait behind runs that hold every connection of the store's pool, and must fail within
+   * a heartbeat when the database is gone (2 s to connect, 5 s per statement on PostgreSQL) rather
+   * than after the minute of retries the store's own work gets: the next heartbeat tries again.
+   */
+  static HikariDataSource membership(String url, String user, String password) {
+    var cfg = new HikariConfig();
+    if (url.startsWith("jdbc:h2:")) {
+      var h2 = new org.h2.jdbcx.JdbcDataSource();
+      h2.setURL(url);
+      cfg.setDataSource(h2);
+    } else {
+      cfg.setJdbcUrl(url);
+      if (url.startsWith("jdbc:postgresql:")) {
+        cfg.addDataSourceProperty("socketTimeout", "5");
+        cfg.addDataSourceProperty("connectTimeout", "2");
+      }
+    }
+    if (user != null) {
+      cfg.setUsername(user);
+    }
+    if (password != null) {
+      cfg.setPassword(password);
+    }
+    cfg.setMaximumPoolSize(2);
+    cfg.setMinimumIdle(1);
+    cfg.setPoolName("weir-cluster");
+    cfg.setInitializationFailTimeout(-1);
+    cfg.setConnectionTimeout(2_000);
+    return new HikariDataSource(cfg);
+  }
+
+  /**
    * A pool on {@code url} with the store's tables migrated.
    *
    * @param home the H2 store's directory, for the error when it cannot be opened; else null
