@@ -109,6 +109,15 @@ final class ServerCommand implements Callable<Integer> {
               + " default: 5s; at most a third of the lease).")
   String heartbeat;
 
+  @Option(
+      names = "--staging",
+      paramLabel = "DIR",
+      defaultValue = "${env:WEIR_STAGING}",
+      description =
+          "Where tasks stage their datasets (env WEIR_STAGING; default: <home>/staging). The nodes"
+              + " of a cluster share one directory, on a shared file system at the same path.")
+  Path staging;
+
   @Override
   public Integer call() throws InterruptedException {
     JsonConsoleLog json = null;
@@ -214,7 +223,8 @@ final class ServerCommand implements Callable<Integer> {
       return new ClusterSettings(
           nodeId,
           lease == null ? null : Durations.parse(lease),
-          heartbeat == null ? null : Durations.parse(heartbeat));
+          heartbeat == null ? null : Durations.parse(heartbeat),
+          staging == null ? null : Surroundings.of(spec).resolve(staging));
     } catch (RuntimeException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -227,4 +227,64 @@ class ClusterFailoverTest {
           .isZero();
     }
   }
+
+  @Test
+  void a_run_adopted_from_a_dead_node_reads_what_its_tasks_staged_from_the_shared_staging()
+      throws Exception {
+    url = TestDatabases.freshPostgresSchemaUrl();
+    Path flows = Files.createDirectories(dir.resolve("flows"));
+    Path input = dir.resolve("orders.csv");
+    Files.writeString(input, "id,amount\n1,10\n2,20\n3,30\n");
+    Path out = Files.createDirectories(dir.resolve("out"));
+    Files.writeString(
+        flows.resolve("files.yaml"),
+        """
+        id: files
+        namespace: cluster
+        tasks:
+          - id: extract
+            type: file.read
+            path: %s
+          - id: wait
+            type: shell
+            command: sleep 2
+            dependsOn: [extract]
+          - id: write
+            type: file.write
+            dataset: extract
+            path: "%s/{{ run.id }}.csv"
+            dependsOn: [wait]
+        """
+            .formatted(input, out));
+    cluster =
+        new ClusterNodes(dir, url, flows, LEASE, HEARTBEAT)
+            .staging(Files.createDirectories(dir.resolve("shared-staging")));
+    List<ClusterNodes.Node> nodes = cluster.start(2, "/flows/cluster/files");
+    ClusterNodes.Node first = nodes.get(0);
+    String body = cluster.startRun(first, "cluster", "files", "{}");
+    String runId =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("runId").asText();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (count(
+            "SELECT COUNT(*) FROM weir_task_runs WHERE run_id = '"
+                + runId
+                + "' AND task_id = 'wait' AND state = 'RUNNING'")
+        == 0) {
+      assertThat(System.nanoTime()).as(cluster.logs()).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    first.process().destroyForcibly();
+    first.process().waitFor();
+    Cli.deleteTree(first.dir().resolve("home")); // its machine is gone, and its disk with it
+
+    awaitAllSucceeded(1, Duration.ofSeconds(60));
+    assertThat(Files.readString(out.resolve(runId + ".csv"))).contains("1,10").contains("3,30");
+    // extract ran once, on the dead node: its staged dataset was read from the shared staging
+    assertThat(
+            count(
+                "SELECT COUNT(*) FROM weir_task_runs WHERE run_id = '"
+                    + runId
+                    + "' AND task_id = 'extract'"))
+        .isEqualTo(1);
+  }
 }

@@ -52,6 +52,13 @@ final class ClusterNodes implements AutoCloseable {
   }
 
   private String waitPath = "/health";
+  private Path staging;
+
+  /** Nodes started from now on stage datasets in {@code dir}, shared by all. */
+  ClusterNodes staging(Path dir) {
+    this.staging = dir;
+    return this;
+  }
 
   /** Starts nodes n1…nN and waits until each answers {@code path} (a flow it must have loaded). */
   List<Node> start(int n, String path) throws Exception {
@@ -60,10 +67,14 @@ final class ClusterNodes implements AutoCloseable {
       String id = "n" + i;
       Path dir = Files.createDirectories(root.resolve(id));
       int port = freePort();
+      var env = new java.util.HashMap<String, String>(Map.of("WEIR_API_TOKENS", TOKEN));
+      if (staging != null) {
+        env.put("WEIR_STAGING", staging.toString());
+      }
       Process p =
           Cli.child(
               dir,
-              Map.of("WEIR_API_TOKENS", TOKEN),
+              env,
               "server",
               "--db",
               dbUrl,

@@ -64,6 +64,9 @@ public final class Engine implements AutoCloseable {
    *     flow files beside the parent's and in its project, run on this engine)
    * @param claimant who this engine takes runs over as, asked at each claim: a cluster node in its
    *     current epoch; null for this process ({@code host:pid})
+   * @param staging where tasks stage their datasets; null for {@code <home>/staging}. The nodes of
+   *     a cluster share one (a shared file system at one path): a run another node adopts reads the
+   *     datasets its tasks staged before
    */
   public record Options(
       Path home,
@@ -74,8 +77,10 @@ public final class Engine implements AutoCloseable {
       TaskGate gate,
       EngineTimer timer,
       SubflowHost subflows,
-      Supplier<Claimant> claimant) {
+      Supplier<Claimant> claimant,
+      Path staging) {
     public Options {
+      staging = staging != null ? staging : home == null ? null : home.resolve("staging");
       clock = clock == null ? InstantSource.system() : clock;
       environment = environment == null ? System.getenv() : Map.copyOf(environment);
       listener = listener == null ? RunListener.NONE : listener;
@@ -95,7 +100,7 @@ public final class Engine implements AutoCloseable {
         TaskGate gate,
         EngineTimer timer,
         SubflowHost subflows) {
-      this(home, clock, environment, secretsDir, listener, gate, timer, subflows, null);
+      this(home, clock, environment, secretsDir, listener, gate, timer, subflows, null, null);
     }
 
     public Options(
@@ -122,25 +127,35 @@ public final class Engine implements AutoCloseable {
     }
 
     public Options withListener(RunListener l) {
-      return new Options(home, clock, environment, secretsDir, l, gate, timer, subflows, claimant);
+      return new Options(
+          home, clock, environment, secretsDir, l, gate, timer, subflows, claimant, staging);
     }
 
     public Options withGate(TaskGate g) {
       return new Options(
-          home, clock, environment, secretsDir, listener, g, timer, subflows, claimant);
+          home, clock, environment, secretsDir, listener, g, timer, subflows, claimant, staging);
     }
 
     /** These options with {@code t} as the engine's timer and clock. */
     public <T extends EngineTimer & InstantSource> Options withTimer(T t) {
-      return new Options(home, t, environment, secretsDir, listener, gate, t, subflows, claimant);
+      return new Options(
+          home, t, environment, secretsDir, listener, gate, t, subflows, claimant, staging);
     }
 
     public Options withSubflows(SubflowHost s) {
-      return new Options(home, clock, environment, secretsDir, listener, gate, timer, s, claimant);
+      return new Options(
+          home, clock, environment, secretsDir, listener, gate, timer, s, claimant, staging);
     }
 
     public Options withClaimant(Supplier<Claimant> c) {
-      return new Options(home, clock, environment, secretsDir, listener, gate, timer, subflows, c);
+      return new Options(
+          home, clock, environment, secretsDir, listener, gate, timer, subflows, c, staging);
+    }
+
+    /** These options with datasets staged in {@code dir} (a directory every node can read). */
+    public Options withStaging(Path dir) {
+      return new Options(
+          home, clock, environment, secretsDir, listener, gate, timer, subflows, claimant, dir);
     }
   }
 
@@ -258,7 +273,7 @@ public final class Engine implements AutoCloseable {
   public Started startSelected(StartRequest request, TaskSelection selection) {
     Claimant who = services.claimant().get();
     Prepared p = ownedBy(prepare(request), who);
-    Path staging = options.home().resolve("staging");
+    Path staging = options.staging();
     List<TaskRunRecord> rows =
         selection.rows(request.flow(), p.run().id(), options.clock().instant()).stream()
             .map(r -> AdoptedDatasets.adopt(staging, r))
@@ -411,7 +426,7 @@ public final class Engine implements AutoCloseable {
             run.id(),
             p.flow(),
             workDir,
-            options.home().resolve("staging"),
+            options.staging(),
             ProjectConfig.find(workDir),
             expressions,
             renderServices(),

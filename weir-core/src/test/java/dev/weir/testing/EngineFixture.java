@@ -71,7 +71,8 @@ public final class EngineFixture implements AutoCloseable {
                 options.gate(),
                 options.timer(),
                 options.subflows(),
-                options.claimant()));
+                options.claimant(),
+                options.staging()));
   }
 
   /**

@@ -53,6 +53,7 @@ import dev.weir.store.RunRecord;
 import dev.weir.task.TaskRegistry;
 import dev.weir.task.plugin.Plugins;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,7 +140,8 @@ public final class WeirServer implements AutoCloseable {
                     listeners,
                     gates)
                 .withSubflows(subflows)
-                .withClaimant(cluster::claimant));
+                .withClaimant(cluster::claimant)
+                .withStaging(stagingDir(options)));
     this.lineage =
         options.lineage() == null
             ? null
@@ -165,8 +167,7 @@ public final class WeirServer implements AutoCloseable {
             : new LogRetention(
                 store, obs.logDir(options.home()), obs.logRetention(), options.clock());
     this.stagingGc =
-        new StagingGc(
-            store, options.home().resolve("staging"), stagingPolicy(options), options.clock());
+        new StagingGc(store, stagingDir(options), stagingPolicy(options), options.clock());
     listeners.add(new StagingRetention(stagingGc));
     log.info("staging of finished runs: {} (staging: in weir.yaml)", stagingGc.policy());
     this.flows =
@@ -433,6 +434,11 @@ public final class WeirServer implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("checking SLAs failed: {}", engine.masker().mask(e.toString()));
     }
+  }
+
+  private static Path stagingDir(ServerOptions options) {
+    Path shared = options.cluster().staging();
+    return shared != null ? shared : options.home().resolve("staging");
   }
 
   private void scanQuietly() {

@@ -2,6 +2,7 @@ package dev.weir.server.cluster;
 
 import dev.weir.WeirException;
 import dev.weir.flow.Durations;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -14,12 +15,19 @@ import java.util.regex.Pattern;
  *     start
  * @param lease how long other nodes wait after the node's last renewal before adopting its runs
  * @param heartbeat how often the node renews its lease and looks for runs to adopt
+ * @param staging where tasks stage datasets, the same directory (a shared file system, at the same
+ *     path) on every node so that a run another node adopts finds what its tasks staged; null for
+ *     {@code <home>/staging}, right for a single server
  */
-public record ClusterSettings(String nodeId, Duration lease, Duration heartbeat) {
+public record ClusterSettings(String nodeId, Duration lease, Duration heartbeat, Path staging) {
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
   public static final ClusterSettings DEFAULTS =
-      new ClusterSettings(null, DEFAULT_LEASE, DEFAULT_HEARTBEAT);
+      new ClusterSettings(null, DEFAULT_LEASE, DEFAULT_HEARTBEAT, null);
+
+  public ClusterSettings(String nodeId, Duration lease, Duration heartbeat) {
+    this(nodeId, lease, heartbeat, null);
+  }
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
