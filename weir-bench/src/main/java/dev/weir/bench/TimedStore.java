@@ -162,6 +162,32 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public List<dev.weir.store.ClaimedRun> claimQueued(
+      String namespace, String flowId, int limit, dev.weir.store.Claimant who) {
+    return store.claimQueued(namespace, flowId, limit, who);
+  }
+
+  @Override
+  public int activeRuns(String namespace, String flowId) {
+    return store.activeRuns(namespace, flowId);
+  }
+
+  @Override
+  public boolean endQueued(RunRecord ended) {
+    return store.endQueued(ended);
+  }
+
+  @Override
+  public boolean dropQueued(String runId) {
+    return store.dropQueued(runId);
+  }
+
+  @Override
+  public List<QueuedFlow> queuedFlows() {
+    return store.queuedFlows();
+  }
+
+  @Override
   public void ensurePool(String pool, int size) {
     store.ensurePool(pool, size);
   }

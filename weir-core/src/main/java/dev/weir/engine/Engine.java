@@ -10,6 +10,7 @@ import dev.weir.expr.Secrets;
 import dev.weir.flow.Flow;
 import dev.weir.flow.FlowParser;
 import dev.weir.store.Claimant;
+import dev.weir.store.ClaimedRun;
 import dev.weir.store.Fence;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
@@ -340,6 +341,23 @@ public final class Engine implements AutoCloseable {
   }
 
   // ---- launching a stored run again
+
+  /** Who this engine takes runs over as now (see {@link Options#claimant()}). */
+  public Claimant claimant() {
+    return services.claimant().get();
+  }
+
+  /**
+   * Starts a run {@code who} took from its flow's queue ({@link StateStore#claimQueued}); {@code
+   * who} is what {@link #claimant()} gave for the claim.
+   */
+  public RunHandle launchClaimed(ClaimedRun claimed, Claimant who) {
+    RunRecord run = claimed.run();
+    Flow flow = flowOf(run);
+    var owner = new Ownership(who, new Fence(run.id(), claimed.fence()));
+    return launch(
+        new Prepared(run, flow, storedInputs(flow, run)), store.taskRuns(run.id()), owner);
+  }
 
   /** Starts a run that {@link #enqueue} stored. */
   public RunHandle launchQueued(String runId) {

@@ -35,6 +35,7 @@ public final class JdbcStateStore implements StateStore {
   private final JdbcNodes nodes;
   private final JdbcLeases leases;
   private final JdbcPoolSlots poolSlots;
+  private final JdbcRunQueue queue;
   private final JdbcTaskRuns taskRuns;
   private final JdbcAudits audits;
   private final JdbcLogs logs;
@@ -64,6 +65,7 @@ public final class JdbcStateStore implements StateStore {
     this.nodes = new JdbcNodes(beat);
     this.leases = new JdbcLeases(beat);
     this.poolSlots = new JdbcPoolSlots(work);
+    this.queue = new JdbcRunQueue(work);
     this.taskRuns = new JdbcTaskRuns(ds, description, retry);
     this.audits = new JdbcAudits(ds, description, retry);
     this.logs = new JdbcLogs(ds, description, retry);
@@ -199,6 +201,31 @@ public final class JdbcStateStore implements StateStore {
   @Override
   public void releaseLease(String name, String nodeId, long epoch) {
     leases.release(name, nodeId, epoch);
+  }
+
+  @Override
+  public List<ClaimedRun> claimQueued(String namespace, String flowId, int limit, Claimant who) {
+    return queue.claim(namespace, flowId, limit, who);
+  }
+
+  @Override
+  public int activeRuns(String namespace, String flowId) {
+    return queue.active(namespace, flowId);
+  }
+
+  @Override
+  public boolean endQueued(RunRecord ended) {
+    return queue.endQueued(ended);
+  }
+
+  @Override
+  public boolean dropQueued(String runId) {
+    return queue.drop(runId);
+  }
+
+  @Override
+  public List<QueuedFlow> queuedFlows() {
+    return queue.queuedFlows();
   }
 
   @Override

@@ -96,6 +96,37 @@ public interface StateStore extends AutoCloseable {
   /** Gives a lease up now, if this node in this epoch holds it: another node takes it at once. */
   void releaseLease(String name, String nodeId, long epoch);
 
+  // ---- the queue of runs waiting for their flow's concurrency limit, shared by the cluster
+
+  /**
+   * Takes, for {@code who}, the oldest QUEUED runs nobody owns of a flow, as many as the flow has
+   * free places under {@code limit} counting the runs going on every node. Two nodes asking at once
+   * never take more than the free places between them.
+   *
+   * @return the runs taken, oldest first, each with its fencing token
+   */
+  List<ClaimedRun> claimQueued(String namespace, String flowId, int limit, Claimant who);
+
+  /** How many runs of a flow count against its concurrency limit now, on every node. */
+  int activeRuns(String namespace, String flowId);
+
+  /**
+   * Writes {@code ended} (its state, end and error) only if the run is still QUEUED and nobody took
+   * it.
+   *
+   * @return false when a node took it first
+   */
+  boolean endQueued(RunRecord ended);
+
+  /** Deletes a run only if it is still QUEUED and nobody took it; false otherwise. */
+  boolean dropQueued(String runId);
+
+  /** A flow with runs waiting for its concurrency limit. */
+  record QueuedFlow(String namespace, String flowId, int runs, Instant oldest) {}
+
+  /** Every flow with runs waiting in the queue, with how many and since when. */
+  List<QueuedFlow> queuedFlows();
+
   // ---- pools shared by the nodes of a cluster
 
   /** Makes sure slots {@code 0..size-1} of the pool exist (each node does, for its config). */

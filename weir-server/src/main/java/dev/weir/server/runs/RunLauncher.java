@@ -9,15 +9,14 @@ import dev.weir.server.flows.DeployedFlow;
 import dev.weir.server.flows.FlowKey;
 import dev.weir.server.flows.FlowRegistry;
 import dev.weir.store.Claimant;
+import dev.weir.store.ClaimedRun;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
 import dev.weir.store.StateStore;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,9 +45,6 @@ public final class RunLauncher {
   private final InstantSource clock;
   private final Map<String, RunHandle> handles = new ConcurrentHashMap<>();
   private final Map<FlowKey, Set<String>> running = new HashMap<>();
-  private final Map<FlowKey, Deque<String>> waiting = new HashMap<>();
-  // queued run → when it was created, for the queue's metrics
-  private final Map<String, Instant> queuedSince = new ConcurrentHashMap<>();
   private final List<Consumer<RunRecord>> endListeners = new CopyOnWriteArrayList<>();
   private final RunListener listener;
   private volatile boolean accepting = true;
@@ -78,8 +74,10 @@ public final class RunLauncher {
   public record Queue(int runs, Optional<Instant> oldest) {}
 
   public Queue queue() {
+    var flowsWaiting = store.queuedFlows();
     return new Queue(
-        queuedSince.size(), queuedSince.values().stream().min(Comparator.naturalOrder()));
+        flowsWaiting.stream().mapToInt(StateStore.QueuedFlow::runs).sum(),
+        flowsWaiting.stream().map(StateStore.QueuedFlow::oldest).min(Comparator.naturalOrder()));
   }
 
   /** What became of a start request. */
@@ -151,52 +149,70 @@ public final class RunLauncher {
       }
       return new Started(Outcome.STARTED, Optional.of(s.run()), "started");
     }
-    synchronized (this) {
-      int busy = active(flow.key());
-      if (limit != null && busy >= limit.limit()) {
-        switch (limit.onLimit()) {
-          case SKIP -> {
-            String why =
-                "skipped: flow "
-                    + flow.key()
-                    + " has "
-                    + busy
-                    + " run(s) going (limit "
-                    + limit.limit()
-                    + ", onLimit: skip)";
-            log.info(why);
-            return new Started(Outcome.SKIPPED, Optional.empty(), why);
-          }
-          case FAIL -> {
-            RunRecord run = engine.enqueue(start);
-            String why =
-                "flow "
-                    + flow.key()
-                    + " has "
-                    + busy
-                    + " run(s) going (limit "
-                    + limit.limit()
-                    + ", onLimit: fail)";
-            RunRecord failed = run.ended(RunState.FAILED, clock.instant(), why);
-            store.write(new StateStore.Batch(List.of(), List.of(failed), List.of(), List.of()));
-            listener.runChanged(failed);
-            return new Started(Outcome.REFUSED, Optional.of(failed), why);
-          }
-          case QUEUE -> {
-            RunRecord run = engine.enqueue(start);
-            waiting.computeIfAbsent(flow.key(), k -> new ArrayDeque<>()).add(run.id());
-            queuedSince.put(run.id(), run.createdAt());
-            return new Started(
-                Outcome.QUEUED,
-                Optional.of(run),
-                "queued behind " + busy + " run(s) (limit " + limit.limit() + ")");
-          }
+    return startLimited(flow, start, limit);
+  }
+
+  /**
+   * A run of a flow with a concurrency limit, counted on every node of the cluster: stored QUEUED,
+   * then taken from the flow's queue with the others waiting, oldest first, as far as the flow has
+   * room ({@link StateStore#claimQueued}). Not taken, it waits (queue), goes (skip) or ends FAILED
+   * (fail) — unless a node took it meanwhile.
+   */
+  private Started startLimited(DeployedFlow flow, Engine.StartRequest start, Concurrency limit) {
+    if (limit.onLimit() == Concurrency.OnLimit.SKIP) {
+      int busy = store.activeRuns(flow.key().namespace(), flow.key().id());
+      if (busy >= limit.limit()) {
+        return skipped(flow, busy, limit);
+      }
+    }
+    RunRecord run = engine.enqueue(start);
+    if (drain(flow.key(), limit.limit()).contains(run.id())) {
+      return new Started(Outcome.STARTED, store.findRun(run.id()), "started");
+    }
+    int busy = store.activeRuns(flow.key().namespace(), flow.key().id());
+    switch (limit.onLimit()) {
+      case SKIP -> {
+        if (store.dropQueued(run.id())) {
+          return skipped(flow, busy, limit);
         }
       }
-      Engine.Started s = engine.startRun(start);
-      track(flow.key(), s.handle());
-      return new Started(Outcome.STARTED, Optional.of(s.run()), "started");
+      case FAIL -> {
+        String why =
+            "flow "
+                + flow.key()
+                + " has "
+                + busy
+                + " run(s) going (limit "
+                + limit.limit()
+                + ", onLimit: fail)";
+        RunRecord failed = run.ended(RunState.FAILED, clock.instant(), why);
+        if (store.endQueued(failed)) {
+          listener.runChanged(failed);
+          return new Started(Outcome.REFUSED, Optional.of(failed), why);
+        }
+      }
+      case QUEUE -> {
+        return new Started(
+            Outcome.QUEUED,
+            Optional.of(run),
+            "queued behind " + busy + " run(s) (limit " + limit.limit() + ")");
+      }
     }
+    // a node took it from the queue between the two steps: it runs there
+    return new Started(Outcome.STARTED, store.findRun(run.id()), "started");
+  }
+
+  private static Started skipped(DeployedFlow flow, int busy, Concurrency limit) {
+    String why =
+        "skipped: flow "
+            + flow.key()
+            + " has "
+            + busy
+            + " run(s) going (limit "
+            + limit.limit()
+            + ", onLimit: skip)";
+    log.info(why);
+    return new Started(Outcome.SKIPPED, Optional.empty(), why);
   }
 
   /** A run of a flow without a concurrency limit, made but not stored yet ({@link #prepare}). */
@@ -259,12 +275,15 @@ public final class RunLauncher {
     if (run.state().isTerminal()) {
       throw new WeirException("run " + run.id() + " already ended " + run.state());
     }
-    for (Deque<String> q : waiting.values()) {
-      q.remove(run.id());
-    }
-    queuedSince.remove(run.id());
     RunRecord cancelled = run.ended(RunState.CANCELLED, clock.instant(), reason);
-    store.write(new StateStore.Batch(List.of(), List.of(cancelled), List.of(), List.of()));
+    if (run.state() == RunState.QUEUED && run.owner() == null) {
+      if (!store.endQueued(cancelled)) {
+        throw new WeirException(
+            "run " + run.id() + " started just now, on another node; cancel it there");
+      }
+    } else {
+      store.write(new StateStore.Batch(List.of(), List.of(cancelled), List.of(), List.of()));
+    }
     listener.runChanged(cancelled);
     endListeners.forEach(l -> safely(l, cancelled));
     return cancelled;
@@ -325,22 +344,17 @@ public final class RunLauncher {
           continue; // a cluster node's: adopted by the cluster once that node is gone
         }
         if (run.state() == RunState.RUNNING || run.owner() != null) {
-          try {
+          try { // a run a `weir run` process left, or one of a server before clusters
             RunHandle h = engine.resume(run.id(), false);
             track(key, h);
             log.info("resumed run {} of {}", run.id(), key);
           } catch (WeirException e) {
             log.warn("run {} of {} not resumed: {}", run.id(), key, e.getMessage());
           }
-        } else {
-          waiting.computeIfAbsent(key, k -> new ArrayDeque<>()).add(run.id());
-          queuedSince.put(run.id(), run.createdAt());
         }
       }
-      for (FlowKey key : Set.copyOf(waiting.keySet())) {
-        drain(key);
-      }
     }
+    drainAll();
   }
 
   /**
@@ -375,9 +389,9 @@ public final class RunLauncher {
     }
   }
 
-  /** Runs going or waiting for this flow in this server. */
-  public synchronized int active(FlowKey key) {
-    return running.getOrDefault(key, Set.of()).size();
+  /** Runs of this flow that count against its concurrency limit now, on every node. */
+  public int active(FlowKey key) {
+    return store.activeRuns(key.namespace(), key.id());
   }
 
   public Optional<RunHandle> handle(String runId) {
@@ -398,11 +412,6 @@ public final class RunLauncher {
     return List.copyOf(handles.values());
   }
 
-  private void launch(FlowKey key, String runId) {
-    RunHandle h = engine.launchQueued(runId);
-    track(key, h);
-  }
-
   private void track(FlowKey key, RunHandle h) {
     handles.put(h.runId(), h);
     running.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(h.runId());
@@ -416,8 +425,13 @@ public final class RunLauncher {
       if (r != null) {
         r.remove(runId);
       }
-      if (accepting) {
-        drain(key);
+    }
+    Concurrency limit = flows.get(key).map(f -> f.flow().concurrency()).orElse(null);
+    if (accepting && limit != null) {
+      try {
+        drain(key, limit.limit());
+      } catch (WeirException e) {
+        log.warn("the queue of {} could not be read: {}", key, e.getMessage());
       }
     }
     RunRecord last = run != null ? run : store.findRun(runId).orElse(null);
@@ -426,20 +440,51 @@ public final class RunLauncher {
     }
   }
 
-  // starts queued runs of the flow while it is under its limit
-  private void drain(FlowKey key) {
-    Deque<String> q = waiting.get(key);
-    if (q == null) {
+  /**
+   * Starts the runs of the flow's queue it has room for on the whole cluster, here.
+   *
+   * @return the ids of the runs started
+   */
+  private Set<String> drain(FlowKey key, int limit) {
+    Claimant who = engine.claimant();
+    var started = new LinkedHashSet<String>();
+    for (ClaimedRun c : store.claimQueued(key.namespace(), key.id(), limit, who)) {
+      try {
+        RunHandle h = engine.launchClaimed(c, who);
+        synchronized (this) {
+          track(key, h);
+        }
+        started.add(c.run().id());
+      } catch (WeirException e) {
+        // taken, so nobody else would start it: it ends here, saying why
+        log.warn("queued run {} of {} could not start: {}", c.run().id(), key, e.getMessage());
+        RunRecord failed =
+            c.run().ended(RunState.FAILED, clock.instant(), "could not start: " + e.getMessage());
+        store.write(
+            new StateStore.Batch(List.of(), List.of(failed), List.of(), List.of())
+                .fenced(new dev.weir.store.Fence(c.run().id(), c.fence())));
+        listener.runChanged(failed);
+      }
+    }
+    return started;
+  }
+
+  /**
+   * Starts what the queues of every flow have room for: at start, at every heartbeat of the node
+   * (runs that ended on other nodes, queues a dead node left) and when a run here ends.
+   */
+  public void drainAll() {
+    if (!accepting) {
       return;
     }
-    Concurrency limit = flows.get(key).map(f -> f.flow().concurrency()).orElse(null);
-    while (!q.isEmpty() && (limit == null || active(key) < limit.limit())) {
-      String next = q.poll();
-      queuedSince.remove(next);
+    for (StateStore.QueuedFlow q : store.queuedFlows()) {
+      var key = new FlowKey(q.namespace(), q.flowId());
+      Concurrency limit = flows.get(key).map(f -> f.flow().concurrency()).orElse(null);
       try {
-        launch(key, next);
+        // a flow whose limit went away in a new revision starts what waits
+        drain(key, limit == null ? Integer.MAX_VALUE : limit.limit());
       } catch (WeirException e) {
-        log.warn("queued run {} of {} could not start: {}", next, key, e.getMessage());
+        log.warn("the queue of {} could not be read: {}", key, e.getMessage());
       }
     }
   }
