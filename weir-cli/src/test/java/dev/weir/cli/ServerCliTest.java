@@ -72,7 +72,8 @@ class ServerCliTest {
       assertThat(out).doesNotContain("A new API token");
       String url2 = match(out, "(http://127\\.0\\.0\\.1:\\d+)/api/v1");
       var list = Cli.run("flows", "list", "--server", url2, "--token", token);
-      assertThat(list.out()).contains("team.a/hello").contains("rev 3");
+      var hist = Cli.run("flows", "history", "team.a/hello", "--server", url2, "--token", token);
+      assertThat(list.out()).as(hist.out()).contains("team.a/hello").contains("rev 3");
     } finally {
       again.destroy();
       again.waitFor(30, TimeUnit.SECONDS);

@@ -65,7 +65,9 @@ public final class ClusterFlows {
       if (text.isEmpty()) {
         throw new IllegalStateException("the store has no text for it");
       }
-      registry.follow(row, text.get());
+      if (registry.follow(row, text.get()) == null) {
+        return false;
+      }
       log.info("flow {} is now revision {}, stored by another node", key, row.revision());
       refused.remove(key);
       return true;

@@ -341,9 +341,19 @@ public final class FlowRegistry {
    * Takes the revision another node of the cluster stored: its text is written to the flow's file
    * here (the one it has, else one in the deploy directory) and becomes current as that revision,
    * not as a new one.
+   *
+   * @return the flow now, or null when this node has that revision or a newer one already (the row
+   *     was read before this node stored one itself)
    */
   synchronized DeployedFlow follow(ServerStore.FlowRow row, String text) {
     var key = new FlowKey(row.namespace(), row.flowId());
+    // read before this node stored a newer revision itself (a deploy, a rollback): nothing to take
+    Optional<DeployedFlow> current = get(key);
+    ServerStore.FlowRow known = rows.get(key);
+    if ((current.isPresent() && current.get().revision() >= row.revision())
+        || (known != null && known.revision() > row.revision())) {
+      return null;
+    }
     rows.put(key, row);
     Path file =
         get(key)
