@@ -49,7 +49,7 @@ public final class ClusterFlows {
         changed += take(key, row) ? 1 : 0;
       } else if (local.get().revision() == row.revision()
           && local.get().enabled() != row.enabled()) {
-        registry.followEnabled(key, row.enabled());
+        registry.followEnabled(row);
         changed++;
       }
     }

@@ -363,13 +363,19 @@ public final class FlowRegistry {
     write(file, text);
     DeployedFlow d = register(file, text, "cluster", "cluster");
     if (d.enabled() != row.enabled()) {
-      d = followEnabled(key, row.enabled());
+      d = followEnabled(row);
     }
     return d;
   }
 
-  /** Another node enabled or disabled the flow. */
-  synchronized DeployedFlow followEnabled(FlowKey key, boolean enabled) {
+  /** Another node enabled or disabled the flow (unless this node changed it since the row). */
+  synchronized DeployedFlow followEnabled(ServerStore.FlowRow row) {
+    var key = new FlowKey(row.namespace(), row.flowId());
+    boolean enabled = row.enabled();
+    ServerStore.FlowRow known = rows.get(key);
+    if (known != null && known.at() != null && row.at() != null && known.at().isAfter(row.at())) {
+      return require(key);
+    }
     var changed = require(key).withEnabled(enabled);
     rows.computeIfPresent(
         key,
