@@ -9,7 +9,6 @@ import dev.weir.server.flows.DeployedFlow;
 import dev.weir.server.flows.FlowKey;
 import dev.weir.server.flows.FlowRegistry;
 import dev.weir.store.Claimant;
-import dev.weir.store.ClaimedRun;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
@@ -47,6 +46,7 @@ public final class RunLauncher {
   private final Map<FlowKey, Set<String>> running = new HashMap<>();
   private final List<Consumer<RunRecord>> endListeners = new CopyOnWriteArrayList<>();
   private final RunListener listener;
+  private final FlowQueue queue;
   private volatile boolean accepting = true;
 
   public RunLauncher(Engine engine, JdbcStateStore store, FlowRegistry flows, InstantSource clock) {
@@ -68,6 +68,7 @@ public final class RunLauncher {
     this.flows = flows;
     this.clock = clock;
     this.listener = listener;
+    this.queue = new FlowQueue(engine, store, flows, clock, listener, this::track);
   }
 
   /** Runs waiting for their flow's concurrency limit, and since when the oldest has waited. */
@@ -78,6 +79,16 @@ public final class RunLauncher {
     return new Queue(
         flowsWaiting.stream().mapToInt(StateStore.QueuedFlow::runs).sum(),
         flowsWaiting.stream().map(StateStore.QueuedFlow::oldest).min(Comparator.naturalOrder()));
+  }
+
+  /**
+   * Starts what the queues of every flow have room for: at start, at every heartbeat of the node
+   * (runs that ended on other nodes, queues a dead node left) and when a run here ends.
+   */
+  public void drainAll() {
+    if (accepting) {
+      queue.drainAll();
+    }
   }
 
   /** What became of a start request. */
@@ -149,70 +160,7 @@ public final class RunLauncher {
       }
       return new Started(Outcome.STARTED, Optional.of(s.run()), "started");
     }
-    return startLimited(flow, start, limit);
-  }
-
-  /**
-   * A run of a flow with a concurrency limit, counted on every node of the cluster: stored QUEUED,
-   * then taken from the flow's queue with the others waiting, oldest first, as far as the flow has
-   * room ({@link StateStore#claimQueued}). Not taken, it waits (queue), goes (skip) or ends FAILED
-   * (fail) — unless a node took it meanwhile.
-   */
-  private Started startLimited(DeployedFlow flow, Engine.StartRequest start, Concurrency limit) {
-    if (limit.onLimit() == Concurrency.OnLimit.SKIP) {
-      int busy = store.activeRuns(flow.key().namespace(), flow.key().id());
-      if (busy >= limit.limit()) {
-        return skipped(flow, busy, limit);
-      }
-    }
-    RunRecord run = engine.enqueue(start);
-    if (drain(flow.key(), limit.limit()).contains(run.id())) {
-      return new Started(Outcome.STARTED, store.findRun(run.id()), "started");
-    }
-    int busy = store.activeRuns(flow.key().namespace(), flow.key().id());
-    switch (limit.onLimit()) {
-      case SKIP -> {
-        if (store.dropQueued(run.id())) {
-          return skipped(flow, busy, limit);
-        }
-      }
-      case FAIL -> {
-        String why =
-            "flow "
-                + flow.key()
-                + " has "
-                + busy
-                + " run(s) going (limit "
-                + limit.limit()
-                + ", onLimit: fail)";
-        RunRecord failed = run.ended(RunState.FAILED, clock.instant(), why);
-        if (store.endQueued(failed)) {
-          listener.runChanged(failed);
-          return new Started(Outcome.REFUSED, Optional.of(failed), why);
-        }
-      }
-      case QUEUE -> {
-        return new Started(
-            Outcome.QUEUED,
-            Optional.of(run),
-            "queued behind " + busy + " run(s) (limit " + limit.limit() + ")");
-      }
-    }
-    // a node took it from the queue between the two steps: it runs there
-    return new Started(Outcome.STARTED, store.findRun(run.id()), "started");
-  }
-
-  private static Started skipped(DeployedFlow flow, int busy, Concurrency limit) {
-    String why =
-        "skipped: flow "
-            + flow.key()
-            + " has "
-            + busy
-            + " run(s) going (limit "
-            + limit.limit()
-            + ", onLimit: skip)";
-    log.info(why);
-    return new Started(Outcome.SKIPPED, Optional.empty(), why);
+    return queue.start(flow, start, limit);
   }
 
   /** A run of a flow without a concurrency limit, made but not stored yet ({@link #prepare}). */
@@ -412,7 +360,7 @@ public final class RunLauncher {
     return List.copyOf(handles.values());
   }
 
-  private void track(FlowKey key, RunHandle h) {
+  private synchronized void track(FlowKey key, RunHandle h) {
     handles.put(h.runId(), h);
     running.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(h.runId());
     h.completion().whenComplete((run, error) -> ended(key, h.runId(), run));
@@ -429,7 +377,7 @@ public final class RunLauncher {
     Concurrency limit = flows.get(key).map(f -> f.flow().concurrency()).orElse(null);
     if (accepting && limit != null) {
       try {
-        drain(key, limit.limit());
+        queue.drain(key, limit.limit());
       } catch (WeirException e) {
         log.warn("the queue of {} could not be read: {}", key, e.getMessage());
       }
@@ -437,55 +385,6 @@ public final class RunLauncher {
     RunRecord last = run != null ? run : store.findRun(runId).orElse(null);
     if (last != null) {
       endListeners.forEach(l -> safely(l, last));
-    }
-  }
-
-  /**
-   * Starts the runs of the flow's queue it has room for on the whole cluster, here.
-   *
-   * @return the ids of the runs started
-   */
-  private Set<String> drain(FlowKey key, int limit) {
-    Claimant who = engine.claimant();
-    var started = new LinkedHashSet<String>();
-    for (ClaimedRun c : store.claimQueued(key.namespace(), key.id(), limit, who)) {
-      try {
-        RunHandle h = engine.launchClaimed(c, who);
-        synchronized (this) {
-          track(key, h);
-        }
-        started.add(c.run().id());
-      } catch (WeirException e) {
-        // taken, so nobody else would start it: it ends here, saying why
-        log.warn("queued run {} of {} could not start: {}", c.run().id(), key, e.getMessage());
-        RunRecord failed =
-            c.run().ended(RunState.FAILED, clock.instant(), "could not start: " + e.getMessage());
-        store.write(
-            new StateStore.Batch(List.of(), List.of(failed), List.of(), List.of())
-                .fenced(new dev.weir.store.Fence(c.run().id(), c.fence())));
-        listener.runChanged(failed);
-      }
-    }
-    return started;
-  }
-
-  /**
-   * Starts what the queues of every flow have room for: at start, at every heartbeat of the node
-   * (runs that ended on other nodes, queues a dead node left) and when a run here ends.
-   */
-  public void drainAll() {
-    if (!accepting) {
-      return;
-    }
-    for (StateStore.QueuedFlow q : store.queuedFlows()) {
-      var key = new FlowKey(q.namespace(), q.flowId());
-      Concurrency limit = flows.get(key).map(f -> f.flow().concurrency()).orElse(null);
-      try {
-        // a flow whose limit went away in a new revision starts what waits
-        drain(key, limit == null ? Integer.MAX_VALUE : limit.limit());
-      } catch (WeirException e) {
-        log.warn("the queue of {} could not be read: {}", key, e.getMessage());
-      }
     }
   }
 
