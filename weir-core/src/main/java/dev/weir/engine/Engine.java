@@ -2,7 +2,6 @@ package dev.weir.engine;
 
 import dev.weir.WeirException;
 import dev.weir.config.ProjectConfig;
-import dev.weir.expr.ExpressionException;
 import dev.weir.expr.Expressions;
 import dev.weir.expr.Masker;
 import dev.weir.expr.RenderLimits;
@@ -22,7 +21,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -37,7 +35,7 @@ import java.util.random.RandomGenerator;
  * Runs flows durably. Every run goes the same way: a {@link Prepared} run (checked inputs, a QUEUED
  * record) is stored, then launched on its own coordinator thread. {@link #start} does both; {@link
  * #prepare} and {@link #launchPrepared} let a caller store many at once; {@link #resume} after a
- * crash, {@link #retry} of a failed run and {@link #launchQueued} launch a stored run again.
+ * crash, {@link #retry} of a failed run and {@link #launchClaimed} launch a stored run again.
  */
 public final class Engine implements AutoCloseable {
   private final StateStore store;
@@ -45,6 +43,7 @@ public final class Engine implements AutoCloseable {
   private final Options options;
   private final Expressions expressions;
   private final RunVariables variables;
+  private final RunInputs inputsOf;
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final LogSink logs;
   private final Secrets secrets;
@@ -168,6 +167,7 @@ public final class Engine implements AutoCloseable {
     this.logs = new LogSink(store);
     this.secrets = new Secrets(options.environment(), options.secretsDir(), new Masker());
     this.variables = new RunVariables(expressions, renderServices());
+    this.inputsOf = new RunInputs(variables, expressions, renderServices(), options.clock());
     this.services =
         new EngineServices(
             store,
@@ -229,7 +229,7 @@ public final class Engine implements AutoCloseable {
    * @throws WeirException when the inputs are wrong
    */
   public Prepared prepare(StartRequest request) {
-    return masking(() -> prepareUnmasked(request));
+    return inputsOf.masking(() -> prepareUnmasked(request));
   }
 
   /** Starts a run {@link #prepare} made, once its record is stored. */
@@ -294,8 +294,9 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Stores a QUEUED run without starting it; {@link #launchQueued} starts it later (a flow's
-   * concurrency queue, a backfill waiting for its turn).
+   * Stores a QUEUED run without starting it, owned by nobody: the run of a flow with a concurrency
+   * limit, which a node takes from the flow's queue ({@link StateStore#claimQueued}) and starts
+   * with {@link #launchClaimed}.
    *
    * @throws WeirException when the inputs are wrong (nothing is stored then)
    */
@@ -356,16 +357,7 @@ public final class Engine implements AutoCloseable {
     Flow flow = flowOf(run);
     var owner = new Ownership(who, new Fence(run.id(), claimed.fence()));
     return launch(
-        new Prepared(run, flow, storedInputs(flow, run)), store.taskRuns(run.id()), owner);
-  }
-
-  /** Starts a run that {@link #enqueue} stored. */
-  public RunHandle launchQueued(String runId) {
-    RunRecord run = store.resolveRun(runId);
-    if (run.state() != RunState.QUEUED || run.owner() != null) {
-      throw new WeirException("run " + run.id() + " is " + run.state() + ", not waiting to start");
-    }
-    return relaunch(run, store.taskRuns(run.id()), false);
+        new Prepared(run, flow, inputsOf.stored(flow, run)), store.taskRuns(run.id()), owner);
   }
 
   /**
@@ -426,13 +418,13 @@ public final class Engine implements AutoCloseable {
             .fenced(owner.fence()));
     plan.notes().forEach(logs::add);
     rows.addAll(plan.fresh());
-    return launch(new Prepared(run, flow, storedInputs(flow, run)), rows, owner);
+    return launch(new Prepared(run, flow, inputsOf.stored(flow, run)), rows, owner);
   }
 
   private RunHandle relaunch(RunRecord run, List<TaskRunRecord> rows, boolean force) {
     Flow flow = flowOf(run);
     Ownership owner = claim(run, force);
-    return launch(new Prepared(run, flow, storedInputs(flow, run)), rows, owner);
+    return launch(new Prepared(run, flow, inputsOf.stored(flow, run)), rows, owner);
   }
 
   /** The one way a run starts executing: its coordinator thread, on the stored run and rows. */
@@ -465,7 +457,7 @@ public final class Engine implements AutoCloseable {
     return new RunHandle(run.id(), coordinator);
   }
 
-  // ---- inputs and templates
+  // ---- inputs and templates (see RunInputs)
 
   /**
    * Checks {@code --input} values against the flow's inputs without storing or starting anything,
@@ -475,8 +467,7 @@ public final class Engine implements AutoCloseable {
    * @throws WeirException listing every problem with the inputs
    */
   public Map<String, Object> checkInputs(Flow flow, Map<String, String> inputs) {
-    var facts = new RunVariables.Facts(DryRun.RUN_ID, options.clock().instant(), "manual", 1, null);
-    return masking(() -> variables.typedInputs(flow, facts, inputs));
+    return inputsOf.check(flow, inputs);
   }
 
   /**
@@ -488,18 +479,7 @@ public final class Engine implements AutoCloseable {
    */
   public Map<String, String> renderTriggerInputs(
       Flow flow, String trigger, Map<String, String> inputs, Map<String, Object> triggerData) {
-    return masking(() -> {
-      var out = new LinkedHashMap<String, String>();
-      for (var e : inputs.entrySet()) {
-        try {
-          out.put(e.getKey(), renderForTrigger(flow, e.getValue(), trigger, triggerData));
-        } catch (WeirException x) {
-          throw new WeirException(
-              "input '" + e.getKey() + "' of the trigger: " + x.getMessage(), x);
-        }
-      }
-      return out;
-    });
+    return inputsOf.renderTriggerInputs(flow, trigger, inputs, triggerData);
   }
 
   /**
@@ -511,39 +491,7 @@ public final class Engine implements AutoCloseable {
    */
   public String renderForTrigger(
       Flow flow, String template, String triggerType, Map<String, Object> triggerData) {
-    Map<String, Object> vars = RunVariables.forTrigger(flow, triggerType, triggerData);
-    return masking(() -> expressions.render(template, vars, renderServices()));
-  }
-
-  /** A stored run's inputs, typed again by its flow (secret-valued ones rendered again). */
-  private Map<String, Object> storedInputs(Flow flow, RunRecord run) {
-    var given = new LinkedHashMap<String, String>(RunCodec.decodeInputs(run.id(), run.inputs()));
-    given.keySet().retainAll(flow.inputs().stream().map(i -> i.id()).toList());
-    return variables.typedInputs(flow, RunVariables.Facts.of(run), given);
-  }
-
-  /**
-   * Runs {@code work}, masking secret values in the message of a {@link WeirException} it throws:
-   * the message of a refused start or trigger goes to logs, API answers and stored records, and may
-   * quote a value that came from a secret ("'…' is not a valid int"). The cause is dropped, as its
-   * message may hold the value too.
-   */
-  private <T> T masking(Supplier<T> work) {
-    try {
-      return work.get();
-    } catch (ExpressionException e) {
-      Masker m = secrets.masker();
-      if (m.mask(e.getMessage()).equals(e.getMessage())) {
-        throw e;
-      }
-      throw new ExpressionException(e.kind(), m.mask(e.problem()), m.mask(e.hint()), null);
-    } catch (WeirException e) {
-      String masked = secrets.masker().mask(e.getMessage());
-      if (masked.equals(e.getMessage())) {
-        throw e;
-      }
-      throw new WeirException(masked);
-    }
+    return inputsOf.renderForTrigger(flow, template, triggerType, triggerData);
   }
 
   private Expressions.Services renderServices() {
@@ -611,10 +559,6 @@ public final class Engine implements AutoCloseable {
                         + run.id()
                         + " is missing from the store"));
     return parser.parse(run.flowFile(), text);
-  }
-
-  static String owner() {
-    return RunOwner.self();
   }
 
   /** This machine's name, as run owners and recorded processes name it. */
