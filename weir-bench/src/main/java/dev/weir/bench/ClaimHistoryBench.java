@@ -159,6 +159,8 @@ public final class ClaimHistoryBench {
             s.claims.clear();
           }
         }
+        System.out.printf(
+            "claimRun's plan on the history schema (%s): %s%n", phase, claimPlan(fullUrl));
         for (int r = 0; r < rounds; r++) {
           empty.measure(r == 0 ? 300 : 10, samples);
           full.measure(r == 0 ? 300 : 10, samples);
@@ -279,6 +281,29 @@ public final class ClaimHistoryBench {
       }
     }
     return out.toString();
+  }
+
+  /** The scans of the claim's UPDATE as the store sends it, planned (EXPLAIN, not executed). */
+  private static String claimPlan(String url) throws Exception {
+    String alive = constant("dev.weir.store.JdbcNodes", "OWNER_ALIVE");
+    String sql =
+        "EXPLAIN UPDATE weir_runs SET owner = 'x#1', owner_node = 'x', owner_epoch = 1,"
+            + " fence = fence + 1 WHERE id = 'orphan-0000000000000000000000000000'"
+            + " AND state = 'RUNNING' AND attempt = 1 AND owner = 'gone_a#1'"
+            + " AND (owner_node IS NULL OR NOT "
+            + alive
+            + ")";
+    var out = new ArrayList<String>();
+    try (Connection c = DriverManager.getConnection(url);
+        var rs = c.createStatement().executeQuery(sql)) {
+      while (rs.next()) {
+        if (rs.getString(1).contains("Scan")) {
+          out.add(
+              rs.getString(1).strip().replaceFirst("^->  ", "").replaceFirst("  \\(cost.*", ""));
+        }
+      }
+    }
+    return String.join("; ", out);
   }
 
   private static String constant(String cls, String field) throws Exception {
