@@ -42,6 +42,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class ClusterBench {
   static final String TOKEN = "bench-cluster-token-0123456789";
+  static final int IDLE_SECONDS = 10;
 
   /** What one configuration measured. */
   record Result(
@@ -53,6 +54,9 @@ public final class ClusterBench {
       long failed,
       long[] perNode,
       double[] nodeCpu,
+      double postgresCpu,
+      double benchCpu,
+      double[] idleCpu,
       double machineBusy) {
     double perMinute() {
       return runs / (seconds / 60);
@@ -128,6 +132,14 @@ public final class ClusterBench {
   /** Closed-loop clients for warm-up + measured window; the figures come from the database. */
   static Result drive(List<BenchNodes.Node> nodes, String db, int clients, int warmup, int seconds)
       throws Exception {
+    // what the nodes use doing nothing (heartbeats, flow scans, schedulers), after their start
+    Thread.sleep(3000);
+    double[] idle0 = nodes.stream().mapToDouble(BenchNodes.Node::cpuSeconds).toArray();
+    Thread.sleep(IDLE_SECONDS * 1000L);
+    double[] idle = nodes.stream().mapToDouble(BenchNodes.Node::cpuSeconds).toArray();
+    for (int i = 0; i < idle.length; i++) {
+      idle[i] = (idle[i] - idle0[i]) / IDLE_SECONDS;
+    }
     HttpClient http =
         HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     var ends = new RunEnds(db);
@@ -177,6 +189,8 @@ public final class ClusterBench {
     }
     Thread.sleep(warmup * 1000L);
     double[] cpu0 = nodes.stream().mapToDouble(BenchNodes.Node::cpuSeconds).toArray();
+    double pg0 = Machine.cpuSecondsOf("postgres");
+    double own0 = Machine.ownCpuSeconds();
     long[] busy0 = Machine.cpuTicks();
     Instant w0 = Instant.now();
     measuring.set(true);
@@ -185,6 +199,8 @@ public final class ClusterBench {
     Instant w1 = Instant.now();
     long[] busy1 = Machine.cpuTicks();
     double[] cpu = nodes.stream().mapToDouble(BenchNodes.Node::cpuSeconds).toArray();
+    double pgCpu = Machine.cpuSecondsOf("postgres") - pg0;
+    double ownCpu = Machine.ownCpuSeconds() - own0;
     stop.set(true);
     for (var f : done) {
       f.get(2, TimeUnit.MINUTES);
@@ -237,6 +253,9 @@ public final class ClusterBench {
           failed.get(),
           per,
           cpu,
+          pgCpu,
+          ownCpu,
+          idle,
           Machine.busyFraction(busy0, busy1));
     }
   }
@@ -260,10 +279,13 @@ public final class ClusterBench {
   }
 
   static void print(Result r) {
+    double nodesCpu = java.util.Arrays.stream(r.nodeCpu()).sum();
     System.out.printf(
         "RESULT %d node(s): %d runs ended in %.1f s = %.0f runs/min; claim latency (created →"
             + " first task started) p50 %s, p99 %s, max %s over %d runs; created → ended p50 %s,"
-            + " p99 %s; failed %d; runs sent per node %s; node CPU s %s; machine busy %.0f%%%n",
+            + " p99 %s; failed %d; runs sent per node %s; CPU s in the window: nodes %s, PostgreSQL"
+            + " %.1f, this JVM %.1f = %.2f ms per run (nodes %.2f, PostgreSQL %.2f, clients %.2f);"
+            + " machine busy %.0f%%; idle nodes before: %s%% of a core each%n",
         r.nodes(),
         r.runs(),
         r.seconds(),
@@ -278,7 +300,17 @@ public final class ClusterBench {
         java.util.Arrays.toString(r.perNode()),
         java.util.Arrays.toString(
             java.util.Arrays.stream(r.nodeCpu()).mapToObj(x -> String.format("%.1f", x)).toArray()),
-        100 * r.machineBusy());
+        r.postgresCpu(),
+        r.benchCpu(),
+        1e3 * (nodesCpu + r.postgresCpu() + r.benchCpu()) / r.runs(),
+        1e3 * nodesCpu / r.runs(),
+        1e3 * r.postgresCpu() / r.runs(),
+        1e3 * r.benchCpu() / r.runs(),
+        100 * r.machineBusy(),
+        java.util.Arrays.toString(
+            java.util.Arrays.stream(r.idleCpu())
+                .mapToObj(x -> String.format("%.1f", 100 * x))
+                .toArray()));
   }
 
   /** Medians per node count, and their ratios to one node's. */
@@ -300,12 +332,22 @@ public final class ClusterBench {
               e.getValue().stream()
                   .mapToDouble(r -> Stats.percentile(r.claimMicros(), 99) / 1e3)
                   .toArray());
+      double cpuPerRun =
+          Stats.medianOf(
+              e.getValue().stream()
+                  .mapToDouble(r ->
+                      1e3
+                          * (java.util.Arrays.stream(r.nodeCpu()).sum()
+                              + r.postgresCpu()
+                              + r.benchCpu())
+                          / r.runs())
+                  .toArray());
       base = base == null ? rate : base;
       baseP50 = baseP50 == null ? p50 : baseP50;
       System.out.printf(
           "SUMMARY %d node(s), %d measurement(s): %.0f runs/min (%.2f× one node's); claim p50 %.1f"
-              + " ms (%.2f×), p99 %.1f ms%n",
-          e.getKey(), e.getValue().size(), rate, rate / base, p50, p50 / baseP50, p99);
+              + " ms (%.2f×), p99 %.1f ms; CPU (nodes + PostgreSQL + clients) %.2f ms per run%n",
+          e.getKey(), e.getValue().size(), rate, rate / base, p50, p50 / baseP50, p99, cpuPerRun);
     }
   }
 

@@ -40,6 +40,43 @@ final class Machine {
     return total <= 0 ? Double.NaN : (double) (after[0] - before[0]) / total;
   }
 
+  /**
+   * CPU seconds (user + system) used so far by the live processes whose command name is {@code
+   * comm} (e.g. {@code postgres}: the server and its backends); processes that ended are not
+   * counted.
+   */
+  static double cpuSecondsOf(String comm) {
+    long ticks = 0;
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        if (!p.getFileName().toString().matches("[0-9]+")) {
+          continue;
+        }
+        try {
+          String stat = Files.readString(p.resolve("stat"));
+          if (!stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).equals(comm)) {
+            continue;
+          }
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+          // the process ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return Double.NaN;
+    }
+    return ticks / 100.0;
+  }
+
+  /** CPU seconds this JVM has used so far. */
+  static double ownCpuSeconds() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() / 1e9
+        : Double.NaN;
+  }
+
   static void delete(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       paths
