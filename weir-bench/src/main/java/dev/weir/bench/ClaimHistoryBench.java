@@ -170,6 +170,7 @@ public final class ClaimHistoryBench {
       for (Subject s : List.of(empty, full)) {
         System.out.printf("sizes (%s): %s%n", s.label, sizes(s.url));
       }
+      System.out.printf("indexes (history): %s%n", indexSizes(fullUrl));
       System.out.println("EXPLAIN ANALYZE of orphanedRuns(100) on the history schema:");
       System.out.println(explain(fullUrl));
     } finally {
@@ -260,6 +261,24 @@ public final class ClaimHistoryBench {
       }
     }
     return out.toString();
+  }
+
+  /** Each index of the two tables and its size. */
+  private static String indexSizes(String url) throws Exception {
+    var out = new ArrayList<String>();
+    try (Connection c = DriverManager.getConnection(url);
+        var rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT indexrelname, pg_relation_size(indexrelid) FROM pg_stat_user_indexes"
+                        + " WHERE schemaname = current_schema()"
+                        + " AND relname IN ('weir_runs', 'weir_task_runs')"
+                        + " ORDER BY relname, indexrelname")) {
+      while (rs.next()) {
+        out.add(String.format("%s %.1f MiB", rs.getString(1), rs.getLong(2) / 1048576.0));
+      }
+    }
+    return String.join(", ", out);
   }
 
   /** The orphan query exactly as the store sends it (its SQL pieces read from the store). */
