@@ -16,8 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -348,58 +346,6 @@ public final class ClusterBench {
           "SUMMARY %d node(s), %d measurement(s): %.0f runs/min (%.2f× one node's); claim p50 %.1f"
               + " ms (%.2f×), p99 %.1f ms; CPU (nodes + PostgreSQL + clients) %.2f ms per run%n",
           e.getKey(), e.getValue().size(), rate, rate / base, p50, p50 / baseP50, p99, cpuPerRun);
-    }
-  }
-
-  /**
-   * Learns when runs end: one connection polls the runs still awaited every 2 ms (cheaper for the
-   * nodes than each client asking the API).
-   */
-  static final class RunEnds implements AutoCloseable {
-    private final Map<String, CompletableFuture<String>> waiting = new ConcurrentHashMap<>();
-    private final AtomicBoolean open = new AtomicBoolean(true);
-    private final Thread poller;
-
-    RunEnds(String db) throws Exception {
-      Connection c = DriverManager.getConnection(db);
-      var ps =
-          c.prepareStatement(
-              "SELECT id, state FROM weir_runs WHERE id = ANY(?) AND ended_at IS NOT NULL");
-      poller =
-          Thread.ofPlatform()
-              .name("bench-run-ends")
-              .start(() -> {
-                try (c;
-                    ps) {
-                  while (open.get()) {
-                    if (!waiting.isEmpty()) {
-                      ps.setArray(1, c.createArrayOf("varchar", waiting.keySet().toArray()));
-                      try (var rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                          var f = waiting.remove(rs.getString(1));
-                          if (f != null) {
-                            f.complete(rs.getString(2));
-                          }
-                        }
-                      }
-                    }
-                    Thread.sleep(2);
-                  }
-                } catch (Exception e) {
-                  System.out.println("run-end poller failed: " + e);
-                  waiting.values().forEach(f -> f.completeExceptionally(e));
-                }
-              });
-    }
-
-    CompletableFuture<String> await(String runId) {
-      return waiting.computeIfAbsent(runId, k -> new CompletableFuture<>());
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      open.set(false);
-      poller.join();
     }
   }
 }
