@@ -18,102 +18,56 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * End-to-end engine overhead on the durable H2 store: a chain of no-op tasks (time from one task's
- * end to the next one's start) and a fan-out of independent no-op tasks (tasks per second). Each
- * run gets a fresh store in a temp dir. Run it with {@code weir-bench/run-engine-bench.sh}.
+ * End-to-end engine overhead on the durable H2 store (or, with {@code --store=JDBC_URL}, on
+ * PostgreSQL with its durable commits): a chain of no-op tasks (time from one task's end to the
+ * next one's start) and a fan-out of independent no-op tasks (tasks per second). Each run gets a
+ * fresh store in a temp dir (a fresh schema on PostgreSQL). Run it with {@code
+ * weir-bench/run-engine-bench.sh}.
  *
  * <p>Arguments (all optional): {@code --chain=1000 --fanout=10000 --parallelism=64 --warmup=1
- * --runs=5 --baseline=2000 --dir=/tmp}.
+ * --runs=5 --baseline=2000 --dir=/tmp --store=jdbc:postgresql://…}.
  */
 public final class EngineOverheadBench {
+  /**
+   * @param store null for the durable H2 store in a temp dir; else the JDBC URL of a PostgreSQL
+   *     database in which each run gets a fresh schema (dropped after it)
+   */
   record Options(
-      int chain, int fanout, int parallelism, int warmup, int runs, int baseline, Path dir) {
+      int chain,
+      int fanout,
+      int parallelism,
+      int warmup,
+      int runs,
+      int baseline,
+      Path dir,
+      String store) {
     static Options parse(String[] args) {
-      var o =
-          new Options(1000, 10_000, 64, 1, 5, 2000, Path.of(System.getProperty("java.io.tmpdir")));
+      var given = new java.util.HashMap<String, String>();
       for (String a : args) {
         String[] kv = a.replaceFirst("^--", "").split("=", 2);
         if (kv.length != 2) {
           throw new IllegalArgumentException("expected --name=value, got " + a);
         }
-        o =
-            switch (kv[0]) {
-              case "chain" ->
-                  o.with(
-                      Integer.parseInt(kv[1]),
-                      o.fanout,
-                      o.parallelism,
-                      o.warmup,
-                      o.runs,
-                      o.baseline,
-                      o.dir);
-              case "fanout" ->
-                  o.with(
-                      o.chain,
-                      Integer.parseInt(kv[1]),
-                      o.parallelism,
-                      o.warmup,
-                      o.runs,
-                      o.baseline,
-                      o.dir);
-              case "parallelism" ->
-                  o.with(
-                      o.chain,
-                      o.fanout,
-                      Integer.parseInt(kv[1]),
-                      o.warmup,
-                      o.runs,
-                      o.baseline,
-                      o.dir);
-              case "warmup" ->
-                  o.with(
-                      o.chain,
-                      o.fanout,
-                      o.parallelism,
-                      Integer.parseInt(kv[1]),
-                      o.runs,
-                      o.baseline,
-                      o.dir);
-              case "runs" ->
-                  o.with(
-                      o.chain,
-                      o.fanout,
-                      o.parallelism,
-                      o.warmup,
-                      Integer.parseInt(kv[1]),
-                      o.baseline,
-                      o.dir);
-              case "baseline" ->
-                  o.with(
-                      o.chain,
-                      o.fanout,
-                      o.parallelism,
-                      o.warmup,
-                      o.runs,
-                      Integer.parseInt(kv[1]),
-                      o.dir);
-              case "dir" ->
-                  o.with(
-                      o.chain,
-                      o.fanout,
-                      o.parallelism,
-                      o.warmup,
-                      o.runs,
-                      o.baseline,
-                      Path.of(kv[1]));
-              default ->
-                  throw new IllegalArgumentException(
-                      "unknown option --"
-                          + kv[0]
-                          + " (known: chain, fanout, parallelism, warmup, runs, baseline, dir)");
-            };
+        if (!List.of("chain", "fanout", "parallelism", "warmup", "runs", "baseline", "dir", "store")
+            .contains(kv[0])) {
+          throw new IllegalArgumentException(
+              "unknown option --"
+                  + kv[0]
+                  + " (known: chain, fanout, parallelism, warmup, runs, baseline, dir, store)");
+        }
+        given.put(kv[0], kv[1]);
       }
-      return o;
-    }
-
-    Options with(
-        int chain, int fanout, int parallelism, int warmup, int runs, int baseline, Path dir) {
-      return new Options(chain, fanout, parallelism, warmup, runs, baseline, dir);
+      java.util.function.BiFunction<String, Integer, Integer> n =
+          (k, d) -> given.containsKey(k) ? Integer.parseInt(given.get(k)) : d;
+      return new Options(
+          n.apply("chain", 1000),
+          n.apply("fanout", 10_000),
+          n.apply("parallelism", 64),
+          n.apply("warmup", 1),
+          n.apply("runs", 5),
+          n.apply("baseline", 2000),
+          Path.of(given.getOrDefault("dir", System.getProperty("java.io.tmpdir"))),
+          given.get("store"));
     }
   }
 
@@ -132,34 +86,43 @@ public final class EngineOverheadBench {
         "weir engine overhead benchmark: java %s, %d cpus, load %s%n",
         Runtime.version(), Runtime.getRuntime().availableProcessors(), loadAverage());
     System.out.printf(
-        "chain=%d fanout=%d parallelism=%d warmup=%d runs=%d%n%n",
-        o.chain, o.fanout, o.parallelism, o.warmup, o.runs);
+        "chain=%d fanout=%d parallelism=%d warmup=%d runs=%d store=%s%n%n",
+        o.chain,
+        o.fanout,
+        o.parallelism,
+        o.warmup,
+        o.runs,
+        o.store == null ? "durable H2 in a temp dir" : o.store + " (a fresh schema per run)");
 
-    long[] raw;
-    long[] write;
-    long[] fsync;
+    String db = o.store == null ? "H2" : "PostgreSQL";
     Path base = Files.createTempDirectory(o.dir, "weir-bench-baseline-");
+    StoreBaseline.Samples b;
     try {
-      raw = StoreBaseline.rawCommit(base, o.baseline / 2, o.baseline);
-      write = StoreBaseline.storeWrite(base, o.baseline / 2, o.baseline);
-      fsync = StoreBaseline.fsync(base, o.baseline / 10, o.baseline / 4);
+      b = StoreBaseline.measure(base, o.store, o.baseline);
     } finally {
       delete(base);
     }
     System.out.printf(
-        "baseline  H2 single-row UPDATE+COMMIT (plain JDBC):     median %s  p99 %s  (%d samples)%n",
-        Stats.us(Stats.median(raw)), Stats.us(Stats.percentile(raw, 99)), raw.length);
+        "baseline  %s single-row UPDATE+COMMIT (plain JDBC):     median %s  p99 %s  (%d samples)%n",
+        db,
+        Stats.us(Stats.median(b.raw())),
+        Stats.us(Stats.percentile(b.raw(), 99)),
+        b.raw().length);
     System.out.printf(
         "baseline  JdbcStateStore.write, 2 task-run UPDATEs:      median %s  p99 %s  (%d samples)%n",
-        Stats.us(Stats.median(write)), Stats.us(Stats.percentile(write, 99)), write.length);
+        Stats.us(Stats.median(b.write())),
+        Stats.us(Stats.percentile(b.write(), 99)),
+        b.write().length);
     System.out.printf(
-        "reference 4 KiB write + fsync on the same disk (H2 commits do not fsync): median %s  p99 %s"
-            + "  (%d samples)%n%n",
-        Stats.us(Stats.median(fsync)), Stats.us(Stats.percentile(fsync, 99)), fsync.length);
+        "reference 4 KiB write + fsync on the same disk (%s): median %s  p99 %s  (%d samples)%n%n",
+        o.store == null ? "H2 commits do not fsync" : "a PostgreSQL commit fsyncs its WAL",
+        Stats.us(Stats.median(b.fsync())),
+        Stats.us(Stats.percentile(b.fsync(), 99)),
+        b.fsync().length);
 
     var chain = new ChainReport();
     for (int r = -o.warmup; o.chain > 1 && r < o.runs; r++) {
-      Measured m = run(o.dir, chainYaml(o.chain), o.chain);
+      Measured m = run(o.dir, chainYaml(o.chain), o.chain, Observe.DEFAULT, o.store);
       String label = r < 0 ? "warm-up" : "run " + (r + 1);
       chain.add(m, r >= 0, label);
     }
@@ -169,7 +132,8 @@ public final class EngineOverheadBench {
 
     var fan = new ArrayList<Measured>();
     for (int r = -o.warmup; o.fanout > 0 && r < o.runs; r++) {
-      Measured m = run(o.dir, fanoutYaml(o.fanout, o.parallelism), o.fanout);
+      Measured m =
+          run(o.dir, fanoutYaml(o.fanout, o.parallelism), o.fanout, Observe.DEFAULT, o.store);
       String label = r < 0 ? "warm-up" : "run " + (r + 1);
       printFanout(label, m, o.fanout);
       if (r >= 0) {
@@ -370,15 +334,34 @@ public final class EngineOverheadBench {
   }
 
   static Measured run(Path tmp, String yaml, int tasks, Observe observe) throws IOException {
+    return run(tmp, yaml, tasks, observe, null);
+  }
+
+  /**
+   * @param pg null for the durable H2 store in the run's temp dir; else a PostgreSQL JDBC URL in
+   *     whose database the run gets a fresh schema, dropped after it
+   */
+  static Measured run(Path tmp, String yaml, int tasks, Observe observe, String pg)
+      throws IOException {
     Path dir = Files.createTempDirectory(tmp, "weir-bench-");
+    String schema = null;
     long cpu0 = -1;
     long alloc0 = -1;
     Map<String, Long> ticks0 = Map.of();
     try {
       Path home = dir.resolve(".weir");
+      if (pg != null) {
+        try {
+          schema = PgSchemas.create(pg, "weir_engine_bench");
+        } catch (java.sql.SQLException e) {
+          throw new IOException("cannot make a schema on " + pg, e);
+        }
+      }
       var store =
           new TimedStore(
-              JdbcStateStore.h2(home),
+              schema == null
+                  ? JdbcStateStore.h2(home)
+                  : JdbcStateStore.open(schema, null, null, "bench PostgreSQL store"),
               observe == Observe.OFF
                   || (observe == Observe.ON
                       && !System.getProperty("weir.bench.observe", "audit").contains("audit")));
@@ -470,6 +453,9 @@ public final class EngineOverheadBench {
         store.close();
       }
     } finally {
+      if (schema != null) {
+        PgSchemas.drop(pg, schema);
+      }
       delete(dir);
     }
   }

@@ -17,19 +17,49 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The floor under the engine's per-task cost: what one durable H2 commit costs on its own, with the
- * JDBC settings of {@link JdbcStateStore#h2}.
+ * The floor under the engine's per-task cost: what one durable commit costs on its own, on H2 with
+ * the JDBC settings of {@link JdbcStateStore#h2}, or on PostgreSQL in a fresh schema.
  */
 final class StoreBaseline {
   private StoreBaseline() {}
+
+  /** The three baselines of one invocation, in nanoseconds. */
+  record Samples(long[] raw, long[] write, long[] fsync) {}
+
+  /**
+   * All three baselines: on H2 files in {@code dir} when {@code pg} is null, else in a fresh schema
+   * of the PostgreSQL database {@code pg} (dropped after); the fsync reference is always in {@code
+   * dir}.
+   */
+  static Samples measure(Path dir, String pg, int samples) throws IOException, SQLException {
+    long[] fsync = fsync(dir, samples / 10, samples / 4);
+    if (pg == null) {
+      return new Samples(
+          rawCommit(dir, samples / 2, samples), storeWrite(dir, samples / 2, samples), fsync);
+    }
+    String url = PgSchemas.create(pg, "weir_baseline");
+    try {
+      long[] raw = rawCommit(url, samples / 2, samples);
+      try (var store = JdbcStateStore.open(url, null, null, "baseline PostgreSQL store")) {
+        return new Samples(raw, storeWrite(store, samples / 2, samples), fsync);
+      }
+    } finally {
+      PgSchemas.drop(pg, url);
+    }
+  }
 
   /**
    * One single-row UPDATE and COMMIT per sample, on one plain JDBC connection (no pool, statement
    * prepared once).
    */
   static long[] rawCommit(Path dir, int warmup, int samples) throws SQLException {
-    String url =
-        "jdbc:h2:file:" + dir.toAbsolutePath().resolve("raw") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+    return rawCommit(
+        "jdbc:h2:file:" + dir.toAbsolutePath().resolve("raw") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0",
+        warmup,
+        samples);
+  }
+
+  static long[] rawCommit(String url, int warmup, int samples) throws SQLException {
     try (Connection c = DriverManager.getConnection(url)) {
       try (Statement st = c.createStatement()) {
         st.execute(
@@ -66,27 +96,31 @@ final class StoreBaseline {
    */
   static long[] storeWrite(Path dir, int warmup, int samples) {
     try (var store = JdbcStateStore.h2(dir.resolve("store"))) {
-      Instant now = Instant.now();
-      var a = TaskRunRecord.pending("r", "a", 1, 1);
-      var b = TaskRunRecord.pending("r", "b", 1, 1);
-      store.write(new StateStore.Batch(List.of(), List.of(), List.of(a, b), List.of()));
-      long[] out = new long[samples];
-      for (int i = -warmup; i < samples; i++) {
-        var batch =
-            (i & 1) == 0
-                ? List.of(
-                    a.running(now).ended(TaskState.SUCCEEDED, now, null, "{}", null, -1),
-                    b.queued(now).running(now))
-                : List.of(a.queued(now).running(now), b.queued(now));
-        long begin = System.nanoTime();
-        store.write(new StateStore.Batch(List.of(), List.of(), List.of(), batch));
-        long took = System.nanoTime() - begin;
-        if (i >= 0) {
-          out[i] = took;
-        }
-      }
-      return out;
+      return storeWrite(store, warmup, samples);
     }
+  }
+
+  static long[] storeWrite(StateStore store, int warmup, int samples) {
+    Instant now = Instant.now();
+    var a = TaskRunRecord.pending("r", "a", 1, 1);
+    var b = TaskRunRecord.pending("r", "b", 1, 1);
+    store.write(new StateStore.Batch(List.of(), List.of(), List.of(a, b), List.of()));
+    long[] out = new long[samples];
+    for (int i = -warmup; i < samples; i++) {
+      var batch =
+          (i & 1) == 0
+              ? List.of(
+                  a.running(now).ended(TaskState.SUCCEEDED, now, null, "{}", null, -1),
+                  b.queued(now).running(now))
+              : List.of(a.queued(now).running(now), b.queued(now));
+      long begin = System.nanoTime();
+      store.write(new StateStore.Batch(List.of(), List.of(), List.of(), batch));
+      long took = System.nanoTime() - begin;
+      if (i >= 0) {
+        out[i] = took;
+      }
+    }
+    return out;
   }
 
   /**
