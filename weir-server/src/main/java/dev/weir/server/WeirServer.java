@@ -214,7 +214,9 @@ public final class WeirServer implements AutoCloseable {
     this.triggers =
         EventTriggers.start(engine, flows, launcher, store, serverStore, options.clock());
     parts.add(triggers);
-    var backfills = new Backfills(store.dataSource(), flows, launcher, engine, options.clock());
+    var backfills =
+        new Backfills(
+            store.dataSource(), flows, launcher, engine, options.clock(), cluster::leadsFlows);
     parts.add(backfills);
     Tokens tokens = Tokens.load(options.tokens(), serverStore, options.clock(), announceToken);
     ServerGauges.register(registry, launcher, gates, scheduler, metrics, options.clock());

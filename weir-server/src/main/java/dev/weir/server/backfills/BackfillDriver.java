@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * a backfill's runs are queued or running; ends a backfill when all its runs have ended. Everything
  * that changes a backfill happens on one thread, so a run is never started for a backfill that was
  * just paused or cancelled. It acts when a run ends, when asked, and on a periodic tick that also
- * covers runs that ended while it was not listening (before it started, across a restart).
+ * covers runs that ended while it was not listening (before it started, across a restart). In a
+ * cluster only the node holding the flows lease drives backfills (any node creates, pauses or
+ * cancels them): a slot is never started by two nodes, and a backfill goes on on the node that
+ * takes the lease when its driver dies.
  */
 final class BackfillDriver implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BackfillDriver.class);
@@ -46,6 +49,7 @@ final class BackfillDriver implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("weir-backfills").factory());
   private volatile boolean closed;
+  private final java.util.function.BooleanSupplier drives;
 
   BackfillDriver(
       BackfillStore store,
@@ -53,7 +57,9 @@ final class BackfillDriver implements AutoCloseable {
       RunLauncher launcher,
       Engine engine,
       InstantSource clock,
-      Duration tick) {
+      Duration tick,
+      java.util.function.BooleanSupplier drives) {
+    this.drives = drives;
     this.store = store;
     this.flows = flows;
     this.launcher = launcher;
@@ -125,8 +131,8 @@ final class BackfillDriver implements AutoCloseable {
    * driver's thread.
    */
   void step(String id) {
-    if (closed) {
-      return;
+    if (closed || !drives.getAsBoolean()) {
+      return; // in a cluster one node drives every backfill: the one that watches the flows
     }
     Backfill b = store.find(id).orElse(null);
     if (b == null || (b.state() != BackfillState.RUNNING && b.state() != BackfillState.FAILED)) {

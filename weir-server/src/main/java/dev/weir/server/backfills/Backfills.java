@@ -48,11 +48,26 @@ public final class Backfills implements AutoCloseable {
 
   public Backfills(
       DataSource ds, FlowRegistry flows, RunLauncher launcher, Engine engine, InstantSource clock) {
+    this(ds, flows, launcher, engine, clock, () -> true);
+  }
+
+  /**
+   * @param drives whether this node drives the backfills now (in a cluster, the node holding the
+   *     flows lease); the others create, pause and cancel them
+   */
+  public Backfills(
+      DataSource ds,
+      FlowRegistry flows,
+      RunLauncher launcher,
+      Engine engine,
+      InstantSource clock,
+      java.util.function.BooleanSupplier drives) {
     this.store = new BackfillStore(ds);
     this.flows = flows;
     this.launcher = launcher;
     this.clock = clock;
-    this.driver = new BackfillDriver(store, flows, launcher, engine, clock, Duration.ofSeconds(1));
+    this.driver =
+        new BackfillDriver(store, flows, launcher, engine, clock, Duration.ofSeconds(1), drives);
   }
 
   /**
