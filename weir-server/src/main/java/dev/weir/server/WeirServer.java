@@ -13,6 +13,7 @@ import dev.weir.server.alerts.Alerts;
 import dev.weir.server.api.ApiServer;
 import dev.weir.server.api.BackfillRoutes;
 import dev.weir.server.api.BulkRunRoutes;
+import dev.weir.server.api.ClusterRoutes;
 import dev.weir.server.api.FlowRoutes;
 import dev.weir.server.api.LogRoutes;
 import dev.weir.server.api.PluginRoutes;
@@ -253,6 +254,7 @@ public final class WeirServer implements AutoCloseable {
             engine.masker(),
             List.of(
                 new SystemRoutes(flows, launcher),
+                new ClusterRoutes(store, cluster),
                 new SchemaRoutes(taskTypes),
                 new PluginRoutes(plugins),
                 new FlowRoutes(

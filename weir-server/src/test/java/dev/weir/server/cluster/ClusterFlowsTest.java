@@ -68,6 +68,14 @@ class ClusterFlowsTest {
     ServerFixture n2 = node(2);
     ServerFixture n3 = node(3);
 
+    var listed = n2.get("/cluster/nodes").json().path("nodes");
+    assertThat(listed).hasSize(3);
+    assertThat(listed.get(0).path("id").asText()).isEqualTo("n1");
+    assertThat(listed.get(0).path("alive").asBoolean()).isTrue();
+    assertThat(listed.get(1).path("self").asBoolean()).isTrue();
+    assertThat(n1.get("/cluster/nodes").json().path("nodes").get(0).path("leadsFlows").asBoolean())
+        .isTrue();
+
     var deployed = n2.post("/flows", FLOW.formatted("from n2"), "application/x-yaml");
     assertThat(deployed.status()).as(deployed.body()).isBetween(200, 201);
     within5s(n3, "from n2");
