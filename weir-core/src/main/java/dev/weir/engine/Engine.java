@@ -15,6 +15,7 @@ import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
 import dev.weir.store.StateStore;
 import dev.weir.store.TaskRunRecord;
+import dev.weir.store.TaskState;
 import dev.weir.task.TaskRegistry;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -531,6 +532,30 @@ public final class Engine implements AutoCloseable {
               + "`");
     }
     return new Ownership(who, new Fence(run.id(), token.getAsLong()));
+  }
+
+  /**
+   * Ends a run that no coordinator of this engine executes — one another node of a cluster runs, or
+   * one a dead process left — by taking it over (whatever its owner: the owner's next write is
+   * fenced off and it stops) and storing it ended, with its unfinished task runs.
+   *
+   * @return the run as stored
+   */
+  public RunRecord endElsewhere(RunRecord run, RunState state, String reason) {
+    Ownership owner = claim(run, true);
+    Instant now = options.clock().instant();
+    var unfinished = new ArrayList<TaskRunRecord>();
+    for (TaskRunRecord t : store.taskRuns(run.id())) {
+      if (!t.state().isTerminal()) {
+        TaskState ts = state == RunState.CANCELLED ? TaskState.CANCELLED : TaskState.FAILED;
+        unfinished.add(t.ended(ts, now, reason, t.outputs(), t.dataset(), t.rows()));
+      }
+    }
+    RunRecord ended = run.ended(state, now, reason);
+    store.write(
+        new StateStore.Batch(List.of(), List.of(ended), List.of(), unfinished)
+            .fenced(owner.fence()));
+    return ended;
   }
 
   /**

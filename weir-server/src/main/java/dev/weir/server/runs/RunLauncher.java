@@ -223,14 +223,17 @@ public final class RunLauncher {
     if (run.state().isTerminal()) {
       throw new WeirException("run " + run.id() + " already ended " + run.state());
     }
-    RunRecord cancelled = run.ended(RunState.CANCELLED, clock.instant(), reason);
+    RunRecord cancelled;
     if (run.state() == RunState.QUEUED && run.owner() == null) {
+      cancelled = run.ended(RunState.CANCELLED, clock.instant(), reason);
       if (!store.endQueued(cancelled)) {
         throw new WeirException(
             "run " + run.id() + " started just now, on another node; cancel it there");
       }
     } else {
-      store.write(new StateStore.Batch(List.of(), List.of(cancelled), List.of(), List.of()));
+      // another node (or a dead process) executes it: take it over, so that the owner's next
+      // write is fenced off and it stops, and end it with its unfinished tasks
+      cancelled = engine.endElsewhere(run, RunState.CANCELLED, reason);
     }
     listener.runChanged(cancelled);
     endListeners.forEach(l -> safely(l, cancelled));

@@ -113,7 +113,9 @@ final class RunPage {
     model.put("terminal", r.state().isTerminal());
     // an orphan: RUNNING in the store, but no process of this server executes it
     boolean orphan =
-        r.state() == dev.weir.store.RunState.RUNNING && ui.launcher().handle(r.id()).isEmpty();
+        r.state() == dev.weir.store.RunState.RUNNING
+            && ui.launcher().handle(r.id()).isEmpty()
+            && !onLiveNode(r.owner());
     model.put("resumable", orphan);
     model.put(
         "ownerAlive", orphan && r.owner() != null && dev.weir.engine.Engine.ownerAlive(r.owner()));
@@ -225,5 +227,14 @@ final class RunPage {
     } catch (dev.weir.WeirException e) {
       return new dev.weir.server.runs.WaitReasons.Waiting(List.of(), java.util.Map.of());
     }
+  }
+
+  // another node of the cluster executes it: not an orphan (one of a dead node is adopted anyway)
+  private boolean onLiveNode(String owner) {
+    if (!dev.weir.store.Claimant.isNodeLabel(owner)) {
+      return false;
+    }
+    return ui.store().nodes().stream()
+        .anyMatch(n -> n.alive() && owner.equals(n.id() + "#" + n.epoch()));
   }
 }
