@@ -42,11 +42,16 @@ public final class StartupTraining {
       Path flow = Files.writeString(dir.resolve("flow.yaml"), FLOW);
       String home = dir.resolve("home").toString();
       var out = new PrintWriter(Writer.nullWriter());
-      Main.execute(out, out, "--help");
-      Main.execute(out, out, "run", "--help");
-      Main.execute(out, out, "validate", flow.toString());
-      int run = Main.execute(out, out, "run", flow.toString(), "--home", home);
-      Main.execute(out, out, "runs", "list", "--home", home);
+      // the user's WEIR_* settings (WEIR_DB: their state store, perhaps a cluster's PostgreSQL)
+      // must not reach the training run: it keeps to its own home and leaves nothing behind
+      var env = new java.util.HashMap<>(System.getenv());
+      env.keySet().removeIf(k -> k.startsWith("WEIR_"));
+      var where = new Surroundings(Path.of(""), env, Path.of(System.getProperty("user.home")));
+      CommandTree.execute(where, out, out, "--help");
+      CommandTree.execute(where, out, out, "run", "--help");
+      CommandTree.execute(where, out, out, "validate", flow.toString());
+      int run = CommandTree.execute(where, out, out, "run", flow.toString(), "--home", home);
+      CommandTree.execute(where, out, out, "runs", "list", "--home", home);
       return run;
     } finally {
       deleteTree(dir);
