@@ -114,6 +114,11 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public Optional<Revision> revision(String hash) {
+    return store.revision(hash);
+  }
+
+  @Override
   public Optional<RunRecord> findRun(String runId) {
     return store.findRun(runId);
   }

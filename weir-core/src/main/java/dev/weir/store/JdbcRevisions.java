@@ -116,4 +116,20 @@ final class JdbcRevisions {
         .stream()
         .findFirst();
   }
+
+  Optional<StateStore.Revision> revision(String hash) {
+    return work
+        .query(
+            "SELECT hash, namespace, flow_id, file, source FROM weir_flow_revisions WHERE hash = ?",
+            ps -> ps.setString(1, hash),
+            rs ->
+                new StateStore.Revision(
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5)))
+        .stream()
+        .findFirst();
+  }
 }

@@ -131,6 +131,11 @@ public final class JdbcStateStore implements StateStore {
   }
 
   @Override
+  public Optional<Revision> revision(String hash) {
+    return revisions.revision(hash);
+  }
+
+  @Override
   public void write(Batch batch) {
     if (batch.isEmpty()) {
       return;

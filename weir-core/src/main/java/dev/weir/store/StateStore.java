@@ -39,6 +39,9 @@ public interface StateStore extends AutoCloseable {
 
   Optional<String> revisionText(String hash);
 
+  /** A flow revision with the file it was first saved from (a path on the node that saved it). */
+  Optional<Revision> revision(String hash);
+
   /** Applies every change of the batch in one transaction. */
   void write(Batch batch);
 

@@ -128,6 +128,28 @@ public record ServerOptions(
         c);
   }
 
+  /** These options loading and watching the flows of {@code dir}. */
+  public ServerOptions withFlowsDir(Path dir) {
+    return new ServerOptions(
+        host,
+        port,
+        home,
+        store,
+        dir,
+        tokens,
+        pools,
+        circuitBreaker,
+        clock,
+        scanInterval,
+        grace,
+        environment,
+        secretsDir,
+        lineage,
+        observability,
+        alerts,
+        cluster);
+  }
+
   /** Options without lineage, with the default log files, metrics access and alert settings. */
   public ServerOptions(
       String host,

@@ -60,12 +60,12 @@ public final class ClusterFlows {
     if (Integer.valueOf(row.revision()).equals(refused.get(key))) {
       return false;
     }
-    Optional<String> text = store.revisionText(row.hash());
+    Optional<StateStore.Revision> revision = store.revision(row.hash());
     try {
-      if (text.isEmpty()) {
+      if (revision.isEmpty()) {
         throw new IllegalStateException("the store has no text for it");
       }
-      if (registry.follow(row, text.get()) == null) {
+      if (registry.follow(row, revision.get()) == null) {
         return false;
       }
       log.info("flow {} is now revision {}, stored by another node", key, row.revision());

@@ -345,7 +345,7 @@ public final class FlowRegistry {
    * @return the flow now, or null when this node has that revision or a newer one already (the row
    *     was read before this node stored one itself)
    */
-  synchronized DeployedFlow follow(ServerStore.FlowRow row, String text) {
+  synchronized DeployedFlow follow(ServerStore.FlowRow row, StateStore.Revision revision) {
     var key = new FlowKey(row.namespace(), row.flowId());
     // read before this node stored a newer revision itself (a deploy, a rollback): nothing to take
     Optional<DeployedFlow> current = get(key);
@@ -355,17 +355,35 @@ public final class FlowRegistry {
       return null;
     }
     rows.put(key, row);
-    Path file =
-        get(key)
-            .map(DeployedFlow::file)
-            .orElse(
-                deployDir.resolve(key.namespace()).resolve(key.id() + ".yaml").toAbsolutePath());
-    write(file, text);
+    String text = revision.text();
+    Path file = current.map(DeployedFlow::file).orElse(null);
+    if (file == null) {
+      // nodes sharing one flows directory: the file the revision came from is this node's too
+      Path dir = deployDir.toAbsolutePath().normalize();
+      Path saved =
+          revision.file() == null ? null : Path.of(revision.file()).toAbsolutePath().normalize();
+      file =
+          saved != null && saved.startsWith(dir) && holds(saved, text)
+              ? saved
+              : dir.resolve(key.namespace()).resolve(key.id() + ".yaml");
+    }
+    if (!holds(file, text)) {
+      write(file, text);
+    }
     DeployedFlow d = register(file, text, "cluster", "cluster");
     if (d.enabled() != row.enabled()) {
       d = followEnabled(row);
     }
     return d;
+  }
+
+  private static boolean holds(Path file, String text) {
+    try {
+      return Files.isRegularFile(file)
+          && Files.readString(file, StandardCharsets.UTF_8).equals(text);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Another node enabled or disabled the flow (unless this node changed it since the row). */

@@ -118,4 +118,29 @@ class ClusterFlowsTest {
     n2.writeFlow("cluster/hello.yaml", FLOW.formatted("v2 on n2"));
     within5s(n2, "v2 on n2");
   }
+
+  @Test
+  void nodes_sharing_one_flows_directory_leave_its_files_as_they_are() throws Exception {
+    url = TestDatabases.freshPostgresSchemaUrl();
+    Path shared = Files.createDirectories(dir.resolve("shared-flows"));
+    Files.writeString(shared.resolve("hello.yaml"), FLOW.formatted("shared"));
+    for (int i = 1; i <= 3; i++) {
+      var fx = new ServerFixture(dir.resolve("n" + i));
+      fx.start(
+          fx.options()
+              .withFlowsDir(shared)
+              .withStore(StoreAddress.of(url))
+              .withCluster(
+                  new ClusterSettings("n" + i, Duration.ofSeconds(30), Duration.ofSeconds(5))));
+      nodes.add(fx);
+    }
+    for (ServerFixture n : nodes) {
+      within5s(n, "shared");
+    }
+    Thread.sleep(500); // a few scans of every node
+    try (var files = Files.walk(shared)) {
+      assertThat(files.filter(Files::isRegularFile).map(shared::relativize).map(Path::toString))
+          .containsExactly("hello.yaml"); // no copy at cluster/hello.yaml beside it
+    }
+  }
 }
