@@ -123,7 +123,10 @@ public final class WeirServer implements AutoCloseable {
             options.pools(),
             options.circuitBreaker(),
             options.clock(),
-            new ClusterPools(store, options.pools(), cluster::claimant));
+            // one H2 store is one process's: its pools need no slots in the store
+            options.store() == null
+                ? dev.weir.engine.TaskGate.NONE
+                : new ClusterPools(store, options.pools(), cluster::claimant));
     log.info("task gates: {}", gates);
     TaskRegistry taskTypes = ServerTaskTypes.load(options);
     this.plugins = taskTypes.plugins();
@@ -208,6 +211,16 @@ public final class WeirServer implements AutoCloseable {
           @Override
           public boolean adopt(RunRecord run) {
             return launcher.adopt(run);
+          }
+
+          @Override
+          public void drainQueues() {
+            launcher.drainAll();
+          }
+
+          @Override
+          public void retire(String reason) {
+            launcher.stopAccepting(); // serves what it has; starts and executes nothing more
           }
         });
     this.scheduler = new Scheduler(engine, flows, launcher, serverStore, options.clock());

@@ -172,7 +172,9 @@ final class BackfillDriver implements AutoCloseable {
    * server stopping); a slot whose run cannot be made at all gets an error and counts as ended.
    */
   private RunState start(Backfill b, DeployedFlow flow, Slot s) {
-    store.claim(b.id(), s.no(), clock.instant());
+    if (!store.tryClaim(b.id(), s.no(), clock.instant())) {
+      return null; // claimed meanwhile: the next step finds its run
+    }
     var data = new LinkedHashMap<String, Object>();
     data.put("backfill", b.id());
     data.put("slot", s.logicalDate().toString());

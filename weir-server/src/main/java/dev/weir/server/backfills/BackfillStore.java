@@ -182,6 +182,22 @@ final class BackfillStore {
     updateSlot("claimed_at", backfillId, no, ps -> ps.setTimestamp(1, ts(at)));
   }
 
+  /**
+   * Claims a slot nobody claimed and that has no run yet: false when it is claimed already (a
+   * driver before a failover is making its run).
+   */
+  boolean tryClaim(String backfillId, int no, Instant at) {
+    return jdbc.update(
+            "UPDATE weir_backfill_slots SET claimed_at = ? WHERE backfill_id = ? AND slot_no = ?"
+                + " AND claimed_at IS NULL AND run_id IS NULL",
+            ps -> {
+              ps.setTimestamp(1, ts(at));
+              ps.setString(2, backfillId);
+              ps.setInt(3, no);
+            })
+        == 1;
+  }
+
   void setRun(String backfillId, int no, String runId) {
     updateSlot("run_id", backfillId, no, ps -> ps.setString(1, runId));
   }

@@ -1,7 +1,9 @@
 package dev.weir.server.cluster;
 
+import dev.weir.WeirException;
 import dev.weir.store.Claimant;
 import dev.weir.store.LeaseGrant;
+import dev.weir.store.NodeRecord;
 import dev.weir.store.RunRecord;
 import dev.weir.store.StateStore;
 import java.time.Duration;
@@ -9,22 +11,29 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * This server as a member of the cluster of nodes sharing its store: it registers (a new epoch),
- * renews its lease every heartbeat, and adopts the runs of nodes whose lease ran out. A node that
- * lost its place — its lease expired or another process took its id — gives up every run it
- * executes, writing nothing more for them, and joins again with a new epoch; one that cannot reach
- * the database for most of its lease gives its runs up before anyone may adopt them.
+ * renews its lease every heartbeat, and adopts the runs of nodes whose lease ran out.
+ *
+ * <p>Three threads, so that none waits on another: the <em>heartbeat</em> renews the lease (and the
+ * flows lease) on a connection pool of its own and nothing else; the <em>worker</em> adopts
+ * orphaned runs and starts what the flows' queues have room for; the <em>watchdog</em> gives every
+ * run up once the last renewal that started is 80 % of a lease old, even while a renewal hangs —
+ * before any other node may adopt them, as the lease counts from the renewal's start on the
+ * database's clock and the watchdog from before the call on this one. A node that lost its place
+ * (its lease expired) gives its runs up and joins again with a new epoch; one whose id another live
+ * process took retires: it executes nothing more.
  */
 public final class ClusterNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
   private static final int ADOPT_AT_ONCE = 100;
 
-  /** The lease of the node that watches the flows directory for the cluster. */
+  /** The lease of the node that watches the flows directory (and drives backfills). */
   static final String FLOWS_LEASE = "flows";
 
   /** What the node asks of the server it belongs to. */
@@ -36,6 +45,12 @@ public final class ClusterNode implements AutoCloseable {
      * Takes over a run whose owner node is gone; false when it was not taken (someone was faster).
      */
     boolean adopt(RunRecord run);
+
+    /** Starts what the flows' queues have room for, cluster-wide (runs ended on other nodes). */
+    void drainQueues();
+
+    /** Another live process runs with this node's id: stop taking work. */
+    void retire(String reason);
   }
 
   private final StateStore store;
@@ -47,12 +62,15 @@ public final class ClusterNode implements AutoCloseable {
   private volatile long epoch;
   private volatile boolean leadsFlows;
   // the flows lease was just taken from another node: its directory may be behind the store
-  private final java.util.concurrent.atomic.AtomicBoolean tookFlowsFromOther =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean tookFlowsFromOther = new AtomicBoolean();
   private volatile Host server;
-  private long lastRenewal;
-  private boolean gaveUp;
-  private ScheduledExecutorService loop;
+  // when the last renewal that succeeded started, on this machine's monotonic clock
+  private volatile long lastRenewal;
+  private final AtomicBoolean gaveUp = new AtomicBoolean();
+  private volatile boolean retired;
+  private ScheduledExecutorService heartbeat;
+  private ScheduledExecutorService worker;
+  private ScheduledExecutorService watchdog;
 
   ClusterNode(
       StateStore store,
@@ -81,9 +99,10 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   private void register() {
+    long start = nanos.getAsLong();
     epoch = store.registerNode(nodeId, role, host, ProcessHandle.current().pid(), settings.lease());
-    lastRenewal = nanos.getAsLong();
-    gaveUp = false;
+    lastRenewal = start;
+    gaveUp.set(false);
     log.info(
         "cluster node {} (epoch {}) joined; lease {}, heartbeat {}",
         nodeId,
@@ -98,6 +117,10 @@ public final class ClusterNode implements AutoCloseable {
    * @return whether this node watches it now
    */
   public boolean holdFlowsLease() {
+    if (!current()) {
+      leadsFlows = false;
+      return false;
+    }
     try {
       LeaseGrant g = store.holdLease(FLOWS_LEASE, nodeId, epoch, settings.lease());
       if (g.held() && !leadsFlows) {
@@ -121,9 +144,9 @@ public final class ClusterNode implements AutoCloseable {
     return leadsFlows;
   }
 
-  /** Whether this node watches the flows directory for the cluster. */
+  /** Whether this node watches the flows directory for the cluster (and drives backfills). */
   public boolean leadsFlows() {
-    return leadsFlows;
+    return leadsFlows && current();
   }
 
   /**
@@ -134,9 +157,31 @@ public final class ClusterNode implements AutoCloseable {
     return tookFlowsFromOther.getAndSet(false);
   }
 
-  /** Who this node claims runs as now. */
+  /**
+   * Who this node claims runs as now.
+   *
+   * @throws WeirException when this node's lease is not current: it may start nothing now
+   */
   public Claimant claimant() {
+    if (!current()) {
+      throw new WeirException(
+          "cluster node "
+              + nodeId
+              + (retired
+                  ? " retired: another process runs with its id"
+                  : " cannot renew its lease just now")
+              + "; it starts no run until it can (another node can)");
+    }
     return Claimant.node(nodeId, epoch);
+  }
+
+  // the lease is surely current: renewed less than 80 % of a lease ago, not given up
+  private boolean current() {
+    return !retired && !gaveUp.get() && nanos.getAsLong() - lastRenewal < giveUpAfterNanos();
+  }
+
+  private long giveUpAfterNanos() {
+    return settings.lease().toNanos() / 5 * 4;
   }
 
   public String nodeId() {
@@ -147,15 +192,26 @@ public final class ClusterNode implements AutoCloseable {
     return epoch;
   }
 
-  /** Renews the lease every heartbeat and adopts orphans, on a thread of its own. */
+  /**
+   * Starts the heartbeat, the worker and the watchdog. Orphans (this node's own runs of its earlier
+   * epoch among them) are adopted once at once, before the server serves.
+   */
   public synchronized void start(Host host) {
     this.server = host;
-    loop =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("weir-cluster-" + nodeId).factory());
-    beatQuietly(); // what this node left before its restart is adopted before the server serves
+    work();
     long every = settings.heartbeat().toMillis();
-    loop.scheduleWithFixedDelay(this::beatQuietly, every, every, TimeUnit.MILLISECONDS);
+    heartbeat = thread("weir-cluster-heartbeat");
+    heartbeat.scheduleWithFixedDelay(this::beatQuietly, every, every, TimeUnit.MILLISECONDS);
+    worker = thread("weir-cluster-work");
+    worker.scheduleWithFixedDelay(this::work, every, every, TimeUnit.MILLISECONDS);
+    long check = Math.max(10, Math.min(every, settings.lease().toMillis() / 10));
+    watchdog = thread("weir-cluster-watchdog");
+    watchdog.scheduleWithFixedDelay(this::watch, check, check, TimeUnit.MILLISECONDS);
+  }
+
+  private static ScheduledExecutorService thread(String name) {
+    return Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name(name).factory());
   }
 
   private void beatQuietly() {
@@ -166,44 +222,74 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  /** One heartbeat: renew, or give up and join again; then adopt what gone nodes left. */
-  synchronized void beat() {
-    boolean renewed;
-    try {
-      renewed = store.renewNode(nodeId, epoch, settings.lease());
-    } catch (RuntimeException e) {
-      cutOff(e);
+  /** One heartbeat: renew, or find out why not (expired: join again; id taken: retire). */
+  void beat() {
+    if (retired) {
       return;
     }
-    if (!renewed) {
-      giveUp("its lease expired or another process took its id (epoch " + epoch + ")");
-      register();
-    } else if (gaveUp) {
-      register(); // cut off locally while the lease still held: rejoin so the runs become orphans
+    long start = nanos.getAsLong();
+    boolean renewed;
+    try {
+      renewed = !gaveUp.get() && store.renewNode(nodeId, epoch, settings.lease());
+    } catch (RuntimeException e) {
+      log.warn(
+          "cluster node {} cannot renew its lease ({} since the last renewal): {}",
+          nodeId,
+          Duration.ofNanos(start - lastRenewal),
+          e.getMessage());
+      return; // the watchdog gives the runs up in time
+    }
+    if (renewed) {
+      lastRenewal = start;
     } else {
-      lastRenewal = nanos.getAsLong();
+      if (idTakenByAnother()) {
+        retire();
+        return;
+      }
+      giveUp("its lease expired (epoch " + epoch + ")");
+      register();
     }
     holdFlowsLease();
-    adoptOrphans();
   }
 
-  // the database cannot be reached: past most of the lease, stop before another node adopts
-  private void cutOff(RuntimeException e) {
+  // the renewal was refused although this node did not give up: has another process its id?
+  private boolean idTakenByAnother() {
+    for (NodeRecord n : store.nodes()) {
+      if (n.id().equals(nodeId) && n.epoch() > epoch && n.alive()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void retire() {
+    retired = true;
     leadsFlows = false;
-    Duration since = Duration.ofNanos(nanos.getAsLong() - lastRenewal);
-    Duration limit = settings.lease().multipliedBy(4).dividedBy(5);
-    log.warn(
-        "cluster node {} cannot renew its lease ({} since the last renewal): {}",
-        nodeId,
-        since,
-        e.getMessage());
-    if (!gaveUp && since.compareTo(limit) >= 0) {
-      giveUp("it could not renew its lease for " + since.toSeconds() + " s");
+    String why =
+        "another process registered node id "
+            + nodeId
+            + " (pid or host differ); give each node its own --node-id";
+    log.error("cluster node {} (epoch {}) retires: {}", nodeId, epoch, why);
+    giveUp(why);
+    Host h = server;
+    if (h != null) {
+      h.retire(why);
+    }
+  }
+
+  // the lease may lapse any moment now: stop before another node may adopt
+  private void watch() {
+    long since = nanos.getAsLong() - lastRenewal;
+    if (!gaveUp.get() && since >= giveUpAfterNanos()) {
+      leadsFlows = false;
+      giveUp("it could not renew its lease for " + Duration.ofNanos(since).toMillis() + " ms");
     }
   }
 
   private void giveUp(String why) {
-    gaveUp = true;
+    if (!gaveUp.compareAndSet(false, true)) {
+      return;
+    }
     log.warn(
         "cluster node {} gives up the runs it executes: {}; other nodes (or this one, once it"
             + " joins again) continue them",
@@ -215,15 +301,33 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
+  // the worker's round: runs of gone nodes, then the queues; never waited on by the heartbeat
+  private void work() {
+    try {
+      if (current()) {
+        adoptOrphans();
+      }
+      Host h = server;
+      if (h != null && current()) {
+        h.drainQueues();
+      }
+    } catch (RuntimeException e) {
+      log.warn("cluster node {}: adopting runs failed: {}", nodeId, e.getMessage());
+    }
+  }
+
   /** Adopts runs of gone nodes, oldest first; another node adopting one first is no error. */
-  synchronized int adoptOrphans() {
+  int adoptOrphans() {
     Host h = server;
-    if (h == null || gaveUp) {
+    if (h == null) {
       return 0;
     }
     List<RunRecord> orphans = store.orphanedRuns(ADOPT_AT_ONCE);
     int adopted = 0;
     for (RunRecord run : orphans) {
+      if (!current()) {
+        break;
+      }
       if (h.adopt(run)) {
         adopted++;
         log.info("cluster node {} adopted run {} from {}", nodeId, run.id(), run.owner());
@@ -235,8 +339,13 @@ public final class ClusterNode implements AutoCloseable {
   /** Leaves the cluster: the lease ends now, so other nodes adopt what this node leaves at once. */
   @Override
   public synchronized void close() {
-    if (loop != null) {
-      loop.shutdownNow();
+    for (var t : new ScheduledExecutorService[] {heartbeat, worker, watchdog}) {
+      if (t != null) {
+        t.shutdownNow();
+      }
+    }
+    if (retired) {
+      return; // the id is another process's now
     }
     try {
       store.releaseLease(FLOWS_LEASE, nodeId, epoch);

@@ -46,6 +46,8 @@ public final class FlowRegistry {
   // first): a start with thousands of flows should not ask the store about each one
   private final Map<FlowKey, ServerStore.FlowRow> rows = new ConcurrentHashMap<>();
   private final List<Consumer<DeployedFlow>> listeners = new CopyOnWriteArrayList<>();
+  // flow files this node wrote from revisions other nodes stored (see follow)
+  private final java.util.Set<Path> copies = ConcurrentHashMap.newKeySet();
 
   /**
    * @param deployDir where flows deployed over the API are written ({@code <ns>/<id>.yaml})
@@ -176,6 +178,14 @@ public final class FlowRegistry {
         String hash = flow.source().hash();
         DeployedFlow deployed;
         if (row.isPresent() && row.get().hash().equals(hash)) {
+          if (row.get().removedAt() != null) { // its file is back as it was: not removed any more
+            serverStore.clearRemoved(key.namespace(), key.id());
+            ServerStore.FlowRow r = row.get();
+            rows.put(
+                key,
+                new ServerStore.FlowRow(
+                    r.namespace(), r.flowId(), r.revision(), r.hash(), r.enabled(), r.at()));
+          }
           deployed = new DeployedFlow(flow, abs, row.get().revision(), row.get().enabled());
           if (current == null || current.revision() != deployed.revision()) {
             changed.add(deployed);
@@ -331,7 +341,19 @@ public final class FlowRegistry {
           boolean gone = !present.contains(d.file()) && !Files.exists(d.file());
           if (gone) {
             log.info("flow {} removed: its file {} is gone", d.key(), d.file());
-            serverStore.markRemoved(d.key().namespace(), d.key().id(), clock.instant());
+            Instant at = clock.instant();
+            serverStore.markRemoved(d.key().namespace(), d.key().id(), at);
+            rows.computeIfPresent(
+                d.key(),
+                (k, r) ->
+                    new ServerStore.FlowRow(
+                        r.namespace(),
+                        r.flowId(),
+                        r.revision(),
+                        r.hash(),
+                        r.enabled(),
+                        r.at(),
+                        at));
           }
           return gone;
         });
@@ -369,6 +391,7 @@ public final class FlowRegistry {
     }
     if (!holds(file, text)) {
       write(file, text);
+      copies.add(file);
     }
     DeployedFlow d = register(file, text, "cluster", "cluster");
     if (d.enabled() != row.enabled()) {
@@ -408,13 +431,19 @@ public final class FlowRegistry {
   /** Another node removed the flow's file: this node forgets the flow and removes its copy. */
   synchronized void forget(FlowKey key) {
     DeployedFlow d = flows.remove(key);
-    if (d != null) {
+    if (d == null) {
+      return;
+    }
+    // only a copy this node wrote itself goes: never a file of a directory someone keeps
+    if (copies.remove(d.file())) {
       log.info("flow {} removed on another node; its copy {} goes too", key, d.file());
       try {
         Files.deleteIfExists(d.file());
       } catch (IOException e) {
         log.warn("cannot remove {}: {}", d.file(), e.getMessage());
       }
+    } else {
+      log.info("flow {} removed on another node", key);
     }
   }
 

@@ -135,18 +135,27 @@ final class FlowQueue {
         RunHandle h = engine.launchClaimed(c, who);
         tracker.track(key, h);
         started.add(c.run().id());
-      } catch (WeirException e) {
-        // taken, so nobody else would start it: it ends here, saying why
-        log.warn("queued run {} of {} could not start: {}", c.run().id(), key, e.getMessage());
-        RunRecord failed =
-            c.run().ended(RunState.FAILED, clock.instant(), "could not start: " + e.getMessage());
-        store.write(
-            new StateStore.Batch(List.of(), List.of(failed), List.of(), List.of())
-                .fenced(new Fence(c.run().id(), c.fence())));
-        listener.runChanged(failed);
+      } catch (RuntimeException e) {
+        fail(key, c, e);
       }
     }
     return started;
+  }
+
+  // taken, so nobody else would start it: it ends here, saying why (or, if even that fails, it
+  // stays this node's, and is adopted once this node is gone)
+  private void fail(FlowKey key, ClaimedRun c, RuntimeException e) {
+    log.warn("queued run {} of {} could not start: {}", c.run().id(), key, e.getMessage());
+    try {
+      RunRecord failed =
+          c.run().ended(RunState.FAILED, clock.instant(), "could not start: " + e.getMessage());
+      store.write(
+          new StateStore.Batch(List.of(), List.of(failed), List.of(), List.of())
+              .fenced(new Fence(c.run().id(), c.fence())));
+      listener.runChanged(failed);
+    } catch (RuntimeException again) {
+      log.warn("queued run {} of {} stays queued: {}", c.run().id(), key, again.getMessage());
+    }
   }
 
   /**
@@ -156,7 +165,11 @@ final class FlowQueue {
   void drainAll() {
     for (StateStore.QueuedFlow q : store.queuedFlows()) {
       var key = new FlowKey(q.namespace(), q.flowId());
-      Concurrency limit = flows.get(key).map(f -> f.flow().concurrency()).orElse(null);
+      var flow = flows.get(key);
+      if (flow.isEmpty()) {
+        continue; // unknown here (not synced yet, or a task type this node lacks): not ours
+      }
+      Concurrency limit = flow.get().flow().concurrency();
       try {
         // a flow whose limit went away in a new revision starts what waits
         drain(key, limit == null ? Integer.MAX_VALUE : limit.limit());

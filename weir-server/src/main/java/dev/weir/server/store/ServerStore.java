@@ -158,6 +158,16 @@ public final class ServerStore {
         });
   }
 
+  /** A removed flow's file is back with the same text: it is no longer removed. */
+  public void clearRemoved(String namespace, String flowId) {
+    jdbc.update(
+        "UPDATE weir_flows SET removed_at = NULL WHERE namespace = ? AND flow_id = ?",
+        ps -> {
+          ps.setString(1, namespace);
+          ps.setString(2, flowId);
+        });
+  }
+
   public boolean setEnabled(String namespace, String flowId, boolean enabled, Instant at) {
     return jdbc.update(
             "UPDATE weir_flows SET enabled = ?, updated_at = ? WHERE namespace = ? AND flow_id = ?",

@@ -143,4 +143,22 @@ class ClusterFlowsTest {
           .containsExactly("hello.yaml"); // no copy at cluster/hello.yaml beside it
     }
   }
+
+  @Test
+  void a_flow_file_removed_and_put_back_as_it_was_stays_on_a_single_server() throws Exception {
+    var fx = new ServerFixture(dir.resolve("single")); // H2: a cluster of one
+    nodes.add(fx);
+    Path file = fx.writeFlow("hello.yaml", FLOW.formatted("kept"));
+    fx.start();
+    within5s(fx, "kept");
+    Files.delete(file);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> fx.get("/flows/cluster/hello").status() == 404);
+    fx.writeFlow("hello.yaml", FLOW.formatted("kept")); // a `git checkout -` puts it back
+    within5s(fx, "kept");
+    Thread.sleep(500); // several scans
+    assertThat(file).exists();
+    assertThat(fx.get("/flows/cluster/hello").status()).isEqualTo(200);
+  }
 }
