@@ -135,6 +135,11 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public List<RunRecord> runsOwnedBy(String nodeId, long epoch) {
+    return store.runsOwnedBy(nodeId, epoch);
+  }
+
+  @Override
   public long registerNode(
       String nodeId, String role, String host, long pid, java.time.Duration lease) {
     return store.registerNode(nodeId, role, host, pid, lease);

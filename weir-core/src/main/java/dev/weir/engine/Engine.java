@@ -344,6 +344,11 @@ public final class Engine implements AutoCloseable {
 
   // ---- launching a stored run again
 
+  /** Whether a coordinator of this engine executes the run now (or is being started for it). */
+  public boolean executes(String runId) {
+    return active.contains(runId);
+  }
+
   /** Who this engine takes runs over as now (see {@link Options#claimant()}). */
   public Claimant claimant() {
     return services.claimant().get();

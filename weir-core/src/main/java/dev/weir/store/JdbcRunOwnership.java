@@ -94,4 +94,18 @@ final class JdbcRunOwnership {
         ps -> {},
         JdbcRuns::read);
   }
+
+  /** See {@link StateStore#runsOwnedBy}. */
+  List<RunRecord> ownedBy(String nodeId, long epoch) {
+    return work.query(
+        "SELECT "
+            + JdbcRuns.RUN_COLUMNS
+            + " FROM weir_runs WHERE owner_node = ? AND owner_epoch = ?"
+            + " AND state IN ('RUNNING', 'QUEUED') ORDER BY created_at",
+        ps -> {
+          ps.setString(1, nodeId);
+          ps.setLong(2, epoch);
+        },
+        JdbcRuns::read);
+  }
 }

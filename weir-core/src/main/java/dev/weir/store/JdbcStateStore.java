@@ -179,6 +179,11 @@ public final class JdbcStateStore implements StateStore {
   }
 
   @Override
+  public List<RunRecord> runsOwnedBy(String nodeId, long epoch) {
+    return ownership.ownedBy(nodeId, epoch);
+  }
+
+  @Override
   public long registerNode(String nodeId, String role, String host, long pid, Duration lease) {
     return nodes.register(nodeId, role, host, pid, lease);
   }

@@ -64,6 +64,12 @@ public interface StateStore extends AutoCloseable {
    */
   List<RunRecord> orphanedRuns(int limit);
 
+  /**
+   * Runs still RUNNING or QUEUED that a node owns in an epoch, oldest first: a live node checks
+   * that it executes each (a claim whose answer was lost, a start that failed after the claim).
+   */
+  List<RunRecord> runsOwnedBy(String nodeId, long epoch);
+
   // ---- cluster membership
 
   /**

@@ -222,6 +222,16 @@ public final class WeirServer implements AutoCloseable {
           public void retire(String reason) {
             launcher.stopAccepting(); // serves what it has; starts and executes nothing more
           }
+
+          @Override
+          public boolean executes(String runId) {
+            return engine.executes(runId);
+          }
+
+          @Override
+          public boolean resumeOwn(RunRecord run) {
+            return launcher.resumeOwn(run);
+          }
         });
     this.scheduler = new Scheduler(engine, flows, launcher, serverStore, options.clock());
     parts.add(scheduler);

@@ -51,6 +51,15 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Another live process runs with this node's id: stop taking work. */
     void retire(String reason);
+
+    /** Whether this server executes the run now. */
+    boolean executes(String runId);
+
+    /**
+     * Executes a run this node owns but no coordinator here executes (a claim whose answer was
+     * lost, a start that failed after the claim); false when it could not.
+     */
+    boolean resumeOwn(RunRecord run);
   }
 
   private final StateStore store;
@@ -68,6 +77,10 @@ public final class ClusterNode implements AutoCloseable {
   private volatile long lastRenewal;
   private final AtomicBoolean gaveUp = new AtomicBoolean();
   private volatile boolean retired;
+  private final java.util.Map<String, Integer> failedAdoptions = new java.util.HashMap<>();
+  private final java.util.Set<String> unadoptable = new java.util.HashSet<>();
+  // runs this node owns that nothing here executed at the worker's last round
+  private java.util.Set<String> suspects = java.util.Set.of();
   private ScheduledExecutorService heartbeat;
   private ScheduledExecutorService worker;
   private ScheduledExecutorService watchdog;
@@ -311,9 +324,35 @@ public final class ClusterNode implements AutoCloseable {
       if (h != null && current()) {
         h.drainQueues();
       }
+      if (h != null && current()) {
+        resumeLost(h);
+      }
     } catch (RuntimeException e) {
       log.warn("cluster node {}: adopting runs failed: {}", nodeId, e.getMessage());
     }
+  }
+
+  /**
+   * Runs this node owns in its epoch that nothing here executes, found so in two rounds of the
+   * worker in a row (a start in progress is between its claim and its coordinator for a moment
+   * only): executed again here, or they would wait for this node to die.
+   */
+  private void resumeLost(Host h) {
+    var lost = new java.util.HashSet<String>();
+    for (RunRecord run : store.runsOwnedBy(nodeId, epoch)) {
+      if (h.executes(run.id())) {
+        continue;
+      }
+      lost.add(run.id());
+      if (suspects.contains(run.id()) && h.resumeOwn(run)) {
+        log.warn(
+            "cluster node {}: run {} was this node's but nothing executed it; it goes on here",
+            nodeId,
+            run.id());
+        lost.remove(run.id());
+      }
+    }
+    suspects = lost;
   }
 
   /** Adopts runs of gone nodes, oldest first; another node adopting one first is no error. */
@@ -322,15 +361,29 @@ public final class ClusterNode implements AutoCloseable {
     if (h == null) {
       return 0;
     }
-    List<RunRecord> orphans = store.orphanedRuns(ADOPT_AT_ONCE);
+    // orphans this node failed to adopt again and again (a revision it cannot parse) are looked
+    // past, so that they do not hide the others behind the oldest-first limit
+    List<RunRecord> orphans = store.orphanedRuns(ADOPT_AT_ONCE + unadoptable.size());
     int adopted = 0;
     for (RunRecord run : orphans) {
       if (!current()) {
         break;
       }
+      if (unadoptable.contains(run.id())) {
+        continue;
+      }
       if (h.adopt(run)) {
         adopted++;
+        failedAdoptions.remove(run.id());
         log.info("cluster node {} adopted run {} from {}", nodeId, run.id(), run.owner());
+      } else if (failedAdoptions.merge(run.id(), 1, Integer::sum) >= 3
+          && unadoptable.size() < 10_000) {
+        unadoptable.add(run.id());
+        failedAdoptions.remove(run.id());
+        log.warn(
+            "cluster node {} could not adopt run {} three times and looks past it; other nodes may",
+            nodeId,
+            run.id());
       }
     }
     return adopted;

@@ -324,7 +324,25 @@ public final class RunLauncher {
       track(new FlowKey(run.namespace(), run.flowId()), h);
       return true;
     } catch (WeirException e) {
-      log.debug("run {} not adopted: {}", run.id(), e.getMessage());
+      log.info("run {} not adopted here: {}", run.id(), e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * Executes a run this node owns but does not execute (see {@link
+   * dev.weir.server.cluster.ClusterNode}): taken over from itself, which raises its fence.
+   */
+  public synchronized boolean resumeOwn(RunRecord run) {
+    if (!accepting || handles.containsKey(run.id())) {
+      return false;
+    }
+    try {
+      RunHandle h = engine.resume(run.id(), true);
+      track(new FlowKey(run.namespace(), run.flowId()), h);
+      return true;
+    } catch (WeirException e) {
+      log.warn("run {} could not go on here: {}", run.id(), e.getMessage());
       return false;
     }
   }
