@@ -218,6 +218,11 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public List<HeldSlot> poolSlotsHeldBy(String nodeId, long epoch) {
+    return store.poolSlotsHeldBy(nodeId, epoch);
+  }
+
+  @Override
   public List<RunRecord> findRunsByPrefix(String prefix, int limit) {
     return store.findRunsByPrefix(prefix, limit);
   }

@@ -122,4 +122,18 @@ final class JdbcPoolSlots {
     ps.setString(from + 4, claim.taskId());
     ps.setInt(from + 5, claim.attempt());
   }
+
+  /** See {@link StateStore#poolSlotsHeldBy}. */
+  java.util.List<StateStore.HeldSlot> heldBy(String nodeId, long epoch) {
+    return work.query(
+        "SELECT pool, slot, run_id, task_id, attempt FROM weir_pool_slots"
+            + " WHERE holder_node = ? AND holder_epoch = ? ORDER BY pool, slot",
+        ps -> {
+          ps.setString(1, nodeId);
+          ps.setLong(2, epoch);
+        },
+        rs ->
+            new StateStore.HeldSlot(
+                rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getInt(5)));
+  }
 }

@@ -259,6 +259,11 @@ public final class JdbcStateStore implements StateStore {
   }
 
   @Override
+  public List<HeldSlot> poolSlotsHeldBy(String nodeId, long epoch) {
+    return poolSlots.heldBy(nodeId, epoch);
+  }
+
+  @Override
   public Optional<RunRecord> findRun(String runId) {
     return runs.find(runId);
   }

@@ -155,6 +155,12 @@ public interface StateStore extends AutoCloseable {
   /** How many slots of the pool live nodes' attempts hold now, cluster-wide. */
   int poolSlotsInUse(String pool);
 
+  /** A pool slot and the attempt holding it. */
+  record HeldSlot(String pool, int slot, String runId, String taskId, int attempt) {}
+
+  /** The pool slots a node holds in an epoch (to give back those no attempt of it holds). */
+  List<HeldSlot> poolSlotsHeldBy(String nodeId, long epoch);
+
   /** Runs whose id starts with {@code prefix}, newest first, at most {@code limit}. */
   List<RunRecord> findRunsByPrefix(String prefix, int limit);
 

@@ -86,6 +86,7 @@ public final class WeirServer implements AutoCloseable {
   private final Scheduler scheduler;
   private final ClusterNode cluster;
   private final ClusterFlows clusterFlows;
+  private final ClusterPools sharedPools;
 
   /** How long a UI sign-in lasts (a working day and a bit; then sign in again). */
   static final java.time.Duration UI_SESSION_LIFETIME = java.time.Duration.ofHours(12);
@@ -118,15 +119,17 @@ public final class WeirServer implements AutoCloseable {
     // a node of the cluster of servers on this store (of one, on H2): its runs are claimed as
     // node#epoch, and a node gone past its lease has its runs adopted by the others
     this.cluster = ClusterNode.join(store, options.cluster(), options.home(), "all");
+    // one H2 store is one process's: its pools need no slots in the store
+    this.sharedPools =
+        options.store() == null
+            ? null
+            : new ClusterPools(store, options.pools(), cluster::claimant);
     this.gates =
         Gates.of(
             options.pools(),
             options.circuitBreaker(),
             options.clock(),
-            // one H2 store is one process's: its pools need no slots in the store
-            options.store() == null
-                ? dev.weir.engine.TaskGate.NONE
-                : new ClusterPools(store, options.pools(), cluster::claimant));
+            sharedPools == null ? dev.weir.engine.TaskGate.NONE : sharedPools);
     log.info("task gates: {}", gates);
     TaskRegistry taskTypes = ServerTaskTypes.load(options);
     this.plugins = taskTypes.plugins();
@@ -216,6 +219,9 @@ public final class WeirServer implements AutoCloseable {
           @Override
           public void drainQueues() {
             launcher.drainAll();
+            if (sharedPools != null) {
+              sharedPools.releaseStray();
+            }
           }
 
           @Override

@@ -30,6 +30,9 @@ public final class ClusterPools implements TaskGate {
   private final Map<String, Integer> sizes;
   private final Supplier<Claimant> node;
   private final Object released = new Object();
+  // the slots this node's attempts hold now, as pool/slot/run/task/attempt
+  private final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile java.util.Set<StateStore.HeldSlot> suspects = java.util.Set.of();
 
   /**
    * @param sizes the pools of this node's config; each gets its slots in the store now
@@ -96,12 +99,62 @@ public final class ClusterPools implements TaskGate {
     }
   }
 
+  /**
+   * Gives back the slots this node holds in the store that none of its attempts holds: a take whose
+   * answer was lost, a release that failed. Found so twice in a row (a take in progress is between
+   * its commit and its permit for a moment only).
+   *
+   * @return how many were given back
+   */
+  public int releaseStray() {
+    Claimant self;
+    try {
+      self = node.get();
+    } catch (RuntimeException e) {
+      return 0; // the lease is not current: the slots are freed with the epoch
+    }
+    int released = 0;
+    var stray = new java.util.HashSet<StateStore.HeldSlot>();
+    for (StateStore.HeldSlot h : store.poolSlotsHeldBy(self.node(), self.epoch())) {
+      var claim = new PoolClaim(h.pool(), h.slot() + 1, self, h.runId(), h.taskId(), h.attempt());
+      if (held.contains(key(claim, h.slot()))) {
+        continue;
+      }
+      if (suspects.contains(h)) {
+        store.releasePoolSlot(claim, h.slot());
+        released++;
+        log.warn(
+            "pool '{}': slot {} was held for run {} task {} by nothing here; given back",
+            h.pool(),
+            h.slot(),
+            h.runId(),
+            h.taskId());
+      } else {
+        stray.add(h);
+      }
+    }
+    suspects = stray;
+    if (released > 0) {
+      synchronized (this.released) {
+        this.released.notifyAll();
+      }
+    }
+    return released;
+  }
+
+  private static String key(PoolClaim c, int slot) {
+    return c.pool() + "/" + slot + "/" + c.runId() + "/" + c.taskId() + "/" + c.attempt();
+  }
+
   private Permit release(PoolClaim claim, int slot) {
     var done = new AtomicBoolean();
+    String key = key(claim, slot);
+    held.add(key);
     return outcome -> {
       if (!done.compareAndSet(false, true)) {
         return;
       }
+      held.remove(key);
       try {
         store.releasePoolSlot(claim, slot);
       } catch (RuntimeException e) {

@@ -46,7 +46,10 @@ public final class ClusterNode implements AutoCloseable {
      */
     boolean adopt(RunRecord run);
 
-    /** Starts what the flows' queues have room for, cluster-wide (runs ended on other nodes). */
+    /**
+     * Starts what the flows' queues have room for, cluster-wide (runs ended on other nodes), and
+     * gives back pool slots no attempt here holds.
+     */
     void drainQueues();
 
     /** Another live process runs with this node's id: stop taking work. */
