@@ -57,7 +57,7 @@ public final class JdbcStateStore implements StateStore {
     this.work = new JdbcWork(ds, description, retry);
     this.revisions = new JdbcRevisions(ds, description, retry);
     this.runs = new JdbcRuns(ds, description, retry, dialect);
-    this.ownership = new JdbcRunOwnership(work);
+    this.ownership = new JdbcRunOwnership(work, dialect);
     // a heartbeat fails fast and alone; the next one tries again
     var beat =
         new JdbcWork(
@@ -155,7 +155,7 @@ public final class JdbcStateStore implements StateStore {
   public void write(Batch batch, AlsoWrite also) {
     work.run(c -> {
       if (batch.fence() != null) {
-        JdbcRunOwnership.checkFence(c, batch.fence());
+        ownership.checkFence(c, batch.fence());
       }
       JdbcRuns.insert(c, batch.insertRuns(), batch.owner());
       JdbcRuns.update(c, batch.updateRuns());
