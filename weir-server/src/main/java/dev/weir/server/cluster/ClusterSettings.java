@@ -1,7 +1,6 @@
 package dev.weir.server.cluster;
 
 import dev.weir.WeirException;
-import dev.weir.flow.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -46,10 +45,16 @@ public record ClusterSettings(String nodeId, Duration lease, Duration heartbeat,
         || heartbeat.multipliedBy(3).compareTo(lease) > 0) {
       throw new WeirException(
           "the heartbeat ("
-              + Durations.format(heartbeat)
+              + shown(heartbeat)
               + ") must be positive and at most a third of the lease ("
-              + Durations.format(lease)
+              + shown(lease)
               + "), so that a node renews its lease several times before it runs out");
     }
+  }
+
+  // as the options are written: 30s, 500ms
+  private static String shown(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
   }
 }
