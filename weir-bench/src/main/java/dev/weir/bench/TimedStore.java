@@ -198,6 +198,11 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public dev.weir.store.AttemptQueue attempts() {
+    return store.attempts();
+  }
+
+  @Override
   public void ensurePool(String pool, int size) {
     store.ensurePool(pool, size);
   }

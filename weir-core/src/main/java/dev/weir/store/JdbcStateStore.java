@@ -36,6 +36,7 @@ public final class JdbcStateStore implements StateStore {
   private final JdbcLeases leases;
   private final JdbcPoolSlots poolSlots;
   private final JdbcRunQueue queue;
+  private final JdbcAttemptQueue attempts;
   private final JdbcTaskRuns taskRuns;
   private final JdbcAudits audits;
   private final JdbcLogs logs;
@@ -66,6 +67,7 @@ public final class JdbcStateStore implements StateStore {
     this.leases = new JdbcLeases(beat);
     this.poolSlots = new JdbcPoolSlots(work);
     this.queue = new JdbcRunQueue(work);
+    this.attempts = new JdbcAttemptQueue(work);
     this.taskRuns = new JdbcTaskRuns(ds, description, retry);
     this.audits = new JdbcAudits(ds, description, retry);
     this.logs = new JdbcLogs(ds, description, retry);
@@ -251,6 +253,11 @@ public final class JdbcStateStore implements StateStore {
   @Override
   public void releasePoolSlot(PoolClaim claim, int slot) {
     poolSlots.release(claim, slot);
+  }
+
+  @Override
+  public AttemptQueue attempts() {
+    return attempts;
   }
 
   @Override

@@ -136,6 +136,9 @@ public interface StateStore extends AutoCloseable {
   /** Every flow with runs waiting in the queue, with how many and since when. */
   List<QueuedFlow> queuedFlows();
 
+  /** Task attempts routed to workers: queued by coordinators, claimed by workers. */
+  AttemptQueue attempts();
+
   // ---- pools shared by the nodes of a cluster
 
   /** Makes sure slots {@code 0..size-1} of the pool exist (each node does, for its config). */
