@@ -33,9 +33,11 @@ final class Attempt implements Runnable {
   private final Consumer<EngineEvent> post;
   private final TaskGate gate;
   private final TaskGate.Request request;
+  private final RoutedAttempts routed;
 
   /**
    * @param request what to ask {@code gate} for, or null to run at once (the task run is RUNNING)
+   * @param routed where to send the attempt for a worker to run, or null to run it on this thread
    */
   Attempt(
       RunScope scope,
@@ -48,7 +50,8 @@ final class Attempt implements Runnable {
       AttemptControl control,
       Consumer<EngineEvent> post,
       TaskGate gate,
-      TaskGate.Request request) {
+      TaskGate.Request request,
+      RoutedAttempts routed) {
     this.scope = scope;
     this.def = def;
     this.place = place;
@@ -61,6 +64,7 @@ final class Attempt implements Runnable {
     this.post = post;
     this.gate = gate;
     this.request = request;
+    this.routed = routed;
   }
 
   @Override
@@ -87,7 +91,10 @@ final class Attempt implements Runnable {
         post.accept(new EngineEvent.AttemptAdmitted(taskId, attempt));
         control.awaitStart();
       }
-      TaskResult result = AuditFacts.complete(execute(type), scope, context.datasetsRead());
+      TaskResult result =
+          routed != null
+              ? routed.run(ticket(), context.logger())
+              : AuditFacts.complete(execute(type), scope, context.datasetsRead());
       outcome = new EngineEvent.AttemptSucceeded(taskId, attempt, result);
       released = TaskGate.Outcome.SUCCEEDED;
     } catch (Reschedule r) {
@@ -105,6 +112,14 @@ final class Attempt implements Runnable {
       LOG.error("releasing the gate permit of {}/{} failed: {}", scope.runId, taskId, e.toString());
     }
     post.accept(outcome);
+  }
+
+  // what a worker needs besides the stored run: the task, and the variables only this run knows
+  private dev.weir.store.AttemptTicket ticket() {
+    var o = DatasetCodec.JSON.createObjectNode();
+    o.put("task", def.id());
+    o.set("extra", DatasetCodec.JSON.valueToTree(extraVariables));
+    return new dev.weir.store.AttemptTicket(scope.runId, taskId, attempt, def.pool(), o.toString());
   }
 
   private TaskGate.Outcome gateOutcome(Throwable t) {

@@ -195,7 +195,7 @@ final class AttemptOutcomes {
     }
   }
 
-  private static String describe(Throwable t) {
+  static String describe(Throwable t) {
     if (t instanceof WeirException) {
       return t.getMessage();
     }

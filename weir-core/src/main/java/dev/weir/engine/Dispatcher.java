@@ -159,7 +159,8 @@ final class Dispatcher {
                 control,
                 post,
                 services.gate(),
-                request));
+                request,
+                services.routed().routes(s.def, s.isTop()) ? services.routed() : null));
   }
 
   /**

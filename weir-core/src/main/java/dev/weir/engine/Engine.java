@@ -181,7 +181,8 @@ public final class Engine implements AutoCloseable {
             options.listener(),
             options.gate(),
             RandomGenerator.getDefault(),
-            options.claimant());
+            options.claimant(),
+            new RoutedAttempts(store.attempts()));
     this.subflows = options.subflows() == null ? new LocalSubflows(this) : options.subflows();
   }
 
@@ -436,20 +437,11 @@ public final class Engine implements AutoCloseable {
   /** The one way a run starts executing: its coordinator thread, on the stored run and rows. */
   private RunHandle launch(Prepared p, List<TaskRunRecord> rows, Ownership owner) {
     RunRecord run = p.run();
-    Path workDir = Path.of(run.flowFile()).getParent();
-    var scope =
-        new RunScope(
-            run.id(),
-            p.flow(),
-            workDir,
-            options.staging(),
-            ProjectConfig.find(workDir),
-            expressions,
-            renderServices(),
-            variables.of(p.flow(), RunVariables.Facts.of(run), p.inputs()),
-            childEnvironment(),
-            store);
-    scope.subflows = subflows;
+    if (!rows.isEmpty()) {
+      // attempts an earlier owner routed to workers are its: this coordinator starts its own
+      services.routed().forget(run.id());
+    }
+    RunScope scope = scopeOf(run, p.flow(), p.inputs());
     var coordinator = new RunCoordinator(services, scope, run, rows, owner);
     active.add(run.id());
     coordinators.put(run.id(), coordinator);
@@ -458,9 +450,60 @@ public final class Engine implements AutoCloseable {
         .whenComplete((r, e) -> {
           active.remove(run.id());
           coordinators.remove(run.id());
+          services.routed().runEnded(run.id());
         });
     Thread.ofPlatform().name("weir-run-" + run.id()).daemon().start(coordinator);
     return new RunHandle(run.id(), coordinator);
+  }
+
+  /** What the attempts of a stored run share, its succeeded tasks' outputs not yet in. */
+  RunScope scopeOf(RunRecord run, Flow flow, Map<String, Object> inputs) {
+    Path workDir = Path.of(run.flowFile()).getParent();
+    var scope =
+        new RunScope(
+            run.id(),
+            flow,
+            workDir,
+            options.staging(),
+            ProjectConfig.find(workDir),
+            expressions,
+            renderServices(),
+            variables.of(flow, RunVariables.Facts.of(run), inputs),
+            childEnvironment(),
+            store);
+    scope.subflows = subflows;
+    return scope;
+  }
+
+  /** The typed inputs a stored run was started with. */
+  Map<String, Object> inputsOf(Flow flow, RunRecord run) {
+    return inputsOf.stored(flow, run);
+  }
+
+  EngineServices services() {
+    return services;
+  }
+
+  // ---- routed attempts (cluster workers)
+
+  /**
+   * Sends attempts of the tasks {@code routing} picks to workers instead of running them here. Set
+   * before runs start; {@link AttemptRouting#NONE} (the default) runs every attempt here.
+   */
+  public void route(AttemptRouting routing) {
+    services.routed().route(routing);
+  }
+
+  /**
+   * Runs an attempt another node routed to this one (this process is its worker): the run's stored
+   * flow, inputs and upstream outputs are read from the store, the task's templates rendered with
+   * this process's secrets, and the result told through the returned work's outcome (JSON for
+   * {@link dev.weir.store.AttemptQueue#finish}, secrets masked out).
+   *
+   * @param worker how the attempt's log names this worker ({@code node#epoch})
+   */
+  public RoutedWork runRouted(dev.weir.store.ClaimedAttempt claimed, String worker) {
+    return new RoutedExecution(this).start(claimed, worker);
   }
 
   // ---- inputs and templates (see RunInputs)
@@ -612,6 +655,7 @@ public final class Engine implements AutoCloseable {
   public void close() {
     coordinators.values().forEach(c -> c.abandonNow("the engine was closed", true));
     services.timer().close();
+    services.routed().close();
     workers.shutdownNow();
     logs.close();
   }

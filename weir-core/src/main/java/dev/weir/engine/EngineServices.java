@@ -21,4 +21,5 @@ record EngineServices(
     RunListener listener,
     TaskGate gate,
     RandomGenerator random,
-    Supplier<Claimant> claimant) {}
+    Supplier<Claimant> claimant,
+    RoutedAttempts routed) {}

@@ -9,8 +9,8 @@ import java.util.Set;
  * Task attempts routed to workers ({@code weir_attempt_queue}): the node coordinating a run queues
  * an attempt, a worker claims it ({@code FOR UPDATE SKIP LOCKED}, raising its fencing token) and
  * stores its result with that token; the coordinator reads the result and deletes the row. A late
- * worker (its claim was given to another after its node's lease expired, or the run was taken
- * over) stores nothing.
+ * worker (its claim was given to another after its node's lease expired, or the run was taken over)
+ * stores nothing.
  */
 public interface AttemptQueue {
   /** Queues an attempt for the workers; its id. */
@@ -22,7 +22,10 @@ public interface AttemptQueue {
    */
   Map<Long, QueuedAttempt> states(Collection<Long> ids);
 
-  /** Deletes an attempt: its result was read, or it is cancelled (its worker stops at its next check). */
+  /**
+   * Deletes an attempt: its result was read, or it is cancelled (its worker stops at its next
+   * check).
+   */
   void drop(long id);
 
   /** Deletes every attempt of a run: it was taken over by another node, or it ended. */

@@ -198,8 +198,7 @@ final class JdbcAttemptQueue implements AttemptQueue {
     });
   }
 
-  private static void bindIds(PreparedStatement ps, List<Long> ids, int from)
-      throws SQLException {
+  private static void bindIds(PreparedStatement ps, List<Long> ids, int from) throws SQLException {
     for (int i = 0; i < ids.size(); i++) {
       ps.setLong(from + i, ids.get(i));
     }

@@ -1,5 +1,6 @@
 package dev.weir.server;
 
+import dev.weir.WeirException;
 import dev.weir.config.ProjectConfig;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunListeners;
@@ -24,7 +25,11 @@ import dev.weir.server.api.SystemRoutes;
 import dev.weir.server.api.TimeRoutes;
 import dev.weir.server.api.Tokens;
 import dev.weir.server.backfills.Backfills;
+import dev.weir.server.cluster.AttemptWorker;
 import dev.weir.server.cluster.ClusterNode;
+import dev.weir.server.cluster.ClusterSettings;
+import dev.weir.server.cluster.NodeRole;
+import dev.weir.server.cluster.TaskRouting;
 import dev.weir.server.flows.ClusterFlows;
 import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.flows.FlowWatcher;
@@ -87,6 +92,8 @@ public final class WeirServer implements AutoCloseable {
   private final ClusterNode cluster;
   private final ClusterFlows clusterFlows;
   private final ClusterPools sharedPools;
+  // runs attempts routed to workers here; null on a scheduler, and on H2 (one process)
+  private final AttemptWorker attemptWorker;
 
   /** How long a UI sign-in lasts (a working day and a bit; then sign in again). */
   static final java.time.Duration UI_SESSION_LIFETIME = java.time.Duration.ofHours(12);
@@ -118,7 +125,9 @@ public final class WeirServer implements AutoCloseable {
     this.serverStore = new ServerStore(store.dataSource());
     // a node of the cluster of servers on this store (of one, on H2): its runs are claimed as
     // node#epoch, and a node gone past its lease has its runs adopted by the others
-    this.cluster = ClusterNode.join(store, options.cluster(), options.home(), "all");
+    ClusterSettings work = options.cluster();
+    TaskRouting routing = routing(options);
+    this.cluster = ClusterNode.join(store, work, options.home(), work.role().label());
     // one H2 store is one process's: its pools need no slots in the store
     this.sharedPools =
         options.store() == null
@@ -149,6 +158,12 @@ public final class WeirServer implements AutoCloseable {
                 .withSubflows(subflows)
                 .withClaimant(cluster::claimant)
                 .withStaging(stagingDir(options)));
+    engine.route(routing);
+    this.attemptWorker =
+        options.store() == null || !work.role().executesTasks()
+            ? null
+            : new AttemptWorker(
+                store.attempts(), engine, cluster::claimant, work.pools(), work.slots());
     this.lineage =
         options.lineage() == null
             ? null
@@ -209,6 +224,9 @@ public final class WeirServer implements AutoCloseable {
           @Override
           public void giveUpRuns(String reason) {
             launcher.giveUpRuns(reason);
+            if (attemptWorker != null) {
+              attemptWorker.giveUp(reason);
+            }
           }
 
           @Override
@@ -239,6 +257,9 @@ public final class WeirServer implements AutoCloseable {
             return launcher.resumeOwn(run);
           }
         });
+    if (attemptWorker != null) {
+      attemptWorker.start();
+    }
     this.scheduler = new Scheduler(engine, flows, launcher, serverStore, options.clock());
     parts.add(scheduler);
     this.triggers =
@@ -333,7 +354,7 @@ public final class WeirServer implements AutoCloseable {
    * engine's masker learns every such value when it starts, so a password read here is masked in
    * its logs.
    */
-  private static dev.weir.store.StoreAddress storeSecretsRead(ServerOptions options) {
+  static dev.weir.store.StoreAddress storeSecretsRead(ServerOptions options) {
     var secrets =
         new dev.weir.expr.Secrets(
             options.environment(), options.secretsDir(), new dev.weir.expr.Masker());
@@ -469,6 +490,22 @@ public final class WeirServer implements AutoCloseable {
     }
   }
 
+  /** Which attempts go to workers; a node routing any needs PostgreSQL, where workers meet. */
+  private static TaskRouting routing(ServerOptions options) {
+    ClusterSettings c = options.cluster();
+    if (c.role() == NodeRole.WORKER) {
+      throw new WeirException("a worker runs as `weir worker`, not as a server");
+    }
+    var routing = new TaskRouting(c.role(), c.pools());
+    if (routing.routesAny() && options.store() == null) {
+      throw new WeirException(
+          (c.role() == NodeRole.SCHEDULER ? "--role scheduler" : "--pools")
+              + " hands tasks to workers, which share the server's store: give it a PostgreSQL"
+              + " store (--db), not the embedded H2 one");
+    }
+    return routing;
+  }
+
   private static Path stagingDir(ServerOptions options) {
     Path shared = options.cluster().staging();
     return shared != null ? shared : options.home().resolve("staging");
@@ -522,6 +559,7 @@ public final class WeirServer implements AutoCloseable {
       lineage.close(); // after the runs: their last events are queued by now
     }
     closeQuietly(alerts);
+    closeQuietly(attemptWorker); // what it still runs is queued again by the others
     // the lease ends now: other nodes adopt at once what this one leaves (and fence its late
     // writes)
     closeQuietly(cluster);
@@ -544,6 +582,9 @@ public final class WeirServer implements AutoCloseable {
   }
 
   private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
     try {
       c.close();
     } catch (Exception e) {

@@ -133,7 +133,7 @@ public final class ClusterNode implements AutoCloseable {
    * @return whether this node watches it now
    */
   public boolean holdFlowsLease() {
-    if (!current()) {
+    if (!current() || !settings.role().coordinatesRuns()) {
       leadsFlows = false;
       return false;
     }

@@ -17,8 +17,19 @@ import java.util.regex.Pattern;
  * @param staging where tasks stage datasets, the same directory (a shared file system, at the same
  *     path) on every node so that a run another node adopts finds what its tasks staged; null for
  *     {@code <home>/staging}, right for a single server
+ * @param role what the node does; null for {@link NodeRole#ALL}
+ * @param pools the pools whose tasks the node executes (others go to workers); empty for all
+ * @param slots how many attempts routed to it the node runs at once
  */
-public record ClusterSettings(String nodeId, Duration lease, Duration heartbeat, Path staging) {
+public record ClusterSettings(
+    String nodeId,
+    Duration lease,
+    Duration heartbeat,
+    Path staging,
+    NodeRole role,
+    java.util.Set<String> pools,
+    int slots) {
+  public static final int DEFAULT_SLOTS = 8;
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
   public static final ClusterSettings DEFAULTS =
@@ -28,11 +39,29 @@ public record ClusterSettings(String nodeId, Duration lease, Duration heartbeat,
     this(nodeId, lease, heartbeat, null);
   }
 
+  public ClusterSettings(String nodeId, Duration lease, Duration heartbeat, Path staging) {
+    this(nodeId, lease, heartbeat, staging, null, java.util.Set.of(), 0);
+  }
+
+  /**
+   * These settings for a node of {@code role} executing {@code pools}' tasks, {@code slots} at
+   * once.
+   */
+  public ClusterSettings withWork(NodeRole role, java.util.Set<String> pools, int slots) {
+    return new ClusterSettings(nodeId, lease, heartbeat, staging, role, pools, slots);
+  }
+
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
   public ClusterSettings {
     lease = lease == null ? DEFAULT_LEASE : lease;
     heartbeat = heartbeat == null ? DEFAULT_HEARTBEAT : heartbeat;
+    role = role == null ? NodeRole.ALL : role;
+    pools = pools == null ? java.util.Set.of() : java.util.Set.copyOf(pools);
+    slots = slots <= 0 ? DEFAULT_SLOTS : slots;
+    if (slots > 1000) {
+      throw new WeirException("--slots must be at most 1000, got " + slots);
+    }
     if (nodeId != null && !ID.matcher(nodeId).matches()) {
       throw new WeirException(
           "node id '"

@@ -1,0 +1,150 @@
+package dev.weir.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.flow.Dag;
+import dev.weir.flow.Flow;
+import dev.weir.flow.TaskDef;
+import dev.weir.store.AttemptTicket;
+import dev.weir.store.ClaimedAttempt;
+import dev.weir.store.RunRecord;
+import dev.weir.store.TaskRunRecord;
+import dev.weir.store.TaskState;
+import dev.weir.task.TaskFailedException;
+import dev.weir.task.TaskType;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The worker's side of a routed attempt: rebuilds what the run's attempts share from the store (the
+ * flow of the run's revision, its inputs, the outputs and datasets of its succeeded tasks), then
+ * runs the task as {@link Attempt} does in the run's own process, and turns its end into the
+ * outcome the coordinator reads ({@link RoutedOutcome}).
+ */
+final class RoutedExecution {
+  private final Engine engine;
+  private final EngineServices services;
+
+  RoutedExecution(Engine engine) {
+    this.engine = engine;
+    this.services = engine.services();
+  }
+
+  RoutedWork start(ClaimedAttempt claimed, String worker) {
+    AttemptTicket t = claimed.ticket();
+    var control = new AttemptControl();
+    var outcome = new CompletableFuture<String>();
+    var logger =
+        new AttemptLogger(
+            t.runId(),
+            t.taskId(),
+            t.attempt(),
+            services.secrets().masker(),
+            services.clock(),
+            services.logs(),
+            services.listener());
+    Attempt attempt;
+    try {
+      attempt = prepare(t, control, logger, outcome);
+      logger.info("runs on worker " + worker);
+    } catch (RuntimeException e) {
+      outcome.complete(
+          mask(RoutedOutcome.failed(e, "this worker cannot run the attempt: " + describe(e))));
+      return new RoutedWork(control, outcome);
+    }
+    services.workers().execute(attempt);
+    return new RoutedWork(control, outcome);
+  }
+
+  private Attempt prepare(
+      AttemptTicket t,
+      AttemptControl control,
+      AttemptLogger logger,
+      CompletableFuture<String> outcome) {
+    JsonNode ticket = read(t.ticket());
+    RunRecord run =
+        services
+            .store()
+            .findRun(t.runId())
+            .orElseThrow(() -> TaskFailedException.permanent("run " + t.runId() + " is gone"));
+    Flow flow = engine.flowOf(run);
+    String taskId = ticket.path("task").asText();
+    TaskDef def =
+        flow.task(taskId)
+            .orElseThrow(() ->
+                TaskFailedException.permanent(
+                    "task '" + taskId + "' is not in revision " + run.revision() + " of the flow"));
+    RunScope scope = engine.scopeOf(run, flow, engine.inputsOf(flow, run));
+    restoreOutputs(scope);
+    TaskType<?> type = services.registry().get(def.type());
+    Place place = Place.top(def.id(), new Dag(phaseTasks(flow, def)));
+    var ctx =
+        new AttemptContext(
+            scope, t.taskId(), t.attempt(), logger, control, place, def.phase(), services.clock());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> extra =
+        ticket.has("extra")
+            ? DatasetCodec.JSON.convertValue(ticket.get("extra"), LinkedHashMap.class)
+            : Map.of();
+    return new Attempt(
+        scope,
+        def,
+        place,
+        type,
+        t.attempt(),
+        extra,
+        ctx,
+        control,
+        e -> outcome.complete(mask(encode(e))),
+        TaskGate.NONE,
+        null,
+        null);
+  }
+
+  private static java.util.List<TaskDef> phaseTasks(Flow flow, TaskDef def) {
+    return switch (def.phase()) {
+      case MAIN -> flow.tasks();
+      case ON_FAILURE -> flow.onFailure();
+      case FINALLY -> flow.finallyTasks();
+    };
+  }
+
+  // the outputs and datasets of the tasks that succeeded in the run so far, as a resume sees them
+  private void restoreOutputs(RunScope scope) {
+    for (TaskRunRecord r : services.store().taskRuns(scope.runId)) {
+      if (r.state() == TaskState.SUCCEEDED) {
+        scope.outputs.put(r.taskId(), DatasetCodec.decodeOutputs(r.outputs()));
+        var d = DatasetCodec.decode(r.dataset());
+        if (d != null) {
+          scope.datasets.put(r.taskId(), d);
+        }
+      }
+    }
+  }
+
+  private static String encode(EngineEvent e) {
+    return switch (e) {
+      case EngineEvent.AttemptSucceeded s -> RoutedOutcome.succeeded(s.result());
+      case EngineEvent.AttemptFailed f -> RoutedOutcome.failed(f.error(), describe(f.error()));
+      case EngineEvent.AttemptWaiting w ->
+          RoutedOutcome.waiting(dev.weir.task.Reschedule.in(w.recheckIn(), w.why()));
+      default -> RoutedOutcome.failed(null, "unexpected end of a routed attempt: " + e);
+    };
+  }
+
+  private static String describe(Throwable t) {
+    return AttemptOutcomes.describe(t);
+  }
+
+  private String mask(String json) {
+    return services.secrets().masker().mask(json);
+  }
+
+  private static JsonNode read(String json) {
+    try {
+      return DatasetCodec.JSON.readTree(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("corrupt routed attempt ticket: " + json, e);
+    }
+  }
+}

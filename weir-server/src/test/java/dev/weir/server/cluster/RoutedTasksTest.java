@@ -1,0 +1,256 @@
+package dev.weir.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.server.ServerFixture;
+import dev.weir.server.ServerOptions;
+import dev.weir.server.WeirWorker;
+import dev.weir.store.StoreAddress;
+import dev.weir.testing.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Task attempts routed to workers: a scheduler node executes no task, workers ({@link WeirWorker})
+ * take them from the store's attempt queue, with upstream datasets and outputs, secrets rendered on
+ * the worker, retries, cancels and a worker leaving in the middle of a task.
+ */
+class RoutedTasksTest {
+  private static final String SECRET = "s3cr3t-routed-value";
+
+  @TempDir Path dir;
+  private String url;
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @BeforeEach
+  void database() {
+    url = TestDatabases.freshPostgresSchemaUrl();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable c : open.reversed()) {
+      c.close();
+    }
+  }
+
+  private ServerFixture server(String id, NodeRole role, Set<String> pools) throws Exception {
+    var fx = new ServerFixture(dir.resolve(id));
+    open.add(fx::close);
+    fx.writeFlow("routed.yaml", flow());
+    fx.writeFlow("pools.yaml", poolsFlow());
+    fx.writeFlow("slow.yaml", slowFlow());
+    fx.writeFlow("failing.yaml", failingFlow());
+    fx.start(options(fx, id).withCluster(settings(id).withWork(role, pools, 0)));
+    return fx;
+  }
+
+  private ServerOptions options(ServerFixture fx, String id) {
+    return fx.options()
+        .withStore(StoreAddress.of(url))
+        .withPools(Map.of("etl", 2, "gpu", 2))
+        .withEnvironment(Map.of("WEIR_SECRET_TOKEN", SECRET), null);
+  }
+
+  private ClusterSettings settings(String id) {
+    return new ClusterSettings(
+        id, Duration.ofSeconds(3), Duration.ofMillis(500), dir.resolve("staging"));
+  }
+
+  private WeirWorker worker(String id, Set<String> pools) throws Exception {
+    var fx = new ServerFixture(dir.resolve(id));
+    var w =
+        WeirWorker.start(
+            options(fx, id).withCluster(settings(id).withWork(NodeRole.WORKER, pools, 4)));
+    open.add(w);
+    return w;
+  }
+
+  private String flow() throws Exception {
+    Path csv = dir.resolve("orders.csv");
+    Files.writeString(csv, "id,status,amount\n1,shipped,10\n2,open,20\n3,shipped,30\n");
+    return """
+    id: routed
+    namespace: cluster
+    tasks:
+      - id: orders
+        type: file.read
+        path: %s
+        schema: {id: BIGINT, status: VARCHAR, amount: BIGINT}
+      - id: shipped
+        type: sql.transform
+        sql: SELECT id, amount FROM orders WHERE status = 'shipped' ORDER BY id
+      - id: export
+        type: file.write
+        dataset: shipped
+        path: %s
+      - id: report
+        type: shell
+        dependsOn: [export]
+        env:
+          ROWS: "{{ outputs.shipped.rows }}"
+          TOKEN: "{{ secret('TOKEN') }}"
+        command: |
+          echo "rows=$ROWS token=$TOKEN" > %s
+          echo "token is $TOKEN"
+    """
+        .formatted(csv, dir.resolve("out/shipped.csv"), dir.resolve("report.txt"));
+  }
+
+  private static String poolsFlow() {
+    return """
+    id: pools
+    namespace: cluster
+    tasks:
+      - id: local
+        type: shell
+        pool: etl
+        command: echo local
+      - id: remote
+        type: shell
+        pool: gpu
+        command: echo remote
+    """;
+  }
+
+  private String slowFlow() {
+    return """
+    id: slow
+    namespace: cluster
+    tasks:
+      - id: wait
+        type: shell
+        command: |
+          echo started >> %s
+          sleep 3
+          echo finished >> %s
+    """
+        .formatted(dir.resolve("slow.log"), dir.resolve("slow.log"));
+  }
+
+  private static String failingFlow() {
+    return """
+    id: failing
+    namespace: cluster
+    tasks:
+      - id: broken
+        type: shell
+        retry: {attempts: 2, delay: 100ms}
+        command: |
+          echo "bad line" >&2
+          exit 3
+    """;
+  }
+
+  private static String logs(ServerFixture fx, String runId) {
+    return fx.get("/runs/" + runId + "/logs").body();
+  }
+
+  private static void await(String what, Duration limit, BooleanSupplier done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!done.getAsBoolean()) {
+      assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void a_scheduler_hands_every_task_to_workers_with_datasets_outputs_and_secrets()
+      throws Exception {
+    ServerFixture scheduler = server("s1", NodeRole.SCHEDULER, Set.of());
+    worker("w1", Set.of());
+    worker("w2", Set.of());
+
+    String runId = scheduler.post("/flows/cluster/routed/runs", "{}").json().path("runId").asText();
+    var run = scheduler.awaitRun(runId);
+
+    assertThat(run.path("state").asText()).as(run.toString()).isEqualTo("SUCCEEDED");
+    assertThat(Files.readString(dir.resolve("out/shipped.csv"))).contains("1,10").contains("3,30");
+    assertThat(Files.readString(dir.resolve("report.txt")))
+        .isEqualTo("rows=2 token=" + SECRET + "\n");
+    String logs = logs(scheduler, runId);
+    assertThat(logs).contains("queued for a worker").contains("runs on worker w");
+    assertThat(logs.split("queued for a worker", -1)).hasSize(5); // each of the 4 tasks
+    assertThat(logs).contains("token is ****").doesNotContain(SECRET);
+    try (var store = StoreAddress.of(url).open()) {
+      assertThat(store.attempts().size()).as("the queue keeps only live work").isZero();
+    }
+  }
+
+  @Test
+  void a_task_of_a_pool_the_node_does_not_serve_goes_to_a_worker_of_that_pool() throws Exception {
+    ServerFixture node = server("n1", NodeRole.ALL, Set.of("etl"));
+    worker("gpu-1", Set.of("gpu"));
+
+    String runId = node.post("/flows/cluster/pools/runs", "{}").json().path("runId").asText();
+    assertThat(node.awaitRun(runId).path("state").asText()).isEqualTo("SUCCEEDED");
+
+    String local = node.get("/runs/" + runId + "/logs?task=local").body();
+    String remote = node.get("/runs/" + runId + "/logs?task=remote").body();
+    assertThat(local).contains("local").doesNotContain("queued for a worker");
+    assertThat(remote)
+        .contains("queued for a worker of pool gpu")
+        .contains("runs on worker gpu-1#1");
+  }
+
+  @Test
+  void a_failing_task_on_a_worker_fails_with_its_message_and_is_retried() throws Exception {
+    ServerFixture scheduler = server("s1", NodeRole.SCHEDULER, Set.of());
+    worker("w1", Set.of());
+
+    String runId =
+        scheduler.post("/flows/cluster/failing/runs", "{}").json().path("runId").asText();
+    var run = scheduler.awaitRun(runId);
+
+    assertThat(run.path("state").asText()).isEqualTo("FAILED");
+    String body = scheduler.get("/runs/" + runId).body();
+    assertThat(body).contains("exited with code 3").contains("bad line");
+    assertThat(logs(scheduler, runId).split("queued for a worker", -1)).hasSize(3);
+  }
+
+  @Test
+  void a_cancelled_run_stops_its_task_on_the_worker() throws Exception {
+    ServerFixture scheduler = server("s1", NodeRole.SCHEDULER, Set.of());
+    WeirWorker w = worker("w1", Set.of());
+    Path trace = dir.resolve("slow.log");
+
+    String runId = scheduler.post("/flows/cluster/slow/runs", "{}").json().path("runId").asText();
+    await("the task started on the worker", Duration.ofSeconds(20), () -> Files.exists(trace));
+    scheduler.post("/runs/" + runId + "/cancel", "{}");
+
+    assertThat(scheduler.awaitRun(runId).path("state").asText()).isEqualTo("CANCELLED");
+    await("the worker stopped the task", Duration.ofSeconds(5), () -> w.running() == 0);
+    Thread.sleep(3_500); // longer than the script would have run
+    assertThat(Files.readString(trace)).isEqualTo("started\n");
+  }
+
+  @Test
+  void the_task_of_a_worker_that_leaves_runs_again_on_another() throws Exception {
+    ServerFixture scheduler = server("s1", NodeRole.SCHEDULER, Set.of());
+    WeirWorker first = worker("w1", Set.of());
+    Path trace = dir.resolve("slow.log");
+
+    String runId = scheduler.post("/flows/cluster/slow/runs", "{}").json().path("runId").asText();
+    await("the task started on w1", Duration.ofSeconds(20), () -> Files.exists(trace));
+    first.close();
+    worker("w2", Set.of());
+
+    var run = scheduler.awaitRun(runId);
+    assertThat(run.path("state").asText()).as(run.toString()).isEqualTo("SUCCEEDED");
+    assertThat(Files.readString(trace)).isEqualTo("started\nstarted\nfinished\n");
+    assertThat(logs(scheduler, runId))
+        .contains("runs on worker w1#1")
+        .contains("runs on worker w2#1");
+  }
+}
