@@ -28,6 +28,7 @@ final class CommandTree {
           ResumeCommand.class,
           RetryCommand.class,
           ServerCommand.class,
+          WorkerCommand.class,
           DeployCommand.class,
           FlowsCommand.class,
           BackfillCommand.class,

@@ -1,10 +1,10 @@
 package dev.weir.cli;
 
-import dev.weir.flow.Durations;
 import dev.weir.server.ServerConfigFile;
 import dev.weir.server.ServerOptions;
 import dev.weir.server.WeirServer;
 import dev.weir.server.cluster.ClusterSettings;
+import dev.weir.server.cluster.NodeRole;
 import dev.weir.store.StoreAddress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -81,42 +82,17 @@ final class ServerCommand implements Callable<Integer> {
           "The server's own log on stderr: text (default) or JSON lines (env WEIR_LOG_FORMAT).")
   String logFormat;
 
-  @Option(
-      names = "--node-id",
-      paramLabel = "ID",
-      defaultValue = "${env:WEIR_NODE_ID}",
-      description =
-          "This node's id in a cluster of servers on one PostgreSQL (env WEIR_NODE_ID; default:"
-              + " the id kept in <home>/node-id, made at the first start). Keep it across restarts:"
-              + " a node that comes back takes its runs back at once.")
-  String nodeId;
+  @Mixin ClusterOptions clusterOptions = new ClusterOptions();
 
   @Option(
-      names = "--lease",
-      paramLabel = "DURATION",
-      defaultValue = "${env:WEIR_LEASE}",
+      names = "--role",
+      paramLabel = "all|scheduler|worker",
+      defaultValue = "${env:WEIR_ROLE}",
       description =
-          "How long after a node's last heartbeat other nodes adopt its runs (env WEIR_LEASE;"
-              + " default: 30s).")
-  String lease;
-
-  @Option(
-      names = "--heartbeat",
-      paramLabel = "DURATION",
-      defaultValue = "${env:WEIR_HEARTBEAT}",
-      description =
-          "How often the node renews its lease and looks for runs to adopt (env WEIR_HEARTBEAT;"
-              + " default: 5s; at most a third of the lease).")
-  String heartbeat;
-
-  @Option(
-      names = "--staging",
-      paramLabel = "DIR",
-      defaultValue = "${env:WEIR_STAGING}",
-      description =
-          "Where tasks stage their datasets (env WEIR_STAGING; default: <home>/staging). The nodes"
-              + " of a cluster share one directory, on a shared file system at the same path.")
-  Path staging;
+          "What this node does (env WEIR_ROLE; default: all). scheduler: the API, schedules,"
+              + " triggers and runs, every task handed to workers; worker: only tasks (as `weir"
+              + " worker`).")
+  String role;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -130,6 +106,9 @@ final class ServerCommand implements Callable<Integer> {
       json = JsonConsoleLog.install();
     }
     var options = options(); // before logging is set up: a wrong config file fails at once
+    if (options.cluster().role() == NodeRole.WORKER) {
+      return WorkerCommand.run(spec, options, json != null);
+    }
     LogSetup.forServer(
         (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory(),
         json != null);
@@ -219,15 +198,13 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   private ClusterSettings cluster() {
+    NodeRole r;
     try {
-      return new ClusterSettings(
-          nodeId,
-          lease == null ? null : Durations.parse(lease),
-          heartbeat == null ? null : Durations.parse(heartbeat),
-          staging == null ? null : Surroundings.of(spec).resolve(staging));
+      r = role == null ? NodeRole.ALL : NodeRole.parse(role);
     } catch (RuntimeException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    return clusterOptions.settings(spec, r);
   }
 
   /** What a browser on this machine opens for a server bound to all interfaces. */

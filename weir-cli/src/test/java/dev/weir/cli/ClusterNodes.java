@@ -60,6 +60,56 @@ final class ClusterNodes implements AutoCloseable {
     return this;
   }
 
+  private List<String> serverArgs = List.of();
+
+  /** Nodes started from now on get these arguments too (e.g. {@code --role scheduler}). */
+  ClusterNodes serverArgs(String... args) {
+    this.serverArgs = List.of(args);
+    return this;
+  }
+
+  /**
+   * Starts {@code weir worker} processes w1…wN (their ids after {@code prefix}) and waits until
+   * each joined the cluster.
+   */
+  List<Node> startWorkers(int n, String prefix, String... args) throws Exception {
+    var started = new ArrayList<Node>();
+    for (int i = 1; i <= n; i++) {
+      String id = prefix + i;
+      Path dir = Files.createDirectories(root.resolve(id));
+      var cmd =
+          new ArrayList<>(
+              List.of(
+                  "worker",
+                  "--db",
+                  dbUrl,
+                  "--home",
+                  dir.resolve("home").toString(),
+                  "--node-id",
+                  id,
+                  "--lease",
+                  lease.toMillis() + "ms",
+                  "--heartbeat",
+                  heartbeat.toMillis() + "ms"));
+      cmd.addAll(List.of(args));
+      var env = new java.util.HashMap<String, String>();
+      if (staging != null) {
+        env.put("WEIR_STAGING", staging.toString());
+      }
+      Process p = Cli.child(dir, env, cmd.toArray(String[]::new));
+      Node node = new Node(id, dir, 0, p);
+      nodes.add(node);
+      started.add(node);
+    }
+    for (Node node : started) {
+      Cli.waitFor(
+          node.dir(),
+          node.process(),
+          () -> Files.readString(node.dir().resolve("child.out")).contains("Weir worker"));
+    }
+    return started;
+  }
+
   /** Starts nodes n1…nN and waits until each answers {@code path} (a flow it must have loaded). */
   List<Node> start(int n, String path) throws Exception {
     waitPath = path;
@@ -71,31 +121,33 @@ final class ClusterNodes implements AutoCloseable {
       if (staging != null) {
         env.put("WEIR_STAGING", staging.toString());
       }
-      Process p =
-          Cli.child(
-              dir,
-              env,
-              "server",
-              "--db",
-              dbUrl,
-              "--home",
-              dir.resolve("home").toString(),
-              "--flows",
-              flows.toString(),
-              "--port",
-              Integer.toString(port),
-              "--node-id",
-              id,
-              "--lease",
-              lease.toMillis() + "ms",
-              "--heartbeat",
-              heartbeat.toMillis() + "ms");
+      var cmd =
+          new ArrayList<>(
+              List.of(
+                  "server",
+                  "--db",
+                  dbUrl,
+                  "--home",
+                  dir.resolve("home").toString(),
+                  "--flows",
+                  flows.toString(),
+                  "--port",
+                  Integer.toString(port),
+                  "--node-id",
+                  id,
+                  "--lease",
+                  lease.toMillis() + "ms",
+                  "--heartbeat",
+                  heartbeat.toMillis() + "ms"));
+      cmd.addAll(serverArgs);
+      Process p = Cli.child(dir, env, cmd.toArray(String[]::new));
       nodes.add(new Node(id, dir, port, p));
     }
-    for (Node node : nodes) {
+    var servers = nodes.stream().filter(node -> node.port() > 0).toList();
+    for (Node node : servers) {
       Cli.waitFor(node.dir(), node.process(), () -> answers(node));
     }
-    return List.copyOf(nodes);
+    return servers;
   }
 
   private boolean answers(Node node) {
