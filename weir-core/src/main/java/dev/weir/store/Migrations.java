@@ -37,7 +37,8 @@ final class Migrations {
           "v11",
           "v12",
           "cluster_nodes_and_run_fences",
-          "leases_pool_slots_and_flow_removals");
+          "leases_pool_slots_and_flow_removals",
+          "circuit_breakers");
 
   static final int LATEST = NAMES.size();
 
