@@ -82,6 +82,7 @@ public final class ClusterBreakers implements BreakerGate {
         freeUnreleased(connection);
         b = store.breaker(connection).orElse(null);
       } catch (RuntimeException e) {
+        cancelledIn(connection, null);
         return unreachable(connection, token, told, e);
       }
       if (b == null || b.closed()) {
@@ -102,6 +103,7 @@ public final class ClusterBreakers implements BreakerGate {
           }
         } catch (RuntimeException e) {
           // perhaps taken, its answer lost: the permit names the token, its end frees it
+          cancelledIn(connection, token);
           return unreachable(connection, token, told, e);
         }
         if (!lostRace) {
@@ -114,6 +116,22 @@ public final class ClusterBreakers implements BreakerGate {
       pause(pause);
       pause = Math.min(tickMs, pause * 2);
     }
+  }
+
+  /**
+   * A cancel that came while the store was asked: an interrupted virtual thread's socket is closed,
+   * so the store's failure is the cancel's doing, and the attempt must end, not go.
+   */
+  private void cancelledIn(String connection, String token) throws InterruptedException {
+    if (!Thread.interrupted()) {
+      return;
+    }
+    if (token != null) {
+      unreleased.put(token, connection); // a take whose answer was lost holds it: free it now
+      freeUnreleased(connection);
+    }
+    throw new InterruptedException(
+        "cancelled while asking for the circuit of '" + connection + "'");
   }
 
   private Claimant self() {
@@ -158,6 +176,9 @@ public final class ClusterBreakers implements BreakerGate {
       if (!done.compareAndSet(false, true)) {
         return;
       }
+      // a cancelled attempt's thread may still be interrupted: its interrupt would close the
+      // store's socket under the write that frees the trial
+      boolean interrupted = Thread.interrupted();
       try {
         ended(connection, token, trial, outcome);
       } catch (RuntimeException e) {
@@ -170,6 +191,9 @@ public final class ClusterBreakers implements BreakerGate {
           unreleased.put(token, connection);
         }
       } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
         synchronized (changed) {
           changed.notifyAll();
         }

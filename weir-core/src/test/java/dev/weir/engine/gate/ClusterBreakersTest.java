@@ -235,4 +235,40 @@ class ClusterBreakersTest {
     await().atMost(Duration.ofSeconds(5)).until(third::admitted);
     assertThat(storeA.breaker("warehouse").orElseThrow().trialHolder()).isEqualTo("a#1");
   }
+
+  @Test
+  void a_cancel_while_the_gate_asks_the_store_ends_the_task_and_a_cancelled_trial_is_freed()
+      throws Exception {
+    ClusterBreakers nodeA = gate(storeA, a, new Settings(1, Duration.ofMillis(1)));
+    connectionFailure(nodeA);
+    await().atMost(Duration.ofSeconds(5)).until(() -> nodeA.state("warehouse") == State.HALF_OPEN);
+    var outcome = new AtomicReference<Object>();
+    // interrupted before it asks: a virtual thread's socket closes under the store's query, and
+    // that failure must read as the cancel, not as a store away (which would let the task go)
+    Thread.ofVirtual()
+        .start(() -> {
+          Thread.currentThread().interrupt();
+          try {
+            outcome.set(nodeA.acquire(request("cancelled"), (level, message) -> {}));
+          } catch (InterruptedException e) {
+            outcome.set(e);
+          }
+        })
+        .join(10_000);
+    assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+    assertThat(storeB.breaker("warehouse").orElseThrow().trialHolder()).isNull();
+
+    Permit trial = nodeA.acquire(request("trial"), (level, message) -> {});
+    assertThat(storeB.breaker("warehouse").orElseThrow().trialHolder()).isEqualTo("a#1");
+    var stillInterrupted = new AtomicReference<Boolean>();
+    Thread.ofVirtual()
+        .start(() -> {
+          Thread.currentThread().interrupt(); // the cancel that ended the trial
+          trial.release(Outcome.CANCELLED);
+          stillInterrupted.set(Thread.currentThread().isInterrupted());
+        })
+        .join(10_000);
+    assertThat(stillInterrupted.get()).isTrue();
+    assertThat(storeB.breaker("warehouse").orElseThrow().trialHolder()).isNull();
+  }
 }
