@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterBreakers implements BreakerGate {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterBreakers.class);
   private static final long FIRST_PAUSE_MS = 50;
+  private static final Status CLOSED = new Status(State.CLOSED, 0, null);
 
   private final StateStore store;
   private final Settings settings;
@@ -248,8 +249,6 @@ public final class ClusterBreakers implements BreakerGate {
   public State state(String connection) {
     return store.breaker(connection).map(ClusterBreakers::status).orElse(CLOSED).state();
   }
-
-  private static final Status CLOSED = new Status(State.CLOSED, 0, null);
 
   /** Every connection any node counted a failure of; none when the store does not answer. */
   @Override
