@@ -18,10 +18,10 @@ import java.util.OptionalLong;
  *
  * <p>It opens the database (pool, migrations) and hands each call to the class of the table family
  * it concerns: {@link JdbcRevisions}, {@link JdbcRuns}, {@link JdbcRunOwnership}, {@link
- * JdbcNodes}, {@link JdbcTaskRuns}, {@link JdbcAudits}, {@link JdbcLogs}, {@link JdbcFlowState},
- * {@link JdbcCheckResults}, {@link JdbcTaskProcesses} and {@link JdbcRunParents}. A {@link Batch}
- * spans several families in one transaction: {@link #write(Batch, AlsoWrite)} opens it and each
- * family writes its rows on its connection.
+ * JdbcNodes}, {@link JdbcBreakers}, {@link JdbcTaskRuns}, {@link JdbcAudits}, {@link JdbcLogs},
+ * {@link JdbcFlowState}, {@link JdbcCheckResults}, {@link JdbcTaskProcesses} and {@link
+ * JdbcRunParents}. A {@link Batch} spans several families in one transaction: {@link #write(Batch,
+ * AlsoWrite)} opens it and each family writes its rows on its connection.
  */
 public final class JdbcStateStore implements StateStore {
   private final HikariDataSource ds;
@@ -35,6 +35,7 @@ public final class JdbcStateStore implements StateStore {
   private final JdbcNodes nodes;
   private final JdbcLeases leases;
   private final JdbcPoolSlots poolSlots;
+  private final JdbcBreakers breakers;
   private final JdbcRunQueue queue;
   private final JdbcAttemptQueue attempts;
   private final JdbcTaskRuns taskRuns;
@@ -66,6 +67,10 @@ public final class JdbcStateStore implements StateStore {
     this.nodes = new JdbcNodes(beat);
     this.leases = new JdbcLeases(beat);
     this.poolSlots = new JdbcPoolSlots(work);
+    // a breaker's bookkeeping fails at once: its gate lets the task go rather than hold it a minute
+    this.breakers =
+        new JdbcBreakers(
+            new JdbcWork(ds, description, new StoreRetry(description, StoreRetry.Settings.NONE)));
     this.queue = new JdbcRunQueue(work);
     this.attempts = new JdbcAttemptQueue(work);
     this.taskRuns = new JdbcTaskRuns(ds, description, retry);
@@ -258,6 +263,37 @@ public final class JdbcStateStore implements StateStore {
   @Override
   public AttemptQueue attempts() {
     return attempts;
+  }
+
+  @Override
+  public Optional<BreakerRecord> breaker(String connection) {
+    return breakers.breaker(connection);
+  }
+
+  @Override
+  public List<BreakerRecord> breakers() {
+    return breakers.all();
+  }
+
+  @Override
+  public boolean recordBreakerFailure(
+      String connection, int threshold, Duration openFor, String trialToken) {
+    return breakers.failure(connection, threshold, openFor, trialToken);
+  }
+
+  @Override
+  public boolean recordBreakerSuccess(String connection) {
+    return breakers.success(connection);
+  }
+
+  @Override
+  public boolean takeBreakerTrial(String connection, Claimant who, String token) {
+    return breakers.takeTrial(connection, who, token);
+  }
+
+  @Override
+  public void releaseBreakerTrial(String connection, String token) {
+    breakers.releaseTrial(connection, token);
   }
 
   @Override

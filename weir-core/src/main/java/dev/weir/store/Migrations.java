@@ -38,7 +38,8 @@ final class Migrations {
           "v12",
           "cluster_nodes_and_run_fences",
           "leases_pool_slots_and_flow_removals",
-          "routed_task_attempts");
+          "routed_task_attempts",
+          "circuit_breakers");
 
   static final int LATEST = NAMES.size();
 

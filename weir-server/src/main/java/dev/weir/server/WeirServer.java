@@ -4,8 +4,12 @@ import dev.weir.WeirException;
 import dev.weir.config.ProjectConfig;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunListeners;
+import dev.weir.engine.gate.BreakerGate;
+import dev.weir.engine.gate.CircuitBreakers;
+import dev.weir.engine.gate.ClusterBreakers;
 import dev.weir.engine.gate.ClusterPools;
 import dev.weir.engine.gate.Gates;
+import dev.weir.engine.gate.Pools;
 import dev.weir.flow.Durations;
 import dev.weir.lineage.LineageEmitter;
 import dev.weir.logs.JsonLogFiles;
@@ -133,11 +137,15 @@ public final class WeirServer implements AutoCloseable {
         options.store() == null
             ? null
             : new ClusterPools(store, options.pools(), cluster::claimant);
+    // and its breakers count in the process; on PostgreSQL every node counts in the store
+    BreakerGate breakers =
+        options.store() == null
+            ? new CircuitBreakers(options.circuitBreaker(), options.clock())
+            : new ClusterBreakers(store, options.circuitBreaker(), cluster::claimant);
     this.gates =
-        Gates.of(
-            options.pools(),
-            options.circuitBreaker(),
-            options.clock(),
+        new Gates(
+            breakers,
+            new Pools(options.pools()),
             sharedPools == null ? dev.weir.engine.TaskGate.NONE : sharedPools);
     log.info("task gates: {}", gates);
     TaskRegistry taskTypes = ServerTaskTypes.load(options);

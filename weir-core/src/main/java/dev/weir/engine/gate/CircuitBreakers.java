@@ -1,6 +1,5 @@
 package dev.weir.engine.gate;
 
-import dev.weir.engine.TaskGate;
 import dev.weir.task.TaskLogger;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code openFor}. Then it is half-open: one trial task runs; its success closes the circuit, its
  * connection failure opens it again. A success of any task using the connection resets the count.
  */
-public final class CircuitBreakers implements TaskGate {
+public final class CircuitBreakers implements BreakerGate {
   /** How often a waiting task looks at the clock again (the clock may be a test's). */
   static final Duration TICK = Duration.ofSeconds(1);
 
@@ -91,18 +90,21 @@ public final class CircuitBreakers implements TaskGate {
   }
 
   /** The state of {@code connection}'s circuit; CLOSED for one no task has used. */
+  @Override
   public State state(String connection) {
     Breaker b = breakers.get(connection);
     return b == null ? State.CLOSED : b.status().state();
   }
 
   /** Every connection used so far → its circuit, by name (for metrics and the API). */
+  @Override
   public Map<String, Status> statuses() {
     var m = new TreeMap<String, Status>();
     breakers.forEach((k, b) -> m.put(k, b.status()));
     return m;
   }
 
+  @Override
   public Settings settings() {
     return settings;
   }

@@ -11,19 +11,21 @@ import java.util.Map;
  * other connections could use.
  */
 public final class Gates implements TaskGate {
-  private final CircuitBreakers breakers;
+  private final BreakerGate breakers;
   private final Pools pools;
   private final TaskGate chain;
 
-  public Gates(CircuitBreakers breakers, Pools pools) {
+  public Gates(BreakerGate breakers, Pools pools) {
     this(breakers, pools, TaskGate.NONE);
   }
 
   /**
+   * @param breakers counted by this process ({@link CircuitBreakers}) or by the cluster ({@link
+   *     ClusterBreakers})
    * @param shared the pools' slots held across the cluster ({@link ClusterPools}), taken once the
    *     node's own slot is: its waiting attempts queue fairly at home before they ask the store
    */
-  public Gates(CircuitBreakers breakers, Pools pools, TaskGate shared) {
+  public Gates(BreakerGate breakers, Pools pools, TaskGate shared) {
     this.breakers = breakers;
     this.pools = pools;
     this.chain = TaskGate.chain(breakers, pools, shared);
@@ -34,16 +36,7 @@ public final class Gates implements TaskGate {
     return new Gates(new CircuitBreakers(breaker, clock), new Pools(pools));
   }
 
-  /** The gates of a cluster node: its pools' slots are held across the cluster too. */
-  public static Gates of(
-      Map<String, Integer> pools,
-      CircuitBreakers.Settings breaker,
-      InstantSource clock,
-      TaskGate shared) {
-    return new Gates(new CircuitBreakers(breaker, clock), new Pools(pools), shared);
-  }
-
-  public CircuitBreakers breakers() {
+  public BreakerGate breakers() {
     return breakers;
   }
 
