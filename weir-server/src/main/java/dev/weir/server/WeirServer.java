@@ -219,6 +219,10 @@ public final class WeirServer implements AutoCloseable {
           @Override
           public void drainQueues() {
             launcher.drainAll();
+          }
+
+          @Override
+          public void releaseStraySlots() {
             if (sharedPools != null) {
               sharedPools.releaseStray();
             }
