@@ -63,9 +63,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
       return;
     }
     ctx.getLogger(RunConsoleLog.LOGGER).setLevel(Level.INFO);
-    // a node joining, adopting a dead node's runs, taking the flows lease: rare, and what an
-    // operator of a cluster looks for first
-    ctx.getLogger(dev.weir.server.cluster.ClusterNode.class).setLevel(Level.INFO);
+    // a node joining, adopting a dead node's runs, taking the flows lease, listening for the
+    // other nodes' signals again: rare, and what an operator of a cluster looks for first
+    ctx.getLogger(dev.weir.server.cluster.ClusterNode.class.getPackageName()).setLevel(Level.INFO);
     if (!json
         && ctx.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR")
             instanceof ConsoleAppender<ILoggingEvent> console) {

@@ -32,7 +32,9 @@ import dev.weir.server.backfills.Backfills;
 import dev.weir.server.cluster.AttemptWorker;
 import dev.weir.server.cluster.ClusterNode;
 import dev.weir.server.cluster.ClusterSettings;
+import dev.weir.server.cluster.ClusterSignals;
 import dev.weir.server.cluster.NodeRole;
+import dev.weir.server.cluster.Signal;
 import dev.weir.server.cluster.TaskRouting;
 import dev.weir.server.flows.ClusterFlows;
 import dev.weir.server.flows.FlowRegistry;
@@ -94,6 +96,7 @@ public final class WeirServer implements AutoCloseable {
   private final RunLauncher launcher;
   private final Scheduler scheduler;
   private final ClusterNode cluster;
+  private final ClusterSignals signals;
   private final ClusterFlows clusterFlows;
   private final ClusterPools sharedPools;
   // runs attempts routed to workers here; null on a scheduler, and on H2 (one process)
@@ -122,16 +125,18 @@ public final class WeirServer implements AutoCloseable {
 
   private WeirServer(ServerOptions options, Consumer<String> announceToken) {
     this.options = options;
-    this.store =
-        options.store() != null
-            ? storeSecretsRead(options).open()
-            : JdbcStateStore.h2(options.home());
-    this.serverStore = new ServerStore(store.dataSource());
+    dev.weir.store.StoreAddress address =
+        options.store() != null ? storeSecretsRead(options) : null;
+    this.store = address != null ? address.open() : JdbcStateStore.h2(options.home());
     // a node of the cluster of servers on this store (of one, on H2): its runs are claimed as
     // node#epoch, and a node gone past its lease has its runs adopted by the others
     ClusterSettings work = options.cluster();
     TaskRouting routing = routing(options);
     this.cluster = ClusterNode.join(store, work, options.home(), work.role().label());
+    // on PostgreSQL the nodes wake each other (ClusterWakeups); the flows' changes are told in
+    // the transactions that store them
+    this.signals = ClusterSignals.open(address, store.dataSource(), cluster.nodeId());
+    this.serverStore = new ServerStore(store.dataSource(), c -> signals.sendIn(c, Signal.FLOWS));
     // one H2 store is one process's: its pools need no slots in the store
     this.sharedPools =
         options.store() == null
@@ -245,6 +250,10 @@ public final class WeirServer implements AutoCloseable {
           @Override
           public void drainQueues() {
             launcher.drainAll();
+          }
+
+          @Override
+          public void releaseStraySlots() {
             if (sharedPools != null) {
               sharedPools.releaseStray();
             }
@@ -334,6 +343,7 @@ public final class WeirServer implements AutoCloseable {
             Thread.ofPlatform().daemon().name("weir-server-loop").factory());
     long scan = options.scanInterval().toMillis();
     loops.scheduleWithFixedDelay(this::scanQuietly, scan, scan, TimeUnit.MILLISECONDS);
+    ClusterWakeups.start(signals, cluster, launcher, flows, clusterFlows, loops);
     if (logRetention != null) {
       log.info(
           "logs of runs ended more than {} ago are deleted (logs.retention)",
@@ -402,6 +412,11 @@ public final class WeirServer implements AutoCloseable {
   /** This server as a node of the cluster on its store. */
   public ClusterNode cluster() {
     return cluster;
+  }
+
+  /** How this node and the others of its cluster wake each other (nothing on H2). */
+  public ClusterSignals signals() {
+    return signals;
   }
 
   public Scheduler scheduler() {
@@ -571,6 +586,8 @@ public final class WeirServer implements AutoCloseable {
     // the lease ends now: other nodes adopt at once what this one leaves (and fence its late
     // writes)
     closeQuietly(cluster);
+    signals.send(Signal.RUNS); // the others adopt what it left now, not at their next heartbeat
+    closeQuietly(signals);
     int left = launcher.handles().size();
     if (left > 0) {
       log.warn(

@@ -94,6 +94,9 @@ public final class WeirWorker implements AutoCloseable {
     public void drainQueues() {}
 
     @Override
+    public void releaseStraySlots() {}
+
+    @Override
     public void retire(String reason) {
       worker.close();
     }

@@ -7,7 +7,6 @@ import dev.weir.store.NodeRecord;
 import dev.weir.store.RunRecord;
 import dev.weir.store.StateStore;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,17 +20,17 @@ import org.slf4j.LoggerFactory;
  * renews its lease every heartbeat, and adopts the runs of nodes whose lease ran out.
  *
  * <p>Three threads, so that none waits on another: the <em>heartbeat</em> renews the lease (and the
- * flows lease) on a connection pool of its own and nothing else; the <em>worker</em> adopts
- * orphaned runs and starts what the flows' queues have room for; the <em>watchdog</em> gives every
- * run up once the last renewal that started is 80 % of a lease old, even while a renewal hangs —
- * before any other node may adopt them, as the lease counts from the renewal's start on the
+ * flows lease) on a connection pool of its own and nothing else; the <em>worker</em> ({@link
+ * NodeWorker}) adopts orphaned runs and starts what the flows' queues have room for, every
+ * heartbeat and when another node's signal {@link #wake wakes} it; the <em>watchdog</em> gives
+ * every run up once the last renewal that started is 80 % of a lease old, even while a renewal
+ * hangs — before any other node may adopt them, as the lease counts from the renewal's start on the
  * database's clock and the watchdog from before the call on this one. A node that lost its place
  * (its lease expired) gives its runs up and joins again with a new epoch; one whose id another live
  * process took retires: it executes nothing more.
  */
 public final class ClusterNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
-  private static final int ADOPT_AT_ONCE = 100;
 
   /** The lease of the node that watches the flows directory (and drives backfills). */
   static final String FLOWS_LEASE = "flows";
@@ -46,11 +45,11 @@ public final class ClusterNode implements AutoCloseable {
      */
     boolean adopt(RunRecord run);
 
-    /**
-     * Starts what the flows' queues have room for, cluster-wide (runs ended on other nodes), and
-     * gives back pool slots no attempt here holds.
-     */
+    /** Starts what the flows' queues have room for, cluster-wide (runs ended on other nodes). */
     void drainQueues();
+
+    /** Gives back pool slots no attempt here holds (found so twice, a heartbeat apart). */
+    void releaseStraySlots();
 
     /** Another live process runs with this node's id: stop taking work. */
     void retire(String reason);
@@ -80,12 +79,8 @@ public final class ClusterNode implements AutoCloseable {
   private volatile long lastRenewal;
   private final AtomicBoolean gaveUp = new AtomicBoolean();
   private volatile boolean retired;
-  private final java.util.Map<String, Integer> failedAdoptions = new java.util.HashMap<>();
-  private final java.util.Set<String> unadoptable = new java.util.HashSet<>();
-  // runs this node owns that nothing here executed at the worker's last round
-  private java.util.Set<String> suspects = java.util.Set.of();
   private ScheduledExecutorService heartbeat;
-  private ScheduledExecutorService worker;
+  private volatile NodeWorker worker;
   private ScheduledExecutorService watchdog;
 
   ClusterNode(
@@ -192,7 +187,7 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   // the lease is surely current: renewed less than 80 % of a lease ago, not given up
-  private boolean current() {
+  boolean current() {
     return !retired && !gaveUp.get() && nanos.getAsLong() - lastRenewal < giveUpAfterNanos();
   }
 
@@ -214,15 +209,27 @@ public final class ClusterNode implements AutoCloseable {
    */
   public synchronized void start(Host host) {
     this.server = host;
-    work();
+    if (settings.role().coordinatesRuns()) { // a task worker's work is the attempt queue's
+      worker = new NodeWorker(this, store, host, settings.heartbeat());
+      worker.start();
+    }
     long every = settings.heartbeat().toMillis();
     heartbeat = thread("weir-cluster-heartbeat");
     heartbeat.scheduleWithFixedDelay(this::beatQuietly, every, every, TimeUnit.MILLISECONDS);
-    worker = thread("weir-cluster-work");
-    worker.scheduleWithFixedDelay(this::work, every, every, TimeUnit.MILLISECONDS);
     long check = Math.max(10, Math.min(every, settings.lease().toMillis() / 10));
     watchdog = thread("weir-cluster-watchdog");
     watchdog.scheduleWithFixedDelay(this::watch, check, check, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Runs a round of the worker now rather than at the next heartbeat: another node signalled work
+   * (a run ended, a node left). Rounds asked for close together are one.
+   */
+  public void wake() {
+    NodeWorker w = worker;
+    if (w != null) {
+      w.wake();
+    }
   }
 
   private static ScheduledExecutorService thread(String name) {
@@ -317,88 +324,16 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  // the worker's round: runs of gone nodes, then the queues; never waited on by the heartbeat
-  private void work() {
-    try {
-      if (current()) {
-        adoptOrphans();
-      }
-      Host h = server;
-      if (h != null && current()) {
-        h.drainQueues();
-      }
-      if (h != null && current()) {
-        resumeLost(h);
-      }
-    } catch (RuntimeException e) {
-      log.warn("cluster node {}: adopting runs failed: {}", nodeId, e.getMessage());
-    }
-  }
-
-  /**
-   * Runs this node owns in its epoch that nothing here executes, found so in two rounds of the
-   * worker in a row (a start in progress is between its claim and its coordinator for a moment
-   * only): executed again here, or they would wait for this node to die.
-   */
-  private void resumeLost(Host h) {
-    var lost = new java.util.HashSet<String>();
-    for (RunRecord run : store.runsOwnedBy(nodeId, epoch)) {
-      if (h.executes(run.id())) {
-        continue;
-      }
-      lost.add(run.id());
-      if (suspects.contains(run.id()) && h.resumeOwn(run)) {
-        log.warn(
-            "cluster node {}: run {} was this node's but nothing executed it; it goes on here",
-            nodeId,
-            run.id());
-        lost.remove(run.id());
-      }
-    }
-    suspects = lost;
-  }
-
-  /** Adopts runs of gone nodes, oldest first; another node adopting one first is no error. */
-  int adoptOrphans() {
-    Host h = server;
-    if (h == null) {
-      return 0;
-    }
-    // orphans this node failed to adopt again and again (a revision it cannot parse) are looked
-    // past, so that they do not hide the others behind the oldest-first limit
-    List<RunRecord> orphans = store.orphanedRuns(ADOPT_AT_ONCE + unadoptable.size());
-    int adopted = 0;
-    for (RunRecord run : orphans) {
-      if (!current()) {
-        break;
-      }
-      if (unadoptable.contains(run.id())) {
-        continue;
-      }
-      if (h.adopt(run)) {
-        adopted++;
-        failedAdoptions.remove(run.id());
-        log.info("cluster node {} adopted run {} from {}", nodeId, run.id(), run.owner());
-      } else if (failedAdoptions.merge(run.id(), 1, Integer::sum) >= 3
-          && unadoptable.size() < 10_000) {
-        unadoptable.add(run.id());
-        failedAdoptions.remove(run.id());
-        log.warn(
-            "cluster node {} could not adopt run {} three times and looks past it; other nodes may",
-            nodeId,
-            run.id());
-      }
-    }
-    return adopted;
-  }
-
   /** Leaves the cluster: the lease ends now, so other nodes adopt what this node leaves at once. */
   @Override
   public synchronized void close() {
-    for (var t : new ScheduledExecutorService[] {heartbeat, worker, watchdog}) {
+    for (var t : new ScheduledExecutorService[] {heartbeat, watchdog}) {
       if (t != null) {
         t.shutdownNow();
       }
+    }
+    if (worker != null) {
+      worker.close();
     }
     if (retired) {
       return; // the id is another process's now

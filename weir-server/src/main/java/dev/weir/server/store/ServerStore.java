@@ -15,9 +15,25 @@ import javax.sql.DataSource;
  */
 public final class ServerStore {
   private final Jdbc jdbc;
+  private final FlowsWritten flowsWritten;
+
+  /**
+   * Told inside every transaction that changes {@code weir_flows}, before its commit: a cluster
+   * node signals the others there, so that they hear of the change exactly when it is visible.
+   */
+  public interface FlowsWritten {
+    FlowsWritten NONE = c -> {};
+
+    void inTransaction(java.sql.Connection c) throws SQLException;
+  }
 
   public ServerStore(DataSource ds) {
+    this(ds, FlowsWritten.NONE);
+  }
+
+  public ServerStore(DataSource ds, FlowsWritten flowsWritten) {
     this.jdbc = new Jdbc(ds);
+    this.flowsWritten = flowsWritten;
   }
 
   /** The current revision of a flow and whether it may run. */
@@ -141,6 +157,7 @@ public final class ServerStore {
             ps.executeBatch();
           }
         }
+        flowsWritten.inTransaction(c);
         return null;
       });
     }
@@ -148,7 +165,7 @@ public final class ServerStore {
 
   /** Marks a flow removed (its file is gone): the other nodes of a cluster forget it too. */
   public void markRemoved(String namespace, String flowId, Instant at) {
-    jdbc.update(
+    updateFlows(
         "UPDATE weir_flows SET removed_at = ?, updated_at = ? WHERE namespace = ? AND flow_id = ?",
         ps -> {
           ps.setTimestamp(1, Timestamp.from(at));
@@ -160,7 +177,7 @@ public final class ServerStore {
 
   /** A removed flow's file is back with the same text: it is no longer removed. */
   public void clearRemoved(String namespace, String flowId) {
-    jdbc.update(
+    updateFlows(
         "UPDATE weir_flows SET removed_at = NULL WHERE namespace = ? AND flow_id = ?",
         ps -> {
           ps.setString(1, namespace);
@@ -169,7 +186,7 @@ public final class ServerStore {
   }
 
   public boolean setEnabled(String namespace, String flowId, boolean enabled, Instant at) {
-    return jdbc.update(
+    return updateFlows(
             "UPDATE weir_flows SET enabled = ?, updated_at = ? WHERE namespace = ? AND flow_id = ?",
             ps -> {
               ps.setBoolean(1, enabled);
@@ -178,6 +195,20 @@ public final class ServerStore {
               ps.setString(4, flowId);
             })
         == 1;
+  }
+
+  // an UPDATE of weir_flows, and the word to the cluster in its transaction when it changed a row
+  private int updateFlows(String sql, Jdbc.Binder binder) {
+    return jdbc.inTransaction(c -> {
+      try (var ps = c.prepareStatement(sql)) {
+        binder.bind(ps);
+        int n = ps.executeUpdate();
+        if (n > 0) {
+          flowsWritten.inTransaction(c);
+        }
+        return n;
+      }
+    });
   }
 
   /**
