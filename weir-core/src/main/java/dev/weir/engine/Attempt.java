@@ -118,6 +118,13 @@ final class Attempt implements Runnable {
   private dev.weir.store.AttemptTicket ticket() {
     var o = DatasetCodec.JSON.createObjectNode();
     o.put("task", def.id());
+    // where the task sits, outermost first: a task inside forEach items has groups around it
+    var chain = new java.util.ArrayList<Place>();
+    for (Place p = place; p != null; p = p.outer()) {
+      chain.addFirst(p);
+    }
+    var at = o.putArray("place");
+    chain.forEach(p -> at.addObject().put("task", p.taskId()).put("prefix", p.prefix()));
     o.set("extra", DatasetCodec.JSON.valueToTree(extraVariables));
     return new dev.weir.store.AttemptTicket(scope.runId, taskId, attempt, def.pool(), o.toString());
   }

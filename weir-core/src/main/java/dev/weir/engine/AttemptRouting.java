@@ -13,6 +13,9 @@ public interface AttemptRouting {
   /** Every attempt runs in this process. */
   AttemptRouting NONE = task -> false;
 
-  /** Whether attempts of {@code task} (a task at the top of its flow) go to workers. */
+  /**
+   * Whether attempts of {@code task} (at the top of its flow or inside forEach items) go to
+   * workers.
+   */
   boolean routed(TaskDef task);
 }

@@ -160,7 +160,7 @@ final class Dispatcher {
                 post,
                 services.gate(),
                 request,
-                services.routed().routes(s.def, s.isTop()) ? services.routed() : null));
+                services.routed().routes(s.def) ? services.routed() : null));
   }
 
   /**

@@ -47,8 +47,8 @@ final class RoutedAttempts implements AutoCloseable {
   }
 
   /** Whether an attempt of this task goes to a worker. */
-  boolean routes(TaskDef def, boolean top) {
-    return top && routing.routed(def);
+  boolean routes(TaskDef def) {
+    return routing.routed(def);
   }
 
   /**

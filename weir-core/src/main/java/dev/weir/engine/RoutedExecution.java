@@ -68,19 +68,21 @@ final class RoutedExecution {
             .findRun(t.runId())
             .orElseThrow(() -> TaskFailedException.permanent("run " + t.runId() + " is gone"));
     Flow flow = engine.flowOf(run);
-    String taskId = ticket.path("task").asText();
-    TaskDef def =
-        flow.task(taskId)
-            .orElseThrow(() ->
-                TaskFailedException.permanent(
-                    "task '" + taskId + "' is not in revision " + run.revision() + " of the flow"));
+    Located at = placeOf(flow, ticket, run);
+    TaskDef def = at.def();
     RunScope scope = engine.scopeOf(run, flow, engine.inputsOf(flow, run));
     restoreOutputs(scope);
     TaskType<?> type = services.registry().get(def.type());
-    Place place = Place.top(def.id(), new Dag(phaseTasks(flow, def)));
     var ctx =
         new AttemptContext(
-            scope, t.taskId(), t.attempt(), logger, control, place, def.phase(), services.clock());
+            scope,
+            t.taskId(),
+            t.attempt(),
+            logger,
+            control,
+            at.place(),
+            def.phase(),
+            services.clock());
     @SuppressWarnings("unchecked")
     Map<String, Object> extra =
         ticket.has("extra")
@@ -89,7 +91,7 @@ final class RoutedExecution {
     return new Attempt(
         scope,
         def,
-        place,
+        at.place(),
         type,
         t.attempt(),
         extra,
@@ -99,6 +101,43 @@ final class RoutedExecution {
         TaskGate.NONE,
         null,
         null);
+  }
+
+  private record Located(TaskDef def, Place place) {}
+
+  /**
+   * The task's definition and place, from the chain the coordinator sent: the top task, then each
+   * forEach group's child down to the task, with the prefixes of their items.
+   */
+  private static Located placeOf(Flow flow, JsonNode ticket, RunRecord run) {
+    JsonNode chain = ticket.path("place");
+    String taskId = ticket.path("task").asText();
+    if (!chain.isArray() || chain.isEmpty()) {
+      TaskDef def = top(flow, taskId, run);
+      return new Located(def, Place.top(def.id(), new Dag(phaseTasks(flow, def))));
+    }
+    TaskDef def = top(flow, chain.get(0).path("task").asText(), run);
+    Place place = Place.top(def.id(), new Dag(phaseTasks(flow, def)));
+    for (int i = 1; i < chain.size(); i++) {
+      String id = chain.get(i).path("task").asText();
+      TaskDef group = def;
+      def =
+          group.children().stream()
+              .filter(c -> c.id().equals(id))
+              .findFirst()
+              .orElseThrow(() ->
+                  TaskFailedException.permanent(
+                      "task '" + id + "' is not in group '" + group.id() + "' of the run's flow"));
+      place = new Place(id, chain.get(i).path("prefix").asText(), new Dag(group.children()), place);
+    }
+    return new Located(def, place);
+  }
+
+  private static TaskDef top(Flow flow, String taskId, RunRecord run) {
+    return flow.task(taskId)
+        .orElseThrow(() ->
+            TaskFailedException.permanent(
+                "task '" + taskId + "' is not in revision " + run.revision() + " of the flow"));
   }
 
   private static java.util.List<TaskDef> phaseTasks(Flow flow, TaskDef def) {

@@ -51,6 +51,7 @@ class RoutedTasksTest {
     fx.writeFlow("pools.yaml", poolsFlow());
     fx.writeFlow("slow.yaml", slowFlow());
     fx.writeFlow("failing.yaml", failingFlow());
+    fx.writeFlow("items.yaml", itemsFlow());
     fx.start(options(fx, id).withCluster(settings(id).withWork(role, pools, 0)));
     return fx;
   }
@@ -138,6 +139,34 @@ class RoutedTasksTest {
         .formatted(dir.resolve("slow.log"), dir.resolve("slow.log"));
   }
 
+  private String itemsFlow() throws Exception {
+    Path csv = dir.resolve("sales.csv");
+    Files.writeString(csv, "day,amount\n1,10\n1,5\n2,7\n3,1\n3,2\n3,3\n");
+    return """
+    id: items
+    namespace: cluster
+    tasks:
+      - id: sales
+        type: file.read
+        path: %s
+        schema: {day: INT, amount: INT}
+      - id: per_day
+        type: forEach
+        items: [1, 2, 3]
+        concurrency: 3
+        tasks:
+          - id: day_sales
+            type: sql.transform
+            sql: SELECT amount FROM sales WHERE day = {{ item }}
+          - id: report
+            type: shell
+            env:
+              LINE: "day {{ item }}: {{ outputs.day_sales.rows }} sales"
+            command: echo "$LINE" >> %s
+    """
+        .formatted(csv, dir.resolve("days.txt"));
+  }
+
   private static String failingFlow() {
     return """
     id: failing
@@ -202,6 +231,22 @@ class RoutedTasksTest {
     assertThat(remote)
         .contains("queued for a worker of pool gpu")
         .contains("runs on worker gpu-1#1");
+  }
+
+  @Test
+  void the_tasks_of_forEach_items_run_on_workers_with_their_item_and_outputs() throws Exception {
+    ServerFixture scheduler = server("s1", NodeRole.SCHEDULER, Set.of());
+    worker("w1", Set.of());
+    worker("w2", Set.of());
+
+    String runId = scheduler.post("/flows/cluster/items/runs", "{}").json().path("runId").asText();
+    var run = scheduler.awaitRun(runId);
+
+    assertThat(run.path("state").asText()).as(run.toString()).isEqualTo("SUCCEEDED");
+    assertThat(Files.readAllLines(dir.resolve("days.txt")))
+        .containsExactlyInAnyOrder("day 1: 2 sales", "day 2: 1 sales", "day 3: 3 sales");
+    // the file read and the six item tasks, each on a worker
+    assertThat(logs(scheduler, runId).split("runs on worker w", -1)).hasSize(8);
   }
 
   @Test
