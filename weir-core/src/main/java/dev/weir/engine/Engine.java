@@ -495,6 +495,14 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
+   * A worker stored the result of a routed attempt (another node's signal): the attempts waiting
+   * here look now instead of at their next poll.
+   */
+  public void routedResultsStored() {
+    services.routed().wake();
+  }
+
+  /**
    * Runs an attempt another node routed to this one (this process is its worker): the run's stored
    * flow, inputs and upstream outputs are read from the store, the task's templates rendered with
    * this process's secrets, and the result told through the returned work's outcome (JSON for

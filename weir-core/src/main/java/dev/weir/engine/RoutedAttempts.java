@@ -116,6 +116,13 @@ final class RoutedAttempts implements AutoCloseable {
     }
   }
 
+  /** A worker stored a result somewhere: look now rather than at the next poll. */
+  void wake() {
+    synchronized (wake) {
+      wake.notifyAll();
+    }
+  }
+
   private synchronized void startPoller() {
     synchronized (wake) {
       wake.notifyAll();

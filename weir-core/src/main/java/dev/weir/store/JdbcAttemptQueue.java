@@ -23,10 +23,28 @@ final class JdbcAttemptQueue implements AttemptQueue {
 
   private static final int MAX_IDS = 500;
 
-  private final JdbcWork work;
+  /**
+   * The channel cluster nodes listen on (the server's {@code Signal.CHANNEL}): an attempt queued
+   * wakes the workers ({@code attempts}), a result stored wakes the coordinators ({@code results}),
+   * at the commit of the write that makes it visible. Polling stays the correctness path.
+   */
+  static final String CHANNEL = "weir_work";
 
-  JdbcAttemptQueue(JdbcWork work) {
+  private final JdbcWork work;
+  private final boolean postgres;
+
+  JdbcAttemptQueue(JdbcWork work, boolean postgres) {
     this.work = work;
+    this.postgres = postgres;
+  }
+
+  private void tell(java.sql.Connection c, String payload) throws SQLException {
+    if (postgres) {
+      try (var ps = c.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
+        ps.setString(1, payload);
+        ps.execute();
+      }
+    }
   }
 
   @Override
@@ -43,10 +61,13 @@ final class JdbcAttemptQueue implements AttemptQueue {
         ps.setString(4, t.pool());
         ps.setString(5, t.ticket());
         ps.executeUpdate();
+        long id;
         try (var keys = ps.getGeneratedKeys()) {
           keys.next();
-          return keys.getLong(1);
+          id = keys.getLong(1);
         }
+        tell(c, "attempts");
+        return id;
       }
     });
   }
@@ -141,15 +162,21 @@ final class JdbcAttemptQueue implements AttemptQueue {
 
   @Override
   public boolean finish(long id, long fence, String outcome) {
-    return update(
-            "UPDATE weir_attempt_queue SET state = 'DONE', outcome = ? WHERE id = ? AND fence = ?"
-                + " AND state = 'CLAIMED'",
-            ps -> {
-              ps.setString(1, outcome);
-              ps.setLong(2, id);
-              ps.setLong(3, fence);
-            })
-        == 1;
+    return work.run(c -> {
+      try (var ps =
+          c.prepareStatement(
+              "UPDATE weir_attempt_queue SET state = 'DONE', outcome = ? WHERE id = ? AND fence = ?"
+                  + " AND state = 'CLAIMED'")) {
+        ps.setString(1, outcome);
+        ps.setLong(2, id);
+        ps.setLong(3, fence);
+        if (ps.executeUpdate() != 1) {
+          return false;
+        }
+      }
+      tell(c, "results");
+      return true;
+    });
   }
 
   @Override

@@ -72,7 +72,7 @@ public final class JdbcStateStore implements StateStore {
         new JdbcBreakers(
             new JdbcWork(ds, description, new StoreRetry(description, StoreRetry.Settings.NONE)));
     this.queue = new JdbcRunQueue(work);
-    this.attempts = new JdbcAttemptQueue(work);
+    this.attempts = new JdbcAttemptQueue(work, dialect == RunsDialect.POSTGRESQL);
     this.taskRuns = new JdbcTaskRuns(ds, description, retry);
     this.audits = new JdbcAudits(ds, description, retry);
     this.logs = new JdbcLogs(ds, description, retry);

@@ -343,6 +343,11 @@ public final class WeirServer implements AutoCloseable {
             Thread.ofPlatform().daemon().name("weir-server-loop").factory());
     long scan = options.scanInterval().toMillis();
     loops.scheduleWithFixedDelay(this::scanQuietly, scan, scan, TimeUnit.MILLISECONDS);
+    // routed attempts: the store's writes tell the workers and the coordinators
+    signals.on(Signal.Kind.RESULTS, engine::routedResultsStored);
+    if (attemptWorker != null) {
+      signals.on(Signal.Kind.ATTEMPTS, attemptWorker::wake);
+    }
     ClusterWakeups.start(signals, cluster, launcher, flows, clusterFlows, loops);
     if (logRetention != null) {
       log.info(

@@ -5,9 +5,10 @@ import dev.weir.engine.Engine;
 import dev.weir.server.cluster.AttemptWorker;
 import dev.weir.server.cluster.ClusterNode;
 import dev.weir.server.cluster.ClusterSettings;
+import dev.weir.server.cluster.ClusterSignals;
 import dev.weir.server.cluster.NodeRole;
+import dev.weir.server.cluster.Signal;
 import dev.weir.store.RunRecord;
-import dev.weir.store.StateStore;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +22,11 @@ import org.slf4j.LoggerFactory;
 public final class WeirWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WeirWorker.class);
 
-  private final StateStore store;
+  private final dev.weir.store.JdbcStateStore store;
   private final ClusterNode cluster;
   private final Engine engine;
   private final AttemptWorker worker;
+  private final ClusterSignals signals;
 
   private WeirWorker(ServerOptions options) {
     if (options.store() == null) {
@@ -36,7 +38,8 @@ public final class WeirWorker implements AutoCloseable {
         options
             .cluster()
             .withWork(NodeRole.WORKER, options.cluster().pools(), options.cluster().slots());
-    this.store = WeirServer.storeSecretsRead(options).open();
+    var address = WeirServer.storeSecretsRead(options);
+    this.store = address.open();
     try {
       this.cluster = ClusterNode.join(store, work, options.home(), NodeRole.WORKER.label());
       var taskTypes = ServerTaskTypes.load(options);
@@ -61,6 +64,10 @@ public final class WeirWorker implements AutoCloseable {
       throw e;
     }
     cluster.start(new Host());
+    // woken when an attempt is queued, instead of at its next poll
+    this.signals = ClusterSignals.open(address, store.dataSource(), cluster.nodeId());
+    signals.on(Signal.Kind.ATTEMPTS, worker::wake);
+    signals.start();
     worker.start();
     log.info("weir worker: node {} (epoch {}) joined", cluster.nodeId(), cluster.epoch());
   }
@@ -115,6 +122,7 @@ public final class WeirWorker implements AutoCloseable {
   /** Stops claiming, stops the attempts running here (others take them again), leaves. */
   @Override
   public void close() {
+    signals.close();
     worker.close();
     cluster.close();
     engine.close();

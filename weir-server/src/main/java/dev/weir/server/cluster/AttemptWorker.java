@@ -66,6 +66,13 @@ public final class AttemptWorker implements AutoCloseable {
         pools.isEmpty() ? "any pool" : "pools " + String.join(", ", pools));
   }
 
+  /** An attempt was queued somewhere (another node's signal): claim now, not at the next poll. */
+  public void wake() {
+    synchronized (wake) {
+      wake.notifyAll();
+    }
+  }
+
   /** Attempts running here now. */
   public int running() {
     return running.size();

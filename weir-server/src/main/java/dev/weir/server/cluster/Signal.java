@@ -10,7 +10,9 @@ import java.util.Optional;
  *
  * <p>The payload names the kind: {@code queue:<namespace>/<flow>} (a run of a flow with a
  * concurrency limit ended: its queue may have room), {@code flows} (a revision, the enabled flag or
- * the removal of a flow was stored) or {@code runs} (a node left: its runs are orphans now).
+ * the removal of a flow was stored), {@code runs} (a node left: its runs are orphans now), {@code
+ * attempts} (a task attempt was queued for workers) or {@code results} (a worker stored one's
+ * result).
  *
  * @param subject the flow of a {@code queue} signal ({@code namespace/flow}), else null
  */
@@ -28,7 +30,11 @@ public record Signal(Kind kind, String subject) {
     /** The stored flows changed: the node takes the revisions now. */
     FLOWS,
     /** A node left: the worker adopts its runs now. */
-    RUNS;
+    RUNS,
+    /** A task attempt was queued for workers: they claim now (sent by the store's write). */
+    ATTEMPTS,
+    /** A worker stored an attempt's result: the coordinators read it now (sent by the store). */
+    RESULTS;
 
     String prefix() {
       return name().toLowerCase(java.util.Locale.ROOT);

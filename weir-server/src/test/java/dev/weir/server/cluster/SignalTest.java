@@ -17,6 +17,14 @@ class SignalTest {
   }
 
   @Test
+  void the_attempt_queue_tells_on_the_channel_nodes_listen_on() {
+    // weir-core's store sends these in the transactions of the attempt queue
+    assertThat(Signal.CHANNEL).isEqualTo("weir_work");
+    assertThat(Signal.parse("attempts")).contains(new Signal(Signal.Kind.ATTEMPTS, null));
+    assertThat(Signal.parse("results")).contains(new Signal(Signal.Kind.RESULTS, null));
+  }
+
+  @Test
   void a_payload_of_a_newer_version_is_ignored() {
     assertThat(Signal.parse("tasks:x")).isEmpty();
     assertThat(Signal.parse("")).isEmpty();
