@@ -19,23 +19,23 @@ import javax.sql.DataSource;
  */
 final class Migrations {
   /**
-   * The scripts in order: {@code V<n>__<name>.sql}. The first twelve were named by their number;
-   * later ones say what they do.
+   * The scripts in order: {@code V<n>__<name>.sql}, each named for what it adds. A database records
+   * only the number it is at, so a script's name can change.
    */
   private static final List<String> NAMES =
       List.of(
           "init",
-          "v2",
-          "v3",
-          "v4",
-          "v5",
-          "v6",
-          "v7",
-          "v8",
-          "v9",
-          "v10",
-          "v11",
-          "v12",
+          "task_state_updates",
+          "server_flows_triggers_backfills_and_tokens",
+          "backfill_slots",
+          "check_results",
+          "task_audit",
+          "alerts_and_slas",
+          "runs_ended_index",
+          "task_processes",
+          "runs_list_sort_indexes",
+          "dataset_writes",
+          "run_parents",
           "cluster_nodes_and_run_fences",
           "leases_pool_slots_and_flow_removals",
           "routed_task_attempts",

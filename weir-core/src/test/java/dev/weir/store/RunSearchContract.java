@@ -368,7 +368,7 @@ abstract class RunSearchContract {
     DataSource ds = store.dataSource();
     String script =
         new String(
-            Migrations.class.getResourceAsStream("V10__v10.sql").readAllBytes(),
+            Migrations.class.getResourceAsStream("V10__runs_list_sort_indexes.sql").readAllBytes(),
             StandardCharsets.UTF_8);
     String update =
         script
