@@ -86,12 +86,12 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--role",
-      paramLabel = "all|scheduler|worker",
+      paramLabel = "all|scheduler|api|worker",
       defaultValue = "${env:WEIR_ROLE}",
       description =
           "What this node does (env WEIR_ROLE; default: all). scheduler: the API, schedules,"
-              + " triggers and runs, every task handed to workers; worker: only tasks (as `weir"
-              + " worker`).")
+              + " triggers and runs, every task handed to workers; api: the API and UI only, its"
+              + " runs executed by the other nodes; worker: only tasks (as `weir worker`).")
   String role;
 
   @Override

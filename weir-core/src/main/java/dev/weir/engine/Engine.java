@@ -401,6 +401,23 @@ public final class Engine implements AutoCloseable {
 
   /** Runs a failed or cancelled run again from the tasks that did not succeed. */
   public RunHandle retry(String runId) {
+    Retry r = storeRetry(runId, true);
+    return launch(
+        new Prepared(r.run(), r.flow(), inputsOf.stored(r.flow(), r.run())), r.rows(), r.owner());
+  }
+
+  /**
+   * Stores the retry of a failed or cancelled run as {@link #retry} does, but leaves it QUEUED and
+   * owned by nobody, for a node that executes runs to take ({@link StateStore#claimQueued}): an
+   * API-only node of a cluster executes no run itself.
+   */
+  public RunRecord retryQueued(String runId) {
+    return storeRetry(runId, false).run();
+  }
+
+  private record Retry(RunRecord run, Flow flow, List<TaskRunRecord> rows, Ownership owner) {}
+
+  private Retry storeRetry(String runId, boolean here) {
     RunRecord old = store.resolveRun(runId);
     if (old.state() != RunState.FAILED && old.state() != RunState.CANCELLED) {
       throw new WeirException(
@@ -417,7 +434,8 @@ public final class Engine implements AutoCloseable {
     Ownership owner = claim(old, false);
     int attempt = old.attempt() + 1;
     RunRecord run =
-        old.restarted(RunState.QUEUED, old.startedAt(), attempt, owner.claimant().label());
+        old.restarted(
+            RunState.QUEUED, old.startedAt(), attempt, here ? owner.claimant().label() : null);
     List<TaskRunRecord> rows = new ArrayList<>(store.taskRuns(old.id()));
     RetryPlan plan = RetryPlan.of(flow, old.id(), rows, attempt, options.clock().instant());
     store.write(
@@ -425,7 +443,7 @@ public final class Engine implements AutoCloseable {
             .fenced(owner.fence()));
     plan.notes().forEach(logs::add);
     rows.addAll(plan.fresh());
-    return launch(new Prepared(run, flow, inputsOf.stored(flow, run)), rows, owner);
+    return new Retry(run, flow, rows, owner);
   }
 
   private RunHandle relaunch(RunRecord run, List<TaskRunRecord> rows, boolean force) {

@@ -231,6 +231,10 @@ public final class WeirServer implements AutoCloseable {
         watcher.dir(),
         (System.nanoTime() - t0) / 1_000_000,
         watcher.problems().isEmpty() ? "" : "; " + watcher.problems().size() + " invalid");
+    if (!work.role().coordinatesRuns()) {
+      // an API node: what it starts, the nodes that execute runs take (told now by a signal)
+      launcher.handOff(key -> signals.send(Signal.queue(key.namespace(), key.id())));
+    }
     launcher.recover();
     cluster.start(
         new ClusterNode.Host() {
@@ -280,7 +284,14 @@ public final class WeirServer implements AutoCloseable {
     this.scheduler = new Scheduler(engine, flows, launcher, serverStore, options.clock());
     parts.add(scheduler);
     this.triggers =
-        EventTriggers.start(engine, flows, launcher, store, serverStore, options.clock());
+        EventTriggers.start(
+            engine,
+            flows,
+            launcher,
+            store,
+            serverStore,
+            options.clock(),
+            work.role().coordinatesRuns());
     parts.add(triggers);
     var backfills =
         new Backfills(
@@ -361,7 +372,9 @@ public final class WeirServer implements AutoCloseable {
         this::sweepStagingQuietly, 0, RETENTION_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
     long sla = options.alerts().slaInterval().toMillis();
     loops.scheduleWithFixedDelay(this::checkSlasQuietly, sla, sla, TimeUnit.MILLISECONDS);
-    scheduler.start();
+    if (work.role().coordinatesRuns()) {
+      scheduler.start(); // an API node fires no schedule: the nodes that execute runs do
+    }
     log.info("Weir server listening on http://{}:{}/api/v1", options.host(), port);
     log.info("Weir UI on http://{}:{}/", options.host(), port);
   }
@@ -527,8 +540,8 @@ public final class WeirServer implements AutoCloseable {
     var routing = new TaskRouting(c.role(), c.pools());
     if (routing.routesAny() && options.store() == null) {
       throw new WeirException(
-          (c.role() == NodeRole.SCHEDULER ? "--role scheduler" : "--pools")
-              + " hands tasks to workers, which share the server's store: give it a PostgreSQL"
+          (c.role() == NodeRole.ALL ? "--pools" : "--role " + c.role().label())
+              + " hands work to other nodes, which share the server's store: give it a PostgreSQL"
               + " store (--db), not the embedded H2 one");
     }
     return routing;

@@ -12,10 +12,15 @@ public enum NodeRole {
    * no task itself.
    */
   SCHEDULER,
+  /**
+   * The API and UI only: runs asked for through it (and its webhooks) are stored for the nodes that
+   * execute runs to take; it fires no schedule or trigger and executes nothing.
+   */
+  API,
   /** Only the task attempts other nodes route to workers ({@code weir worker}). */
   WORKER;
 
-  /** The role named {@code text} ({@code all}, {@code scheduler}, {@code worker}). */
+  /** The role named {@code text} ({@code all}, {@code scheduler}, {@code api}, {@code worker}). */
   public static NodeRole parse(String text) {
     try {
       return valueOf(text.strip().toUpperCase(Locale.ROOT));
@@ -29,12 +34,12 @@ public enum NodeRole {
 
   /** Whether the node executes task attempts (its own runs', or routed ones). */
   public boolean executesTasks() {
-    return this != SCHEDULER;
+    return this == ALL || this == WORKER;
   }
 
   /** Whether the node coordinates runs (starts them, adopts them, drains queues). */
   public boolean coordinatesRuns() {
-    return this != WORKER;
+    return this == ALL || this == SCHEDULER;
   }
 
   /** As stored in {@code weir_nodes.role} and shown by {@code /api/v1/cluster/nodes}. */

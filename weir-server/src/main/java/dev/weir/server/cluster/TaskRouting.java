@@ -19,7 +19,7 @@ public record TaskRouting(NodeRole role, Set<String> pools) implements AttemptRo
     if (task.type().equals("subflow")) {
       return false;
     }
-    if (role == NodeRole.SCHEDULER) {
+    if (!role.executesTasks()) {
       return true;
     }
     return !pools.isEmpty() && task.pool() != null && !pools.contains(task.pool());
@@ -27,6 +27,6 @@ public record TaskRouting(NodeRole role, Set<String> pools) implements AttemptRo
 
   /** Whether any attempt may be routed (so the node needs workers). */
   public boolean routesAny() {
-    return role == NodeRole.SCHEDULER || !pools.isEmpty();
+    return !role.executesTasks() || !pools.isEmpty();
   }
 }

@@ -109,6 +109,38 @@ final class FlowQueue {
     return new Started(Outcome.STARTED, store.findRun(run.id()), "started");
   }
 
+  /**
+   * A run stored for another node to execute (this one, serving the API only, executes none):
+   * QUEUED and owned by nobody, taken by the first node that drains the flow's queue and has room.
+   * A limit's {@code skip} and {@code fail} are decided here, on the count of the whole cluster.
+   */
+  Started handOff(DeployedFlow flow, Engine.StartRequest start, Concurrency limit) {
+    if (limit != null && limit.onLimit() != Concurrency.OnLimit.QUEUE) {
+      int busy = store.activeRuns(flow.key().namespace(), flow.key().id());
+      if (busy >= limit.limit()) {
+        if (limit.onLimit() == Concurrency.OnLimit.SKIP) {
+          return skipped(flow, busy, limit);
+        }
+        String why =
+            "flow "
+                + flow.key()
+                + " has "
+                + busy
+                + " run(s) going (limit "
+                + limit.limit()
+                + ", onLimit: fail)";
+        RunRecord failed = engine.enqueue(start).ended(RunState.FAILED, clock.instant(), why);
+        if (store.endQueued(failed)) {
+          listener.runChanged(failed);
+          return new Started(Outcome.REFUSED, Optional.of(failed), why);
+        }
+      }
+    }
+    RunRecord run = engine.enqueue(start);
+    return new Started(
+        Outcome.QUEUED, Optional.of(run), "queued for a node that executes runs to take");
+  }
+
   private static Started skipped(DeployedFlow flow, int busy, Concurrency limit) {
     String why =
         "skipped: flow "

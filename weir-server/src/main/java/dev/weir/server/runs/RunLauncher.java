@@ -48,6 +48,8 @@ public final class RunLauncher {
   private final RunListener listener;
   private final FlowQueue queue;
   private volatile boolean accepting = true;
+  // set on a node that serves the API only: told of each run it stores for the others to take
+  private volatile Consumer<FlowKey> handOff;
 
   public RunLauncher(Engine engine, JdbcStateStore store, FlowRegistry flows, InstantSource clock) {
     this(engine, store, flows, clock, RunListener.NONE);
@@ -70,6 +72,17 @@ public final class RunLauncher {
     this.listener = listener;
     this.queue = new FlowQueue(engine, store, flows, clock, listener, this::track);
   }
+
+  /**
+   * Makes this launcher execute no run: every run it starts is stored QUEUED for a node that
+   * executes runs, and {@code tell} is told of its flow (a signal, so that they take it now).
+   */
+  public void handOff(Consumer<FlowKey> tell) {
+    this.handOff = tell;
+  }
+
+  private static final String API_ONLY =
+      "this node serves the API only (--role api) and executes no run";
 
   /** Runs waiting for their flow's concurrency limit, and since when the oldest has waited. */
   public record Queue(int runs, Optional<Instant> oldest) {}
@@ -152,6 +165,12 @@ public final class RunLauncher {
           "flow " + flow.key() + " is disabled; enable it first (POST …/enable)");
     }
     Concurrency limit = flow.flow().concurrency();
+    Consumer<FlowKey> tell = handOff;
+    if (tell != null) {
+      Started s = queue.handOff(flow, start, limit);
+      tell.accept(flow.key());
+      return s;
+    }
     if (limit == null) {
       // nothing to count: create and start it without holding up other starts
       Engine.Started s = engine.startRun(start);
@@ -243,6 +262,12 @@ public final class RunLauncher {
   /** Runs a failed or cancelled run again from its failed tasks. */
   public synchronized RunRecord retry(String runId) {
     RunRecord run = store.resolveRun(runId);
+    Consumer<FlowKey> tell = handOff;
+    if (tell != null) {
+      RunRecord queued = engine.retryQueued(run.id());
+      tell.accept(new FlowKey(run.namespace(), run.flowId()));
+      return queued;
+    }
     RunHandle h = engine.retry(run.id());
     track(new FlowKey(run.namespace(), run.flowId()), h);
     return store.findRun(run.id()).orElse(run);
@@ -272,6 +297,12 @@ public final class RunLauncher {
     if (!accepting) {
       throw new WeirException("the server is shutting down; no run resumes");
     }
+    if (handOff != null) {
+      throw new WeirException(
+          API_ONLY
+              + ": an interrupted run is adopted by a node that executes runs once its owner is"
+              + " gone; to force a resume, ask such a node");
+    }
     RunHandle h = engine.resume(run.id(), force);
     track(new FlowKey(run.namespace(), run.flowId()), h);
     log.info("resumed run {} of {}.{} on request", run.id(), run.namespace(), run.flowId());
@@ -283,6 +314,9 @@ public final class RunLauncher {
    * their turn again (oldest first).
    */
   public void recover() {
+    if (handOff != null) {
+      return; // what earlier processes left is for the nodes that execute runs
+    }
     var unfinished = new java.util.ArrayList<RunRecord>();
     unfinished.addAll(
         store.listRuns(new StateStore.RunQuery(null, null, RunState.RUNNING, 10_000)));

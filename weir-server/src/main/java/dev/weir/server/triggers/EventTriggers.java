@@ -46,15 +46,24 @@ public final class EventTriggers implements AutoCloseable {
             Thread.ofPlatform().daemon().name("weir-file-triggers").factory());
   }
 
-  /** Starts listening for run ends, fires what was missed while no server ran, starts polling. */
+  /**
+   * Starts listening for run ends, fires what was missed while no server ran, starts polling.
+   *
+   * @param fires false on a node that serves the API only: it answers webhooks (their runs are
+   *     stored for the nodes that execute runs), and leaves file and flow triggers to those nodes
+   */
   public static EventTriggers start(
       Engine engine,
       FlowRegistry flows,
       RunLauncher launcher,
       StateStore store,
       ServerStore serverStore,
-      InstantSource clock) {
+      InstantSource clock,
+      boolean fires) {
     var t = new EventTriggers(engine, flows, launcher, store, serverStore, clock);
+    if (!fires) {
+      return t; // an API node: its webhooks store runs for others; files and flows are theirs
+    }
     // off the run's own thread: starting the next runs and moving files is not its business
     launcher.onRunEnded(
         run -> Thread.ofVirtual().name("weir-run-ended-" + run.id()).start(() -> t.ended(run)));
