@@ -228,34 +228,8 @@ final class TimedStore implements StateStore {
   }
 
   @Override
-  public Optional<dev.weir.store.BreakerRecord> breaker(String connection) {
-    return store.breaker(connection);
-  }
-
-  @Override
-  public List<dev.weir.store.BreakerRecord> breakers() {
-    return store.breakers();
-  }
-
-  @Override
-  public boolean recordBreakerFailure(
-      String connection, int threshold, java.time.Duration openFor, String trialToken) {
-    return store.recordBreakerFailure(connection, threshold, openFor, trialToken);
-  }
-
-  @Override
-  public boolean recordBreakerSuccess(String connection) {
-    return store.recordBreakerSuccess(connection);
-  }
-
-  @Override
-  public boolean takeBreakerTrial(String connection, dev.weir.store.Claimant who, String token) {
-    return store.takeBreakerTrial(connection, who, token);
-  }
-
-  @Override
-  public void releaseBreakerTrial(String connection, String token) {
-    store.releaseBreakerTrial(connection, token);
+  public dev.weir.store.BreakerStore circuitBreakers() {
+    return store.circuitBreakers();
   }
 
   @Override

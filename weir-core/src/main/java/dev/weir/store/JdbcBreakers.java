@@ -15,7 +15,7 @@ import java.util.Optional;
  * and set, so one attempt of one node holds it, and a trial whose node is gone is free again. Every
  * time is the database's ({@link JdbcNodes#NOW_MS}).
  */
-final class JdbcBreakers {
+final class JdbcBreakers implements BreakerStore {
   private static final String NOW_MS = JdbcNodes.NOW_MS;
 
   /** The trial is held by an attempt of a live node. */
@@ -42,8 +42,8 @@ final class JdbcBreakers {
     this.work = work;
   }
 
-  /** See {@link StateStore#breaker}. */
-  Optional<BreakerRecord> breaker(String connection) {
+  @Override
+  public Optional<BreakerRecord> find(String connection) {
     return work
         .query(
             "SELECT " + COLUMNS + " FROM weir_breakers WHERE connection_name = ?",
@@ -53,16 +53,17 @@ final class JdbcBreakers {
         .findFirst();
   }
 
-  /** See {@link StateStore#breakers}. */
-  List<BreakerRecord> all() {
+  @Override
+  public List<BreakerRecord> all() {
     return work.query(
         "SELECT " + COLUMNS + " FROM weir_breakers ORDER BY connection_name",
         ps -> {},
         JdbcBreakers::record);
   }
 
-  /** See {@link StateStore#recordBreakerFailure}. */
-  boolean failure(String connection, int threshold, Duration openFor, String trialToken) {
+  @Override
+  public boolean recordFailure(
+      String connection, int threshold, Duration openFor, String trialToken) {
     return work.run(c -> {
       insertIfMissing(c, connection);
       int failures;
@@ -107,8 +108,8 @@ final class JdbcBreakers {
     });
   }
 
-  /** See {@link StateStore#recordBreakerSuccess}. */
-  boolean success(String connection) {
+  @Override
+  public boolean recordSuccess(String connection) {
     return work.run(c -> {
       try (var ps =
           c.prepareStatement(
@@ -130,8 +131,8 @@ final class JdbcBreakers {
     });
   }
 
-  /** See {@link StateStore#takeBreakerTrial}. */
-  boolean takeTrial(String connection, Claimant who, String token) {
+  @Override
+  public boolean takeTrial(String connection, Claimant who, String token) {
     return work.run(c -> {
       try (var ps =
           c.prepareStatement(
@@ -152,8 +153,8 @@ final class JdbcBreakers {
     });
   }
 
-  /** See {@link StateStore#releaseBreakerTrial}. */
-  void releaseTrial(String connection, String token) {
+  @Override
+  public void releaseTrial(String connection, String token) {
     work.run(c -> {
       try (var ps =
           c.prepareStatement(

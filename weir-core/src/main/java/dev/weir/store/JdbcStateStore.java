@@ -266,34 +266,8 @@ public final class JdbcStateStore implements StateStore {
   }
 
   @Override
-  public Optional<BreakerRecord> breaker(String connection) {
-    return breakers.breaker(connection);
-  }
-
-  @Override
-  public List<BreakerRecord> breakers() {
-    return breakers.all();
-  }
-
-  @Override
-  public boolean recordBreakerFailure(
-      String connection, int threshold, Duration openFor, String trialToken) {
-    return breakers.failure(connection, threshold, openFor, trialToken);
-  }
-
-  @Override
-  public boolean recordBreakerSuccess(String connection) {
-    return breakers.success(connection);
-  }
-
-  @Override
-  public boolean takeBreakerTrial(String connection, Claimant who, String token) {
-    return breakers.takeTrial(connection, who, token);
-  }
-
-  @Override
-  public void releaseBreakerTrial(String connection, String token) {
-    breakers.releaseTrial(connection, token);
+  public BreakerStore circuitBreakers() {
+    return breakers;
   }
 
   @Override

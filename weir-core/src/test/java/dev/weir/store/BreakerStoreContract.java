@@ -44,11 +44,11 @@ abstract class BreakerStoreContract {
   }
 
   private BreakerRecord breaker() {
-    return store.breaker(WAREHOUSE).orElseThrow();
+    return store.circuitBreakers().find(WAREHOUSE).orElseThrow();
   }
 
   private boolean fail(int threshold, Duration openFor) {
-    return store.recordBreakerFailure(WAREHOUSE, threshold, openFor, null);
+    return store.circuitBreakers().recordFailure(WAREHOUSE, threshold, openFor, null);
   }
 
   /** Open with its time already up: half-open at once. */
@@ -59,11 +59,11 @@ abstract class BreakerStoreContract {
 
   @Test
   void a_connection_no_failure_was_counted_of_has_no_circuit_and_no_trial() {
-    assertThat(store.breaker(WAREHOUSE)).isEmpty();
-    assertThat(store.breakers()).isEmpty();
-    assertThat(store.recordBreakerSuccess(WAREHOUSE)).isFalse();
-    assertThat(store.takeBreakerTrial(WAREHOUSE, a, "t1")).isFalse();
-    assertThat(store.breaker(WAREHOUSE)).isEmpty();
+    assertThat(store.circuitBreakers().find(WAREHOUSE)).isEmpty();
+    assertThat(store.circuitBreakers().all()).isEmpty();
+    assertThat(store.circuitBreakers().recordSuccess(WAREHOUSE)).isFalse();
+    assertThat(store.circuitBreakers().takeTrial(WAREHOUSE, a, "t1")).isFalse();
+    assertThat(store.circuitBreakers().find(WAREHOUSE)).isEmpty();
   }
 
   @Test
@@ -88,36 +88,38 @@ abstract class BreakerStoreContract {
     assertThat(fail(3, HOUR)).as("open: a late failure only counts").isFalse();
     assertThat(breaker().failures()).isEqualTo(4);
     assertThat(breaker().openUntil()).isEqualTo(open.openUntil());
-    assertThat(store.takeBreakerTrial(WAREHOUSE, a, "t1")).as("no trial while open").isFalse();
+    assertThat(store.circuitBreakers().takeTrial(WAREHOUSE, a, "t1"))
+        .as("no trial while open")
+        .isFalse();
   }
 
   @Test
   void an_open_circuit_half_opens_when_openFor_has_passed_on_the_db_clock() {
     long start = System.nanoTime();
     assertThat(fail(1, Duration.ofMillis(400))).isTrue();
-    assertThat(store.takeBreakerTrial(WAREHOUSE, a, "t1")).isFalse();
+    assertThat(store.circuitBreakers().takeTrial(WAREHOUSE, a, "t1")).isFalse();
     await()
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(20))
         .until(() -> breaker().halfOpen());
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(350));
-    assertThat(store.takeBreakerTrial(WAREHOUSE, a, "t1")).isTrue();
+    assertThat(store.circuitBreakers().takeTrial(WAREHOUSE, a, "t1")).isTrue();
   }
 
   @Test
   void a_success_resets_the_count_and_closes_an_open_or_half_open_circuit() {
     fail(3, HOUR);
     fail(3, HOUR);
-    assertThat(store.recordBreakerSuccess(WAREHOUSE)).as("was closed").isFalse();
+    assertThat(store.circuitBreakers().recordSuccess(WAREHOUSE)).as("was closed").isFalse();
     assertThat(breaker().failures()).isZero();
 
     fail(1, HOUR);
-    assertThat(store.recordBreakerSuccess(WAREHOUSE)).isTrue();
+    assertThat(store.circuitBreakers().recordSuccess(WAREHOUSE)).isTrue();
     assertThat(breaker()).isEqualTo(new BreakerRecord(WAREHOUSE, 0, null, 0, 0, null));
 
     halfOpen();
-    assertThat(store.takeBreakerTrial(WAREHOUSE, a, "t1")).isTrue();
-    assertThat(store.recordBreakerSuccess(WAREHOUSE)).isTrue();
+    assertThat(store.circuitBreakers().takeTrial(WAREHOUSE, a, "t1")).isTrue();
+    assertThat(store.circuitBreakers().recordSuccess(WAREHOUSE)).isTrue();
     assertThat(breaker().closed()).isTrue();
     assertThat(breaker().trialHolder()).isNull();
   }
@@ -125,18 +127,20 @@ abstract class BreakerStoreContract {
   @Test
   void only_one_attempt_of_one_node_holds_the_trial_and_asking_again_with_its_token_answers_yes() {
     halfOpen();
-    assertThat(store.takeBreakerTrial(WAREHOUSE, a, "t1")).isTrue();
-    assertThat(store.takeBreakerTrial(WAREHOUSE, b, "t2")).isFalse();
-    assertThat(store.takeBreakerTrial(WAREHOUSE, a, "t3")).isFalse();
-    assertThat(store.takeBreakerTrial(WAREHOUSE, a, "t1")).as("an answer lost: ask again").isTrue();
+    assertThat(store.circuitBreakers().takeTrial(WAREHOUSE, a, "t1")).isTrue();
+    assertThat(store.circuitBreakers().takeTrial(WAREHOUSE, b, "t2")).isFalse();
+    assertThat(store.circuitBreakers().takeTrial(WAREHOUSE, a, "t3")).isFalse();
+    assertThat(store.circuitBreakers().takeTrial(WAREHOUSE, a, "t1"))
+        .as("an answer lost: ask again")
+        .isTrue();
     assertThat(breaker().trialHolder()).isEqualTo(a.label());
 
-    store.releaseBreakerTrial(WAREHOUSE, "t2"); // not its holder: nothing changes
+    store.circuitBreakers().releaseTrial(WAREHOUSE, "t2"); // not its holder: nothing changes
     assertThat(breaker().trialHolder()).isEqualTo(a.label());
-    store.releaseBreakerTrial(WAREHOUSE, "t1");
+    store.circuitBreakers().releaseTrial(WAREHOUSE, "t1");
     assertThat(breaker().trialHolder()).isNull();
     assertThat(breaker().halfOpen()).isTrue();
-    assertThat(store.takeBreakerTrial(WAREHOUSE, b, "t2")).isTrue();
+    assertThat(store.circuitBreakers().takeTrial(WAREHOUSE, b, "t2")).isTrue();
   }
 
   @Test
@@ -153,7 +157,7 @@ abstract class BreakerStoreContract {
         answers.add(
             pool.submit(() -> {
               go.await();
-              return store.takeBreakerTrial(WAREHOUSE, who, token);
+              return store.circuitBreakers().takeTrial(WAREHOUSE, who, token);
             }));
       }
       go.countDown();
@@ -196,44 +200,44 @@ abstract class BreakerStoreContract {
   @Test
   void a_trial_that_fails_to_connect_opens_the_circuit_again_and_other_failures_only_count() {
     halfOpen();
-    assertThat(store.takeBreakerTrial(WAREHOUSE, a, "t1")).isTrue();
-    assertThat(store.recordBreakerFailure(WAREHOUSE, 5, HOUR, "t2"))
+    assertThat(store.circuitBreakers().takeTrial(WAREHOUSE, a, "t1")).isTrue();
+    assertThat(store.circuitBreakers().recordFailure(WAREHOUSE, 5, HOUR, "t2"))
         .as("an attempt let in before: not the trial")
         .isFalse();
     assertThat(breaker().halfOpen()).isTrue();
     assertThat(breaker().trialHolder()).isEqualTo(a.label());
 
-    assertThat(store.recordBreakerFailure(WAREHOUSE, 5, HOUR, "t1")).isTrue();
+    assertThat(store.circuitBreakers().recordFailure(WAREHOUSE, 5, HOUR, "t1")).isTrue();
     BreakerRecord reopened = breaker();
     assertThat(reopened.open()).isTrue();
     assertThat(reopened.openedAfter()).as("a trial opened it").isZero();
     assertThat(reopened.failures()).isEqualTo(3);
     assertThat(reopened.trialHolder()).isNull();
-    assertThat(store.takeBreakerTrial(WAREHOUSE, b, "t2")).isFalse();
+    assertThat(store.circuitBreakers().takeTrial(WAREHOUSE, b, "t2")).isFalse();
   }
 
   @Test
   void a_trial_whose_node_started_again_or_lost_its_lease_is_free_for_a_live_node() {
     halfOpen();
-    assertThat(store.takeBreakerTrial(WAREHOUSE, a, "t1")).isTrue();
+    assertThat(store.circuitBreakers().takeTrial(WAREHOUSE, a, "t1")).isTrue();
     store.registerNode("a", "all", "host-a", 3, HOUR); // a restarted: its epoch 1 is gone
     assertThat(breaker().trialHolder()).isNull();
-    assertThat(store.takeBreakerTrial(WAREHOUSE, b, "t2")).isTrue();
+    assertThat(store.circuitBreakers().takeTrial(WAREHOUSE, b, "t2")).isTrue();
 
     // a node whose lease is already over when it takes the trial holds nothing
     Claimant dead = Claimant.node("c", store.registerNode("c", "all", "host-c", 4, Duration.ZERO));
-    store.releaseBreakerTrial(WAREHOUSE, "t2");
-    assertThat(store.takeBreakerTrial(WAREHOUSE, dead, "t3")).isTrue();
+    store.circuitBreakers().releaseTrial(WAREHOUSE, "t2");
+    assertThat(store.circuitBreakers().takeTrial(WAREHOUSE, dead, "t3")).isTrue();
     assertThat(breaker().trialHolder()).isNull();
-    assertThat(store.takeBreakerTrial(WAREHOUSE, b, "t4")).isTrue();
+    assertThat(store.circuitBreakers().takeTrial(WAREHOUSE, b, "t4")).isTrue();
     assertThat(breaker().trialHolder()).isEqualTo(b.label());
   }
 
   @Test
   void breakers_lists_every_connection_counted_by_name() {
-    store.recordBreakerFailure("warehouse", 1, HOUR, null);
-    store.recordBreakerFailure("source_pg", 5, HOUR, null);
-    assertThat(store.breakers())
+    store.circuitBreakers().recordFailure("warehouse", 1, HOUR, null);
+    store.circuitBreakers().recordFailure("source_pg", 5, HOUR, null);
+    assertThat(store.circuitBreakers().all())
         .extracting(BreakerRecord::connection, BreakerRecord::failures, BreakerRecord::open)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("source_pg", 1, false),

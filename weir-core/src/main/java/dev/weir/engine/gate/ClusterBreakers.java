@@ -81,7 +81,7 @@ public final class ClusterBreakers implements BreakerGate {
       BreakerRecord b;
       try {
         freeUnreleased(connection);
-        b = store.breaker(connection).orElse(null);
+        b = store.circuitBreakers().find(connection).orElse(null);
       } catch (RuntimeException e) {
         cancelledIn(connection, null);
         return unreachable(connection, token, told, e);
@@ -98,7 +98,7 @@ public final class ClusterBreakers implements BreakerGate {
       if (self != null) {
         token = token == null ? UUID.randomUUID().toString() : token;
         try {
-          if (store.takeBreakerTrial(connection, self, token)) {
+          if (store.circuitBreakers().takeTrial(connection, self, token)) {
             told.trial();
             return permit(connection, token, true);
           }
@@ -162,7 +162,7 @@ public final class ClusterBreakers implements BreakerGate {
     unreleased.forEach((token, c) -> {
       if (c.equals(connection)) {
         try {
-          store.releaseBreakerTrial(connection, token);
+          store.circuitBreakers().releaseTrial(connection, token);
           unreleased.remove(token);
         } catch (RuntimeException e) {
           // still away: the next ask tries again
@@ -205,7 +205,7 @@ public final class ClusterBreakers implements BreakerGate {
   private void ended(String connection, String token, boolean trial, Outcome outcome) {
     switch (outcome) {
       case SUCCEEDED -> {
-        if (store.recordBreakerSuccess(connection)) {
+        if (store.circuitBreakers().recordSuccess(connection)) {
           LOG.info(
               "connection '{}' circuit closed: a task using it succeeded{}",
               connection,
@@ -213,8 +213,9 @@ public final class ClusterBreakers implements BreakerGate {
         }
       }
       case CONNECTION_FAILED -> {
-        if (store.recordBreakerFailure(
-            connection, settings.failures(), settings.openFor(), token)) {
+        if (store
+            .circuitBreakers()
+            .recordFailure(connection, settings.failures(), settings.openFor(), token)) {
           LOG.warn(
               "connection '{}' circuit open after {}; tasks using it on every node wait {} before"
                   + " one trial task goes",
@@ -225,7 +226,9 @@ public final class ClusterBreakers implements BreakerGate {
       }
       case FAILED, CANCELLED -> {
         if (token != null) {
-          store.releaseBreakerTrial(connection, token); // it told nothing: the next task tries
+          store
+              .circuitBreakers()
+              .releaseTrial(connection, token); // it told nothing: the next task tries
         }
       }
     }
@@ -233,7 +236,11 @@ public final class ClusterBreakers implements BreakerGate {
 
   private String openedBecause(String connection) {
     try {
-      return store.breaker(connection).map(ClusterBreakers::because).orElse("failures");
+      return store
+          .circuitBreakers()
+          .find(connection)
+          .map(ClusterBreakers::because)
+          .orElse("failures");
     } catch (RuntimeException e) {
       return "connection failures";
     }
@@ -247,7 +254,12 @@ public final class ClusterBreakers implements BreakerGate {
 
   @Override
   public State state(String connection) {
-    return store.breaker(connection).map(ClusterBreakers::status).orElse(CLOSED).state();
+    return store
+        .circuitBreakers()
+        .find(connection)
+        .map(ClusterBreakers::status)
+        .orElse(CLOSED)
+        .state();
   }
 
   /** Every connection any node counted a failure of; none when the store does not answer. */
@@ -255,7 +267,7 @@ public final class ClusterBreakers implements BreakerGate {
   public Map<String, Status> statuses() {
     var m = new TreeMap<String, Status>();
     try {
-      store.breakers().forEach(b -> m.put(b.connection(), status(b)));
+      store.circuitBreakers().all().forEach(b -> m.put(b.connection(), status(b)));
     } catch (RuntimeException e) {
       LOG.warn("circuit breakers: cannot read them from the store: {}", e.getMessage());
     }

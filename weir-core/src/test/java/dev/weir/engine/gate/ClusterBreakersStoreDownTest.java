@@ -36,7 +36,8 @@ class ClusterBreakersStoreDownTest {
           .acquire(ClusterBreakersTest.request("fails"), (level, message) -> {})
           .release(Outcome.CONNECTION_FAILED);
       Permit trial = nodeA.acquire(ClusterBreakersTest.request("trial"), (level, m) -> {});
-      assertThat(storeB.breaker("warehouse").orElseThrow().trialHolder()).isEqualTo("a#1");
+      assertThat(storeB.circuitBreakers().find("warehouse").orElseThrow().trialHolder())
+          .isEqualTo("a#1");
 
       pg.stop();
       long t0 = System.nanoTime();
@@ -55,8 +56,10 @@ class ClusterBreakersStoreDownTest {
       await()
           .atMost(Duration.ofSeconds(30))
           .ignoreExceptions()
-          .until(() -> storeB.breaker("warehouse").orElseThrow().trialHolder() != null);
-      assertThat(storeB.breaker("warehouse").orElseThrow().trialHolder()).isEqualTo("a#1");
+          .until(
+              () -> storeB.circuitBreakers().find("warehouse").orElseThrow().trialHolder() != null);
+      assertThat(storeB.circuitBreakers().find("warehouse").orElseThrow().trialHolder())
+          .isEqualTo("a#1");
       List<String> next = new CopyOnWriteArrayList<>();
       Permit again = nodeA.acquire(ClusterBreakersTest.request("next"), (level, m) -> next.add(m));
       assertThat(next)

@@ -233,7 +233,8 @@ class ClusterBreakersTest {
     third.awaitLog("connection 'warehouse' circuit half-open: waiting for the result");
     storeB.leaveCluster("b", b.epoch()); // b is gone with its trial out
     await().atMost(Duration.ofSeconds(5)).until(third::admitted);
-    assertThat(storeA.breaker("warehouse").orElseThrow().trialHolder()).isEqualTo("a#1");
+    assertThat(storeA.circuitBreakers().find("warehouse").orElseThrow().trialHolder())
+        .isEqualTo("a#1");
   }
 
   @Test
@@ -256,10 +257,11 @@ class ClusterBreakersTest {
         })
         .join(10_000);
     assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
-    assertThat(storeB.breaker("warehouse").orElseThrow().trialHolder()).isNull();
+    assertThat(storeB.circuitBreakers().find("warehouse").orElseThrow().trialHolder()).isNull();
 
     Permit trial = nodeA.acquire(request("trial"), (level, message) -> {});
-    assertThat(storeB.breaker("warehouse").orElseThrow().trialHolder()).isEqualTo("a#1");
+    assertThat(storeB.circuitBreakers().find("warehouse").orElseThrow().trialHolder())
+        .isEqualTo("a#1");
     var stillInterrupted = new AtomicReference<Boolean>();
     Thread.ofVirtual()
         .start(() -> {
@@ -269,6 +271,6 @@ class ClusterBreakersTest {
         })
         .join(10_000);
     assertThat(stillInterrupted.get()).isTrue();
-    assertThat(storeB.breaker("warehouse").orElseThrow().trialHolder()).isNull();
+    assertThat(storeB.circuitBreakers().find("warehouse").orElseThrow().trialHolder()).isNull();
   }
 }
