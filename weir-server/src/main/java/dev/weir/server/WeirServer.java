@@ -1,6 +1,5 @@
 package dev.weir.server;
 
-import dev.weir.WeirException;
 import dev.weir.config.ProjectConfig;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunListeners;
@@ -33,7 +32,6 @@ import dev.weir.server.cluster.AttemptWorker;
 import dev.weir.server.cluster.ClusterNode;
 import dev.weir.server.cluster.ClusterSettings;
 import dev.weir.server.cluster.ClusterSignals;
-import dev.weir.server.cluster.NodeRole;
 import dev.weir.server.cluster.Signal;
 import dev.weir.server.cluster.TaskRouting;
 import dev.weir.server.flows.ClusterFlows;
@@ -61,7 +59,6 @@ import dev.weir.staging.StagingPolicy;
 import dev.weir.staging.StagingRetention;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.store.LogSearch;
-import dev.weir.store.RunRecord;
 import dev.weir.task.TaskRegistry;
 import dev.weir.task.plugin.Plugins;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -131,7 +128,7 @@ public final class WeirServer implements AutoCloseable {
     // a node of the cluster of servers on this store (of one, on H2): its runs are claimed as
     // node#epoch, and a node gone past its lease has its runs adopted by the others
     ClusterSettings work = options.cluster();
-    TaskRouting routing = routing(options);
+    TaskRouting routing = TaskRouting.of(work, options.store() != null);
     this.cluster = ClusterNode.join(store, work, options.home(), work.role().label());
     // on PostgreSQL the nodes wake each other (ClusterWakeups); the flows' changes are told in
     // the transactions that store them
@@ -236,48 +233,7 @@ public final class WeirServer implements AutoCloseable {
       launcher.handOff(key -> signals.send(Signal.queue(key.namespace(), key.id())));
     }
     launcher.recover();
-    cluster.start(
-        new ClusterNode.Host() {
-          @Override
-          public void giveUpRuns(String reason) {
-            launcher.giveUpRuns(reason);
-            if (attemptWorker != null) {
-              attemptWorker.giveUp(reason);
-            }
-          }
-
-          @Override
-          public boolean adopt(RunRecord run) {
-            return launcher.adopt(run);
-          }
-
-          @Override
-          public void drainQueues() {
-            launcher.drainAll();
-          }
-
-          @Override
-          public void releaseStraySlots() {
-            if (sharedPools != null) {
-              sharedPools.releaseStray();
-            }
-          }
-
-          @Override
-          public void retire(String reason) {
-            launcher.stopAccepting(); // serves what it has; starts and executes nothing more
-          }
-
-          @Override
-          public boolean executes(String runId) {
-            return engine.executes(runId);
-          }
-
-          @Override
-          public boolean resumeOwn(RunRecord run) {
-            return launcher.resumeOwn(run);
-          }
-        });
+    cluster.start(new ServerNodeHost(launcher, engine, sharedPools, attemptWorker));
     if (attemptWorker != null) {
       attemptWorker.start();
     }
@@ -529,22 +485,6 @@ public final class WeirServer implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("checking SLAs failed: {}", engine.masker().mask(e.toString()));
     }
-  }
-
-  /** Which attempts go to workers; a node routing any needs PostgreSQL, where workers meet. */
-  private static TaskRouting routing(ServerOptions options) {
-    ClusterSettings c = options.cluster();
-    if (c.role() == NodeRole.WORKER) {
-      throw new WeirException("a worker runs as `weir worker`, not as a server");
-    }
-    var routing = new TaskRouting(c.role(), c.pools());
-    if (routing.routesAny() && options.store() == null) {
-      throw new WeirException(
-          (c.role() == NodeRole.ALL ? "--pools" : "--role " + c.role().label())
-              + " hands work to other nodes, which share the server's store: give it a PostgreSQL"
-              + " store (--db), not the embedded H2 one");
-    }
-    return routing;
   }
 
   private static Path stagingDir(ServerOptions options) {
