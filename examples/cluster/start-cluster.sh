@@ -16,6 +16,9 @@
 #   WEIR_CLUSTER_PORTS   the three nodes' ports (default "8081 8082 8083")
 #   WEIR_CLUSTER_DIR     where the nodes' homes, logs, pid files and shared staging go
 #                        (default: .nodes beside this script)
+#   WEIR_CLUSTER_WORKERS how many `weir worker` processes (w1, w2, …) to start besides the nodes
+#                        (default 0). With workers, the nodes run `--role scheduler`: they serve
+#                        the API and run the flows, and every task runs on a worker.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd -P)
@@ -25,6 +28,9 @@ WEIR_API_TOKENS=${WEIR_API_TOKENS:-weir-cluster-example-token-local-use-only}
 WEIR_LEASE=${WEIR_LEASE:-10s}
 WEIR_HEARTBEAT=${WEIR_HEARTBEAT:-2s}
 ports=${WEIR_CLUSTER_PORTS:-8081 8082 8083}
+workers=${WEIR_CLUSTER_WORKERS:-0}
+role=all
+[ "$workers" -gt 0 ] && role=scheduler
 nodes=${WEIR_CLUSTER_DIR:-$here/.nodes}
 # One staging directory for every node: a run adopted from a dead node reads what its tasks
 # staged. On several machines it would be a shared file system mounted at the same path.
@@ -62,10 +68,26 @@ for port in $ports; do
   # Every node is given the same flows directory; the node holding the cluster's "flows" lease
   # watches it and stores what changes, and the others take it from the database.
   nohup "$WEIR_CMD" server --node-id "$id" --port "$port" --home "$nodes/$id/home" \
-    --flows "$here/flows" --config "$here/server.yaml" \
+    --flows "$here/flows" --config "$here/server.yaml" --role "$role" \
     >>"$nodes/$id/server.log" 2>&1 </dev/null &
   echo $! >"$nodes/$id/pid"
   echo "started $id (pid $!) on http://127.0.0.1:$port, log $nodes/$id/server.log"
+done
+
+# Workers: they take the task attempts the nodes hand out, from the same database.
+i=0
+while [ "$i" -lt "$workers" ]; do
+  i=$((i + 1))
+  id=w$i
+  mkdir -p "$nodes/$id"
+  if [ -f "$nodes/$id/pid" ] && alive "$(cat "$nodes/$id/pid")"; then
+    echo "$id is running already (pid $(cat "$nodes/$id/pid"))"
+    continue
+  fi
+  nohup "$WEIR_CMD" worker --node-id "$id" --home "$nodes/$id/home" --slots 4 \
+    >>"$nodes/$id/server.log" 2>&1 </dev/null &
+  echo $! >"$nodes/$id/pid"
+  echo "started worker $id (pid $!), log $nodes/$id/server.log"
 done
 
 # Wait (at most two minutes) until every node answers, when curl is there to ask.

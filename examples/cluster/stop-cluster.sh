@@ -1,5 +1,5 @@
 #!/bin/sh
-# Stops the nodes start-cluster.sh started: SIGTERM to each (a node stops taking work and gives
+# Stops the nodes and workers start-cluster.sh started: SIGTERM to each (a node stops taking work and gives
 # its running tasks the server config's grace period), then waits for each to exit.
 #
 #   WEIR_CLUSTER_DIR   as for start-cluster.sh (default: .nodes beside this script)
@@ -16,7 +16,7 @@ alive() {
 }
 
 pids=""
-for pidfile in "$nodes"/n*/pid; do
+for pidfile in "$nodes"/n*/pid "$nodes"/w*/pid; do
   [ -f "$pidfile" ] || continue
   pid=$(cat "$pidfile")
   if kill -TERM "$pid" 2>/dev/null; then

@@ -47,6 +47,7 @@ class ClusterExampleTest {
     }
     var all = new java.util.LinkedHashSet<>(started);
     all.addAll(pids());
+    all.addAll(workerPids());
     for (long pid : all) {
       ProcessHandle.of(pid)
           .filter(p -> p.info().commandLine().map(c -> c.contains("weir")).orElse(true))
@@ -126,6 +127,67 @@ class ClusterExampleTest {
       assertThat(running(pid)).as("node pid %d after stop-cluster.sh", pid).isFalse();
     }
     assertThat(pids()).isEmpty();
+  }
+
+  @Test
+  void with_workers_every_task_runs_on_a_worker_and_stop_ends_them_too() throws Exception {
+    if (!Files.isExecutable(Path.of("/bin/sh"))) {
+      org.junit.jupiter.api.Assumptions.abort("no /bin/sh to run examples/cluster's scripts");
+    }
+    String db = TestDatabases.freshPostgresSchemaUrl(); // skips without PostgreSQL
+    example = copyExample();
+    for (int i = 0; i < 3; i++) {
+      int port;
+      do {
+        port = ClusterNodes.freePort();
+      } while (ports.contains(port));
+      ports.add(port);
+    }
+    var env =
+        Map.of(
+            "WEIR_DB",
+            db,
+            "WEIR_API_TOKENS",
+            TOKEN,
+            "WEIR_CMD",
+            wrapper().toString(),
+            "WEIR_CLUSTER_PORTS",
+            ports.get(0) + " " + ports.get(1) + " " + ports.get(2),
+            "WEIR_CLUSTER_WORKERS",
+            "2");
+
+    String out = script("start-cluster.sh", env, 180);
+    assertThat(out).contains("started worker w1").contains("started worker w2");
+    started.addAll(pids());
+    started.addAll(workerPids());
+    assertThat(workerPids()).hasSize(2);
+    waitUntil(() -> get(ports.get(0), "/flows/cluster/hello").statusCode() == 200, "the flow");
+
+    String runId = startRun(ports.get(0));
+    waitUntil(
+        () -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(state(ports.get(0), runId)),
+        "run " + runId + " to end");
+    assertThat(state(ports.get(0), runId)).as(logs()).isEqualTo("SUCCEEDED");
+    String runLog = get(ports.get(0), "/runs/" + runId + "/logs").body();
+    assertThat(runLog.split("runs on worker w", -1)).as(runLog).hasSize(4); // its three tasks
+
+    List<Long> before = new ArrayList<>(pids());
+    before.addAll(workerPids());
+    assertThat(script("stop-cluster.sh", Map.of(), 120)).contains("every node stopped");
+    for (long pid : before) {
+      assertThat(running(pid)).as("pid %d after stop-cluster.sh", pid).isFalse();
+    }
+  }
+
+  private List<Long> workerPids() throws IOException {
+    var pids = new ArrayList<Long>();
+    for (String id : List.of("w1", "w2")) {
+      Path f = example.resolve(".nodes").resolve(id).resolve("pid");
+      if (Files.exists(f)) {
+        pids.add(Long.parseLong(Files.readString(f).trim()));
+      }
+    }
+    return pids;
   }
 
   /** Runs one of the example's scripts; its output, or a failure with it. */
