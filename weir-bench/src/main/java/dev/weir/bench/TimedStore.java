@@ -124,6 +124,11 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public boolean holds(dev.weir.store.Fence fence) {
+    return store.holds(fence);
+  }
+
+  @Override
   public java.util.OptionalLong claimRun(
       RunRecord expected, dev.weir.store.Claimant who, boolean force) {
     return store.claimRun(expected, who, force);

@@ -513,6 +513,22 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
+   * Another node says it took {@code runId} over: if this engine executes it, its coordinator asks
+   * the store whether its claim still holds, and stops the run's attempts at once if not.
+   */
+  public void checkOwnership(String runId) {
+    RunCoordinator c = coordinators.get(runId);
+    if (c != null) {
+      c.post(new EngineEvent.OwnershipCheck());
+    }
+  }
+
+  /** {@link #checkOwnership} of every run this engine executes (takeovers may have been missed). */
+  public void checkOwnershipOfAll() {
+    coordinators.values().forEach(c -> c.post(new EngineEvent.OwnershipCheck()));
+  }
+
+  /**
    * A worker stored the result of a routed attempt (another node's signal): the attempts waiting
    * here look now instead of at their next poll.
    */

@@ -25,6 +25,9 @@ sealed interface EngineEvent {
 
   record CancelRequested(String reason) implements EngineEvent {}
 
+  /** Another node may have taken the run over (it said so): the coordinator asks the store. */
+  record OwnershipCheck() implements EngineEvent {}
+
   record RunTimedOut() implements EngineEvent {}
 
   /**

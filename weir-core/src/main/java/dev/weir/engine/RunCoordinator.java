@@ -404,6 +404,7 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
       case EngineEvent.CheckDue ev -> outcomes.checkDue(ev);
       case EngineEvent.CancelRequested ev -> onCancel(ev);
       case EngineEvent.RunTimedOut ev -> onRunTimedOut();
+      case EngineEvent.OwnershipCheck ev -> checkOwnership();
       case EngineEvent.Abandoned ev -> {
         finished = true;
         if (ev.resumable()) {
@@ -413,6 +414,23 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
           LOG.warn("run {} stopped here: {}", run.id(), ev.reason());
         }
       }
+    }
+  }
+
+  // another node took the run over (a cancel or a forced resume there): stop now, not at the next
+  // write, which a long task would put off until it ends
+  private void checkOwnership() {
+    boolean held;
+    try {
+      held = services.store().holds(owner.fence());
+    } catch (RuntimeException e) {
+      return; // the store will say at the next write
+    }
+    if (!held) {
+      abandoned = true;
+      finished = true;
+      stopAttempts();
+      LOG.warn("run {} was taken over by another node; it stops here", run.id());
     }
   }
 

@@ -87,6 +87,11 @@ final class JdbcRunOwnership {
     }
   }
 
+  /** See {@link StateStore#holds}. */
+  boolean holds(Fence fence) {
+    return work.run(c -> fenceOf(c, fence.runId(), false) == fence.token());
+  }
+
   private static long fenceOf(Connection c, String runId, boolean lock) throws SQLException {
     try (var ps =
         c.prepareStatement(

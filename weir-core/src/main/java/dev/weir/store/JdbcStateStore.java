@@ -181,6 +181,11 @@ public final class JdbcStateStore implements StateStore {
   }
 
   @Override
+  public boolean holds(Fence fence) {
+    return ownership.holds(fence);
+  }
+
+  @Override
   public List<RunRecord> orphanedRuns(int limit) {
     return ownership.orphaned(limit);
   }

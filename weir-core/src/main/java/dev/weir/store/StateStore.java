@@ -58,6 +58,12 @@ public interface StateStore extends AutoCloseable {
   OptionalLong claimRun(RunRecord expected, Claimant who, boolean force);
 
   /**
+   * Whether the run's claim is still the one {@code fence} names: false once another claim took the
+   * run (a node that did not write for a while asks, told that its run may be gone).
+   */
+  boolean holds(Fence fence);
+
+  /**
    * Runs still RUNNING or QUEUED whose owner node is gone: its lease expired, or it started again
    * with a newer epoch. Oldest first, at most {@code limit}. Another node adopts them ({@link
    * #claimRun}).

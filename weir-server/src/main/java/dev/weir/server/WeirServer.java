@@ -312,6 +312,17 @@ public final class WeirServer implements AutoCloseable {
     loops.scheduleWithFixedDelay(this::scanQuietly, scan, scan, TimeUnit.MILLISECONDS);
     // routed attempts: the store's writes tell the workers and the coordinators
     signals.on(Signal.Kind.RESULTS, engine::routedResultsStored);
+    // a run taken over here stops at once on the node that executed it
+    launcher.onTakeOver(run -> signals.send(Signal.taken(run.id())));
+    signals.onEach(
+        Signal.Kind.TAKEN,
+        s -> {
+          if (s == null) {
+            engine.checkOwnershipOfAll();
+          } else {
+            engine.checkOwnership(s.subject());
+          }
+        });
     if (attemptWorker != null) {
       signals.on(Signal.Kind.ATTEMPTS, attemptWorker::wake);
     }

@@ -32,6 +32,13 @@ public interface ClusterSignals extends AutoCloseable {
    */
   void on(Signal.Kind kind, Runnable callback);
 
+  /**
+   * Runs {@code callback} with every signal of this kind heard, and with null once after each
+   * (re)connection of the listener (whatever was said meanwhile is unknown). On the listener's
+   * thread, as {@link #on(Signal.Kind, Runnable)}.
+   */
+  void onEach(Signal.Kind kind, java.util.function.Consumer<Signal> callback);
+
   /** Starts listening; register the callbacks first. */
   void start();
 

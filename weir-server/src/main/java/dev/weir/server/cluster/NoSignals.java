@@ -18,6 +18,9 @@ final class NoSignals implements ClusterSignals {
   public void on(Signal.Kind kind, Runnable callback) {}
 
   @Override
+  public void onEach(Signal.Kind kind, java.util.function.Consumer<Signal> callback) {}
+
+  @Override
   public void start() {}
 
   @Override

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
 final class PgSignals implements ClusterSignals {
   private static final Logger log = LoggerFactory.getLogger(PgSignals.class);
 
-  private final Map<Signal.Kind, List<Runnable>> callbacks = new EnumMap<>(Signal.Kind.class);
+  // each told the signal heard, or null after a (re)connection
+  private final Map<Signal.Kind, List<Consumer<Signal>>> callbacks =
+      new EnumMap<>(Signal.Kind.class);
   private final SignalSender sender;
   private final SignalListener listener;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -44,6 +47,11 @@ final class PgSignals implements ClusterSignals {
 
   @Override
   public void on(Signal.Kind kind, Runnable callback) {
+    callbacks.get(kind).add(s -> callback.run());
+  }
+
+  @Override
+  public void onEach(Signal.Kind kind, Consumer<Signal> callback) {
     callbacks.get(kind).add(callback);
   }
 
@@ -57,19 +65,19 @@ final class PgSignals implements ClusterSignals {
         .ifPresentOrElse(
             s -> {
               log.debug("cluster signal {}", s);
-              callbacks.get(s.kind()).forEach(PgSignals::call);
+              callbacks.get(s.kind()).forEach(c -> call(c, s));
             },
             () -> log.debug("cluster signal '{}' is unknown here; ignored", payload));
   }
 
   // anything may have been said while nobody listened: every kind is acted on once
   private void connected() {
-    callbacks.values().forEach(l -> l.forEach(PgSignals::call));
+    callbacks.values().forEach(l -> l.forEach(c -> call(c, null)));
   }
 
-  private static void call(Runnable callback) {
+  private static void call(Consumer<Signal> callback, Signal s) {
     try {
-      callback.run();
+      callback.accept(s);
     } catch (RuntimeException e) {
       log.warn("a cluster signal's callback failed: {}", e.toString());
     }

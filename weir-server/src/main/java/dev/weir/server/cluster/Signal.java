@@ -11,8 +11,8 @@ import java.util.Optional;
  * <p>The payload names the kind: {@code queue:<namespace>/<flow>} (a run of a flow with a
  * concurrency limit ended: its queue may have room), {@code flows} (a revision, the enabled flag or
  * the removal of a flow was stored), {@code runs} (a node left: its runs are orphans now), {@code
- * attempts} (a task attempt was queued for workers) or {@code results} (a worker stored one's
- * result).
+ * attempts} (a task attempt was queued for workers), {@code results} (a worker stored one's result)
+ * or {@code taken:<run>} (a node took the run over).
  *
  * @param subject the flow of a {@code queue} signal ({@code namespace/flow}), else null
  */
@@ -34,7 +34,12 @@ public record Signal(Kind kind, String subject) {
     /** A task attempt was queued for workers: they claim now (sent by the store's write). */
     ATTEMPTS,
     /** A worker stored an attempt's result: the coordinators read it now (sent by the store). */
-    RESULTS;
+    RESULTS,
+    /**
+     * A node took a run over (a cancel or a forced resume asked of it): the node executing it
+     * checks its claim now and stops the run's attempts, instead of at its next write.
+     */
+    TAKEN;
 
     String prefix() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -50,6 +55,11 @@ public record Signal(Kind kind, String subject) {
   /** A run of this flow ended: the flow's queue may have room. */
   public static Signal queue(String namespace, String flowId) {
     return new Signal(Kind.QUEUE, namespace + "/" + flowId);
+  }
+
+  /** Run {@code runId} was taken over by the sender. */
+  public static Signal taken(String runId) {
+    return new Signal(Kind.TAKEN, runId);
   }
 
   /** The text sent with {@code NOTIFY}. */

@@ -50,6 +50,8 @@ public final class RunLauncher {
   private volatile boolean accepting = true;
   // set on a node that serves the API only: told of each run it stores for the others to take
   private volatile Consumer<FlowKey> handOff;
+  // told of each run this node took over from another that may still execute it
+  private volatile Consumer<RunRecord> takenOver = r -> {};
 
   public RunLauncher(Engine engine, JdbcStateStore store, FlowRegistry flows, InstantSource clock) {
     this(engine, store, flows, clock, RunListener.NONE);
@@ -79,6 +81,11 @@ public final class RunLauncher {
    */
   public void handOff(Consumer<FlowKey> tell) {
     this.handOff = tell;
+  }
+
+  /** Told of each run this node takes over from another node (a cancel, a forced resume). */
+  public void onTakeOver(Consumer<RunRecord> told) {
+    this.takenOver = told;
   }
 
   private static final String API_ONLY =
@@ -253,6 +260,7 @@ public final class RunLauncher {
       // another node (or a dead process) executes it: take it over, so that the owner's next
       // write is fenced off and it stops, and end it with its unfinished tasks
       cancelled = engine.endElsewhere(run, RunState.CANCELLED, reason);
+      takenOver.accept(cancelled);
     }
     listener.runChanged(cancelled);
     endListeners.forEach(l -> safely(l, cancelled));
@@ -305,6 +313,9 @@ public final class RunLauncher {
     }
     RunHandle h = engine.resume(run.id(), force);
     track(new FlowKey(run.namespace(), run.flowId()), h);
+    if (force && Claimant.isNodeLabel(run.owner())) {
+      takenOver.accept(run); // its node may still execute it: it stops now
+    }
     log.info("resumed run {} of {}.{} on request", run.id(), run.namespace(), run.flowId());
     return store.findRun(run.id()).orElse(run);
   }
