@@ -4,6 +4,7 @@ import dev.weir.WeirException;
 import dev.weir.config.ProjectConfig;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunListeners;
+import dev.weir.engine.StagingArea;
 import dev.weir.engine.gate.BreakerGate;
 import dev.weir.engine.gate.CircuitBreakers;
 import dev.weir.engine.gate.ClusterBreakers;
@@ -35,6 +36,7 @@ import dev.weir.server.cluster.ClusterSettings;
 import dev.weir.server.cluster.ClusterSignals;
 import dev.weir.server.cluster.NodeRole;
 import dev.weir.server.cluster.Signal;
+import dev.weir.server.cluster.StagingLocation;
 import dev.weir.server.cluster.TaskRouting;
 import dev.weir.server.flows.ClusterFlows;
 import dev.weir.server.flows.FlowRegistry;
@@ -65,7 +67,6 @@ import dev.weir.store.RunRecord;
 import dev.weir.task.TaskRegistry;
 import dev.weir.task.plugin.Plugins;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,6 +120,7 @@ public final class WeirServer implements AutoCloseable {
   private final JsonLogFiles logFiles;
   private final LogRetention logRetention;
   private final StagingGc stagingGc;
+  private final StagingArea staging;
   private final MetricsRoutes metricsRoutes;
   private final Plugins plugins;
   private volatile int port;
@@ -155,6 +157,7 @@ public final class WeirServer implements AutoCloseable {
     log.info("task gates: {}", gates);
     TaskRegistry taskTypes = ServerTaskTypes.load(options);
     this.plugins = taskTypes.plugins();
+    this.staging = StagingLocation.open(work.staging(), options.home(), options.environment());
     // subflows start through the launcher, made below: the host is attached to it then
     var subflows = new dev.weir.server.runs.ServerSubflows();
     this.engine =
@@ -170,7 +173,7 @@ public final class WeirServer implements AutoCloseable {
                     gates)
                 .withSubflows(subflows)
                 .withClaimant(cluster::claimant)
-                .withStaging(stagingDir(options)));
+                .withStaging(staging));
     engine.route(routing);
     this.attemptWorker =
         options.store() == null || !work.role().executesTasks()
@@ -201,8 +204,7 @@ public final class WeirServer implements AutoCloseable {
             // files of earlier runs go too when files are turned off
             : new LogRetention(
                 store, obs.logDir(options.home()), obs.logRetention(), options.clock());
-    this.stagingGc =
-        new StagingGc(store, stagingDir(options), stagingPolicy(options), options.clock());
+    this.stagingGc = new StagingGc(store, staging, stagingPolicy(options), options.clock());
     listeners.add(new StagingRetention(stagingGc));
     log.info("staging of finished runs: {} (staging: in weir.yaml)", stagingGc.policy());
     this.flows =
@@ -529,11 +531,6 @@ public final class WeirServer implements AutoCloseable {
     return routing;
   }
 
-  private static Path stagingDir(ServerOptions options) {
-    Path shared = options.cluster().staging();
-    return shared != null ? shared : options.home().resolve("staging");
-  }
-
   private void scanQuietly() {
     try {
       scanFlows();
@@ -600,6 +597,7 @@ public final class WeirServer implements AutoCloseable {
       return; // the store stays open for their last writes until the process exits
     }
     engine.close();
+    StagingLocation.close(staging);
     if (logFiles != null) {
       logFiles.close();
     }
