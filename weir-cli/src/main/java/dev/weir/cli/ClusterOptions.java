@@ -3,7 +3,7 @@ package dev.weir.cli;
 import dev.weir.flow.Durations;
 import dev.weir.server.cluster.ClusterSettings;
 import dev.weir.server.cluster.NodeRole;
-import java.nio.file.Path;
+import dev.weir.server.cluster.StagingLocation;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -42,12 +42,14 @@ final class ClusterOptions {
 
   @Option(
       names = "--staging",
-      paramLabel = "DIR",
+      paramLabel = "DIR|s3://BUCKET/PREFIX",
       defaultValue = "${env:WEIR_STAGING}",
       description =
           "Where tasks stage their datasets (env WEIR_STAGING; default: <home>/staging). The nodes"
-              + " of a cluster share one directory, on a shared file system at the same path.")
-  Path staging;
+              + " of a cluster share it: a directory on a shared file system at the same path, or"
+              + " an S3 address, reached with WEIR_STAGING_S3_ENDPOINT, _REGION, _ACCESS_KEY,"
+              + " _SECRET_KEY (else the default AWS chain) and cached in <home>/staging-cache.")
+  String staging;
 
   @Option(
       names = "--pools",
@@ -77,7 +79,9 @@ final class ClusterOptions {
               nodeId,
               lease == null ? null : Durations.parse(lease),
               heartbeat == null ? null : Durations.parse(heartbeat),
-              staging == null ? null : Surroundings.of(spec).resolve(staging))
+              staging == null || staging.isBlank()
+                  ? null
+                  : StagingLocation.parse(staging, Surroundings.of(spec)::resolve))
           .withWork(role, poolSet(), slots == null ? 0 : slots);
     } catch (RuntimeException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -94,7 +94,7 @@ final class Attempt implements Runnable {
       TaskResult result =
           routed != null
               ? routed.run(ticket(), context.logger())
-              : AuditFacts.complete(execute(type), scope, context.datasetsRead());
+              : published(AuditFacts.complete(execute(type), scope, context.datasetsRead()));
       outcome = new EngineEvent.AttemptSucceeded(taskId, attempt, result);
       released = TaskGate.Outcome.SUCCEEDED;
     } catch (Reschedule r) {
@@ -136,6 +136,12 @@ final class Attempt implements Runnable {
     return t instanceof TaskFailedException tf && tf.connectionFailure()
         ? TaskGate.Outcome.CONNECTION_FAILED
         : TaskGate.Outcome.FAILED;
+  }
+
+  // before the success is told, so the store never records a dataset other nodes cannot read
+  private TaskResult published(TaskResult r) {
+    scope.staging.publish(scope.runId, taskId, attempt, r.dataset(), context.logger());
+    return r;
   }
 
   private <C extends Record> TaskResult execute(TaskType<C> t) throws Exception {

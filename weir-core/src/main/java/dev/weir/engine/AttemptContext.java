@@ -20,7 +20,7 @@ final class AttemptContext implements TaskContext {
   private final Place place;
   private final dev.weir.flow.TaskDef.Phase phase;
   private final InstantSource clock;
-  private boolean stagingPrepared;
+  private Path stagingDir;
   // what the task asked for: its inputs in the audit trail and lineage
   private final Map<String, Dataset> read = new LinkedHashMap<>();
 
@@ -81,21 +81,21 @@ final class AttemptContext implements TaskContext {
   @Override
   public synchronized Path stagingDir() {
     // per attempt: an attempt that timed out but ignores interrupts cannot clobber the next one
-    Path dir = scope.stagingDir(taskId).resolve("attempt-" + attempt);
-    if (!stagingPrepared) {
+    if (stagingDir == null) {
+      Path dir = scope.stagingDir(taskId).resolve(scope.staging.attemptDir(attempt));
       // an earlier attempt may have left half-written files: every attempt starts empty
       Staging.clear(dir);
-      stagingPrepared = true;
+      stagingDir = dir;
     }
-    return dir;
+    return stagingDir;
   }
 
   @Override
   public Dataset dataset(String name) {
     // inside a forEach item, a name means the task of the same item first
     String id = place.resolve(name, scope.datasets::containsKey);
-    Dataset d = scope.datasets.get(id);
-    if (d == null) {
+    Dataset staged = scope.datasets.get(id);
+    if (staged == null) {
       throw TaskFailedException.permanent(
           "task '"
               + id
@@ -103,6 +103,7 @@ final class AttemptContext implements TaskContext {
               + (scope.datasets.isEmpty() ? "none" : String.join(", ", scope.datasets.keySet()))
               + "); name a task that reads or transforms data");
     }
+    Dataset d = here(id, staged);
     synchronized (read) {
       read.put(id, d);
     }
@@ -115,17 +116,27 @@ final class AttemptContext implements TaskContext {
     for (String a : place.ancestorRunIds()) {
       Dataset d = scope.datasets.get(a);
       if (d != null) {
-        out.put(a.substring(a.lastIndexOf('/') + 1), d); // by task id, as the flow names it
+        // by task id, as the flow names it
+        out.put(a.substring(a.lastIndexOf('/') + 1), here(a, d));
       }
     }
     // onFailure and finally tasks see every dataset of the run
     if (phase != dev.weir.flow.TaskDef.Phase.MAIN) {
-      scope.datasets.forEach(out::putIfAbsent);
+      scope.datasets.forEach((id, d) -> {
+        if (!out.containsKey(id)) {
+          out.put(id, here(id, d));
+        }
+      });
     }
     synchronized (read) {
       read.putAll(out);
     }
     return out;
+  }
+
+  // a dataset another node of a cluster staged is copied here first (see DatasetStaging)
+  private Dataset here(String id, Dataset staged) {
+    return scope.staging.local(scope.runId, id, staged, logger);
   }
 
   /** The datasets this attempt asked for so far, by task id. */

@@ -52,6 +52,7 @@ public final class Engine implements AutoCloseable {
   private final Set<String> active = ConcurrentHashMap.newKeySet();
   private final Map<String, RunCoordinator> coordinators = new ConcurrentHashMap<>();
   private final SubflowHost subflows;
+  private final DatasetStaging staging;
 
   /**
    * @param home where staging data lives ({@code <home>/staging/<run>/<task>})
@@ -66,8 +67,9 @@ public final class Engine implements AutoCloseable {
    * @param claimant who this engine takes runs over as, asked at each claim: a cluster node in its
    *     current epoch; null for this process ({@code host:pid})
    * @param staging where tasks stage their datasets; null for {@code <home>/staging}. The nodes of
-   *     a cluster share one (a shared file system at one path): a run another node adopts reads the
-   *     datasets its tasks staged before
+   *     a cluster share one — a directory on a shared file system at one path, or a {@link
+   *     StagingStore} (S3) each node caches in a directory of its own — so that a run another node
+   *     adopts, or a task routed to a worker, reads the datasets staged elsewhere
    */
   public record Options(
       Path home,
@@ -79,9 +81,12 @@ public final class Engine implements AutoCloseable {
       EngineTimer timer,
       SubflowHost subflows,
       Supplier<Claimant> claimant,
-      Path staging) {
+      StagingArea staging) {
     public Options {
-      staging = staging != null ? staging : home == null ? null : home.resolve("staging");
+      staging =
+          staging != null
+              ? staging
+              : home == null ? null : StagingArea.local(home.resolve("staging"));
       clock = clock == null ? InstantSource.system() : clock;
       environment = environment == null ? System.getenv() : Map.copyOf(environment);
       listener = listener == null ? RunListener.NONE : listener;
@@ -155,8 +160,13 @@ public final class Engine implements AutoCloseable {
 
     /** These options with datasets staged in {@code dir} (a directory every node can read). */
     public Options withStaging(Path dir) {
+      return withStaging(StagingArea.local(dir));
+    }
+
+    /** These options with datasets staged in {@code area} (with a store every node reads). */
+    public Options withStaging(StagingArea area) {
       return new Options(
-          home, clock, environment, secretsDir, listener, gate, timer, subflows, claimant, dir);
+          home, clock, environment, secretsDir, listener, gate, timer, subflows, claimant, area);
     }
   }
 
@@ -184,6 +194,7 @@ public final class Engine implements AutoCloseable {
             options.claimant(),
             new RoutedAttempts(store.attempts()));
     this.subflows = options.subflows() == null ? new LocalSubflows(this) : options.subflows();
+    this.staging = new DatasetStaging(options.staging());
   }
 
   public FlowParser parser() {
@@ -276,7 +287,7 @@ public final class Engine implements AutoCloseable {
   public Started startSelected(StartRequest request, TaskSelection selection) {
     Claimant who = services.claimant().get();
     Prepared p = ownedBy(prepare(request), who);
-    Path staging = options.staging();
+    Path staging = options.staging().dir();
     List<TaskRunRecord> rows =
         selection.rows(request.flow(), p.run().id(), options.clock().instant()).stream()
             .map(r -> AdoptedDatasets.adopt(staging, r))
@@ -437,7 +448,8 @@ public final class Engine implements AutoCloseable {
         old.restarted(
             RunState.QUEUED, old.startedAt(), attempt, here ? owner.claimant().label() : null);
     List<TaskRunRecord> rows = new ArrayList<>(store.taskRuns(old.id()));
-    RetryPlan plan = RetryPlan.of(flow, old.id(), rows, attempt, options.clock().instant());
+    RetryPlan plan =
+        RetryPlan.of(flow, old.id(), rows, attempt, options.clock().instant(), staging::present);
     store.write(
         new StateStore.Batch(List.of(), List.of(run), plan.fresh(), List.of())
             .fenced(owner.fence()));
@@ -482,7 +494,7 @@ public final class Engine implements AutoCloseable {
             run.id(),
             flow,
             workDir,
-            options.staging(),
+            staging,
             ProjectConfig.find(workDir),
             expressions,
             renderServices(),

@@ -6,11 +6,11 @@ import dev.weir.store.LogLine;
 import dev.weir.store.TaskRunRecord;
 import dev.weir.store.TaskState;
 import dev.weir.task.Dataset;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.BiPredicate;
 
 /**
  * What {@code weir retry} adds to a failed run: a fresh attempt of every top-level task that did
@@ -21,8 +21,17 @@ import java.util.List;
  * @param notes the WARN lines for tasks that run again because their dataset is gone
  */
 record RetryPlan(List<TaskRunRecord> fresh, List<LogLine> notes) {
+  /**
+   * @param present whether a succeeded task's dataset (of the run) can still be read: its file is
+   *     here, or in the shared staging of a cluster
+   */
   static RetryPlan of(
-      Flow flow, String runId, List<TaskRunRecord> rows, int runAttempt, Instant now) {
+      Flow flow,
+      String runId,
+      List<TaskRunRecord> rows,
+      int runAttempt,
+      Instant now,
+      BiPredicate<String, Dataset> present) {
     var latest = new LinkedHashMap<String, TaskRunRecord>();
     rows.forEach(r -> latest.merge(r.taskId(), r, (a, b) -> a.attempt() >= b.attempt() ? a : b));
     var fresh = new ArrayList<TaskRunRecord>();
@@ -31,7 +40,7 @@ record RetryPlan(List<TaskRunRecord> fresh, List<LogLine> notes) {
       TaskRunRecord r = latest.get(def.id());
       boolean succeeded =
           r != null && r.state() == TaskState.SUCCEEDED && def.phase() == Phase.MAIN;
-      boolean staged = succeeded && stagedDatasetPresent(r);
+      boolean staged = succeeded && present.test(runId, DatasetCodec.decode(r.dataset()));
       if (!staged) {
         fresh.add(
             TaskRunRecord.pending(runId, def.id(), r == null ? 1 : r.attempt() + 1, runAttempt));
@@ -51,11 +60,5 @@ record RetryPlan(List<TaskRunRecord> fresh, List<LogLine> notes) {
       }
     }
     return new RetryPlan(fresh, notes);
-  }
-
-  /** A succeeded task's dataset is reusable while its staged file is there. */
-  private static boolean stagedDatasetPresent(TaskRunRecord r) {
-    Dataset d = DatasetCodec.decode(r.dataset());
-    return d == null || Files.exists(d.path());
   }
 }

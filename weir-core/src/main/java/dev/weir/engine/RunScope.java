@@ -22,7 +22,7 @@ final class RunScope {
   final String runId;
   final Flow flow;
   final Path workDir;
-  final Path stagingRoot;
+  final DatasetStaging staging;
   final ProjectConfig project;
   final Expressions expressions;
   final Expressions.Services services;
@@ -38,7 +38,7 @@ final class RunScope {
       String runId,
       Flow flow,
       Path workDir,
-      Path stagingRoot,
+      DatasetStaging staging,
       ProjectConfig project,
       Expressions expressions,
       Expressions.Services services,
@@ -48,7 +48,7 @@ final class RunScope {
     this.runId = runId;
     this.flow = flow;
     this.workDir = workDir;
-    this.stagingRoot = stagingRoot;
+    this.staging = staging;
     this.project = project;
     this.expressions = expressions;
     this.services = services;
@@ -58,7 +58,7 @@ final class RunScope {
   }
 
   Path stagingDir(String taskId) {
-    return stagingRoot.resolve(runId).resolve(taskId);
+    return staging.root().resolve(runId).resolve(taskId);
   }
 
   /** Variables for one task's expressions; {@code extra} adds e.g. failedTask. */

@@ -1,5 +1,7 @@
 package dev.weir.staging;
 
+import dev.weir.engine.StagingArea;
+import dev.weir.engine.StagingStore;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
 import dev.weir.store.StateStore;
@@ -16,22 +18,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a {@link StagingPolicy} to a home's staging area ({@code <home>/staging/<run>/…}).
+ * Applies a {@link StagingPolicy} to a home's staging area ({@code <home>/staging/<run>/…}), and to
+ * the runs in the cluster's shared staging store when there is one ({@link StagingArea#shared()}):
+ * a run's staging is deleted there and here together.
  *
- * <p>It walks the run directories that exist, not the runs in the store: once the policy has been
- * applied only a few directories are left, so a sweep after every run stays cheap however many runs
- * the store remembers.
+ * <p>It walks the run directories that exist (and the runs the shared store lists), not the runs in
+ * the store: once the policy has been applied only a few are left, so a sweep after every run stays
+ * cheap however many runs the store remembers.
  */
 public final class StagingGc {
   private static final Logger LOG = LoggerFactory.getLogger(StagingGc.class);
 
   private final StateStore store;
   private final Path root;
+  private final StagingStore shared;
   private final StagingPolicy policy;
   private final InstantSource clock;
 
@@ -81,8 +88,14 @@ public final class StagingGc {
    * @param stagingRoot {@code <home>/staging}
    */
   public StagingGc(StateStore store, Path stagingRoot, StagingPolicy policy, InstantSource clock) {
+    this(store, StagingArea.local(stagingRoot), policy, clock);
+  }
+
+  /** The retention of {@code area}: its directory, and its shared store when it has one. */
+  public StagingGc(StateStore store, StagingArea area, StagingPolicy policy, InstantSource clock) {
     this.store = store;
-    this.root = stagingRoot;
+    this.root = area.dir();
+    this.shared = area.shared();
     this.policy = policy;
     this.clock = clock;
   }
@@ -112,6 +125,7 @@ public final class StagingGc {
     for (Entry e : entries) {
       if (e.verdict().deletes()) {
         delete(e.dir());
+        deleteShared(e.runId());
       }
     }
     var swept = new Swept(entries, true);
@@ -126,26 +140,21 @@ public final class StagingGc {
   }
 
   private List<Entry> judge(boolean measureKept) {
-    if (!Files.isDirectory(root)) {
-      return List.of();
-    }
-    List<Path> dirs;
-    try (Stream<Path> list = Files.list(root)) {
-      dirs = list.filter(Files::isDirectory).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the staging directory " + root, e);
-    }
+    Set<String> remote = sharedRunIds();
+    Set<String> runIds = new TreeSet<>(remote);
+    runIds.addAll(localRunIds());
     Instant now = clock.instant();
     Instant cutoff = now.minus(policy.retention());
     Map<String, Optional<String>> latestOfFlow = new HashMap<>();
     var out = new ArrayList<Entry>();
-    for (Path dir : dirs) {
-      String runId = dir.getFileName().toString();
+    for (String runId : runIds) {
+      Path dir = root.resolve(runId);
       Optional<RunRecord> found = store.findRun(runId);
+      boolean inShared = remote.contains(runId);
       Verdict v;
       if (found.isEmpty()) {
         v =
-            lastWritten(dir).isBefore(cutoff)
+            lastWritten(dir, inShared).isBefore(cutoff)
                 ? Verdict.DELETE_UNKNOWN_RUN
                 : Verdict.KEEP_UNKNOWN_RUN;
       } else {
@@ -155,10 +164,80 @@ public final class StagingGc {
             latestOfFlow.computeIfAbsent(flowKey, k -> latestRunId(run.namespace(), run.flowId()));
         v = verdict(run, cutoff, latest.map(run.id()::equals).orElse(false));
       }
-      long bytes = v.deletes() || measureKept ? size(dir) : -1;
+      long bytes = v.deletes() || measureKept ? size(dir, inShared) : -1;
       out.add(new Entry(runId, dir, bytes, v, found.orElse(null)));
     }
     return out;
+  }
+
+  private List<String> localRunIds() {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> list = Files.list(root)) {
+      return list.filter(Files::isDirectory).map(d -> d.getFileName().toString()).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the staging directory " + root, e);
+    }
+  }
+
+  // a shared store that does not answer leaves its runs for the next sweep; the directory is swept
+  private Set<String> sharedRunIds() {
+    if (shared == null) {
+      return Set.of();
+    }
+    try {
+      return shared.runIds();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "staging retention: cannot list the runs in the shared staging {}; only {} is swept"
+              + " this time: {}",
+          shared.location(),
+          root,
+          e.getMessage());
+      return Set.of();
+    }
+  }
+
+  private void deleteShared(String runId) {
+    if (shared == null) {
+      return;
+    }
+    try {
+      shared.deleteRun(runId);
+    } catch (RuntimeException e) {
+      // it is listed again at the next sweep, and deleted then
+      LOG.warn(
+          "staging retention: cannot delete the staging of run {} in {}: {}",
+          runId,
+          shared.location(),
+          e.getMessage());
+    }
+  }
+
+  private Instant lastWritten(Path dir, boolean inShared) {
+    Instant local = Files.isDirectory(dir) ? lastWritten(dir) : Instant.EPOCH;
+    if (!inShared) {
+      return local;
+    }
+    try {
+      Instant remote = shared.usage(dir.getFileName().toString()).lastWritten();
+      return remote.isAfter(local) ? remote : local;
+    } catch (RuntimeException e) {
+      return clock.instant(); // cannot tell: keep it rather than guess
+    }
+  }
+
+  private long size(Path dir, boolean inShared) {
+    long bytes = Files.isDirectory(dir) ? size(dir) : 0;
+    if (inShared) {
+      try {
+        bytes += shared.usage(dir.getFileName().toString()).bytes();
+      } catch (RuntimeException e) {
+        // measured as far as it can be
+      }
+    }
+    return bytes;
   }
 
   private Verdict verdict(RunRecord run, Instant cutoff, boolean latest) {

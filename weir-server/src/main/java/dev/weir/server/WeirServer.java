@@ -3,6 +3,7 @@ package dev.weir.server;
 import dev.weir.config.ProjectConfig;
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunListeners;
+import dev.weir.engine.StagingArea;
 import dev.weir.engine.gate.BreakerGate;
 import dev.weir.engine.gate.CircuitBreakers;
 import dev.weir.engine.gate.ClusterBreakers;
@@ -33,6 +34,7 @@ import dev.weir.server.cluster.ClusterNode;
 import dev.weir.server.cluster.ClusterSettings;
 import dev.weir.server.cluster.ClusterSignals;
 import dev.weir.server.cluster.Signal;
+import dev.weir.server.cluster.StagingLocation;
 import dev.weir.server.cluster.TaskRouting;
 import dev.weir.server.flows.ClusterFlows;
 import dev.weir.server.flows.FlowRegistry;
@@ -62,7 +64,6 @@ import dev.weir.store.LogSearch;
 import dev.weir.task.TaskRegistry;
 import dev.weir.task.plugin.Plugins;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +117,7 @@ public final class WeirServer implements AutoCloseable {
   private final JsonLogFiles logFiles;
   private final LogRetention logRetention;
   private final StagingGc stagingGc;
+  private final StagingArea staging;
   private final MetricsRoutes metricsRoutes;
   private final Plugins plugins;
   private volatile int port;
@@ -152,6 +154,7 @@ public final class WeirServer implements AutoCloseable {
     log.info("task gates: {}", gates);
     TaskRegistry taskTypes = ServerTaskTypes.load(options);
     this.plugins = taskTypes.plugins();
+    this.staging = StagingLocation.open(work.staging(), options.home(), options.environment());
     // subflows start through the launcher, made below: the host is attached to it then
     var subflows = new dev.weir.server.runs.ServerSubflows();
     this.engine =
@@ -167,7 +170,7 @@ public final class WeirServer implements AutoCloseable {
                     gates)
                 .withSubflows(subflows)
                 .withClaimant(cluster::claimant)
-                .withStaging(stagingDir(options)));
+                .withStaging(staging));
     engine.route(routing);
     this.attemptWorker =
         options.store() == null || !work.role().executesTasks()
@@ -198,8 +201,7 @@ public final class WeirServer implements AutoCloseable {
             // files of earlier runs go too when files are turned off
             : new LogRetention(
                 store, obs.logDir(options.home()), obs.logRetention(), options.clock());
-    this.stagingGc =
-        new StagingGc(store, stagingDir(options), stagingPolicy(options), options.clock());
+    this.stagingGc = new StagingGc(store, staging, stagingPolicy(options), options.clock());
     listeners.add(new StagingRetention(stagingGc));
     log.info("staging of finished runs: {} (staging: in weir.yaml)", stagingGc.policy());
     this.flows =
@@ -498,11 +500,6 @@ public final class WeirServer implements AutoCloseable {
     }
   }
 
-  private static Path stagingDir(ServerOptions options) {
-    Path shared = options.cluster().staging();
-    return shared != null ? shared : options.home().resolve("staging");
-  }
-
   private void scanQuietly() {
     try {
       scanFlows();
@@ -569,6 +566,7 @@ public final class WeirServer implements AutoCloseable {
       return; // the store stays open for their last writes until the process exits
     }
     engine.close();
+    StagingLocation.close(staging);
     if (logFiles != null) {
       logFiles.close();
     }

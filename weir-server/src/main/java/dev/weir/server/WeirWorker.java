@@ -2,14 +2,21 @@ package dev.weir.server;
 
 import dev.weir.WeirException;
 import dev.weir.engine.Engine;
+import dev.weir.engine.StagingArea;
 import dev.weir.server.cluster.AttemptWorker;
 import dev.weir.server.cluster.ClusterNode;
 import dev.weir.server.cluster.ClusterSettings;
 import dev.weir.server.cluster.ClusterSignals;
 import dev.weir.server.cluster.NodeRole;
 import dev.weir.server.cluster.Signal;
+import dev.weir.server.cluster.StagingLocation;
+import dev.weir.staging.StagingGc;
+import dev.weir.staging.StagingPolicy;
 import dev.weir.store.RunRecord;
-import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +28,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class WeirWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WeirWorker.class);
+  private static final Duration CACHE_SWEEP = Duration.ofMinutes(5);
 
   private final dev.weir.store.JdbcStateStore store;
   private final ClusterNode cluster;
   private final Engine engine;
   private final AttemptWorker worker;
   private final ClusterSignals signals;
+  private final StagingArea staging;
+  // with S3 staging, what the worker copied or staged for runs that ended goes from its cache
+  private final ScheduledExecutorService cacheSweeps;
 
   private WeirWorker(ServerOptions options) {
     if (options.store() == null) {
@@ -43,7 +54,7 @@ public final class WeirWorker implements AutoCloseable {
     try {
       this.cluster = ClusterNode.join(store, work, options.home(), NodeRole.WORKER.label());
       var taskTypes = ServerTaskTypes.load(options);
-      Path staging = work.staging() != null ? work.staging() : options.home().resolve("staging");
+      this.staging = StagingLocation.open(work.staging(), options.home(), options.environment());
       this.engine =
           new Engine(
               store,
@@ -63,6 +74,7 @@ public final class WeirWorker implements AutoCloseable {
       store.close();
       throw e;
     }
+    this.cacheSweeps = staging.isShared() ? sweepCache(store, staging, options) : null;
     cluster.start(new Host());
     // woken when an attempt is queued, instead of at its next poll
     this.signals = ClusterSignals.open(address, store.dataSource(), cluster.nodeId());
@@ -70,6 +82,36 @@ public final class WeirWorker implements AutoCloseable {
     signals.start();
     worker.start();
     log.info("weir worker: node {} (epoch {}) joined", cluster.nodeId(), cluster.epoch());
+  }
+
+  /**
+   * Empties the worker's staging cache of the runs that ended, every few minutes: every dataset in
+   * it is in the shared store too. A shared directory is the servers' to sweep, as their policy
+   * says; a worker leaves it alone.
+   */
+  private static ScheduledExecutorService sweepCache(
+      dev.weir.store.StateStore store, StagingArea staging, ServerOptions options) {
+    var gc =
+        new StagingGc(
+            store,
+            StagingArea.local(staging.dir()),
+            new StagingPolicy(Duration.ZERO, false),
+            options.clock());
+    var sweeps =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("weir-staging-cache").daemon().factory());
+    sweeps.scheduleWithFixedDelay(
+        () -> {
+          try {
+            gc.sweep();
+          } catch (RuntimeException e) {
+            log.warn("sweeping the staging cache {} failed: {}", staging.dir(), e.toString());
+          }
+        },
+        CACHE_SWEEP.toMillis(),
+        CACHE_SWEEP.toMillis(),
+        TimeUnit.MILLISECONDS);
+    return sweeps;
   }
 
   public static WeirWorker start(ServerOptions options) {
@@ -123,9 +165,13 @@ public final class WeirWorker implements AutoCloseable {
   @Override
   public void close() {
     signals.close();
+    if (cacheSweeps != null) {
+      cacheSweeps.shutdownNow();
+    }
     worker.close();
     cluster.close();
     engine.close();
+    StagingLocation.close(staging);
     store.close();
   }
 }

@@ -27,6 +27,11 @@ public final class S3TestServer implements AutoCloseable {
   }
 
   public static S3TestServer start() throws Exception {
+    return start(0);
+  }
+
+  /** A server on {@code port} of 127.0.0.1 (0 for a free one). */
+  public static S3TestServer start(int port) throws Exception {
     BlobStoreContext blobs =
         ContextBuilder.newBuilder("transient")
             .credentials(ACCESS_KEY, SECRET_KEY)
@@ -34,7 +39,7 @@ public final class S3TestServer implements AutoCloseable {
     S3Proxy proxy =
         S3Proxy.builder()
             .blobStore(blobs.getBlobStore())
-            .endpoint(URI.create("http://127.0.0.1:0"))
+            .endpoint(URI.create("http://127.0.0.1:" + port))
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
             // DeleteObjects carries x-amz-checksum-crc32 beside Content-MD5; S3 and MinIO check
             // it, s3proxy does not know it and would refuse the request

@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
  *     start
  * @param lease how long other nodes wait after the node's last renewal before adopting its runs
  * @param heartbeat how often the node renews its lease and looks for runs to adopt
- * @param staging where tasks stage datasets, the same directory (a shared file system, at the same
- *     path) on every node so that a run another node adopts finds what its tasks staged; null for
- *     {@code <home>/staging}, right for a single server
+ * @param staging where tasks stage datasets, the same on every node so that a run another node
+ *     adopts, or a task routed to a worker, finds what other nodes staged: a directory on a shared
+ *     file system at the same path, or an S3 address; null for {@code <home>/staging}, right for a
+ *     single server
  * @param role what the node does; null for {@link NodeRole#ALL}
  * @param pools the pools whose tasks the node executes (others go to workers); empty for all
  * @param slots how many attempts routed to it the node runs at once
@@ -25,7 +26,7 @@ public record ClusterSettings(
     String nodeId,
     Duration lease,
     Duration heartbeat,
-    Path staging,
+    StagingLocation staging,
     NodeRole role,
     java.util.Set<String> pools,
     int slots) {
@@ -33,13 +34,19 @@ public record ClusterSettings(
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
   public static final ClusterSettings DEFAULTS =
-      new ClusterSettings(null, DEFAULT_LEASE, DEFAULT_HEARTBEAT, null);
+      new ClusterSettings(null, DEFAULT_LEASE, DEFAULT_HEARTBEAT);
 
   public ClusterSettings(String nodeId, Duration lease, Duration heartbeat) {
-    this(nodeId, lease, heartbeat, null);
+    this(nodeId, lease, heartbeat, (StagingLocation) null);
   }
 
+  /** Settings staging in {@code dir} (a shared file system); null for {@code <home>/staging}. */
   public ClusterSettings(String nodeId, Duration lease, Duration heartbeat, Path staging) {
+    this(nodeId, lease, heartbeat, staging == null ? null : StagingLocation.dir(staging));
+  }
+
+  public ClusterSettings(
+      String nodeId, Duration lease, Duration heartbeat, StagingLocation staging) {
     this(nodeId, lease, heartbeat, staging, null, java.util.Set.of(), 0);
   }
 

@@ -24,7 +24,7 @@ final class NodeIds {
     try {
       if (Files.exists(file)) {
         String id = Files.readString(file, StandardCharsets.UTF_8).strip();
-        return new ClusterSettings(id, settings.lease(), settings.heartbeat(), null).nodeId();
+        return new ClusterSettings(id, settings.lease(), settings.heartbeat()).nodeId();
       }
       String base = host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
       if (base.isEmpty() || !Character.isLetterOrDigit(base.charAt(0))) {

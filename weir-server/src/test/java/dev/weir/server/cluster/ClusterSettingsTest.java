@@ -46,4 +46,41 @@ class ClusterSettingsTest {
     assertThatThrownBy(() -> NodeIds.of(ClusterSettings.DEFAULTS, home, "x"))
         .hasMessageStartingWith("node id 'bad id' is not valid");
   }
+
+  @Test
+  void staging_is_a_directory_made_absolute_or_an_s3_address_checked_at_start() {
+    StagingLocation dir = StagingLocation.parse("shared/staging", p -> home.resolve(p));
+    assertThat(dir.isS3()).isFalse();
+    assertThat(dir.dir()).isEqualTo(home.resolve("shared/staging"));
+
+    StagingLocation s3 = StagingLocation.parse("s3://lake/weir-staging", p -> p);
+    assertThat(s3.isS3()).isTrue();
+    assertThat(s3.s3()).isEqualTo("s3://lake/weir-staging");
+
+    assertThatThrownBy(() -> StagingLocation.parse("s3://Lake_1/staging", p -> p))
+        .isInstanceOf(WeirException.class)
+        .hasMessage(
+            "--staging: in 's3://Lake_1/staging': 'Lake_1' is not a bucket name: 3 to 63"
+                + " lower-case letters, digits, '.' or '-'; write e.g."
+                + " s3://lake/orders/2026-11-21.csv");
+  }
+
+  @Test
+  void s3_staging_settings_that_are_half_given_stop_the_node_naming_the_variable() {
+    var location = StagingLocation.parse("s3://lake/weir-staging", p -> p);
+    assertThatThrownBy(() ->
+            StagingLocation.open(
+                location, home, java.util.Map.of("WEIR_STAGING_S3_ACCESS_KEY", "AKIA")))
+        .isInstanceOf(WeirException.class)
+        .hasMessage(
+            "WEIR_STAGING_S3_ACCESS_KEY is set but WEIR_STAGING_S3_SECRET_KEY is not; give both,"
+                + " or neither to use the default AWS credentials (AWS_ACCESS_KEY_ID,"
+                + " ~/.aws/credentials, an instance role)");
+    assertThatThrownBy(() ->
+            StagingLocation.open(
+                location, home, java.util.Map.of("WEIR_STAGING_S3_ENDPOINT", "minio:9000")))
+        .hasMessage(
+            "WEIR_STAGING_S3_ENDPOINT 'minio:9000' is not a URL with scheme and host; write e.g."
+                + " http://127.0.0.1:9000, or leave it out for AWS");
+  }
 }

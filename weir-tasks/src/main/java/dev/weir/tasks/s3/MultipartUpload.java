@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -23,22 +24,39 @@ final class MultipartUpload {
   private final S3Path object;
   private final long partSize;
   private final Runnable checkpoint;
+  private final Map<String, String> metadata;
 
   /**
    * @param checkpoint run between parts; throws to stop the upload (e.g. when cancelled)
    */
   MultipartUpload(S3Client client, S3Path object, long partSize, Runnable checkpoint) {
+    this(client, object, partSize, checkpoint, Map.of());
+  }
+
+  /**
+   * @param metadata the object's user metadata ({@code x-amz-meta-*})
+   */
+  MultipartUpload(
+      S3Client client,
+      S3Path object,
+      long partSize,
+      Runnable checkpoint,
+      Map<String, String> metadata) {
     this.client = client;
     this.object = object;
     this.partSize = partSize;
     this.checkpoint = checkpoint;
+    this.metadata = Map.copyOf(metadata);
   }
 
   /** Returns the number of parts. */
   int upload(Path file, long size) throws IOException {
     int part = (int) Math.max(partSize, (size + MAX_PARTS - 1) / MAX_PARTS);
     String id =
-        client.createMultipartUpload(b -> b.bucket(object.bucket()).key(object.key())).uploadId();
+        client
+            .createMultipartUpload(
+                b -> b.bucket(object.bucket()).key(object.key()).metadata(metadata))
+            .uploadId();
     try (FileChannel in = FileChannel.open(file)) {
       var parts = new ArrayList<CompletedPart>();
       byte[] buffer = new byte[part];

@@ -26,7 +26,7 @@ final class S3Errors {
           "RequestTimeTooSkewed",
           "InternalError",
           "ServiceUnavailable");
-  private static final Set<String> CREDENTIAL_CODES =
+  static final Set<String> CREDENTIAL_CODES =
       Set.of(
           "InvalidAccessKeyId",
           "SignatureDoesNotMatch",
@@ -42,7 +42,15 @@ final class S3Errors {
    */
   static TaskFailedException failure(
       String task, String what, String connection, SdkException e, UnaryOperator<String> scrub) {
-    String head = task + ": " + what + " with " + connection + " failed: ";
+    return failure(task + ": " + what + " with " + connection + " failed: ", e, scrub);
+  }
+
+  /**
+   * As above, the message starting with {@code head} ({@code "upload of … failed: "}).
+   *
+   * @param scrub masks secrets in any text taken from the SDK
+   */
+  static TaskFailedException failure(String head, SdkException e, UnaryOperator<String> scrub) {
     if (e instanceof S3Exception s3) {
       String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
       int status = s3.statusCode();
