@@ -478,9 +478,11 @@ public final class Engine implements AutoCloseable {
     coordinator
         .completion()
         .whenComplete((r, e) -> {
-          active.remove(run.id());
-          coordinators.remove(run.id());
-          services.routed().runEnded(run.id());
+          // a coordinator given up ends after the run was taken again here: leave the new one be
+          if (coordinators.remove(run.id(), coordinator)) {
+            active.remove(run.id());
+            services.routed().runEnded(run.id());
+          }
         });
     Thread.ofPlatform().name("weir-run-" + run.id()).daemon().start(coordinator);
     return new RunHandle(run.id(), coordinator);

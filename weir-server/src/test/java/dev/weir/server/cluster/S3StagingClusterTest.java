@@ -160,6 +160,16 @@ class S3StagingClusterTest {
     worker("w2", "b");
 
     String runId = scheduler.post("/flows/cluster/staged/runs", "{}").json().path("runId").asText();
+    try {
+      scheduler.awaitRun(runId);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "run did not end: "
+              + scheduler.get("/runs/" + runId).body()
+              + "\n"
+              + scheduler.get("/runs/" + runId + "/logs").body(),
+          e);
+    }
     var run = scheduler.awaitRun(runId);
 
     assertThat(run.path("state").asText()).as(run.toString()).isEqualTo("SUCCEEDED");
