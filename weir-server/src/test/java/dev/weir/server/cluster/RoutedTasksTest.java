@@ -64,8 +64,10 @@ class RoutedTasksTest {
   }
 
   private ClusterSettings settings(String id) {
+    // no failover by lease here (a worker leaving ends its lease at once): long enough for a busy
+    // machine
     return new ClusterSettings(
-        id, Duration.ofSeconds(3), Duration.ofMillis(500), dir.resolve("staging"));
+        id, Duration.ofSeconds(15), Duration.ofSeconds(1), dir.resolve("staging"));
   }
 
   private WeirWorker worker(String id, Set<String> pools) throws Exception {

@@ -88,8 +88,9 @@ class S3StagingClusterTest {
     var settings =
         new ClusterSettings(
                 id,
-                Duration.ofSeconds(3),
-                Duration.ofMillis(500),
+                // no failover here: a lease long enough for a busy machine
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(1),
                 StagingLocation.parse("s3://" + BUCKET + "/cluster", p -> p))
             .withWork(role, pools, 4);
     return fx.options()
@@ -159,7 +160,9 @@ class S3StagingClusterTest {
     worker("w1", "a");
     worker("w2", "b");
 
-    String runId = scheduler.post("/flows/cluster/staged/runs", "{}").json().path("runId").asText();
+    var started = scheduler.post("/flows/cluster/staged/runs", "{}");
+    assertThat(started.status()).as(started.body()).isEqualTo(202);
+    String runId = started.json().path("runId").asText();
     try {
       scheduler.awaitRun(runId);
     } catch (org.awaitility.core.ConditionTimeoutException e) {
