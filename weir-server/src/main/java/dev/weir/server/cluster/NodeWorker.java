@@ -38,6 +38,12 @@ final class NodeWorker implements AutoCloseable {
   private final Set<String> unadoptable = new HashSet<>();
   // runs this node owns that nothing here executed at the last heartbeat round
   private Set<String> suspects = Set.of();
+  // runs resumed here because nothing executed them: how often, and the round before which they
+  // are left alone (a run that stops again at once, on an internal error, waits twice as long
+  // each time, up to MAX_LOST_WAIT rounds)
+  private final Map<String, long[]> lostResumes = new HashMap<>();
+  private long beats;
+  static final int MAX_LOST_WAIT = 64;
   private final Object lock = new Object();
   private boolean woken;
   private boolean closed;
@@ -98,7 +104,7 @@ final class NodeWorker implements AutoCloseable {
   }
 
   // runs of gone nodes, then the queues; on the heartbeat's rounds, what was lost here too
-  private void round(boolean beat) {
+  void round(boolean beat) {
     try {
       if (node.current()) {
         adoptOrphans();
@@ -120,21 +126,33 @@ final class NodeWorker implements AutoCloseable {
    * executed again here, or they would wait for this node to die.
    */
   private void resumeLost() {
+    beats++;
     var lost = new HashSet<String>();
+    var owned = new HashSet<String>();
     for (RunRecord run : store.runsOwnedBy(node.nodeId(), node.epoch())) {
+      owned.add(run.id());
       if (host.executes(run.id())) {
         continue;
       }
       lost.add(run.id());
+      long[] before = lostResumes.get(run.id());
+      if (before != null && beats < before[1]) {
+        continue; // resumed lately and stopped again: later
+      }
       if (suspects.contains(run.id()) && host.resumeOwn(run)) {
+        long times = before == null ? 1 : before[0] + 1;
+        long wait = Math.min(MAX_LOST_WAIT, 1L << Math.min(times, 6));
+        lostResumes.put(run.id(), new long[] {times, beats + wait});
         log.warn(
-            "cluster node {}: run {} was this node's but nothing executed it; it goes on here",
+            "cluster node {}: run {} was this node's but nothing executed it; it goes on here{}",
             node.nodeId(),
-            run.id());
+            run.id(),
+            times > 1 ? " (time " + times + "; next check in " + wait + " heartbeats)" : "");
         lost.remove(run.id());
       }
     }
     suspects = lost;
+    lostResumes.keySet().retainAll(owned); // ended or taken elsewhere: forgotten
   }
 
   /** Adopts runs of gone nodes, oldest first; another node adopting one first is no error. */
