@@ -5,8 +5,9 @@
 #   per-task cost of routing (a chain of bench.noop tasks, role all vs scheduler + 1 worker),
 #   claim latency and runs/min of a two-task flow with 0 (role all), 1, 2, 3 workers,
 #   and the rows and size of weir_attempt_queue during and after the load.
-# Arguments go to dev.weir.bench.WorkerBench, e.g. --chain=100 --rounds=4 --workers=0,1,2,3
-# --clients=16 --seconds=20 --warmup=5 --attempts=10000. About 3-4 minutes with the defaults.
+# Arguments go to dev.weir.bench.WorkerBench, e.g. --chain=50 --rounds=4 --workers=0,1,2,3
+# --clients=16 --seconds=20 --warmup=5 --attempts=10000. About 4 minutes with the defaults, plus
+# the build.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bin/find-jdk.sh"
