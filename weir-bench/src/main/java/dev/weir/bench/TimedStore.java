@@ -20,6 +20,7 @@ final class TimedStore implements StateStore {
   private int[] rows = new int[1024];
   private int count;
   private final boolean dropAudits;
+  private final dev.weir.store.AttemptQueue attempts;
 
   TimedStore(StateStore store) {
     this(store, false);
@@ -29,8 +30,16 @@ final class TimedStore implements StateStore {
    * @param dropAudits write batches without their audit rows (the cost of the audit trail off)
    */
   TimedStore(StateStore store, boolean dropAudits) {
+    this(store, dropAudits, store.attempts());
+  }
+
+  /**
+   * @param attempts the attempt queue the engine and the workers use through this store
+   */
+  TimedStore(StateStore store, boolean dropAudits, dev.weir.store.AttemptQueue attempts) {
     this.store = store;
     this.dropAudits = dropAudits;
+    this.attempts = attempts;
   }
 
   @Override
@@ -204,7 +213,7 @@ final class TimedStore implements StateStore {
 
   @Override
   public dev.weir.store.AttemptQueue attempts() {
-    return store.attempts();
+    return attempts;
   }
 
   @Override
