@@ -4,7 +4,9 @@ import dev.weir.engine.Engine;
 import dev.weir.server.cluster.AttemptWorker;
 import dev.weir.server.cluster.ClusterNode;
 import dev.weir.server.cluster.ClusterSettings;
+import dev.weir.server.cluster.ClusterSignals;
 import dev.weir.server.cluster.NodeRole;
+import dev.weir.server.cluster.Signal;
 import dev.weir.server.cluster.TaskRouting;
 import dev.weir.store.RunRecord;
 import dev.weir.store.StoreAddress;
@@ -78,6 +80,14 @@ final class InProcessNodes implements AutoCloseable {
             ? new AttemptWorker(store.attempts(), engine, cluster::claimant, Set.of(), slots)
             : null;
     cluster.start(new Host(engine, worker));
+    // the queue's writes wake the other side (NOTIFY), as in weir server and weir worker
+    var signals = ClusterSignals.open(StoreAddress.of(url), jdbc.dataSource(), id);
+    signals.on(Signal.Kind.RESULTS, engine::routedResultsStored);
+    if (worker != null) {
+      signals.on(Signal.Kind.ATTEMPTS, worker::wake);
+    }
+    signals.start();
+    open.add(signals);
     if (worker != null) {
       worker.start();
       open.add(worker);

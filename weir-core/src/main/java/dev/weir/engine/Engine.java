@@ -52,6 +52,14 @@ public final class Engine implements AutoCloseable {
   private final Set<String> active = ConcurrentHashMap.newKeySet();
   private final Map<String, RunCoordinator> coordinators = new ConcurrentHashMap<>();
   private final SubflowHost subflows;
+  // flowOf's last parses, by revision and file: immutable, so shared by every caller
+  private final Map<String, Flow> parsedFlows =
+      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Flow> eldest) {
+          return size() > 32;
+        }
+      };
   private final DatasetStaging staging;
 
   /**
@@ -675,8 +683,18 @@ public final class Engine implements AutoCloseable {
     return given.size();
   }
 
-  /** The flow definition a run was started with: its revision's stored text, parsed. */
+  /**
+   * The flow definition a run was started with: its revision's stored text, parsed. The last few
+   * are kept: a worker runs many attempts of one revision, a node adopts many runs of it.
+   */
   public Flow flowOf(RunRecord run) {
+    String key = run.revision() + "\u0000" + run.flowFile();
+    synchronized (parsedFlows) {
+      Flow kept = parsedFlows.get(key);
+      if (kept != null) {
+        return kept;
+      }
+    }
     String text =
         store
             .revisionText(run.revision())
@@ -687,7 +705,11 @@ public final class Engine implements AutoCloseable {
                         + " of run "
                         + run.id()
                         + " is missing from the store"));
-    return parser.parse(run.flowFile(), text);
+    Flow flow = parser.parse(run.flowFile(), text);
+    synchronized (parsedFlows) {
+      parsedFlows.put(key, flow);
+    }
+    return flow;
   }
 
   /** This machine's name, as run owners and recorded processes name it. */
