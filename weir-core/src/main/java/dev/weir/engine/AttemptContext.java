@@ -20,6 +20,8 @@ final class AttemptContext implements TaskContext {
   private final Place place;
   private final dev.weir.flow.TaskDef.Phase phase;
   private final InstantSource clock;
+  // where check results go: the store, or (on a worker) the attempt's result for its coordinator
+  private volatile java.util.function.Consumer<java.util.List<dev.weir.store.CheckRecord>> checks;
   private Path stagingDir;
   // what the task asked for: its inputs in the audit trail and lineage
   private final Map<String, Dataset> read = new LinkedHashMap<>();
@@ -162,7 +164,20 @@ final class AttemptContext implements TaskContext {
 
   @Override
   public void saveChecks(java.util.List<dev.weir.store.CheckRecord> checks) {
-    scope.store.saveChecks(runId(), taskId, attempt, checks);
+    var sink = this.checks;
+    if (sink != null) {
+      sink.accept(java.util.List.copyOf(checks));
+    } else {
+      scope.store.saveChecks(runId(), taskId, attempt, checks);
+    }
+  }
+
+  /**
+   * Check results go to {@code sink} instead of the store: a worker sends them with the attempt's
+   * result, and the coordinator stores them, so a worker whose claim was lost writes none.
+   */
+  void keepChecks(java.util.function.Consumer<java.util.List<dev.weir.store.CheckRecord>> sink) {
+    this.checks = sink;
   }
 
   @Override

@@ -200,7 +200,7 @@ public final class Engine implements AutoCloseable {
             options.gate(),
             RandomGenerator.getDefault(),
             options.claimant(),
-            new RoutedAttempts(store.attempts()));
+            new RoutedAttempts(store));
     this.subflows = options.subflows() == null ? new LocalSubflows(this) : options.subflows();
     this.staging = new DatasetStaging(options.staging());
   }

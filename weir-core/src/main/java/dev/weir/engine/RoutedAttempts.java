@@ -27,6 +27,7 @@ final class RoutedAttempts implements AutoCloseable {
   static final long SLOWEST = 250;
 
   private final AttemptQueue queue;
+  private final dev.weir.store.StateStore store;
   private volatile AttemptRouting routing = AttemptRouting.NONE;
   private final Map<Long, Waiter> waiting = new ConcurrentHashMap<>();
   // runs that routed an attempt in this process: their leftovers are dropped when they end
@@ -38,8 +39,9 @@ final class RoutedAttempts implements AutoCloseable {
   private record Waiter(
       CompletableFuture<QueuedAttempt> result, TaskLogger log, String[] claimer) {}
 
-  RoutedAttempts(AttemptQueue queue) {
-    this.queue = queue;
+  RoutedAttempts(dev.weir.store.StateStore store) {
+    this.store = store;
+    this.queue = store.attempts();
   }
 
   void route(AttemptRouting r) {
@@ -83,6 +85,11 @@ final class RoutedAttempts implements AutoCloseable {
     if (done == null) {
       throw dev.weir.task.TaskFailedException.permanent(
           "the attempt was withdrawn from the worker queue (its run was taken over or ended)");
+    }
+    // what the task's checks found, stored here: a worker that lost its claim stores nothing
+    var checks = RoutedOutcome.checks(done.outcome());
+    if (checks != null) {
+      store.saveChecks(ticket.runId(), ticket.taskId(), ticket.attempt(), checks);
     }
     queue.drop(id);
     return RoutedOutcome.read(done.outcome());

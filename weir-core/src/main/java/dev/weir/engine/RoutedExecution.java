@@ -49,7 +49,8 @@ final class RoutedExecution {
       logger.info("runs on worker " + worker);
     } catch (RuntimeException e) {
       outcome.complete(
-          mask(RoutedOutcome.failed(e, "this worker cannot run the attempt: " + describe(e))));
+          mask(
+              RoutedOutcome.failed(e, "this worker cannot run the attempt: " + describe(e), null)));
       return new RoutedWork(control, outcome);
     }
     services.workers().execute(attempt);
@@ -83,6 +84,10 @@ final class RoutedExecution {
             at.place(),
             def.phase(),
             services.clock());
+    var checks =
+        new java.util.concurrent.atomic.AtomicReference<
+            java.util.List<dev.weir.store.CheckRecord>>();
+    ctx.keepChecks(checks::set);
     @SuppressWarnings("unchecked")
     Map<String, Object> extra =
         ticket.has("extra")
@@ -97,7 +102,7 @@ final class RoutedExecution {
         extra,
         ctx,
         control,
-        e -> outcome.complete(mask(encode(e))),
+        e -> outcome.complete(mask(encode(e, checks.get()))),
         TaskGate.NONE,
         null,
         null);
@@ -161,13 +166,14 @@ final class RoutedExecution {
     }
   }
 
-  private static String encode(EngineEvent e) {
+  private static String encode(EngineEvent e, java.util.List<dev.weir.store.CheckRecord> checks) {
     return switch (e) {
-      case EngineEvent.AttemptSucceeded s -> RoutedOutcome.succeeded(s.result());
-      case EngineEvent.AttemptFailed f -> RoutedOutcome.failed(f.error(), describe(f.error()));
+      case EngineEvent.AttemptSucceeded s -> RoutedOutcome.succeeded(s.result(), checks);
+      case EngineEvent.AttemptFailed f ->
+          RoutedOutcome.failed(f.error(), describe(f.error()), checks);
       case EngineEvent.AttemptWaiting w ->
-          RoutedOutcome.waiting(dev.weir.task.Reschedule.in(w.recheckIn(), w.why()));
-      default -> RoutedOutcome.failed(null, "unexpected end of a routed attempt: " + e);
+          RoutedOutcome.waiting(dev.weir.task.Reschedule.in(w.recheckIn(), w.why()), checks);
+      default -> RoutedOutcome.failed(null, "unexpected end of a routed attempt: " + e, checks);
     };
   }
 

@@ -3,12 +3,14 @@ package dev.weir.engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.store.CheckRecord;
 import dev.weir.task.Audit;
 import dev.weir.task.Reschedule;
 import dev.weir.task.TaskFailedException;
 import dev.weir.task.TaskResult;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,8 +21,8 @@ import java.util.Map;
 final class RoutedOutcome {
   private RoutedOutcome() {}
 
-  static String succeeded(TaskResult r) {
-    ObjectNode o = DatasetCodec.JSON.createObjectNode();
+  static String succeeded(TaskResult r, List<CheckRecord> checks) {
+    ObjectNode o = withChecks(checks);
     o.put("kind", "succeeded");
     o.set("outputs", DatasetCodec.JSON.valueToTree(r.outputs()));
     if (r.dataset() != null) {
@@ -31,8 +33,8 @@ final class RoutedOutcome {
     return o.toString();
   }
 
-  static String failed(Throwable t, String message) {
-    ObjectNode o = DatasetCodec.JSON.createObjectNode();
+  static String failed(Throwable t, String message, List<CheckRecord> checks) {
+    ObjectNode o = withChecks(checks);
     o.put("kind", "failed");
     o.put("message", message);
     boolean permanent = t instanceof dev.weir.expr.ExpressionException;
@@ -46,12 +48,38 @@ final class RoutedOutcome {
     return o.toString();
   }
 
-  static String waiting(Reschedule r) {
-    ObjectNode o = DatasetCodec.JSON.createObjectNode();
+  static String waiting(Reschedule r, List<CheckRecord> checks) {
+    ObjectNode o = withChecks(checks);
     o.put("kind", "waiting");
     o.put("recheckInMs", r.recheckIn().toMillis());
     o.put("message", r.getMessage());
     return o.toString();
+  }
+
+  // the check results the task saved on the worker, for the coordinator to store
+  private static ObjectNode withChecks(List<CheckRecord> checks) {
+    ObjectNode o = DatasetCodec.JSON.createObjectNode();
+    if (checks != null) {
+      o.set("checks", DatasetCodec.JSON.valueToTree(checks));
+    }
+    return o;
+  }
+
+  /** The check results the task saved on the worker; null when it saved none. */
+  static List<CheckRecord> checks(String json) {
+    try {
+      JsonNode c = DatasetCodec.JSON.readTree(json).get("checks");
+      if (c == null || c.isNull()) {
+        return null;
+      }
+      return DatasetCodec.JSON.convertValue(
+          c,
+          DatasetCodec.JSON
+              .getTypeFactory()
+              .constructCollectionType(List.class, CheckRecord.class));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("corrupt result of a routed attempt: " + json, e);
+    }
   }
 
   /**

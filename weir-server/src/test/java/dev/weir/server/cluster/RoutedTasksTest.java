@@ -97,9 +97,15 @@ class RoutedTasksTest {
         type: file.write
         dataset: shipped
         path: %s
+      - id: check_shipped
+        type: quality.check
+        dataset: shipped
+        checks:
+          - rowCount: {min: 1}
+          - unique: [id]
       - id: report
         type: shell
-        dependsOn: [export]
+        dependsOn: [export, check_shipped]
         env:
           ROWS: "{{ outputs.shipped.rows }}"
           TOKEN: "{{ secret('TOKEN') }}"
@@ -212,7 +218,11 @@ class RoutedTasksTest {
         .isEqualTo("rows=2 token=" + SECRET + "\n");
     String logs = logs(scheduler, runId);
     assertThat(logs).contains("queued for a worker").contains("runs on worker w");
-    assertThat(logs.split("queued for a worker", -1)).hasSize(5); // each of the 4 tasks
+    assertThat(logs.split("queued for a worker", -1)).hasSize(6); // each of the 5 tasks
+    // the checks ran on a worker and were stored by the coordinator, with the attempt's result
+    var checks = scheduler.get("/runs/" + runId + "/checks").json().path("checks");
+    assertThat(checks).hasSize(2);
+    checks.forEach(c -> assertThat(c.path("passed").asBoolean()).as(c.toString()).isTrue());
     assertThat(logs).contains("token is ****").doesNotContain(SECRET);
     try (var store = StoreAddress.of(url).open()) {
       assertThat(store.attempts().size()).as("the queue keeps only live work").isZero();
