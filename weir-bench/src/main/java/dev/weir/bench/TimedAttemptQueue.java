@@ -59,6 +59,16 @@ final class TimedAttemptQueue implements AttemptQueue {
   }
 
   @Override
+  public int dropEnded(String runId) {
+    return queue.dropEnded(runId);
+  }
+
+  @Override
+  public int requeueUnheld(dev.weir.store.Claimant worker, java.util.Set<Long> held) {
+    return queue.requeueUnheld(worker, held);
+  }
+
+  @Override
   public Optional<ClaimedAttempt> claim(Claimant worker, Set<String> pools) {
     long start = System.nanoTime();
     // one node's worker claims on one thread: this is the same thread as the last claim's

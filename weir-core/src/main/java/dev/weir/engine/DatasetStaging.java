@@ -222,7 +222,12 @@ final class DatasetStaging {
       for (String part : parts) {
         store.get(part, temp.resolve(part.substring(key.length() + 1)));
       }
-      Files.move(temp, here, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        Files.move(temp, here, StandardCopyOption.ATOMIC_MOVE);
+      } catch (java.nio.file.FileAlreadyExistsException
+          | java.nio.file.DirectoryNotEmptyException fetchedMeanwhile) {
+        // another task of this node fetched the same dataset at the same moment: it is here
+      }
     } catch (NoSuchFileException gone) {
       throw new TaskFailedException(
           "a part of " + store.url(key) + " went while it was copied: " + gone.getMessage(),

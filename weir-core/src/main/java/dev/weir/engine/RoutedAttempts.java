@@ -83,7 +83,9 @@ final class RoutedAttempts implements AutoCloseable {
       waiting.remove(id);
     }
     if (done == null) {
-      throw dev.weir.task.TaskFailedException.permanent(
+      // another node took the run over (this coordinator is stale: its writes are fenced off), or
+      // the run ended: retryable, should this coordinator be the current one after all
+      throw new dev.weir.task.TaskFailedException(
           "the attempt was withdrawn from the worker queue (its run was taken over or ended)");
     }
     // what the task's checks found, stored here: a worker that lost its claim stores nothing
@@ -112,11 +114,14 @@ final class RoutedAttempts implements AutoCloseable {
     }
   }
 
-  /** The run ended here: attempts of it still queued (none, normally) are dropped. */
+  /**
+   * The run's coordinator here ended: what is queued of it goes if the run ended (a coordinator
+   * that lost the run to another node leaves that node's attempts alone).
+   */
   void runEnded(String runId) {
     if (routedRuns.remove(runId)) {
       try {
-        queue.dropRun(runId);
+        queue.dropEnded(runId);
       } catch (RuntimeException e) {
         LOG.warn("could not drop the routed attempts of run {}: {}", runId, e.getMessage());
       }

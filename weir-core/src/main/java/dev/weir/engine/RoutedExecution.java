@@ -68,6 +68,10 @@ final class RoutedExecution {
             .store()
             .findRun(t.runId())
             .orElseThrow(() -> TaskFailedException.permanent("run " + t.runId() + " is gone"));
+    if (run.state().isTerminal()) {
+      throw TaskFailedException.permanent(
+          "run " + run.id() + " ended " + run.state() + " meanwhile; nothing to run");
+    }
     Flow flow = engine.flowOf(run);
     Located at = placeOf(flow, ticket, run);
     TaskDef def = at.def();
@@ -181,8 +185,38 @@ final class RoutedExecution {
     return AttemptOutcomes.describe(t);
   }
 
+  /**
+   * The outcome with secrets masked in each of its texts: masking the JSON text would miss a secret
+   * the JSON escapes (a quote, a newline of a key file) and could break a number that happens to
+   * contain one.
+   */
   private String mask(String json) {
-    return services.secrets().masker().mask(json);
+    JsonNode tree = read(json);
+    JsonNode dataset = tree.get("dataset"); // a path and a checksum, stored unmasked as locally
+    masked(tree);
+    if (dataset != null) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) tree).set("dataset", dataset);
+    }
+    return tree.toString();
+  }
+
+  private JsonNode masked(JsonNode n) {
+    if (n.isTextual()) {
+      return com.fasterxml.jackson.databind.node.TextNode.valueOf(
+          services.secrets().masker().mask(n.textValue()));
+    }
+    if (n instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+      var names = new java.util.ArrayList<String>();
+      o.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        o.set(name, masked(o.get(name)));
+      }
+    } else if (n instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+      for (int i = 0; i < a.size(); i++) {
+        a.set(i, masked(a.get(i)));
+      }
+    }
+    return n;
   }
 
   private static JsonNode read(String json) {

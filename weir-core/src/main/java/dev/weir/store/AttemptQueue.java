@@ -13,7 +13,10 @@ import java.util.Set;
  * stores nothing.
  */
 public interface AttemptQueue {
-  /** Queues an attempt for the workers; its id. */
+  /**
+   * Queues an attempt for the workers; its id. Queueing an attempt that is queued already (the same
+   * run, task and attempt: a write tried again after its answer was lost) gives the row there.
+   */
   long enqueue(AttemptTicket ticket);
 
   /**
@@ -28,8 +31,22 @@ public interface AttemptQueue {
    */
   void drop(long id);
 
-  /** Deletes every attempt of a run: it was taken over by another node, or it ended. */
+  /** Deletes every attempt of a run: this node takes it over, so what others queued is theirs. */
   int dropRun(String runId);
+
+  /**
+   * Deletes the attempts of runs that ended (a run cancelled on another node than its coordinator,
+   * a coordinator that died): nobody reads them any more, and a worker should not run them.
+   *
+   * @param runId one run, or null for every run
+   */
+  int dropEnded(String runId);
+
+  /**
+   * Queues again the attempts {@code worker} claimed in its epoch and does not hold any more (a
+   * claim whose answer was lost, a result it could not store): they would wait for ever otherwise.
+   */
+  int requeueUnheld(Claimant worker, Set<Long> held);
 
   /**
    * Claims the oldest waiting attempt a worker serving {@code pools} may take: of one of those

@@ -53,22 +53,32 @@ final class JdbcAttemptQueue implements AttemptQueue {
       try (var ps =
           c.prepareStatement(
               "INSERT INTO weir_attempt_queue (run_id, task_id, attempt, pool, ticket, state)"
-                  + " VALUES (?, ?, ?, ?, ?, 'QUEUED')",
-              new String[] {"id"})) {
+                  + " SELECT ?, ?, ?, ?, ?, 'QUEUED' WHERE NOT EXISTS (SELECT 1 FROM"
+                  + " weir_attempt_queue WHERE run_id = ? AND task_id = ? AND attempt = ?)")) {
         ps.setString(1, t.runId());
         ps.setString(2, t.taskId());
         ps.setInt(3, t.attempt());
         ps.setString(4, t.pool());
         ps.setString(5, t.ticket());
+        ps.setString(6, t.runId());
+        ps.setString(7, t.taskId());
+        ps.setInt(8, t.attempt());
         ps.executeUpdate();
-        long id;
-        try (var keys = ps.getGeneratedKeys()) {
-          keys.next();
-          id = keys.getLong(1);
-        }
-        tell(c, "attempts");
-        return id;
       }
+      long id;
+      try (var ps =
+          c.prepareStatement(
+              "SELECT id FROM weir_attempt_queue WHERE run_id = ? AND task_id = ? AND attempt = ?")) {
+        ps.setString(1, t.runId());
+        ps.setString(2, t.taskId());
+        ps.setInt(3, t.attempt());
+        try (var rs = ps.executeQuery()) {
+          rs.next();
+          id = rs.getLong(1);
+        }
+      }
+      tell(c, "attempts");
+      return id;
     });
   }
 
@@ -105,6 +115,36 @@ final class JdbcAttemptQueue implements AttemptQueue {
   @Override
   public int dropRun(String runId) {
     return update("DELETE FROM weir_attempt_queue WHERE run_id = ?", ps -> ps.setString(1, runId));
+  }
+
+  // runs that ended: their attempts are nobody's
+  private static final String RUN_ENDED =
+      "EXISTS (SELECT 1 FROM weir_runs r WHERE r.id = weir_attempt_queue.run_id"
+          + " AND r.state IN ('SUCCEEDED', 'FAILED', 'CANCELLED'))";
+
+  @Override
+  public int dropEnded(String runId) {
+    return runId == null
+        ? update("DELETE FROM weir_attempt_queue WHERE " + RUN_ENDED, ps -> {})
+        : update(
+            "DELETE FROM weir_attempt_queue WHERE run_id = ? AND " + RUN_ENDED,
+            ps -> ps.setString(1, runId));
+  }
+
+  @Override
+  public int requeueUnheld(Claimant worker, Set<Long> held) {
+    List<Long> ids = List.copyOf(held);
+    String notHeld = ids.isEmpty() ? "" : " AND id NOT IN (" + JdbcWork.marks(ids.size()) + ")";
+    return update(
+        "UPDATE weir_attempt_queue SET state = 'QUEUED', claimed_node = NULL, claimed_epoch ="
+            + " NULL, fence = fence + 1 WHERE state = 'CLAIMED' AND claimed_node = ? AND"
+            + " claimed_epoch = ?"
+            + notHeld,
+        ps -> {
+          ps.setString(1, worker.node());
+          ps.setLong(2, worker.epoch());
+          bindIds(ps, ids, 3);
+        });
   }
 
   @Override

@@ -39,7 +39,8 @@ final class Migrations {
           "cluster_nodes_and_run_fences",
           "leases_pool_slots_and_flow_removals",
           "routed_task_attempts",
-          "circuit_breakers");
+          "circuit_breakers",
+          "attempt_queue_one_row_per_attempt");
 
   static final int LATEST = NAMES.size();
 

@@ -128,6 +128,52 @@ abstract class AttemptQueueContract {
   }
 
   @Test
+  void queueing_an_attempt_again_gives_the_row_there_instead_of_a_second_one() {
+    long first = queue.enqueue(ticket("r1", "load", null));
+    long again = queue.enqueue(ticket("r1", "load", null)); // a write tried again, its answer lost
+    assertThat(again).isEqualTo(first);
+    assertThat(queue.size()).isEqualTo(1);
+  }
+
+  @Test
+  void the_attempts_of_ended_runs_are_dropped_and_those_of_running_runs_kept() {
+    store.write(
+        new StateStore.Batch(
+            List.of(
+                StateStoreContract.run(
+                    "ended", "shop", "orders", RunState.CANCELLED, StateStoreContract.T0),
+                StateStoreContract.run(
+                    "going", "shop", "orders", RunState.RUNNING, StateStoreContract.T0)),
+            List.of(),
+            List.of(),
+            List.of()));
+    long ended = queue.enqueue(ticket("ended", "load", null));
+    long going = queue.enqueue(ticket("going", "load", null));
+
+    assertThat(queue.dropEnded("going")).isZero();
+    assertThat(queue.dropEnded(null)).isEqualTo(1);
+    assertThat(queue.states(List.of(ended, going)).keySet()).containsExactly(going);
+  }
+
+  @Test
+  void claims_of_a_live_worker_that_it_does_not_hold_are_queued_again() {
+    Claimant w = worker("w1", HOUR);
+    long held = queue.enqueue(ticket("r1", "a", null));
+    long stranded = queue.enqueue(ticket("r1", "b", null));
+    ClaimedAttempt h = queue.claim(w, Set.of()).orElseThrow();
+    ClaimedAttempt s = queue.claim(w, Set.of()).orElseThrow(); // its answer "lost"
+    assertThat(h.id()).isEqualTo(held);
+    assertThat(s.id()).isEqualTo(stranded);
+
+    assertThat(queue.requeueUnheld(w, Set.of(held))).isEqualTo(1);
+    assertThat(queue.states(List.of(held, stranded)).get(held).state())
+        .isEqualTo(QueuedAttempt.State.CLAIMED);
+    assertThat(queue.states(List.of(held, stranded)).get(stranded).state())
+        .isEqualTo(QueuedAttempt.State.QUEUED);
+    assertThat(queue.finish(stranded, s.fence(), "{}")).isFalse();
+  }
+
+  @Test
   void workers_claiming_at_once_never_get_the_same_attempt() throws Exception {
     int attempts = 40;
     for (int i = 0; i < attempts; i++) {

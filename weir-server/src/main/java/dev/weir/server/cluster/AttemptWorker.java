@@ -122,33 +122,71 @@ public final class AttemptWorker implements AutoCloseable {
     String what = c.ticket().runId() + "/" + c.ticket().taskId() + " #" + c.ticket().attempt();
     RoutedWork work = engine.runRouted(c, me.label());
     running.put(c.id(), new Held(c.fence(), me, work, what));
+    if (!stillCurrent(me)) {
+      // the watchdog gave this epoch's work up while the claim was on its way: not this one
+      Held h = running.remove(c.id());
+      if (h != null) {
+        h.work().cancel();
+      }
+      return false;
+    }
     work.outcome().thenAccept(outcome -> finished(c, outcome));
     return true;
   }
 
+  private boolean stillCurrent(Claimant me) {
+    try {
+      return claimant.get().equals(me);
+    } catch (RuntimeException notCurrent) {
+      return false;
+    }
+  }
+
   private void finished(ClaimedAttempt c, String outcome) {
-    Held h = running.remove(c.id());
+    Held h = running.get(c.id());
     if (h == null) {
       return; // given up: the claim was lost, or this node gave its work up
     }
-    try {
-      if (!queue.finish(c.id(), c.fence(), outcome)) {
-        log.warn(
-            "task worker: the result of {} is discarded: its claim was lost (the run was taken"
-                + " over or cancelled, or the attempt queued again)",
-            h.what());
+    for (int tries = 1; ; tries++) {
+      try {
+        if (!queue.finish(c.id(), c.fence(), outcome)) {
+          log.warn(
+              "task worker: the result of {} is discarded: its claim was lost (the run was taken"
+                  + " over or cancelled, or the attempt queued again)",
+              h.what());
+        }
+        break;
+      } catch (RuntimeException e) {
+        if (tries >= 3 || closed) {
+          // left CLAIMED by this node and held by nothing: queued again at the next check
+          log.warn("task worker: storing the result of {} failed: {}", h.what(), e.getMessage());
+          break;
+        }
+        try {
+          Thread.sleep(200L * tries);
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+          break;
+        }
       }
-    } catch (RuntimeException e) {
-      log.warn("task worker: storing the result of {} failed: {}", h.what(), e.getMessage());
     }
+    running.remove(c.id());
     synchronized (wake) {
       wake.notifyAll();
     }
   }
 
-  // claims this node lost stop their attempts; attempts of gone workers are queued again
+  // claims this node lost stop their attempts; attempts of gone workers, of ended runs and claims
+  // of this node that nothing here holds are queued again or dropped
   private void checkClaims() {
     queue.requeueOrphans();
+    queue.dropEnded(null);
+    try {
+      // on this thread, between claims: every claim made here is in `running` by now
+      queue.requeueUnheld(claimant.get(), Set.copyOf(running.keySet()));
+    } catch (RuntimeException notCurrent) {
+      // not current: its claims go back when its lease lapses
+    }
     var byClaimant = new HashMap<Claimant, Map<Long, Long>>();
     running.forEach(
         (id, h) -> byClaimant.computeIfAbsent(h.as(), k -> new HashMap<>()).put(id, h.fence()));

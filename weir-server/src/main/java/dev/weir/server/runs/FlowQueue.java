@@ -129,11 +129,14 @@ final class FlowQueue {
                 + " run(s) going (limit "
                 + limit.limit()
                 + ", onLimit: fail)";
-        RunRecord failed = engine.enqueue(start).ended(RunState.FAILED, clock.instant(), why);
+        RunRecord queued = engine.enqueue(start);
+        RunRecord failed = queued.ended(RunState.FAILED, clock.instant(), why);
         if (store.endQueued(failed)) {
           listener.runChanged(failed);
           return new Started(Outcome.REFUSED, Optional.of(failed), why);
         }
+        // a node took it from the queue between the two steps (room freed): it runs there
+        return new Started(Outcome.STARTED, store.findRun(queued.id()), "started");
       }
     }
     RunRecord run = engine.enqueue(start);

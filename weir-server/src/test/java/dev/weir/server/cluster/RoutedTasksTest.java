@@ -293,6 +293,25 @@ class RoutedTasksTest {
   }
 
   @Test
+  void a_run_taken_over_by_another_scheduler_finishes_there_with_its_own_routed_attempts()
+      throws Exception {
+    ServerFixture s1 = server("s1", NodeRole.SCHEDULER, Set.of());
+    ServerFixture s2 = server("s2", NodeRole.SCHEDULER, Set.of());
+    worker("w1", Set.of());
+    Path trace = dir.resolve("slow.log");
+
+    String runId = s1.post("/flows/cluster/slow/runs", "{}").json().path("runId").asText();
+    await("the task started on w1", Duration.ofSeconds(20), () -> Files.exists(trace));
+    var resumed = s2.post("/runs/" + runId + "/resume", "{\"force\": true}");
+    assertThat(resumed.status()).as(resumed.body()).isEqualTo(202);
+
+    // s1 hears it lost the run and stops; what it leaves behind must not take s2's attempts along
+    var run = s2.awaitRun(runId);
+    assertThat(run.path("state").asText()).as(run.toString()).isEqualTo("SUCCEEDED");
+    assertThat(s1.server.engine().executes(runId)).isFalse();
+  }
+
+  @Test
   void the_task_of_a_worker_that_leaves_runs_again_on_another() throws Exception {
     ServerFixture scheduler = server("s1", NodeRole.SCHEDULER, Set.of());
     WeirWorker first = worker("w1", Set.of());
