@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RoutedTasksTest {
   private static final String SECRET = "s3cr3t-routed-value";
+  // a secret JSON escapes: masking the outcome's JSON text would miss it
+  private static final String QUOTED = "qu\"ot\\ed-s3cr3t";
 
   @TempDir Path dir;
   private String url;
@@ -52,7 +54,25 @@ class RoutedTasksTest {
     fx.writeFlow("slow.yaml", slowFlow());
     fx.writeFlow("failing.yaml", failingFlow());
     fx.writeFlow("items.yaml", itemsFlow());
-    fx.start(options(fx, id).withCluster(settings(id).withWork(role, pools, 0)));
+    fx.writeFlow(
+        "leaky.yaml",
+        """
+        id: leaky
+        namespace: cluster
+        tasks:
+          - id: fails
+            type: shell
+            env:
+              QUOTED: "{{ secret('QUOTED') }}"
+            command: |
+              echo "cannot log in with $QUOTED" >&2
+              exit 4
+        """);
+    fx.start(
+        options(fx, id)
+            // QUOTED is the workers' only: what they send back must come masked
+            .withEnvironment(Map.of("WEIR_SECRET_TOKEN", SECRET), null)
+            .withCluster(settings(id).withWork(role, pools, 0)));
     return fx;
   }
 
@@ -60,7 +80,7 @@ class RoutedTasksTest {
     return fx.options()
         .withStore(StoreAddress.of(url))
         .withPools(Map.of("etl", 2, "gpu", 2))
-        .withEnvironment(Map.of("WEIR_SECRET_TOKEN", SECRET), null);
+        .withEnvironment(Map.of("WEIR_SECRET_TOKEN", SECRET, "WEIR_SECRET_QUOTED", QUOTED), null);
   }
 
   private ClusterSettings settings(String id) {
@@ -274,6 +294,18 @@ class RoutedTasksTest {
     String body = scheduler.get("/runs/" + runId).body();
     assertThat(body).contains("exited with code 3").contains("bad line");
     assertThat(logs(scheduler, runId).split("queued for a worker", -1)).hasSize(3);
+  }
+
+  @Test
+  void a_secret_that_json_escapes_is_masked_in_what_a_worker_sends_back() throws Exception {
+    ServerFixture scheduler = server("s1", NodeRole.SCHEDULER, Set.of());
+    worker("w1", Set.of());
+
+    String runId = scheduler.post("/flows/cluster/leaky/runs", "{}").json().path("runId").asText();
+    assertThat(scheduler.awaitRun(runId).path("state").asText()).isEqualTo("FAILED");
+    String body = scheduler.get("/runs/" + runId).body();
+    assertThat(body).contains("cannot log in with").contains("****");
+    assertThat(body).doesNotContain("ot\\\\ed-s3cr3t").doesNotContain("ed-s3cr3t");
   }
 
   @Test
