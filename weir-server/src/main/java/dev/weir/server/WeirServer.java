@@ -2,6 +2,7 @@ package dev.weir.server;
 
 import dev.weir.config.ProjectConfig;
 import dev.weir.engine.Engine;
+import dev.weir.engine.EngineOptions;
 import dev.weir.engine.RunListeners;
 import dev.weir.engine.StagingArea;
 import dev.weir.engine.gate.BreakerGate;
@@ -161,7 +162,7 @@ public final class WeirServer implements AutoCloseable {
         new Engine(
             store,
             taskTypes,
-            new Engine.Options(
+            new EngineOptions(
                     options.home(),
                     options.clock(),
                     options.environment(),
