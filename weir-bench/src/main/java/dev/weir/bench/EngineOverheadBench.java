@@ -1,6 +1,7 @@
 package dev.weir.bench;
 
 import dev.weir.engine.Engine;
+import dev.weir.engine.EngineOptions;
 import dev.weir.flow.Flow;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.store.RunRecord;
@@ -369,7 +370,7 @@ public final class EngineOverheadBench {
       var closing = new ArrayList<AutoCloseable>();
       try (var engine =
           new Engine(
-              store, TaskRegistry.load(), new Engine.Options(home, null, null, null, listeners))) {
+              store, TaskRegistry.load(), new EngineOptions(home, null, null, null, listeners))) {
         String parts = System.getProperty("weir.bench.observe", "metrics,lineage,logs");
         if (observe == Observe.ON && parts.contains("listener")) {
           listeners.add(new dev.weir.engine.RunListener() {}); // the cost of having any listener

@@ -1,6 +1,7 @@
 package dev.weir.bench;
 
 import dev.weir.engine.Engine;
+import dev.weir.engine.EngineOptions;
 import dev.weir.server.cluster.AttemptWorker;
 import dev.weir.server.cluster.ClusterNode;
 import dev.weir.server.cluster.ClusterSettings;
@@ -73,7 +74,7 @@ final class InProcessNodes implements AutoCloseable {
         new Engine(
             store,
             TaskRegistry.load(),
-            Engine.Options.defaults(home).withClaimant(cluster::claimant).withStaging(staging));
+            EngineOptions.defaults(home).withClaimant(cluster::claimant).withStaging(staging));
     open.add(engine);
     AttemptWorker worker =
         role.executesTasks()

@@ -1,6 +1,7 @@
 package dev.weir.bench;
 
 import dev.weir.engine.Engine;
+import dev.weir.engine.EngineOptions;
 import dev.weir.flow.Flow;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.store.RunRecord;
@@ -325,7 +326,7 @@ public final class PgLoadBench {
     try (var store = JdbcStateStore.h2(home);
         var engine =
             new Engine(
-                store, TaskRegistry.load(), new Engine.Options(home, null, null, null, null))) {
+                store, TaskRegistry.load(), new EngineOptions(home, null, null, null, null))) {
       Flow flow = engine.parser().parse(file);
       long t0 = System.nanoTime();
       RunRecord run = engine.start(flow, file, Map.of(), "bench").await(Duration.ofHours(1));

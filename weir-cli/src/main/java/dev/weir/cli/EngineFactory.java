@@ -2,6 +2,7 @@ package dev.weir.cli;
 
 import dev.weir.config.ProjectConfig;
 import dev.weir.engine.Engine;
+import dev.weir.engine.EngineOptions;
 import dev.weir.engine.RunListener;
 import dev.weir.engine.RunListeners;
 import dev.weir.staging.StagingGc;
@@ -39,7 +40,7 @@ final class EngineFactory {
     return new Engine(
         store,
         registry,
-        new Engine.Options(
+        new EngineOptions(
             home, null, s.env(), secretsDir == null ? null : s.resolve(Path.of(secretsDir)), all));
   }
 

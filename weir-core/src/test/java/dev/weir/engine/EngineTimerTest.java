@@ -185,7 +185,7 @@ class EngineTimerTest {
         new Engine(
             store,
             TaskRegistry.load(),
-            Engine.Options.defaults(dir.resolve(".weir")).withTimer(later))) {
+            EngineOptions.defaults(dir.resolve(".weir")).withTimer(later))) {
       RunHandle resumed = engine.resume(runId, false);
       assertThat(fx.latest(runId).get("s").state()).isEqualTo(TaskState.WAITING);
       fx.awaitTasks(runId, t -> later.pendingCount() == 2); // the next check and the timeout

@@ -54,10 +54,7 @@ class FencingTest {
 
   private EngineFixture engine(Claimant who) {
     return new EngineFixture(
-        dir,
-        store,
-        Map.of(),
-        Engine.Options.defaults(dir.resolve(".weir")).withClaimant(() -> who));
+        dir, store, Map.of(), EngineOptions.defaults(dir.resolve(".weir")).withClaimant(() -> who));
   }
 
   @AfterEach

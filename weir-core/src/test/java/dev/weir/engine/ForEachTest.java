@@ -233,7 +233,7 @@ class ForEachTest {
     TestTasks.STARTED.clear();
     TestTasks.open("shut");
     try (var engine =
-        new Engine(fx.store, TaskRegistry.load(), Engine.Options.defaults(dir.resolve(".weir")))) {
+        new Engine(fx.store, TaskRegistry.load(), EngineOptions.defaults(dir.resolve(".weir")))) {
       RunRecord run = engine.resume(h.runId(), false).await(Duration.ofSeconds(30));
       assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
     }

@@ -1,6 +1,7 @@
 package dev.weir.testing;
 
 import dev.weir.engine.Engine;
+import dev.weir.engine.EngineOptions;
 import dev.weir.engine.RunHandle;
 import dev.weir.engine.RunListener;
 import dev.weir.engine.TaskGate;
@@ -43,17 +44,17 @@ public final class EngineFixture implements AutoCloseable {
 
   public EngineFixture(
       Path dir, StateStore store, Map<String, String> extraEnv, RunListener l, TaskGate gate) {
-    this(dir, store, extraEnv, new Engine.Options(dir.resolve(".weir"), null, null, null, l, gate));
+    this(dir, store, extraEnv, new EngineOptions(dir.resolve(".weir"), null, null, null, l, gate));
   }
 
   /** An engine whose clock and timer move only when the test advances {@code timer}. */
   public EngineFixture(Path dir, StateStore store, ManualTimer timer) {
-    this(dir, store, Map.of(), Engine.Options.defaults(dir.resolve(".weir")).withTimer(timer));
+    this(dir, store, Map.of(), EngineOptions.defaults(dir.resolve(".weir")).withTimer(timer));
   }
 
   /** An engine with these options (and the process environment) on {@code store}. */
   public EngineFixture(
-      Path dir, StateStore store, Map<String, String> extraEnv, Engine.Options options) {
+      Path dir, StateStore store, Map<String, String> extraEnv, EngineOptions options) {
     this.dir = dir;
     this.store = store;
     this.env = new HashMap<>(System.getenv());
@@ -62,7 +63,7 @@ public final class EngineFixture implements AutoCloseable {
         new Engine(
             store,
             TaskRegistry.load(),
-            new Engine.Options(
+            new EngineOptions(
                 options.home(),
                 options.clock(),
                 env,

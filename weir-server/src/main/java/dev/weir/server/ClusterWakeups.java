@@ -1,5 +1,7 @@
 package dev.weir.server;
 
+import dev.weir.engine.Engine;
+import dev.weir.server.cluster.AttemptWorker;
 import dev.weir.server.cluster.ClusterNode;
 import dev.weir.server.cluster.ClusterSignals;
 import dev.weir.server.cluster.Signal;
@@ -43,6 +45,33 @@ final class ClusterWakeups {
     this.flows = flows;
     this.clusterFlows = clusterFlows;
     this.loop = loop;
+  }
+
+  /**
+   * Wires the engine to the signals of routed attempts and takeovers, before {@link #start}: the
+   * store's writes of routed attempts tell the workers and the coordinators, and a run taken over
+   * here stops at once on the node that executed it.
+   *
+   * @param attemptWorker the worker of routed attempts here, or null
+   */
+  static void wireEngine(
+      ClusterSignals signals, Engine engine, RunLauncher launcher, AttemptWorker attemptWorker) {
+    // routed attempts: the store's writes tell the workers and the coordinators
+    signals.on(Signal.Kind.RESULTS, engine::routedResultsStored);
+    // a run taken over here stops at once on the node that executed it
+    launcher.onTakeOver(run -> signals.send(Signal.taken(run.id())));
+    signals.onEach(
+        Signal.Kind.TAKEN,
+        s -> {
+          if (s == null) {
+            engine.checkOwnershipOfAll();
+          } else {
+            engine.checkOwnership(s.subject());
+          }
+        });
+    if (attemptWorker != null) {
+      signals.on(Signal.Kind.ATTEMPTS, attemptWorker::wake);
+    }
   }
 
   /** Registers the callbacks and the run-end hook, then starts listening. */

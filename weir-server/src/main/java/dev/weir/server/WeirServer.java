@@ -1,7 +1,7 @@
 package dev.weir.server;
 
-import dev.weir.config.ProjectConfig;
 import dev.weir.engine.Engine;
+import dev.weir.engine.EngineOptions;
 import dev.weir.engine.RunListeners;
 import dev.weir.engine.StagingArea;
 import dev.weir.engine.gate.BreakerGate;
@@ -10,23 +10,11 @@ import dev.weir.engine.gate.ClusterBreakers;
 import dev.weir.engine.gate.ClusterPools;
 import dev.weir.engine.gate.Gates;
 import dev.weir.engine.gate.Pools;
-import dev.weir.flow.Durations;
 import dev.weir.lineage.LineageEmitter;
 import dev.weir.logs.JsonLogFiles;
 import dev.weir.logs.LogRetention;
 import dev.weir.server.alerts.Alerts;
 import dev.weir.server.api.ApiServer;
-import dev.weir.server.api.BackfillRoutes;
-import dev.weir.server.api.BulkRunRoutes;
-import dev.weir.server.api.ClusterRoutes;
-import dev.weir.server.api.FlowRoutes;
-import dev.weir.server.api.LogRoutes;
-import dev.weir.server.api.PluginRoutes;
-import dev.weir.server.api.RunGraphRoutes;
-import dev.weir.server.api.RunRoutes;
-import dev.weir.server.api.SchemaRoutes;
-import dev.weir.server.api.SystemRoutes;
-import dev.weir.server.api.TimeRoutes;
 import dev.weir.server.api.Tokens;
 import dev.weir.server.backfills.Backfills;
 import dev.weir.server.cluster.AttemptWorker;
@@ -39,28 +27,16 @@ import dev.weir.server.cluster.TaskRouting;
 import dev.weir.server.flows.ClusterFlows;
 import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.flows.FlowWatcher;
-import dev.weir.server.graph.GraphCache;
-import dev.weir.server.graph.GraphWarmer;
 import dev.weir.server.metrics.MetricsRoutes;
 import dev.weir.server.metrics.RunMetrics;
 import dev.weir.server.metrics.ServerGauges;
 import dev.weir.server.runs.RunConsoleLog;
-import dev.weir.server.runs.RunEvents;
-import dev.weir.server.runs.RunFlows;
 import dev.weir.server.runs.RunLauncher;
-import dev.weir.server.runs.WaitReasons;
 import dev.weir.server.schedule.Scheduler;
 import dev.weir.server.store.ServerStore;
 import dev.weir.server.triggers.EventTriggers;
-import dev.weir.server.ui.SessionAdmission;
-import dev.weir.server.ui.Sessions;
-import dev.weir.server.ui.Ui;
-import dev.weir.server.ui.UiRoutes;
 import dev.weir.staging.StagingGc;
-import dev.weir.staging.StagingPolicy;
-import dev.weir.staging.StagingRetention;
 import dev.weir.store.JdbcStateStore;
-import dev.weir.store.LogSearch;
 import dev.weir.task.TaskRegistry;
 import dev.weir.task.plugin.Plugins;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -68,9 +44,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,11 +51,11 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code weir server}: loads and watches the flows, fires their triggers, runs them through the
  * same engine as {@code weir run}, and serves the REST API. What a previous process left unfinished
- * resumes at start.
+ * resumes at start. It puts the server's parts together: the API and UI are {@link ServerApi}'s,
+ * the periodic work {@link ServerLoops}', the log files and retention {@link ServerHousekeeping}'s.
  */
 public final class WeirServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WeirServer.class);
-  private static final Duration RETENTION_SWEEP = Duration.ofHours(1);
 
   private final ServerOptions options;
   private final JdbcStateStore store;
@@ -100,13 +73,10 @@ public final class WeirServer implements AutoCloseable {
   // runs attempts routed to workers here; null on a scheduler, and on H2 (one process)
   private final AttemptWorker attemptWorker;
 
-  /** How long a UI sign-in lasts (a working day and a bit; then sign in again). */
-  static final java.time.Duration UI_SESSION_LIFETIME = java.time.Duration.ofHours(12);
-
   private final ApiServer api;
   private final EventTriggers triggers;
   private final Alerts alerts;
-  private final ScheduledExecutorService loops;
+  private final ServerLoops loops;
   private final List<AutoCloseable> parts = new ArrayList<>();
   // what hears every run and task change (metrics, lineage, alerts add themselves here)
   private final RunListeners listeners = new RunListeners();
@@ -114,9 +84,7 @@ public final class WeirServer implements AutoCloseable {
   // what /metrics serves: this server's own, so that servers of one JVM (tests) count apart
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final RunMetrics metrics = new RunMetrics(registry);
-  private final JsonLogFiles logFiles;
-  private final LogRetention logRetention;
-  private final StagingGc stagingGc;
+  private final ServerHousekeeping housekeeping;
   private final StagingArea staging;
   private final MetricsRoutes metricsRoutes;
   private final Plugins plugins;
@@ -161,7 +129,7 @@ public final class WeirServer implements AutoCloseable {
         new Engine(
             store,
             taskTypes,
-            new Engine.Options(
+            new EngineOptions(
                     options.home(),
                     options.clock(),
                     options.environment(),
@@ -187,23 +155,8 @@ public final class WeirServer implements AutoCloseable {
     }
     listeners.add(metrics);
     listeners.add(new RunConsoleLog(engine.masker()));
-    Observability obs = options.observability();
-    this.logFiles =
-        obs.logFiles()
-            ? new JsonLogFiles(obs.logDir(options.home()), store, engine.masker())
-            : null;
-    if (logFiles != null) {
-      listeners.add(logFiles);
-    }
-    this.logRetention =
-        obs.logRetention() == null
-            ? null
-            // files of earlier runs go too when files are turned off
-            : new LogRetention(
-                store, obs.logDir(options.home()), obs.logRetention(), options.clock());
-    this.stagingGc = new StagingGc(store, staging, stagingPolicy(options), options.clock());
-    listeners.add(new StagingRetention(stagingGc));
-    log.info("staging of finished runs: {} (staging: in weir.yaml)", stagingGc.policy());
+    this.housekeeping =
+        ServerHousekeeping.open(options, store, staging, engine.masker(), listeners);
     this.flows =
         new FlowRegistry(engine.parser(), store, serverStore, options.clock(), options.deployDir());
     this.watcher = new FlowWatcher(options.deployDir(), flows);
@@ -223,7 +176,9 @@ public final class WeirServer implements AutoCloseable {
     this.clusterFlows = new ClusterFlows(flows, store, serverStore);
     long t0 = System.nanoTime();
     cluster.holdFlowsLease(); // then renewed with the node's heartbeat
-    scanFlows();
+    this.loops =
+        new ServerLoops(cluster, clusterFlows, watcher, housekeeping, alerts, engine.masker());
+    loops.scanFlows();
     log.info(
         "{} flows loaded from {} in {} ms{}",
         flows.all().size(),
@@ -257,90 +212,15 @@ public final class WeirServer implements AutoCloseable {
     parts.add(backfills);
     Tokens tokens = Tokens.load(options.tokens(), serverStore, options.clock(), announceToken);
     ServerGauges.register(registry, launcher, gates, scheduler, metrics, options.clock());
-    this.metricsRoutes = new MetricsRoutes(registry, tokens, obs.metricsPublic(), engine.masker());
-    var runEvents = new RunEvents(engine.masker());
-    listeners.add(runEvents);
-    var runFlows = new RunFlows(engine::flowOf);
-    var waits = new WaitReasons(gates, launcher);
-    var graphs = new GraphCache();
-    var warmer = new GraphWarmer(graphs);
-    parts.add(warmer);
-    flows.onChange(f -> warmer.warm(f.hash(), f.flow()));
-    flows.all().forEach(f -> warmer.warm(f.hash(), f.flow()));
-    var sessions = new Sessions(options.clock(), UI_SESSION_LIFETIME);
-    var ui =
-        new Ui(
-            store,
-            flows,
-            launcher,
-            tokens,
-            sessions,
-            engine.masker(),
-            options.clock(),
-            runFlows,
-            waits,
-            backfills,
-            scheduler,
-            alerts,
-            serverStore,
-            watcher);
-    this.api =
-        new ApiServer(
-            tokens,
-            engine.masker(),
-            List.of(
-                new SystemRoutes(flows, launcher),
-                new ClusterRoutes(store, cluster),
-                new SchemaRoutes(taskTypes),
-                new PluginRoutes(plugins),
-                new FlowRoutes(
-                    flows, watcher, engine.parser(), store, serverStore, engine.masker()),
-                new RunRoutes(flows, launcher, store, engine.masker()),
-                new BulkRunRoutes(launcher, store, engine.masker()),
-                triggers.webhooks(),
-                new BackfillRoutes(backfills, engine.masker()),
-                metricsRoutes,
-                new RunGraphRoutes(store, flows, runFlows, runEvents, waits, graphs),
-                new LogRoutes(store, new LogSearch(store.dataSource()), launcher, engine.masker()),
-                new TimeRoutes(),
-                new UiRoutes(ui)),
-            new SessionAdmission(sessions),
-            UiRoutes::errorPage);
+    this.metricsRoutes =
+        new MetricsRoutes(
+            registry, tokens, options.observability().metricsPublic(), engine.masker());
+    this.api = ServerApi.assemble(this, taskTypes, tokens, backfills, metricsRoutes, parts::add);
     this.port = api.start(options.host(), options.port());
-    this.loops =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("weir-server-loop").factory());
-    long scan = options.scanInterval().toMillis();
-    loops.scheduleWithFixedDelay(this::scanQuietly, scan, scan, TimeUnit.MILLISECONDS);
-    // routed attempts: the store's writes tell the workers and the coordinators
-    signals.on(Signal.Kind.RESULTS, engine::routedResultsStored);
-    // a run taken over here stops at once on the node that executed it
-    launcher.onTakeOver(run -> signals.send(Signal.taken(run.id())));
-    signals.onEach(
-        Signal.Kind.TAKEN,
-        s -> {
-          if (s == null) {
-            engine.checkOwnershipOfAll();
-          } else {
-            engine.checkOwnership(s.subject());
-          }
-        });
-    if (attemptWorker != null) {
-      signals.on(Signal.Kind.ATTEMPTS, attemptWorker::wake);
-    }
-    ClusterWakeups.start(signals, cluster, launcher, flows, clusterFlows, loops);
-    if (logRetention != null) {
-      log.info(
-          "logs of runs ended more than {} ago are deleted (logs.retention)",
-          Durations.format(logRetention.retention()));
-      loops.scheduleWithFixedDelay(
-          this::sweepLogsQuietly, 0, RETENTION_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
-    }
-    // runs ending apply the staging policy; this catches what expires while none end
-    loops.scheduleWithFixedDelay(
-        this::sweepStagingQuietly, 0, RETENTION_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
-    long sla = options.alerts().slaInterval().toMillis();
-    loops.scheduleWithFixedDelay(this::checkSlasQuietly, sla, sla, TimeUnit.MILLISECONDS);
+    loops.scanEvery(options.scanInterval());
+    ClusterWakeups.wireEngine(signals, engine, launcher, attemptWorker);
+    ClusterWakeups.start(signals, cluster, launcher, flows, clusterFlows, loops.executor());
+    loops.sweepAndCheck(options.alerts().slaInterval());
     if (work.role().coordinatesRuns()) {
       scheduler.start(); // an API node fires no schedule: the nodes that execute runs do
     }
@@ -348,11 +228,6 @@ public final class WeirServer implements AutoCloseable {
     log.info("Weir UI on http://{}:{}/", options.host(), port);
   }
 
-  /**
-   * Starts a server.
-   *
-   * @param announceToken told the API token the server made at its first start (only then)
-   */
   /**
    * The store's address with its {@code secret()} read as a flow's are: {@code WEIR_SECRET_<NAME>}
    * in the server's environment, then the file {@code <NAME>} in its secrets directory. The
@@ -366,6 +241,11 @@ public final class WeirServer implements AutoCloseable {
     return options.store().resolve(secrets, "the state store (db)");
   }
 
+  /**
+   * Starts a server.
+   *
+   * @param announceToken told the API token the server made at its first start (only then)
+   */
   public static WeirServer start(ServerOptions options, Consumer<String> announceToken) {
     return new WeirServer(options, announceToken);
   }
@@ -442,12 +322,12 @@ public final class WeirServer implements AutoCloseable {
 
   /** Log retention, when {@code logs.retention} is set: {@link LogRetention#sweep()} runs now. */
   public Optional<LogRetention> logRetention() {
-    return Optional.ofNullable(logRetention);
+    return Optional.ofNullable(housekeeping.logRetention());
   }
 
   /** The JSON-lines log files, unless {@code logs.files: false}. */
   public Optional<JsonLogFiles> logFiles() {
-    return Optional.ofNullable(logFiles);
+    return Optional.ofNullable(housekeeping.logFiles());
   }
 
   /** What {@code GET /metrics} answers now. */
@@ -455,72 +335,14 @@ public final class WeirServer implements AutoCloseable {
     return metricsRoutes.text();
   }
 
-  private void sweepLogsQuietly() {
-    try {
-      logRetention.sweep();
-    } catch (RuntimeException e) {
-      log.warn("log retention sweep failed: {}", e.toString());
-    }
-  }
-
   /** The staging retention of this server's home ({@code staging:} of the flows' weir.yaml). */
   public StagingGc stagingGc() {
-    return stagingGc;
-  }
-
-  /** {@code staging:} of the weir.yaml in or above the flows directory. */
-  private StagingPolicy stagingPolicy(ServerOptions options) {
-    try {
-      return ProjectConfig.find(options.deployDir()).staging();
-    } catch (RuntimeException e) {
-      // a bad weir.yaml fails the flows that use it, as before; it must not stop the server
-      log.warn("staging retention uses its defaults: {}", e.getMessage());
-      return StagingPolicy.DEFAULT;
-    }
-  }
-
-  private void sweepStagingQuietly() {
-    try {
-      stagingGc.sweep();
-    } catch (RuntimeException e) {
-      log.warn("staging retention sweep failed: {}", e.toString());
-    }
+    return housekeeping.stagingGc();
   }
 
   /** The flows' alerts and SLA checks. */
   public Alerts alerts() {
     return alerts;
-  }
-
-  private void checkSlasQuietly() {
-    try {
-      alerts.checkSlas();
-    } catch (RuntimeException e) {
-      log.warn("checking SLAs failed: {}", engine.masker().mask(e.toString()));
-    }
-  }
-
-  private void scanQuietly() {
-    try {
-      scanFlows();
-    } catch (RuntimeException e) {
-      log.warn("scanning flows failed: {}", e.toString());
-    }
-  }
-
-  /**
-   * One node of a cluster watches the flows directory (the one holding the flows lease; a single
-   * server always does), reading the store's revisions into it first when it just took the lease
-   * from another node; every node then takes the revisions other nodes stored.
-   */
-  private void scanFlows() {
-    if (cluster.leadsFlows()) {
-      if (cluster.tookFlowsFromOther()) {
-        clusterFlows.sync();
-      }
-      watcher.scan();
-    }
-    clusterFlows.sync();
   }
 
   /**
@@ -530,7 +352,7 @@ public final class WeirServer implements AutoCloseable {
   @Override
   public void close() {
     launcher.stopAccepting();
-    loops.shutdownNow();
+    loops.close();
     for (AutoCloseable p : parts) {
       closeQuietly(p);
     }
@@ -560,15 +382,15 @@ public final class WeirServer implements AutoCloseable {
           "{} run(s) still going after {} of grace; they resume when the server starts again",
           left,
           Duration.ofNanos(options.grace().toNanos()));
-      if (logFiles != null) {
-        logFiles.flush();
+      if (housekeeping.logFiles() != null) {
+        housekeeping.logFiles().flush();
       }
       return; // the store stays open for their last writes until the process exits
     }
     engine.close();
     StagingLocation.close(staging);
-    if (logFiles != null) {
-      logFiles.close();
+    if (housekeeping.logFiles() != null) {
+      housekeeping.logFiles().close();
     }
     store.close();
   }

@@ -2,6 +2,7 @@ package dev.weir.server;
 
 import dev.weir.WeirException;
 import dev.weir.engine.Engine;
+import dev.weir.engine.EngineOptions;
 import dev.weir.engine.StagingArea;
 import dev.weir.server.cluster.AttemptWorker;
 import dev.weir.server.cluster.ClusterNode;
@@ -59,7 +60,7 @@ public final class WeirWorker implements AutoCloseable {
           new Engine(
               store,
               taskTypes,
-              new Engine.Options(
+              new EngineOptions(
                       options.home(),
                       options.clock(),
                       options.environment(),

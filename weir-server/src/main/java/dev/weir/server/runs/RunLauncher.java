@@ -8,7 +8,6 @@ import dev.weir.flow.Concurrency;
 import dev.weir.server.flows.DeployedFlow;
 import dev.weir.server.flows.FlowKey;
 import dev.weir.server.flows.FlowRegistry;
-import dev.weir.store.Claimant;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
@@ -32,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Starts the server's runs and keeps each flow within its {@code concurrency} limit: a run over the
  * limit waits QUEUED (started when one ends), is not created (skip), or is recorded FAILED (fail).
  * Hears every run end, to start the next queued one and to tell listeners (flow triggers,
- * backfills).
+ * backfills). The runs it did not start — left by earlier processes, or by other nodes — are {@link
+ * RunRecovery}'s.
  */
 public final class RunLauncher {
   private static final Logger log = LoggerFactory.getLogger(RunLauncher.class);
@@ -47,6 +47,7 @@ public final class RunLauncher {
   private final List<Consumer<RunRecord>> endListeners = new CopyOnWriteArrayList<>();
   private final RunListener listener;
   private final FlowQueue queue;
+  private final RunRecovery recovery;
   private volatile boolean accepting = true;
   // set on a node that serves the API only: told of each run it stores for the others to take
   private volatile Consumer<FlowKey> handOff;
@@ -73,6 +74,7 @@ public final class RunLauncher {
     this.clock = clock;
     this.listener = listener;
     this.queue = new FlowQueue(engine, store, flows, clock, listener, this::track);
+    this.recovery = new RunRecovery(this, engine, store);
   }
 
   /**
@@ -87,9 +89,6 @@ public final class RunLauncher {
   public void onTakeOver(Consumer<RunRecord> told) {
     this.takenOver = told;
   }
-
-  private static final String API_ONLY =
-      "this node serves the API only (--role api) and executes no run";
 
   /** Runs waiting for their flow's concurrency limit, and since when the oldest has waited. */
   public record Queue(int runs, Optional<Instant> oldest) {}
@@ -146,15 +145,17 @@ public final class RunLauncher {
    * @throws WeirException when the flow is disabled or the inputs are wrong
    */
   public Started start(DeployedFlow flow, Request request) {
-    return start(
-        flow,
-        new Engine.StartRequest(
-            flow.flow(),
-            flow.file(),
-            request.inputs(),
-            request.trigger(),
-            request.logicalDate(),
-            request.triggerData()));
+    return start(flow, startRequest(flow, request));
+  }
+
+  private static Engine.StartRequest startRequest(DeployedFlow flow, Request request) {
+    return new Engine.StartRequest(
+        flow.flow(),
+        flow.file(),
+        request.inputs(),
+        request.trigger(),
+        request.logicalDate(),
+        request.triggerData());
   }
 
   /**
@@ -164,13 +165,7 @@ public final class RunLauncher {
    * @throws WeirException when the flow is disabled or the inputs are wrong
    */
   public Started start(DeployedFlow flow, Engine.StartRequest start) {
-    if (!accepting) {
-      throw new WeirException("the server is shutting down; no new runs start");
-    }
-    if (!flow.enabled()) {
-      throw new FlowDisabledException(
-          "flow " + flow.key() + " is disabled; enable it first (POST …/enable)");
-    }
+    checkStartable(flow);
     Concurrency limit = flow.flow().concurrency();
     Consumer<FlowKey> tell = handOff;
     if (tell != null) {
@@ -199,6 +194,14 @@ public final class RunLauncher {
    * @throws WeirException when the server is stopping, the flow is disabled or the inputs are wrong
    */
   public Prepared prepare(DeployedFlow flow, Request request) {
+    checkStartable(flow);
+    if (flow.flow().concurrency() != null) {
+      throw new IllegalArgumentException("flow " + flow.key() + " has a concurrency limit");
+    }
+    return new Prepared(flow, engine.prepare(startRequest(flow, request)));
+  }
+
+  private void checkStartable(DeployedFlow flow) {
     if (!accepting) {
       throw new WeirException("the server is shutting down; no new runs start");
     }
@@ -206,19 +209,6 @@ public final class RunLauncher {
       throw new FlowDisabledException(
           "flow " + flow.key() + " is disabled; enable it first (POST …/enable)");
     }
-    if (flow.flow().concurrency() != null) {
-      throw new IllegalArgumentException("flow " + flow.key() + " has a concurrency limit");
-    }
-    return new Prepared(
-        flow,
-        engine.prepare(
-            new Engine.StartRequest(
-                flow.flow(),
-                flow.file(),
-                request.inputs(),
-                request.trigger(),
-                request.logicalDate(),
-                request.triggerData())));
   }
 
   /**
@@ -289,35 +279,8 @@ public final class RunLauncher {
    *
    * @throws WeirException saying why the run cannot be resumed
    */
-  public synchronized RunRecord resume(String runId, boolean force) {
-    RunRecord run = store.resolveRun(runId);
-    if (handles.containsKey(run.id())) {
-      throw new WeirException(
-          "run " + run.id() + " is being executed by this server already; nothing to resume");
-    }
-    if (run.state() == RunState.QUEUED) {
-      throw new WeirException(
-          "run "
-              + run.id()
-              + " is QUEUED: it starts when its flow has room (cancel it to drop it);"
-              + " only an interrupted RUNNING run can be resumed");
-    }
-    if (!accepting) {
-      throw new WeirException("the server is shutting down; no run resumes");
-    }
-    if (handOff != null) {
-      throw new WeirException(
-          API_ONLY
-              + ": an interrupted run is adopted by a node that executes runs once its owner is"
-              + " gone; to force a resume, ask such a node");
-    }
-    RunHandle h = engine.resume(run.id(), force);
-    track(new FlowKey(run.namespace(), run.flowId()), h);
-    if (force && Claimant.isNodeLabel(run.owner())) {
-      takenOver.accept(run); // its node may still execute it: it stops now
-    }
-    log.info("resumed run {} of {}.{} on request", run.id(), run.namespace(), run.flowId());
-    return store.findRun(run.id()).orElse(run);
+  public RunRecord resume(String runId, boolean force) {
+    return recovery.resume(runId, force);
   }
 
   /**
@@ -325,32 +288,7 @@ public final class RunLauncher {
    * their turn again (oldest first).
    */
   public void recover() {
-    if (handOff != null) {
-      return; // what earlier processes left is for the nodes that execute runs
-    }
-    var unfinished = new java.util.ArrayList<RunRecord>();
-    unfinished.addAll(
-        store.listRuns(new StateStore.RunQuery(null, null, RunState.RUNNING, 10_000)));
-    unfinished.addAll(store.listRuns(new StateStore.RunQuery(null, null, RunState.QUEUED, 10_000)));
-    unfinished.sort(Comparator.comparing(RunRecord::createdAt));
-    synchronized (this) {
-      for (RunRecord run : unfinished) {
-        var key = new FlowKey(run.namespace(), run.flowId());
-        if (Claimant.isNodeLabel(run.owner())) {
-          continue; // a cluster node's: adopted by the cluster once that node is gone
-        }
-        if (run.state() == RunState.RUNNING || run.owner() != null) {
-          try { // a run a `weir run` process left, or one of a server before clusters
-            RunHandle h = engine.resume(run.id(), false);
-            track(key, h);
-            log.info("resumed run {} of {}", run.id(), key);
-          } catch (WeirException e) {
-            log.warn("run {} of {} not resumed: {}", run.id(), key, e.getMessage());
-          }
-        }
-      }
-    }
-    drainAll();
+    recovery.recover();
   }
 
   /**
@@ -360,36 +298,16 @@ public final class RunLauncher {
    * @return false when it was not taken: this server runs it already, is stopping, or another node
    *     took it first
    */
-  public synchronized boolean adopt(RunRecord run) {
-    if (!accepting || handles.containsKey(run.id())) {
-      return false;
-    }
-    try {
-      RunHandle h = engine.resume(run.id(), false);
-      track(new FlowKey(run.namespace(), run.flowId()), h);
-      return true;
-    } catch (WeirException e) {
-      log.info("run {} not adopted here: {}", run.id(), e.getMessage());
-      return false;
-    }
+  public boolean adopt(RunRecord run) {
+    return recovery.adopt(run);
   }
 
   /**
    * Executes a run this node owns but does not execute (see {@link
    * dev.weir.server.cluster.ClusterNode}): taken over from itself, which raises its fence.
    */
-  public synchronized boolean resumeOwn(RunRecord run) {
-    if (!accepting || handles.containsKey(run.id())) {
-      return false;
-    }
-    try {
-      RunHandle h = engine.resume(run.id(), true);
-      track(new FlowKey(run.namespace(), run.flowId()), h);
-      return true;
-    } catch (WeirException e) {
-      log.warn("run {} could not go on here: {}", run.id(), e.getMessage());
-      return false;
-    }
+  public boolean resumeOwn(RunRecord run) {
+    return recovery.resumeOwn(run);
   }
 
   /**
@@ -397,10 +315,7 @@ public final class RunLauncher {
    * its place in the cluster, and another node continues them.
    */
   public void giveUpRuns(String reason) {
-    int n = engine.abandonAll(reason);
-    if (n > 0) {
-      log.warn("{} runs given up: {}", n, reason);
-    }
+    recovery.giveUpRuns(reason);
   }
 
   /** Runs of this flow that count against its concurrency limit now, on every node. */
@@ -426,7 +341,24 @@ public final class RunLauncher {
     return List.copyOf(handles.values());
   }
 
-  private synchronized void track(FlowKey key, RunHandle h) {
+  /** Whether this launcher executes the run now. */
+  boolean tracks(String runId) {
+    return handles.containsKey(runId);
+  }
+
+  /**
+   * Whether this launcher executes no run, handing each to the nodes that do ({@link #handOff}).
+   */
+  boolean handsOff() {
+    return handOff != null;
+  }
+
+  /** Tells that this node took {@code run} over from another that may still execute it. */
+  void tellTakenOver(RunRecord run) {
+    takenOver.accept(run);
+  }
+
+  synchronized void track(FlowKey key, RunHandle h) {
     handles.put(h.runId(), h);
     running.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(h.runId());
     h.completion().whenComplete((run, error) -> ended(key, h.runId(), run));

@@ -3,7 +3,7 @@ package dev.weir.tasks.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weir.engine.Engine;
+import dev.weir.engine.EngineOptions;
 import dev.weir.engine.RunHandle;
 import dev.weir.engine.StagingArea;
 import dev.weir.staging.StagingGc;
@@ -72,7 +72,7 @@ class S3StagingTest extends S3Fixture {
   /** A node: an engine of its own home and cache on the shared state store. */
   private EngineFixture node(String name, StateStore store, S3StagingStore s3, ManualTimer timer) {
     Path home = dir.resolve(name).resolve(".weir");
-    Engine.Options options = Engine.Options.defaults(home);
+    EngineOptions options = EngineOptions.defaults(home);
     if (timer != null) {
       options = options.withTimer(timer);
     }
