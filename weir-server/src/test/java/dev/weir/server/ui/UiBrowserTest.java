@@ -128,8 +128,13 @@ class UiBrowserTest {
     Path gate = dir.resolve("gate-" + System.nanoTime());
     String pooled = start("pooled", "{\"inputs\": {\"gate\": \"" + gate + "\"}}");
     signIn(page, "/runs/" + pooled);
+    // the second task reaches the pool's line after the first took the slot: on a loaded machine
+    // (CI, once) that took longer than the default 10 s
     assertThat(page.locator("[data-waiting-list]"))
-        .containsText("pool narrow is full: 1 of 1 slots in use");
+        .containsText(
+            "pool narrow is full: 1 of 1 slots in use",
+            new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
+                .setTimeout(30_000));
     browser.screenshotLightAndDark("why-waiting-pool");
     Files.writeString(gate, "go");
     assertThat(page.locator("[data-run-state]")).hasText("succeeded");
