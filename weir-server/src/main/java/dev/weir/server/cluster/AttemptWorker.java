@@ -126,6 +126,10 @@ public final class AttemptWorker implements AutoCloseable {
       // the watchdog gave this epoch's work up while the claim was on its way: not this one
       Held h = running.remove(c.id());
       if (h != null) {
+        log.warn(
+            "task worker: {} stops: its claim came back after this node gave its work up (another"
+                + " worker takes it)",
+            what);
         h.work().cancel();
       }
       return false;
