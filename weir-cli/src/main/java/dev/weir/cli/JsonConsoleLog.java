@@ -70,6 +70,24 @@ final class JsonConsoleLog implements ValueMasker {
   }
 
   /** Sends every log event of the process to stderr as JSON lines instead of text. */
+  /**
+   * The JSON console log when {@code --log-format} (or WEIR_LOG_FORMAT) asks for it, installed;
+   * null for text (the default).
+   *
+   * @throws picocli.CommandLine.ParameterException for a format that is neither text nor json
+   */
+  static JsonConsoleLog installIfAsked(picocli.CommandLine.Model.CommandSpec spec, String format) {
+    if (format == null || format.equals("text")) {
+      return null;
+    }
+    if (!format.equals("json")) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--log-format (or WEIR_LOG_FORMAT) must be text or json, got '" + format + "'");
+    }
+    return install();
+  }
+
   static JsonConsoleLog install() {
     var ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     var log = new JsonConsoleLog();

@@ -96,18 +96,10 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    JsonConsoleLog json = null;
-    if (logFormat != null && !logFormat.equals("text")) {
-      if (!logFormat.equals("json")) {
-        throw new picocli.CommandLine.ParameterException(
-            spec.commandLine(),
-            "--log-format (or WEIR_LOG_FORMAT) must be text or json, got '" + logFormat + "'");
-      }
-      json = JsonConsoleLog.install();
-    }
+    JsonConsoleLog json = JsonConsoleLog.installIfAsked(spec, logFormat);
     var options = options(); // before logging is set up: a wrong config file fails at once
     if (options.cluster().role() == NodeRole.WORKER) {
-      return WorkerCommand.run(spec, options, json != null);
+      return WorkerCommand.run(spec, options, json);
     }
     LogSetup.forServer(
         (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory(),

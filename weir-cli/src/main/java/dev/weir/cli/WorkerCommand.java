@@ -60,16 +60,7 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    boolean json = false;
-    if (logFormat != null && !logFormat.equals("text")) {
-      if (!logFormat.equals("json")) {
-        throw new picocli.CommandLine.ParameterException(
-            spec.commandLine(),
-            "--log-format (or WEIR_LOG_FORMAT) must be text or json, got '" + logFormat + "'");
-      }
-      JsonConsoleLog.install();
-      json = true;
-    }
+    JsonConsoleLog json = JsonConsoleLog.installIfAsked(spec, logFormat);
     return run(spec, options(), json);
   }
 
@@ -110,11 +101,15 @@ final class WorkerCommand implements Callable<Integer> {
   }
 
   /** Runs a worker until the process is stopped (also `weir server --role worker`). */
-  static int run(CommandSpec spec, ServerOptions options, boolean json)
+  static int run(CommandSpec spec, ServerOptions options, JsonConsoleLog json)
       throws InterruptedException {
     LogSetup.forServer(
-        (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory(), json);
+        (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory(),
+        json != null);
     WeirWorker worker = WeirWorker.start(options);
+    if (json != null) {
+      json.useMasker(worker.masker()); // the worker's log never shows a secret it knows
+    }
     PrintWriter out = spec.commandLine().getOut();
     ClusterSettings c = options.cluster();
     out.printf(

@@ -123,6 +123,11 @@ public final class WeirWorker implements AutoCloseable {
     return cluster;
   }
 
+  /** What masks the secrets this worker knows (its JSON console log uses it). */
+  public dev.weir.expr.Masker masker() {
+    return engine.masker();
+  }
+
   /** Attempts running here now. */
   public int running() {
     return worker.running();

@@ -28,7 +28,7 @@ public enum NodeRole {
       throw new WeirException(
           "role '"
               + text
-              + "' is not known: use all, scheduler or worker (`weir worker` is a worker)");
+              + "' is not known: use all, scheduler, api or worker (`weir worker` is a worker)");
     }
   }
 
