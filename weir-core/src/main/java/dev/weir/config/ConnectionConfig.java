@@ -25,11 +25,27 @@ public record ConnectionConfig(
   public static final String JDBC = "jdbc";
   public static final String S3 = "s3";
   public static final String SFTP = "sftp";
+  public static final String RABBITMQ = "rabbitmq";
+  public static final String NATS = "nats";
+  public static final String MQTT = "mqtt";
+  public static final String KAFKA = "kafka";
+
+  /** Every connection type, in the order the docs list them. */
+  public static final java.util.List<String> TYPES =
+      java.util.List.of(JDBC, S3, SFTP, RABBITMQ, NATS, MQTT, KAFKA);
+
   public static final int DEFAULT_POOL_SIZE = 5;
 
   /** Settings whose values are credentials and never shown. */
   public static final Set<String> SECRET_SETTINGS =
-      Set.of("accessKey", "secretKey", "sessionToken", "password", "privateKey", "passphrase");
+      Set.of(
+          "accessKey",
+          "secretKey",
+          "sessionToken",
+          "password",
+          "privateKey",
+          "passphrase",
+          "token");
 
   public ConnectionConfig {
     type = type == null ? JDBC : type;

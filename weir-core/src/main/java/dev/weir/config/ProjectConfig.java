@@ -43,6 +43,11 @@ import java.util.function.UnaryOperator;
  *     user: weir
  *     privateKey: "{{ secret('PARTNER_SSH_KEY') }}"
  *     knownHosts: "files.partner.example ssh-ed25519 AAAAC3Nza..."
+ *   events:
+ *     type: rabbitmq              # or nats, mqtt (each with a url), kafka (bootstrapServers)
+ *     url: amqp://rabbit:5672/%2f
+ *     user: weir
+ *     password: "{{ secret('RABBIT_PASSWORD') }}"
  * staging: {retention: 7d, keepFailed: true}
  * </pre>
  */
@@ -63,6 +68,21 @@ public final class ProjectConfig {
           "passphrase",
           "knownHosts",
           "strictHostKeyChecking");
+
+  /** Message brokers: each names its server by url, Kafka by its bootstrap servers. */
+  private static final Map<String, List<String>> BROKER_KEYS =
+      Map.of(
+          ConnectionConfig.RABBITMQ, List.of("type", "url", "user", "password"),
+          ConnectionConfig.NATS, List.of("type", "url", "user", "password", "token"),
+          ConnectionConfig.MQTT, List.of("type", "url", "user", "password", "clientId"),
+          ConnectionConfig.KAFKA, List.of("type", "bootstrapServers", "properties"));
+
+  private static final Map<String, String> BROKER_EXAMPLES =
+      Map.of(
+          ConnectionConfig.RABBITMQ, "`url: amqp://127.0.0.1:5672/%2f`",
+          ConnectionConfig.NATS, "`url: nats://127.0.0.1:4222`",
+          ConnectionConfig.MQTT, "`url: tcp://127.0.0.1:1883`",
+          ConnectionConfig.KAFKA, "`bootstrapServers: 127.0.0.1:9092`");
 
   private final Path file;
   private final Map<String, JsonNode> connections;
@@ -147,13 +167,32 @@ public final class ProjectConfig {
                             + " and `user: etl`"));
                 return;
               }
+            } else if (BROKER_KEYS.containsKey(type)) {
+              keys = BROKER_KEYS.get(type);
+              String where = type.equals(ConnectionConfig.KAFKA) ? "bootstrapServers" : "url";
+              if (!v.hasNonNull(where)) {
+                problems.add(
+                    tree.problem(
+                        path,
+                        "a "
+                            + type
+                            + " connection needs "
+                            + where
+                            + ", e.g. "
+                            + BROKER_EXAMPLES.get(type)));
+                return;
+              }
             } else {
               problems.add(
                   tree.problem(
                       path + ".type",
                       "unknown connection type '"
                           + type
-                          + "'; use `type: jdbc` (the default, with a url), `type: s3` or `type: sftp`"));
+                          + "'"
+                          + Suggest.didYouMean(type, ConnectionConfig.TYPES)
+                          + "; use `type: jdbc` (the default, with a url), `type: s3`, `type:"
+                          + " sftp`, `type: rabbitmq`, `type: nats`, `type: mqtt` or `type:"
+                          + " kafka`"));
               return;
             }
             v.fieldNames()
@@ -226,7 +265,7 @@ public final class ProjectConfig {
     if (!type.equals(ConnectionConfig.JDBC)) {
       v.fields()
           .forEachRemaining(e -> {
-            if (!e.getKey().equals("type")) {
+            if (!e.getKey().equals("type") && !e.getKey().equals("properties")) {
               settings.put(e.getKey(), render.apply(e.getValue().asText()));
             }
           });

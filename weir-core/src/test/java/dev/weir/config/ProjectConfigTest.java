@@ -135,6 +135,50 @@ class ProjectConfigTest {
   }
 
   @Test
+  void broker_connections_keep_their_settings_and_hide_their_secrets() throws Exception {
+    ProjectConfig config =
+        load(
+            """
+            connections:
+              events: {type: rabbitmq, url: 'amqp://127.0.0.1:5672/%2f', user: guest, password: pw1}
+              bus: {type: nats, url: 'nats://127.0.0.1:4222', token: tok1}
+              iot: {type: mqtt, url: 'tcp://127.0.0.1:1883', clientId: weir-1}
+              stream:
+                type: kafka
+                bootstrapServers: 127.0.0.1:9092
+                properties: {acks: all}
+            """);
+    ConnectionConfig rabbit = config.connection("events", s -> s);
+    assertThat(rabbit.type()).isEqualTo("rabbitmq");
+    assertThat(rabbit.url()).isEqualTo("amqp://127.0.0.1:5672/%2f");
+    assertThat(rabbit.toString()).doesNotContain("pw1");
+    assertThat(config.connection("bus", s -> s).toString()).doesNotContain("tok1");
+    assertThat(config.connection("iot", s -> s).setting("clientId", null)).isEqualTo("weir-1");
+    ConnectionConfig kafka = config.connection("stream", s -> s);
+    assertThat(kafka.setting("bootstrapServers", null)).isEqualTo("127.0.0.1:9092");
+    assertThat(kafka.properties()).containsEntry("acks", "all");
+    assertThat(kafka.settings()).doesNotContainKey("properties");
+  }
+
+  @Test
+  void a_broker_connection_without_its_address_is_refused_with_an_example() {
+    assertThatThrownBy(() ->
+            load(
+                """
+                connections:
+                  events: {type: rabbitmq, user: guest}
+                  stream: {type: kafka, url: 'x'}
+                  bus: {type: natz, url: 'nats://h'}
+                """))
+        .isInstanceOf(FlowDefinitionException.class)
+        .hasMessageContaining(
+            "connections.events: a rabbitmq connection needs url, e.g. `url:"
+                + " amqp://127.0.0.1:5672/%2f`")
+        .hasMessageContaining("connections.stream: a kafka connection needs bootstrapServers")
+        .hasMessageContaining("unknown connection type 'natz'; did you mean 'nats'");
+  }
+
+  @Test
   void unknown_name_lists_the_known_ones() throws Exception {
     ProjectConfig config = load("connections:\n  warehouse: {url: 'jdbc:duckdb:w.duckdb'}\n");
     assertThatThrownBy(() -> config.connection("warehous", t -> t))
