@@ -45,6 +45,15 @@ public interface TaskType<C extends Record> {
     return Set.of();
   }
 
+  /**
+   * Whether an attempt of this type runs until it is cancelled (a change-data-capture stream),
+   * rather than ending when its work is done. {@code weir server} keeps one run going of every flow
+   * that has such a task and no trigger (docs/streams.md).
+   */
+  default boolean runsContinuously() {
+    return false;
+  }
+
   /** Extra validation of a bound config, beyond types and required properties. */
   default List<String> validate(C config) {
     return List.of();

@@ -34,6 +34,7 @@ import dev.weir.server.runs.RunConsoleLog;
 import dev.weir.server.runs.RunLauncher;
 import dev.weir.server.schedule.Scheduler;
 import dev.weir.server.store.ServerStore;
+import dev.weir.server.streams.StreamKeeper;
 import dev.weir.server.triggers.EventTriggers;
 import dev.weir.staging.StagingGc;
 import dev.weir.store.JdbcStateStore;
@@ -56,6 +57,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WeirServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WeirServer.class);
+  // how soon a stream flow's run starts after it is deployed, or after its backoff has passed
+  private static final java.time.Duration STREAM_TICK = java.time.Duration.ofSeconds(2);
 
   private final ServerOptions options;
   private final JdbcStateStore store;
@@ -75,6 +78,7 @@ public final class WeirServer implements AutoCloseable {
 
   private final ApiServer api;
   private final EventTriggers triggers;
+  private final StreamKeeper streams;
   private final Alerts alerts;
   private final ServerLoops loops;
   private final List<AutoCloseable> parts = new ArrayList<>();
@@ -206,6 +210,17 @@ public final class WeirServer implements AutoCloseable {
             options.clock(),
             work.role().coordinatesRuns());
     parts.add(triggers);
+    this.streams =
+        new StreamKeeper(
+            flows,
+            store,
+            serverStore,
+            launcher,
+            taskTypes,
+            options.clock(),
+            cluster::leadsFlows,
+            null);
+    parts.add(streams);
     var backfills =
         new Backfills(
             store.dataSource(), flows, launcher, engine, options.clock(), cluster::leadsFlows);
@@ -223,6 +238,7 @@ public final class WeirServer implements AutoCloseable {
     loops.sweepAndCheck(options.alerts().slaInterval());
     if (work.role().coordinatesRuns()) {
       scheduler.start(); // an API node fires no schedule: the nodes that execute runs do
+      streams.start(STREAM_TICK);
     }
     log.info("Weir server listening on http://{}:{}/api/v1", options.host(), port);
     log.info("Weir UI on http://{}:{}/", options.host(), port);
@@ -296,6 +312,11 @@ public final class WeirServer implements AutoCloseable {
 
   public ServerStore serverStore() {
     return serverStore;
+  }
+
+  /** What keeps the stream flows' runs going (docs/streams.md). */
+  public StreamKeeper streams() {
+    return streams;
   }
 
   public EventTriggers triggers() {
