@@ -25,6 +25,8 @@ final class AttemptContext implements TaskContext {
   private Path stagingDir;
   // what the task asked for: its inputs in the audit trail and lineage
   private final Map<String, Dataset> read = new LinkedHashMap<>();
+  // who hears a continuous task's batches (the engine's listeners); nobody until told
+  private volatile RunListener streamListener = RunListener.NONE;
 
   AttemptContext(
       RunScope scope,
@@ -43,6 +45,30 @@ final class AttemptContext implements TaskContext {
     this.place = place;
     this.phase = phase;
     this.clock = clock;
+  }
+
+  /** Sends what the task reports through {@link #stream()} to {@code listener}. */
+  void streamTo(RunListener listener) {
+    this.streamListener = listener;
+  }
+
+  @Override
+  public dev.weir.task.StreamProgress stream() {
+    return new dev.weir.task.StreamProgress() {
+      @Override
+      public void batchApplied(int changes, long[] lagMillis) {
+        streamListener.streamed(
+            new StreamEvent.BatchApplied(
+                runId(), namespace(), flowId(), taskId, changes, lagMillis));
+      }
+
+      @Override
+      public void positionLost(String detail, boolean resnapshotting) {
+        streamListener.streamed(
+            new StreamEvent.PositionLost(
+                runId(), namespace(), flowId(), taskId, detail, resnapshotting));
+      }
+    };
   }
 
   @Override

@@ -141,6 +141,7 @@ final class Dispatcher {
     var ctx =
         new AttemptContext(
             scope, s.id(), attemptNo, logger, control, s.place, phase, services.clock());
+    ctx.streamTo(services.listener());
     s.context = ctx;
     if (request == null && s.timeout == null) {
       startTimeout(s);

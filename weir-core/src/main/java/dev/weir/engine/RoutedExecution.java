@@ -88,6 +88,7 @@ final class RoutedExecution {
             at.place(),
             def.phase(),
             services.clock());
+    ctx.streamTo(services.listener());
     var checks =
         new java.util.concurrent.atomic.AtomicReference<
             java.util.List<dev.weir.store.CheckRecord>>();

@@ -26,4 +26,10 @@ public interface RunListener {
   default void taskAudited(TaskAuditRecord audit) {}
 
   default void logged(LogLine line) {}
+
+  /**
+   * A continuous task's report ({@link dev.weir.task.StreamProgress}). Heard on the task's own
+   * thread, batch by batch: keep it quick.
+   */
+  default void streamed(StreamEvent event) {}
 }

@@ -76,4 +76,19 @@ public final class RunListeners implements RunListener {
       }
     }
   }
+
+  @Override
+  public void streamed(StreamEvent event) {
+    for (RunListener l : listeners) {
+      try {
+        l.streamed(event);
+      } catch (RuntimeException e) {
+        log.warn(
+            "a run listener failed on a stream report of task {} of run {}: {}",
+            event.taskId(),
+            event.runId(),
+            e.toString());
+      }
+    }
+  }
 }

@@ -84,6 +84,11 @@ public interface TaskContext {
 
   InstantSource clock();
 
+  /** Where a continuous task reports its batches and lost positions (metrics and alerts). */
+  default StreamProgress stream() {
+    return StreamProgress.NONE;
+  }
+
   /** Runs of other flows this attempt starts as children of its run (the {@code subflow} task). */
   Subflows subflows();
 }

@@ -1,6 +1,7 @@
 package dev.weir.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weir.flow.alert.AlertChannel;
 import dev.weir.flow.alert.AlertEvent;
@@ -18,6 +19,31 @@ class AlertParsingTest {
 
   private Flow parse(String yaml) {
     return parser.parse("flow.yaml", yaml);
+  }
+
+  @Test
+  void reads_a_stream_lag_sla_and_the_position_lost_event() {
+    Flow flow =
+        parse(
+            """
+            id: cdc
+            sla: {lag: 30s}
+            alerts:
+              - on: [slaMissed, positionLost]
+                webhook: {url: "http://127.0.0.1:1/hook"}
+            tasks:
+              - {id: t, type: test.ok}
+            """);
+    assertThat(flow.sla().lag()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(flow.alerts().get(0).on())
+        .containsExactlyInAnyOrder(AlertEvent.SLA_MISSED, AlertEvent.POSITION_LOST);
+  }
+
+  @Test
+  void a_lag_that_is_not_a_duration_is_refused_with_an_example() {
+    assertThatThrownBy(() -> parse("id: cdc\nsla: {lag: soon}\ntasks:\n  - {id: t, type: test.ok}\n"))
+        .hasMessageContaining("sla.lag")
+        .hasMessageContaining("'soon' is not a duration; write it like 30s");
   }
 
   @Test

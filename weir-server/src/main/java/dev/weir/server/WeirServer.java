@@ -158,6 +158,7 @@ public final class WeirServer implements AutoCloseable {
       log.info("lineage: OpenLineage events of runs and task runs go to {}", options.lineage());
     }
     listeners.add(metrics);
+    listeners.add(new dev.weir.server.metrics.StreamMetrics(registry));
     listeners.add(new RunConsoleLog(engine.masker()));
     this.housekeeping =
         ServerHousekeeping.open(options, store, staging, engine.masker(), listeners);

@@ -15,7 +15,12 @@ public enum AlertEvent {
   /** The first successful run after one or more failed runs. */
   RECOVERED("recovered"),
   /** A {@code quality.check} found a failing check of severity {@code warn}. */
-  QUALITY_WARN("qualityWarn");
+  QUALITY_WARN("qualityWarn"),
+  /**
+   * A stream task lost its place in the source (a dropped replication slot, a purged binlog) and
+   * snapshots again or fails, as its {@code onLostPosition} says.
+   */
+  POSITION_LOST("positionLost");
 
   private final String yamlName;
 

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * its YAML path; an entry with a problem is left out.
  */
 public final class AlertParser {
-  static final List<String> SLA_KEYS = List.of("maxDuration", "deadline", "timezone", "auto");
+  static final List<String> SLA_KEYS =
+      List.of("maxDuration", "deadline", "timezone", "auto", "lag");
   static final List<String> RULE_KEYS = List.of("on", "throttle");
   private static final String EXAMPLE =
       "{on: [failed], slack: {webhook: \"{{ secret('SLACK_URL') }}\"}}";
@@ -55,6 +56,10 @@ public final class AlertParser {
     Duration max = null;
     if (node.hasNonNull("maxDuration")) {
       max = duration(node.get("maxDuration"), "sla.maxDuration", "maxDuration: 2h");
+    }
+    Duration lag = null;
+    if (node.hasNonNull("lag")) {
+      lag = duration(node.get("lag"), "sla.lag", "lag: 30s");
     }
     LocalTime deadline = null;
     if (node.hasNonNull("deadline")) {
@@ -89,7 +94,7 @@ public final class AlertParser {
         problem("sla.auto", "expected true or false, got " + a);
       }
     }
-    return problems.size() == before ? new Sla(max, deadline, zone, auto) : Sla.DEFAULT;
+    return problems.size() == before ? new Sla(max, deadline, zone, auto, lag) : Sla.DEFAULT;
   }
 
   /**

@@ -29,6 +29,10 @@ public final class AlertSchema {
             case "auto" ->
                 Schemas.bool(
                     "also late past twice the median of recent successful runs (default: true)");
+            case "lag" ->
+                Schemas.duration(
+                    "a stream flow is late when a batch's p99 lag (source commit to target"
+                        + " commit) passes this");
             default -> throw unknown("sla." + key);
           });
     }

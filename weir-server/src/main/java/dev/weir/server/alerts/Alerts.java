@@ -2,6 +2,7 @@ package dev.weir.server.alerts;
 
 import dev.weir.engine.Engine;
 import dev.weir.engine.RunListener;
+import dev.weir.engine.StreamEvent;
 import dev.weir.expr.Masker;
 import dev.weir.flow.Flow;
 import dev.weir.flow.RetryPolicy;
@@ -33,8 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A flow's {@code alerts:} in the server: hears task failures and run ends, decides which events
  * they are ({@code failed}, {@code retriesExhausted}, {@code recovered}, {@code qualityWarn}),
- * checks running runs against their SLA ({@code slaMissed}), throttles, and hands each alert to the
- * {@link Dispatcher}. Decisions are made one at a time on one thread, in the order runs end, so
+ * checks running runs against their SLA ({@code slaMissed}) and stream tasks' batches against the
+ * SLA's lag, hears lost stream positions ({@code positionLost}), throttles, and hands each alert to
+ * the {@link Dispatcher}. Decisions are made one at a time on one thread, in the order runs end, so
  * "failed, then succeeded" is always heard as a recovery.
  */
 public final class Alerts implements RunListener, AutoCloseable {
@@ -56,6 +58,7 @@ public final class Alerts implements RunListener, AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong runEndsDecided =
       new java.util.concurrent.atomic.AtomicLong();
   private final Set<String> lateRuns = ConcurrentHashMap.newKeySet();
+  private final StreamLag streamLag = new StreamLag();
 
   /**
    * @param serverUrl where the server listens, for links when {@code baseUrl} is not set
@@ -105,6 +108,46 @@ public final class Alerts implements RunListener, AutoCloseable {
     if (taskRun.state() == TaskState.FAILED || taskRun.state() == TaskState.TIMED_OUT) {
       decide(() -> onTaskFailed(task, taskRun));
     }
+  }
+
+  /**
+   * Hears a stream task's batches (late ones against {@code sla.lag}) and lost positions. The batch
+   * check runs on the task's thread and costs a sort of its lags only for a flow with a lag SLA;
+   * alerts are decided on the alerts thread.
+   */
+  @Override
+  public void streamed(StreamEvent event) {
+    Flow flow =
+        flows
+            .get(new FlowKey(event.namespace(), event.flowId()))
+            .map(DeployedFlow::flow)
+            .orElse(null);
+    if (flow == null) {
+      return;
+    }
+    switch (event) {
+      case StreamEvent.BatchApplied b -> {
+        if (flow.sla().lag() != null && hears(flow, AlertEvent.SLA_MISSED)) {
+          streamLag
+              .late(b, flow.sla().lag())
+              .ifPresent(why -> decide(() -> raiseForRun(flow, b, AlertEvent.SLA_MISSED, why)));
+        }
+      }
+      case StreamEvent.PositionLost p -> {
+        if (hears(flow, AlertEvent.POSITION_LOST)) {
+          decide(() -> raiseForRun(flow, p, AlertEvent.POSITION_LOST, p.detail()));
+        }
+      }
+    }
+  }
+
+  private void raiseForRun(Flow flow, StreamEvent event, AlertEvent what, String detail) {
+    store
+        .findRun(event.runId())
+        .ifPresent(run -> {
+          log.info("run {} of {}: {}: {}", run.id(), key(run), what.yamlName(), detail);
+          raise(flow, what, alert(run, what, event.taskId(), null, detail));
+        });
   }
 
   /** Checks every running run against its flow's SLA (the server calls it every slaInterval). */
@@ -170,6 +213,7 @@ public final class Alerts implements RunListener, AutoCloseable {
   private void onRunEnded(RunRecord run) {
     FlowKey key = key(run);
     lateRuns.remove(run.id());
+    streamLag.runEnded(run.id());
     sla.runEnded(key);
     Optional<DeployedFlow> deployed = flows.get(key);
     if (deployed.isEmpty() || deployed.get().flow().alerts().isEmpty()) {

@@ -12,8 +12,11 @@ import java.util.Random;
 /**
  * What the keeper does for one stream flow, decided from its latest runs alone (newest first), so
  * that any node that leads decides alike after another has died.
+ *
+ * @param run the run it is about: the one going (to cancel), or the latest that ended (the start
+ *     follows it); null when the flow has none
  */
-record Restart(Action action, Instant at, int failures, String reason) {
+record Restart(Action action, Instant at, int failures, String reason, RunRecord run) {
   enum Action {
     /** A run is going; nothing to do. */
     NONE,
@@ -40,27 +43,32 @@ record Restart(Action action, Instant at, int failures, String reason) {
    */
   static Restart decide(
       List<RunRecord> recent, String revision, boolean enabled, RetryPolicy backoff) {
-    RunRecord latest = recent.isEmpty() ? null : recent.get(0);
-    if (latest != null && !latest.state().isTerminal()) {
+    // a run going counts whatever its place: runs made in one clock tick have no order
+    RunRecord going = recent.stream().filter(r -> !r.state().isTerminal()).findFirst().orElse(null);
+    if (going != null) {
       if (!enabled) {
-        return new Restart(Action.CANCEL, null, 0, "the flow was disabled");
+        return new Restart(Action.CANCEL, null, 0, "the flow was disabled", going);
       }
-      if (!revision.equals(latest.revision())) {
-        return new Restart(Action.CANCEL, null, 0, "a new revision of the flow was deployed");
+      if (!revision.equals(going.revision())) {
+        return new Restart(
+            Action.CANCEL, null, 0, "a new revision of the flow was deployed", going);
       }
-      return new Restart(Action.NONE, null, 0, null);
+      return new Restart(Action.NONE, null, 0, null, going);
     }
+    RunRecord latest = recent.isEmpty() ? null : recent.get(0);
     if (!enabled) {
-      return new Restart(Action.NONE, null, 0, null);
+      return new Restart(Action.NONE, null, 0, null, null);
     }
     if (latest == null) {
-      return new Restart(Action.START, Instant.MIN, 0, "the stream has not run yet");
+      return new Restart(Action.START, Instant.MIN, 0, "the stream has not run yet", null);
     }
     if (!revision.equals(latest.revision())) {
-      return new Restart(Action.START, Instant.MIN, 0, "a new revision of the flow was deployed");
+      return new Restart(
+          Action.START, Instant.MIN, 0, "a new revision of the flow was deployed", latest);
     }
     if (latest.state() == RunState.SUCCEEDED) {
-      return new Restart(Action.STOPPED, null, 0, "run " + latest.id() + " ended SUCCEEDED");
+      return new Restart(
+          Action.STOPPED, null, 0, "run " + latest.id() + " ended SUCCEEDED", latest);
     }
     int failures = 0;
     for (RunRecord r : recent) {
@@ -75,6 +83,7 @@ record Restart(Action action, Instant at, int failures, String reason) {
         Action.START,
         ended.equals(Instant.MIN) ? ended : ended.plus(wait),
         failures,
-        "run " + latest.id() + " ended " + latest.state() + " (" + failures + " in a row)");
+        "run " + latest.id() + " ended " + latest.state() + " (" + failures + " in a row)",
+        latest);
   }
 }

@@ -103,7 +103,7 @@ public final class StreamKeeper implements AutoCloseable {
         return false;
       }
       case CANCEL -> {
-        RunRecord run = recent.get(0);
+        RunRecord run = r.run();
         log.info("stream {}: cancelling run {}: {}", k, run.id(), r.reason());
         try {
           launcher.cancel(run.id(), "stream stopped: " + r.reason());
@@ -128,7 +128,7 @@ public final class StreamKeeper implements AutoCloseable {
           sayOnce(k.toString(), "stream " + k + ": " + r.reason() + "; restarting at " + r.at());
           return false;
         }
-        return start(f, recent.isEmpty() ? null : recent.get(0), r, now);
+        return start(f, r.run(), r, now);
       }
     }
     return false;

@@ -211,6 +211,21 @@ class MetricsTest {
   void every_metric_is_documented_and_the_documented_config_loads() throws Exception {
     fx = new ServerFixture(dir);
     MeteredRuns.runAll(fx); // a family is served once it has a series
+    // and a stream flow's task, which reports batches and a lost position, then ends
+    fx.writeFlow(
+        "stream.yaml",
+        """
+        id: cdc
+        namespace: shop.streams
+        tasks:
+          - {id: follow, type: test.stream, lagMs: 20, succeedAfterMs: 300, losePosition: true}
+        """);
+    fx.server.watcher().scan();
+    fx.server.streams().tick();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() ->
+            fx.get("/runs?flow=shop.streams/cdc&state=SUCCEEDED").json().path("runs").size() == 1);
     String doc = Files.readString(DOC);
     Scrape m = scrape();
     assertThat(m.types).hasSizeGreaterThan(15);

@@ -68,13 +68,13 @@ class StreamKeeperTest {
         stream("flaky", "")
             .replace("type: test.stream", "type: test.stream\n    failAfterMs: 100"));
     fx.start();
-    String first = awaitRuns(ns + "/flaky", 1).get(0);
+    String first = newRun(ns + "/flaky", 1);
     awaitState(first, "FAILED");
     fx.server.streams().tick();
     assertThat(runs(ns + "/flaky")).hasSize(1); // 5 s of backoff not passed on the settable clock
     clock.advance(Duration.ofSeconds(5));
     fx.server.streams().tick();
-    String second = awaitRuns(ns + "/flaky", 2).get(0);
+    String second = newRun(ns + "/flaky", 2, first);
     awaitState(second, "FAILED");
     clock.advance(Duration.ofSeconds(5));
     fx.server.streams().tick();
@@ -88,7 +88,7 @@ class StreamKeeperTest {
   void disabling_the_flow_cancels_its_stream_and_enabling_it_starts_a_new_run() throws Exception {
     fx.writeFlow("orders.yaml", stream("orders", ""));
     fx.start();
-    String first = awaitRuns(ns + "/orders", 1).get(0);
+    String first = newRun(ns + "/orders", 1);
     awaitState(first, "RUNNING");
     assertThat(fx.post("/flows/" + ns + "/orders/disable", "").status()).isEqualTo(200);
     fx.server.streams().tick();
@@ -98,7 +98,7 @@ class StreamKeeperTest {
     assertThat(fx.post("/flows/" + ns + "/orders/enable", "").status()).isEqualTo(200);
     clock.advance(Duration.ofSeconds(5));
     fx.server.streams().tick();
-    String second = awaitRuns(ns + "/orders", 2).get(0);
+    String second = newRun(ns + "/orders", 2, first);
     awaitState(second, "RUNNING");
   }
 
@@ -106,14 +106,14 @@ class StreamKeeperTest {
   void a_new_revision_replaces_the_running_stream() throws Exception {
     fx.writeFlow("orders.yaml", stream("orders", ""));
     fx.start();
-    String first = awaitRuns(ns + "/orders", 1).get(0);
+    String first = newRun(ns + "/orders", 1);
     awaitState(first, "RUNNING");
     fx.writeFlow("orders.yaml", stream("orders", "description: v2\n"));
     fx.server.watcher().scan();
     fx.server.streams().tick();
     awaitState(first, "CANCELLED");
     fx.server.streams().tick();
-    String second = awaitRuns(ns + "/orders", 2).get(0);
+    String second = newRun(ns + "/orders", 2, first);
     awaitState(second, "RUNNING");
     assertThat(StreamTask.MOST_AT_ONCE.get(ns + "/orders").get()).isEqualTo(1);
   }
@@ -125,7 +125,7 @@ class StreamKeeperTest {
         stream("once", "")
             .replace("type: test.stream", "type: test.stream\n    succeedAfterMs: 50"));
     fx.start();
-    String first = awaitRuns(ns + "/once", 1).get(0);
+    String first = newRun(ns + "/once", 1);
     awaitState(first, "SUCCEEDED");
     clock.advance(Duration.ofMinutes(10));
     fx.server.streams().tick();
@@ -156,7 +156,18 @@ class StreamKeeperTest {
     assertThat(runs(ns + "/nightly")).isEmpty();
   }
 
-  /** Waits for the flow to have {@code n} runs; their ids, newest first. */
+  /**
+   * Waits for the flow to have {@code n} runs and returns the one not in {@code before} (the
+   * settable clock gives runs made in one test the same creation time, so order says nothing).
+   */
+  private String newRun(String flow, int n, String... before) {
+    var ids = new ArrayList<>(awaitRuns(flow, n));
+    ids.removeAll(List.of(before));
+    assertThat(ids).hasSize(1);
+    return ids.get(0);
+  }
+
+  /** Waits for the flow to have {@code n} runs; their ids. */
   private List<String> awaitRuns(String flow, int n) {
     Awaitility.await()
         .atMost(Duration.ofSeconds(20))

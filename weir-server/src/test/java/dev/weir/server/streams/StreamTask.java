@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * {@code test.stream}: runs until cancelled, like a CDC task; {@code failAfterMs} makes an attempt
  * fail after that long instead, {@code succeedAfterMs} end well (a stream told to stop when caught
- * up). Counts the attempts that run at once, per flow.
+ * up); {@code lagMs} reports a batch of 10 changes that late every 50 ms, {@code losePosition}
+ * reports a lost position at the start. Counts the attempts that run at once, per flow.
  */
 public final class StreamTask implements TaskType<StreamTask.Config> {
-  public record Config(Long failAfterMs, Long succeedAfterMs) {}
+  public record Config(Long failAfterMs, Long succeedAfterMs, Long lagMs, Boolean losePosition) {}
 
   static final Map<String, AtomicInteger> RUNNING = new ConcurrentHashMap<>();
   static final Map<String, AtomicInteger> MOST_AT_ONCE = new ConcurrentHashMap<>();
@@ -43,7 +44,22 @@ public final class StreamTask implements TaskType<StreamTask.Config> {
     MOST_AT_ONCE.computeIfAbsent(flow, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
     var stop = new CountDownLatch(1);
     ctx.onCancel(stop::countDown);
+    if (Boolean.TRUE.equals(c.losePosition())) {
+      ctx.stream().positionLost("replication slot weir_test is gone; snapshotting again", true);
+    }
     try {
+      if (c.lagMs() != null) {
+        long[] lags = new long[10];
+        java.util.Arrays.fill(lags, c.lagMs());
+        long end =
+            c.succeedAfterMs() == null
+                ? Long.MAX_VALUE
+                : System.currentTimeMillis() + c.succeedAfterMs();
+        while (!stop.await(50, TimeUnit.MILLISECONDS) && System.currentTimeMillis() < end) {
+          ctx.stream().batchApplied(10, lags);
+        }
+        return TaskResult.empty();
+      }
       if (c.succeedAfterMs() != null) {
         stop.await(c.succeedAfterMs(), TimeUnit.MILLISECONDS);
         return TaskResult.empty();
