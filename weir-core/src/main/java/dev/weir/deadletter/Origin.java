@@ -18,7 +18,7 @@ public record Origin(String namespace, String flowId, String runId, String taskI
   }
 
   /** The file name of this origin's letters: {@code <run>/<task>-<attempt>.jsonl}. */
-  String fileName() {
+  public String fileName() {
     return (runId == null ? "no-run" : runId)
         + "/"
         + taskId.replaceAll("[^A-Za-z0-9_.\\[\\]-]", "_")

@@ -120,6 +120,23 @@ public final class TestContext {
     return this;
   }
 
+  /** Gives the tasks run from now on this {@code deadLetter:} setting (an S3 prefix, a table). */
+  public TestContext deadLetter(dev.weir.deadletter.DeadLetterSpec spec) {
+    this.deadLetter = spec;
+    return this;
+  }
+
+  /** The first {@code limit} letters at {@code location}, read back as weir deadletters does. */
+  public List<com.fasterxml.jackson.databind.node.ObjectNode> read(String location)
+      throws Exception {
+    return dev.weir.deadletter.DeadLetterStorages.forLocation(location)
+        .read(
+            location,
+            1000,
+            new dev.weir.deadletter.DeadLetterStorage.Environment(
+                workDir, name -> connections.get(name)));
+  }
+
   /** The letters task {@code taskId} wrote with {@link #deadLetter}, one JSON text a line. */
   public List<String> letters(String taskId) throws IOException {
     Path f = workDir.resolve(deadLetter.path()).resolve("run-1/" + taskId + "-1.jsonl");
