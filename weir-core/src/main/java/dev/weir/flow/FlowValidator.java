@@ -411,6 +411,13 @@ final class FlowValidator {
       return;
     }
     expressions(t.properties(), t.path(), ctx);
+    if (t.deadLetter() != null) {
+      var spec = t.deadLetter();
+      var node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      node.put("path", spec.path()).put("table", spec.table());
+      node.put("connection", spec.connection()).put("maxRejected", spec.maxRejected());
+      expressions(node, t.path() + ".deadLetter", ctx);
+    }
     if (t.deadLetter() != null && !type.setsRecordsAside()) {
       problem(
           t.path() + ".deadLetter",

@@ -216,6 +216,19 @@ class DeadLettersEngineTest {
   }
 
   @Test
+  void an_unknown_name_in_the_deadLetter_path_is_a_validation_error() {
+    Path f =
+        fx.write(
+            "bad.yaml",
+            """
+            id: bad
+            tasks:
+              - {id: a, type: test.rejects, records: [a], deadLetter: "dead/{{ flow.idd }}/"}
+            """);
+    assertThatThrownBy(() -> fx.parse(f)).hasMessageContaining("tasks[0].deadLetter.path");
+  }
+
+  @Test
   void a_deadLetter_with_neither_path_nor_table_or_a_bad_limit_is_refused() {
     Path f =
         fx.write(
