@@ -105,6 +105,53 @@ class DeadLettersCliTest {
   }
 
   @Test
+  void rows_that_still_fail_on_replay_stay_dead_in_a_batch_of_the_replay_run() throws Exception {
+    sql("CREATE TABLE orders (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL CHECK (qty >= 0))");
+    Path flow = dir.resolve("flow.yaml");
+    Files.writeString(
+        flow,
+        """
+        id: orders
+        namespace: shop
+        tasks:
+          - id: stage
+            type: sql.transform
+            sql: SELECT * FROM (VALUES (1, 5), (2, -1), (3, NULL)) t(id, qty)
+          - id: load
+            type: jdbc.load
+            url: jdbc:duckdb:dw.duckdb
+            dataset: stage
+            table: orders
+            deadLetter: {path: dead/, maxRejected: 2}
+        """);
+    String home = dir.resolve(".weir").toString();
+    assertThat(Cli.run("run", flow.toString(), "--home", home).exit()).isZero();
+    String id =
+        new ObjectMapper()
+            .readTree(Cli.run("deadletters", "list", "--home", home, "--json").out())
+            .get("deadLetters")
+            .get(0)
+            .get("id")
+            .asText();
+    // the check goes, the NOT NULL stays
+    sql(
+        "CREATE TABLE orders_new (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL)",
+        "INSERT INTO orders_new SELECT * FROM orders",
+        "DROP TABLE orders",
+        "ALTER TABLE orders_new RENAME TO orders");
+    Cli.Result replay = Cli.run("deadletters", "replay", id, "--home", home);
+    assertThat(replay.exit()).as(replay.err() + replay.out()).isZero();
+    assertThat(replay.out()).containsPattern("loaded 1, still dead 1 \\(batch [0-9a-f]{16}\\)");
+    assertThat(rows()).containsExactly("1|5", "2|-1");
+    JsonNode batches =
+        new ObjectMapper()
+            .readTree(Cli.run("deadletters", "list", "--home", home, "--json").out())
+            .get("deadLetters");
+    assertThat(batches).hasSize(2);
+    assertThat(batches.get(0).get("firstReason").asText()).contains("NOT NULL constraint failed");
+  }
+
+  @Test
   void a_file_read_batch_is_not_replayed_and_says_what_to_do_instead() throws Exception {
     Files.writeString(dir.resolve("orders.csv"), "id,amount\n1,10\n2,abc\n");
     Path flow = dir.resolve("flow.yaml");

@@ -179,6 +179,31 @@ class DeadLettersEngineTest {
   }
 
   @Test
+  void server_code_without_a_task_context_keeps_letters_of_no_run() throws Exception {
+    var origin = new Origin("shop", "orders", null, "trigger:queue", 0);
+    try (var sink =
+        DeadLetterSink.open(
+            new DeadLetterSpec("dead/", null, null, "100%"),
+            origin,
+            "queue.rabbitmq",
+            new DeadLetterStorage.Environment(dir, name -> null),
+            fx.engine.masker()::mask,
+            fx.store.deadLetters(),
+            InstantSource.fixed(Instant.EPOCH))) {
+      sink.reject("{\"body\": \"token " + SECRET + "\"}", "no run could start: flow disabled");
+      sink.handled(1);
+      assertThat(sink.finish()).containsEntry("rejected", 1L);
+    }
+    assertThat(Files.readString(dir.resolve("dead/no-run/trigger_queue-0.jsonl")))
+        .contains("\"run\":null")
+        .contains("\"taskType\":\"queue.rabbitmq\"")
+        .doesNotContain(SECRET);
+    DeadLetterRecord b = fx.store.deadLetters().find(origin.batchId()).orElseThrow();
+    assertThat(b.runId()).isNull();
+    assertThat(b.firstReason()).isEqualTo("no run could start: flow disabled");
+  }
+
+  @Test
   void secrets_in_records_and_reasons_are_masked_in_the_letters_and_the_index() throws Exception {
     RunRecord run =
         fx.run(
