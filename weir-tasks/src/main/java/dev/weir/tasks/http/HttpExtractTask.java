@@ -216,6 +216,7 @@ public final class HttpExtractTask implements TaskType<HttpExtractTask.Config> {
       Audit audit =
           Audit.NONE
               .read(fetch.rows())
+              .rejected(context.deadLetters().rejected())
               .bytesRead(caller.bytes())
               .input(DatasetRef.url(config.url()).withRows(fetch.rows()).withBytes(caller.bytes()));
       return TaskResult.of(dataset, outputs).withAudit(audit);

@@ -253,6 +253,7 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
     Audit audit =
         Audit.NONE
             .written(rows)
+            .rejected(context.deadLetters().rejected())
             .checksum(dataset.checksum())
             .output(DatasetRef.table(where(target, context), config.table()).withRows(rows));
     return TaskResult.of(outputs).withAudit(audit);

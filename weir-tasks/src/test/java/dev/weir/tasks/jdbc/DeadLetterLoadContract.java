@@ -95,6 +95,7 @@ abstract class DeadLetterLoadContract {
       assertThat(letters.get(i)).contains("\"reason\":\"" + expectedBadRows().get(i));
     }
     assertThat(letters.get(0)).contains("\"record\":{\"id\":1,\"name\":\"dup\",\"qty\":1}");
+    assertThat(r.audit().rowsRejected()).isEqualTo(bad);
   }
 
   @Test
