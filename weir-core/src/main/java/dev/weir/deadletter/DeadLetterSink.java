@@ -34,6 +34,7 @@ public final class DeadLetterSink implements DeadLetters, AutoCloseable {
   private long handled;
   private String firstReason;
   private boolean done;
+  private boolean keepEarlier;
 
   private DeadLetterSink(
       DeadLetterSpec spec,
@@ -136,6 +137,11 @@ public final class DeadLetterSink implements DeadLetters, AutoCloseable {
     return limit.exceededBy(rejected + more, Math.max(handledInAll, handled));
   }
 
+  @Override
+  public synchronized void keepEarlier() {
+    keepEarlier = true;
+  }
+
   /**
    * Commits the letters and indexes them, then judges {@code maxRejected}.
    *
@@ -145,6 +151,14 @@ public final class DeadLetterSink implements DeadLetters, AutoCloseable {
    */
   public synchronized Map<String, Object> finish() throws Exception {
     done = true;
+    if (keepEarlier) {
+      batch.close();
+      var earlier = index == null ? null : index.find(origin.batchId()).orElse(null);
+      var outputs = new java.util.LinkedHashMap<String, Object>();
+      outputs.put("rejected", earlier == null ? 0L : earlier.letters());
+      outputs.put("deadLetters", earlier == null ? "" : earlier.location());
+      return outputs;
+    }
     batch.commit();
     // the handled count may be short when a task counts only what it set aside
     long all = Math.max(handled, rejected);

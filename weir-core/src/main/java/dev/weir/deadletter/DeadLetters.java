@@ -38,6 +38,13 @@ public interface DeadLetters {
    */
   boolean wouldExceed(long more, long handled);
 
+  /**
+   * Says this attempt found its work done by an earlier run of the same attempt (an append a
+   * resumed run had committed already): the letters that run wrote stay as they are, instead of
+   * being replaced by this run's none.
+   */
+  void keepEarlier();
+
   /** Sets nothing aside: {@link #reject} fails, as a bad record did before dead letters. */
   DeadLetters NONE =
       new DeadLetters() {
@@ -74,5 +81,8 @@ public interface DeadLetters {
         public boolean wouldExceed(long more, long handled) {
           return more > 0;
         }
+
+        @Override
+        public void keepEarlier() {}
       };
 }

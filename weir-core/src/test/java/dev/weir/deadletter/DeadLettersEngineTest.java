@@ -179,6 +179,43 @@ class DeadLettersEngineTest {
   }
 
   @Test
+  void an_attempt_that_finds_its_work_done_keeps_the_letters_of_the_run_that_did_it()
+      throws Exception {
+    var spec = new DeadLetterSpec("dead/", null, null, "10");
+    var origin = new Origin("shop", "orders", "r1", "load", 1);
+    var env = new DeadLetterStorage.Environment(dir, name -> null);
+    try (var sink =
+        DeadLetterSink.open(
+            spec,
+            origin,
+            "jdbc.load",
+            env,
+            s -> s,
+            fx.store.deadLetters(),
+            InstantSource.fixed(Instant.EPOCH))) {
+      sink.reject(Map.of("n", 1), "bad");
+      sink.reject(Map.of("n", 2), "bad");
+      sink.finish();
+    }
+    try (var sink =
+        DeadLetterSink.open(
+            spec,
+            origin,
+            "jdbc.load",
+            env,
+            s -> s,
+            fx.store.deadLetters(),
+            InstantSource.fixed(Instant.EPOCH))) {
+      sink.keepEarlier();
+      assertThat(sink.finish())
+          .containsEntry("rejected", 2L)
+          .containsEntry("deadLetters", dir.resolve("dead/r1/load-1.jsonl").toString());
+    }
+    assertThat(Files.readAllLines(dir.resolve("dead/r1/load-1.jsonl"))).hasSize(2);
+    assertThat(fx.store.deadLetters().find(origin.batchId()).orElseThrow().letters()).isEqualTo(2);
+  }
+
+  @Test
   void server_code_without_a_task_context_keeps_letters_of_no_run() throws Exception {
     var origin = new Origin("shop", "orders", null, "trigger:queue", 0);
     try (var sink =

@@ -233,6 +233,8 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
     }
     boolean skipped = rows < 0;
     if (skipped) {
+      // the letters of the run that loaded it stay
+      context.deadLetters().keepEarlier();
       context
           .logger()
           .info(

@@ -99,7 +99,8 @@ abstract class DeadLetterLoadContract {
   }
 
   @Test
-  void loading_again_rewrites_the_letters_and_adds_no_rows() throws Exception {
+  void an_append_run_again_adds_no_rows_and_keeps_the_letters_of_the_load_that_did_it()
+      throws Exception {
     stageBad();
     ctx.deadLetter("dead/", "10");
     load("dataset: v1");
@@ -107,8 +108,20 @@ abstract class DeadLetterLoadContract {
     assertThat(again.outputs()).containsEntry("alreadyLoaded", true);
     assertThat(db.rows("SELECT count(*) FROM orders"))
         .containsExactly(enforcesLength() ? "3" : "4");
-    // the append was done already: the second attempt sets nothing aside, its file is gone
-    assertThat(ctx.letters("load")).isEmpty();
+    // as when a run is resumed after its load committed: the letters of that load stay
+    assertThat(ctx.letters("load")).hasSize(expectedBadRows().size());
+  }
+
+  @Test
+  void an_upsert_run_again_rewrites_its_letters_instead_of_adding_to_them() throws Exception {
+    stageBad();
+    ctx.deadLetter("dead/", "10");
+    load("dataset: v1, mode: upsert, key: [id]");
+    load("dataset: v1, mode: upsert, key: [id]");
+    // an upsert takes the duplicate key: the others are set aside, once
+    assertThat(ctx.letters("load")).hasSize(expectedBadRows().size() - 1);
+    assertThat(db.rows("SELECT count(*) FROM orders"))
+        .containsExactly(enforcesLength() ? "3" : "4");
   }
 
   @Test
