@@ -247,6 +247,11 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public dev.weir.store.DeadLetterStore deadLetters() {
+    return store.deadLetters();
+  }
+
+  @Override
   public List<RunRecord> findRunsByPrefix(String prefix, int limit) {
     return store.findRunsByPrefix(prefix, limit);
   }

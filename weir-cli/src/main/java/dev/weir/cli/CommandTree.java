@@ -27,6 +27,7 @@ final class CommandTree {
           LogsCommand.class,
           ResumeCommand.class,
           RetryCommand.class,
+          DeadLettersCommand.class,
           ServerCommand.class,
           WorkerCommand.class,
           DeployCommand.class,

@@ -20,8 +20,8 @@ class CompletionTest {
     assertThat(r.out())
         .startsWith("#!/usr/bin/env bash")
         .contains(
-            "local commands=\"run validate schema runs logs resume retry server worker deploy flows"
-                + " backfill backfills sql gc plugins completion init help\"")
+            "local commands=\"run validate schema runs logs resume retry deadletters server worker deploy"
+                + " flows backfill backfills sql gc plugins completion init help\"")
         .contains("complete -F _complete_weir -o default weir");
     Path script = dir.resolve("weir.bash");
     Files.writeString(script, r.out());

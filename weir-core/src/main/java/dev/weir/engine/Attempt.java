@@ -158,7 +158,40 @@ final class Attempt implements Runnable {
       throw TaskFailedException.permanent(
           "invalid properties for a " + def.type() + " task: " + e.getMessage());
     }
-    TaskResult result = t.run(config, context);
-    return result == null ? TaskResult.empty() : result;
+    if (def.deadLetter() == null || !t.setsRecordsAside()) {
+      TaskResult result = t.run(config, context);
+      return result == null ? TaskResult.empty() : result;
+    }
+    try (dev.weir.deadletter.DeadLetterSink sink = openDeadLetters()) {
+      context.useDeadLetters(sink);
+      TaskResult result = t.run(config, context);
+      result = result == null ? TaskResult.empty() : result;
+      // letters are kept when the task succeeds, or fails for having set aside too many
+      var outputs = new java.util.LinkedHashMap<String, Object>(result.outputs());
+      outputs.putAll(sink.finish());
+      return new TaskResult(outputs, result.dataset(), result.state(), result.audit());
+    }
+  }
+
+  private dev.weir.deadletter.DeadLetterSink openDeadLetters() {
+    var vars = scope.variables(extraVariables, place);
+    var spec = def.deadLetter().map(text -> scope.expressions.render(text, vars, scope.services));
+    try {
+      return dev.weir.deadletter.DeadLetterSink.open(
+          spec,
+          new dev.weir.deadletter.Origin(
+              context.namespace(), context.flowId(), context.runId(), taskId, attempt),
+          def.type(),
+          new dev.weir.deadletter.DeadLetterStorage.Environment(
+              context.workDir(), context::connection),
+          context::mask,
+          scope.store.deadLetters(),
+          context.clock());
+    } catch (TaskFailedException e) {
+      throw e;
+    } catch (Exception e) {
+      throw TaskFailedException.permanent(
+          def.path() + ".deadLetter: cannot open the dead letters: " + e.getMessage());
+    }
   }
 }

@@ -23,6 +23,8 @@ final class AttemptContext implements TaskContext {
   // where check results go: the store, or (on a worker) the attempt's result for its coordinator
   private volatile java.util.function.Consumer<java.util.List<dev.weir.store.CheckRecord>> checks;
   private Path stagingDir;
+  private volatile dev.weir.deadletter.DeadLetters deadLetters =
+      dev.weir.deadletter.DeadLetters.NONE;
   // what the task asked for: its inputs in the audit trail and lineage
   private final Map<String, Dataset> read = new LinkedHashMap<>();
   // who hears a continuous task's batches (the engine's listeners); nobody until told
@@ -252,6 +254,16 @@ final class AttemptContext implements TaskContext {
               + e.getMessage()
               + "); should Weir be killed while it runs, end it by hand before resuming the run");
     }
+  }
+
+  @Override
+  public dev.weir.deadletter.DeadLetters deadLetters() {
+    return deadLetters;
+  }
+
+  /** The dead letters of this attempt (the task's deadLetter: setting), opened by the engine. */
+  void useDeadLetters(dev.weir.deadletter.DeadLetters sink) {
+    this.deadLetters = sink;
   }
 
   @Override

@@ -118,10 +118,26 @@ public final class FlowSchema {
                 Schemas.text(
                     "^" + FlowParser.POOL.pattern() + "$",
                     "the pool whose slots limit how many such tasks run at once");
+            case "deadLetter" -> deadLetter();
             default -> throw unknown("task key " + key);
           });
     }
     return properties;
+  }
+
+  private static ObjectNode deadLetter() {
+    ObjectNode s = Schemas.object();
+    s.putArray("type").add("string").add("object");
+    ObjectNode p = s.putObject("properties");
+    p.set("path", Schemas.text("a directory, or s3://bucket/prefix/"));
+    p.set("table", Schemas.text("a table of the JDBC connection, created when missing"));
+    p.set("connection", Schemas.text("the S3 or JDBC connection"));
+    p.set("maxRejected", Schemas.scalar("a count (100) or a percentage (5%); default 0"));
+    s.put("additionalProperties", false);
+    return s.put(
+        "description",
+        "where records the task cannot process go: a directory (dead/), or {path | table,"
+            + " connection, maxRejected}");
   }
 
   /** From {@link RetrySpec}, the record {@code retry:} is bound to as written. */

@@ -411,6 +411,28 @@ final class FlowValidator {
       return;
     }
     expressions(t.properties(), t.path(), ctx);
+    if (t.deadLetter() != null) {
+      var spec = t.deadLetter();
+      var node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      node.put("path", spec.path()).put("table", spec.table());
+      node.put("connection", spec.connection()).put("maxRejected", spec.maxRejected());
+      expressions(node, t.path() + ".deadLetter", ctx);
+    }
+    if (t.deadLetter() != null && !type.setsRecordsAside()) {
+      problem(
+          t.path() + ".deadLetter",
+          "a "
+              + t.type()
+              + " task sets no records aside, so deadLetter does nothing here; remove it (task"
+              + " types that take deadLetter: "
+              + String.join(
+                  ", ",
+                  registry.names().stream()
+                      .filter(n -> registry.get(n).setsRecordsAside())
+                      .sorted()
+                      .toList())
+              + ")");
+    }
     String what = "a " + t.type() + " task";
     List<Problem> found =
         ConfigBinder.check(t.properties(), type.configType(), t.path(), tree, what);

@@ -15,6 +15,8 @@ import java.util.List;
  * @param pool the pool whose slots limit how many tasks of it run at once (in {@code weir server});
  *     null when none
  * @param children the tasks a {@code forEach} runs once per item; empty for every other task
+ * @param deadLetter where the task sets aside records it cannot process, templates unrendered; null
+ *     when it has no {@code deadLetter:} setting
  */
 public record TaskDef(
     String id,
@@ -28,7 +30,8 @@ public record TaskDef(
     String pool,
     ObjectNode properties,
     String path,
-    List<TaskDef> children) {
+    List<TaskDef> children,
+    dev.weir.deadletter.DeadLetterSpec deadLetter) {
 
   /** The type name of a task group that runs its {@link #children} once per item. */
   public static final String FOR_EACH = "forEach";
@@ -54,6 +57,35 @@ public record TaskDef(
     dependsOn = List.copyOf(dependsOn);
     properties = properties.deepCopy();
     children = children == null ? List.of() : List.copyOf(children);
+  }
+
+  public TaskDef(
+      String id,
+      String type,
+      Phase phase,
+      List<String> dependsOn,
+      RunIf runIf,
+      String condition,
+      Duration timeout,
+      RetryPolicy retry,
+      String pool,
+      ObjectNode properties,
+      String path,
+      List<TaskDef> children) {
+    this(
+        id,
+        type,
+        phase,
+        dependsOn,
+        runIf,
+        condition,
+        timeout,
+        retry,
+        pool,
+        properties,
+        path,
+        children,
+        null);
   }
 
   /** A task that is not a group. */

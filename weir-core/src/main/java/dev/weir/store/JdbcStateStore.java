@@ -36,6 +36,7 @@ public final class JdbcStateStore implements StateStore {
   private final JdbcLeases leases;
   private final JdbcPoolSlots poolSlots;
   private final JdbcBreakers breakers;
+  private final JdbcDeadLetters deadLetters;
   private final JdbcRunQueue queue;
   private final JdbcAttemptQueue attempts;
   private final JdbcTaskRuns taskRuns;
@@ -71,6 +72,7 @@ public final class JdbcStateStore implements StateStore {
     this.breakers =
         new JdbcBreakers(
             new JdbcWork(ds, description, new StoreRetry(description, StoreRetry.Settings.NONE)));
+    this.deadLetters = new JdbcDeadLetters(work);
     this.queue = new JdbcRunQueue(work);
     this.attempts = new JdbcAttemptQueue(work, dialect == RunsDialect.POSTGRESQL);
     this.taskRuns = new JdbcTaskRuns(ds, description, retry);
@@ -268,6 +270,11 @@ public final class JdbcStateStore implements StateStore {
   @Override
   public AttemptQueue attempts() {
     return attempts;
+  }
+
+  @Override
+  public DeadLetterStore deadLetters() {
+    return deadLetters;
   }
 
   @Override

@@ -173,6 +173,9 @@ public interface StateStore extends AutoCloseable {
   /** Circuit breakers shared by the nodes of a cluster, one per connection name. */
   BreakerStore circuitBreakers();
 
+  /** The index of dead-letter batches: records tasks set aside, and where they are. */
+  DeadLetterStore deadLetters();
+
   /** Runs whose id starts with {@code prefix}, newest first, at most {@code limit}. */
   List<RunRecord> findRunsByPrefix(String prefix, int limit);
 

@@ -89,6 +89,15 @@ public interface TaskContext {
     return StreamProgress.NONE;
   }
 
+  /**
+   * Where this attempt sets aside records it cannot process (the task's {@code deadLetter:}
+   * setting); {@link dev.weir.deadletter.DeadLetters#NONE} when it has none, and then a bad record
+   * fails the task. Only types whose {@link TaskType#setsRecordsAside()} is true get one.
+   */
+  default dev.weir.deadletter.DeadLetters deadLetters() {
+    return dev.weir.deadletter.DeadLetters.NONE;
+  }
+
   /** Runs of other flows this attempt starts as children of its run (the {@code subflow} task). */
   Subflows subflows();
 }

@@ -9,8 +9,9 @@ import java.util.Set;
  *
  * <p>The configuration is a record bound from the task's YAML properties (all keys but {@code id},
  * {@code type}, {@code dependsOn}, {@code runIf}, {@code condition}, {@code timeout}, {@code
- * retry}, {@code description}). Record components annotated {@link Required} must be present; an
- * unknown key is a validation error. Strings are rendered as templates before binding.
+ * retry}, {@code pool}, {@code deadLetter}, {@code description}). Record components annotated
+ * {@link Required} must be present; an unknown key is a validation error. Strings are rendered as
+ * templates before binding.
  *
  * @param <C> the configuration record
  */
@@ -51,6 +52,14 @@ public interface TaskType<C extends Record> {
    * that has such a task and no trigger (docs/streams.md).
    */
   default boolean runsContinuously() {
+    return false;
+  }
+
+  /**
+   * Whether the type sets aside records it cannot process through {@link
+   * TaskContext#deadLetters()}; only such types may have a {@code deadLetter:} setting.
+   */
+  default boolean setsRecordsAside() {
     return false;
   }
 

@@ -41,7 +41,8 @@ class AlertParsingTest {
 
   @Test
   void a_lag_that_is_not_a_duration_is_refused_with_an_example() {
-    assertThatThrownBy(() -> parse("id: cdc\nsla: {lag: soon}\ntasks:\n  - {id: t, type: test.ok}\n"))
+    assertThatThrownBy(
+            () -> parse("id: cdc\nsla: {lag: soon}\ntasks:\n  - {id: t, type: test.ok}\n"))
         .hasMessageContaining("sla.lag")
         .hasMessageContaining("'soon' is not a duration; write it like 30s");
   }

@@ -152,6 +152,50 @@ public final class TestTasks {
   }
 
   /**
+   * Handles {@code records}, setting aside those in {@code bad} with the reason {@code <record>:
+   * bad}; fails its first {@code failFirst} calls after setting them aside (to retry).
+   */
+  public static final class Rejects implements TaskType<Rejects.Config> {
+    public record Config(
+        @Required(example = "[a, b]") List<String> records, List<String> bad, Integer failFirst) {}
+
+    @Override
+    public String name() {
+      return "test.rejects";
+    }
+
+    @Override
+    public Class<Config> configType() {
+      return Config.class;
+    }
+
+    @Override
+    public boolean setsRecordsAside() {
+      return true;
+    }
+
+    @Override
+    public TaskResult run(Config c, TaskContext ctx) {
+      record(ctx);
+      int n = call(ctx);
+      List<String> bad = c.bad() == null ? List.of() : c.bad();
+      int good = 0;
+      for (String r : c.records()) {
+        if (bad.contains(r)) {
+          ctx.deadLetters().reject(Map.of("value", r), r + ": bad");
+        } else {
+          good++;
+        }
+      }
+      ctx.deadLetters().handled(c.records().size());
+      if (c.failFirst() != null && n <= c.failFirst()) {
+        throw new TaskFailedException("failure after rejecting #" + n);
+      }
+      return TaskResult.of(Map.of("good", good));
+    }
+  }
+
+  /**
    * A sensor: its first {@code notYet} checks in a run find nothing (and ask to be checked again
    * after {@code interval}), the next one succeeds with the number of checks.
    */

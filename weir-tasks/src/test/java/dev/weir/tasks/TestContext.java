@@ -43,6 +43,7 @@ public final class TestContext {
   private final Map<String, List<Long>> rowHistory = new LinkedHashMap<>();
   private volatile Attempt current;
   private volatile InstantSource clock = InstantSource.system();
+  private volatile dev.weir.deadletter.DeadLetterSpec deadLetter;
 
   public TestContext(Path workDir) {
     this.workDir = workDir;
@@ -63,7 +64,27 @@ public final class TestContext {
     }
     var attempt = new Attempt(taskId);
     current = attempt;
-    TaskResult result = type.run(config, attempt);
+    TaskResult result;
+    if (deadLetter == null || !type.setsRecordsAside()) {
+      result = type.run(config, attempt);
+    } else {
+      // as the engine does: letters kept when the task succeeds or sets aside too many
+      try (var sink =
+          dev.weir.deadletter.DeadLetterSink.open(
+              deadLetter,
+              new dev.weir.deadletter.Origin("default", "test", "run-1", taskId, 1),
+              type.name(),
+              new dev.weir.deadletter.DeadLetterStorage.Environment(workDir, attempt::connection),
+              attempt::mask,
+              null,
+              clock)) {
+        attempt.deadLetters = sink;
+        result = type.run(config, attempt);
+        var outputs = new LinkedHashMap<String, Object>(result.outputs());
+        outputs.putAll(sink.finish());
+        result = new TaskResult(outputs, result.dataset(), result.state(), result.audit());
+      }
+    }
     if (result.dataset() != null) {
       datasets.put(taskId, result.dataset());
     }
@@ -88,6 +109,38 @@ public final class TestContext {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Gives the tasks run from now on this {@code deadLetter:} setting, e.g. {@code {path: dead/,
+   * maxRejected: 1}}: letters go to {@code <workDir>/dead/run-1/<task>-1.jsonl}.
+   */
+  public TestContext deadLetter(String path, String maxRejected) {
+    this.deadLetter = new dev.weir.deadletter.DeadLetterSpec(path, null, null, maxRejected);
+    return this;
+  }
+
+  /** Gives the tasks run from now on this {@code deadLetter:} setting (an S3 prefix, a table). */
+  public TestContext deadLetter(dev.weir.deadletter.DeadLetterSpec spec) {
+    this.deadLetter = spec;
+    return this;
+  }
+
+  /** The first {@code limit} letters at {@code location}, read back as weir deadletters does. */
+  public List<com.fasterxml.jackson.databind.node.ObjectNode> read(String location)
+      throws Exception {
+    return dev.weir.deadletter.DeadLetterStorages.forLocation(location)
+        .read(
+            location,
+            1000,
+            new dev.weir.deadletter.DeadLetterStorage.Environment(
+                workDir, name -> connections.get(name)));
+  }
+
+  /** The letters task {@code taskId} wrote with {@link #deadLetter}, one JSON text a line. */
+  public List<String> letters(String taskId) throws IOException {
+    Path f = workDir.resolve(deadLetter.path()).resolve("run-1/" + taskId + "-1.jsonl");
+    return Files.exists(f) ? Files.readAllLines(f) : List.of();
   }
 
   /** Cancels the attempt running now, as the engine does on a timeout. */
@@ -153,6 +206,7 @@ public final class TestContext {
     private final Path staging;
     private final List<Runnable> hooks = new CopyOnWriteArrayList<>();
     private volatile boolean cancelled;
+    volatile dev.weir.deadletter.DeadLetters deadLetters = dev.weir.deadletter.DeadLetters.NONE;
 
     Attempt(String taskId) {
       this.taskId = taskId;
@@ -284,6 +338,11 @@ public final class TestContext {
     @Override
     public InstantSource clock() {
       return clock;
+    }
+
+    @Override
+    public dev.weir.deadletter.DeadLetters deadLetters() {
+      return deadLetters;
     }
 
     @Override

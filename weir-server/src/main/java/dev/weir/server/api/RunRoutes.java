@@ -52,6 +52,7 @@ public final class RunRoutes implements Consumer<Routes> {
         .get("/runs/{id}/audit", this::audit)
         .get("/runs/{id}/logs", this::logs)
         .get("/runs/{id}/checks", this::checks)
+        .get("/runs/{id}/deadletters", this::deadLetters)
         .get("/flows/{ns}/{id}/checks", this::checkHistory)
         .sse("/runs/{id}/logs/stream", this::stream);
   }
@@ -269,6 +270,32 @@ public final class RunRoutes implements Consumer<Routes> {
     var root = Json.MAPPER.createObjectNode();
     root.put("runId", r.id());
     root.set("checks", CheckJson.array(store.checks(r.id()), masker));
+    ctx.json(root);
+  }
+
+  /** The batches of records the run's tasks set aside (deadLetter:), oldest first. */
+  private void deadLetters(Context ctx) {
+    RunRecord r = find(ctx.pathParam("id"));
+    var root = Json.MAPPER.createObjectNode();
+    root.put("runId", r.id());
+    var arr = root.putArray("deadLetters");
+    store.deadLetters().list(null, null, r.id(), MAX_LIMIT).reversed().stream()
+        .filter(b -> r.id().equals(b.runId()))
+        .forEach(b -> {
+          var o = arr.addObject();
+          o.put("id", b.id());
+          o.put("task", b.taskId());
+          o.put("taskType", b.taskType());
+          o.put("attempt", b.attempt());
+          o.put("letters", b.letters());
+          o.put("handled", b.handled());
+          o.put("firstReason", b.firstReason() == null ? null : masker.mask(b.firstReason()));
+          o.put("location", b.location());
+          o.put("createdAt", b.createdAt().toString());
+          o.put("replayedAt", b.replayedAt() == null ? null : b.replayedAt().toString());
+          o.put("replayRun", b.replayRun());
+          o.put("replayOutcome", b.replayOutcome());
+        });
     ctx.json(root);
   }
 

@@ -58,6 +58,17 @@ final class RunPage {
       String error) {}
 
   /** A quality check's result; its detail may quote data, so it is masked. */
+  /** A batch of records a task of the run set aside. */
+  public record DeadLetters(
+      String id,
+      String task,
+      int attempt,
+      long letters,
+      long handled,
+      String firstReason,
+      String location,
+      String replayed) {}
+
   record Check(
       String task,
       String name,
@@ -109,6 +120,23 @@ final class RunPage {
                     c.failingRows(),
                     c.observed(),
                     c.detail() == null ? null : ui.masker().mask(c.detail())))
+            .toList());
+    model.put(
+        "deadLetters",
+        ui.store().deadLetters().list(null, null, r.id(), 200).reversed().stream()
+            .filter(b -> r.id().equals(b.runId()))
+            .map(b ->
+                new DeadLetters(
+                    b.id(),
+                    b.taskId(),
+                    b.attempt(),
+                    b.letters(),
+                    b.handled(),
+                    b.firstReason() == null ? "" : ui.masker().mask(b.firstReason()),
+                    b.location(),
+                    b.replayedAt() == null
+                        ? ""
+                        : b.replayOutcome() + " (run " + b.replayRun() + ")"))
             .toList());
     model.put("terminal", r.state().isTerminal());
     // an orphan: RUNNING in the store, but no process of this server executes it

@@ -57,6 +57,11 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
   }
 
   @Override
+  public boolean setsRecordsAside() {
+    return true;
+  }
+
+  @Override
   public Class<Config> configType() {
     return Config.class;
   }
@@ -154,6 +159,14 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
       throws Exception {
     FileFormat format = FileFormat.of(config.format(), file);
     RejectLimit limit = RejectLimit.parse(config.maxRejected());
+    var letters = context.deadLetters();
+    if (letters.enabled() && config.maxRejected() != null) {
+      throw TaskFailedException.permanent(
+          "file.read: with deadLetter, set maxRejected under it (e.g. `deadLetter: {path: dead/,"
+              + " maxRejected: "
+              + config.maxRejected()
+              + "}`), not beside it");
+    }
     Path out = context.stagingDir().resolve("data.parquet");
     try (DuckSession duck = DuckSession.memory(context)) {
       Rejects.create(duck);
@@ -180,7 +193,12 @@ public final class FileReadTask implements TaskType<FileReadTask.Config> {
       var outputs = new LinkedHashMap<String, Object>();
       outputs.put("rejected", rejected);
       outputs.put("rejectedPath", rejected > 0 ? rejectedCsv.toAbsolutePath().toString() : "");
-      if (rejected > 0) {
+      letters.handled(rows + rejected);
+      if (rejected > 0 && letters.enabled()) {
+        // the dead letters judge maxRejected when the attempt ends; rejected.csv stays for habit
+        Rejects.write(duck, rejectedCsv);
+        Rejects.setAside(duck, letters);
+      } else if (rejected > 0) {
         Rejects.write(duck, rejectedCsv);
         long total = rows + rejected;
         if (limit.exceededBy(rejected, total)) {

@@ -41,6 +41,28 @@ final class Rejects {
         .toList();
   }
 
+  /**
+   * Sets every rejected row aside: its line and the row as it is in the file, with each problem of
+   * it in the reason ({@code line 3, column amount: …; column day: …}).
+   */
+  static void setAside(DuckSession duck, dev.weir.deadletter.DeadLetters letters)
+      throws SQLException {
+    List<Map<String, Object>> rows =
+        duck.rows(
+            "SELECT line, first(raw ORDER BY \"column\") AS raw, string_agg(CASE WHEN \"column\""
+                + " IS NULL THEN '' ELSE 'column ' || \"column\" || ': ' END || reason, '; '"
+                + " ORDER BY \"column\") AS reasons FROM "
+                + TABLE
+                + " GROUP BY line ORDER BY line",
+            Integer.MAX_VALUE);
+    for (Map<String, Object> r : rows) {
+      var record = new java.util.LinkedHashMap<String, Object>();
+      record.put("line", r.get("line"));
+      record.put("raw", r.get("raw"));
+      letters.reject(record, "line " + r.get("line") + ", " + r.get("reasons"));
+    }
+  }
+
   static void write(DuckSession duck, Path csv) throws SQLException {
     duck.exec(
         "COPY (SELECT line, \"column\", reason, raw FROM "

@@ -76,6 +76,11 @@ public final class HttpExtractTask implements TaskType<HttpExtractTask.Config> {
   }
 
   @Override
+  public boolean setsRecordsAside() {
+    return true;
+  }
+
+  @Override
   public Class<Config> configType() {
     return Config.class;
   }
@@ -127,7 +132,14 @@ public final class HttpExtractTask implements TaskType<HttpExtractTask.Config> {
       caller.abort();
     });
     var fetch = new PageLoop(config, caller, redactor, context);
-    try (var writer = new RecordWriter(ndjson, JSON)) {
+    // records that are not objects are set aside only where a schema says what the columns are
+    var letters =
+        config.schema() != null && !config.schema().containsKey("value")
+            ? context.deadLetters()
+            : dev.weir.deadletter.DeadLetters.NONE;
+    RecordWriter written;
+    try (var writer = new RecordWriter(ndjson, JSON, letters)) {
+      written = writer;
       fetch.all(writer);
     } finally {
       client.shutdownNow();
@@ -164,10 +176,26 @@ public final class HttpExtractTask implements TaskType<HttpExtractTask.Config> {
                 + caller.retries()
                 + " retr"
                 + (caller.retries() == 1 ? "y" : "ies"));
+    context.deadLetters().handled(fetch.rows());
     Path out = context.stagingDir().resolve("data.parquet");
     try (DuckSession duck = DuckSession.memory(context)) {
       try {
-        JsonStage.stage(duck, ndjson, config.schema(), out);
+        try {
+          JsonStage.stage(duck, ndjson, config.schema(), out);
+        } catch (SQLException e) {
+          if (!context.deadLetters().enabled() || config.schema() == null) {
+            throw e;
+          }
+          context
+              .logger()
+              .warn(
+                  "http.extract: some records do not fit the schema ("
+                      + redactor.text(Sql.message(e))
+                      + "); setting them aside");
+          Path good = context.stagingDir().resolve("records-fit.ndjson");
+          JsonSift.sift(duck, ndjson, config.schema(), context.deadLetters(), written::place, good);
+          JsonStage.stage(duck, good, config.schema(), out);
+        }
       } catch (SQLException e) {
         throw new TaskFailedException(
             "http.extract could not stage the "
@@ -188,6 +216,7 @@ public final class HttpExtractTask implements TaskType<HttpExtractTask.Config> {
       Audit audit =
           Audit.NONE
               .read(fetch.rows())
+              .rejected(context.deadLetters().rejected())
               .bytesRead(caller.bytes())
               .input(DatasetRef.url(config.url()).withRows(fetch.rows()).withBytes(caller.bytes()));
       return TaskResult.of(dataset, outputs).withAudit(audit);

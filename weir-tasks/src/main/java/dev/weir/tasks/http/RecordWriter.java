@@ -20,16 +20,47 @@ import java.util.Map;
 final class RecordWriter implements AutoCloseable {
   private final ObjectMapper json;
   private final BufferedWriter out;
+  private final dev.weir.deadletter.DeadLetters letters;
+  private long seen;
+  private final java.util.List<Long> skipped = new java.util.ArrayList<>();
 
   RecordWriter(Path file, ObjectMapper json) throws IOException {
-    this.json = json;
-    this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    this(file, json, dev.weir.deadletter.DeadLetters.NONE);
   }
 
-  /** Writes every element of {@code records} (an array); returns how many. */
+  /**
+   * @param letters where a record that is not an object goes, when enabled: the schema names the
+   *     columns of objects, and a {@code value} column would only hide the bad record
+   */
+  RecordWriter(Path file, ObjectMapper json, dev.weir.deadletter.DeadLetters letters)
+      throws IOException {
+    this.json = json;
+    this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    this.letters = letters;
+  }
+
+  /**
+   * Writes every element of {@code records} (an array); returns how many there were, those set
+   * aside included (pagination counts them).
+   */
   int write(JsonNode records) throws IOException {
     int n = 0;
     for (JsonNode record : records) {
+      seen++;
+      if (!record.isObject() && letters.enabled()) {
+        letters.reject(
+            record,
+            "record "
+                + seen
+                + " is "
+                + (record.isArray()
+                    ? "a list"
+                    : "a " + record.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
+                + ", not an object with the schema's columns");
+        skipped.add(seen);
+        n++;
+        continue;
+      }
       ObjectNode flat = JsonNodeFactory.instance.objectNode();
       if (record.isObject()) {
         flatten("", record, flat);
@@ -46,6 +77,19 @@ final class RecordWriter implements AutoCloseable {
       n++;
     }
     return n;
+  }
+
+  /** The place (from 1) among all records received of the record on {@code line} of the file. */
+  long place(long line) {
+    long place = line;
+    for (long s : skipped) {
+      if (s <= place) {
+        place++;
+      } else {
+        break;
+      }
+    }
+    return place;
   }
 
   static void flatten(String prefix, JsonNode object, ObjectNode into) {

@@ -83,6 +83,11 @@ final class BatchWrite {
 
   private static void bind(PreparedStatement ps, int p, ResultSet rs, int i, String type)
       throws SQLException {
+    set(ps, p, value(rs, i, type));
+  }
+
+  /** Column {@code i} of the current row, as the target database's driver takes it. */
+  static Object value(ResultSet rs, int i, String type) throws SQLException {
     String t = type.toUpperCase(Locale.ROOT);
     Object v;
     if (t.equals("BLOB")) {
@@ -98,6 +103,10 @@ final class BatchWrite {
     } else {
       v = rs.getObject(i);
     }
+    return v;
+  }
+
+  static void set(PreparedStatement ps, int p, Object v) throws SQLException {
     if (v == null) {
       ps.setNull(p, java.sql.Types.NULL);
     } else if (v instanceof java.math.BigInteger b) {

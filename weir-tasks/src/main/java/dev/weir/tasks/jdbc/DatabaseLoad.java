@@ -57,28 +57,8 @@ final class DatabaseLoad {
         conn.setAutoCommit(true);
         return -1;
       }
-      rows =
-          switch (spec.mode()) {
-            case APPEND -> insertAll();
-            case REPLACE -> {
-              exec("DELETE FROM " + target.sql());
-              yield insertAll();
-            }
-            case REPLACE_PARTITION -> {
-              try (PreparedStatement ps =
-                  conn.prepareStatement(
-                      "DELETE FROM "
-                          + target.sql()
-                          + " WHERE "
-                          + column(spec.partition().column())
-                          + " = ?")) {
-                ps.setObject(1, spec.partition().value());
-                ps.executeUpdate();
-              }
-              yield insertAll();
-            }
-            case UPSERT -> upsert(spec.key());
-          };
+      clear(spec);
+      rows = spec.mode() == LoadMode.UPSERT ? upsert(spec.key()) : insertAll();
       if (spec.mode() == LoadMode.APPEND) {
         markLoaded(loadId, rows);
       }
@@ -96,6 +76,125 @@ final class DatabaseLoad {
       }
       throw e;
     }
+  }
+
+  /**
+   * Loads again after {@link #run} failed on a bad row: in one transaction, as {@link #run} does,
+   * but with statements per row (no COPY) so that {@link RowSifter} can set the bad rows aside.
+   * When more rows were bad than {@code letters} allows, nothing is loaded.
+   *
+   * @return the rows written, or -1 when this run had loaded them already (append)
+   */
+  long runSifting(LoadSpec spec, dev.weir.deadletter.DeadLetters letters, int budget)
+      throws Exception {
+    prepareTable(spec);
+    conn.setAutoCommit(false);
+    try {
+      String loadId = context.runId() + "/" + context.taskId() + "/" + source.checksum();
+      if (spec.mode() == LoadMode.APPEND && alreadyLoaded(loadId)) {
+        conn.rollback();
+        conn.setAutoCommit(true);
+        return -1;
+      }
+      clear(spec);
+      List<BatchWrite.Step> steps =
+          spec.mode() == LoadMode.UPSERT ? upsertSteps(spec.key()) : List.of(insertStep());
+      long rows = new RowSifter(conn, source, dialect, steps, letters, budget, context).run();
+      if (letters.wouldExceed(0, source.rowCount())) {
+        // the task fails for too many bad rows: it loads none, as without dead letters
+        conn.rollback();
+        conn.setAutoCommit(true);
+        return 0;
+      }
+      if (spec.mode() == LoadMode.APPEND) {
+        markLoaded(loadId, rows);
+      }
+      conn.commit();
+      conn.setAutoCommit(true);
+      return rows;
+    } catch (Exception e) {
+      try {
+        conn.rollback();
+        conn.setAutoCommit(true);
+      } catch (SQLException r) {
+        e.addSuppressed(r);
+      }
+      throw e;
+    }
+  }
+
+  /** What replace and replacePartition remove first, in the load's transaction. */
+  private void clear(LoadSpec spec) throws SQLException {
+    if (spec.mode() == LoadMode.REPLACE) {
+      exec("DELETE FROM " + target.sql());
+    } else if (spec.mode() == LoadMode.REPLACE_PARTITION) {
+      try (PreparedStatement ps =
+          conn.prepareStatement(
+              "DELETE FROM "
+                  + target.sql()
+                  + " WHERE "
+                  + column(spec.partition().column())
+                  + " = ?")) {
+        ps.setObject(1, spec.partition().value());
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  /** The statements that upsert one row, on any database. */
+  private List<BatchWrite.Step> upsertSteps(List<String> key) throws SQLException {
+    List<String> names = source.names();
+    boolean unique = target.hasUniqueKey(conn, key);
+    String cols = names.stream().map(this::column).collect(Collectors.joining(", "));
+    String marks = names.stream().map(n -> "?").collect(Collectors.joining(", "));
+    List<String> others = names.stream().filter(n -> !containsIgnoreCase(key, n)).toList();
+    int[] all = IntStream.range(0, names.size()).toArray();
+    String insert = "INSERT INTO " + target.sql() + " (" + cols + ") VALUES (" + marks + ")";
+    if (dialect == Dialect.POSTGRES && unique) {
+      return List.of(
+          new BatchWrite.Step(
+              insert
+                  + " ON CONFLICT ("
+                  + key.stream().map(this::column).collect(Collectors.joining(", "))
+                  + ") "
+                  + (others.isEmpty()
+                      ? "DO NOTHING"
+                      : "DO UPDATE SET "
+                          + others.stream()
+                              .map(n -> column(n) + " = EXCLUDED." + column(n))
+                              .collect(Collectors.joining(", "))),
+              all));
+    }
+    if (dialect == Dialect.MYSQL && unique) {
+      String update =
+          others.isEmpty()
+              ? column(key.getFirst()) + " = " + column(key.getFirst())
+              : others.stream()
+                  .map(n -> column(n) + " = VALUES(" + column(n) + ")")
+                  .collect(Collectors.joining(", "));
+      return List.of(new BatchWrite.Step(insert + " ON DUPLICATE KEY UPDATE " + update, all));
+    }
+    if (dialect == Dialect.H2) {
+      return List.of(
+          new BatchWrite.Step(
+              "MERGE INTO "
+                  + target.sql()
+                  + " ("
+                  + cols
+                  + ") KEY ("
+                  + key.stream().map(this::column).collect(Collectors.joining(", "))
+                  + ") VALUES ("
+                  + marks
+                  + ")",
+              all));
+    }
+    int[] keyIndexes = key.stream().mapToInt(k -> indexOf(names, k)).toArray();
+    String delete =
+        "DELETE FROM "
+            + target.sql()
+            + " WHERE "
+            + key.stream().map(k -> column(k) + " = ?").collect(Collectors.joining(" AND "));
+    return List.of(new BatchWrite.Step(delete, keyIndexes), new BatchWrite.Step(insert, all));
   }
 
   private void prepareTable(LoadSpec spec) throws SQLException {
@@ -174,57 +273,12 @@ final class DatabaseLoad {
   }
 
   private long upsert(List<String> key) throws Exception {
-    List<String> names = source.names();
-    boolean unique = target.hasUniqueKey(conn, key);
     if (dialect == Dialect.POSTGRES) {
-      return pgUpsert(key, names, unique);
+      return pgUpsert(key, source.names(), target.hasUniqueKey(conn, key));
     }
-    String cols = names.stream().map(this::column).collect(Collectors.joining(", "));
-    String marks = names.stream().map(n -> "?").collect(Collectors.joining(", "));
-    List<String> others = names.stream().filter(n -> !containsIgnoreCase(key, n)).toList();
-    int[] all = IntStream.range(0, names.size()).toArray();
-    String insert = "INSERT INTO " + target.sql() + " (" + cols + ") VALUES (" + marks + ")";
-    if (dialect == Dialect.MYSQL && unique) {
-      String update =
-          others.isEmpty()
-              ? column(key.getFirst()) + " = " + column(key.getFirst())
-              : others.stream()
-                  .map(n -> column(n) + " = VALUES(" + column(n) + ")")
-                  .collect(Collectors.joining(", "));
-      return BatchWrite.run(
-          conn,
-          source,
-          dialect,
-          List.of(new BatchWrite.Step(insert + " ON DUPLICATE KEY UPDATE " + update, all)),
-          context);
-    }
-    if (dialect == Dialect.H2) {
-      String merge =
-          "MERGE INTO "
-              + target.sql()
-              + " ("
-              + cols
-              + ") KEY ("
-              + key.stream().map(this::column).collect(Collectors.joining(", "))
-              + ") VALUES ("
-              + marks
-              + ")";
-      return BatchWrite.run(
-          conn, source, dialect, List.of(new BatchWrite.Step(merge, all)), context);
-    }
-    // any other database: delete the rows with the same key, then insert, batch by batch
-    int[] keyIndexes = key.stream().mapToInt(k -> indexOf(names, k)).toArray();
-    String delete =
-        "DELETE FROM "
-            + target.sql()
-            + " WHERE "
-            + key.stream().map(k -> column(k) + " = ?").collect(Collectors.joining(" AND "));
-    return BatchWrite.run(
-        conn,
-        source,
-        dialect,
-        List.of(new BatchWrite.Step(delete, keyIndexes), new BatchWrite.Step(insert, all)),
-        context);
+    // MySQL with a unique key: ON DUPLICATE KEY UPDATE; H2: MERGE; any other database: delete
+    // the rows with the same key, then insert, batch by batch
+    return BatchWrite.run(conn, source, dialect, upsertSteps(key), context);
   }
 
   /** COPY into a temporary table, then one INSERT … ON CONFLICT (or DELETE + INSERT). */

@@ -27,6 +27,10 @@ final class DatasetSource {
     return dataset.checksum();
   }
 
+  long rowCount() {
+    return dataset.rowCount();
+  }
+
   List<String> names() {
     return columns.stream().map(Dataset.Column::name).toList();
   }
@@ -43,6 +47,23 @@ final class DatasetSource {
       exprs.add(expression(c, dialect) + " AS " + Sql.id(c.name()));
     }
     return "SELECT " + String.join(", ", exprs) + " FROM " + Sql.readParquet(dataset.path());
+  }
+
+  /**
+   * {@link #select} with the row's number in the dataset (from 0) as the first column, in order:
+   * the row-by-row search names a bad row by it.
+   */
+  String numberedSelect(Dialect dialect) {
+    var exprs = new ArrayList<String>();
+    exprs.add("file_row_number AS weir_row");
+    for (Dataset.Column c : columns) {
+      exprs.add(expression(c, dialect) + " AS " + Sql.id(c.name()));
+    }
+    return "SELECT "
+        + String.join(", ", exprs)
+        + " FROM read_parquet("
+        + Sql.path(dataset.path())
+        + ", file_row_number = true) ORDER BY weir_row";
   }
 
   private static String expression(Dataset.Column c, Dialect dialect) {

@@ -33,6 +33,8 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
    * @param schemaChanges what to do when the dataset has columns the table lacks; defaults to fail
    * @param mask PII rules applied before the rows leave Weir: column → hash, redact or drop
    * @param maskSalt the secret salt of {@code hash}
+   * @param rowRetryBudget with {@code deadLetter:}, the most rows written one at a time to find the
+   *     bad ones after a load failed on one; defaults to 10,000
    */
   public record Config(
       @Required(example = "shape") String dataset,
@@ -44,7 +46,14 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
       Partition partition,
       SchemaChanges schemaChanges,
       java.util.Map<String, Masking.Rule> mask,
-      String maskSalt) {
+      String maskSalt,
+      Integer rowRetryBudget) {
+
+    static final int DEFAULT_ROW_RETRY_BUDGET = 10_000;
+
+    int budget() {
+      return rowRetryBudget == null ? DEFAULT_ROW_RETRY_BUDGET : rowRetryBudget;
+    }
 
     LoadMode effectiveMode() {
       return mode == null ? LoadMode.APPEND : mode;
@@ -78,6 +87,11 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
   }
 
   @Override
+  public boolean setsRecordsAside() {
+    return true;
+  }
+
+  @Override
   public List<String> datasetInputs(Config config) {
     return List.of(config.dataset());
   }
@@ -98,6 +112,12 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
           "table '"
               + config.table()
               + "' is not a table name; use `table: orders` or `table: analytics.orders`");
+    }
+    if (config.rowRetryBudget() != null && config.rowRetryBudget() < 0) {
+      problems.add(
+          "rowRetryBudget must be 0 or more, got "
+              + config.rowRetryBudget()
+              + "; e.g. `rowRetryBudget: 10000`");
     }
     boolean partitioned = config.effectiveMode() == LoadMode.REPLACE_PARTITION;
     if (partitioned && config.partition() == null) {
@@ -141,6 +161,7 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
         }
       }
     }
+    context.deadLetters().handled(dataset.rowCount());
     long rows;
     boolean created;
     List<String> added = List.of();
@@ -151,7 +172,23 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
       properties.putAll(target.properties());
       try (DuckSession duck = DuckSession.open(url, properties, context)) {
         var load = new TableLoad(duck, dataset, config.table(), context);
-        created = load.run(spec);
+        try {
+          created = load.run(spec);
+        } catch (SQLException e) {
+          if (!context.deadLetters().enabled() || !RowErrors.isRowError(e)) {
+            throw e;
+          }
+          context
+              .logger()
+              .warn(
+                  context.mask(
+                      "jdbc.load into "
+                          + config.table()
+                          + " failed on a bad row ("
+                          + RowErrors.oneLine(e)
+                          + "); trying the rows in chunks to set the bad ones aside"));
+          created = load.runSifting(spec, context.deadLetters(), config.budget());
+        }
         rows = load.rows();
       }
     } else {
@@ -162,7 +199,23 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
         try {
           rows = load.run(spec);
         } catch (SQLException e) {
-          throw loadFailure(config, target, e, context);
+          if (!context.deadLetters().enabled() || !RowErrors.isRowError(e)) {
+            throw loadFailure(config, target, e, context);
+          }
+          context
+              .logger()
+              .warn(
+                  context.mask(
+                      "jdbc.load into "
+                          + config.table()
+                          + " failed on a bad row ("
+                          + RowErrors.oneLine(e)
+                          + "); loading again row by row to set the bad rows aside"));
+          try {
+            rows = load.runSifting(spec, context.deadLetters(), config.budget());
+          } catch (SQLException again) {
+            throw loadFailure(config, target, again, context);
+          }
         }
         created = load.created();
         added = load.addedColumns();
@@ -180,6 +233,8 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
     }
     boolean skipped = rows < 0;
     if (skipped) {
+      // the letters of the run that loaded it stay
+      context.deadLetters().keepEarlier();
       context
           .logger()
           .info(
@@ -200,6 +255,7 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
     Audit audit =
         Audit.NONE
             .written(rows)
+            .rejected(context.deadLetters().rejected())
             .checksum(dataset.checksum())
             .output(DatasetRef.table(where(target, context), config.table()).withRows(rows));
     return TaskResult.of(outputs).withAudit(audit);

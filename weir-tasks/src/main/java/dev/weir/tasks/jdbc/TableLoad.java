@@ -24,7 +24,7 @@ final class TableLoad {
   private final Dataset dataset;
   private final String tableName;
   private final String table;
-  private final String source;
+  private String source;
   private long rows;
 
   private final dev.weir.task.TaskContext context;
@@ -114,6 +114,127 @@ final class TableLoad {
       conn.setAutoCommit(true);
     }
     return !existed;
+  }
+
+  /**
+   * Loads again after {@link #run} failed on a bad row. DuckDB has no savepoints and gives up a
+   * transaction at its first error, so the bad rows are found first by trial loads that are always
+   * rolled back: a chunk at a time, and one row at a time in a chunk that fails (at most {@code
+   * budget} rows). The load then runs as {@link #run} does, without them. Bad rows that only clash
+   * with each other in different chunks (the same new key twice) are not found: the load fails.
+   * When more rows were bad than {@code letters} allows, nothing is loaded.
+   */
+  boolean runSifting(LoadSpec spec, dev.weir.deadletter.DeadLetters letters, int budget)
+      throws SQLException {
+    boolean existed = exists();
+    long total = dataset.rowCount();
+    var bad = new java.util.ArrayList<Long>();
+    long alone = 0;
+    for (long from = 0; from < total; from += RowSifter.CHUNK) {
+      long to = Math.min(total, from + RowSifter.CHUNK) - 1;
+      if (trial(spec, existed, from, to) == null) {
+        continue;
+      }
+      if (alone + (to - from + 1) > budget) {
+        throw new TaskFailedException(
+            "jdbc.load: more than rowRetryBudget "
+                + budget
+                + " rows would be tried one at a time to find the bad ones ("
+                + alone
+                + " so far, "
+                + bad.size()
+                + " bad); nothing was loaded. Fix the data, or raise rowRetryBudget (e.g."
+                + " `rowRetryBudget: 100000`)",
+            false,
+            java.util.Map.of(),
+            null);
+      }
+      alone += to - from + 1;
+      for (long n = from; n <= to; n++) {
+        SQLException e = trial(spec, existed, n, n);
+        if (e != null) {
+          bad.add(n);
+          letters.reject(row(n), "row " + (n + 1) + ": " + RowErrors.oneLine(e));
+        }
+      }
+    }
+    if (letters.wouldExceed(0, total)) {
+      rows = 0; // the task fails for too many bad rows: it loads none
+      return false;
+    }
+    source =
+        numbered()
+            + (bad.isEmpty()
+                ? ""
+                : " WHERE file_row_number NOT IN ("
+                    + bad.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                    + ")")
+            + ")";
+    return run(spec);
+  }
+
+  /** The dataset's rows with their number, as a FROM item to close with ")" after a WHERE. */
+  private String numbered() {
+    return "(SELECT * EXCLUDE (file_row_number) FROM read_parquet("
+        + dev.weir.tasks.duck.Sql.path(dataset.path())
+        + ", file_row_number = true)";
+  }
+
+  /** Loads rows {@code from..to} and rolls back; the row error it met, or null. */
+  private SQLException trial(LoadSpec spec, boolean existed, long from, long to)
+      throws SQLException {
+    Connection conn = duck.connection();
+    String whole = source;
+    source = numbered() + " WHERE file_row_number BETWEEN " + from + " AND " + to + ")";
+    conn.setAutoCommit(false);
+    try {
+      if (spec.mode() == LoadMode.REPLACE && existed) {
+        duck.queryLong("SELECT count(*) FROM (" + selectInTableShape() + ")");
+      } else if (existed) {
+        if (spec.mode() == LoadMode.UPSERT) {
+          duck.exec(deleteMatching(spec.key()));
+        }
+        if (spec.mode() == LoadMode.REPLACE_PARTITION) {
+          duck.exec(
+              "DELETE FROM "
+                  + table
+                  + " WHERE "
+                  + id(spec.partition().column())
+                  + "::VARCHAR = "
+                  + str(spec.partition().value()));
+        }
+        duck.exec("INSERT INTO " + table + " BY NAME SELECT * FROM " + source);
+      }
+      return null;
+    } catch (SQLException e) {
+      if (!RowErrors.isRowError(e)) {
+        throw e;
+      }
+      return e;
+    } finally {
+      source = whole;
+      try {
+        conn.rollback();
+      } finally {
+        conn.setAutoCommit(true);
+      }
+    }
+  }
+
+  private java.util.Map<String, Object> row(long n) throws SQLException {
+    var found = duck.rows("SELECT * FROM " + numbered() + " WHERE file_row_number = " + n + ")", 1);
+    var out = new java.util.LinkedHashMap<String, Object>();
+    if (!found.isEmpty()) {
+      found
+          .get(0)
+          .forEach((k, v) ->
+              out.put(
+                  k,
+                  v == null || v instanceof Number || v instanceof Boolean || v instanceof String
+                      ? v
+                      : v.toString()));
+    }
+    return out;
   }
 
   /**

@@ -1,0 +1,191 @@
+package dev.weir.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `weir deadletters list|show|replay` over a jdbc.load that set a row aside. */
+class DeadLettersCliTest {
+  @TempDir Path dir;
+
+  private void sql(String... statements) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("dw.duckdb"));
+        var st = c.createStatement()) {
+      for (String s : statements) {
+        st.execute(s);
+      }
+    }
+  }
+
+  private List<String> rows() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("dw.duckdb"));
+        var rs = c.createStatement().executeQuery("SELECT id, qty FROM orders ORDER BY id")) {
+      var out = new ArrayList<String>();
+      while (rs.next()) {
+        out.add(rs.getInt(1) + "|" + rs.getInt(2));
+      }
+      return out;
+    }
+  }
+
+  @Test
+  void a_row_set_aside_is_listed_shown_and_after_a_fix_replayed_once() throws Exception {
+    sql("CREATE TABLE orders (id INTEGER PRIMARY KEY, qty INTEGER CHECK (qty >= 0))");
+    Path flow = dir.resolve("flow.yaml");
+    Files.writeString(
+        flow,
+        """
+        id: orders
+        namespace: shop
+        tasks:
+          - id: stage
+            type: sql.transform
+            sql: SELECT * FROM (VALUES (1, 5), (2, -1), (3, 7)) t(id, qty)
+          - id: load
+            type: jdbc.load
+            url: jdbc:duckdb:dw.duckdb
+            dataset: stage
+            table: orders
+            mode: upsert
+            key: [id]
+            deadLetter: {path: dead/, maxRejected: 1}
+        """);
+    String home = dir.resolve(".weir").toString();
+    Cli.Result run = Cli.run("run", flow.toString(), "--home", home, "--json");
+    assertThat(run.exit()).as(run.err() + run.out()).isZero();
+    String runId = new ObjectMapper().readTree(run.out()).get("runId").asText();
+    assertThat(rows()).containsExactly("1|5", "3|7");
+
+    JsonNode list =
+        new ObjectMapper().readTree(Cli.run("deadletters", "list", "--home", home, "--json").out());
+    JsonNode batch = list.get("deadLetters").get(0);
+    String id = batch.get("id").asText();
+    assertThat(batch.get("run").asText()).isEqualTo(runId);
+    assertThat(batch.get("letters").asLong()).isEqualTo(1);
+    assertThat(Cli.run("deadletters", "list", "--flow", "shop/orders", "--home", home).out())
+        .contains(id)
+        .contains("shop.orders")
+        .contains(runId);
+    assertThat(Cli.run("deadletters", "list", "--run", "nope", "--home", home).out())
+        .contains("no dead letters for this filter");
+
+    Cli.Result show = Cli.run("deadletters", "show", id.substring(0, 6), "--home", home);
+    assertThat(show.out())
+        .contains("Letters   1 of 3 records handled")
+        .contains("Where     " + dir.resolve("dead/" + runId + "/load-1.jsonl"))
+        .contains("1. row 2: Constraint Error: CHECK constraint failed")
+        .contains("{\"id\":2,\"qty\":-1}");
+
+    // the fix: the table takes negative quantities now
+    sql(
+        "CREATE TABLE orders_new (id INTEGER PRIMARY KEY, qty INTEGER)",
+        "INSERT INTO orders_new SELECT * FROM orders",
+        "DROP TABLE orders",
+        "ALTER TABLE orders_new RENAME TO orders");
+    Cli.Result replay = Cli.run("deadletters", "replay", id, "--home", home);
+    assertThat(replay.exit()).as(replay.err() + replay.out()).isZero();
+    assertThat(replay.out()).contains("loaded 1, still dead 0");
+    assertThat(rows()).containsExactly("1|5", "2|-1", "3|7");
+
+    Cli.Result again = Cli.run("deadletters", "replay", id, "--home", home);
+    assertThat(again.exit()).isNotZero();
+    assertThat(again.err()).contains("was replayed at").contains("add --force");
+    assertThat(Cli.run("deadletters", "show", id, "--home", home).out())
+        .contains("Replayed ")
+        .contains("loaded 1, still dead 0");
+  }
+
+  @Test
+  void rows_that_still_fail_on_replay_stay_dead_in_a_batch_of_the_replay_run() throws Exception {
+    sql("CREATE TABLE orders (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL CHECK (qty >= 0))");
+    Path flow = dir.resolve("flow.yaml");
+    Files.writeString(
+        flow,
+        """
+        id: orders
+        namespace: shop
+        tasks:
+          - id: stage
+            type: sql.transform
+            sql: SELECT * FROM (VALUES (1, 5), (2, -1), (3, NULL)) t(id, qty)
+          - id: load
+            type: jdbc.load
+            url: jdbc:duckdb:dw.duckdb
+            dataset: stage
+            table: orders
+            deadLetter: {path: dead/, maxRejected: 2}
+        """);
+    String home = dir.resolve(".weir").toString();
+    assertThat(Cli.run("run", flow.toString(), "--home", home).exit()).isZero();
+    String id =
+        new ObjectMapper()
+            .readTree(Cli.run("deadletters", "list", "--home", home, "--json").out())
+            .get("deadLetters")
+            .get(0)
+            .get("id")
+            .asText();
+    // the check goes, the NOT NULL stays
+    sql(
+        "CREATE TABLE orders_new (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL)",
+        "INSERT INTO orders_new SELECT * FROM orders",
+        "DROP TABLE orders",
+        "ALTER TABLE orders_new RENAME TO orders");
+    Cli.Result replay = Cli.run("deadletters", "replay", id, "--home", home);
+    assertThat(replay.exit()).as(replay.err() + replay.out()).isZero();
+    assertThat(replay.out()).containsPattern("loaded 1, still dead 1 \\(batch [0-9a-f]{16}\\)");
+    assertThat(rows()).containsExactly("1|5", "2|-1");
+    JsonNode batches =
+        new ObjectMapper()
+            .readTree(Cli.run("deadletters", "list", "--home", home, "--json").out())
+            .get("deadLetters");
+    assertThat(batches).hasSize(2);
+    assertThat(batches.get(0).get("firstReason").asText()).contains("NOT NULL constraint failed");
+  }
+
+  @Test
+  void a_file_read_batch_is_not_replayed_and_says_what_to_do_instead() throws Exception {
+    Files.writeString(dir.resolve("orders.csv"), "id,amount\n1,10\n2,abc\n");
+    Path flow = dir.resolve("flow.yaml");
+    Files.writeString(
+        flow,
+        """
+        id: reads
+        tasks:
+          - id: orders
+            type: file.read
+            path: orders.csv
+            schema: {id: BIGINT, amount: BIGINT}
+            deadLetter: {path: dead/, maxRejected: 50%}
+        """);
+    String home = dir.resolve(".weir").toString();
+    Cli.Result run = Cli.run("run", flow.toString(), "--home", home, "--json");
+    assertThat(run.exit()).as(run.err()).isZero();
+    String runId = new ObjectMapper().readTree(run.out()).get("runId").asText();
+    String id =
+        new ObjectMapper()
+            .readTree(Cli.run("deadletters", "list", "--home", home, "--json").out())
+            .get("deadLetters")
+            .get(0)
+            .get("id")
+            .asText();
+    Cli.Result replay = Cli.run("deadletters", "replay", id, "--home", home);
+    assertThat(replay.exit()).isNotZero();
+    assertThat(replay.err())
+        .contains(
+            "cannot replay batch "
+                + id
+                + ": file.read letters are rows of the source file as it was; fix the file and"
+                + " `weir retry "
+                + runId
+                + "`");
+  }
+}

@@ -1,0 +1,87 @@
+package dev.weir.deadletter;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Dead letters in a local directory: one JSON-lines file per attempt, {@code
+ * <dir>/<run>/<task>-<attempt>.jsonl}, written beside as {@code .part} and moved over the old one
+ * on commit, so a retried attempt rewrites its own file and a reader never sees half of one.
+ */
+public final class LocalDirStorage implements DeadLetterStorage {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Override
+  public boolean accepts(DeadLetterSpec spec) {
+    return spec.path() != null && !spec.path().contains("://");
+  }
+
+  @Override
+  public boolean reads(String location) {
+    return !location.contains("://") && location.endsWith(".jsonl");
+  }
+
+  @Override
+  public Batch open(DeadLetterSpec spec, Origin origin, Environment env) throws Exception {
+    Path dir = env.workDir().resolve(spec.path()).toAbsolutePath().normalize();
+    Path file = dir.resolve(origin.fileName());
+    Files.createDirectories(file.getParent());
+    Path part = file.resolveSibling(file.getFileName() + ".part");
+    BufferedWriter out = Files.newBufferedWriter(part, StandardCharsets.UTF_8);
+    return new Batch() {
+      long count;
+
+      @Override
+      public void add(ObjectNode letter) throws Exception {
+        out.write(JSON.writeValueAsString(letter));
+        out.write('\n');
+        count++;
+      }
+
+      @Override
+      public String location() {
+        return file.toString();
+      }
+
+      @Override
+      public void commit() throws Exception {
+        out.close();
+        if (count == 0) {
+          Files.deleteIfExists(part);
+          Files.deleteIfExists(file);
+        } else {
+          Files.move(
+              part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+      }
+
+      @Override
+      public void close() throws Exception {
+        out.close();
+        Files.deleteIfExists(part);
+      }
+    };
+  }
+
+  @Override
+  public List<ObjectNode> read(String location, int limit, Environment env) throws Exception {
+    var out = new ArrayList<ObjectNode>();
+    try (BufferedReader in = Files.newBufferedReader(Path.of(location), StandardCharsets.UTF_8)) {
+      String line;
+      while (out.size() < limit && (line = in.readLine()) != null) {
+        if (!line.isBlank()) {
+          out.add((ObjectNode) JSON.readTree(line));
+        }
+      }
+    }
+    return out;
+  }
+}
