@@ -62,8 +62,8 @@ public final class KafkaBroker implements Broker {
       throw errors.explain("publishing to topic '" + topic + "'", e);
     }
     Exception failed = null;
-    // delivery.timeout.ms bounds each send; the margin covers the wait for the first to start
-    long waitMs = 4L * KafkaSettings.DEFAULT_TIMEOUT_MS;
+    // delivery.timeout.ms bounds each send; this only guards against a client that never answers
+    long waitMs = settings.publishWaitMs();
     for (Future<RecordMetadata> f : sent) {
       try {
         f.get(waitMs, TimeUnit.MILLISECONDS);
@@ -144,9 +144,9 @@ public final class KafkaBroker implements Broker {
       if (cause instanceof UnknownTopicOrPartitionException) {
         throw errors.unknownTopic(topic);
       }
-      if (e instanceof java.util.concurrent.TimeoutException) {
-        throw errors.explain(
-            doing, new org.apache.kafka.common.errors.TimeoutException("no answer", e));
+      if (e instanceof java.util.concurrent.TimeoutException
+          || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw errors.unreachable(doing, cause);
       }
       throw errors.explain(doing, e);
     }

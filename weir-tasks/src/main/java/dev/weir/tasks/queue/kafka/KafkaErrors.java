@@ -16,6 +16,10 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * with the stack trace).
  */
 final class KafkaErrors {
+  private static final String CHECK_REACHABLE =
+      "; check that Kafka is running and reachable at bootstrapServers, and the security"
+          + " settings (security.protocol, sasl.*) in properties";
+
   private final KafkaSettings settings;
 
   KafkaErrors(KafkaSettings settings) {
@@ -24,53 +28,59 @@ final class KafkaErrors {
 
   /** {@code doing} says what was attempted, e.g. "publishing to topic 'orders'". */
   WeirException explain(String doing, Throwable error) {
-    return explain(doing, "", error);
+    Throwable e = unwrap(error);
+    return failed(doing, detail(e), e);
   }
 
   /** For a client that could not be made: the properties are what to check. */
   WeirException cannotOpen(String doing, Throwable error) {
-    return explain(doing, "opening a client with the connection's properties: ", error);
+    Throwable e = unwrap(error);
+    return failed(doing, "opening a client with the connection's properties: " + detail(e), e);
   }
 
-  private WeirException explain(String doing, String step, Throwable error) {
+  /** A topic check that got no answer: most often the cluster is down or not reachable. */
+  WeirException unreachable(String doing, Throwable error) {
     Throwable e = unwrap(error);
-    String what =
-        "kafka connection '"
-            + settings.connection()
-            + "' ("
-            + settings.bootstrapServers()
-            + "): "
-            + doing
-            + " failed: "
-            + step;
-    String detail = detail(e);
-    String text = settings.mask(what + detail);
-    return chainHasSecret(e) ? new WeirException(text) : new WeirException(text, e);
+    String message = e.getMessage() == null ? "" : ": " + e.getMessage();
+    return failed(
+        doing,
+        "no answer from the cluster within "
+            + settings.apiTimeoutMs()
+            + " ms (default.api.timeout.ms"
+            + message
+            + ")"
+            + CHECK_REACHABLE,
+        e);
   }
 
   WeirException unknownTopic(String topic) {
     return new WeirException(
         settings.mask(
-            "kafka connection '"
-                + settings.connection()
-                + "' ("
-                + settings.bootstrapServers()
-                + "): topic '"
+            prefix()
+                + "topic '"
                 + topic
                 + "' does not exist; create it (kafka-topics.sh --create --topic "
                 + topic
                 + ") or correct the name"));
   }
 
+  private WeirException failed(String doing, String detail, Throwable cause) {
+    String text = settings.mask(prefix() + doing + " failed: " + detail);
+    return chainHasSecret(cause) ? new WeirException(text) : new WeirException(text, cause);
+  }
+
+  private String prefix() {
+    return "kafka connection '"
+        + settings.connection()
+        + "' ("
+        + settings.bootstrapServers()
+        + "): ";
+  }
+
   private String detail(Throwable e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (e instanceof TimeoutException) {
-      return "no answer from the cluster within "
-          + settings.apiTimeoutMs()
-          + " ms ("
-          + message
-          + "); check that Kafka is running and reachable at bootstrapServers, and the security"
-          + " settings (security.protocol, sasl.*) in properties";
+      return "no answer from the cluster in time (" + message + ")" + CHECK_REACHABLE;
     }
     if (e instanceof UnknownTopicOrPartitionException) {
       return "the topic does not exist (" + message + "); create it or correct the name";

@@ -87,7 +87,8 @@ final class KafkaSettings {
 
   Properties producer() {
     Map<String, Object> defaults = common();
-    defaults.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3 * DEFAULT_TIMEOUT_MS);
+    // Kafka refuses a delivery timeout below linger.ms + request.timeout.ms: follow those
+    defaults.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) defaultDeliveryTimeoutMs());
     defaults.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, DEFAULT_TIMEOUT_MS);
     defaults.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     Map<String, Object> forced = new HashMap<>();
@@ -120,13 +121,34 @@ final class KafkaSettings {
     return merge(common(), Map.of());
   }
 
-  /** The timeout a client call is bounded by, as configured: for error messages. */
+  /** What a client call (a topic check, a commit) waits at most: for error messages. */
   long apiTimeoutMs() {
-    String v = properties.get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+    return millis(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, DEFAULT_TIMEOUT_MS);
+  }
+
+  /**
+   * How long a publish may wait for its acknowledgements: each send's delivery timeout, after
+   * waiting up to max.block.ms for the topic's metadata or buffer space.
+   */
+  long publishWaitMs() {
+    return millis(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, defaultDeliveryTimeoutMs())
+        + millis(ProducerConfig.MAX_BLOCK_MS_CONFIG, DEFAULT_TIMEOUT_MS)
+        + 1_000;
+  }
+
+  private long defaultDeliveryTimeoutMs() {
+    return Math.max(
+        3L * DEFAULT_TIMEOUT_MS,
+        millis(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, DEFAULT_TIMEOUT_MS)
+            + millis(ProducerConfig.LINGER_MS_CONFIG, 5));
+  }
+
+  private long millis(String property, long fallback) {
+    String v = properties.get(property);
     try {
-      return v == null ? DEFAULT_TIMEOUT_MS : Long.parseLong(v.strip());
+      return v == null ? fallback : Long.parseLong(v.strip());
     } catch (NumberFormatException e) {
-      return DEFAULT_TIMEOUT_MS;
+      return fallback; // the client itself refuses it, naming the property
     }
   }
 

@@ -194,6 +194,19 @@ class KafkaBrokerTest {
   }
 
   @Test
+  void a_message_too_large_to_publish_says_which_settings_to_raise() throws Exception {
+    String topic = "large-" + UUID.randomUUID();
+    kafka.createTopic(topic, 1);
+    var large = new OutgoingMessage("k", new byte[2 * 1024 * 1024], Map.of());
+    try (Broker broker = Brokers.open(connection(kafka.bootstrapServers(), Map.of()))) {
+      assertThatThrownBy(() -> broker.publish(Destination.of(topic), List.of(large)))
+          .isInstanceOf(WeirException.class)
+          .hasMessageContaining("publishing 1 message(s) to topic '" + topic + "' failed")
+          .hasMessageContaining("raise max.request.size in properties");
+    }
+  }
+
+  @Test
   void a_subscription_without_a_group_is_refused() throws Exception {
     try (Broker broker = Brokers.open(connection(kafka.bootstrapServers(), Map.of()))) {
       assertThatThrownBy(() -> broker.subscribe(new Source("t", null, null)))
