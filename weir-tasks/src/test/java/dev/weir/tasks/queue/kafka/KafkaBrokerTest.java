@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.weir.WeirException;
 import dev.weir.config.ConnectionConfig;
+import dev.weir.config.ProjectConfig;
 import dev.weir.tasks.KafkaTestBroker;
 import dev.weir.tasks.queue.Broker;
 import dev.weir.tasks.queue.Brokers;
@@ -20,6 +21,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,10 +30,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 class KafkaBrokerTest {
@@ -203,6 +209,35 @@ class KafkaBrokerTest {
           .isInstanceOf(WeirException.class)
           .hasMessageContaining("publishing 1 message(s) to topic '" + topic + "' failed")
           .hasMessageContaining("raise max.request.size in properties");
+    }
+  }
+
+  @Test
+  void the_connection_example_of_the_docs_loads_and_an_unresolvable_host_is_named(@TempDir Path dir)
+      throws Exception {
+    String doc = Files.readString(Path.of("../docs/queues-kafka.md"));
+    Matcher yaml = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(doc);
+    assertThat(yaml.find()).as("docs/queues-kafka.md has a weir.yaml example").isTrue();
+    Files.writeString(dir.resolve("weir.yaml"), yaml.group(1));
+    String password = "from-the-secret-store-42";
+    ConnectionConfig stream =
+        ProjectConfig.load(dir.resolve("weir.yaml"))
+            .connection("stream", s -> s.replace("{{ secret('KAFKA_PASSWORD') }}", password));
+    assertThat(stream.setting("bootstrapServers", null)).isEqualTo("kafka-1:9092,kafka-2:9092");
+    assertThat(stream.properties())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+    assertThat(stream.properties().get("sasl.jaas.config")).contains(password);
+
+    try (Broker broker = Brokers.open(stream)) {
+      assertThatThrownBy(() -> broker.subscribe(new Source("orders", null, "weir")))
+          .isInstanceOf(WeirException.class)
+          .hasMessageStartingWith(
+              "kafka connection 'stream' (kafka-1:9092,kafka-2:9092): subscribing to topic"
+                  + " 'orders' failed: opening a client with the connection's properties: No"
+                  + " resolvable bootstrap urls")
+          .message()
+          .doesNotContain(password);
     }
   }
 
