@@ -163,6 +163,52 @@ class KafkaBrokerTest {
   }
 
   @Test
+  void
+      when_a_second_consumer_joins_the_group_it_gets_the_unacknowledged_messages_of_its_partitions()
+          throws Exception {
+    String topic = "rebalance-" + UUID.randomUUID();
+    kafka.createTopic(topic, 2);
+    Source source = new Source(topic, null, "g-rebalance");
+    try (Broker broker = Brokers.open(connection(kafka.bootstrapServers(), Map.of()))) {
+      broker.publish(Destination.of(topic), messages(0, 100));
+      try (Subscription first = broker.subscribe(source);
+          Subscription second = broker.subscribe(source)) {
+        List<IncomingMessage> held = receive(first, 100, false);
+        assertThat(held).hasSize(100); // alone in the group: both partitions, none acknowledged
+
+        Set<String> toFirst = new HashSet<>();
+        Set<String> toSecond = new HashSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (toFirst.size() + toSecond.size() < 100 && System.nanoTime() < deadline) {
+          List<IncomingMessage> a = first.poll(100, Duration.ofMillis(200));
+          first.ack(a);
+          a.forEach(m -> toFirst.add(m.id()));
+          List<IncomingMessage> b = second.poll(100, Duration.ofMillis(200));
+          second.ack(b);
+          b.forEach(m -> toSecond.add(m.id()));
+        }
+        // held before the rebalance: acknowledging them now commits nothing of a partition the
+        // first consumer lost, and is no error
+        first.ack(held);
+
+        assertThat(toSecond).as("the second consumer's share").isNotEmpty();
+        assertThat(toFirst).doesNotContainAnyElementsOf(toSecond);
+        assertThat(union(toFirst, toSecond))
+            .containsExactlyInAnyOrderElementsOf(held.stream().map(IncomingMessage::id).toList());
+      }
+      try (Subscription after = broker.subscribe(source)) {
+        assertThat(receive(after, 1, true, Duration.ofSeconds(5))).isEmpty();
+      }
+    }
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  @Test
   void poll_hands_out_at_most_max_and_keeps_the_rest_for_the_next_poll() throws Exception {
     String topic = "max-" + UUID.randomUUID();
     kafka.createTopic(topic, 1);
