@@ -103,7 +103,8 @@ public final class KafkaBroker implements Broker {
       throw errors.cannotOpen(doing, e);
     }
     try {
-      return new KafkaSubscription(consumer, source.name(), errors);
+      return new KafkaSubscription(
+          consumer, source.name(), errors, Duration.ofMillis(settings.apiTimeoutMs()));
     } catch (RuntimeException e) {
       consumer.close(CloseOptions.timeout(Duration.ZERO));
       throw errors.explain(doing, e);

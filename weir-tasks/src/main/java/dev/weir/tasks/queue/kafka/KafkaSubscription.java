@@ -53,10 +53,20 @@ final class KafkaSubscription implements Subscription {
 
   private final Map<TopicPartition, Long> committed = new HashMap<>();
 
-  KafkaSubscription(KafkaConsumer<String, byte[]> consumer, String topic, KafkaErrors errors) {
+  private final Duration apiTimeout;
+
+  /** Since when polls brought nothing (or the last probe answered). */
+  private long quietSince = System.nanoTime();
+
+  KafkaSubscription(
+      KafkaConsumer<String, byte[]> consumer,
+      String topic,
+      KafkaErrors errors,
+      Duration apiTimeout) {
     this.consumer = consumer;
     this.topic = topic;
     this.errors = errors;
+    this.apiTimeout = apiTimeout;
     consumer.subscribe(List.of(topic), new Forget());
   }
 
@@ -71,6 +81,11 @@ final class KafkaSubscription implements Subscription {
       } catch (RuntimeException e) {
         throw errors.explain("reading topic '" + topic + "'", e);
       }
+      if (!fetched.isEmpty()) {
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince > apiTimeout.toNanos()) {
+        probe();
+      }
     }
     List<IncomingMessage> out = new ArrayList<>(Math.min(max, fetched.size()));
     while (out.size() < max && !fetched.isEmpty()) {
@@ -81,6 +96,27 @@ final class KafkaSubscription implements Subscription {
       out.add(message(r, tp));
     }
     return out;
+  }
+
+  /**
+   * Kafka's consumer rides out an unreachable cluster silently: its polls just come back empty.
+   * Quiet for longer than default.api.timeout.ms, ask the partitions' leaders for their end
+   * offsets, so that a cluster that is gone is an error (the caller subscribes again with backoff)
+   * and not a topic that looks idle. Costs one request per timeout while the topic is idle.
+   */
+  private void probe() {
+    try {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, apiTimeout).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.endOffsets(partitions, apiTimeout);
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw errors.unreachable("reading topic '" + topic + "'", e);
+    } catch (RuntimeException e) {
+      throw errors.explain("reading topic '" + topic + "'", e);
+    }
+    quietSince = System.nanoTime();
   }
 
   @Override

@@ -81,7 +81,8 @@ class KafkaBrokerRestartTest {
         inHand = sub.poll(50, Duration.ofMillis(500));
       }
       record(inHand, deliveries, bodies, acked);
-      unackedAtKill = inHand.stream().map(IncomingMessage::id).collect(Collectors.toSet());
+      unackedAtKill =
+          inHand.stream().map(IncomingMessage::id).collect(Collectors.toCollection(HashSet::new));
       assertThat(unackedAtKill).isNotEmpty();
       kafka.kill();
 
@@ -90,6 +91,24 @@ class KafkaBrokerRestartTest {
           .isInstanceOf(WeirException.class)
           .hasMessageContaining("acknowledging " + lost.size() + " message(s) of topic 'restart'")
           .hasMessageContaining("(they will be delivered again)");
+      // polls hand out what the consumer had fetched, then nothing, until the probe finds the
+      // cluster gone
+      long pollStart = System.nanoTime();
+      Set<String> fetchedBeforeKill = new HashSet<>();
+      assertThatThrownBy(
+              () -> {
+                for (int i = 0; i < 30; i++) {
+                  List<IncomingMessage> batch = sub.poll(50, Duration.ofMillis(500));
+                  record(batch, deliveries, bodies, acked);
+                  batch.forEach(m -> fetchedBeforeKill.add(m.id()));
+                }
+              })
+          .isInstanceOf(WeirException.class)
+          .hasMessageContaining(
+              "reading topic 'restart' failed: no answer from the cluster within 3000 ms");
+      assertThat(Duration.ofNanos(System.nanoTime() - pollStart))
+          .isLessThan(Duration.ofSeconds(12));
+      unackedAtKill.addAll(fetchedBeforeKill);
       sub.close();
 
       kafka.restart();
