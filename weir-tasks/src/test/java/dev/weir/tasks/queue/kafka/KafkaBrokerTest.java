@@ -322,9 +322,12 @@ class KafkaBrokerTest {
     logs.start();
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.addAppender(logs);
+    // everything the Kafka client logs, down to DEBUG, to the list only (not the console)
     Logger kafkaLog = (Logger) LoggerFactory.getLogger("org.apache.kafka");
     var level = kafkaLog.getLevel();
     kafkaLog.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    kafkaLog.setAdditive(false);
+    kafkaLog.addAppender(logs);
     List<String> texts = new ArrayList<>();
     try {
       // a SASL client against the test broker's plaintext listener: it never gets an answer
@@ -369,6 +372,8 @@ class KafkaBrokerTest {
           .contains("JAAS config entry not terminated by semi-colon");
     } finally {
       root.detachAppender(logs);
+      kafkaLog.detachAppender(logs);
+      kafkaLog.setAdditive(true);
       kafkaLog.setLevel(level);
     }
     for (ILoggingEvent e : logs.list) {
