@@ -186,6 +186,7 @@ public final class KafkaTestBroker implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.out").toFile()))
             .start();
     long deadline = System.nanoTime() + STARTUP.toNanos();
+    awaitListener(deadline); // before a client tries: it would log a warning per refused connect
     Properties quick = adminConfig();
     quick.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
     quick.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
@@ -214,6 +215,17 @@ public final class KafkaTestBroker implements AutoCloseable {
           }
           Thread.sleep(200);
         }
+      }
+    }
+  }
+
+  private void awaitListener(long deadline) throws Exception {
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      try (var socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(100);
       }
     }
   }
