@@ -204,7 +204,8 @@ public final class WeirServer implements AutoCloseable {
             store,
             serverStore,
             options.clock(),
-            work.role().coordinatesRuns());
+            work.role().coordinatesRuns(),
+            cluster::leadsFlows);
     parts.add(triggers);
     var backfills =
         new Backfills(
