@@ -36,16 +36,26 @@ public final class MqttBroker implements Broker {
    * Connects a client. {@code clientId} with {@code cleanSession} false keeps the subscription and
    * its unacknowledged messages on the broker while this client is away.
    */
-  MqttClient connect(String clientId, boolean cleanSession, boolean manualAcks) {
+  MqttClient connect(
+      String clientId,
+      boolean cleanSession,
+      boolean manualAcks,
+      org.eclipse.paho.client.mqttv3.MqttCallback callback) {
     try {
       var client = new MqttClient(config.url(), clientId, new MemoryPersistence());
       client.setManualAcks(manualAcks);
+      if (callback != null) {
+        // before connecting: a persistent session's messages arrive as soon as it is resumed
+        client.setCallback(callback);
+      }
       var options = new MqttConnectOptions();
       options.setCleanSession(cleanSession);
       // Weir reconnects itself (a trigger with backoff, a task by its retries)
       options.setAutomaticReconnect(false);
       options.setConnectionTimeout(10);
       options.setKeepAliveInterval(15);
+      // a PUBACK frees its slot a moment after publish returns: room for a batch's worth
+      options.setMaxInflight(1000);
       if (config.user() != null) {
         options.setUserName(config.user());
       }
@@ -75,7 +85,7 @@ public final class MqttBroker implements Broker {
   @Override
   public void publish(Destination to, List<OutgoingMessage> messages) throws Exception {
     String id = config.setting("clientId", "weir") + "-pub-" + UUID.randomUUID();
-    MqttClient client = connect(id, true, false);
+    MqttClient client = connect(id, true, false, null);
     try {
       for (OutgoingMessage m : messages) {
         var message = new MqttMessage(m.body());

@@ -34,30 +34,33 @@ final class MqttSubscription implements Subscription {
     if (source.group() == null) {
       throw new IllegalArgumentException("an MQTT source needs a group (its client id)");
     }
-    this.client = broker.connect(source.group(), false, true);
-    client.setCallback(
-        new MqttCallback() {
-          @Override
-          public void connectionLost(Throwable cause) {
-            lost = cause == null ? new IllegalStateException("connection lost") : cause;
-          }
+    this.client =
+        broker.connect(
+            source.group(),
+            false,
+            true,
+            new MqttCallback() {
+              @Override
+              public void connectionLost(Throwable cause) {
+                lost = cause == null ? new IllegalStateException("connection lost") : cause;
+              }
 
-          @Override
-          public void messageArrived(String topic, MqttMessage m) {
-            arrived.add(
-                new IncomingMessage(
-                    null,
-                    null,
-                    m.getPayload(),
-                    Map.of(),
-                    topic,
-                    null,
-                    new Receipt(m.getId(), m.getQos())));
-          }
+              @Override
+              public void messageArrived(String topic, MqttMessage m) {
+                arrived.add(
+                    new IncomingMessage(
+                        null,
+                        null,
+                        m.getPayload(),
+                        Map.of(),
+                        topic,
+                        null,
+                        new Receipt(m.getId(), m.getQos())));
+              }
 
-          @Override
-          public void deliveryComplete(IMqttDeliveryToken token) {}
-        });
+              @Override
+              public void deliveryComplete(IMqttDeliveryToken token) {}
+            });
     try {
       client.subscribe(source.name(), 1);
     } catch (Exception e) {

@@ -79,7 +79,13 @@ final class NatsSubscription implements Subscription {
           new IllegalStateException("connection " + broker.connection().getStatus()));
     }
     var out = new ArrayList<IncomingMessage>();
-    for (Message m : sub.fetch(max, wait.isZero() ? Duration.ofMillis(1) : wait)) {
+    List<Message> fetched;
+    try {
+      fetched = sub.fetch(max, wait.isZero() ? Duration.ofMillis(1) : wait);
+    } catch (IllegalStateException e) { // the connection closed under the fetch
+      throw broker.failure("consuming subject '" + source.name() + "' stopped", e);
+    }
+    for (Message m : fetched) {
       if (m.isJetStream()) {
         pending.add(m);
         out.add(message(m));
