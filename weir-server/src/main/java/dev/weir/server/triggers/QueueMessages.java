@@ -21,13 +21,15 @@ final class QueueMessages {
   private QueueMessages() {}
 
   /**
-   * One message as {@code trigger.*}: {@code id}, {@code key}, {@code body} (UTF-8 text), {@code
-   * json} (the body parsed when it is JSON, else null), {@code headers}, {@code source}, {@code
-   * publishedAt}.
+   * One message as {@code trigger.*}: {@code messageId}, {@code key}, {@code body} (UTF-8 text),
+   * {@code json} (the body parsed when it is JSON, else null), {@code headers}, {@code source},
+   * {@code publishedAt}; and {@code id}, the trigger's id, as with every trigger. In a batch's
+   * {@code messages} the same without {@code id}.
    */
   static Map<String, Object> data(QueueTrigger t, IncomingMessage m, String key) {
     var d = new LinkedHashMap<String, Object>();
-    d.put("id", m.id());
+    d.put("id", t.id());
+    d.put("messageId", m.id());
     d.put("key", key);
     String body = new String(m.body(), StandardCharsets.UTF_8);
     d.put("body", body);
@@ -35,7 +37,6 @@ final class QueueMessages {
     d.put("headers", m.headers());
     d.put("source", m.source());
     d.put("publishedAt", m.publishedAt() == null ? null : m.publishedAt().toString());
-    d.put("trigger", t.id());
     return d;
   }
 
@@ -43,7 +44,13 @@ final class QueueMessages {
   static Map<String, Object> batch(QueueTrigger t, List<Map<String, Object>> messages) {
     var d = new LinkedHashMap<String, Object>();
     d.put("id", t.id());
-    d.put("messages", new ArrayList<>(messages));
+    var each = new ArrayList<Map<String, Object>>();
+    for (Map<String, Object> m : messages) {
+      var copy = new LinkedHashMap<>(m);
+      copy.remove("id");
+      each.add(copy);
+    }
+    d.put("messages", each);
     d.put("count", messages.size());
     return d;
   }

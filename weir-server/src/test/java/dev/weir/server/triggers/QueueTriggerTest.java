@@ -183,7 +183,15 @@ class QueueTriggerTest {
 
   @Test
   void a_redelivered_message_starts_no_second_run() throws Exception {
-    flow(ONE_PER_MESSAGE.formatted(queue));
+    flow(
+        """
+        - id: orders
+          type: rabbitmq
+          connection: events
+          queue: %s
+          inputs: {n: "{{ trigger.json.n }}/{{ trigger.messageId }}/{{ trigger.id }}/{{ trigger.source }}"}
+        """
+            .formatted(queue));
     start();
     publish(7, 8);
     awaitRuns(1);
@@ -191,7 +199,12 @@ class QueueTriggerTest {
     publish(8, 9);
     awaitRuns(2);
     Thread.sleep(1000);
-    assertThat(runsPerN()).containsExactlyEntriesOf(new TreeMap<>(Map.of("7", 1L, "8", 1L)));
+    assertThat(runsPerN())
+        .containsExactlyEntriesOf(
+            new TreeMap<>(
+                Map.of(
+                    "7/m-7/orders/" + queue, 1L,
+                    "8/m-8/orders/" + queue, 1L)));
     try (var c = factory().newConnection();
         var ch = c.createChannel()) {
       assertThat(ch.messageCount(queue)).as("every message acknowledged").isZero();
