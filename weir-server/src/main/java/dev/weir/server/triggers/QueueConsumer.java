@@ -151,7 +151,21 @@ final class QueueConsumer {
   }
 
   private ConnectionConfig connection() {
-    return ProjectConfig.find(deployed.file().getParent()).connection(trigger.connection(), render);
+    ConnectionConfig c =
+        ProjectConfig.find(deployed.file().getParent()).connection(trigger.connection(), render);
+    if (!trigger.type().equals(c.type())) {
+      throw new dev.weir.WeirException(
+          "connection '"
+              + c.name()
+              + "' is a "
+              + c.type()
+              + " connection; a "
+              + trigger.type()
+              + " trigger needs a `type: "
+              + trigger.type()
+              + "` connection in weir.yaml");
+    }
+    return c;
   }
 
   private Source source() {

@@ -84,18 +84,25 @@ class QueueTriggerTest {
   }
 
   void flow(String trigger) throws Exception {
+    flow("", trigger);
+  }
+
+  void flow(String head, String trigger) throws Exception {
     fx.writeFlow(
         "q/q.yaml",
         """
         id: q
         namespace: queues
-        inputs:
-          - {id: n, type: string, default: "-"}
-        tasks:
-          - id: take
-            type: test.ok
-        triggers:
         """
+            + head
+            + """
+            inputs:
+              - {id: n, type: string, default: "-"}
+            tasks:
+              - id: take
+                type: test.ok
+            triggers:
+            """
             + trigger.indent(2));
   }
 
@@ -277,6 +284,56 @@ class QueueTriggerTest {
       assertThat(text).contains("rabbitmq connection 'events' (amqp://127.0.0.1:5672/%2f)");
       assertThat(text).doesNotContain("wr0ng-Pa55word");
       assertThat(text.split("cannot consume " + queue, -1)).hasSize(2); // once per outage
+    }
+  }
+
+  @Test
+  void a_flow_with_a_concurrency_limit_queues_one_run_per_message() throws Exception {
+    flow("concurrency: {limit: 1, onLimit: queue}\n", ONE_PER_MESSAGE.formatted(queue));
+    start();
+    publish(0, 5);
+    awaitRuns(5);
+    publish(2, 3); // again: no second run
+    Thread.sleep(1500);
+    assertThat(runsPerN()).containsOnlyKeys("0", "1", "2", "3", "4");
+    assertThat(runsPerN().values()).containsOnly(1L);
+  }
+
+  @Test
+  void a_disabled_flow_stops_consuming_and_an_enabled_one_picks_up_what_waited() throws Exception {
+    flow(ONE_PER_MESSAGE.formatted(queue));
+    start();
+    var queues = fx.server.triggers().queues();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> queues.consuming() == 1);
+    assertThat(fx.post("/flows/queues/q/disable", "").status()).isLessThan(300);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> queues.consuming() == 0);
+    publish(0, 3);
+    Thread.sleep(1500);
+    assertThat(runCount()).isZero();
+    assertThat(fx.post("/flows/queues/q/enable", "").status()).isLessThan(300);
+    awaitRuns(3);
+    assertThat(runsPerN()).containsOnlyKeys("0", "1", "2");
+  }
+
+  @Test
+  void a_trigger_on_a_connection_of_another_type_says_which_type_it_needs() throws Exception {
+    flow(
+        """
+        - id: orders
+          type: nats
+          connection: events
+          subject: orders.created
+          stream: ORDERS
+        """);
+    try (var log = new LogCapture()) {
+      start();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() ->
+              log.text()
+                  .contains(
+                      "connection 'events' is a rabbitmq connection; a nats trigger needs a"
+                          + " `type: nats` connection in weir.yaml"));
     }
   }
 
