@@ -67,9 +67,21 @@ public final class Publishing {
     return p.dataset() == null ? List.of() : List.of(p.dataset());
   }
 
-  /** Publishes the payload to {@code to} on the named connection, which must be of {@code type}. */
+  /**
+   * Publishes the payload to {@code to} on the named connection, which must be of {@code type}.
+   *
+   * @param stableIds whether a message without a key gets one made of the run, the task and its
+   *     position ({@code <run>/<task>/<n>}), the same at every attempt: RabbitMQ's message id and
+   *     NATS's Nats-Msg-Id, so that a retry's duplicates are recognized. Not for Kafka, whose key
+   *     picks the partition.
+   */
   public static TaskResult publish(
-      TaskContext ctx, String connectionName, String type, Destination to, Payload p)
+      TaskContext ctx,
+      String connectionName,
+      String type,
+      Destination to,
+      Payload p,
+      boolean stableIds)
       throws InterruptedException {
     ConnectionConfig connection = ctx.connection(connectionName);
     if (!type.equals(connection.type())) {
@@ -86,11 +98,12 @@ public final class Publishing {
     }
     long published = 0;
     try (Broker broker = Brokers.open(connection)) {
+      String idPrefix = stableIds ? ctx.runId() + "/" + ctx.taskId() + "/" : null;
       if (p.message() != null) {
-        broker.publish(to, List.of(one(p)));
+        broker.publish(to, List.of(one(p, idPrefix)));
         published = 1;
       } else {
-        published = rows(ctx, broker, to, p);
+        published = rows(ctx, broker, to, p, idPrefix);
       }
     } catch (TaskFailedException e) {
       throw e;
@@ -116,14 +129,15 @@ public final class Publishing {
         : (to.name().isEmpty() ? "(default exchange)" : to.name()) + " / " + to.routingKey();
   }
 
-  private static OutgoingMessage one(Payload p) {
+  private static OutgoingMessage one(Payload p, String idPrefix) {
     JsonNode m = p.message();
     String body = m.isTextual() ? m.asText() : m.toString();
-    return new OutgoingMessage(p.key(), body.getBytes(StandardCharsets.UTF_8), p.headers());
+    String key = p.key() != null ? p.key() : idPrefix == null ? null : idPrefix + 0;
+    return new OutgoingMessage(key, body.getBytes(StandardCharsets.UTF_8), p.headers());
   }
 
-  private static long rows(TaskContext ctx, Broker broker, Destination to, Payload p)
-      throws Exception {
+  private static long rows(
+      TaskContext ctx, Broker broker, Destination to, Payload p, String idPrefix) throws Exception {
     Dataset dataset = ctx.dataset(p.dataset());
     String sql = "SELECT * FROM " + Sql.readParquet(dataset.path());
     long sent = 0;
@@ -158,9 +172,11 @@ public final class Publishing {
           row.put(md.getColumnLabel(i), value(rs.getObject(i)));
         }
         Object key = keyAt == 0 ? null : rs.getObject(keyAt);
-        batch.add(
-            new OutgoingMessage(
-                key == null ? null : key.toString(), JSON.writeValueAsBytes(row), p.headers()));
+        String id =
+            key != null
+                ? key.toString()
+                : idPrefix == null ? null : idPrefix + (sent + batch.size());
+        batch.add(new OutgoingMessage(id, JSON.writeValueAsBytes(row), p.headers()));
         if (batch.size() == BATCH) {
           broker.publish(to, batch);
           sent += batch.size();

@@ -52,6 +52,6 @@ public final class KafkaPublishTask implements TaskType<KafkaPublishTask.Config>
   @Override
   public TaskResult run(Config c, TaskContext ctx) throws InterruptedException {
     return Publishing.publish(
-        ctx, c.connection(), ConnectionConfig.KAFKA, Destination.of(c.topic()), c.payload());
+        ctx, c.connection(), ConnectionConfig.KAFKA, Destination.of(c.topic()), c.payload(), false);
   }
 }

@@ -72,6 +72,7 @@ public final class MqttPublishTask implements TaskType<MqttPublishTask.Config> {
         c.connection(),
         ConnectionConfig.MQTT,
         new Destination(c.topic(), null, c.qosOrDefault()),
-        c.payload());
+        c.payload(),
+        false);
   }
 }

@@ -53,6 +53,6 @@ public final class NatsPublishTask implements TaskType<NatsPublishTask.Config> {
   @Override
   public TaskResult run(Config c, TaskContext ctx) throws InterruptedException {
     return Publishing.publish(
-        ctx, c.connection(), ConnectionConfig.NATS, Destination.of(c.subject()), c.payload());
+        ctx, c.connection(), ConnectionConfig.NATS, Destination.of(c.subject()), c.payload(), true);
   }
 }

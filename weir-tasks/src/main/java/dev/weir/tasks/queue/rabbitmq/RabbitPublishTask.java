@@ -55,6 +55,7 @@ public final class RabbitPublishTask implements TaskType<RabbitPublishTask.Confi
   @Override
   public TaskResult run(Config c, TaskContext ctx) throws InterruptedException {
     var to = new Destination(c.exchange() == null ? "" : c.exchange(), c.routingKey(), 1);
-    return Publishing.publish(ctx, c.connection(), ConnectionConfig.RABBITMQ, to, c.payload());
+    return Publishing.publish(
+        ctx, c.connection(), ConnectionConfig.RABBITMQ, to, c.payload(), true);
   }
 }
