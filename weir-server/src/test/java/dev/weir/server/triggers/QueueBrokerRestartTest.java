@@ -120,9 +120,43 @@ class QueueBrokerRestartTest {
         .until(() -> runCount() >= n);
   }
 
-  void restartMidway(LogCapture log, int port, int total, int after) throws Exception {
-    awaitRuns(after);
+  /** Two latches: the consumer holds a stored, unacknowledged batch; the broker is stopped. */
+  record Hold(
+      java.util.concurrent.CountDownLatch holding, java.util.concurrent.CountDownLatch stopped) {}
+
+  /**
+   * Makes the consumer wait, at its {@code afterBatches}-th batch, between storing the runs and
+   * acknowledging the messages: the hardest moment to lose the broker, as the batch comes back
+   * after the restart and must start nothing.
+   */
+  Hold hold(int afterBatches) {
+    var h =
+        new Hold(
+            new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+    var batches = new java.util.concurrent.atomic.AtomicInteger();
+    fx.server
+        .triggers()
+        .queues()
+        .beforeAck(() -> {
+          if (batches.incrementAndGet() == afterBatches) {
+            h.holding().countDown();
+            try {
+              h.stopped().await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        });
+    return h;
+  }
+
+  /** Stops the broker while the consumer holds a batch, then starts it again. */
+  void restartMidway(LogCapture log, int port, int total, Hold h) throws Exception {
+    var holding = h.holding();
+    var stopped = h.stopped();
+    assertThat(holding.await(60, TimeUnit.SECONDS)).as("a batch was stored").isTrue();
     stopBroker();
+    stopped.countDown();
     Awaitility.await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> log.text().contains("cannot consume"));
@@ -195,7 +229,8 @@ class QueueBrokerRestartTest {
         """);
     try (var log = new LogCapture()) {
       fx.start();
-      restartMidway(log, port, MESSAGES, 30);
+      Hold h = hold(3);
+      restartMidway(log, port, MESSAGES, h);
     }
   }
 
@@ -231,6 +266,7 @@ class QueueBrokerRestartTest {
         """);
     try (var log = new LogCapture()) {
       fx.start();
+      Hold h = hold(3);
       // the trigger's persistent session exists once it consumes; what is published then waits
       Awaitility.await()
           .atMost(Duration.ofSeconds(20))
@@ -246,7 +282,7 @@ class QueueBrokerRestartTest {
       }
       publisher.disconnect();
       publisher.close();
-      restartMidway(log, port, MQTT_MESSAGES, 1); // at once: MQTT consumes fast
+      restartMidway(log, port, MQTT_MESSAGES, h);
     }
   }
 }
