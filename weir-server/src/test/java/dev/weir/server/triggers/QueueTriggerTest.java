@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -335,9 +334,5 @@ class QueueTriggerTest {
                       "connection 'events' is a rabbitmq connection; a nats trigger needs a"
                           + " `type: nats` connection in weir.yaml"));
     }
-  }
-
-  static List<String> lines(String text, String containing) {
-    return text.lines().filter(l -> l.contains(containing)).toList();
   }
 }
