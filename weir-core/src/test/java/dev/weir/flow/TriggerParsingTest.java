@@ -209,4 +209,54 @@ class TriggerParsingTest {
       assertThat(((ScheduleTrigger) flow.triggers().get(0)).cron().expression()).isEqualTo(macro);
     }
   }
+
+  @Test
+  void queue_triggers_read_their_source_and_default_batch_wait_and_durable_name() {
+    Flow flow =
+        parse(
+            """
+            id: orders
+            namespace: shop
+            inputs: [{id: order, type: string}]
+            tasks: [{id: a, type: test.ok}]
+            triggers:
+              - id: orders
+                type: rabbitmq
+                connection: events
+                queue: orders
+                inputs: {order: "{{ trigger.body }}"}
+              - id: created
+                type: nats
+                connection: bus
+                subject: orders.created
+                stream: ORDERS
+                maxBatch: 50
+                maxWait: 5s
+              - id: readings
+                type: mqtt
+                connection: sensors
+                topic: plant/+/readings
+                key: "{{ trigger.json.id }}"
+              - id: clicks
+                type: kafka
+                connection: stream
+                topic: clicks
+                group: weir-clicks
+            """);
+    var t = flow.triggers().stream().map(x -> (dev.weir.flow.trigger.QueueTrigger) x).toList();
+    assertThat(t)
+        .extracting(q -> q.broker(), q -> q.source(), q -> q.group(), q -> q.maxBatch())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("rabbitmq", "orders", null, 1),
+            org.assertj.core.groups.Tuple.tuple(
+                "nats", "orders.created", "weir_shop_orders_created", 50),
+            org.assertj.core.groups.Tuple.tuple(
+                "mqtt", "plant/+/readings", "weir_shop_orders_readings", 1),
+            org.assertj.core.groups.Tuple.tuple("kafka", "clicks", "weir-clicks", 1));
+    assertThat(t.get(0).maxWait()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(t.get(1).maxWait()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(t.get(1).stream()).isEqualTo("ORDERS");
+    assertThat(t.get(2).key()).isEqualTo("{{ trigger.json.id }}");
+    assertThat(t.get(0).inputs()).containsEntry("order", "{{ trigger.body }}");
+  }
 }

@@ -209,7 +209,8 @@ public final class WeirServer implements AutoCloseable {
             store,
             serverStore,
             options.clock(),
-            work.role().coordinatesRuns());
+            work.role().coordinatesRuns(),
+            cluster::leadsFlows);
     parts.add(triggers);
     this.streams =
         new StreamKeeper(

@@ -91,6 +91,9 @@ class ExamplesTest {
     if (example.startsWith("sftp")) {
       connectToSftp(ctx);
     }
+    if (example.matches("(rabbitmq|nats|mqtt|kafka)\\.publish\\.yaml")) {
+      connectToBrokers(ctx);
+    }
     if (example.startsWith("jdbc.extract")) {
       ctx.connection("shop", shop());
     }
@@ -169,6 +172,140 @@ class ExamplesTest {
     ctx.connection(project.connection("partner", t -> expressions.render(t, Map.of(), services)));
   }
 
+  /** The broker examples use examples/weir.yaml's connections to the machine's brokers. */
+  private void connectToBrokers(TestContext ctx) throws Exception {
+    var secrets =
+        new Secrets(Map.of(Secrets.ENV_PREFIX + "RABBIT_PASSWORD", "guest"), null, new Masker());
+    var services = new Expressions.Services(secrets, InstantSource.system());
+    var expressions = new Expressions();
+    ProjectConfig project = ProjectConfig.find(dir);
+    for (String name : List.of("events", "bus", "sensors", "stream")) {
+      ctx.connection(project.connection(name, t -> expressions.render(t, Map.of(), services)));
+    }
+  }
+
+  @Test
+  void rabbitmq_publish_example_sends_one_message_and_one_per_row() throws Exception {
+    dev.weir.tasks.queue.LocalBrokers.assumeRabbit();
+    String queue = "weir-example-orders";
+    dev.weir.tasks.queue.LocalBrokers.deleteQueue(queue);
+    dev.weir.tasks.queue.LocalBrokers.declareQueue(queue);
+    try (var b = dev.weir.tasks.queue.Brokers.open(dev.weir.tasks.queue.LocalBrokers.rabbit());
+        var s = b.subscribe(new dev.weir.tasks.queue.Source(queue, null, null))) {
+      Run run = run("rabbitmq.publish.yaml");
+      assertThat(run.results().get("announce").outputs()).containsEntry("published", 1L);
+      assertThat(run.results().get("each_order").outputs()).containsEntry("published", 11L);
+      var got = new java.util.ArrayList<dev.weir.tasks.queue.IncomingMessage>();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (got.size() < 12 && System.nanoTime() < deadline) {
+        got.addAll(s.poll(12, java.time.Duration.ofMillis(200)));
+      }
+      assertThat(got).hasSize(12);
+      assertThat(got.get(0).id()).isEqualTo("order-1");
+      assertThat(got.get(0).headers()).containsEntry("source", "weir");
+      assertThat(got.get(1).id()).isEqualTo("1");
+      assertThat(new String(got.get(1).body(), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo(
+              "{\"order_id\":1,\"customer_id\":10,\"status\":\"open\",\"amount\":25.00,"
+                  + "\"ordered_on\":\"2024-03-01\"}");
+      s.ack(got);
+    } finally {
+      dev.weir.tasks.queue.LocalBrokers.deleteQueue(queue);
+    }
+  }
+
+  @Test
+  void nats_publish_example_is_deduplicated_by_its_key_on_a_retry() throws Exception {
+    dev.weir.tasks.queue.LocalBrokers.assumeNats();
+    String stream = "WEIR_EXAMPLE_" + java.util.UUID.randomUUID().toString().substring(0, 6);
+    dev.weir.tasks.queue.LocalBrokers.deleteStream(
+        dev.weir.tasks.queue.LocalBrokers.NATS_URL, "WEIR_EXAMPLE");
+    dev.weir.tasks.queue.LocalBrokers.addStream(
+        dev.weir.tasks.queue.LocalBrokers.NATS_URL, stream, "weir.example.orders");
+    try {
+      Run run = run("nats.publish.yaml");
+      assertThat(run.results().get("announce").outputs()).containsEntry("published", 1L);
+      assertThat(run.results().get("each_order").outputs()).containsEntry("published", 11L);
+      run("nats.publish.yaml"); // as a retry would: every Nats-Msg-Id again
+      try (var c = io.nats.client.Nats.connect(dev.weir.tasks.queue.LocalBrokers.NATS_URL)) {
+        assertThat(c.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount())
+            .isEqualTo(12);
+      }
+    } finally {
+      dev.weir.tasks.queue.LocalBrokers.deleteStream(
+          dev.weir.tasks.queue.LocalBrokers.NATS_URL, stream);
+    }
+  }
+
+  @Test
+  void mqtt_publish_example_sends_one_message_and_one_per_row() throws Exception {
+    dev.weir.tasks.queue.LocalBrokers.assumeMqtt();
+    var source =
+        new dev.weir.tasks.queue.Source(
+            "weir/example/orders", null, "weir-example-" + java.util.UUID.randomUUID());
+    try (var b = dev.weir.tasks.queue.Brokers.open(dev.weir.tasks.queue.LocalBrokers.mqtt());
+        var s = b.subscribe(source)) {
+      Run run = run("mqtt.publish.yaml");
+      assertThat(run.results().get("each_order").outputs()).containsEntry("published", 11L);
+      var got = new java.util.ArrayList<dev.weir.tasks.queue.IncomingMessage>();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (got.size() < 12 && System.nanoTime() < deadline) {
+        got.addAll(s.poll(12, java.time.Duration.ofMillis(200)));
+      }
+      assertThat(got).hasSize(12);
+      s.ack(got);
+    }
+  }
+
+  @Test
+  void a_publish_to_a_connection_of_another_type_names_the_type_it_needs() throws Exception {
+    dev.weir.tasks.queue.LocalBrokers.assumeRabbit();
+    var ctx = new TestContext(dir);
+    connectToBrokers(ctx);
+    var type = registry.get("nats.publish");
+    assertThatThrownBy(() ->
+            runOne(
+                ctx,
+                "p",
+                type,
+                dev.weir.flow.ConfigBinder.MAPPER.readTree(
+                    "{\"connection\": \"events\", \"subject\": \"x\", \"message\": \"hi\"}")))
+        .hasMessageContaining(
+            "connection 'events' is a rabbitmq connection; a nats.publish task needs a `type:"
+                + " nats` connection");
+  }
+
+  @Test
+  void a_failed_publish_never_shows_the_broker_password() throws Exception {
+    var ctx = new TestContext(dir);
+    ctx.connection(
+        new dev.weir.config.ConnectionConfig(
+            "events",
+            "rabbitmq",
+            "amqp://guest:pw-9f3k@127.0.0.1:" + freePort() + "/%2f",
+            "guest",
+            "pw-9f3k",
+            Map.of(),
+            1,
+            Map.of()));
+    assertThatThrownBy(() ->
+            runOne(
+                ctx,
+                "p",
+                registry.get("rabbitmq.publish"),
+                dev.weir.flow.ConfigBinder.MAPPER.readTree(
+                    "{\"connection\": \"events\", \"routingKey\": \"q\", \"message\": \"hi\"}")))
+        .hasMessageContaining("rabbitmq connection 'events'")
+        .hasMessageContaining("cannot connect")
+        .hasMessageNotContaining("pw-9f3k");
+  }
+
+  private static int freePort() throws Exception {
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
   private static <C extends Record> TaskResult runOne(
       TestContext ctx, String id, TaskType<C> type, JsonNode properties) throws Exception {
     return ctx.run(id, type, properties);
@@ -206,7 +343,11 @@ class ExamplesTest {
             "subflow",
             "wait.sql",
             "wait.file",
-            "wait.http")
+            "wait.http",
+            "rabbitmq.publish",
+            "nats.publish",
+            "mqtt.publish",
+            "kafka.publish")
         .allSatisfy(name -> {
           assertThat(EXAMPLES.resolve(name + ".yaml")).exists();
           assertThat(Path.of("../docs/tasks/" + name + ".md")).exists();

@@ -9,11 +9,19 @@ import java.util.Map;
  * starts, and may be {@link #disabled()}.
  */
 public sealed interface TriggerDef
-    permits ScheduleTrigger, WebhookTrigger, FlowTrigger, FileTrigger {
+    permits ScheduleTrigger, WebhookTrigger, FlowTrigger, FileTrigger, QueueTrigger {
 
   /** The YAML {@code type:} names, in the order the docs list them. */
   List<String> TYPES =
-      List.of(ScheduleTrigger.TYPE, WebhookTrigger.TYPE, FlowTrigger.TYPE, FileTrigger.TYPE);
+      List.of(
+          ScheduleTrigger.TYPE,
+          WebhookTrigger.TYPE,
+          FlowTrigger.TYPE,
+          FileTrigger.TYPE,
+          QueueTrigger.RABBITMQ,
+          QueueTrigger.NATS,
+          QueueTrigger.MQTT,
+          QueueTrigger.KAFKA);
 
   String id();
 

@@ -130,6 +130,10 @@ public final class TriggerParser {
         f.unknownKeys(keys(List.of("upstream")), what);
         yield new UpstreamReader(f, namespace, flowId).read(name, inputs, disabled);
       }
+      case QueueTrigger.RABBITMQ, QueueTrigger.NATS, QueueTrigger.MQTT, QueueTrigger.KAFKA -> {
+        f.unknownKeys(keys(QueueReader.keys(type)), what);
+        yield new QueueReader(f, namespace, flowId).read(type, name, inputs, disabled);
+      }
       default -> {
         f.unknownKeys(keys(FileReader.KEYS), what);
         yield new FileReader(f).read(name, inputs, disabled);

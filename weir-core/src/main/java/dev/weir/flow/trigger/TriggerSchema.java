@@ -32,6 +32,17 @@ public final class TriggerSchema {
     branches.add(branch(WebhookTrigger.TYPE, List.of("key"), List.of("key")));
     branches.add(branch(FlowTrigger.TYPE, List.of("upstream"), List.of("upstream")));
     branches.add(branch(FileTrigger.TYPE, FileReader.KEYS, List.of("path")));
+    for (String broker : QueueTrigger.BROKERS) {
+      var required =
+          new java.util.ArrayList<>(List.of("connection", QueueReader.own(broker).get(0)));
+      if (broker.equals(QueueTrigger.NATS)) {
+        required.add("stream");
+      }
+      if (broker.equals(QueueTrigger.MQTT)) {
+        required.add("key");
+      }
+      branches.add(branch(broker, QueueReader.keys(broker), required));
+    }
     s.put("unevaluatedProperties", false);
     return s;
   }
@@ -40,7 +51,9 @@ public final class TriggerSchema {
     return switch (key) {
       case "id" ->
           Schemas.text("^" + TriggerParser.ID.pattern() + "$", "unique among the flow's triggers");
-      case "type" -> Schemas.oneOfNames(TriggerDef.TYPES, "schedule, webhook, flow or file");
+      case "type" ->
+          Schemas.oneOfNames(
+              TriggerDef.TYPES, "schedule, webhook, flow, file, rabbitmq, nats, mqtt or kafka");
       case "inputs" ->
           Schemas.mapOf(
               typed("a run input's value; may be an expression over trigger.*"),
@@ -93,6 +106,33 @@ public final class TriggerSchema {
               ConfigSchemas.enumNames(OnProcessed.class),
               "what happens to a file once its run succeeded (default: keep)");
       case "file.moveTo" -> Schemas.text("the folder processed files go to (onProcessed: move)");
+      default -> queueProperty(type, key);
+    };
+  }
+
+  private static ObjectNode queueProperty(String type, String key) {
+    return switch (key) {
+      case "connection" ->
+          Schemas.text("the broker's connection in weir.yaml (type: " + type + ")");
+      case "queue" -> Schemas.text("the RabbitMQ queue to consume");
+      case "subject" -> Schemas.text("the NATS subject (wildcards allowed) of the stream");
+      case "stream" -> Schemas.text("the JetStream stream that takes the subject");
+      case "durable" ->
+          Schemas.text("^[A-Za-z0-9_-]+$", "the durable consumer's name; weir_<ns>_<flow>_<id>");
+      case "topic" ->
+          Schemas.text(
+              type.equals(QueueTrigger.MQTT)
+                  ? "the MQTT topic filter (+ and # allowed)"
+                  : "the Kafka topic");
+      case "group" -> Schemas.text("the Kafka consumer group; weir_<ns>_<flow>_<id> by default");
+      case "maxBatch" ->
+          Schemas.integer(1, "1 (default): a run per message; N: up to N messages in one run")
+              .put("maximum", QueueTrigger.MAX_BATCH);
+      case "maxWait" -> Schemas.duration("how long a batch waits to fill (default 1s, at most 5m)");
+      case "key" ->
+          Schemas.text(
+              "the dedupe key of a message, an expression over trigger.* (default: the broker's"
+                  + " message id; required for mqtt)");
       default -> throw unknown(type + "." + key);
     };
   }

@@ -28,6 +28,7 @@ public final class EventTriggers implements AutoCloseable {
   private final WebhookRoutes webhooks;
   private final FlowTriggers upstream;
   private final FileTriggers files;
+  private final QueueTriggers queues;
   private final ScheduledExecutorService poller;
 
   private EventTriggers(
@@ -36,11 +37,13 @@ public final class EventTriggers implements AutoCloseable {
       RunLauncher launcher,
       StateStore store,
       ServerStore serverStore,
-      InstantSource clock) {
+      InstantSource clock,
+      java.util.function.BooleanSupplier leads) {
     var firing = new Firing(engine, launcher);
     this.webhooks = new WebhookRoutes(flows, firing);
     this.upstream = new FlowTriggers(flows, store, serverStore, firing, clock);
     this.files = new FileTriggers(flows, store, serverStore, firing, clock);
+    this.queues = new QueueTriggers(flows, serverStore, firing, clock, leads);
     this.poller =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("weir-file-triggers").factory());
@@ -50,7 +53,10 @@ public final class EventTriggers implements AutoCloseable {
    * Starts listening for run ends, fires what was missed while no server ran, starts polling.
    *
    * @param fires false on a node that serves the API only: it answers webhooks (their runs are
-   *     stored for the nodes that execute runs), and leaves file and flow triggers to those nodes
+   *     stored for the nodes that execute runs), and leaves file, flow and queue triggers to those
+   *     nodes
+   * @param leads whether this node leads the cluster's flows (always, alone): queue triggers are
+   *     consumed there only
    */
   public static EventTriggers start(
       Engine engine,
@@ -59,8 +65,9 @@ public final class EventTriggers implements AutoCloseable {
       StateStore store,
       ServerStore serverStore,
       InstantSource clock,
-      boolean fires) {
-    var t = new EventTriggers(engine, flows, launcher, store, serverStore, clock);
+      boolean fires,
+      java.util.function.BooleanSupplier leads) {
+    var t = new EventTriggers(engine, flows, launcher, store, serverStore, clock, leads);
     if (!fires) {
       return t; // an API node: its webhooks store runs for others; files and flows are theirs
     }
@@ -86,6 +93,10 @@ public final class EventTriggers implements AutoCloseable {
     return files;
   }
 
+  public QueueTriggers queues() {
+    return queues;
+  }
+
   private void ended(RunRecord run) {
     try {
       upstream.runEnded(run);
@@ -105,11 +116,20 @@ public final class EventTriggers implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("polling file triggers failed: {}", e.toString());
     }
+    try {
+      queues.sync();
+    } catch (RuntimeException e) {
+      log.warn("starting or stopping queue consumers failed: {}", e.toString());
+    }
   }
 
-  /** Stops polling; run ends still being handled finish on their own (virtual) threads. */
+  /**
+   * Stops polling and consuming; run ends still being handled finish on their own (virtual)
+   * threads.
+   */
   @Override
   public void close() {
     poller.shutdownNow();
+    queues.close();
   }
 }

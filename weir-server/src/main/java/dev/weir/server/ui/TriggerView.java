@@ -86,6 +86,9 @@ record TriggerView(
             case FileTrigger f ->
                 new TriggerView(
                     f.id(), f.type(), masker.mask(file(f)), null, null, f.disabled(), inputs);
+            case dev.weir.flow.trigger.QueueTrigger q ->
+                new TriggerView(
+                    q.id(), q.type(), masker.mask(queue(q)), null, null, q.disabled(), inputs);
           });
     }
     return out;
@@ -111,6 +114,17 @@ record TriggerView(
       b.append(", until ").append(Templates.utc(s.end()));
     }
     return b.toString();
+  }
+
+  private static String queue(dev.weir.flow.trigger.QueueTrigger q) {
+    return "messages on "
+        + q.source()
+        + (q.stream() == null ? "" : " (stream " + q.stream() + ")")
+        + " of connection "
+        + q.connection()
+        + (q.maxBatch() == 1
+            ? ", a run per message"
+            : ", up to " + q.maxBatch() + " messages per run");
   }
 
   private static String file(FileTrigger f) {

@@ -46,5 +46,10 @@ class ServerDocsTest {
     assertThat(examples("File triggers"))
         .hasSize(3) // local, S3, SFTP
         .allSatisfy(f -> assertThat(f.triggers()).hasOnlyElementsOfType(FileTrigger.class));
+    assertThat(examples("Queue triggers"))
+        .singleElement()
+        .satisfies(f ->
+            assertThat(f.triggers())
+                .hasOnlyElementsOfType(dev.weir.flow.trigger.QueueTrigger.class));
   }
 }

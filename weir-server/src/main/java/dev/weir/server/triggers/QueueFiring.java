@@ -1,0 +1,243 @@
+package dev.weir.server.triggers;
+
+import dev.weir.WeirException;
+import dev.weir.flow.trigger.QueueTrigger;
+import dev.weir.server.flows.DeployedFlow;
+import dev.weir.server.runs.RunLauncher;
+import dev.weir.server.store.ServerStore;
+import dev.weir.tasks.queue.IncomingMessage;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a polled batch of messages into runs: each message's dedupe key is computed, keys that
+ * fired before are skipped, and the new runs are stored in one transaction with one fire row per
+ * message. Only what this returns may be acknowledged: it is stored, or can never start a run.
+ */
+final class QueueFiring {
+  private static final Logger log = LoggerFactory.getLogger(QueueFiring.class);
+
+  private final Firing firing;
+  private final ServerStore fires;
+  private final InstantSource clock;
+
+  QueueFiring(Firing firing, ServerStore fires, InstantSource clock) {
+    this.firing = firing;
+    this.fires = fires;
+    this.clock = clock;
+  }
+
+  /** A message with its dedupe key and what it passes as {@code trigger.*}. */
+  private record Keyed(IncomingMessage message, String fireKey, Map<String, Object> data) {}
+
+  /** The messages handled, to acknowledge now; the rest (server stopping) stay unacknowledged. */
+  record Handled(List<IncomingMessage> ack, int runs) {}
+
+  Handled fire(DeployedFlow flow, QueueTrigger t, List<IncomingMessage> batch) {
+    var ack = new ArrayList<IncomingMessage>();
+    var fresh = new ArrayList<Keyed>();
+    var seen = new HashSet<String>();
+    String ns = flow.flow().namespace();
+    String id = flow.flow().id();
+    for (IncomingMessage m : batch) {
+      String key;
+      try {
+        key = key(flow, t, m);
+      } catch (WeirException e) {
+        refuse(flow, t, m, "its key does not render: " + e.getMessage());
+        ack.add(m);
+        continue;
+      }
+      String fireKey = QueueMessages.fireKey(key);
+      if (!seen.add(fireKey) || fires.hasFired(ns, id, t.id(), fireKey)) {
+        log.debug(
+            "{} trigger {} of {}: message {} fired before", t.type(), t.id(), flow.key(), key);
+        ack.add(m); // its run exists (or could not be made): a redelivery starts nothing
+        continue;
+      }
+      fresh.add(new Keyed(m, fireKey, QueueMessages.data(t, m, key)));
+    }
+    if (fresh.isEmpty()) {
+      return new Handled(ack, 0);
+    }
+    if (!firing.launcher().accepting()) {
+      return new Handled(ack, 0); // stopping: the fresh ones come back to the next consumer
+    }
+    int runs =
+        flow.flow().concurrency() != null
+            ? oneByOne(flow, t, fresh, ack)
+            : together(flow, t, fresh, ack);
+    return new Handled(ack, runs);
+  }
+
+  private String key(DeployedFlow flow, QueueTrigger t, IncomingMessage m) {
+    if (t.key() != null) {
+      String key =
+          firing
+              .engine()
+              .renderForTrigger(flow.flow(), t.key(), t.type(), QueueMessages.data(t, m, null));
+      if (key.isBlank()) {
+        throw new WeirException("key '" + t.key() + "' rendered empty");
+      }
+      return key;
+    }
+    if (m.id() != null) {
+      return m.id();
+    }
+    // a RabbitMQ message published without a message id: nothing identifies a redelivery
+    log.warn(
+        "{} trigger {} of {}: a message has no message id and the trigger no `key:`; a redelivery"
+            + " of it would start a second run",
+        t.type(),
+        t.id(),
+        flow.key());
+    return "no-id:" + UUID.randomUUID();
+  }
+
+  /** The runs of these messages and their fire rows in one transaction (one run per batch). */
+  private int together(
+      DeployedFlow flow, QueueTrigger t, List<Keyed> fresh, List<IncomingMessage> ack) {
+    var prepared = new ArrayList<RunLauncher.Prepared>();
+    var rows = new ArrayList<ServerStore.Fire>();
+    var handled = new ArrayList<IncomingMessage>();
+    if (t.maxBatch() == 1) {
+      for (Keyed k : fresh) {
+        String runId = prepare(flow, t, k.data(), List.of(k), prepared);
+        rows.add(fire(flow, t, k, runId));
+        handled.add(k.message());
+      }
+    } else {
+      var data = QueueMessages.batch(t, fresh.stream().map(Keyed::data).toList());
+      String runId = prepare(flow, t, data, fresh, prepared);
+      for (Keyed k : fresh) {
+        rows.add(fire(flow, t, k, runId));
+        handled.add(k.message());
+      }
+    }
+    try {
+      firing.launcher().launchAll(prepared, c -> ServerStore.write(c, rows, List.of()));
+    } catch (WeirException e) {
+      if (fresh.size() == 1 || !firing.launcher().accepting()) {
+        throw e; // nothing stored: the messages stay unacknowledged and come back
+      }
+      // a key stored meanwhile (another node, a redelivery on a second consumer): one by one
+      log.info(
+          "{} trigger {} of {}: storing one by one: {}",
+          t.type(),
+          t.id(),
+          flow.key(),
+          e.getMessage());
+      int runs = 0;
+      for (Keyed k : fresh) {
+        runs += together(flow, t, List.of(k), ack);
+      }
+      return runs;
+    }
+    ack.addAll(handled);
+    for (var p : prepared) {
+      log.info(
+          "{} trigger {} of {} started run {}", t.type(), t.id(), flow.key(), p.run().run().id());
+    }
+    return prepared.size();
+  }
+
+  /** Prepares a run; null (and a warning) when none can be made for these messages. */
+  private String prepare(
+      DeployedFlow flow,
+      QueueTrigger t,
+      Map<String, Object> data,
+      List<Keyed> messages,
+      List<RunLauncher.Prepared> into) {
+    try {
+      var inputs = firing.engine().renderTriggerInputs(flow.flow(), t.type(), t.inputs(), data);
+      var p =
+          firing.launcher().prepare(flow, new RunLauncher.Request(inputs, t.type(), null, data));
+      into.add(p);
+      return p.run().run().id();
+    } catch (WeirException e) {
+      if (!firing.launcher().accepting()) {
+        throw e;
+      }
+      for (Keyed k : messages) {
+        refuse(flow, t, k.message(), e.getMessage());
+      }
+      return null;
+    }
+  }
+
+  /** Flows with a concurrency limit start their runs through the launcher's count, one by one. */
+  private int oneByOne(
+      DeployedFlow flow, QueueTrigger t, List<Keyed> fresh, List<IncomingMessage> ack) {
+    String ns = flow.flow().namespace();
+    String id = flow.flow().id();
+    int runs = 0;
+    List<List<Keyed>> groups =
+        t.maxBatch() == 1 ? fresh.stream().map(List::of).toList() : List.of(fresh);
+    for (List<Keyed> group : groups) {
+      var marked = new ArrayList<Keyed>();
+      for (Keyed k : group) {
+        if (fires.markFired(ns, id, t.id(), k.fireKey(), clock.instant())) {
+          marked.add(k);
+        } else {
+          ack.add(k.message());
+        }
+      }
+      if (marked.isEmpty()) {
+        continue;
+      }
+      Map<String, Object> data =
+          t.maxBatch() == 1
+              ? marked.get(0).data()
+              : QueueMessages.batch(t, marked.stream().map(Keyed::data).toList());
+      try {
+        var inputs = firing.engine().renderTriggerInputs(flow.flow(), t.type(), t.inputs(), data);
+        var started =
+            firing.launcher().start(flow, new RunLauncher.Request(inputs, t.type(), null, data));
+        if (started.run().isPresent()) {
+          for (Keyed k : marked) {
+            fires.setFiredRun(ns, id, t.id(), k.fireKey(), started.run().get().id());
+          }
+          runs++;
+        } else {
+          log.warn(
+              "{} trigger {} of {}: the flow's concurrency skipped the run of {} message(s): {}",
+              t.type(),
+              t.id(),
+              flow.key(),
+              marked.size(),
+              started.reason());
+        }
+      } catch (WeirException e) {
+        if (!firing.launcher().accepting()) {
+          marked.forEach(k -> fires.unmarkFired(ns, id, t.id(), k.fireKey()));
+          continue; // stopping: they stay unacknowledged and come back
+        }
+        marked.forEach(k -> refuse(flow, t, k.message(), e.getMessage()));
+      }
+      marked.forEach(k -> ack.add(k.message()));
+    }
+    return runs;
+  }
+
+  private ServerStore.Fire fire(DeployedFlow flow, QueueTrigger t, Keyed k, String runId) {
+    return new ServerStore.Fire(
+        flow.flow().namespace(), flow.flow().id(), t.id(), k.fireKey(), clock.instant(), runId);
+  }
+
+  // dead-lettering such messages comes with the dead-letter store; until then they are logged
+  private void refuse(DeployedFlow flow, QueueTrigger t, IncomingMessage m, String reason) {
+    log.warn(
+        "{} trigger {} of {}: message {} starts no run and is acknowledged: {}",
+        t.type(),
+        t.id(),
+        flow.key(),
+        m.id() == null ? "(no id)" : m.id(),
+        firing.engine().masker().mask(reason));
+  }
+}

@@ -1,0 +1,338 @@
+package dev.weir.server.triggers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.weir.server.ServerFixture;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Queue triggers against the machine's RabbitMQ: runs from messages, once each. */
+class QueueTriggerTest {
+  static final String RABBIT = "amqp://127.0.0.1:5672/%2f";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  ServerFixture fx;
+  String queue;
+
+  static boolean reachable(int port) {
+    try (var s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  @BeforeEach
+  void fixture() throws Exception {
+    Assumptions.assumeTrue(reachable(5672), "RabbitMQ not reachable on 127.0.0.1:5672; skipped");
+    fx = new ServerFixture(dir);
+    queue = "weir-trigger-" + UUID.randomUUID().toString().substring(0, 8);
+    try (var c = factory().newConnection();
+        var ch = c.createChannel()) {
+      ch.queueDeclare(queue, true, false, false, null);
+    }
+    Files.writeString(
+        dir.resolve("weir.yaml"),
+        """
+        connections:
+          events:
+            type: rabbitmq
+            url: amqp://127.0.0.1:5672/%2f
+            user: guest
+            password: "{{ secret('RABBIT_PASSWORD') }}"
+        """);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (fx != null) {
+      fx.close();
+      try (var c = factory().newConnection();
+          var ch = c.createChannel()) {
+        ch.queueDelete(queue);
+      }
+    }
+  }
+
+  static ConnectionFactory factory() throws Exception {
+    var f = new ConnectionFactory();
+    f.setUri(RABBIT);
+    return f;
+  }
+
+  void flow(String trigger) throws Exception {
+    flow("", trigger);
+  }
+
+  void flow(String head, String trigger) throws Exception {
+    fx.writeFlow(
+        "q/q.yaml",
+        """
+        id: q
+        namespace: queues
+        """
+            + head
+            + """
+            inputs:
+              - {id: n, type: string, default: "-"}
+            tasks:
+              - id: take
+                type: test.ok
+            triggers:
+            """
+            + trigger.indent(2));
+  }
+
+  void start() {
+    TriggerServer.start(fx, Map.of("WEIR_SECRET_RABBIT_PASSWORD", "guest"));
+  }
+
+  void publish(int from, int to) throws Exception {
+    try (var c = factory().newConnection();
+        var ch = c.createChannel()) {
+      ch.confirmSelect();
+      for (int i = from; i < to; i++) {
+        var props = new AMQP.BasicProperties.Builder().messageId("m-" + i).build();
+        ch.basicPublish("", queue, props, ("{\"n\": " + i + "}").getBytes(StandardCharsets.UTF_8));
+      }
+      ch.waitForConfirmsOrDie(30_000);
+    }
+  }
+
+  /** The input n of every run of the flow, with how many runs carry it. */
+  Map<String, Long> runsPerN() throws Exception {
+    var out = new ArrayList<String>();
+    try (var c = fx.server.store().dataSource().getConnection();
+        var ps = c.prepareStatement("SELECT inputs FROM weir_runs WHERE flow_id = 'q'");
+        var rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(JSON.readTree(rs.getString(1)).path("n").asText());
+      }
+    }
+    return out.stream()
+        .collect(Collectors.groupingBy(Function.identity(), TreeMap::new, Collectors.counting()));
+  }
+
+  long runCount() throws Exception {
+    return runsPerN().values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  void awaitRuns(long n) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> runCount() >= n);
+  }
+
+  static final String ONE_PER_MESSAGE =
+      """
+      - id: orders
+        type: rabbitmq
+        connection: events
+        queue: %s
+        inputs: {n: "{{ trigger.json.n }}"}
+      """;
+
+  @Test
+  void a_thousand_messages_make_a_thousand_runs_once_each_across_a_server_restart()
+      throws Exception {
+    flow(ONE_PER_MESSAGE.formatted(queue));
+    publish(0, 1000);
+    start();
+    // a crash between storing a batch's runs and acknowledging it: the batch comes back
+    var batches = new AtomicInteger();
+    fx.server
+        .triggers()
+        .queues()
+        .beforeAck(() -> {
+          if (batches.incrementAndGet() == 3) {
+            throw new IllegalStateException("simulated crash before the ack");
+          }
+        });
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> runCount() >= 300);
+    long before = runCount();
+    fx.server.close(); // in the middle: what was not acknowledged goes back to the queue
+    start();
+    awaitRuns(1000);
+    Thread.sleep(1500); // what more would come, if anything were doubled
+    Map<String, Long> perN = runsPerN();
+    assertThat(before).as("runs when the server stopped").isLessThan(1000);
+    assertThat(perN).hasSize(1000);
+    assertThat(perN.values()).containsOnly(1L);
+    assertThat(batches.get()).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void a_redelivered_message_starts_no_second_run() throws Exception {
+    flow(
+        """
+        - id: orders
+          type: rabbitmq
+          connection: events
+          queue: %s
+          inputs: {n: "{{ trigger.json.n }}/{{ trigger.messageId }}/{{ trigger.id }}/{{ trigger.source }}"}
+        """
+            .formatted(queue));
+    start();
+    publish(7, 8);
+    awaitRuns(1);
+    publish(7, 8); // the same message id again, as a redelivery after a lost ack brings it
+    publish(8, 9);
+    awaitRuns(2);
+    Thread.sleep(1000);
+    assertThat(runsPerN())
+        .containsExactlyEntriesOf(
+            new TreeMap<>(
+                Map.of(
+                    "7/m-7/orders/" + queue, 1L,
+                    "8/m-8/orders/" + queue, 1L)));
+    try (var c = factory().newConnection();
+        var ch = c.createChannel()) {
+      assertThat(ch.messageCount(queue)).as("every message acknowledged").isZero();
+    }
+  }
+
+  @Test
+  void a_batch_trigger_passes_up_to_max_batch_messages_to_one_run() throws Exception {
+    flow(
+        """
+        - id: orders
+          type: rabbitmq
+          connection: events
+          queue: %s
+          maxBatch: 50
+          maxWait: 3s
+          inputs: {n: "{{ trigger.count }}:{{ trigger.messages[0].json.n }}"}
+        """
+            .formatted(queue));
+    publish(0, 120);
+    start();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() ->
+            runsPerN().keySet().stream().mapToInt(k -> Integer.parseInt(k.split(":")[0])).sum()
+                >= 120);
+    var counts = runsPerN().keySet().stream().map(k -> Integer.parseInt(k.split(":")[0])).toList();
+    assertThat(counts.stream().mapToInt(Integer::intValue).sum()).isEqualTo(120);
+    assertThat(counts).allSatisfy(c -> assertThat(c).isBetween(1, 50));
+    assertThat(counts).contains(50);
+    assertThat(runsPerN().keySet()).contains("50:0");
+  }
+
+  @Test
+  void a_message_whose_inputs_do_not_render_is_acknowledged_and_logged() throws Exception {
+    flow(
+        """
+        - id: orders
+          type: rabbitmq
+          connection: events
+          queue: %s
+          inputs: {n: "{{ trigger.json.n.deeper }}"}
+        """
+            .formatted(queue));
+    try (var log = new LogCapture()) {
+      start();
+      publish(1, 2);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> log.text().contains("message m-1 starts no run and is acknowledged"));
+      assertThat(log.text()).contains("rabbitmq trigger orders of queues/q");
+    }
+    try (var c = factory().newConnection();
+        var ch = c.createChannel()) {
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ch.messageCount(queue) == 0);
+    }
+    assertThat(runCount()).isZero();
+  }
+
+  @Test
+  void a_refused_broker_password_is_logged_once_and_never_shown() throws Exception {
+    flow(ONE_PER_MESSAGE.formatted(queue));
+    try (var log = new LogCapture()) {
+      TriggerServer.start(fx, Map.of("WEIR_SECRET_RABBIT_PASSWORD", "wr0ng-Pa55word"));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> log.text().contains("cannot consume " + queue));
+      Thread.sleep(2500); // a few more attempts with backoff
+      String text = log.text();
+      assertThat(text).contains("rabbitmq connection 'events' (amqp://127.0.0.1:5672/%2f)");
+      assertThat(text).doesNotContain("wr0ng-Pa55word");
+      assertThat(text.split("cannot consume " + queue, -1)).hasSize(2); // once per outage
+    }
+  }
+
+  @Test
+  void a_flow_with_a_concurrency_limit_queues_one_run_per_message() throws Exception {
+    flow("concurrency: {limit: 1, onLimit: queue}\n", ONE_PER_MESSAGE.formatted(queue));
+    start();
+    publish(0, 5);
+    awaitRuns(5);
+    publish(2, 3); // again: no second run
+    Thread.sleep(1500);
+    assertThat(runsPerN()).containsOnlyKeys("0", "1", "2", "3", "4");
+    assertThat(runsPerN().values()).containsOnly(1L);
+  }
+
+  @Test
+  void a_disabled_flow_stops_consuming_and_an_enabled_one_picks_up_what_waited() throws Exception {
+    flow(ONE_PER_MESSAGE.formatted(queue));
+    start();
+    var queues = fx.server.triggers().queues();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> queues.consuming() == 1);
+    assertThat(fx.post("/flows/queues/q/disable", "").status()).isLessThan(300);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> queues.consuming() == 0);
+    publish(0, 3);
+    Thread.sleep(1500);
+    assertThat(runCount()).isZero();
+    assertThat(fx.post("/flows/queues/q/enable", "").status()).isLessThan(300);
+    awaitRuns(3);
+    assertThat(runsPerN()).containsOnlyKeys("0", "1", "2");
+  }
+
+  @Test
+  void a_trigger_on_a_connection_of_another_type_says_which_type_it_needs() throws Exception {
+    flow(
+        """
+        - id: orders
+          type: nats
+          connection: events
+          subject: orders.created
+          stream: ORDERS
+        """);
+    try (var log = new LogCapture()) {
+      start();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() ->
+              log.text()
+                  .contains(
+                      "connection 'events' is a rabbitmq connection; a nats trigger needs a"
+                          + " `type: nats` connection in weir.yaml"));
+    }
+  }
+}
