@@ -36,6 +36,7 @@ public final class JdbcStateStore implements StateStore {
   private final JdbcLeases leases;
   private final JdbcPoolSlots poolSlots;
   private final JdbcBreakers breakers;
+  private final JdbcStreamOffsets streamOffsets;
   private final JdbcRunQueue queue;
   private final JdbcAttemptQueue attempts;
   private final JdbcTaskRuns taskRuns;
@@ -71,6 +72,7 @@ public final class JdbcStateStore implements StateStore {
     this.breakers =
         new JdbcBreakers(
             new JdbcWork(ds, description, new StoreRetry(description, StoreRetry.Settings.NONE)));
+    this.streamOffsets = new JdbcStreamOffsets(work);
     this.queue = new JdbcRunQueue(work);
     this.attempts = new JdbcAttemptQueue(work, dialect == RunsDialect.POSTGRESQL);
     this.taskRuns = new JdbcTaskRuns(ds, description, retry);
@@ -273,6 +275,11 @@ public final class JdbcStateStore implements StateStore {
   @Override
   public BreakerStore circuitBreakers() {
     return breakers;
+  }
+
+  @Override
+  public StreamOffsetStore streamOffsets() {
+    return streamOffsets;
   }
 
   @Override

@@ -40,7 +40,8 @@ final class Migrations {
           "leases_pool_slots_and_flow_removals",
           "routed_task_attempts",
           "circuit_breakers",
-          "attempt_queue_one_row_per_attempt");
+          "attempt_queue_one_row_per_attempt",
+          "stream_offsets");
 
   static final int LATEST = NAMES.size();
 

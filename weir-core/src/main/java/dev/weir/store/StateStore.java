@@ -173,6 +173,9 @@ public interface StateStore extends AutoCloseable {
   /** Circuit breakers shared by the nodes of a cluster, one per connection name. */
   BreakerStore circuitBreakers();
 
+  /** Positions of change data capture streams, per task of a flow. */
+  StreamOffsetStore streamOffsets();
+
   /** Runs whose id starts with {@code prefix}, newest first, at most {@code limit}. */
   List<RunRecord> findRunsByPrefix(String prefix, int limit);
 

@@ -84,6 +84,22 @@ public interface TaskContext {
 
   InstantSource clock();
 
+  /**
+   * Where this task keeps its position in a stream (change data capture offsets), per task of this
+   * flow, across runs.
+   */
+  /**
+   * How the run wants stream tasks to end; a task's own setting (e.g. {@code stopWhen: caughtUp})
+   * may end it sooner.
+   */
+  default StreamMode streamMode() {
+    return StreamMode.CONTINUOUS;
+  }
+
+  default StreamOffsets streamOffsets() {
+    throw new UnsupportedOperationException("this context keeps no stream offsets");
+  }
+
   /** Runs of other flows this attempt starts as children of its run (the {@code subflow} task). */
   Subflows subflows();
 }
