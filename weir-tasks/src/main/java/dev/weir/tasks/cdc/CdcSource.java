@@ -11,6 +11,9 @@ import org.apache.kafka.connect.source.SourceRecord;
  * BatchApplier}) is the same for every source.
  */
 interface CdcSource {
+  /** A name of this stream that stays the same across runs (Debezium keys offsets by it). */
+  String name();
+
   /** Checks the source before streaming (tables, keys, settings); throws naming the fix. */
   void check();
 

@@ -295,7 +295,8 @@ final class PostgresSource implements CdcSource {
     };
   }
 
-  String slot() {
+  @Override
+  public String name() {
     return slot;
   }
 }

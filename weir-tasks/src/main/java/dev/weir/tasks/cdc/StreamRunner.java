@@ -64,7 +64,10 @@ final class StreamRunner {
     String id = UUID.randomUUID().toString();
     Properties props = source.connector(snapshot);
     props.setProperty("name", "weir-" + context.taskId());
-    props.setProperty("topic.prefix", "weir");
+    // the offsets are keyed by it, so it stays the same for the task across runs (the slot's name)
+    String prefix = source.name();
+    props.setProperty("topic.prefix", prefix);
+    forgetMetrics(prefix);
     props.setProperty("offset.storage", WeirOffsetStore.class.getName());
     props.setProperty(WeirOffsetStore.ID_PROPERTY, id);
     props.setProperty("offset.flush.interval.ms", "0");
@@ -147,6 +150,24 @@ final class StreamRunner {
       engine.close();
     } catch (IllegalStateException e) {
       // it is shutting down by itself already (a failed batch): nothing left to close
+    }
+  }
+
+  /**
+   * Unregisters the JMX metrics an earlier engine of this task left behind (one that failed does
+   * not always unregister them); Debezium would otherwise wait a minute per metrics set for them
+   * to go.
+   */
+  private static void forgetMetrics(String prefix) {
+    try {
+      var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+      for (var name : server.queryNames(new javax.management.ObjectName("debezium.*:*"), null)) {
+        if (prefix.equals(name.getKeyProperty("server"))) {
+          server.unregisterMBean(name);
+        }
+      }
+    } catch (javax.management.JMException | RuntimeException e) {
+      // only metrics: Debezium waits for them as it would have anyway
     }
   }
 
