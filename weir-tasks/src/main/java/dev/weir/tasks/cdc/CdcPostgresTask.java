@@ -156,7 +156,8 @@ public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
     boolean snapshot = options.snapshot() == CdcOptions.Snapshot.INITIAL;
     Map<String, String> offsets = context.streamOffsets().load();
     if (!offsets.isEmpty()) {
-      snapshot = false; // continues from the stored position
+      // with a stored position Debezium's `initial` mode streams from it, or finishes a snapshot a
+      // killed run left half done (which `no_data` would refuse)
       Optional<String> lost = source.lostPosition(offsets);
       if (lost.isPresent()) {
         if (options.onLostPosition() == CdcOptions.OnLostPosition.FAIL) {
@@ -174,6 +175,7 @@ public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
                     + "; re-snapshotting: the stored position is forgotten and the tables are"
                     + " copied again (onLostPosition: resnapshot)");
         context.streamOffsets().clear();
+        offsets = Map.of();
         source.forgetPosition();
         snapshot = true;
         outputs.put("resnapshotted", true);
@@ -201,7 +203,7 @@ public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
                   + String.join(", ", config.tables())
                   + " from slot "
                   + slot
-                  + (snapshot ? " after a snapshot" : "")
+                  + (snapshot && offsets.isEmpty() ? " after a snapshot" : "")
                   + (untilCaughtUp ? " until caught up" : " until cancelled"));
       stopped =
           new StreamRunner(source, options, context, new ChangeDecoder(rules), applier, metrics)
