@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stream positions in {@code weir_stream_offsets}. Offsets are written as delete-then-insert of
- * the given keys in one transaction (portable across H2 and PostgreSQL, and the map is a handful
- * of rows); history rows are numbered after the highest number there.
+ * Stream positions in {@code weir_stream_offsets}. Offsets are written as delete-then-insert of the
+ * given keys in one transaction (portable across H2 and PostgreSQL, and the map is a handful of
+ * rows); history rows are numbered after the highest number there.
  */
 final class JdbcStreamOffsets implements StreamOffsetStore {
   private static final String OFFSET = "offset";
@@ -28,7 +28,9 @@ final class JdbcStreamOffsets implements StreamOffsetStore {
   public Map<String, String> offsets(StreamKey stream) {
     var out = new LinkedHashMap<String, String>();
     work.query(
-            "SELECT entry_key, entry_value FROM weir_stream_offsets" + WHERE + " ORDER BY entry_key",
+            "SELECT entry_key, entry_value FROM weir_stream_offsets"
+                + WHERE
+                + " ORDER BY entry_key",
             ps -> bind(ps, stream, OFFSET),
             rs -> Map.entry(rs.getString(1), rs.getString(2)))
         .forEach(e -> out.put(e.getKey(), e.getValue()));
@@ -76,8 +78,7 @@ final class JdbcStreamOffsets implements StreamOffsetStore {
     }
     work.run(c -> {
       long next = 0;
-      try (var ps =
-          c.prepareStatement("SELECT MAX(entry_key) FROM weir_stream_offsets" + WHERE)) {
+      try (var ps = c.prepareStatement("SELECT MAX(entry_key) FROM weir_stream_offsets" + WHERE)) {
         bind(ps, stream, HISTORY);
         try (var rs = ps.executeQuery()) {
           if (rs.next() && rs.getString(1) != null) {

@@ -4,10 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where a long-running stream task keeps its position in the source ({@code
- * weir_stream_offsets}), per task of a flow: a change data capture task saves the source offsets
- * of a batch right after the batch committed to its target, and reads them back when it starts
- * again.
+ * Where a long-running stream task keeps its position in the source ({@code weir_stream_offsets}),
+ * per task of a flow: a change data capture task saves the source offsets of a batch right after
+ * the batch committed to its target, and reads them back when it starts again.
  */
 public interface StreamOffsetStore {
   /** The stream of one task of one flow. */

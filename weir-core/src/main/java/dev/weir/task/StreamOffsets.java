@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The position of a long-running stream task in its source (a change data capture task's
- * offsets), kept in Weir's state store for this task of this flow across runs and restarts.
+ * The position of a long-running stream task in its source (a change data capture task's offsets),
+ * kept in Weir's state store for this task of this flow across runs and restarts.
  */
 public interface StreamOffsets {
   /** The offsets saved last, by key; empty when the stream never committed a batch. */

@@ -348,8 +348,7 @@ class ExamplesTest {
     String lake = "jdbc:duckdb:" + dir.resolve("out/lake.duckdb");
     try (var c = DriverManager.getConnection(lake);
         ResultSet rs =
-            c.createStatement()
-                .executeQuery("SELECT id FROM orders WHERE _deleted ORDER BY id")) {
+            c.createStatement().executeQuery("SELECT id FROM orders WHERE _deleted ORDER BY id")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getInt(1)).isEqualTo(4);
       assertThat(rs.next()).isFalse();

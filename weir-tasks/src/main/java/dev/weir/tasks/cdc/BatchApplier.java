@@ -11,9 +11,9 @@ import java.util.Map;
 
 /**
  * Applies one batch of changes to the target in one transaction. Per table the batch is first
- * collapsed to the last change of each primary key, so a key is either deleted or upserted once
- * (a primary-key update arrives as a delete of the old key and an insert of the new one: two
- * keys). Deletes go first, then upserts grouped by column set, each as multi-row statements.
+ * collapsed to the last change of each primary key, so a key is either deleted or upserted once (a
+ * primary-key update arrives as a delete of the old key and an insert of the new one: two keys).
+ * Deletes go first, then upserts grouped by column set, each as multi-row statements.
  */
 final class BatchApplier {
   private final Connection conn;

@@ -5,8 +5,8 @@ import dev.weir.tasks.jdbc.SchemaChanges;
 import java.time.Duration;
 
 /**
- * What every change data capture task shares, whatever its source: how changes are applied to
- * the target and when the stream stops.
+ * What every change data capture task shares, whatever its source: how changes are applied to the
+ * target and when the stream stops.
  *
  * @param targetConnection the Weir jdbc connection changes are applied to
  * @param targetSchema the schema (MariaDB: database) tables are created in; null for the default

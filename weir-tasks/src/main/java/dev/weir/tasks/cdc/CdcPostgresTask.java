@@ -13,7 +13,6 @@ import dev.weir.tasks.duck.Masking;
 import dev.weir.tasks.jdbc.Databases;
 import dev.weir.tasks.jdbc.SchemaChanges;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Change data capture from PostgreSQL (logical decoding, pgoutput) into any Weir jdbc target:
- * an initial snapshot, then every insert, update and delete, applied in micro-batches by primary
- * key. A long-running task: it streams until cancelled, or until caught up.
+ * Change data capture from PostgreSQL (logical decoding, pgoutput) into any Weir jdbc target: an
+ * initial snapshot, then every insert, update and delete, applied in micro-batches by primary key.
+ * A long-running task: it streams until cancelled, or until caught up.
  */
 public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
 
@@ -89,7 +88,10 @@ public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
       for (String t : config.tables()) {
         if (t == null || !t.matches("[^.]+\\.[^.]+")) {
           problems.add(
-              "tables: '" + t + "' is not schema.table; write e.g. public." + (t == null ? "orders" : t));
+              "tables: '"
+                  + t
+                  + "' is not schema.table; write e.g. public."
+                  + (t == null ? "orders" : t));
         } else if (!names.add(t.substring(t.indexOf('.') + 1))) {
           problems.add(
               "tables: two tables are named "
@@ -99,21 +101,23 @@ public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
         }
       }
       if (config.columns() != null) {
-        config.columns().forEach((table, f) -> {
-          if (!config.tables().contains(table)) {
-            problems.add(
-                "columns: "
-                    + table
-                    + " is not one of tables ("
-                    + String.join(", ", config.tables())
-                    + ")");
-          } else if (f == null || (f.include() == null) == (f.exclude() == null)) {
-            problems.add(
-                "columns."
-                    + table
-                    + ": give include or exclude (not both), e.g. `{exclude: [ssn]}`");
-          }
-        });
+        config
+            .columns()
+            .forEach((table, f) -> {
+              if (!config.tables().contains(table)) {
+                problems.add(
+                    "columns: "
+                        + table
+                        + " is not one of tables ("
+                        + String.join(", ", config.tables())
+                        + ")");
+              } else if (f == null || (f.include() == null) == (f.exclude() == null)) {
+                problems.add(
+                    "columns."
+                        + table
+                        + ": give include or exclude (not both), e.g. `{exclude: [ssn]}`");
+              }
+            });
       }
     }
     problems.addAll(Masking.validate(config.mask(), config.maskSalt()));
@@ -169,7 +173,8 @@ public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
                   + slot
                   + "' if it is left, then run again");
         }
-        context.logger()
+        context
+            .logger()
             .error(
                 lost.get()
                     + "; re-snapshotting: the stored position is forgotten and the tables are"
@@ -186,8 +191,7 @@ public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
             || context.streamMode() == StreamMode.UNTIL_CAUGHT_UP;
 
     ConnectionConfig targetConn =
-        Databases.located(
-            Databases.resolve(null, options.targetConnection(), context), context);
+        Databases.located(Databases.resolve(null, options.targetConnection(), context), context);
     TargetSql sql = TargetSql.of(targetConn.url(), options.targetConnection());
     var metrics = new CdcMetrics();
     String stopped;
@@ -197,7 +201,8 @@ public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
           new TargetTables(
               sql, options.targetSchema(), options.schemaChanges(), soft, context.logger());
       var applier = new BatchApplier(target, sql, tables, soft);
-      context.logger()
+      context
+          .logger()
           .info(
               "streaming "
                   + String.join(", ", config.tables())
@@ -226,9 +231,7 @@ public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
             ? CdcOptions.DEFAULT_MAX_LATENCY
             : Durations.parse(config.maxLatency()),
         config.schemaChanges() == null ? SchemaChanges.ADD_COLUMNS : config.schemaChanges(),
-        config.onLostPosition() == null
-            ? CdcOptions.OnLostPosition.FAIL
-            : config.onLostPosition(),
+        config.onLostPosition() == null ? CdcOptions.OnLostPosition.FAIL : config.onLostPosition(),
         config.stopWhen() == null ? CdcOptions.StopWhen.NEVER : config.stopWhen(),
         config.snapshot() == null ? CdcOptions.Snapshot.INITIAL : config.snapshot(),
         rules);

@@ -30,7 +30,9 @@ interface CdcSource {
    */
   Optional<String> lostPosition(Map<String, String> offsets);
 
-  /** Makes the source ready to be read from scratch after a lost position (e.g. drop a dead slot). */
+  /**
+   * Makes the source ready to be read from scratch after a lost position (e.g. drop a dead slot).
+   */
   void forgetPosition();
 
   /** How this stream knows it has applied everything committed before it started. */

@@ -50,6 +50,7 @@ final class ChangeDecoder {
     }
     Struct after = value.getStruct("after");
     RowShape shape = rules.shape(table, after.schema());
-    return new Change(table, op, keyValues, List.copyOf(keyColumns), shape, shape.values(after), ts);
+    return new Change(
+        table, op, keyValues, List.copyOf(keyColumns), shape, shape.values(after), ts);
   }
 }

@@ -17,10 +17,10 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 
 /**
- * Which columns of each source table reach the target, and masked how: the task's {@code
- * columns} (include or exclude) and {@code mask} (hash, redact, drop), applied to each change
- * before it is grouped, written or logged. A hash is the SHA-256 of the salt, {@code |} and the
- * value's text, in hex, the same as {@code jdbc.load}'s, so masked keys still join.
+ * Which columns of each source table reach the target, and masked how: the task's {@code columns}
+ * (include or exclude) and {@code mask} (hash, redact, drop), applied to each change before it is
+ * grouped, written or logged. A hash is the SHA-256 of the salt, {@code |} and the value's text, in
+ * hex, the same as {@code jdbc.load}'s, so masked keys still join.
  */
 final class ColumnRules {
   /** The columns of one table a task keeps: {@code include} or {@code exclude}, not both. */

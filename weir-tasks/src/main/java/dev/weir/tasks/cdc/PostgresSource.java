@@ -66,9 +66,7 @@ final class PostgresSource implements CdcSource {
   }
 
   private String password() {
-    return connection.password() != null
-        ? connection.password()
-        : jdbc.getProperty("password", "");
+    return connection.password() != null ? connection.password() : jdbc.getProperty("password", "");
   }
 
   private Connection open() throws SQLException {
@@ -140,8 +138,7 @@ final class PostgresSource implements CdcSource {
     }
   }
 
-  private static List<String> list(Connection c, String sql, String... params)
-      throws SQLException {
+  private static List<String> list(Connection c, String sql, String... params) throws SQLException {
     var out = new ArrayList<String>();
     try (var ps = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {

@@ -88,19 +88,19 @@ final class StreamRunner {
     }
     try (AutoCloseable registered = WeirOffsetStore.register(id, context.streamOffsets())) {
       DebeziumEngine<RecordChangeEvent<SourceRecord>> engine =
-            DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                .using(props)
-                .using((success, message, error) -> {
-                  if (!success && stopReason.get() == null) {
-                    failure.compareAndSet(
-                        null,
-                        TaskFailedException.connection(
-                            context.mask("change data capture stopped: " + message), error));
-                  }
-                  done.countDown();
-                })
-                .notifying(this::handleBatch)
-                .build();
+          DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+              .using(props)
+              .using((success, message, error) -> {
+                if (!success && stopReason.get() == null) {
+                  failure.compareAndSet(
+                      null,
+                      TaskFailedException.connection(
+                          context.mask("change data capture stopped: " + message), error));
+                }
+                done.countDown();
+              })
+              .notifying(this::handleBatch)
+              .build();
       Thread streaming = Thread.ofPlatform().name("weir-cdc-" + context.taskId()).start(engine);
       context.onCancel(() -> stop("cancelled"));
       if (caughtUp != null) {
@@ -155,8 +155,8 @@ final class StreamRunner {
 
   /**
    * Unregisters the JMX metrics an earlier engine of this task left behind (one that failed does
-   * not always unregister them); Debezium would otherwise wait a minute per metrics set for them
-   * to go.
+   * not always unregister them); Debezium would otherwise wait a minute per metrics set for them to
+   * go.
    */
   private static void forgetMetrics(String prefix) {
     try {
@@ -182,6 +182,7 @@ final class StreamRunner {
     if (stopReason.get() != null) {
       return; // stopping: leave the batch unmarked, to be delivered again at the next start
     }
+    long started = System.nanoTime();
     var changes = new ArrayList<Change>(records.size());
     boolean marked = false;
     try {
@@ -200,15 +201,20 @@ final class StreamRunner {
       if (!changes.isEmpty()) {
         written = applier.apply(changes, OffsetDateTime.now(ZoneOffset.UTC));
       }
-      metrics.batch(changes, written, System.currentTimeMillis());
+      metrics.batch(changes, written, System.currentTimeMillis(), started);
     } catch (SQLException e) {
-      fail(Databases.statementFailure(context.mask("cannot apply a batch to the target: " + e.getMessage()), e));
+      fail(
+          Databases.statementFailure(
+              context.mask("cannot apply a batch to the target: " + e.getMessage()), e));
     } catch (TaskFailedException e) {
       fail(e);
     } catch (RuntimeException e) {
       fail(
           new TaskFailedException(
-              context.mask("cannot apply a batch to the target: " + e), false, java.util.Map.of(), e));
+              context.mask("cannot apply a batch to the target: " + e),
+              false,
+              java.util.Map.of(),
+              e));
     }
     for (var r : records) {
       committer.markProcessed(r);

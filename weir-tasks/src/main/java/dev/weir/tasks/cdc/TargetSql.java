@@ -10,8 +10,7 @@ import java.util.List;
  * key, and deletes (or soft deletes) by key list. One subclass per database; what they share
  * (quoting, value lists, deletes) is here.
  */
-abstract sealed class TargetSql
-    permits TargetSql.Postgres, TargetSql.DuckDb, TargetSql.MariaDb {
+abstract sealed class TargetSql permits TargetSql.Postgres, TargetSql.DuckDb, TargetSql.MariaDb {
   /** Bind parameters per statement: under PostgreSQL's 65535 and kind to MariaDB's packets. */
   private static final int MAX_PARAMS = 30_000;
 
@@ -53,7 +52,8 @@ abstract sealed class TargetSql
    *
    * @param soft whether the table has soft-delete columns, which an upsert clears
    */
-  final String upsert(String table, List<String> columns, List<String> key, int rows, boolean soft) {
+  final String upsert(
+      String table, List<String> columns, List<String> key, int rows, boolean soft) {
     var names = new ArrayList<>(columns);
     var row = new StringBuilder("(").append("?,".repeat(columns.size()));
     row.setLength(row.length() - 1);
@@ -103,7 +103,9 @@ abstract sealed class TargetSql
     if (key.size() == 1) {
       sb.append(id(key.getFirst())).append(" IN (");
     } else {
-      sb.append('(').append(String.join(", ", key.stream().map(this::id).toList())).append(") IN (");
+      sb.append('(')
+          .append(String.join(", ", key.stream().map(this::id).toList()))
+          .append(") IN (");
       one = "(" + one + ")";
     }
     for (int i = 0; i < rows; i++) {

@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The target tables of a stream as far as the task has seen them: created from the source's
- * columns when missing, and given the columns a source table gained mid-stream ({@code
- * schemaChanges: addColumns}), or the stream stopped naming the table, the column and the change
- * ({@code fail}). DDL runs before a batch's transaction (MariaDB commits on DDL).
+ * The target tables of a stream as far as the task has seen them: created from the source's columns
+ * when missing, and given the columns a source table gained mid-stream ({@code schemaChanges:
+ * addColumns}), or the stream stopped naming the table, the column and the change ({@code fail}).
+ * DDL runs before a batch's transaction (MariaDB commits on DDL).
  */
 final class TargetTables {
   private final TargetSql sql;
@@ -29,8 +29,7 @@ final class TargetTables {
   private final TaskLogger log;
   private final Map<String, Set<String>> known = new HashMap<>(); // source table → lower-case cols
 
-  TargetTables(
-      TargetSql sql, String schema, SchemaChanges changes, boolean soft, TaskLogger log) {
+  TargetTables(TargetSql sql, String schema, SchemaChanges changes, boolean soft, TaskLogger log) {
     this.sql = sql;
     this.schema = schema;
     this.changes = changes;
@@ -53,9 +52,7 @@ final class TargetTables {
     return columns(c, sourceTable) != null;
   }
 
-  /**
-   * Makes the target table of {@code shape} ready: created when missing, its new columns added.
-   */
+  /** Makes the target table of {@code shape} ready: created when missing, its new columns added. */
   void prepare(Connection c, RowShape shape, List<String> key) throws SQLException {
     Set<String> have = columns(c, shape.table());
     if (have == null) {
@@ -84,7 +81,10 @@ final class TargetTables {
               + name(shape.table())
               + " lacks"
               + (missing.size() > 1
-                  ? " (and " + String.join(", ", missing.stream().skip(1).map(RowShape.Column::name).toList()) + ")"
+                  ? " (and "
+                      + String.join(
+                          ", ", missing.stream().skip(1).map(RowShape.Column::name).toList())
+                      + ")"
                   : "")
               + "; the stream stopped before applying it (schemaChanges: fail). Set"
               + " `schemaChanges: addColumns` to add new columns, or add "
@@ -125,7 +125,10 @@ final class TargetTables {
       // the soft-delete columns are Weir's own: added whatever schemaChanges says
       execute(
           c,
-          "ALTER TABLE " + sqlName(sourceTable) + " ADD COLUMN " + sql.id(CdcOptions.DELETED)
+          "ALTER TABLE "
+              + sqlName(sourceTable)
+              + " ADD COLUMN "
+              + sql.id(CdcOptions.DELETED)
               + " BOOLEAN");
       execute(
           c,
@@ -160,9 +163,7 @@ final class TargetTables {
     if (schema != null && sql.dialect != dev.weir.tasks.jdbc.Dialect.MYSQL) {
       execute(c, "CREATE SCHEMA IF NOT EXISTS " + sql.id(schema));
     }
-    execute(
-        c,
-        "CREATE TABLE " + sqlName(shape.table()) + " (" + String.join(", ", defs) + ")");
+    execute(c, "CREATE TABLE " + sqlName(shape.table()) + " (" + String.join(", ", defs) + ")");
     var cols = new HashSet<String>();
     shape.columns().forEach(col -> cols.add(col.name().toLowerCase(Locale.ROOT)));
     if (soft) {

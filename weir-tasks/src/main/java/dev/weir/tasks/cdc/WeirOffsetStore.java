@@ -11,11 +11,11 @@ import org.apache.kafka.connect.runtime.WorkerConfig;
 import org.apache.kafka.connect.storage.MemoryOffsetBackingStore;
 
 /**
- * Debezium's offsets in Weir's state store instead of a file. Debezium makes the store itself
- * from its class name ({@code offset.storage}), so it finds the task's {@link StreamOffsets}
- * through {@link #register}, under the id the task put in {@link #ID_PROPERTY}. Offsets are
- * written on each commit, which with {@code offset.flush.interval.ms=0} is right after a batch
- * committed to the target.
+ * Debezium's offsets in Weir's state store instead of a file. Debezium makes the store itself from
+ * its class name ({@code offset.storage}), so it finds the task's {@link StreamOffsets} through
+ * {@link #register}, under the id the task put in {@link #ID_PROPERTY}. Offsets are written on each
+ * commit, which with {@code offset.flush.interval.ms=0} is right after a batch committed to the
+ * target.
  */
 public final class WeirOffsetStore extends MemoryOffsetBackingStore {
   /** The engine property naming the registered {@link StreamOffsets}. */

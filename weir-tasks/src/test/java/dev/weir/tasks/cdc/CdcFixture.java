@@ -14,9 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A logical-decoding PostgreSQL of the test's own (the source, and a target in schema {@code
- * raw}), a task context with connections {@code source_pg}, {@code warehouse} and {@code duck},
- * and helpers to run the task and compare tables.
+ * A logical-decoding PostgreSQL of the test's own (the source, and a target in schema {@code raw}),
+ * a task context with connections {@code source_pg}, {@code warehouse} and {@code duck}, and
+ * helpers to run the task and compare tables.
  */
 final class CdcFixture implements AutoCloseable {
   final RestartablePostgres pg;

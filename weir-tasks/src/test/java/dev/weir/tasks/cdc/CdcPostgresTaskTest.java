@@ -61,7 +61,9 @@ class CdcPostgresTaskTest {
 
     TaskResult first = f.run("orders_cdc", task("public.orders", ""));
 
-    assertThat(first.outputs()).containsEntry("snapshotRows", 2L).containsEntry("stopped", "caught up");
+    assertThat(first.outputs())
+        .containsEntry("snapshotRows", 2L)
+        .containsEntry("stopped", "caught up");
     String all = "SELECT id, amount, placed, at, note, done FROM %s ORDER BY id";
     assertThat(f.source(all.formatted("raw.orders")))
         .isEqualTo(f.source(all.formatted("public.orders")));
@@ -89,11 +91,13 @@ class CdcPostgresTaskTest {
     int changes = 0;
     try (var c = java.sql.DriverManager.getConnection(pg.url())) {
       c.setAutoCommit(false);
-      var ins = c.prepareStatement("INSERT INTO public.storm VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+      var ins =
+          c.prepareStatement("INSERT INTO public.storm VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
       var upd = c.prepareStatement("UPDATE public.storm SET v = v + 1, s = ? WHERE id = ?");
       var del = c.prepareStatement("DELETE FROM public.storm WHERE id = ?");
-      for (int i = 0; i < 30_000; i++) {
-        int id = random.nextInt(5_000);
+      int statements = Integer.getInteger("weir.cdc.storm", 30_000); // more to measure
+      for (int i = 0; i < statements; i++) {
+        int id = random.nextInt(Math.max(5_000, statements / 6));
         int op = random.nextInt(10);
         if (op < 5) {
           ins.setInt(1, id);
@@ -134,8 +138,11 @@ class CdcPostgresTaskTest {
   @Test
   void a_stopped_stream_continues_from_its_stored_offset() throws Exception {
     f.sql("CREATE TABLE public.resume (id int PRIMARY KEY, v text)");
-    var running = f.start("resume_cdc", task("public.resume", "").replace("stopWhen: caughtUp\n", ""));
-    Awaitility.await().atMost(60, TimeUnit.SECONDS).until(() -> f.slotExists("weir_test_test_flow_resume_cdc"));
+    var running =
+        f.start("resume_cdc", task("public.resume", "").replace("stopWhen: caughtUp\n", ""));
+    Awaitility.await()
+        .atMost(60, TimeUnit.SECONDS)
+        .until(() -> f.slotExists("weir_test_test_flow_resume_cdc"));
     f.sql("INSERT INTO public.resume SELECT g, 'first ' || g FROM generate_series(1, 500) g");
     Awaitility.await()
         .atMost(60, TimeUnit.SECONDS)
@@ -176,7 +183,8 @@ class CdcPostgresTaskTest {
     assertThat(r.outputs()).containsEntry("resnapshotted", true).containsEntry("snapshotRows", 2L);
     assertThat(f.context.log())
         .anyMatch(l -> l.startsWith("ERROR") && l.contains("re-snapshotting"));
-    assertThat(f.source("SELECT id, v FROM raw.lost ORDER BY id")).containsExactly("1|one", "2|two");
+    assertThat(f.source("SELECT id, v FROM raw.lost ORDER BY id"))
+        .containsExactly("1|one", "2|two");
   }
 
   @Test
@@ -251,13 +259,15 @@ class CdcPostgresTaskTest {
             + " drop}\n"
             + "maskSalt: pepper\n";
     f.run("people_cdc", task("public.people", rules));
-    f.sql("INSERT INTO public.people VALUES (2, 'bob@example.com', '555-0199', '987-65-4321', 'Rome')");
+    f.sql(
+        "INSERT INTO public.people VALUES (2, 'bob@example.com', '555-0199', '987-65-4321', 'Rome')");
     f.run("people_cdc", task("public.people", rules));
 
     var target = f.source("SELECT * FROM raw.people ORDER BY id");
-    assertThat(f.source(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'raw' AND"
-                + " table_name = 'people' ORDER BY ordinal_position"))
+    assertThat(
+            f.source(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'raw' AND"
+                    + " table_name = 'people' ORDER BY ordinal_position"))
         .containsExactly("id", "email", "phone");
     assertThat(String.join("\n", target))
         .doesNotContain("ann@example.com", "bob@example.com", "555-01", "123-45", "Oslo", "Rome")
@@ -279,7 +289,9 @@ class CdcPostgresTaskTest {
         task("public.items", "deletes: soft\n")
             .replace("target: {connection: warehouse, schema: raw}", "target: {connection: duck}");
     f.run("items_cdc", duck);
-    f.sql("DELETE FROM public.items WHERE id = 2", "UPDATE public.items SET name = 'uno' WHERE id = 1");
+    f.sql(
+        "DELETE FROM public.items WHERE id = 2",
+        "UPDATE public.items SET name = 'uno' WHERE id = 1");
 
     f.run("items_cdc", duck);
 

@@ -60,9 +60,7 @@ class DebeziumSmokeTest {
         var executor = Executors.newSingleThreadExecutor();
         executor.execute(engine);
         // the slot exists once streaming started; changes made after that are seen
-        Awaitility.await()
-            .atMost(60, TimeUnit.SECONDS)
-            .until(() -> slotActive(pg.url()));
+        Awaitility.await().atMost(60, TimeUnit.SECONDS).until(() -> slotActive(pg.url()));
         try (var c = DriverManager.getConnection(pg.url())) {
           c.createStatement().execute("INSERT INTO t VALUES (1, 'one')");
         }
@@ -80,7 +78,8 @@ class DebeziumSmokeTest {
     try (var c = DriverManager.getConnection(url);
         var rs =
             c.createStatement()
-                .executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name='weir_smoke'")) {
+                .executeQuery(
+                    "SELECT active FROM pg_replication_slots WHERE slot_name='weir_smoke'")) {
       return rs.next() && rs.getBoolean(1);
     }
   }
