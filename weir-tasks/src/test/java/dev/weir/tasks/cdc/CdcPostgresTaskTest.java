@@ -304,4 +304,29 @@ class CdcPostgresTaskTest {
             "1|uno|1.50|2026-03-04 05:06:07.123456|a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11|false|false",
             "2|two|2.00|null|null|true|true");
   }
+
+  @Test
+  void changes_reach_a_mariadb_target_by_primary_key() throws Exception {
+    String maria = dev.weir.testing.TestDatabases.freshMysqlDatabaseUrl();
+    f.context.connection("maria", maria);
+    f.sql(
+        "CREATE TABLE public.accounts (id int PRIMARY KEY, owner text, balance numeric(12,2),"
+            + " opened timestamptz, flags jsonb)",
+        "INSERT INTO public.accounts VALUES (1, 'ann', 10, '2026-01-01 00:00+00', '{\"vip\":"
+            + " true}'), (2, 'bob', 20, NULL, NULL), (3, 'cy', 30, NULL, NULL)");
+    String yaml =
+        task("public.accounts", "")
+            .replace("target: {connection: warehouse, schema: raw}", "target: {connection: maria}");
+    f.run("accounts_cdc", yaml);
+    f.sql(
+        "UPDATE public.accounts SET balance = 11.5 WHERE id = 1",
+        "UPDATE public.accounts SET id = 30 WHERE id = 3",
+        "DELETE FROM public.accounts WHERE id = 2");
+
+    TaskResult r = f.run("accounts_cdc", yaml);
+
+    assertThat(r.outputs()).containsEntry("updates", 1L).containsEntry("deletes", 2L);
+    assertThat(CdcFixture.rows(maria, "SELECT id, owner, balance, opened FROM accounts ORDER BY id"))
+        .containsExactly("1|ann|11.50|2026-01-01 00:00:00.000000", "30|cy|30.00|null");
+  }
 }
