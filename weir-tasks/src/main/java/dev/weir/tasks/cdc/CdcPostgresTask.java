@@ -4,20 +4,15 @@ import dev.weir.config.ConnectionConfig;
 import dev.weir.expr.Expressions;
 import dev.weir.flow.Durations;
 import dev.weir.task.Required;
-import dev.weir.task.StreamMode;
 import dev.weir.task.TaskContext;
-import dev.weir.task.TaskFailedException;
 import dev.weir.task.TaskResult;
 import dev.weir.task.TaskType;
 import dev.weir.tasks.duck.Masking;
 import dev.weir.tasks.jdbc.Databases;
 import dev.weir.tasks.jdbc.SchemaChanges;
-import java.sql.Connection;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Change data capture from PostgreSQL (logical decoding, pgoutput) into any Weir jdbc target: an
@@ -153,72 +148,7 @@ public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
             slot,
             config.publication() == null ? slot : config.publication(),
             rules);
-    CdcOptions options = options(config, rules);
-    source.check();
-
-    var outputs = new LinkedHashMap<String, Object>();
-    boolean snapshot = options.snapshot() == CdcOptions.Snapshot.INITIAL;
-    Map<String, String> offsets = context.streamOffsets().load();
-    if (!offsets.isEmpty()) {
-      // with a stored position Debezium's `initial` mode streams from it, or finishes a snapshot a
-      // killed run left half done (which `no_data` would refuse)
-      Optional<String> lost = source.lostPosition(offsets);
-      if (lost.isPresent()) {
-        if (options.onLostPosition() == CdcOptions.OnLostPosition.FAIL) {
-          throw TaskFailedException.permanent(
-              lost.get()
-                  + ", so the stream cannot continue from where it stopped. Either set"
-                  + " `onLostPosition: resnapshot` to copy the tables again, or forget the stored"
-                  + " position (weir state) and drop slot '"
-                  + slot
-                  + "' if it is left, then run again");
-        }
-        context
-            .logger()
-            .error(
-                lost.get()
-                    + "; re-snapshotting: the stored position is forgotten and the tables are"
-                    + " copied again (onLostPosition: resnapshot)");
-        context.streamOffsets().clear();
-        offsets = Map.of();
-        source.forgetPosition();
-        snapshot = true;
-        outputs.put("resnapshotted", true);
-      }
-    }
-    boolean untilCaughtUp =
-        options.stopWhen() == CdcOptions.StopWhen.CAUGHT_UP
-            || context.streamMode() == StreamMode.UNTIL_CAUGHT_UP;
-
-    ConnectionConfig targetConn =
-        Databases.located(Databases.resolve(null, options.targetConnection(), context), context);
-    TargetSql sql = TargetSql.of(targetConn.url(), options.targetConnection());
-    var metrics = new CdcMetrics();
-    String stopped;
-    try (Connection target = Databases.open(targetConn, context)) {
-      boolean soft = options.deletes() == CdcOptions.Deletes.SOFT;
-      var tables =
-          new TargetTables(
-              sql, options.targetSchema(), options.schemaChanges(), soft, context.logger());
-      var applier = new BatchApplier(target, sql, tables, soft);
-      context
-          .logger()
-          .info(
-              "streaming "
-                  + String.join(", ", config.tables())
-                  + " from slot "
-                  + slot
-                  + (snapshot && offsets.isEmpty() ? " after a snapshot" : "")
-                  + (untilCaughtUp ? " until caught up" : " until cancelled"));
-      stopped =
-          new StreamRunner(source, options, context, new ChangeDecoder(rules), applier, metrics)
-              .run(snapshot, untilCaughtUp);
-    }
-    context.logger().info("stopped (" + stopped + "): " + metrics.progress());
-    outputs.putAll(metrics.outputs());
-    outputs.put("stopped", stopped);
-    outputs.putIfAbsent("resnapshotted", false);
-    return TaskResult.of(outputs);
+    return CdcRun.run(source, options(config, rules), context);
   }
 
   private static CdcOptions options(Config config, ColumnRules rules) {

@@ -35,6 +35,12 @@ interface CdcSource {
    */
   void forgetPosition();
 
+  /** What is streamed from where, for the log: {@code public.orders from slot weir_x}. */
+  String describe();
+
+  /** What keeps the position from being lost again, e.g. leave the slot in place. */
+  String keepPositionAdvice();
+
   /** How this stream knows it has applied everything committed before it started. */
   CaughtUp caughtUp();
 

@@ -264,7 +264,7 @@ final class PostgresSource implements CdcSource {
           for (int i = 0; i < 3000; i++) {
             if (one(c, "SELECT slot_name FROM pg_replication_slots WHERE slot_name = ?", slot)
                 != null) {
-              one(c, "SELECT pg_logical_emit_message(false, ?, ?)::text", MARK_PREFIX, mark);
+              one(c, "SELECT pg_logical_emit_message(true, ?, ?)::text", MARK_PREFIX, mark);
               return;
             }
             Thread.sleep(100);
@@ -290,6 +290,19 @@ final class PostgresSource implements CdcSource {
             && mark.equals(new String(bytes, StandardCharsets.UTF_8));
       }
     };
+  }
+
+  @Override
+  public String describe() {
+    return String.join(", ", tables) + " from slot " + slot;
+  }
+
+  @Override
+  public String keepPositionAdvice() {
+    return "leave slot '"
+        + slot
+        + "' in place while the task is stopped and give it room to keep WAL"
+        + " (max_slot_wal_keep_size)";
   }
 
   @Override

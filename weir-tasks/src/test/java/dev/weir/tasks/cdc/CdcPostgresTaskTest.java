@@ -326,7 +326,8 @@ class CdcPostgresTaskTest {
     TaskResult r = f.run("accounts_cdc", yaml);
 
     assertThat(r.outputs()).containsEntry("updates", 1L).containsEntry("deletes", 2L);
-    assertThat(CdcFixture.rows(maria, "SELECT id, owner, balance, opened FROM accounts ORDER BY id"))
+    assertThat(
+            CdcFixture.rows(maria, "SELECT id, owner, balance, opened FROM accounts ORDER BY id"))
         .containsExactly("1|ann|11.50|2026-01-01 00:00:00.000000", "30|cy|30.00|null");
   }
 }
