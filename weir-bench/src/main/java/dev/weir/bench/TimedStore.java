@@ -252,6 +252,11 @@ final class TimedStore implements StateStore {
   }
 
   @Override
+  public dev.weir.store.StreamOffsetStore streamOffsets() {
+    return store.streamOffsets();
+  }
+
+  @Override
   public List<RunRecord> findRunsByPrefix(String prefix, int limit) {
     return store.findRunsByPrefix(prefix, limit);
   }

@@ -74,6 +74,13 @@ final class RunCommand implements Callable<Integer> {
               + " from the flow's latest run.")
   String from;
 
+  @Option(
+      names = "--until-caught-up",
+      description =
+          "Change data capture tasks stop once they applied every change committed before they"
+              + " started, instead of streaming until Ctrl-C.")
+  boolean untilCaughtUp;
+
   @Mixin StoreOptions storeOptions;
 
   @Override
@@ -112,6 +119,9 @@ final class RunCommand implements Callable<Integer> {
               EngineFactory.create(store, home.dir(), listener, surroundings, registry);
           LineageEmitter events = emitter) { // null when off: try-with-resources skips it
         engineRef.set(engine);
+        if (untilCaughtUp) {
+          engine.streamMode(dev.weir.task.StreamMode.UNTIL_CAUGHT_UP);
+        }
         var parsed = engine.parser().read(file);
         Flow flow = parsed.flow();
         // on stderr, so that --json output stays one document

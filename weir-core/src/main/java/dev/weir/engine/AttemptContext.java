@@ -267,6 +267,43 @@ final class AttemptContext implements TaskContext {
   }
 
   @Override
+  public dev.weir.task.StreamMode streamMode() {
+    return scope.streamMode;
+  }
+
+  @Override
+  public dev.weir.task.StreamOffsets streamOffsets() {
+    var key = new dev.weir.store.StreamOffsetStore.StreamKey(namespace(), flowId(), taskId);
+    var store = scope.store.streamOffsets();
+    return new dev.weir.task.StreamOffsets() {
+      @Override
+      public Map<String, String> load() {
+        return store.offsets(key);
+      }
+
+      @Override
+      public void save(Map<String, String> entries) {
+        store.saveOffsets(key, entries);
+      }
+
+      @Override
+      public java.util.List<String> history() {
+        return store.history(key);
+      }
+
+      @Override
+      public void appendHistory(java.util.List<String> records) {
+        store.appendHistory(key, records);
+      }
+
+      @Override
+      public void clear() {
+        store.clear(key);
+      }
+    };
+  }
+
+  @Override
   public InstantSource clock() {
     return clock;
   }

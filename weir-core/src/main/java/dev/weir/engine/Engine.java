@@ -34,6 +34,7 @@ import java.util.random.RandomGenerator;
  */
 public final class Engine implements AutoCloseable {
   private final StateStore store;
+  private volatile dev.weir.task.StreamMode streamMode = dev.weir.task.StreamMode.CONTINUOUS;
   private final FlowParser parser;
   private final EngineOptions options;
   private final Expressions expressions;
@@ -79,6 +80,15 @@ public final class Engine implements AutoCloseable {
     this.launches = new RunLaunches(services, this::scopeOf);
     this.starts = new RunStarts(services, variables, inputsOf, staging, launches);
     this.restarts = new RunRestarts(services, staging, flows, inputsOf, launches);
+  }
+
+  /**
+   * How stream tasks (change data capture) of the runs this engine starts from now on end: {@code
+   * weir run --until-caught-up} makes them stop once caught up. A setting of the process rather
+   * than of a stored run: a resumed run streams as its new process says.
+   */
+  public void streamMode(dev.weir.task.StreamMode mode) {
+    this.streamMode = java.util.Objects.requireNonNull(mode, "mode");
   }
 
   public FlowParser parser() {
@@ -238,6 +248,7 @@ public final class Engine implements AutoCloseable {
             childEnvironment(),
             store);
     scope.subflows = subflows;
+    scope.streamMode = streamMode;
     return scope;
   }
 

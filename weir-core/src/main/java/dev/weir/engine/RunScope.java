@@ -33,6 +33,8 @@ final class RunScope {
   final dev.weir.store.StateStore store;
   // where subflow tasks find and start their child runs; set by the engine before the run starts
   volatile SubflowHost subflows;
+  // how stream tasks of this run end; set by the engine before the run starts
+  volatile dev.weir.task.StreamMode streamMode = dev.weir.task.StreamMode.CONTINUOUS;
 
   RunScope(
       String runId,

@@ -37,6 +37,7 @@ public final class JdbcStateStore implements StateStore {
   private final JdbcPoolSlots poolSlots;
   private final JdbcBreakers breakers;
   private final JdbcDeadLetters deadLetters;
+  private final JdbcStreamOffsets streamOffsets;
   private final JdbcRunQueue queue;
   private final JdbcAttemptQueue attempts;
   private final JdbcTaskRuns taskRuns;
@@ -73,6 +74,7 @@ public final class JdbcStateStore implements StateStore {
         new JdbcBreakers(
             new JdbcWork(ds, description, new StoreRetry(description, StoreRetry.Settings.NONE)));
     this.deadLetters = new JdbcDeadLetters(work);
+    this.streamOffsets = new JdbcStreamOffsets(work);
     this.queue = new JdbcRunQueue(work);
     this.attempts = new JdbcAttemptQueue(work, dialect == RunsDialect.POSTGRESQL);
     this.taskRuns = new JdbcTaskRuns(ds, description, retry);
@@ -280,6 +282,11 @@ public final class JdbcStateStore implements StateStore {
   @Override
   public BreakerStore circuitBreakers() {
     return breakers;
+  }
+
+  @Override
+  public StreamOffsetStore streamOffsets() {
+    return streamOffsets;
   }
 
   @Override

@@ -41,7 +41,7 @@ final class Migrations {
           "routed_task_attempts",
           "circuit_breakers",
           "attempt_queue_one_row_per_attempt",
-          "reserved",
+          "stream_offsets",
           "dead_letters");
 
   static final int LATEST = NAMES.size();

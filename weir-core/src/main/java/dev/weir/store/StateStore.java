@@ -176,6 +176,9 @@ public interface StateStore extends AutoCloseable {
   /** The index of dead-letter batches: records tasks set aside, and where they are. */
   DeadLetterStore deadLetters();
 
+  /** Positions of change data capture streams, per task of a flow. */
+  StreamOffsetStore streamOffsets();
+
   /** Runs whose id starts with {@code prefix}, newest first, at most {@code limit}. */
   List<RunRecord> findRunsByPrefix(String prefix, int limit);
 

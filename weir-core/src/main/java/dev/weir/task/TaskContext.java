@@ -98,6 +98,20 @@ public interface TaskContext {
     return dev.weir.deadletter.DeadLetters.NONE;
   }
 
+  /**
+   * How the run wants stream tasks to end; a task's own setting (e.g. {@code stopWhen: caughtUp})
+   * may end it sooner.
+   */
+  default StreamMode streamMode() {
+    return StreamMode.CONTINUOUS;
+  }
+
+  /**
+   * Where this task keeps its position in a stream (change data capture offsets), per task of this
+   * flow, across runs.
+   */
+  StreamOffsets streamOffsets();
+
   /** Runs of other flows this attempt starts as children of its run (the {@code subflow} task). */
   Subflows subflows();
 }

@@ -27,16 +27,34 @@ public final class RestartablePostgres implements AutoCloseable {
   private final int port;
   private final Path dataDir;
   private final Path binDir; // null: zonky
+  private final java.util.Map<String, String> settings;
   private EmbeddedPostgres zonky;
 
-  private RestartablePostgres(int port, Path dataDir, Path binDir) {
+  private RestartablePostgres(
+      int port, Path dataDir, Path binDir, java.util.Map<String, String> settings) {
     this.port = port;
     this.dataDir = dataDir;
     this.binDir = binDir;
+    this.settings = settings;
   }
 
   /** Starts a new server on a free port. */
   public static RestartablePostgres start() {
+    return start(java.util.Map.of());
+  }
+
+  /**
+   * A server whose write-ahead log carries logical decoding (for change data capture): {@code
+   * wal_level=logical} and room for a few replication slots and senders.
+   */
+  public static RestartablePostgres startLogical() {
+    return start(
+        java.util.Map.of(
+            "wal_level", "logical", "max_replication_slots", "10", "max_wal_senders", "10"));
+  }
+
+  /** Starts a new server on a free port with these server settings ({@code -c name=value}). */
+  public static RestartablePostgres start(java.util.Map<String, String> settings) {
     int port = freePort();
     try {
       Path dir = Files.createTempDirectory("weir-pg-");
@@ -47,7 +65,7 @@ public final class RestartablePostgres implements AutoCloseable {
             "running as root, where zonky's initdb refuses to run, and no PostgreSQL binaries"
                 + " under /usr/lib/postgresql/*/bin to run as user postgres");
       }
-      var pg = new RestartablePostgres(port, dir, bin);
+      var pg = new RestartablePostgres(port, dir, bin, java.util.Map.copyOf(settings));
       if (bin != null) {
         run("chown", "postgres", dir.toString());
         pg.asPostgres(
@@ -116,17 +134,29 @@ public final class RestartablePostgres implements AutoCloseable {
           "-t",
           String.valueOf(WAIT_SECONDS),
           "-o",
-          "-p " + port + " -k " + dataDir + " -c listen_addresses=127.0.0.1 -c fsync=off",
+          "-p "
+              + port
+              + " -k "
+              + dataDir
+              + " -c listen_addresses=127.0.0.1 -c fsync=off"
+              + extraSettings(),
           "start");
     } else {
-      zonky =
+      var builder =
           EmbeddedPostgres.builder()
               .setPort(port)
               .setDataDirectory(dataDir.resolve("data"))
               .setCleanDataDirectory(false)
-              .setServerConfig("fsync", "off")
-              .start();
+              .setServerConfig("fsync", "off");
+      settings.forEach(builder::setServerConfig);
+      zonky = builder.start();
     }
+  }
+
+  private String extraSettings() {
+    var out = new StringBuilder();
+    settings.forEach((k, v) -> out.append(" -c ").append(k).append('=').append(v));
+    return out.toString();
   }
 
   /** Stops and starts again. */

@@ -97,6 +97,10 @@ class ExamplesTest {
     if (example.startsWith("jdbc.extract")) {
       ctx.connection("shop", shop());
     }
+    if (example.startsWith("cdc.postgres")) {
+      ctx.connection("shop_primary", cdcShop());
+      ctx.connection("lake_duck", "jdbc:duckdb:out/lake.duckdb");
+    }
     var results = new LinkedHashMap<String, TaskResult>();
     var given = new LinkedHashMap<String, Object>();
     flow.inputs().stream()
@@ -347,7 +351,8 @@ class ExamplesTest {
             "rabbitmq.publish",
             "nats.publish",
             "mqtt.publish",
-            "kafka.publish")
+            "kafka.publish",
+            "cdc.postgres")
         .allSatisfy(name -> {
           assertThat(EXAMPLES.resolve(name + ".yaml")).exists();
           assertThat(Path.of("../docs/tasks/" + name + ".md")).exists();
@@ -450,6 +455,61 @@ class ExamplesTest {
   private static String shopUrl;
 
   /** The example's `shop` database: a PostgreSQL schema with a few orders. */
+  private static dev.weir.testing.RestartablePostgres cdcPg;
+
+  /** A PostgreSQL with logical decoding holding the cdc.postgres example's tables. */
+  private static synchronized String cdcShop() throws Exception {
+    if (cdcPg == null) {
+      cdcPg = dev.weir.testing.RestartablePostgres.startLogical();
+      try (var c = DriverManager.getConnection(cdcPg.url())) {
+        c.createStatement()
+            .execute(
+                "CREATE TABLE orders (id int PRIMARY KEY, customer_id int, amount numeric(10,2));"
+                    + " CREATE TABLE customers (id int PRIMARY KEY, email text, ssn text);"
+                    + " INSERT INTO orders SELECT g, g % 2, g * 1.5 FROM generate_series(1, 4) g;"
+                    + " INSERT INTO customers VALUES (0, 'ann@example.com', '123-45-6789'),"
+                    + " (1, 'bob@example.com', '987-65-4321')");
+      }
+    }
+    return cdcPg.url();
+  }
+
+  @Test
+  void cdc_postgres_example_copies_the_tables_then_streams_deletes_as_soft_deletes()
+      throws Exception {
+    Run first = run("cdc.postgres.yaml", Map.of(), Map.of("PII_SALT", "pepper"));
+    assertThat(first.results().get("orders_cdc").outputs())
+        .containsEntry("snapshotRows", 6L)
+        .containsEntry("stopped", "caught up");
+    try (var c = DriverManager.getConnection(cdcPg.url())) {
+      c.createStatement().execute("DELETE FROM orders WHERE id = 4");
+    }
+    Run again = run("cdc.postgres.yaml", Map.of(), Map.of("PII_SALT", "pepper"));
+    assertThat(again.results().get("orders_cdc").outputs()).containsEntry("deletes", 1L);
+    String lake = "jdbc:duckdb:" + dir.resolve("out/lake.duckdb");
+    try (var c = DriverManager.getConnection(lake);
+        ResultSet rs =
+            c.createStatement().executeQuery("SELECT id FROM orders WHERE _deleted ORDER BY id")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(4);
+      assertThat(rs.next()).isFalse();
+    }
+    try (var c = DriverManager.getConnection(lake);
+        ResultSet rs = c.createStatement().executeQuery("SELECT * FROM customers ORDER BY id")) {
+      assertThat(rs.getMetaData().getColumnCount()).isEqualTo(4); // id, email, _deleted(_at)
+      while (rs.next()) {
+        assertThat(rs.getString("email")).hasSize(64).doesNotContain("@"); // SHA-256 hex
+      }
+    }
+  }
+
+  @AfterAll
+  static void stopCdcPostgres() throws Exception {
+    if (cdcPg != null) {
+      cdcPg.close();
+    }
+  }
+
   private static synchronized String shop() throws Exception {
     if (shopUrl == null) {
       shopUrl = dev.weir.testing.TestDatabases.freshPostgresSchemaUrl();

@@ -44,6 +44,8 @@ public final class TestContext {
   private volatile Attempt current;
   private volatile InstantSource clock = InstantSource.system();
   private volatile dev.weir.deadletter.DeadLetterSpec deadLetter;
+  private volatile dev.weir.store.StateStore store;
+  private volatile dev.weir.task.StreamMode streamMode = dev.weir.task.StreamMode.CONTINUOUS;
 
   public TestContext(Path workDir) {
     this.workDir = workDir;
@@ -169,6 +171,25 @@ public final class TestContext {
   /** The clock tasks see, e.g. {@code InstantSource.fixed(...)}. */
   public TestContext clock(InstantSource clock) {
     this.clock = clock;
+    return this;
+  }
+
+  /** The state store stream tasks keep their offsets in; an H2 store in the work dir if unset. */
+  public synchronized dev.weir.store.StateStore store() {
+    if (store == null) {
+      store = dev.weir.store.JdbcStateStore.h2(workDir.resolve(".weir"));
+    }
+    return store;
+  }
+
+  /** How stream tasks end, as {@code weir run --until-caught-up} sets it. */
+  public TestContext streamMode(dev.weir.task.StreamMode mode) {
+    this.streamMode = mode;
+    return this;
+  }
+
+  public TestContext store(dev.weir.store.StateStore store) {
+    this.store = store;
     return this;
   }
 
@@ -343,6 +364,43 @@ public final class TestContext {
     @Override
     public dev.weir.deadletter.DeadLetters deadLetters() {
       return deadLetters;
+    }
+
+    @Override
+    public dev.weir.task.StreamMode streamMode() {
+      return streamMode;
+    }
+
+    @Override
+    public dev.weir.task.StreamOffsets streamOffsets() {
+      var key = new dev.weir.store.StreamOffsetStore.StreamKey("test", "flow", taskId);
+      var offsets = store().streamOffsets();
+      return new dev.weir.task.StreamOffsets() {
+        @Override
+        public Map<String, String> load() {
+          return offsets.offsets(key);
+        }
+
+        @Override
+        public void save(Map<String, String> entries) {
+          offsets.saveOffsets(key, entries);
+        }
+
+        @Override
+        public List<String> history() {
+          return offsets.history(key);
+        }
+
+        @Override
+        public void appendHistory(List<String> records) {
+          offsets.appendHistory(key, records);
+        }
+
+        @Override
+        public void clear() {
+          offsets.clear(key);
+        }
+      };
     }
 
     @Override

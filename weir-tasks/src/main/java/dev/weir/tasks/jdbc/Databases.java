@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code poolSize}) for the life of the process; embedded files get a plain connection, so that
  * nothing holds their lock between tasks. Failures name the connection and never its password.
  */
-final class Databases {
+public final class Databases {
   private static final Map<String, HikariDataSource> POOLS = new ConcurrentHashMap<>();
 
   static {
@@ -47,7 +47,7 @@ final class Databases {
    * when trying again can succeed (a deadlock), else permanent (bad SQL, a missing table, a key).
    * The message gains the SQLSTATE, so the retry line in the task's log names the condition.
    */
-  static TaskFailedException statementFailure(String message, SQLException e) {
+  public static TaskFailedException statementFailure(String message, SQLException e) {
     String full = message + (message.contains("SQLSTATE") ? "" : SqlFailures.stateSuffix(e));
     return switch (SqlFailures.classify(e)) {
       case CONNECTION -> TaskFailedException.connection(full, e);
@@ -57,7 +57,7 @@ final class Databases {
   }
 
   /** A connection for {@code url} or the named {@code connection}, whichever the task gave. */
-  static ConnectionConfig resolve(String url, String connection, TaskContext context) {
+  public static ConnectionConfig resolve(String url, String connection, TaskContext context) {
     if (connection != null) {
       ConnectionConfig c = context.connection(connection);
       if (!c.isJdbc()) {
@@ -74,7 +74,7 @@ final class Databases {
   }
 
   /** A DuckDB file named relative to the flow's directory, there; its directory made. */
-  static ConnectionConfig located(ConnectionConfig c, TaskContext context)
+  public static ConnectionConfig located(ConnectionConfig c, TaskContext context)
       throws java.io.IOException {
     if (!DuckTarget.isDuckDb(c.url())) {
       return c;
@@ -92,7 +92,7 @@ final class Databases {
         c.settings());
   }
 
-  static Connection open(ConnectionConfig c, TaskContext context) {
+  public static Connection open(ConnectionConfig c, TaskContext context) {
     Dialect dialect = Dialect.of(c.url());
     try {
       if (dialect.pooled()) {
@@ -175,7 +175,7 @@ final class Databases {
   }
 
   /** A failure to connect, naming the connection, what went wrong and what to check. */
-  static TaskFailedException failure(ConnectionConfig c, Exception e, TaskContext context) {
+  public static TaskFailedException failure(ConnectionConfig c, Exception e, TaskContext context) {
     String who =
         (c.name() == null ? "database " : "connection '" + c.name() + "' (")
             + redact(c.url())

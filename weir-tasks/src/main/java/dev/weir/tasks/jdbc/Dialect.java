@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** What differs between the databases Weir reads and loads: names, types and bulk paths. */
-enum Dialect {
+public enum Dialect {
   POSTGRES,
   MYSQL,
   H2,
@@ -17,7 +17,7 @@ enum Dialect {
       Pattern.compile("DECIMAL\\((\\d+),\\s*(\\d+)\\)", Pattern.CASE_INSENSITIVE);
   private static final Pattern PLAIN = Pattern.compile("[a-z_][a-z0-9_]*");
 
-  static Dialect of(String url) {
+  public static Dialect of(String url) {
     String u = url == null ? "" : url.toLowerCase(Locale.ROOT);
     if (u.startsWith("jdbc:postgresql:")) {
       return POSTGRES;
@@ -42,7 +42,7 @@ enum Dialect {
     return this == POSTGRES || this == MYSQL;
   }
 
-  String quote(String identifier) {
+  public String quote(String identifier) {
     if (this == MYSQL) {
       return '`' + identifier.replace("`", "``") + '`';
     }
@@ -53,11 +53,11 @@ enum Dialect {
    * The name a table or column gets when Weir creates it. H2 folds unquoted names to upper case, so
    * a column created as {@code ORDER_ID} stays reachable as {@code order_id} in hand-written SQL.
    */
-  String created(String name) {
+  public String created(String name) {
     return this == H2 && PLAIN.matcher(name).matches() ? name.toUpperCase(Locale.ROOT) : name;
   }
 
-  String qualified(String name) {
+  public String qualified(String name) {
     var sb = new StringBuilder();
     for (String part : name.split("\\.", -1)) {
       if (!sb.isEmpty()) {
@@ -73,7 +73,7 @@ enum Dialect {
    *
    * @param key whether the column is part of a key; MySQL cannot index TEXT
    */
-  String columnType(String duckType, boolean key) {
+  public String columnType(String duckType, boolean key) {
     String t = duckType.toUpperCase(Locale.ROOT).strip();
     if (t.endsWith("[]") || t.startsWith("STRUCT") || t.startsWith("MAP") || t.contains("[")) {
       return json();

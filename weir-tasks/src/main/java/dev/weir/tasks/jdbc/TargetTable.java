@@ -13,13 +13,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** A load's target table as the database describes it: whether it exists, its columns, its keys. */
-final class TargetTable {
+public final class TargetTable {
   final String name;
   final String schema;
   final String table;
   final Dialect dialect;
 
-  TargetTable(String name, Dialect dialect) {
+  public TargetTable(String name, Dialect dialect) {
     this.name = name;
     this.dialect = dialect;
     String[] parts = name.split("\\.");
@@ -27,12 +27,12 @@ final class TargetTable {
     this.schema = parts.length > 1 ? parts[parts.length - 2] : null;
   }
 
-  String sql() {
+  public String sql() {
     return dialect.qualified(name);
   }
 
   /** Column name → type name, in table order; empty when there is no such table. */
-  Map<String, String> columns(Connection conn) throws SQLException {
+  public Map<String, String> columns(Connection conn) throws SQLException {
     DatabaseMetaData md = conn.getMetaData();
     var found = new LinkedHashMap<String, String>();
     for (String t : candidates(table)) {
@@ -55,7 +55,7 @@ final class TargetTable {
   }
 
   /** Whether a primary key or unique index covers exactly {@code key} (any order, any case). */
-  boolean hasUniqueKey(Connection conn, List<String> key) throws SQLException {
+  public boolean hasUniqueKey(Connection conn, List<String> key) throws SQLException {
     Set<String> wanted = lower(key);
     DatabaseMetaData md = conn.getMetaData();
     for (String t : candidates(table)) {

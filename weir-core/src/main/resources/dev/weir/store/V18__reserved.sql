@@ -1,2 +1,0 @@
--- Schema v18: reserved on the deadletters branch for the migration another branch adds at the
--- same time (queue triggers); on merge, that branch's V18 replaces this file and its name entry.

@@ -1,0 +1,65 @@
+package dev.weir.tasks.cdc;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.weir.tasks.jdbc.SchemaChanges;
+import java.time.Duration;
+
+/**
+ * What every change data capture task shares, whatever its source: how changes are applied to the
+ * target and when the stream stops.
+ *
+ * @param targetConnection the Weir jdbc connection changes are applied to
+ * @param targetSchema the schema (MariaDB: database) tables are created in; null for the default
+ */
+record CdcOptions(
+    String targetConnection,
+    String targetSchema,
+    Deletes deletes,
+    int maxBatch,
+    Duration maxLatency,
+    SchemaChanges schemaChanges,
+    OnLostPosition onLostPosition,
+    StopWhen stopWhen,
+    Snapshot snapshot,
+    ColumnRules columns) {
+
+  static final int DEFAULT_MAX_BATCH = 10_000;
+  static final Duration DEFAULT_MAX_LATENCY = Duration.ofSeconds(1);
+
+  /** How a source delete reaches the target. */
+  enum Deletes {
+    /** The row is deleted. */
+    DELETE,
+    /** The row stays, with {@code _deleted = true} and {@code _deleted_at} set. */
+    SOFT
+  }
+
+  /** What happens when the stored position can no longer be read from. */
+  enum OnLostPosition {
+    /** Forget the position and take a new snapshot (alerting). */
+    RESNAPSHOT,
+    /** Stop, naming the slot and the fixes. */
+    FAIL
+  }
+
+  /** When the task ends by itself. */
+  enum StopWhen {
+    /** Never: it streams until cancelled. */
+    NEVER,
+    /** Once every change committed before it started is applied. */
+    @JsonProperty("caughtUp")
+    CAUGHT_UP
+  }
+
+  /** Whether the rows already in the tables are copied before streaming. */
+  enum Snapshot {
+    INITIAL,
+    NEVER
+  }
+
+  /** The name of the soft-delete flag column. */
+  static final String DELETED = "_deleted";
+
+  /** The name of the soft-delete time column. */
+  static final String DELETED_AT = "_deleted_at";
+}
