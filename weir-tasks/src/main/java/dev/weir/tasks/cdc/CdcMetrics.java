@@ -34,8 +34,9 @@ final class CdcMetrics {
    * Counts a batch applied to the target.
    *
    * @param startNanos when the batch was handed over ({@link System#nanoTime()})
+   * @return the lag of each change of the batch that has a source time, in milliseconds
    */
-  synchronized void batch(
+  synchronized long[] batch(
       List<Change> changes, int rowsWritten, long commitMillis, long startNanos) {
     if (batches == 0) {
       firstBatchNanos = startNanos;
@@ -44,6 +45,8 @@ final class CdcMetrics {
     handlingNanos += lastBatchNanos - startNanos;
     batches++;
     written += rowsWritten;
+    long[] batchLags = new long[changes.size()];
+    int timed = 0;
     for (Change c : changes) {
       events++;
       switch (c.op()) {
@@ -53,9 +56,12 @@ final class CdcMetrics {
         case DELETE -> deletes++;
       }
       if (c.sourceMillis() > 0) {
-        lags[lagCount++ % WINDOW] = Math.max(0, commitMillis - c.sourceMillis());
+        long lag = Math.max(0, commitMillis - c.sourceMillis());
+        lags[lagCount++ % WINDOW] = lag;
+        batchLags[timed++] = lag;
       }
     }
+    return timed == batchLags.length ? batchLags : Arrays.copyOf(batchLags, timed);
   }
 
   synchronized long events() {

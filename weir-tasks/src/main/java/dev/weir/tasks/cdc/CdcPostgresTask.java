@@ -67,6 +67,12 @@ public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
     return "cdc.postgres";
   }
 
+  /** A stream: under {@code weir server} a flow of it without triggers is kept running. */
+  @Override
+  public boolean runsContinuously() {
+    return true;
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

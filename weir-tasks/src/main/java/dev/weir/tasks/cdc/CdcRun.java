@@ -29,7 +29,15 @@ final class CdcRun {
     if (!offsets.isEmpty()) {
       Optional<String> lost = source.lostPosition(offsets);
       if (lost.isPresent()) {
-        if (options.onLostPosition() == CdcOptions.OnLostPosition.FAIL) {
+        boolean again = options.onLostPosition() == CdcOptions.OnLostPosition.RESNAPSHOT;
+        context.stream()
+            .positionLost(
+                lost.get()
+                    + (again
+                        ? "; snapshotting the tables again (onLostPosition: resnapshot)"
+                        : "; the task fails (onLostPosition: fail)"),
+                again);
+        if (!again) {
           throw TaskFailedException.permanent(
               lost.get()
                   + ", so the stream cannot continue from where it stopped. Set"

@@ -201,7 +201,8 @@ final class StreamRunner {
       if (!changes.isEmpty()) {
         written = applier.apply(changes, OffsetDateTime.now(ZoneOffset.UTC));
       }
-      metrics.batch(changes, written, System.currentTimeMillis(), started);
+      long[] lags = metrics.batch(changes, written, System.currentTimeMillis(), started);
+      context.stream().batchApplied(changes.size(), lags);
     } catch (SQLException e) {
       fail(
           Databases.statementFailure(
