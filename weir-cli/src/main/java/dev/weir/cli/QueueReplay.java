@@ -70,7 +70,11 @@ final class QueueReplay {
       throw new WeirException("no flow file " + flowFile + "; give the file of " + b.flowId());
     }
     List<ObjectNode> letters =
-        DeadLettersCommand.read(b, Integer.MAX_VALUE, storeOptions.surroundings(), store);
+        DeadLettersCommand.read(
+            b,
+            Integer.MAX_VALUE,
+            storeOptions.surroundings(),
+            flowFile.toAbsolutePath().getParent());
     try (Engine engine =
         EngineFactory.create(
             store, home.dir(), RunListener.NONE, storeOptions.surroundings(), err)) {
