@@ -183,7 +183,12 @@ final class DeadLettersCommand {
   /** The first {@code limit} letters of a batch, from wherever its task kept them. */
   static List<ObjectNode> read(DeadLetterRecord b, int limit, Surroundings s, StateStore store)
       throws Exception {
-    Path flowDir = flowDir(b, store);
+    return read(b, limit, s, flowDir(b, store));
+  }
+
+  /** The same, with the connections of the weir.yaml beside {@code flowDir}. */
+  static List<ObjectNode> read(DeadLetterRecord b, int limit, Surroundings s, Path flowDir)
+      throws Exception {
     return DeadLetterStorages.forLocation(b.location())
         .read(
             b.location(),

@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
     name = "replay",
     description =
         "Process a batch's records again with the task as the flow file defines it now (after a"
-            + " fix); rows that still fail stay dead letters. jdbc.load only: other types say what"
+            + " fix); rows that still fail stay dead letters. jdbc.load, and queue messages whose run"
+            + " could not start (with --flow): other types say what"
             + " to do instead.")
 final class ReplayCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -50,6 +51,14 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Replay a batch that was replayed before.")
   boolean force;
 
+  @Option(
+      names = "--flow",
+      paramLabel = "FILE",
+      description =
+          "The flow file, for a batch of queue messages whose run could not start (no run to"
+              + " find it by): their runs start from it as it is now.")
+  Path flowFile;
+
   @Mixin StoreOptions storeOptions;
 
   @Override
@@ -58,7 +67,8 @@ final class ReplayCommand implements Callable<Integer> {
     Home home = storeOptions.home(null);
     try (StateStore store = storeOptions.openExisting(home)) {
       DeadLetterRecord b = DeadLettersCommand.find(store, id);
-      String why = ReplayFlow.cannotReplay(b.taskType(), b.runId());
+      boolean queue = QueueReplay.isQueueBatch(b);
+      String why = queue ? null : ReplayFlow.cannotReplay(b.taskType(), b.runId());
       if (why != null) {
         throw new WeirException("cannot replay batch " + b.id() + ": " + why);
       }
@@ -72,8 +82,13 @@ final class ReplayCommand implements Callable<Integer> {
                 + b.replayRun()
                 + " ("
                 + b.replayOutcome()
-                + "); replaying it again loads its rows again: add --force if that is what you"
-                + " want");
+                + "); replaying it again "
+                + (queue ? "starts their runs again" : "loads its rows again")
+                + ": add --force if that is what you want");
+      }
+      if (queue) {
+        return QueueReplay.replay(
+            b, flowFile, store, home, storeOptions, out, spec.commandLine().getErr());
       }
       RunRecord original =
           store

@@ -188,4 +188,77 @@ class DeadLettersCliTest {
                 + runId
                 + "`");
   }
+
+  @Test
+  void queue_messages_whose_run_could_not_start_replay_as_runs_of_the_flow_as_it_is_now()
+      throws Exception {
+    Path flow = dir.resolve("q.yaml");
+    String yaml =
+        """
+        id: q
+        namespace: queues
+        inputs:
+          - {id: n, type: string, default: "-"}
+        tasks:
+          - id: take
+            type: noop
+        triggers:
+          - id: orders
+            type: rabbitmq
+            connection: events
+            queue: orders
+            deadLetter: dead/
+            inputs: {n: "%s"}
+        """;
+    // a template that still fails for one of the three messages (n is no mapping there)
+    Files.writeString(flow, yaml.formatted("{{ trigger.json.n.id }}"));
+    String home = dir.resolve(".weir").toString();
+    assertThat(Cli.run("run", flow.toString(), "--home", home).exit()).isZero(); // makes the home
+    String batchId;
+    try (var store = dev.weir.store.JdbcStateStore.h2(Path.of(home))) {
+      var origin = dev.weir.deadletter.Origin.ofTrigger("queues", "q", "orders", "abc");
+      try (var sink =
+          dev.weir.deadletter.DeadLetterSink.open(
+              new dev.weir.deadletter.DeadLetterSpec(
+                  dir.resolve("dead").toString(), null, null, "100%"),
+              origin,
+              "queue.rabbitmq",
+              new dev.weir.deadletter.DeadLetterStorage.Environment(dir, name -> null),
+              text -> text,
+              store.deadLetters(),
+              java.time.InstantSource.system())) {
+        for (String body : List.of("{\"n\": {\"id\": 1}}", "{\"n\": 2}", "{\"n\": {\"id\": 3}}")) {
+          var record = new java.util.LinkedHashMap<String, Object>();
+          record.put("messageId", "m-" + body.length());
+          record.put("body", body);
+          record.put("headers", java.util.Map.of("h", "v"));
+          record.put("source", "orders");
+          sink.reject(record, "input 'n' does not render");
+        }
+        sink.finish();
+      }
+      batchId = origin.batchId();
+    }
+    assertThat(Cli.run("deadletters", "list", "--flow", "queues/q", "--home", home).out())
+        .contains(batchId)
+        .contains("trigger:orders");
+
+    Cli.Result noFlow = Cli.run("deadletters", "replay", batchId, "--home", home);
+    assertThat(noFlow.exit()).isNotZero();
+    assertThat(noFlow.err())
+        .contains("rabbitmq trigger 'orders' of queues.q")
+        .contains("--flow flows/q.yaml");
+
+    Cli.Result still =
+        Cli.run("deadletters", "replay", batchId, "--flow", flow.toString(), "--home", home);
+    assertThat(still.exit()).as(still.err() + still.out()).isNotZero();
+    assertThat(still.out()).contains("started 2 runs (2 succeeded), 1 still cannot start");
+
+    Files.writeString(flow, yaml.formatted("{{ trigger.json.n }}")); // the fix
+    Cli.Result fixed =
+        Cli.run(
+            "deadletters", "replay", batchId, "--flow", flow.toString(), "--force", "--home", home);
+    assertThat(fixed.exit()).as(fixed.err() + fixed.out()).isZero();
+    assertThat(fixed.out()).contains("started 3 runs (3 succeeded), 0 still cannot start");
+  }
 }

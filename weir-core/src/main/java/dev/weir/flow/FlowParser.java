@@ -494,60 +494,8 @@ public final class FlowParser {
           deadLetter);
     }
 
-    /**
-     * {@code deadLetter: dead/} (a path) or a mapping of path or table, connection, maxRejected.
-     */
     dev.weir.deadletter.DeadLetterSpec deadLetter(JsonNode v, String path) {
-      if (v == null || v.isNull()) {
-        return null;
-      }
-      if (v.isTextual()) {
-        if (v.asText().isBlank()) {
-          problem(path, "deadLetter needs a directory, e.g. `deadLetter: dead/`");
-          return null;
-        }
-        return new dev.weir.deadletter.DeadLetterSpec(v.asText(), null, null, null);
-      }
-      if (!v.isObject()) {
-        problem(
-            path,
-            "expected a directory or a mapping like {path: dead/, maxRejected: 5%}, got " + v);
-        return null;
-      }
-      unknownKeys(v, path, dev.weir.deadletter.DeadLetterSpec.KEYS, "deadLetter");
-      String where = text(v, "path");
-      String table = text(v, "table");
-      String connection = text(v, "connection");
-      JsonNode max = v.get("maxRejected");
-      String maxRejected = max == null || max.isNull() ? null : max.asText();
-      if ((where == null) == (table == null)) {
-        problem(
-            path,
-            (where == null ? "deadLetter needs" : "deadLetter takes one of")
-                + " `path:` (a directory, or s3://bucket/prefix/ with `connection:`) or `table:`"
-                + " (a table of the JDBC `connection:`), e.g. `deadLetter: {path: dead/,"
-                + " maxRejected: 5%}`");
-        return null;
-      }
-      if (table != null && connection == null) {
-        problem(
-            path + ".table",
-            "a dead-letter table needs the JDBC connection it lives in, e.g. `deadLetter: {table:"
-                + " dead_letters, connection: warehouse}`");
-      }
-      if (maxRejected != null && !dev.weir.expr.Expressions.isTemplate(maxRejected)) {
-        try {
-          dev.weir.deadletter.MaxRejected.parse(maxRejected);
-        } catch (IllegalArgumentException e) {
-          problem(path + ".maxRejected", e.getMessage());
-        }
-      }
-      return new dev.weir.deadletter.DeadLetterSpec(where, table, connection, maxRejected);
-    }
-
-    private static String text(JsonNode v, String key) {
-      JsonNode n = v.get(key);
-      return n == null || n.isNull() || n.asText().isBlank() ? null : n.asText();
+      return DeadLetterReader.forTasks(tree, problems).read(v, path);
     }
 
     String pool(JsonNode t, String path) {

@@ -125,7 +125,8 @@ public final class FlowSchema {
     return properties;
   }
 
-  private static ObjectNode deadLetter() {
+  /** A task's {@code deadLetter:}; a queue trigger's is the same without maxRejected. */
+  public static ObjectNode deadLetter() {
     ObjectNode s = Schemas.object();
     s.putArray("type").add("string").add("object");
     ObjectNode p = s.putObject("properties");

@@ -94,6 +94,10 @@ final class FlowValidator {
       if ("webhook".equals(t.path("type").asText()) && t.path("key").isTextual()) {
         expression(t.get("key").textValue(), path + ".key", ctx);
       }
+      JsonNode deadLetter = t.get("deadLetter");
+      if (deadLetter != null && (deadLetter.isTextual() || deadLetter.isObject())) {
+        expressions(deadLetter, path + ".deadLetter", ctx);
+      }
       JsonNode inputs = t.get("inputs");
       if (inputs == null || !inputs.isObject()) {
         continue;

@@ -259,4 +259,37 @@ class TriggerParsingTest {
     assertThat(t.get(2).key()).isEqualTo("{{ trigger.json.id }}");
     assertThat(t.get(0).inputs()).containsEntry("order", "{{ trigger.body }}");
   }
+
+  @Test
+  void a_queue_trigger_reads_its_dead_letter_setting_as_a_task_does() {
+    Flow flow =
+        parse(
+            """
+            id: orders
+            namespace: shop
+            tasks: [{id: a, type: test.ok}]
+            triggers:
+              - id: orders
+                type: rabbitmq
+                connection: events
+                queue: orders
+                deadLetter: dead/{{ flow.id }}/
+              - id: clicks
+                type: kafka
+                connection: stream
+                topic: clicks
+                deadLetter: {table: dead_clicks, connection: warehouse}
+              - id: created
+                type: nats
+                connection: bus
+                subject: orders.created
+                stream: ORDERS
+            """);
+    var t = flow.triggers().stream().map(x -> (dev.weir.flow.trigger.QueueTrigger) x).toList();
+    assertThat(t.get(0).deadLetter())
+        .isEqualTo(new dev.weir.deadletter.DeadLetterSpec("dead/{{ flow.id }}/", null, null, null));
+    assertThat(t.get(1).deadLetter())
+        .isEqualTo(new dev.weir.deadletter.DeadLetterSpec(null, "dead_clicks", "warehouse", null));
+    assertThat(t.get(2).deadLetter()).isNull();
+  }
 }

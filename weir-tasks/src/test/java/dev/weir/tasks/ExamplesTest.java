@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.config.ConnectionConfig;
 import dev.weir.config.ProjectConfig;
 import dev.weir.expr.Expressions;
 import dev.weir.expr.Masker;
@@ -38,6 +39,7 @@ class ExamplesTest {
   private static S3TestServer s3;
   private static SftpTestServer sftp;
   private static Path sftpRoot;
+  private static KafkaTestBroker kafka;
   private final TaskRegistry registry = TaskRegistry.load();
   private final Expressions expressions = new Expressions();
 
@@ -60,6 +62,9 @@ class ExamplesTest {
 
   @AfterAll
   static void stopS3() throws Exception {
+    if (kafka != null) {
+      kafka.close();
+    }
     if (s3 != null) {
       s3.close();
     }
@@ -185,6 +190,58 @@ class ExamplesTest {
     ProjectConfig project = ProjectConfig.find(dir);
     for (String name : List.of("events", "bus", "sensors", "stream")) {
       ctx.connection(project.connection(name, t -> expressions.render(t, Map.of(), services)));
+    }
+    if (kafka != null) {
+      // the example's connection as written, pointed at the test broker's free port
+      ConnectionConfig c = project.connection("stream", t -> t);
+      ctx.connection(
+          new ConnectionConfig(
+              c.name(),
+              c.type(),
+              c.url(),
+              c.user(),
+              c.password(),
+              c.properties(),
+              c.poolSize(),
+              Map.of("bootstrapServers", kafka.bootstrapServers())));
+    }
+  }
+
+  @Test
+  void kafka_publish_example_sends_one_keyed_record_per_row() throws Exception {
+    if (kafka == null) {
+      kafka = KafkaTestBroker.start();
+    }
+    String topic = "weir-example-orders";
+    kafka.createTopic(topic, 3);
+    Run run = run("kafka.publish.yaml");
+    assertThat(run.results().get("each_order").outputs()).containsEntry("published", 11L);
+    var stream =
+        new ConnectionConfig(
+            "stream",
+            ConnectionConfig.KAFKA,
+            null,
+            null,
+            null,
+            Map.of(),
+            0,
+            Map.of("bootstrapServers", kafka.bootstrapServers()));
+    var source = new dev.weir.tasks.queue.Source(topic, null, "weir-example");
+    try (var b = dev.weir.tasks.queue.Brokers.open(stream);
+        var s = b.subscribe(source)) {
+      var got = new java.util.ArrayList<dev.weir.tasks.queue.IncomingMessage>();
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (got.size() < 11 && System.nanoTime() < deadline) {
+        got.addAll(s.poll(11, java.time.Duration.ofMillis(500)));
+      }
+      assertThat(got).hasSize(11);
+      var first = got.stream().filter(m -> "1".equals(m.key())).findFirst().orElseThrow();
+      assertThat(new String(first.body(), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo(
+              "{\"order_id\":1,\"customer_id\":10,\"status\":\"open\",\"amount\":25.00,"
+                  + "\"ordered_on\":\"2024-03-01\"}");
+      assertThat(first.id()).startsWith(topic + "-");
+      s.ack(got);
     }
   }
 

@@ -144,6 +144,12 @@ final class Fields {
     }
   }
 
+  /** A {@code deadLetter:} setting, read as a task's is. */
+  dev.weir.deadletter.DeadLetterSpec deadLetter(String key) {
+    return new dev.weir.flow.DeadLetterReader(tree, problems, "{path: dead/}")
+        .read(node.get(key), path(key));
+  }
+
   Duration duration(String key) {
     String v = text(key);
     if (v == null) {

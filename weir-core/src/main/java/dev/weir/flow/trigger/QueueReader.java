@@ -8,7 +8,8 @@ import java.util.stream.Stream;
 
 /** Reads the properties of a {@code type: rabbitmq | nats | mqtt | kafka} trigger. */
 final class QueueReader {
-  static final List<String> COMMON = List.of("connection", "maxBatch", "maxWait", "key");
+  static final List<String> COMMON =
+      List.of("connection", "maxBatch", "maxWait", "key", "deadLetter");
 
   /** The keys of each broker's trigger beside {@link #COMMON}; the first names what is consumed. */
   static List<String> own(String broker) {
@@ -85,11 +86,23 @@ final class QueueReader {
               + "'; e.g. `maxWait: 5s`");
     }
     String key = key(broker);
+    var deadLetter = deadLetter();
     if (f.problemCount() != before) {
       return null;
     }
     return new QueueTrigger(
-        id, broker, connection, source, stream, group, maxBatch, maxWait, key, inputs, disabled);
+        id,
+        broker,
+        connection,
+        source,
+        stream,
+        group,
+        maxBatch,
+        maxWait,
+        key,
+        inputs,
+        disabled,
+        deadLetter);
   }
 
   private int maxBatch() {
@@ -111,6 +124,22 @@ final class QueueReader {
       return 1;
     }
     return v.asInt();
+  }
+
+  /**
+   * Where messages whose run cannot start go. A trigger keeps every such message, so a threshold
+   * would mean nothing here: {@code maxRejected} is refused rather than silently ignored.
+   */
+  private dev.weir.deadletter.DeadLetterSpec deadLetter() {
+    var spec = f.deadLetter("deadLetter");
+    if (spec != null && spec.maxRejected() != null) {
+      f.problem(
+          "deadLetter.maxRejected",
+          "a trigger keeps every message whose run cannot start and never fails, so maxRejected"
+              + " means nothing here; remove it, e.g. `deadLetter: {path: dead/}`");
+      return null;
+    }
+    return spec;
   }
 
   private String key(String broker) {

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param group the durable consumer: JetStream durable, MQTT client id, Kafka group id (null for
  *     rabbitmq, whose queue is the durable thing); defaults to {@link #defaultGroup}
  * @param key a template over {@code trigger.*} of one message, or null for the broker's id
+ * @param deadLetter where messages whose run cannot start are kept (templates unrendered); null to
+ *     acknowledge them with a warning in the log
  */
 public record QueueTrigger(
     String id,
@@ -31,7 +33,8 @@ public record QueueTrigger(
     Duration maxWait,
     String key,
     Map<String, String> inputs,
-    boolean disabled)
+    boolean disabled,
+    dev.weir.deadletter.DeadLetterSpec deadLetter)
     implements TriggerDef {
   public static final String RABBITMQ = "rabbitmq";
   public static final String NATS = "nats";

@@ -133,8 +133,19 @@ public final class TriggerSchema {
           Schemas.text(
               "the dedupe key of a message, an expression over trigger.* (default: the broker's"
                   + " message id; required for mqtt)");
+      case "deadLetter" -> deadLetter();
       default -> throw unknown(type + "." + key);
     };
+  }
+
+  private static ObjectNode deadLetter() {
+    ObjectNode s = dev.weir.flow.FlowSchema.deadLetter();
+    ((ObjectNode) s.get("properties")).remove("maxRejected");
+    return s.put(
+        "description",
+        "where messages whose run cannot start go (then they are acknowledged): a directory"
+            + " (dead/), or {path | table, connection}; without it they are acknowledged with a"
+            + " warning in the log");
   }
 
   /** A secret's expression, or a literal of at least {@link WebhookTrigger#MIN_LITERAL_KEY}. */

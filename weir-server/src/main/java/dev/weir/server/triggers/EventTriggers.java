@@ -43,7 +43,7 @@ public final class EventTriggers implements AutoCloseable {
     this.webhooks = new WebhookRoutes(flows, firing);
     this.upstream = new FlowTriggers(flows, store, serverStore, firing, clock);
     this.files = new FileTriggers(flows, store, serverStore, firing, clock);
-    this.queues = new QueueTriggers(flows, serverStore, firing, clock, leads);
+    this.queues = new QueueTriggers(flows, serverStore, firing, store.deadLetters(), clock, leads);
     this.poller =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("weir-file-triggers").factory());

@@ -26,11 +26,47 @@ final class QueueFiring {
   private final Firing firing;
   private final ServerStore fires;
   private final InstantSource clock;
+  private final QueueDeadLetters deadLetters;
 
-  QueueFiring(Firing firing, ServerStore fires, InstantSource clock) {
+  QueueFiring(
+      Firing firing, ServerStore fires, InstantSource clock, dev.weir.store.DeadLetterStore index) {
     this.firing = firing;
     this.fires = fires;
     this.clock = clock;
+    this.deadLetters = new QueueDeadLetters(firing.engine(), index, clock);
+  }
+
+  /**
+   * The messages of one {@link #fire} that start no run: set aside ({@link QueueDeadLetters#keep})
+   * before anything of the batch is stored or acknowledged, each once.
+   */
+  private final class Refusals {
+    private final DeployedFlow flow;
+    private final QueueTrigger t;
+    private final List<QueueDeadLetters.Refused> pending = new ArrayList<>();
+    private final java.util.Set<IncomingMessage> kept =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    Refusals(DeployedFlow flow, QueueTrigger t) {
+      this.flow = flow;
+      this.t = t;
+    }
+
+    void add(IncomingMessage m, String dedupeKey, String reason) {
+      if (!kept.contains(m)) {
+        pending.add(new QueueDeadLetters.Refused(m, dedupeKey, reason));
+      }
+    }
+
+    /** Stores (or logs) what was refused so far; throws when the letters cannot be stored. */
+    void keep() {
+      if (pending.isEmpty()) {
+        return;
+      }
+      deadLetters.keep(flow, t, pending);
+      pending.forEach(r -> kept.add(r.message()));
+      pending.clear();
+    }
   }
 
   /** A message with its dedupe key and what it passes as {@code trigger.*}. */
@@ -40,6 +76,14 @@ final class QueueFiring {
   record Handled(List<IncomingMessage> ack, int runs) {}
 
   Handled fire(DeployedFlow flow, QueueTrigger t, List<IncomingMessage> batch) {
+    var refused = new Refusals(flow, t);
+    Handled handled = fire(flow, t, batch, refused);
+    refused.keep(); // before the caller acknowledges
+    return handled;
+  }
+
+  private Handled fire(
+      DeployedFlow flow, QueueTrigger t, List<IncomingMessage> batch, Refusals refused) {
     var ack = new ArrayList<IncomingMessage>();
     var fresh = new ArrayList<Keyed>();
     var seen = new HashSet<String>();
@@ -50,7 +94,7 @@ final class QueueFiring {
       try {
         key = key(flow, t, m);
       } catch (WeirException e) {
-        refuse(flow, t, m, "its key does not render: " + e.getMessage());
+        refused.add(m, null, "its key does not render: " + e.getMessage());
         ack.add(m);
         continue;
       }
@@ -71,8 +115,8 @@ final class QueueFiring {
     }
     int runs =
         flow.flow().concurrency() != null
-            ? oneByOne(flow, t, fresh, ack)
-            : together(flow, t, fresh, ack);
+            ? oneByOne(flow, t, fresh, ack, refused)
+            : together(flow, t, fresh, ack, refused);
     return new Handled(ack, runs);
   }
 
@@ -102,24 +146,30 @@ final class QueueFiring {
 
   /** The runs of these messages and their fire rows in one transaction (one run per batch). */
   private int together(
-      DeployedFlow flow, QueueTrigger t, List<Keyed> fresh, List<IncomingMessage> ack) {
+      DeployedFlow flow,
+      QueueTrigger t,
+      List<Keyed> fresh,
+      List<IncomingMessage> ack,
+      Refusals refused) {
     var prepared = new ArrayList<RunLauncher.Prepared>();
     var rows = new ArrayList<ServerStore.Fire>();
     var handled = new ArrayList<IncomingMessage>();
     if (t.maxBatch() == 1) {
       for (Keyed k : fresh) {
-        String runId = prepare(flow, t, k.data(), List.of(k), prepared);
+        String runId = prepare(flow, t, k.data(), List.of(k), prepared, refused);
         rows.add(fire(flow, t, k, runId));
         handled.add(k.message());
       }
     } else {
       var data = QueueMessages.batch(t, fresh.stream().map(Keyed::data).toList());
-      String runId = prepare(flow, t, data, fresh, prepared);
+      String runId = prepare(flow, t, data, fresh, prepared, refused);
       for (Keyed k : fresh) {
         rows.add(fire(flow, t, k, runId));
         handled.add(k.message());
       }
     }
+    // the letters first: once the fire rows are stored, a redelivery would start nothing
+    refused.keep();
     try {
       firing.launcher().launchAll(prepared, c -> ServerStore.write(c, rows, List.of()));
     } catch (WeirException e) {
@@ -135,7 +185,7 @@ final class QueueFiring {
           e.getMessage());
       int runs = 0;
       for (Keyed k : fresh) {
-        runs += together(flow, t, List.of(k), ack);
+        runs += together(flow, t, List.of(k), ack, refused);
       }
       return runs;
     }
@@ -153,7 +203,8 @@ final class QueueFiring {
       QueueTrigger t,
       Map<String, Object> data,
       List<Keyed> messages,
-      List<RunLauncher.Prepared> into) {
+      List<RunLauncher.Prepared> into,
+      Refusals refused) {
     try {
       var inputs = firing.engine().renderTriggerInputs(flow.flow(), t.type(), t.inputs(), data);
       var p =
@@ -165,7 +216,7 @@ final class QueueFiring {
         throw e;
       }
       for (Keyed k : messages) {
-        refuse(flow, t, k.message(), e.getMessage());
+        refused.add(k.message(), k.fireKey(), e.getMessage());
       }
       return null;
     }
@@ -173,7 +224,11 @@ final class QueueFiring {
 
   /** Flows with a concurrency limit start their runs through the launcher's count, one by one. */
   private int oneByOne(
-      DeployedFlow flow, QueueTrigger t, List<Keyed> fresh, List<IncomingMessage> ack) {
+      DeployedFlow flow,
+      QueueTrigger t,
+      List<Keyed> fresh,
+      List<IncomingMessage> ack,
+      Refusals refused) {
     String ns = flow.flow().namespace();
     String id = flow.flow().id();
     int runs = 0;
@@ -218,7 +273,14 @@ final class QueueFiring {
           marked.forEach(k -> fires.unmarkFired(ns, id, t.id(), k.fireKey()));
           continue; // stopping: they stay unacknowledged and come back
         }
-        marked.forEach(k -> refuse(flow, t, k.message(), e.getMessage()));
+        marked.forEach(k -> refused.add(k.message(), k.fireKey(), e.getMessage()));
+        try {
+          refused.keep();
+        } catch (WeirException notKept) {
+          // marked as fired, but neither started nor kept: the redelivery must be handled again
+          marked.forEach(k -> fires.unmarkFired(ns, id, t.id(), k.fireKey()));
+          throw notKept;
+        }
       }
       marked.forEach(k -> ack.add(k.message()));
     }
@@ -228,16 +290,5 @@ final class QueueFiring {
   private ServerStore.Fire fire(DeployedFlow flow, QueueTrigger t, Keyed k, String runId) {
     return new ServerStore.Fire(
         flow.flow().namespace(), flow.flow().id(), t.id(), k.fireKey(), clock.instant(), runId);
-  }
-
-  // dead-lettering such messages comes with the dead-letter store; until then they are logged
-  private void refuse(DeployedFlow flow, QueueTrigger t, IncomingMessage m, String reason) {
-    log.warn(
-        "{} trigger {} of {}: message {} starts no run and is acknowledged: {}",
-        t.type(),
-        t.id(),
-        flow.key(),
-        m.id() == null ? "(no id)" : m.id(),
-        firing.engine().masker().mask(reason));
   }
 }

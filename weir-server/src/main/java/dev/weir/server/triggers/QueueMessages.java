@@ -21,16 +21,18 @@ final class QueueMessages {
   private QueueMessages() {}
 
   /**
-   * One message as {@code trigger.*}: {@code messageId}, {@code key}, {@code body} (UTF-8 text),
-   * {@code json} (the body parsed when it is JSON, else null), {@code headers}, {@code source},
-   * {@code publishedAt}; and {@code id}, the trigger's id, as with every trigger. In a batch's
-   * {@code messages} the same without {@code id}.
+   * One message as {@code trigger.*}: {@code messageId}, {@code key} (the dedupe key), {@code
+   * messageKey} (Kafka's record key; null where the broker carries none), {@code body} (UTF-8
+   * text), {@code json} (the body parsed when it is JSON, else null), {@code headers}, {@code
+   * source}, {@code publishedAt}; and {@code id}, the trigger's id, as with every trigger. In a
+   * batch's {@code messages} the same without {@code id}.
    */
   static Map<String, Object> data(QueueTrigger t, IncomingMessage m, String key) {
     var d = new LinkedHashMap<String, Object>();
     d.put("id", t.id());
     d.put("messageId", m.id());
     d.put("key", key);
+    d.put("messageKey", m.key());
     String body = new String(m.body(), StandardCharsets.UTF_8);
     d.put("body", body);
     d.put("json", json(body));

@@ -37,11 +37,12 @@ public final class QueueTriggers implements AutoCloseable {
       FlowRegistry flows,
       ServerStore fires,
       Firing firing,
+      dev.weir.store.DeadLetterStore deadLetters,
       InstantSource clock,
       BooleanSupplier leads) {
     this.flows = flows;
     this.engineFiring = firing;
-    this.firing = new QueueFiring(firing, fires, clock);
+    this.firing = new QueueFiring(firing, fires, clock, deadLetters);
     this.leads = leads;
   }
 

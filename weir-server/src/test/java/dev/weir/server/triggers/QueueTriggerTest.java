@@ -270,6 +270,119 @@ class QueueTriggerTest {
     assertThat(runCount()).isZero();
   }
 
+  void publishBodies(Map<Integer, String> bodies) throws Exception {
+    try (var c = factory().newConnection();
+        var ch = c.createChannel()) {
+      ch.confirmSelect();
+      for (var e : new TreeMap<>(bodies).entrySet()) {
+        var props = new AMQP.BasicProperties.Builder().messageId("m-" + e.getKey()).build();
+        ch.basicPublish("", queue, props, e.getValue().getBytes(StandardCharsets.UTF_8));
+      }
+      ch.waitForConfirmsOrDie(30_000);
+    }
+  }
+
+  /** Every fifth message has no {@code n.deeper}: its inputs do not render. */
+  Map<Integer, String> someBad(int count) {
+    var bodies = new TreeMap<Integer, String>();
+    for (int i = 0; i < count; i++) {
+      bodies.put(i, i % 5 == 0 ? "{\"n\": " + i + "}" : "{\"n\": {\"deeper\": " + i + "}}");
+    }
+    return bodies;
+  }
+
+  static final String DEAD_LETTERED =
+      """
+      - id: orders
+        type: rabbitmq
+        connection: events
+        queue: %s
+        deadLetter: %s
+        inputs: {n: "{{ trigger.json.n.deeper }}"}
+      """;
+
+  java.util.List<dev.weir.store.DeadLetterRecord> batches() {
+    return fx.server.store().deadLetters().list("queues", "q", null, 100);
+  }
+
+  java.util.List<String> letters() throws Exception {
+    var out = new ArrayList<String>();
+    for (var b : batches()) {
+      out.addAll(Files.readAllLines(Path.of(b.location())));
+    }
+    return out;
+  }
+
+  @Test
+  void messages_whose_run_cannot_start_go_to_the_dead_letters_once_and_the_rest_start_runs()
+      throws Exception {
+    flow(DEAD_LETTERED.formatted(queue, "dead/"));
+    start();
+    // a crash after the first batch's letters and runs are stored, before its acknowledgement:
+    // the batch comes back and neither its runs nor its letters are doubled
+    var batches = new AtomicInteger();
+    fx.server
+        .triggers()
+        .queues()
+        .beforeAck(() -> {
+          if (batches.incrementAndGet() == 1) {
+            throw new IllegalStateException("simulated crash before the ack");
+          }
+        });
+    publishBodies(someBad(20));
+    awaitRuns(16);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> batches().stream().mapToLong(b -> b.letters()).sum() == 4);
+    Thread.sleep(1000);
+    assertThat(runsPerN()).hasSize(16).doesNotContainKeys("0", "5", "10", "15");
+    var all = letters();
+    assertThat(all).hasSize(4);
+    assertThat(batches.get()).isGreaterThan(1);
+    assertThat(String.join("\n", all))
+        .contains("\"messageId\":\"m-0\"", "\"messageId\":\"m-15\"")
+        .contains("\"body\":\"{\\\"n\\\": 5}\"")
+        .contains("\"source\":\"" + queue + "\"")
+        .contains("\"run\":null", "\"task\":\"trigger:orders\"");
+    var b = batches().get(0);
+    assertThat(b.runId()).isNull();
+    assertThat(b.taskId()).isEqualTo("trigger:orders");
+    assertThat(b.taskType()).isEqualTo("queue.rabbitmq");
+    assertThat(b.firstReason()).contains("deeper");
+    assertThat(b.location()).startsWith(dir.resolve("flows/q/dead/no-run").toString());
+    try (var c = factory().newConnection();
+        var ch = c.createChannel()) {
+      assertThat(ch.messageCount(queue)).as("every message acknowledged").isZero();
+    }
+  }
+
+  @Test
+  void a_dead_letter_that_cannot_be_stored_leaves_its_message_unacknowledged_until_it_can()
+      throws Exception {
+    flow(DEAD_LETTERED.formatted(queue, "dead/"));
+    Path blocker = fx.flowsDir.resolve("q/dead");
+    Files.createDirectories(blocker.getParent());
+    Files.writeString(blocker, "a file where the dead-letter directory should be");
+    try (var log = new LogCapture()) {
+      start();
+      publishBodies(Map.of(0, "{\"n\": 0}"));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> log.text().contains("cannot keep 1 message(s) that start no run"));
+      assertThat(log.text()).contains("they are not acknowledged and come back");
+      assertThat(batches()).isEmpty();
+      Files.delete(blocker); // the disk is writable again: the message comes back and is kept
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> batches().stream().mapToLong(b -> b.letters()).sum() == 1);
+    }
+    try (var c = factory().newConnection();
+        var ch = c.createChannel()) {
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ch.messageCount(queue) == 0);
+    }
+    assertThat(runCount()).isZero();
+  }
+
   @Test
   void a_refused_broker_password_is_logged_once_and_never_shown() throws Exception {
     flow(ONE_PER_MESSAGE.formatted(queue));

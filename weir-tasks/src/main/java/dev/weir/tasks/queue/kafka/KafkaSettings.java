@@ -103,6 +103,10 @@ final class KafkaSettings {
   Properties consumer(String group) {
     Map<String, Object> defaults = common();
     defaults.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    // A consumer that died without leaving (Weir killed, or closed while the broker was down)
+    // holds its partitions until its session expires; Kafka's 45 s kept a restarted trigger idle
+    // that long. 10 s, as every other wait here; the broker's minimum is 6 s.
+    defaults.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_TIMEOUT_MS);
     Map<String, Object> forced = new HashMap<>();
     forced.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     // offsets move only when Weir acknowledges, after the runs are stored
