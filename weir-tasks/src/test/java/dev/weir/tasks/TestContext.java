@@ -43,9 +43,16 @@ public final class TestContext {
   private final Map<String, List<Long>> rowHistory = new LinkedHashMap<>();
   private volatile Attempt current;
   private volatile InstantSource clock = InstantSource.system();
+  // what stream tasks reported through stream(), in order
+  private final List<String> streamReports = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile dev.weir.deadletter.DeadLetterSpec deadLetter;
   private volatile dev.weir.store.StateStore store;
   private volatile dev.weir.task.StreamMode streamMode = dev.weir.task.StreamMode.CONTINUOUS;
+
+  /** What stream tasks reported ({@code TaskContext.stream()}), oldest first. */
+  public List<String> streamReports() {
+    return streamReports;
+  }
 
   public TestContext(Path workDir) {
     this.workDir = workDir;
@@ -359,6 +366,22 @@ public final class TestContext {
     @Override
     public InstantSource clock() {
       return clock;
+    }
+
+    @Override
+    public dev.weir.task.StreamProgress stream() {
+      return new dev.weir.task.StreamProgress() {
+        @Override
+        public void batchApplied(int changes, long[] lagMillis) {
+          streamReports.add("batch " + changes + " changes, " + lagMillis.length + " lags");
+        }
+
+        @Override
+        public void positionLost(String detail, boolean resnapshotting) {
+          streamReports.add(
+              "position lost" + (resnapshotting ? " (resnapshot)" : " (fail)") + ": " + detail);
+        }
+      };
     }
 
     @Override

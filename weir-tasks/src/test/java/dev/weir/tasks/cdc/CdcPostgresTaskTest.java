@@ -183,6 +183,14 @@ class CdcPostgresTaskTest {
     assertThat(r.outputs()).containsEntry("resnapshotted", true).containsEntry("snapshotRows", 2L);
     assertThat(f.context.log())
         .anyMatch(l -> l.startsWith("ERROR") && l.contains("re-snapshotting"));
+    assertThat(f.context.streamReports())
+        .filteredOn(line -> line.startsWith("position lost"))
+        .containsExactly(
+            "position lost (fail): replication slot 'weir_test_test_flow_lost_cdc' no longer"
+                + " exists; the task fails (onLostPosition: fail)",
+            "position lost (resnapshot): replication slot 'weir_test_test_flow_lost_cdc' no"
+                + " longer exists; snapshotting the tables again (onLostPosition: resnapshot)");
+    assertThat(f.context.streamReports()).anyMatch(line -> line.startsWith("batch "));
     assertThat(f.source("SELECT id, v FROM raw.lost ORDER BY id"))
         .containsExactly("1|one", "2|two");
   }
