@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,8 +59,14 @@ public final class LocalDirStorage implements DeadLetterStorage {
           Files.deleteIfExists(part);
           Files.deleteIfExists(file);
         } else {
+          // on disk before the move, and the move itself, before anyone acts on the letters (a
+          // queue message is acknowledged right after): a machine crash keeps one or the other
+          try (var ch = java.nio.channels.FileChannel.open(part, StandardOpenOption.WRITE)) {
+            ch.force(true);
+          }
           Files.move(
               part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          forceDirectory(file.getParent());
         }
       }
 
@@ -69,6 +76,15 @@ public final class LocalDirStorage implements DeadLetterStorage {
         Files.deleteIfExists(part);
       }
     };
+  }
+
+  // a directory's entry is durable once the directory is forced; not every platform opens one
+  private static void forceDirectory(Path dir) {
+    try (var ch = java.nio.channels.FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (java.io.IOException e) {
+      // Windows cannot open a directory: its moves are as durable as the platform makes them
+    }
   }
 
   @Override

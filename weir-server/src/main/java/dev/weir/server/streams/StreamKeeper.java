@@ -154,7 +154,20 @@ public final class StreamKeeper implements AutoCloseable {
         if (!fires.markFired(k.namespace(), k.id(), TRIGGER, key, now)) {
           return false;
         }
-        runId = launcher.start(f, request).run().map(RunRecord::id).orElse("(none)");
+        var started = java.util.Optional.<RunRecord>empty();
+        try {
+          started = launcher.start(f, request).run();
+        } finally {
+          if (started.isEmpty()) {
+            // no run made (refused, or the limit skipped it): the next tick must try again
+            fires.unmarkFired(k.namespace(), k.id(), TRIGGER, key);
+          }
+        }
+        if (started.isEmpty()) {
+          sayOnce(k.toString(), "stream " + k + ": its concurrency limit skipped the run");
+          return false;
+        }
+        runId = started.get().id();
       }
       said.remove(k.toString());
       log.info("stream {}: started run {} ({})", k, runId, r.reason());

@@ -134,14 +134,28 @@ final class QueueConsumer {
       if (left <= 0) {
         break;
       }
-      batch.addAll(sub.poll(trigger.maxBatch() - batch.size(), Duration.ofNanos(left)));
+      // in steps, so that a stop is noticed within one idle poll even with a long maxWait
+      batch.addAll(
+          sub.poll(
+              trigger.maxBatch() - batch.size(),
+              Duration.ofNanos(Math.min(left, IDLE_POLL.toNanos()))));
     }
     return batch;
   }
 
   private void handle(Subscription sub, List<IncomingMessage> batch) throws Exception {
-    // the flow as deployed now: a new revision with the same trigger keeps this consumer
-    DeployedFlow flow = flows.get(deployed.key()).orElse(deployed);
+    // the flow as deployed now: a new revision with the same trigger keeps this consumer; a flow
+    // disabled or removed, or its trigger changed, since the last sync takes none of this batch
+    // (it goes back to the broker when the subscription closes) and this consumer stops
+    DeployedFlow flow = flows.get(deployed.key()).orElse(null);
+    if (flow == null
+        || !flow.enabled()
+        || flow.flow().triggers().stream().noneMatch(t -> t.equals(trigger) && !t.disabled())) {
+      log.info(
+          "{}: the flow or trigger changed; not taking {} message(s)", describe(), batch.size());
+      stopped = true;
+      return;
+    }
     // with maxBatch 1 still one transaction for what one poll brought, one run per message
     List<IncomingMessage> toAck = firing.fire(flow, trigger, batch).ack();
     beforeAck.run();
@@ -186,6 +200,16 @@ final class QueueConsumer {
     } catch (InterruptedException e) {
       return false;
     }
+  }
+
+  /** True once this consumer stopped or was told to: a new one must take over its trigger. */
+  boolean stopped() {
+    return stopped;
+  }
+
+  /** Tells this consumer to stop, without waiting (see {@link #stop}). */
+  void requestStop() {
+    stopped = true;
   }
 
   /** Stops consuming; messages not acknowledged go back to the broker. Waits for the batch. */

@@ -212,7 +212,9 @@ final class QueueFiring {
       into.add(p);
       return p.run().run().id();
     } catch (WeirException e) {
-      if (!firing.launcher().accepting()) {
+      // stopping, or the flow disabled since this batch was polled: not the messages' fault,
+      // so nothing is set aside or acknowledged and they come back
+      if (!firing.launcher().accepting() || e instanceof RunLauncher.FlowDisabledException) {
         throw e;
       }
       for (Keyed k : messages) {
@@ -250,6 +252,7 @@ final class QueueFiring {
           t.maxBatch() == 1
               ? marked.get(0).data()
               : QueueMessages.batch(t, marked.stream().map(Keyed::data).toList());
+      boolean skipped = false;
       try {
         var inputs = firing.engine().renderTriggerInputs(flow.flow(), t.type(), t.inputs(), data);
         var started =
@@ -260,6 +263,8 @@ final class QueueFiring {
           }
           runs++;
         } else {
+          // onLimit: skip refused the run: like a message whose run cannot start, it is set
+          // aside when the trigger has deadLetter:, not dropped without a trace
           log.warn(
               "{} trigger {} of {}: the flow's concurrency skipped the run of {} message(s): {}",
               t.type(),
@@ -267,9 +272,16 @@ final class QueueFiring {
               flow.key(),
               marked.size(),
               started.reason());
+          marked.forEach(k ->
+              refused.add(
+                  k.message(),
+                  k.fireKey(),
+                  "the flow's concurrency limit skipped its run (onLimit: skip): "
+                      + started.reason()));
+          skipped = true;
         }
       } catch (WeirException e) {
-        if (!firing.launcher().accepting()) {
+        if (!firing.launcher().accepting() || e instanceof RunLauncher.FlowDisabledException) {
           marked.forEach(k -> fires.unmarkFired(ns, id, t.id(), k.fireKey()));
           continue; // stopping: they stay unacknowledged and come back
         }
@@ -278,6 +290,14 @@ final class QueueFiring {
           refused.keep();
         } catch (WeirException notKept) {
           // marked as fired, but neither started nor kept: the redelivery must be handled again
+          marked.forEach(k -> fires.unmarkFired(ns, id, t.id(), k.fireKey()));
+          throw notKept;
+        }
+      }
+      if (skipped) {
+        try {
+          refused.keep();
+        } catch (WeirException notKept) {
           marked.forEach(k -> fires.unmarkFired(ns, id, t.id(), k.fireKey()));
           throw notKept;
         }

@@ -64,14 +64,20 @@ public final class QueueTriggers implements AutoCloseable {
         }
       }
     }
+    var stopping = new java.util.ArrayList<QueueConsumer>();
     for (var it = running.entrySet().iterator(); it.hasNext(); ) {
       var e = it.next();
       var want = wanted.get(e.getKey());
-      if (want == null || !want.getValue().equals(e.getValue().trigger())) {
-        e.getValue().consumer().stop();
-        log.info("{}: stopped consuming", e.getValue().consumer().describe());
+      QueueConsumer c = e.getValue().consumer();
+      if (want == null || !want.getValue().equals(e.getValue().trigger()) || c.stopped()) {
+        c.requestStop(); // all told first, then awaited: each may be finishing a batch
+        stopping.add(c);
         it.remove();
       }
+    }
+    for (QueueConsumer c : stopping) {
+      c.stop();
+      log.info("{}: stopped consuming", c.describe());
     }
     wanted.forEach((id, w) -> {
       if (!running.containsKey(id)) {
@@ -110,6 +116,7 @@ public final class QueueTriggers implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
+    running.values().forEach(r -> r.consumer().requestStop());
     running.values().forEach(r -> r.consumer().stop());
     running.clear();
   }

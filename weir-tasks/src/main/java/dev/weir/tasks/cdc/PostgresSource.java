@@ -52,13 +52,20 @@ final class PostgresSource implements CdcSource {
     this.jdbc = parsed;
   }
 
-  /** {@code weir_<namespace>_<flow>_<task>} as a slot or publication name may be. */
+  /**
+   * {@code weir_<namespace>_<flow>_<task>} as a slot or publication name may be (at most 63
+   * characters: a longer one ends with a hash of the whole).
+   */
   static String defaultName(String namespace, String flow, String task) {
     String name =
         ("weir_" + namespace + "_" + flow + "_" + task)
             .toLowerCase(java.util.Locale.ROOT)
             .replaceAll("[^a-z0-9_]", "_");
-    return name.length() <= 63 ? name : name.substring(0, 63);
+    // PostgreSQL keeps 63 bytes of a name: a longer one is cut and given a hash of the whole, so
+    // that two tasks whose names share a long prefix do not share one slot
+    return name.length() <= 63
+        ? name
+        : name.substring(0, 54) + "_" + dev.weir.util.Hashes.sha256(name).substring(0, 8);
   }
 
   private String user() {

@@ -23,5 +23,7 @@ public record IncomingMessage(
     Object receipt) {
   public IncomingMessage {
     headers = headers == null ? Map.of() : Map.copyOf(headers);
+    // a Kafka tombstone (a key with no value) has no body: an empty one, not a null to trip on
+    body = body == null ? new byte[0] : body;
   }
 }
