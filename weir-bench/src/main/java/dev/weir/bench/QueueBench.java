@@ -163,6 +163,7 @@ public final class QueueBench {
   static void launcherBaseline(String store, String pg, int n, int reps) throws Exception {
     for (int perTx : List.of(1, 100)) {
       var rates = new double[reps];
+      var finished = new double[reps];
       for (int r = 0; r < reps; r++) {
         try (var s = BenchServer.start(store, pg, null, flow(null, 1))) {
           DeployedFlow flow = s.server.flows().all().iterator().next();
@@ -179,16 +180,31 @@ public final class QueueBench {
               for (int j = i; j < Math.min(n, i + perTx); j++) {
                 prepared.add(l.prepare(flow, request));
               }
-              l.launchAll(prepared, c -> {});
+              try {
+                l.launchAll(prepared, c -> {});
+              } catch (RuntimeException e) {
+                System.out.println("  launchAll failed: " + e.getMessage());
+              }
             }
           }
           rates[r] = n / ((System.nanoTime() - start) / 1e9);
           s.await(() -> s.count("ended_at IS NOT NULL") >= n, Duration.ofSeconds(120));
+          finished[r] = (n - 1) / s.seconds("MIN(created_at)", "MAX(ended_at)");
+          System.out.printf(
+              "  %s launcher %d per transaction: stored %.0f runs/s, finished %.0f runs/s (%d"
+                  + " ended), load %s%n",
+              store,
+              perTx,
+              rates[r],
+              finished[r],
+              s.count("ended_at IS NOT NULL"),
+              Machine.loadAverage());
         }
       }
       System.out.printf(
-          "RESULT %s launcher, no broker, %d run(s) per transaction: stored %s runs/s%n",
-          store, perTx, spread(rates));
+          "RESULT %s launcher, no broker, %d run(s) per transaction: stored %s runs/s; finished"
+              + " %s runs/s%n",
+          store, perTx, spread(rates), spread(finished));
     }
   }
 

@@ -25,6 +25,9 @@ final class NatsSubscription implements Subscription {
   /** How long JetStream waits for an ack before it delivers a message again. */
   static final Duration ACK_WAIT = Duration.ofSeconds(60);
 
+  /** How long a poll waits for more once its first message came. */
+  static final Duration MORE_WAIT = Duration.ofMillis(1);
+
   private final NatsBroker broker;
   private final Source source;
   private final JetStreamSubscription sub;
@@ -81,7 +84,12 @@ final class NatsSubscription implements Subscription {
     var out = new ArrayList<IncomingMessage>();
     List<Message> fetched;
     try {
-      fetched = sub.fetch(max, wait.isZero() ? Duration.ofMillis(1) : wait);
+      // a fetch of N waits until N came or the wait ended: ask for one, then for what is there
+      // now, so that a lone message is not held up for the whole wait
+      fetched = new ArrayList<>(sub.fetch(1, wait.isZero() ? Duration.ofMillis(1) : wait));
+      if (!fetched.isEmpty() && max > 1) {
+        fetched.addAll(sub.fetch(max - 1, MORE_WAIT));
+      }
     } catch (IllegalStateException e) { // the connection closed under the fetch
       throw broker.failure("consuming subject '" + source.name() + "' stopped", e);
     }
