@@ -6,7 +6,7 @@
 # broker client alone, runs started through the launcher without a broker). A broker that does not
 # answer is skipped with one line.
 # Arguments go to dev.weir.bench.QueueBench: --n=10000 --reps=3 --rate=200 --seconds=20
-# --brokers=rabbitmq,nats --stores=h2,pg. About 5 minutes with the defaults, plus the build.
+# --brokers=rabbitmq,nats --stores=h2,pg --launcher=false (skips the launcher baseline). About 5 minutes with the defaults, plus the build.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bin/find-jdk.sh"

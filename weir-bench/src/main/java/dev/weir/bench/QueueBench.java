@@ -66,7 +66,9 @@ public final class QueueBench {
     long t0 = System.nanoTime();
     warmUp(stores.get(0), pg, brokers, Math.min(n, 5000));
     for (String store : stores) {
-      launcherBaseline(store, pg, n, reps);
+      if (!a.getOrDefault("launcher", "true").equals("false")) { // --launcher=false skips it
+        launcherBaseline(store, pg, n, reps);
+      }
     }
     for (String broker : brokers) {
       String skip = BenchQueue.unreachable(broker);

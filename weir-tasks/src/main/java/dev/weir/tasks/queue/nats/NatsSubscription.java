@@ -25,8 +25,13 @@ final class NatsSubscription implements Subscription {
   /** How long JetStream waits for an ack before it delivers a message again. */
   static final Duration ACK_WAIT = Duration.ofSeconds(60);
 
-  /** How long a poll waits for more once its first message came. */
-  static final Duration MORE_WAIT = Duration.ofMillis(1);
+  /**
+   * The shortest wait of a fetch, and how long a poll waits for more once its first message came.
+   * jnats asks the server to end a pull 10 ms before the fetch stops waiting only when the wait is
+   * over 20 ms; with a shorter one a message can arrive after the fetch returned, is in no poll's
+   * hands, and comes back only after ACK_WAIT.
+   */
+  static final Duration SHORTEST_FETCH = Duration.ofMillis(25);
 
   private final NatsBroker broker;
   private final Source source;
@@ -86,9 +91,11 @@ final class NatsSubscription implements Subscription {
     try {
       // a fetch of N waits until N came or the wait ended: ask for one, then for what is there
       // now, so that a lone message is not held up for the whole wait
-      fetched = new ArrayList<>(sub.fetch(1, wait.isZero() ? Duration.ofMillis(1) : wait));
+      fetched =
+          new ArrayList<>(
+              sub.fetch(1, wait.compareTo(SHORTEST_FETCH) < 0 ? SHORTEST_FETCH : wait));
       if (!fetched.isEmpty() && max > 1) {
-        fetched.addAll(sub.fetch(max - 1, MORE_WAIT));
+        fetched.addAll(sub.fetch(max - 1, SHORTEST_FETCH));
       }
     } catch (IllegalStateException e) { // the connection closed under the fetch
       throw broker.failure("consuming subject '" + source.name() + "' stopped", e);
