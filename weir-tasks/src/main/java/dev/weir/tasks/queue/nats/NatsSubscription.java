@@ -95,7 +95,11 @@ final class NatsSubscription implements Subscription {
           new ArrayList<>(
               sub.fetch(1, wait.compareTo(SHORTEST_FETCH) < 0 ? SHORTEST_FETCH : wait));
       if (!fetched.isEmpty() && max > 1) {
-        fetched.addAll(sub.fetch(max - 1, SHORTEST_FETCH));
+        // only as many as wait on the server, so that the fetch ends as soon as they came
+        long waiting = sub.getConsumerInfo().getNumPending();
+        if (waiting > 0) {
+          fetched.addAll(sub.fetch((int) Math.min(max - 1, waiting), SHORTEST_FETCH));
+        }
       }
     } catch (IllegalStateException e) { // the connection closed under the fetch
       throw broker.failure("consuming subject '" + source.name() + "' stopped", e);
