@@ -101,7 +101,8 @@ public final class QueueBench {
       }
     }
     System.out.printf(
-        "QueueBench done in %.0f s, load %s%n", (System.nanoTime() - t0) / 1e9, Machine.loadAverage());
+        "QueueBench done in %.0f s, load %s%n",
+        (System.nanoTime() - t0) / 1e9, Machine.loadAverage());
     System.exit(0);
   }
 
@@ -223,7 +224,8 @@ public final class QueueBench {
       try (var s = BenchServer.start(store, pg, q.weirYaml(), flow(q, batch))) {
         Duration limit = Duration.ofSeconds(60 + n / 50);
         if (!s.await(() -> s.count("TRUE") >= runs, limit)) {
-          System.out.printf("  %s %s: only %d of %d runs stored%n", broker, store, s.count("TRUE"), runs);
+          System.out.printf(
+              "  %s %s: only %d of %d runs stored%n", broker, store, s.count("TRUE"), runs);
         }
         double finished = Double.NaN;
         if (batch == 1) {
@@ -231,7 +233,8 @@ public final class QueueBench {
           finished = (n - 1) / s.seconds("MIN(created_at)", "MAX(ended_at)");
         }
         // messages in runs 2..R over the span between run 1 and run R being stored
-        double stored = (double) (n - Math.min(batch, n)) / s.seconds("MIN(created_at)", "MAX(created_at)");
+        double stored =
+            (double) (n - Math.min(batch, n)) / s.seconds("MIN(created_at)", "MAX(created_at)");
         System.out.printf(
             "  %s %s maxBatch %d: %d runs, stored %.0f msg/s, finished %.0f msg/s, load %s%n",
             broker, store, batch, s.count("TRUE"), stored, finished, Machine.loadAverage());
@@ -275,8 +278,7 @@ public final class QueueBench {
       var toStored = new ArrayList<Long>();
       var toEnded = new ArrayList<Long>();
       try (var c = s.server.store().dataSource().getConnection();
-          var ps =
-              c.prepareStatement("SELECT inputs, created_at, ended_at FROM weir_runs");
+          var ps = c.prepareStatement("SELECT inputs, created_at, ended_at FROM weir_runs");
           var rs = ps.executeQuery()) {
         while (rs.next()) {
           Instant sent = Instant.parse(JSON.readTree(rs.getString(1)).path("sent").asText());
@@ -317,13 +319,13 @@ public final class QueueBench {
                     ? "    inputs: {sent: \"{{ trigger.headers.sentAt }}\"}\n"
                     : "    maxBatch: " + batch + "\n");
     return """
-        id: q
-        namespace: bench
-        inputs:
-          - {id: sent, type: string, default: "-"}
-        tasks:
-          - {id: take, type: noop}
-        """
+    id: q
+    namespace: bench
+    inputs:
+      - {id: sent, type: string, default: "-"}
+    tasks:
+      - {id: take, type: noop}
+    """
         + trigger;
   }
 

@@ -8,10 +8,10 @@ import dev.weir.flow.Concurrency;
 import dev.weir.server.flows.DeployedFlow;
 import dev.weir.server.flows.FlowKey;
 import dev.weir.server.flows.FlowRegistry;
+import dev.weir.store.Claimant;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
-import dev.weir.store.Claimant;
 import dev.weir.store.StateStore;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -223,10 +223,7 @@ public final class RunLauncher {
     List<Engine.Prepared> owned = runs.stream().map(p -> engine.ownedBy(p.run(), who)).toList();
     store.write(
         new StateStore.Batch(
-                owned.stream().map(Engine.Prepared::run).toList(),
-                List.of(),
-                List.of(),
-                List.of())
+                owned.stream().map(Engine.Prepared::run).toList(), List.of(), List.of(), List.of())
             .ownedBy(who),
         also);
     for (int i = 0; i < runs.size(); i++) {

@@ -92,8 +92,7 @@ final class NatsSubscription implements Subscription {
       // a fetch of N waits until N came or the wait ended: ask for one, then for what is there
       // now, so that a lone message is not held up for the whole wait
       fetched =
-          new ArrayList<>(
-              sub.fetch(1, wait.compareTo(SHORTEST_FETCH) < 0 ? SHORTEST_FETCH : wait));
+          new ArrayList<>(sub.fetch(1, wait.compareTo(SHORTEST_FETCH) < 0 ? SHORTEST_FETCH : wait));
       if (!fetched.isEmpty() && max > 1) {
         // only as many as wait on the server, so that the fetch ends as soon as they came
         long waiting = sub.getConsumerInfo().getNumPending();
