@@ -145,6 +145,20 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
+   * The prepared run owned by {@code who} from the start: stored in a batch {@link
+   * StateStore.Batch#ownedBy who}, it is started by {@link #launchOwned} without a claim of its own
+   * (one commit less per run), and no other start path can take it in between.
+   */
+  public Prepared ownedBy(Prepared prepared, Claimant who) {
+    return RunStarts.ownedBy(prepared, who);
+  }
+
+  /** Starts a run {@link #ownedBy} made, once it is stored owned by {@code who}. */
+  public RunHandle launchOwned(Prepared prepared, Claimant who) {
+    return starts.launchOwned(prepared, who);
+  }
+
+  /**
    * Starts a run of {@code flow} now.
    *
    * @param flowFile the flow's file; relative paths in the flow resolve beside it

@@ -74,8 +74,13 @@ final class RunStarts {
     return p.run();
   }
 
+  /** Starts a run {@link #ownedBy} made, once its record is stored with {@code Batch.ownedBy}. */
+  RunHandle launchOwned(Prepared p, Claimant who) {
+    return launches.launch(p, List.of(), firstClaim(p, who));
+  }
+
   // a new run stored already claimed by this engine (see Batch.ownedBy): its fencing token is 1
-  private static Prepared ownedBy(Prepared p, Claimant who) {
+  static Prepared ownedBy(Prepared p, Claimant who) {
     return new Prepared(
         p.run().withOwner(RunState.QUEUED, null, who.label()), p.flow(), p.inputs());
   }

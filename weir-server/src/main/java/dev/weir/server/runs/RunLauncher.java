@@ -8,6 +8,7 @@ import dev.weir.flow.Concurrency;
 import dev.weir.server.flows.DeployedFlow;
 import dev.weir.server.flows.FlowKey;
 import dev.weir.server.flows.FlowRegistry;
+import dev.weir.store.Claimant;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
@@ -216,14 +217,19 @@ public final class RunLauncher {
    * runs. When the transaction fails nothing is stored and nothing starts.
    */
   public void launchAll(List<Prepared> runs, JdbcStateStore.AlsoWrite also) {
+    // stored owned by this engine, as a single start is: no claim per run afterwards, and a queue
+    // drain cannot take a run between its insert and its launch (it takes only unowned runs)
+    Claimant who = engine.claimant();
+    List<Engine.Prepared> owned = runs.stream().map(p -> engine.ownedBy(p.run(), who)).toList();
     store.write(
         new StateStore.Batch(
-            runs.stream().map(p -> p.run().run()).toList(), List.of(), List.of(), List.of()),
+                owned.stream().map(Engine.Prepared::run).toList(), List.of(), List.of(), List.of())
+            .ownedBy(who),
         also);
-    for (Prepared p : runs) {
-      RunHandle h = engine.launchPrepared(p.run());
+    for (int i = 0; i < runs.size(); i++) {
+      RunHandle h = engine.launchOwned(owned.get(i), who);
       synchronized (this) {
-        track(p.flow().key(), h);
+        track(runs.get(i).flow().key(), h);
       }
     }
   }

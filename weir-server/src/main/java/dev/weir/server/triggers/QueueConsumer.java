@@ -30,6 +30,12 @@ final class QueueConsumer {
   /** How long one poll waits while nothing arrives, so that a stop is noticed soon. */
   private static final Duration IDLE_POLL = Duration.ofMillis(500);
 
+  /**
+   * How many messages one poll takes with {@code maxBatch: 1}: each still gets its own run, but the
+   * runs of one poll are stored in one transaction, and the broker is asked once, not per message.
+   */
+  static final int UNBATCHED_POLL = 100;
+
   private final FlowRegistry flows;
   private final DeployedFlow deployed;
   private final QueueTrigger trigger;
@@ -124,8 +130,11 @@ final class QueueConsumer {
 
   /** Up to maxBatch messages: waits for the first, then at most maxWait for the batch to fill. */
   private List<IncomingMessage> gather(Subscription sub) throws Exception {
+    if (trigger.maxBatch() == 1) {
+      return sub.poll(UNBATCHED_POLL, IDLE_POLL); // what is there, once one message is
+    }
     var batch = new ArrayList<IncomingMessage>(sub.poll(trigger.maxBatch(), IDLE_POLL));
-    if (batch.isEmpty() || trigger.maxBatch() == 1) {
+    if (batch.isEmpty()) {
       return batch;
     }
     long deadline = System.nanoTime() + trigger.maxWait().toNanos();
@@ -185,7 +194,10 @@ final class QueueConsumer {
   private Source source() {
     // the broker may hand over a few batches ahead, so that the next one is there when asked for
     return new Source(
-        trigger.source(), trigger.stream(), trigger.group(), Math.max(trigger.maxBatch() * 2, 100));
+        trigger.source(),
+        trigger.stream(),
+        trigger.group(),
+        Math.max(trigger.maxBatch(), UNBATCHED_POLL) * 2);
   }
 
   // in steps, so that a stop is noticed without interrupting (an interrupt can close the store's

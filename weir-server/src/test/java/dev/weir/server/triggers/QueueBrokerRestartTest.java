@@ -229,7 +229,7 @@ class QueueBrokerRestartTest {
         """);
     try (var log = new LogCapture()) {
       fx.start();
-      Hold h = hold(3);
+      Hold h = hold(2); // a poll takes up to 100: two hold at most 200 of the 300
       restartMidway(log, port, MESSAGES, h);
     }
   }

@@ -124,6 +124,28 @@ class BrokerRoundTripTest {
   }
 
   @Test
+  void nats_poll_returns_what_is_there_without_waiting_for_a_full_batch() throws Exception {
+    LocalBrokers.assumeNats();
+    String stream = "WEIR_POLL_" + SUFFIX.toUpperCase();
+    String subject = "weir.poll." + SUFFIX;
+    LocalBrokers.addStream(LocalBrokers.NATS_URL, stream, subject);
+    try (Broker b = Brokers.open(LocalBrokers.nats())) {
+      b.publish(Destination.of(subject), messages(3));
+      try (Subscription s = b.subscribe(new Source(subject, stream, "weir-poll"))) {
+        long t0 = System.nanoTime();
+        var got = s.poll(100, Duration.ofSeconds(5));
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(got).extracting(IncomingMessage::id).containsExactly("1", "2", "3");
+        // a fetch of 100 would hold the three until the wait ended
+        assertThat(millis).as("poll took %d ms", millis).isLessThan(2_000);
+        s.ack(got);
+      }
+    } finally {
+      LocalBrokers.deleteStream(LocalBrokers.NATS_URL, stream);
+    }
+  }
+
+  @Test
   void nats_says_which_stream_to_add_when_none_takes_the_subject() throws Exception {
     LocalBrokers.assumeNats();
     try (Broker b = Brokers.open(LocalBrokers.nats())) {

@@ -25,6 +25,14 @@ final class NatsSubscription implements Subscription {
   /** How long JetStream waits for an ack before it delivers a message again. */
   static final Duration ACK_WAIT = Duration.ofSeconds(60);
 
+  /**
+   * The shortest wait of a fetch, and how long a poll waits for more once its first message came.
+   * jnats asks the server to end a pull 10 ms before the fetch stops waiting only when the wait is
+   * over 20 ms; with a shorter one a message can arrive after the fetch returned, is in no poll's
+   * hands, and comes back only after ACK_WAIT.
+   */
+  static final Duration SHORTEST_FETCH = Duration.ofMillis(25);
+
   private final NatsBroker broker;
   private final Source source;
   private final JetStreamSubscription sub;
@@ -81,7 +89,17 @@ final class NatsSubscription implements Subscription {
     var out = new ArrayList<IncomingMessage>();
     List<Message> fetched;
     try {
-      fetched = sub.fetch(max, wait.isZero() ? Duration.ofMillis(1) : wait);
+      // a fetch of N waits until N came or the wait ended: ask for one, then for what is there
+      // now, so that a lone message is not held up for the whole wait
+      fetched =
+          new ArrayList<>(sub.fetch(1, wait.compareTo(SHORTEST_FETCH) < 0 ? SHORTEST_FETCH : wait));
+      if (!fetched.isEmpty() && max > 1) {
+        // only as many as wait on the server, so that the fetch ends as soon as they came
+        long waiting = sub.getConsumerInfo().getNumPending();
+        if (waiting > 0) {
+          fetched.addAll(sub.fetch((int) Math.min(max - 1, waiting), SHORTEST_FETCH));
+        }
+      }
     } catch (IllegalStateException e) { // the connection closed under the fetch
       throw broker.failure("consuming subject '" + source.name() + "' stopped", e);
     }
