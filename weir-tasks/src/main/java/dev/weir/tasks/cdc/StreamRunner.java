@@ -120,16 +120,27 @@ final class StreamRunner {
       }
       long lastProgress = System.currentTimeMillis();
       boolean closed = false;
-      while (!done.await(200, TimeUnit.MILLISECONDS)) {
-        if (stopReason.get() != null) {
-          close(engine); // returns once the engine stopped; the callback counts done down
-          closed = true;
-          break;
+      try {
+        while (!done.await(200, TimeUnit.MILLISECONDS)) {
+          if (stopReason.get() != null) {
+            close(engine); // returns once the engine stopped; the callback counts done down
+            closed = true;
+            break;
+          }
+          if (System.currentTimeMillis() - lastProgress >= PROGRESS_MILLIS) {
+            lastProgress = System.currentTimeMillis();
+            context.logger().info(metrics.progress());
+          }
         }
-        if (System.currentTimeMillis() - lastProgress >= PROGRESS_MILLIS) {
-          lastProgress = System.currentTimeMillis();
-          context.logger().info(metrics.progress());
-        }
+      } catch (InterruptedException e) {
+        // the engine cancels an attempt by running its hooks and interrupting its thread: Debezium
+        // must still be closed, or it keeps streaming on its own thread and holds the slot, so
+        // that the next run of the task finds it "active for PID …"
+        // (not interrupted again: the engine knows of the cancel, and the task still reports
+        // its outputs and logs its last line)
+        stop("cancelled");
+        close(engine);
+        closed = true;
       }
       done.await(60, TimeUnit.SECONDS);
       if (!closed) {
