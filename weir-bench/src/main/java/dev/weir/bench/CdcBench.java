@@ -44,8 +44,8 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>Arguments: {@code --rates=5000,10000,20000,30000 --seconds=20 --txn=100 --rows=20000
- * --catchup=300000 --rounds=1 --targets=pg,duck --baseline=10 --maxBatch=10000 --maxLatency=1s
- * --work=/tmp/weir-cdcbench --pgSettings=fsync=off,...}
+ * --catchup=300000 --rounds=1 --targets=pg,duck --baseline=10 --warmup=5 --maxBatch=10000
+ * --maxLatency=1s --work=/tmp/weir-cdcbench --pgSettings=fsync=off,...}
  */
 public final class CdcBench {
   private final Map<String, String> args;
@@ -103,13 +103,18 @@ public final class CdcBench {
       int rounds = Integer.parseInt(args.getOrDefault("rounds", "1"));
       long n = Long.parseLong(args.getOrDefault("catchup", "300000"));
       if (n > 0) {
-        sql(
-            src,
-            "CREATE PUBLICATION bench_raw FOR TABLE bench.t0, bench.t1, bench.t2",
-            "SELECT pg_create_logical_replication_slot('bench_raw', 'pgoutput')");
+        sql(src, "CREATE PUBLICATION bench_cu FOR TABLE bench.t0, bench.t1, bench.t2");
         var raw = new double[rounds];
         var weir = new HashMap<String, double[]>();
         for (int r = 0; r < rounds; r++) {
+          // fresh slots, made just before the changes: each reader starts at the first of them
+          var slots = new ArrayList<String>(List.of("bench_raw_" + r));
+          for (String t : targets) {
+            slots.add("bench_cu_" + t + "_" + r);
+          }
+          for (String slot : slots) {
+            sql(src, "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+          }
           long t0 = System.nanoTime();
           long written = load.run(0, 3600, n);
           double s = (System.nanoTime() - t0) / 1e9;
@@ -123,9 +128,13 @@ public final class CdcBench {
               written / s,
               1 + targets.size(),
               Machine.loadAverage());
-          raw[r] = new RawDebezium(pg, work).drain(written);
+          raw[r] = new RawDebezium(pg, work, "bench_raw_" + r).drain(written);
           for (String t : targets) {
-            weir.computeIfAbsent(t, x -> new double[rounds])[r] = catchUp(t, written);
+            weir.computeIfAbsent(t, x -> new double[rounds])[r] = catchUp(t, r, written);
+          }
+          for (String slot : slots) {
+            awaitSlotInactive(slot);
+            sql(src, "SELECT pg_drop_replication_slot('" + slot + "')");
           }
         }
         results.add(
@@ -193,9 +202,12 @@ public final class CdcBench {
     };
   }
 
-  /** The flow file of a target; {@code caughtUp}: with {@code stopWhen: caughtUp}. */
-  private Path flow(String target, boolean caughtUp) throws Exception {
-    Path dir = work.resolve("flow-" + target);
+  /**
+   * The flow file of a target reading {@code slot}; {@code caughtUp}: with {@code stopWhen:
+   * caughtUp} and the catch-up publication.
+   */
+  private Path flow(String target, String slot, boolean caughtUp) throws Exception {
+    Path dir = work.resolve("flow-" + slot);
     Files.createDirectories(dir);
     Files.writeString(
         dir.resolve("weir.yaml"),
@@ -203,11 +215,12 @@ public final class CdcBench {
     Path file = dir.resolve(caughtUp ? "catchup.yaml" : "stream.yaml");
     Files.writeString(
         file,
-        "id: cdc_bench_"
-            + target
+        "id: cdc_"
+            + slot
             + "\ntasks:\n  - id: cdc\n    type: cdc.postgres\n    connection: src\n"
-            + "    tables: [bench.t0, bench.t1, bench.t2]\n    slot: bench_"
-            + target
+            + "    tables: [bench.t0, bench.t1, bench.t2]\n    slot: "
+            + slot
+            + (caughtUp ? "\n    publication: bench_cu" : "")
             + "\n    snapshot: never\n    target: {connection: dst}\n    maxBatch: "
             + args.getOrDefault("maxBatch", "10000")
             + "\n    maxLatency: "
@@ -229,9 +242,19 @@ public final class CdcBench {
     var batches = new Batches();
     try (var store = JdbcStateStore.h2(home);
         var engine = engine(store, home, batches)) {
-      Path file = flow(target, false);
+      Path file = flow(target, "bench_" + target, false);
       RunHandle run = engine.start(engine.parser().parse(file), file, Map.of(), "bench");
       awaitSlotActive("bench_" + target, run);
+      // JIT and the target's first tables and statements: not measured
+      double warmup = Double.parseDouble(args.getOrDefault("warmup", "5"));
+      if (warmup > 0) {
+        var mark = batches.mark();
+        long written = load.run(5000, warmup, Long.MAX_VALUE);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (batches.appliedSince(mark) < written && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+      }
       for (String r : args.getOrDefault("rates", "5000,10000,20000,30000").split(",")) {
         double rate = Double.parseDouble(r);
         var mark = batches.mark();
@@ -277,21 +300,34 @@ public final class CdcBench {
           System.out.println("the stream did not catch up within 120 s; stopping the steps");
           break;
         }
+        if (step.changes() / span < 0.8 * written / loadSeconds) {
+          System.out.println("applied < 80% of offered: higher rates skipped for " + target);
+          break;
+        }
       }
       run.cancel("benchmark done");
       RunRecord end = run.await(Duration.ofSeconds(120));
       System.out.println(
           "stream run " + end.state() + ": " + outputs(store, end.id()).replace('\n', ' '));
     }
+    long t0 = System.nanoTime();
+    awaitSlotInactive("bench_" + target);
+    System.out.printf(
+        Locale.ROOT,
+        "slot bench_%s inactive %.1f s after the run ended%n",
+        target,
+        (System.nanoTime() - t0) / 1e9);
+    sql(src, "SELECT pg_drop_replication_slot('bench_" + target + "')");
   }
 
   /** The flow with stopWhen: caughtUp, over {@code expected} changes written while it was off. */
-  private double catchUp(String target, long expected) throws Exception {
-    Path home = work.resolve("home-" + target);
+  private double catchUp(String target, int round, long expected) throws Exception {
+    String slot = "bench_cu_" + target + "_" + round;
+    Path home = work.resolve("home-" + slot);
     var batches = new Batches();
     try (var store = JdbcStateStore.h2(home);
         var engine = engine(store, home, batches)) {
-      Path file = flow(target, true);
+      Path file = flow(target, slot, true);
       var cpu = Cpu.now();
       long t0 = System.nanoTime();
       RunRecord end =
@@ -359,6 +395,23 @@ public final class CdcBench {
       Thread.sleep(200);
     }
     throw new IllegalStateException("slot " + slot + " did not become active in 60 s");
+  }
+
+  private void awaitSlotInactive(String slot) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Connection c = DriverManager.getConnection(src);
+          var rs =
+              c.createStatement()
+                  .executeQuery(
+                      "SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
+        if (!rs.next() || !rs.getBoolean(1)) {
+          return;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("slot " + slot + " still active 90 s after its stream ended");
   }
 
   static void sql(String url, String... statements) throws Exception {

@@ -13,23 +13,25 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
- * The baseline of the catch-up: Debezium's embedded engine alone on slot {@code bench_raw}, with
- * the connector settings cdc.postgres uses and a consumer that only counts and marks records
- * processed — what reading and decoding the WAL costs without Weir's apply.
+ * The baseline of the catch-up: Debezium's embedded engine alone on a slot of its own, with the
+ * connector settings cdc.postgres uses and a consumer that only counts and marks records processed
+ * — what reading and decoding the WAL costs without Weir's apply.
  */
 final class RawDebezium {
   private final LogicalPostgres pg;
   private final Path work;
+  private final String slot;
 
-  RawDebezium(LogicalPostgres pg, Path work) {
+  RawDebezium(LogicalPostgres pg, Path work, String slot) {
     this.pg = pg;
     this.work = work;
+    this.slot = slot;
   }
 
   /** Reads {@code expected} changes from the slot; returns changes/s from start to the last. */
   double drain(long expected) throws Exception {
     var p = new Properties();
-    p.setProperty("name", "bench-raw");
+    p.setProperty("name", slot);
     p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
     String url = pg.url("postgres");
     var parsed = org.postgresql.Driver.parseURL(url, null);
@@ -39,15 +41,15 @@ final class RawDebezium {
     p.setProperty("database.user", "postgres");
     p.setProperty("database.password", "");
     p.setProperty("plugin.name", "pgoutput");
-    p.setProperty("slot.name", "bench_raw");
-    p.setProperty("publication.name", "bench_raw");
+    p.setProperty("slot.name", slot);
+    p.setProperty("publication.name", "bench_cu");
     p.setProperty("publication.autocreate.mode", "disabled");
     p.setProperty("table.include.list", "bench\\.t[0-9]+");
     p.setProperty("snapshot.mode", "no_data");
     p.setProperty("slot.drop.on.stop", "false");
-    p.setProperty("topic.prefix", "bench_raw");
+    p.setProperty("topic.prefix", slot);
     p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
-    p.setProperty("offset.storage.file.filename", work.resolve("raw-offsets.dat").toString());
+    p.setProperty("offset.storage.file.filename", work.resolve(slot + "-offsets.dat").toString());
     p.setProperty("offset.flush.interval.ms", "0");
     p.setProperty("max.batch.size", "10000");
     p.setProperty("max.queue.size", "40000");
