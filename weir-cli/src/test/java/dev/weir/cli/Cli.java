@@ -104,9 +104,23 @@ final class Cli {
       }
       if (System.nanoTime() > deadline) {
         child.destroyForcibly();
-        throw new AssertionError("timed out waiting for the child");
+        throw new AssertionError(
+            "timed out waiting for the child; its output: "
+                + tail(dir.resolve("child.out"))
+                + " / "
+                + tail(dir.resolve("child.err")));
       }
       Thread.sleep(50);
+    }
+  }
+
+  // the end of a child's output, for a failure message
+  private static String tail(Path file) {
+    try {
+      String text = java.nio.file.Files.readString(file);
+      return text.length() <= 4000 ? text : "…" + text.substring(text.length() - 4000);
+    } catch (java.io.IOException e) {
+      return "(" + file.getFileName() + " unreadable: " + e.getMessage() + ")";
     }
   }
 }

@@ -164,6 +164,39 @@ class CdcPostgresTaskTest {
   }
 
   @Test
+  void a_cancel_that_interrupts_the_task_thread_stops_debezium_and_frees_the_slot()
+      throws Exception {
+    f.sql("CREATE TABLE public.interrupted (id int PRIMARY KEY, v text)");
+    String slot = "weir_test_test_flow_interrupted_cdc";
+    String active = "SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'";
+    var result = new java.util.concurrent.CompletableFuture<TaskResult>();
+    Thread thread =
+        Thread.ofPlatform()
+            .start(() -> {
+              try {
+                result.complete(
+                    f.run(
+                        "interrupted_cdc",
+                        task("public.interrupted", "").replace("stopWhen: caughtUp\n", "")));
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              }
+            });
+    Awaitility.await()
+        .atMost(60, TimeUnit.SECONDS)
+        .until(() -> f.source(active).equals(java.util.List.of("t")));
+
+    // as the engine cancels an attempt: the task's hooks, then an interrupt of its thread
+    f.context.cancel();
+    thread.interrupt();
+
+    assertThat(result.get(60, TimeUnit.SECONDS).outputs()).containsEntry("stopped", "cancelled");
+    Awaitility.await()
+        .atMost(30, TimeUnit.SECONDS)
+        .until(() -> f.source(active).equals(java.util.List.of("f")));
+  }
+
+  @Test
   void a_dropped_slot_is_resnapshotted_when_configured() throws Exception {
     f.sql(
         "CREATE TABLE public.lost (id int PRIMARY KEY, v text)",
