@@ -71,6 +71,11 @@ final class ChangeLoad implements AutoCloseable {
     return this;
   }
 
+  /** The id the next insert into table {@code t} gets. */
+  long nextId(int t) {
+    return next[t];
+  }
+
   /**
    * Writes for {@code seconds} (or until {@code maxChanges} are written) at {@code rate} changes/s
    * (0: flat out); returns the changes written.
