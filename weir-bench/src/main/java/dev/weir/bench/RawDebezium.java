@@ -58,6 +58,7 @@ final class RawDebezium {
     p.setProperty("decimal.handling.mode", "precise");
     p.setProperty("time.precision.mode", "adaptive_time_microseconds");
     p.setProperty("binary.handling.mode", "bytes");
+    p.setProperty("statistics.metrics.enabled", "false"); // as cdc.postgres sets it
 
     var count = new AtomicLong();
     var done = new CountDownLatch(1);

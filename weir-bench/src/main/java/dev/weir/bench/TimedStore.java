@@ -19,6 +19,9 @@ final class TimedStore implements StateStore {
   private long[] ends = new long[1024];
   private int[] rows = new int[1024];
   private int count;
+  private long logAppends;
+  private long logLines;
+  private long logNanos;
   private final boolean dropAudits;
   private final dev.weir.store.AttemptQueue attempts;
 
@@ -288,7 +291,19 @@ final class TimedStore implements StateStore {
 
   @Override
   public void appendLogs(List<LogLine> lines) {
+    long begin = System.nanoTime();
     store.appendLogs(lines);
+    long took = System.nanoTime() - begin;
+    synchronized (this) {
+      logAppends++;
+      logLines += lines.size();
+      logNanos += took;
+    }
+  }
+
+  /** {appends, lines, nanoseconds} of the log lines written so far. */
+  synchronized long[] logs() {
+    return new long[] {logAppends, logLines, logNanos};
   }
 
   @Override

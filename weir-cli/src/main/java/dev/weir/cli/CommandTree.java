@@ -35,6 +35,7 @@ final class CommandTree {
           BackfillCommand.class,
           BackfillsCommand.class,
           SqlCommand.class,
+          ModelsCommand.class,
           GcCommand.class,
           PluginsCommand.class,
           CompletionCommand.class,

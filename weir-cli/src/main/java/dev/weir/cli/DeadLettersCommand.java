@@ -186,14 +186,25 @@ final class DeadLettersCommand {
     return read(b, limit, s, flowDir(b, store));
   }
 
-  /** The same, with the connections of the weir.yaml beside {@code flowDir}. */
+  /**
+   * The same, with the connections of the weir.yaml beside {@code flowDir}.
+   *
+   * @throws WeirException naming the batch, its run, where the letters were and the fix, when they
+   *     cannot be read (a directory deleted, an S3 endpoint or a database down)
+   */
   static List<ObjectNode> read(DeadLetterRecord b, int limit, Surroundings s, Path flowDir)
       throws Exception {
-    return DeadLetterStorages.forLocation(b.location())
-        .read(
-            b.location(),
-            limit,
-            new DeadLetterStorage.Environment(flowDir, connections(s, flowDir)));
+    try {
+      return DeadLetterStorages.forLocation(b.location())
+          .read(
+              b.location(),
+              limit,
+              new DeadLetterStorage.Environment(flowDir, connections(s, flowDir)));
+    } catch (WeirException e) {
+      throw e;
+    } catch (Exception e) {
+      throw LetterReadFailure.of(b, e, flowDir);
+    }
   }
 
   /** The directory of the flow file of the batch's run; the current directory without one. */

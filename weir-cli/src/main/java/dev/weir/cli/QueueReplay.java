@@ -1,6 +1,5 @@
 package dev.weir.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.WeirException;
 import dev.weir.engine.Engine;
@@ -9,23 +8,31 @@ import dev.weir.engine.RunListener;
 import dev.weir.flow.Flow;
 import dev.weir.flow.trigger.QueueTrigger;
 import dev.weir.flow.trigger.TriggerDef;
+import dev.weir.server.store.QueueFires;
+import dev.weir.server.store.ServerStore;
+import dev.weir.server.triggers.QueueMessages;
 import dev.weir.store.DeadLetterRecord;
+import dev.weir.store.JdbcStateStore;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
 import dev.weir.store.StateStore;
+import dev.weir.tasks.queue.IncomingMessage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Replays a queue trigger's dead letters (messages whose run could not start): one run per stored
  * message, or per {@code maxBatch} of them, started from the flow file as it is now, with {@code
- * trigger.*} as the message gave it. Runs in this process, as {@code weir run} does.
+ * trigger.*} and the dedupe key as the server's consumer makes them ({@link QueueMessages}). A
+ * message whose key started a run before (an earlier replay, a redelivery) is skipped, and each run
+ * started is recorded as the message's fire. Runs in this process, as {@code weir run} does.
  */
 final class QueueReplay {
   static final String PREFIX = "trigger:";
@@ -69,12 +76,17 @@ final class QueueReplay {
     if (!Files.isRegularFile(flowFile)) {
       throw new WeirException("no flow file " + flowFile + "; give the file of " + b.flowId());
     }
-    List<ObjectNode> letters =
-        DeadLettersCommand.read(
-            b,
-            Integer.MAX_VALUE,
-            storeOptions.surroundings(),
-            flowFile.toAbsolutePath().getParent());
+    List<ObjectNode> letters;
+    try {
+      letters =
+          DeadLettersCommand.read(
+              b,
+              Integer.MAX_VALUE,
+              storeOptions.surroundings(),
+              flowFile.toAbsolutePath().getParent());
+    } catch (WeirException e) {
+      throw LetterReadFailure.with(e, "No run was started.");
+    }
     try (Engine engine =
         EngineFactory.create(
             store, home.dir(), RunListener.NONE, storeOptions.surroundings(), err)) {
@@ -98,15 +110,30 @@ final class QueueReplay {
           "Replaying batch %s (%,d messages of %s trigger %s) with %s as it is now%n",
           b.id(), letters.size(), t.type(), t.id(), flowFile.getFileName());
       out.flush();
+      QueueFires fires =
+          store instanceof JdbcStateStore j ? new ServerStore(j.dataSource()).queueFires() : null;
+      Messages m = messages(engine, flow, t, letters, fires);
       var handles = new ArrayList<RunHandle>();
-      int refused = 0;
-      String firstReason = null;
-      for (List<Map<String, Object>> group : groups(t, letters)) {
-        Map<String, Object> data = t.maxBatch() == 1 ? group.get(0) : batch(t, group);
+      int refused = m.refused();
+      String firstReason = m.firstReason();
+      for (List<Keyed> group : groups(t, m.fresh())) {
+        Map<String, Object> data =
+            t.maxBatch() == 1
+                ? group.get(0).data()
+                : QueueMessages.batch(t, group.stream().map(Keyed::data).toList());
         try {
           var inputs = engine.renderTriggerInputs(flow, t.type(), t.inputs(), data);
-          handles.add(
-              engine.start(new Engine.StartRequest(flow, flowFile, inputs, t.type(), null, data)));
+          RunHandle h =
+              engine.start(new Engine.StartRequest(flow, flowFile, inputs, t.type(), null, data));
+          handles.add(h);
+          // each message's run, so that a second replay (or the broker's redelivery to a
+          // server) skips it instead of starting it again
+          for (Keyed k : group) {
+            if (fires != null && k.fireKey() != null) {
+              fires.recordRun(
+                  flow.namespace(), flow.id(), t.id(), k.fireKey(), h.runId(), Instant.now());
+            }
+          }
         } catch (WeirException e) {
           refused += group.size();
           firstReason = firstReason == null ? e.getMessage() : firstReason;
@@ -129,11 +156,60 @@ final class QueueReplay {
               + " succeeded), "
               + refused
               + " still cannot start"
+              + (m.startedBefore() == 0
+                  ? ""
+                  : ", " + m.startedBefore() + " skipped (their run was started before)")
               + (firstReason == null ? "" : " (first: " + Progress.firstLine(firstReason) + ")");
       store.deadLetters().markReplayed(b.id(), Instant.now(), lastRun, outcome);
       out.println(outcome);
       return refused == 0 && succeeded == handles.size() ? 0 : Errors.FAILED;
     }
+  }
+
+  /** A stored message with its fire key (null when it has no id and the trigger no key). */
+  private record Keyed(String fireKey, Map<String, Object> data) {}
+
+  private record Messages(List<Keyed> fresh, int refused, String firstReason, int startedBefore) {}
+
+  /**
+   * The letters as the server's consumer would see them now ({@link QueueMessages}): their keys
+   * rendered with the flow as it is, those that started a run before (an earlier replay, a
+   * redelivery to a server) and repeats left out, per message.
+   */
+  private static Messages messages(
+      Engine engine, Flow flow, QueueTrigger t, List<ObjectNode> letters, QueueFires fires) {
+    var keyed = new ArrayList<Keyed>();
+    int refused = 0;
+    String firstReason = null;
+    for (ObjectNode l : letters) {
+      IncomingMessage m = QueueMessages.fromRecord(l.path("record"));
+      String key;
+      try {
+        key = QueueMessages.dedupeKey(engine, flow, t, m);
+      } catch (WeirException e) {
+        refused++;
+        firstReason =
+            firstReason == null ? "its key does not render: " + e.getMessage() : firstReason;
+        continue;
+      }
+      keyed.add(
+          new Keyed(
+              key == null ? null : QueueMessages.fireKey(key), QueueMessages.data(t, m, key)));
+    }
+    var keys = keyed.stream().map(Keyed::fireKey).filter(k -> k != null).toList();
+    Set<String> started =
+        fires == null ? Set.of() : fires.startedAmong(flow.namespace(), flow.id(), t.id(), keys);
+    var fresh = new ArrayList<Keyed>();
+    var seen = new HashSet<String>();
+    int before = 0;
+    for (Keyed k : keyed) {
+      if (k.fireKey() != null && (started.contains(k.fireKey()) || !seen.add(k.fireKey()))) {
+        before++;
+      } else {
+        fresh.add(k);
+      }
+    }
+    return new Messages(fresh, refused, firstReason, before);
   }
 
   private static QueueTrigger trigger(Flow flow, String id, DeadLetterRecord b) {
@@ -152,73 +228,12 @@ final class QueueReplay {
             + "' now; the messages replay through the trigger that received them");
   }
 
-  /**
-   * Each letter's message as {@code trigger.*} would have shown it (the shape weir-server's
-   * QueueMessages gives), in groups of maxBatch.
-   */
-  private static List<List<Map<String, Object>>> groups(QueueTrigger t, List<ObjectNode> letters) {
-    var out = new ArrayList<List<Map<String, Object>>>();
-    List<Map<String, Object>> current = new ArrayList<>();
-    for (ObjectNode l : letters) {
-      current.add(message(t, l.path("record")));
-      if (current.size() == t.maxBatch()) {
-        out.add(current);
-        current = new ArrayList<>();
-      }
-    }
-    if (!current.isEmpty()) {
-      out.add(current);
+  /** Groups of maxBatch messages. */
+  private static List<List<Keyed>> groups(QueueTrigger t, List<Keyed> messages) {
+    var out = new ArrayList<List<Keyed>>();
+    for (int from = 0; from < messages.size(); from += t.maxBatch()) {
+      out.add(messages.subList(from, Math.min(messages.size(), from + t.maxBatch())));
     }
     return out;
-  }
-
-  private static Map<String, Object> message(QueueTrigger t, JsonNode r) {
-    var d = new LinkedHashMap<String, Object>();
-    d.put("id", t.id());
-    String messageId = text(r, "messageId");
-    d.put("messageId", messageId);
-    d.put("key", messageId);
-    d.put("messageKey", text(r, "messageKey"));
-    String body = text(r, "body");
-    d.put("body", body);
-    d.put("json", json(body));
-    d.put(
-        "headers",
-        r.path("headers").isObject()
-            ? JsonOut.MAPPER.convertValue(r.get("headers"), Map.class)
-            : Map.of());
-    d.put("source", text(r, "source"));
-    d.put("publishedAt", text(r, "publishedAt"));
-    return d;
-  }
-
-  private static Map<String, Object> batch(QueueTrigger t, List<Map<String, Object>> messages) {
-    var d = new LinkedHashMap<String, Object>();
-    d.put("id", t.id());
-    var each = new ArrayList<Map<String, Object>>();
-    for (Map<String, Object> m : messages) {
-      var copy = new LinkedHashMap<>(m);
-      copy.remove("id");
-      each.add(copy);
-    }
-    d.put("messages", each);
-    d.put("count", messages.size());
-    return d;
-  }
-
-  private static String text(JsonNode r, String key) {
-    JsonNode v = r.get(key);
-    return v == null || v.isNull() ? null : v.asText();
-  }
-
-  private static Object json(String body) {
-    if (body == null || body.isBlank()) {
-      return null;
-    }
-    try {
-      return JsonOut.MAPPER.readValue(body, Object.class);
-    } catch (Exception e) {
-      return null;
-    }
   }
 }

@@ -48,7 +48,9 @@ final class ReplayCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "ID")
   String id;
 
-  @Option(names = "--force", description = "Replay a batch that was replayed before.")
+  @Option(
+      names = "--force",
+      description = "Replay a batch that was replayed before, or whose attempt failed.")
   boolean force;
 
   @Option(
@@ -71,6 +73,23 @@ final class ReplayCommand implements Callable<Integer> {
       String why = queue ? null : ReplayFlow.cannotReplay(b.taskType(), b.runId());
       if (why != null) {
         throw new WeirException("cannot replay batch " + b.id() + ": " + why);
+      }
+      if (!queue && !force && attemptFailed(b, store)) {
+        throw new WeirException(
+            "batch "
+                + b.id()
+                + " is of attempt "
+                + b.attempt()
+                + " of task "
+                + b.taskId()
+                + " in run "
+                + b.runId()
+                + ", which failed for setting aside more than maxRejected: nothing of that attempt"
+                + " was loaded, so a replay would load these "
+                + b.letters()
+                + " rows without the good ones. Fix the data and `weir retry "
+                + b.runId()
+                + "` instead (or add --force to load just these rows)");
       }
       if (b.replayedAt() != null && !force) {
         throw new WeirException(
@@ -145,14 +164,27 @@ final class ReplayCommand implements Callable<Integer> {
   }
 
   private void writeRecords(DeadLetterRecord b, Path file, StateStore store) throws Exception {
-    List<ObjectNode> letters =
-        DeadLettersCommand.read(b, Integer.MAX_VALUE, storeOptions.surroundings(), store);
+    List<ObjectNode> letters;
+    try {
+      letters = DeadLettersCommand.read(b, Integer.MAX_VALUE, storeOptions.surroundings(), store);
+    } catch (WeirException e) {
+      throw LetterReadFailure.with(e, "Nothing was replayed.");
+    }
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       for (ObjectNode l : letters) {
         w.write(JsonOut.MAPPER.writeValueAsString(l.get("record")));
         w.write('\n');
       }
     }
+  }
+
+  // a batch its attempt kept although the attempt failed: it set aside too many, and loaded none
+  private static boolean attemptFailed(DeadLetterRecord b, StateStore store) {
+    return store.taskRuns(b.runId()).stream()
+        .anyMatch(t ->
+            t.taskId().equals(b.taskId())
+                && t.attempt() == b.attempt()
+                && t.state() == dev.weir.store.TaskState.FAILED);
   }
 
   private static Map<String, String> inputs(RunRecord r) throws Exception {

@@ -39,11 +39,11 @@ class CliTest {
         .contains(
             bad
                 + ":4:5 tasks[0].type: unknown task type 'nop'; closest: noop, log (known:"
-                + " cdc.postgres, file.read, file.write, forEach, http.extract, jdbc.extract, jdbc.load,"
-                + " jdbc.query, kafka.publish, log, mqtt.publish, nats.publish, noop,")
+                + " cdc.mysql, cdc.postgres, file.read, file.write, forEach, http.extract, jdbc.extract,"
+                + " jdbc.load, jdbc.query, kafka.publish, log, mqtt.publish, nats.publish, noop,")
         .contains(
             " quality.check, rabbitmq.publish, s3.delete, s3.download, s3.list, s3.upload, sftp.delete, sftp.download,"
-                + " sftp.list, sftp.upload, shell, sql.transform, subflow")
+                + " sftp.list, sftp.upload, shell, sql.models, sql.transform, subflow")
         .contains("wait.file, wait.http, wait.sql")
         .contains(bad + ":5:5 tasks[1]: missing required property 'message' for a log task")
         .contains(bad + ":7:17 tasks[1].dependsOn[0]: unknown task 'lod' (known: a, b)");

@@ -132,18 +132,33 @@ class ClusterFailoverTest {
             cluster.startRun(node, "cluster", "orders", "{\"n\": \"" + n + "\"}");
           }
         });
-    // the runs of n1 are adopted within a lease after its last renewal
+    // the runs of n1 are adopted within a lease after its last renewal: the first adoption is
+    // timed (the others are found as soon as n1's lease lapsed); adopting them all, on two busy
+    // nodes starting 700 more runs, is only bounded
+    String ofN1 =
+        "SELECT COUNT(*) FROM weir_runs WHERE owner LIKE 'n1#%' AND state IN ('RUNNING', 'QUEUED')";
+    int orphans = count(ofN1);
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (count(
-            "SELECT COUNT(*) FROM weir_runs WHERE owner LIKE 'n1#%' AND state IN ('RUNNING', 'QUEUED')")
-        > 0) {
+    Duration firstAdoption = null;
+    for (int left = orphans; left > 0; left = count(ofN1)) {
+      if (firstAdoption == null && left < orphans) {
+        firstAdoption = Duration.ofNanos(System.nanoTime() - killedAt);
+      }
       assertThat(System.nanoTime()).as("adopted in time\n%s", cluster.logs()).isLessThan(deadline);
       Thread.sleep(50);
     }
     Duration adoption = Duration.ofNanos(System.nanoTime() - killedAt);
+    firstAdoption = firstAdoption == null ? adoption : firstAdoption;
     System.out.println(
-        "runs of the killed node adopted " + adoption.toMillis() + " ms after the kill");
-    assertThat(adoption).isLessThan(LEASE.plus(HEARTBEAT.multipliedBy(2)).plusSeconds(2));
+        "runs of the killed node ("
+            + orphans
+            + ") adopted "
+            + firstAdoption.toMillis()
+            + " ms (first) to "
+            + adoption.toMillis()
+            + " ms (all) after the kill");
+    assertThat(firstAdoption).isLessThan(LEASE.plus(HEARTBEAT.multipliedBy(2)).plusSeconds(2));
+    assertThat(adoption).isLessThan(LEASE.multipliedBy(3).plusSeconds(10)); // and all of them soon
     rest.get(3, java.util.concurrent.TimeUnit.MINUTES);
 
     awaitAllSucceeded(runs, Duration.ofMinutes(4));
@@ -171,12 +186,20 @@ class ClusterFailoverTest {
           .isNotNull();
     }
     stopped.signal("STOP");
-    Thread.sleep(LEASE.multipliedBy(2).toMillis());
-    int taken = count("SELECT COUNT(*) FROM weir_runs WHERE owner LIKE 'n1#%'");
+    // the others take every unfinished run of n1 while it is stopped (its lease lapses 3 s after
+    // its last renewal); a run n1 finished before the stop keeps its owner, as any ended run does
+    long takenBy = System.nanoTime() + LEASE.multipliedBy(3).plusSeconds(5).toNanos();
+    while (count(
+            "SELECT COUNT(*) FROM weir_runs WHERE owner LIKE 'n1#%' AND state IN ('RUNNING', 'QUEUED')")
+        > 0) {
+      assertThat(System.nanoTime())
+          .as("runs n1 still owned while stopped\n%s", cluster.logs())
+          .isLessThan(takenBy);
+      Thread.sleep(100);
+    }
     stopped.signal("CONT");
 
     awaitAllSucceeded(runs, Duration.ofMinutes(2));
-    assertThat(taken).as("runs n1 still owned while stopped\n%s", cluster.logs()).isZero();
     assertThat(count("SELECT COUNT(*) FROM loaded")).isEqualTo(runs);
     // n1's attempts of extract ended after it came back; had their ends been written, a run
     // would show two successful attempts of one task

@@ -21,7 +21,7 @@ class CompletionTest {
         .startsWith("#!/usr/bin/env bash")
         .contains(
             "local commands=\"run validate schema runs logs resume retry deadletters server worker deploy"
-                + " flows backfill backfills sql gc plugins completion init help\"")
+                + " flows backfill backfills sql models gc plugins completion init help\"")
         .contains("complete -F _complete_weir -o default weir");
     Path script = dir.resolve("weir.bash");
     Files.writeString(script, r.out());

@@ -104,6 +104,126 @@ class DeadLettersCliTest {
         .contains("loaded 1, still dead 0");
   }
 
+  private static final String LOAD_FLOW =
+      """
+      id: orders
+      namespace: shop
+      tasks:
+        - id: stage
+          type: sql.transform
+          sql: SELECT * FROM (VALUES (1, 5), (2, -1), (3, -2)) t(id, qty)
+        - id: load
+          type: jdbc.load
+          url: jdbc:duckdb:dw.duckdb
+          dataset: stage
+          table: orders
+          deadLetter: %s
+      """;
+
+  private String onlyBatch(String home) throws Exception {
+    return new ObjectMapper()
+        .readTree(Cli.run("deadletters", "list", "--home", home, "--json").out())
+        .get("deadLetters")
+        .get(0)
+        .get("id")
+        .asText();
+  }
+
+  @Test
+  void show_and_replay_name_the_batch_the_run_and_the_fix_when_the_letters_file_is_gone()
+      throws Exception {
+    sql("CREATE TABLE orders (id INTEGER PRIMARY KEY, qty INTEGER CHECK (qty >= 0))");
+    Path flow = dir.resolve("flow.yaml");
+    Files.writeString(flow, LOAD_FLOW.formatted("{path: dead/, maxRejected: 2}"));
+    String home = dir.resolve(".weir").toString();
+    Cli.Result run = Cli.run("run", flow.toString(), "--home", home, "--json");
+    assertThat(run.exit()).as(run.err() + run.out()).isZero();
+    String runId = new ObjectMapper().readTree(run.out()).get("runId").asText();
+    String id = onlyBatch(home);
+    Path file = dir.resolve("dead/" + runId + "/load-1.jsonl");
+    assertThat(file).exists();
+    // someone cleaned the directory up
+    Files.delete(file);
+    Files.delete(file.getParent());
+
+    Cli.Result show = Cli.run("deadletters", "show", id, "--home", home);
+    assertThat(show.exit()).isNotZero();
+    assertThat(show.err())
+        .contains(
+            "error: cannot read the letters of batch "
+                + id
+                + " (run "
+                + runId
+                + ", task load, attempt 1, 2 letters) at "
+                + file
+                + ": ")
+        .contains("The file is gone: was the dead-letter directory moved or deleted?")
+        .doesNotContain("internal error");
+
+    Cli.Result replay = Cli.run("deadletters", "replay", id, "--home", home);
+    assertThat(replay.exit()).isNotZero();
+    assertThat(replay.err())
+        .contains("cannot read the letters of batch " + id + " (run " + runId)
+        .contains(file.toString())
+        .contains("Put the file back at that path")
+        .endsWith("batch held. Nothing was replayed.\n");
+    // not recorded as replayed: once the file is back, the replay goes ahead
+    assertThat(Cli.run("deadletters", "show", id, "--home", home).out()).doesNotContain("Replayed");
+  }
+
+  @Test
+  void replay_names_the_connection_and_the_fix_when_the_dead_letter_database_is_down()
+      throws Exception {
+    sql("CREATE TABLE orders (id INTEGER PRIMARY KEY, qty INTEGER CHECK (qty >= 0))");
+    Files.writeString(
+        dir.resolve("weir.yaml"),
+        "connections:\n  dlq: {url: 'jdbc:duckdb:" + dir.resolve("dlq.duckdb") + "'}\n");
+    Path flow = dir.resolve("flow.yaml");
+    Files.writeString(
+        flow, LOAD_FLOW.formatted("{table: dead_letters, connection: dlq, maxRejected: 2}"));
+    String home = dir.resolve(".weir").toString();
+    Cli.Result run = Cli.run("run", flow.toString(), "--home", home, "--json");
+    assertThat(run.exit()).as(run.err() + run.out()).isZero();
+    String runId = new ObjectMapper().readTree(run.out()).get("runId").asText();
+    String id = onlyBatch(home);
+    // the dead-letter database moves to a server that is down: nothing listens on port 1
+    Files.writeString(
+        dir.resolve("weir.yaml"),
+        "connections:\n  dlq: {url: 'jdbc:postgresql://127.0.0.1:1/dlq?user=weir'}\n");
+
+    Cli.Result replay = Cli.run("deadletters", "replay", id, "--home", home);
+    assertThat(replay.exit()).isNotZero();
+    assertThat(replay.err())
+        .contains("cannot read the letters of batch " + id + " (run " + runId + ", task load")
+        .contains("at table:dlq/dead_letters#" + id)
+        .contains("Check that the database of connection 'dlq' is reachable")
+        .contains("weir.yaml beside the flow (" + dir)
+        .contains("Nothing was replayed.")
+        .doesNotContain("internal error");
+  }
+
+  @Test
+  void a_batch_of_an_attempt_that_set_aside_too_many_is_not_replayed_without_force()
+      throws Exception {
+    sql("CREATE TABLE orders (id INTEGER PRIMARY KEY, qty INTEGER CHECK (qty >= 0))");
+    Path flow = dir.resolve("flow.yaml");
+    Files.writeString(flow, LOAD_FLOW.formatted("{path: dead/, maxRejected: 1}"));
+    String home = dir.resolve(".weir").toString();
+    Cli.Result run = Cli.run("run", flow.toString(), "--home", home, "--json");
+    assertThat(run.exit()).isNotZero();
+    String runId = new ObjectMapper().readTree(run.out()).get("runId").asText();
+    assertThat(rows()).isEmpty();
+    String id = onlyBatch(home);
+
+    Cli.Result replay = Cli.run("deadletters", "replay", id, "--home", home);
+    assertThat(replay.exit()).isNotZero();
+    assertThat(replay.err())
+        .contains("which failed for setting aside more than maxRejected")
+        .contains("a replay would load these 2 rows without the good ones")
+        .contains("`weir retry " + runId + "`");
+    assertThat(rows()).isEmpty();
+  }
+
   @Test
   void rows_that_still_fail_on_replay_stay_dead_in_a_batch_of_the_replay_run() throws Exception {
     sql("CREATE TABLE orders (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL CHECK (qty >= 0))");
@@ -208,6 +328,7 @@ class DeadLettersCliTest {
             connection: events
             queue: orders
             deadLetter: dead/
+            key: "{{ trigger.headers.h }}-{{ trigger.messageId }}"
             inputs: {n: "%s"}
         """;
     // a template that still fails for one of the three messages (n is no mapping there)
@@ -227,9 +348,11 @@ class DeadLettersCliTest {
               text -> text,
               store.deadLetters(),
               java.time.InstantSource.system())) {
-        for (String body : List.of("{\"n\": {\"id\": 1}}", "{\"n\": 2}", "{\"n\": {\"id\": 3}}")) {
+        var bodies = List.of("{\"n\": {\"id\": 1}}", "{\"n\": 2}", "{\"n\": {\"id\": 3}}");
+        for (int i = 0; i < bodies.size(); i++) {
+          String body = bodies.get(i);
           var record = new java.util.LinkedHashMap<String, Object>();
-          record.put("messageId", "m-" + body.length());
+          record.put("messageId", "m-" + i);
           record.put("body", body);
           record.put("headers", java.util.Map.of("h", "v"));
           record.put("source", "orders");
@@ -259,6 +382,22 @@ class DeadLettersCliTest {
         Cli.run(
             "deadletters", "replay", batchId, "--flow", flow.toString(), "--force", "--home", home);
     assertThat(fixed.exit()).as(fixed.err() + fixed.out()).isZero();
-    assertThat(fixed.out()).contains("started 3 runs (3 succeeded), 0 still cannot start");
+    // per message: the two that started runs on the first replay are not started again
+    assertThat(fixed.out())
+        .contains(
+            "started 1 run (1 succeeded), 0 still cannot start, 2 skipped (their run was started"
+                + " before)");
+    Cli.Result again =
+        Cli.run(
+            "deadletters", "replay", batchId, "--flow", flow.toString(), "--force", "--home", home);
+    assertThat(again.out())
+        .contains("started 0 runs (0 succeeded), 0 still cannot start, 3 skipped");
+    try (var store = dev.weir.store.JdbcStateStore.h2(Path.of(home))) {
+      assertThat(store.listRuns(new dev.weir.store.StateStore.RunQuery("queues", "q", null, 100)))
+          .filteredOn(r -> "rabbitmq".equals(r.trigger()))
+          .hasSize(3)
+          // trigger.key as the server renders it from the trigger's key:, not the message id
+          .anySatisfy(r -> assertThat(r.triggerData()).contains("\"key\":\"v-m-1\""));
+    }
   }
 }

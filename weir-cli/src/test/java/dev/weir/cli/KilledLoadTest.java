@@ -24,7 +24,7 @@ class KilledLoadTest {
   @Test
   void a_load_killed_mid_copy_and_resumed_leaves_every_row_once() throws Exception {
     String url = TestDatabases.freshPostgresSchemaUrl();
-    String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
+    String schema = TestDatabases.schemaOf(url);
     // a name no other test process uses, so the COPY watched for below is this test's
     String big = ("big_" + schema).toLowerCase(java.util.Locale.ROOT);
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {

@@ -34,6 +34,20 @@ class LogSetupTest {
   }
 
   @Test
+  void debeziums_warning_per_dropped_lag_measurement_is_kept_out_but_its_errors_are_not() {
+    var ctx = new LoggerContext();
+    var setup = new LogSetup();
+    setup.setContext(ctx);
+    setup.configure(ctx);
+    var collector = ctx.getLogger("io.debezium.metrics.stats.MeasurementCollector");
+
+    assertThat(collector.isWarnEnabled()).isFalse();
+    assertThat(collector.isErrorEnabled()).isTrue();
+    assertThat(ctx.getLogger("io.debezium.connector.postgresql").isWarnEnabled()).isTrue();
+    ctx.stop();
+  }
+
+  @Test
   void the_server_console_stamps_every_line_with_its_date_and_time_and_shows_run_lines() {
     var ctx = new LoggerContext();
     var setup = new LogSetup();

@@ -42,13 +42,21 @@ class PluginDocsTest {
     return out;
   }
 
+  /** The first {@code lang} block that starts with {@code start} (the page has other snippets). */
+  private String block(String lang, String start) {
+    return blocks(lang).stream()
+        .filter(b -> b.startsWith(start))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no ```" + lang + " block starting " + start));
+  }
+
   private Path buildPlugin(Path jar) {
     String services =
         page.split("META-INF/services/dev.weir.task.TaskType`, one class per line:")[1];
     String className = services.split("```")[1].strip();
     assertThat(className).isEqualTo("com.acme.weir.MarkerTask");
     return PluginJars.builder()
-        .source(className, blocks("java").get(0))
+        .source(className, block("java", "package com.acme.weir;"))
         .service(className)
         .build(jar);
   }
@@ -89,7 +97,7 @@ class PluginDocsTest {
         import org.junit.jupiter.api.io.TempDir;
 
         """
-            + blocks("java").get(1);
+            + block("java", "class MarkerTaskTest");
     Path tests =
         PluginJars.builder()
             .source("MarkerTaskTest", test)

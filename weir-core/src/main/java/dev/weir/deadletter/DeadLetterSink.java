@@ -1,57 +1,61 @@
 package dev.weir.deadletter;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.weir.store.DeadLetterRecord;
 import dev.weir.store.DeadLetterStore;
 import dev.weir.task.TaskFailedException;
 import java.time.InstantSource;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * The {@link DeadLetters} of one origin: streams each letter to its storage, then on {@link
- * #finish} commits them (replacing what the same origin wrote before), indexes the batch in the
- * state store and judges {@code maxRejected}.
+ * The {@link DeadLetters} of one origin: streams each letter to its storage, then commits them
+ * (replacing what the same origin wrote before), indexes the batch in the state store and judges
+ * {@code maxRejected} — in {@link #storeThenCommit} before a task commits its target, or else in
+ * {@link #finish} when the attempt ends. A stream commits its letters as it goes instead, a part
+ * per batch ({@link #rejectDurably}), each indexed at once.
  */
 public final class DeadLetterSink implements DeadLetters, AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
-
   private final DeadLetterSpec spec;
   private final Origin origin;
   private final String taskType;
   private final DeadLetterStorage.Batch batch;
-  private final UnaryOperator<String> mask;
   private final DeadLetterStore index;
   private final InstantSource clock;
   private final MaxRejected limit;
+  private final LetterJson json;
+  private final DurableParts parts;
+  private final CommitFailures failures;
   private long rejected;
+  private Map<String, Object> stored;
+  private long durable; // of rejected, those committed as parts by rejectDurably
+  private String lastPart;
+  private long shareBase;
   private long handled;
   private String firstReason;
   private boolean done;
   private boolean keepEarlier;
+  private boolean committedToStorage;
 
   private DeadLetterSink(
       DeadLetterSpec spec,
       Origin origin,
       String taskType,
-      DeadLetterStorage.Batch batch,
+      DeadLetterStorage storage,
+      DeadLetterStorage.Environment env,
       UnaryOperator<String> mask,
       DeadLetterStore index,
-      InstantSource clock) {
+      InstantSource clock)
+      throws Exception {
     this.spec = spec;
+    this.batch = storage.open(spec, origin, env);
     this.origin = origin;
     this.taskType = taskType;
-    this.batch = batch;
-    this.mask = mask;
     this.index = index;
     this.clock = clock;
     this.limit = spec.limit();
+    this.json = new LetterJson(origin, taskType, mask, clock);
+    this.parts = new DurableParts(spec, origin, taskType, storage, env, json, mask, index, clock);
+    this.failures = new CommitFailures(spec, origin, storage, env, index, mask);
   }
 
   /**
@@ -72,8 +76,7 @@ public final class DeadLetterSink implements DeadLetters, AutoCloseable {
       InstantSource clock)
       throws Exception {
     DeadLetterStorage storage = DeadLetterStorages.forSpec(spec);
-    return new DeadLetterSink(
-        spec, origin, taskType, storage.open(spec, origin, env), mask, index, clock);
+    return new DeadLetterSink(spec, origin, taskType, storage, env, mask, index, clock);
   }
 
   @Override
@@ -86,17 +89,8 @@ public final class DeadLetterSink implements DeadLetters, AutoCloseable {
     if (done) {
       throw new IllegalStateException("the dead letters of " + origin + " are closed");
     }
-    String why = mask.apply(reason == null ? "(no reason given)" : reason);
-    ObjectNode letter = JsonNodeFactory.instance.objectNode();
-    letter.set("record", masked(toJson(record)));
-    letter.put("reason", why);
-    letter.put("namespace", origin.namespace());
-    letter.put("flow", origin.flowId());
-    letter.put("run", origin.runId());
-    letter.put("task", origin.taskId());
-    letter.put("taskType", taskType);
-    letter.put("attempt", origin.attempt());
-    letter.put("at", clock.instant().toString());
+    String why = json.reason(reason);
+    var letter = json.letter(record, why);
     try {
       batch.add(letter);
     } catch (Exception e) {
@@ -110,6 +104,26 @@ public final class DeadLetterSink implements DeadLetters, AutoCloseable {
       firstReason = why;
     }
     rejected++;
+  }
+
+  @Override
+  public synchronized String rejectDurably(String part, java.util.List<Letter> letters) {
+    if (done) {
+      throw new IllegalStateException("the dead letters of " + origin + " are closed");
+    }
+    DurableParts.Part written = parts.write(part, letters);
+    if (firstReason == null) {
+      firstReason = written.firstReason();
+    }
+    rejected += written.letters();
+    durable += written.letters();
+    lastPart = written.location();
+    return written.location();
+  }
+
+  @Override
+  public synchronized void shareOfAtLeast(long records) {
+    shareBase = Math.max(0, records);
   }
 
   @Override
@@ -134,7 +148,7 @@ public final class DeadLetterSink implements DeadLetters, AutoCloseable {
 
   @Override
   public synchronized boolean wouldExceed(long more, long handledInAll) {
-    return limit.exceededBy(rejected + more, Math.max(handledInAll, handled));
+    return limit.exceededBy(rejected + more, Math.max(shareBase, Math.max(handledInAll, handled)));
   }
 
   @Override
@@ -143,82 +157,141 @@ public final class DeadLetterSink implements DeadLetters, AutoCloseable {
   }
 
   /**
-   * Commits the letters and indexes them, then judges {@code maxRejected}.
+   * Commits the letters and indexes them, then judges {@code maxRejected}; when the task stored
+   * them already through {@link #storeThenCommit}, only says what it stored.
    *
    * @return the outputs to add to the task's: {@code rejected} and {@code deadLetters}
    * @throws TaskFailedException (not retryable: the data will not change) when more records were
    *     set aside than {@code maxRejected} allows
    */
   public synchronized Map<String, Object> finish() throws Exception {
+    if (stored != null) {
+      return stored;
+    }
     done = true;
     if (keepEarlier) {
       batch.close();
-      var earlier = index == null ? null : index.find(origin.batchId()).orElse(null);
+      var earlier = index == null ? null : earlier();
       var outputs = new java.util.LinkedHashMap<String, Object>();
       outputs.put("rejected", earlier == null ? 0L : earlier.letters());
       outputs.put("deadLetters", earlier == null ? "" : earlier.location());
       return outputs;
     }
-    batch.commit();
-    // the handled count may be short when a task counts only what it set aside
-    long all = Math.max(handled, rejected);
-    if (index != null) {
-      index.save(
-          new DeadLetterRecord(
-              origin.batchId(),
-              origin.namespace(),
-              origin.flowId(),
-              origin.runId(),
-              origin.taskId(),
-              origin.attempt(),
-              taskType,
-              batch.location(),
-              rejected,
-              all,
-              firstReason,
-              clock.instant(),
-              null,
-              null,
-              null));
-    }
-    var outputs = new java.util.LinkedHashMap<String, Object>();
-    outputs.put("rejected", rejected);
-    outputs.put("deadLetters", rejected > 0 ? batch.location() : "");
-    if (limit.exceededBy(rejected, all)) {
-      throw new TaskFailedException(tooMany(all), false, outputs, null);
-    }
+    Map<String, Object> outputs = store();
+    judge(outputs);
     return outputs;
   }
 
-  private String tooMany(long all) {
-    return "task "
-        + origin.taskId()
-        + " set aside "
-        + rejected
-        + " of "
-        + all
-        + " records ("
-        + percent(rejected, all)
-        + "), more than maxRejected "
-        + limit
-        + "; see "
-        + batch.location()
-        + " (first: "
-        + firstReason
-        + "). Fix the data and `weir deadletters replay "
-        + origin.batchId()
-        + "`, or raise deadLetter.maxRejected (e.g. `maxRejected: 5%`)";
+  // This attempt's own batch (a resumed run), else the latest earlier attempt's of the same run
+  // and task: a retry after a commit whose outcome was unknown finds the append done by it
+  private DeadLetterRecord earlier() {
+    var own = index.find(origin.batchId()).filter(b -> b.id().equals(origin.batchId()));
+    if (own.isPresent() || origin.runId() == null) {
+      return own.orElse(null);
+    }
+    return index.list(origin.namespace(), origin.flowId(), origin.runId(), 100).stream()
+        .filter(b -> origin.runId().equals(b.runId()) && origin.taskId().equals(b.taskId()))
+        .filter(b -> b.attempt() < origin.attempt())
+        .max(java.util.Comparator.comparingInt(DeadLetterRecord::attempt))
+        .orElse(null);
   }
 
-  private static String percent(long part, long whole) {
-    if (whole == 0) {
-      return "100%";
+  @Override
+  public void storeThenCommit(TargetCommit targetCommit) throws Exception {
+    synchronized (this) {
+      if (stored != null || done) {
+        throw new IllegalStateException("the dead letters of " + origin + " are closed");
+      }
+      done = true;
+      // kept even when too many: they show what was wrong, and the target stays as it was
+      Map<String, Object> outputs;
+      try {
+        outputs = store();
+      } catch (Exception e) {
+        throw failures.storeFailed(e, batch.location(), rejected);
+      }
+      judge(outputs);
+      stored = outputs;
     }
-    double p = part * 100.0 / whole;
-    return (p >= 10 || p == Math.rint(p)
-            ? String.valueOf(Math.round(p))
-            : String.format(java.util.Locale.ROOT, "%.1f", p))
-        + "%";
+    try {
+      targetCommit.commit();
+    } catch (Exception | Error e) {
+      if (CommitOutcome.clearlyFailed(e)) {
+        withdraw(e);
+      } else {
+        keepUnknown(e);
+      }
+      throw e;
+    }
+  }
+
+  private synchronized void keepUnknown(Throwable cause) {
+    CommitFailures.keepUnknown(cause, rejected, rejected > durable ? batch.location() : lastPart);
+  }
+
+  private synchronized void withdraw(Throwable cause) {
+    failures.withdraw(
+        cause, index == null ? null : record(0, 0), committedToStorage, batch.location());
+    stored = null;
+  }
+
+  private Map<String, Object> store() throws Exception {
+    long kept = rejected - durable; // the parts are indexed already
+    if (kept > 0 || mayHaveWrittenBefore()) {
+      batch.commit();
+      committedToStorage = true;
+    } else {
+      batch.close(); // a clean load must not need the dead-letter storage to be up
+    }
+    // the handled count may be short when a task counts only what it set aside
+    long all = Math.max(handled, rejected);
+    if (index != null) {
+      index.save(record(kept, all));
+    }
+    var outputs = new java.util.LinkedHashMap<String, Object>();
+    outputs.put("rejected", rejected);
+    outputs.put("deadLetters", kept > 0 ? batch.location() : lastPart == null ? "" : lastPart);
+    return outputs;
+  }
+
+  // An empty batch commits only to replace letters this origin (the same attempt of a resumed
+  // run) wrote before; the index says whether it did. Without an index nobody can tell.
+  private boolean mayHaveWrittenBefore() {
+    if (index == null) {
+      return true;
+    }
+    return index.find(origin.batchId()).filter(b -> b.id().equals(origin.batchId())).isPresent();
+  }
+
+  private void judge(Map<String, Object> outputs) {
+    long all = Math.max(handled, rejected);
+    if (limit.exceededBy(rejected, Math.max(all, shareBase))) {
+      throw new TaskFailedException(
+          tooMany(all, (String) outputs.get("deadLetters")), false, outputs, null);
+    }
+  }
+
+  private DeadLetterRecord record(long letters, long all) {
+    return new DeadLetterRecord(
+        origin.batchId(),
+        origin.namespace(),
+        origin.flowId(),
+        origin.runId(),
+        origin.taskId(),
+        origin.attempt(),
+        taskType,
+        batch.location(),
+        letters,
+        all,
+        firstReason,
+        clock.instant(),
+        null,
+        null,
+        null);
+  }
+
+  private String tooMany(long all, String location) {
+    return TooManyRejected.message(origin, rejected, all, limit, location, firstReason);
   }
 
   /** Drops letters not committed: an attempt that fails for another reason keeps none. */
@@ -230,40 +303,5 @@ public final class DeadLetterSink implements DeadLetters, AutoCloseable {
 
   public DeadLetterSpec spec() {
     return spec;
-  }
-
-  private static JsonNode toJson(Object record) {
-    if (record instanceof JsonNode n) {
-      return n.deepCopy();
-    }
-    if (record instanceof String s) {
-      return TextNode.valueOf(s);
-    }
-    try {
-      return JSON.valueToTree(record);
-    } catch (IllegalArgumentException e) {
-      return TextNode.valueOf(String.valueOf(record));
-    }
-  }
-
-  // every text of the record, at any depth, field names too: a secret may sit anywhere
-  private JsonNode masked(JsonNode n) {
-    if (n.isTextual()) {
-      return TextNode.valueOf(mask.apply(n.asText()));
-    }
-    if (n instanceof ArrayNode a) {
-      ArrayNode out = JsonNodeFactory.instance.arrayNode();
-      a.forEach(e -> out.add(masked(e)));
-      return out;
-    }
-    if (n instanceof ObjectNode o) {
-      ObjectNode out = JsonNodeFactory.instance.objectNode();
-      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-        var e = it.next();
-        out.set(mask.apply(e.getKey()), masked(e.getValue()));
-      }
-      return out;
-    }
-    return n;
   }
 }

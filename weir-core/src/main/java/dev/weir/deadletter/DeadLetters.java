@@ -7,8 +7,11 @@ package dev.weir.deadletter;
  *
  * <p>A task calls {@link #reject} for each bad record and {@link #handled} for every record it
  * processed, good or bad; the engine writes the letters and checks {@code maxRejected} when the
- * attempt ends. Without a {@code deadLetter:} setting the sink is {@link #NONE}: {@link #enabled()}
- * is false and the task fails on bad records as it always did.
+ * attempt ends. A task that commits its good records somewhere outside the run (a target table)
+ * does that through {@link #storeThenCommit}, so that the letters are judged and stored before the
+ * target commits: too many bad records, or letters that cannot be stored, leave the target as it
+ * was. Without a {@code deadLetter:} setting the sink is {@link #NONE}: {@link #enabled()} is false
+ * and the task fails on bad records as it always did.
  */
 public interface DeadLetters {
   /** Whether the task has a {@code deadLetter:} setting; when not, a bad record fails the task. */
@@ -21,6 +24,26 @@ public interface DeadLetters {
    * @param reason why it could not be processed, e.g. {@code row 17: duplicate key (id)=(3)}
    */
   void reject(Object record, String reason);
+
+  /** A record set aside and why, for {@link #rejectDurably}. */
+  record Letter(Object record, String reason) {}
+
+  /**
+   * Sets aside records of one batch of a stream at once, durable before this returns, as a batch of
+   * letters of their own named {@code part} within the attempt ({@code <run>/<task>-<part>}): the
+   * same part set aside again (a batch delivered twice) replaces them instead of doubling them. A
+   * stream task calls it before it commits its position in the stream, since letters {@link
+   * #reject}ed are kept only when the attempt ends. They count toward {@link #rejected()}.
+   *
+   * @return where the letters are
+   */
+  String rejectDurably(String part, java.util.List<Letter> letters);
+
+  /**
+   * Judges a share ({@code 5%}) against at least {@code records} handled records: a stream sets it
+   * so that the first bad record of a quiet stream is not 100% of it.
+   */
+  default void shareOfAtLeast(long records) {}
 
   /** Counts {@code records} more processed records, the bad ones included (for {@code 5%}). */
   void handled(long records);
@@ -40,10 +63,35 @@ public interface DeadLetters {
 
   /**
    * Says this attempt found its work done by an earlier run of the same attempt (an append a
-   * resumed run had committed already): the letters that run wrote stay as they are, instead of
-   * being replaced by this run's none.
+   * resumed run had committed already) or by an earlier attempt (whose commit's reply was lost):
+   * the letters that one wrote stay as they are, instead of being replaced by this run's none, and
+   * are what this attempt reports.
    */
   void keepEarlier();
+
+  /**
+   * Judges {@code maxRejected} and stores the letters, then runs {@code targetCommit} (e.g. {@code
+   * conn::commit}); when the database answers that the commit failed ({@link
+   * CommitOutcome#clearlyFailed}), withdraws the letters again, so that an attempt whose target did
+   * not commit leaves no letters behind. When its outcome is unknown (the connection broke during
+   * the commit) the letters stay, and the exception carries a note saying so ({@link
+   * CommitOutcome#keptNote}). With nothing set aside, the dead-letter storage is not contacted
+   * unless this attempt wrote letters there before. A task calls it in place of its own commit,
+   * inside the block that rolls the target back on an exception. No record may be set aside after
+   * it.
+   *
+   * @throws dev.weir.task.TaskFailedException (not retryable) when more records were set aside than
+   *     {@code maxRejected} allows: {@code targetCommit} does not run, the letters are kept to see
+   *     what was wrong
+   * @throws Exception when the letters cannot be stored: {@code targetCommit} does not run
+   */
+  void storeThenCommit(TargetCommit targetCommit) throws Exception;
+
+  /** The commit of what a task wrote outside the run, e.g. a target table's transaction. */
+  @FunctionalInterface
+  interface TargetCommit {
+    void commit() throws Exception;
+  }
 
   /** Sets nothing aside: {@link #reject} fails, as a bad record did before dead letters. */
   DeadLetters NONE =
@@ -55,6 +103,12 @@ public interface DeadLetters {
 
         @Override
         public void reject(Object record, String reason) {
+          throw new IllegalStateException(
+              "no deadLetter: setting; check enabled() before setting records aside");
+        }
+
+        @Override
+        public String rejectDurably(String part, java.util.List<Letter> letters) {
           throw new IllegalStateException(
               "no deadLetter: setting; check enabled() before setting records aside");
         }
@@ -84,5 +138,10 @@ public interface DeadLetters {
 
         @Override
         public void keepEarlier() {}
+
+        @Override
+        public void storeThenCommit(TargetCommit targetCommit) throws Exception {
+          targetCommit.commit();
+        }
       };
 }

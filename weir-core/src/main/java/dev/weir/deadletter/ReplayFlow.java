@@ -46,6 +46,11 @@ public final class ReplayFlow {
           "http.extract letters are records the API sent; they do not fit the schema, so fix the"
               + " schema (or ask the API's owner) and "
               + rerun;
+      case "cdc.postgres", "cdc.mysql" ->
+          taskType
+              + " letters are changes of a stream that went on without them; fix the target, then"
+              + " apply them from the letters by hand, or update the source rows (even to the same"
+              + " values) so that they stream again";
       default -> taskType + " letters cannot be replayed by Weir; " + rerun;
     };
   }

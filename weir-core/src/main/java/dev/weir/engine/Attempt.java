@@ -93,7 +93,8 @@ final class Attempt implements Runnable {
       }
       TaskResult result =
           routed != null
-              ? routed.run(ticket(), context.logger())
+              ? routed.run(
+                  ticket(), context.logger(), c -> post.accept(new EngineEvent.StepChanged(c)))
               : published(AuditFacts.complete(execute(type), scope, context.datasetsRead()));
       outcome = new EngineEvent.AttemptSucceeded(taskId, attempt, result);
       released = TaskGate.Outcome.SUCCEEDED;

@@ -29,6 +29,9 @@ final class AttemptContext implements TaskContext {
   private final Map<String, Dataset> read = new LinkedHashMap<>();
   // who hears a continuous task's batches (the engine's listeners); nobody until told
   private volatile RunListener streamListener = RunListener.NONE;
+  // where the attempt's steps go (see AttemptSteps); until told, they are only logged
+  private volatile java.util.function.Supplier<AttemptSteps> stepsTo;
+  private dev.weir.task.Steps steps;
 
   AttemptContext(
       RunScope scope,
@@ -62,6 +65,13 @@ final class AttemptContext implements TaskContext {
         streamListener.streamed(
             new StreamEvent.BatchApplied(
                 runId(), namespace(), flowId(), taskId, changes, lagMillis));
+      }
+
+      @Override
+      public void waiting(int changes, long oldestLagMillis) {
+        streamListener.streamed(
+            new StreamEvent.Waiting(
+                runId(), namespace(), flowId(), taskId, changes, oldestLagMillis));
       }
 
       @Override
@@ -306,6 +316,21 @@ final class AttemptContext implements TaskContext {
   @Override
   public InstantSource clock() {
     return clock;
+  }
+
+  /** Stores this attempt's steps: each start and end goes to {@code sink} for the coordinator. */
+  void recordSteps(EngineServices services, java.util.function.Consumer<StepChange> sink) {
+    this.stepsTo = () -> new AttemptSteps(scope.runId, taskId, attempt, services, sink);
+  }
+
+  @Override
+  public synchronized dev.weir.task.Steps steps() {
+    // one per attempt: a step name is used once in it however often the task asks
+    if (steps == null) {
+      var to = stepsTo;
+      steps = to == null ? dev.weir.task.Steps.loggingTo(logger) : to.get();
+    }
+    return steps;
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.weir.WeirException;
 import dev.weir.expr.ExpressionException;
 import dev.weir.flow.Durations;
 import dev.weir.flow.RetryPolicy;
+import dev.weir.store.TaskRunRecord;
 import dev.weir.store.TaskState;
 import dev.weir.task.Dataset;
 import dev.weir.task.TaskFailedException;
@@ -42,6 +43,7 @@ final class AttemptOutcomes {
   private final Changes changes;
   private final int runAttempt;
   private final Run run;
+  private final StepRows steps;
 
   AttemptOutcomes(
       EngineServices services,
@@ -58,6 +60,7 @@ final class AttemptOutcomes {
     this.changes = changes;
     this.runAttempt = runAttempt;
     this.run = run;
+    this.steps = new StepRows(changes);
   }
 
   /** The slot of a report, or null for a late one (its attempt timed out or was cancelled). */
@@ -151,6 +154,20 @@ final class AttemptOutcomes {
     }
   }
 
+  void stepChanged(EngineEvent.StepChanged e) {
+    StepChange c = e.change();
+    TaskSlot s = reporting(c.parentId(), c.attempt());
+    steps.changed(
+        c,
+        s,
+        () -> run.log(s, "WARN", "step " + c.stepId() + " " + c.state() + " again; not stored"));
+  }
+
+  /** Ends the steps a stopped process left RUNNING (see {@link StepRows#endLeftovers}). */
+  void endLeftoverSteps(List<TaskRunRecord> stored) {
+    steps.endLeftovers(stored, now(), id -> table.defOf(id, scope.flow));
+  }
+
   void checkDue(EngineEvent.CheckDue e) {
     TaskSlot s = table.get(e.taskId());
     if (s != null && s.attempt() == e.attempt() && s.is(TaskState.WAITING)) {
@@ -163,6 +180,7 @@ final class AttemptOutcomes {
   void stopped(TaskSlot s) {
     dispatcher.stopped(s);
     s.cancelTimers();
+    steps.parentStopped(s, now());
   }
 
   private void ended(

@@ -51,6 +51,24 @@ final class Changes {
     run = r;
   }
 
+  /** Whether something is to be written and all of it is rows of steps (no task, no run). */
+  boolean onlySteps() {
+    if (run != null || (inserts.isEmpty() && updates.isEmpty())) {
+      return false;
+    }
+    for (Key k : inserts.keySet()) {
+      if (!StepIds.isStep(k.taskId())) {
+        return false;
+      }
+    }
+    for (Key k : updates.keySet()) {
+      if (!StepIds.isStep(k.taskId())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   boolean isEmpty() {
     return inserts.isEmpty() && updates.isEmpty() && run == null;
   }

@@ -142,6 +142,7 @@ final class Dispatcher {
         new AttemptContext(
             scope, s.id(), attemptNo, logger, control, s.place, phase, services.clock());
     ctx.streamTo(services.listener());
+    ctx.recordSteps(services, c -> post.accept(new EngineEvent.StepChanged(c)));
     s.context = ctx;
     if (request == null && s.timeout == null) {
       startTimeout(s);

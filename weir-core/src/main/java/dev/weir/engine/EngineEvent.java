@@ -23,6 +23,9 @@ sealed interface EngineEvent {
   /** A waiting sensor's next check is due. */
   record CheckDue(String taskId, int attempt) implements EngineEvent {}
 
+  /** A step of a running attempt started or ended ({@link dev.weir.task.Steps}). */
+  record StepChanged(StepChange change) implements EngineEvent {}
+
   record CancelRequested(String reason) implements EngineEvent {}
 
   /** Another node may have taken the run over (it said so): the coordinator asks the store. */

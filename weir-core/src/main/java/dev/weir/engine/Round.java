@@ -50,6 +50,14 @@ final class Round {
     return committedRun;
   }
 
+  /**
+   * Whether the round's write may wait: it holds only step rows, and nothing waits for the write
+   * (no attempt to start, no leftover to end).
+   */
+  boolean onlyStepRows() {
+    return interrupted.isEmpty() && afterCommit.isEmpty() && changes.onlySteps();
+  }
+
   void commit() {
     if (!changes.isEmpty()) {
       // fenced: once another claim took the run, the write fails and changes nothing

@@ -56,10 +56,13 @@ final class RoutedAttempts implements AutoCloseable {
   /**
    * Queues the attempt and waits for a worker's result.
    *
+   * @param steps hears the steps the attempt recorded on the worker (see {@link AttemptSteps})
    * @throws InterruptedException when the attempt is cancelled or timed out meanwhile: the queued
    *     attempt is withdrawn (its worker stops at its next check)
    */
-  TaskResult run(AttemptTicket ticket, TaskLogger log) throws InterruptedException {
+  TaskResult run(
+      AttemptTicket ticket, TaskLogger log, java.util.function.Consumer<StepChange> steps)
+      throws InterruptedException {
     routedRuns.add(ticket.runId());
     long id = queue.enqueue(ticket);
     log.info(
@@ -93,6 +96,8 @@ final class RoutedAttempts implements AutoCloseable {
     if (checks != null) {
       store.saveChecks(ticket.runId(), ticket.taskId(), ticket.attempt(), checks);
     }
+    // the steps it recorded there, told to the coordinator before the attempt's own end
+    RoutedOutcome.steps(done.outcome()).forEach(steps);
     queue.drop(id);
     return RoutedOutcome.read(done.outcome());
   }

@@ -93,6 +93,9 @@ final class RoutedExecution {
         new java.util.concurrent.atomic.AtomicReference<
             java.util.List<dev.weir.store.CheckRecord>>();
     ctx.keepChecks(checks::set);
+    // steps go with the attempt's result: the coordinator stores them, fenced by its claim
+    var steps = java.util.Collections.synchronizedList(new java.util.ArrayList<StepChange>());
+    ctx.recordSteps(services, steps::add);
     @SuppressWarnings("unchecked")
     Map<String, Object> extra =
         ticket.has("extra")
@@ -107,7 +110,7 @@ final class RoutedExecution {
         extra,
         ctx,
         control,
-        e -> outcome.complete(mask(encode(e, checks.get()))),
+        e -> outcome.complete(mask(withSteps(encode(e, checks.get()), steps))),
         TaskGate.NONE,
         null,
         null);
@@ -180,6 +183,12 @@ final class RoutedExecution {
           RoutedOutcome.waiting(dev.weir.task.Reschedule.in(w.recheckIn(), w.why()), checks);
       default -> RoutedOutcome.failed(null, "unexpected end of a routed attempt: " + e, checks);
     };
+  }
+
+  private static String withSteps(String json, java.util.List<StepChange> steps) {
+    synchronized (steps) {
+      return RoutedOutcome.withSteps(json, java.util.List.copyOf(steps));
+    }
   }
 
   private static String describe(Throwable t) {

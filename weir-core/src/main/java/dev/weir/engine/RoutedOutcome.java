@@ -65,6 +65,42 @@ final class RoutedOutcome {
     return o;
   }
 
+  /**
+   * The outcome with the steps the attempt recorded on the worker, for the coordinator to store.
+   */
+  static String withSteps(String json, List<StepChange> steps) {
+    if (steps.isEmpty()) {
+      return json;
+    }
+    try {
+      ObjectNode o = (ObjectNode) DatasetCodec.JSON.readTree(json);
+      o.set("steps", DatasetCodec.JSON.valueToTree(steps));
+      return o.toString();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("corrupt result of a routed attempt: " + json, e);
+    }
+  }
+
+  /** The steps the attempt recorded on the worker, in the order it recorded them. */
+  static List<StepChange> steps(String json) {
+    try {
+      JsonNode c = DatasetCodec.JSON.readTree(json).get("steps");
+      if (c == null || c.isNull()) {
+        return List.of();
+      }
+      // records' derived getters (TaskAuditRecord.isEmpty) are written too: not fields to read
+      return DatasetCodec.JSON
+          .readerFor(
+              DatasetCodec.JSON
+                  .getTypeFactory()
+                  .constructCollectionType(List.class, StepChange.class))
+          .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .readValue(c);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("corrupt result of a routed attempt: " + json, e);
+    }
+  }
+
   /** The check results the task saved on the worker; null when it saved none. */
   static List<CheckRecord> checks(String json) {
     try {

@@ -1,8 +1,6 @@
 package dev.weir.engine;
 
 import dev.weir.flow.Dag;
-import dev.weir.flow.Durations;
-import dev.weir.flow.TaskDef;
 import dev.weir.flow.TaskDef.Phase;
 import dev.weir.store.FencedOffException;
 import dev.weir.store.LogLine;
@@ -10,8 +8,6 @@ import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
 import dev.weir.store.TaskRunRecord;
 import dev.weir.store.TaskState;
-import dev.weir.task.Dataset;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -31,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutcomes.Run {
   static final String INTERRUPTED = Interrupted.PREFIX;
-  static final String RUN_TIMED_OUT = "run timed out after ";
+
   private static final Logger LOG = LoggerFactory.getLogger(RunCoordinator.class);
 
   private final EngineServices services;
@@ -40,21 +36,17 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
   private final Changes changes;
   private final TaskTable table;
   private final Dispatcher dispatcher;
-  private final StoredRows stored;
   private final ForEachDriver forEach;
   private final AttemptOutcomes outcomes;
+  private final RunStops stops;
+  private final RunPhases phases;
+  private final TaskRecovery recovery;
   private final BlockingQueue<EngineEvent> events = new LinkedBlockingQueue<>();
   private final CompletableFuture<RunRecord> done = new CompletableFuture<>();
   private final Ownership owner;
   private RunRecord run;
-  private Phase phase = Phase.MAIN;
   private boolean finished;
-  private boolean cancelled;
-  private String cancelReason;
-  private volatile boolean cancelAsked;
   private volatile boolean abandoned;
-  private boolean runTimedOut;
-  private EngineTimer.Scheduled runTimer;
 
   RunCoordinator(
       EngineServices services,
@@ -68,29 +60,22 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
     this.owner = owner;
     this.round = new Round(services, run, owner.fence(), this::log);
     this.changes = round.changes();
-    this.runTimedOut = run.error() != null && run.error().startsWith(RUN_TIMED_OUT);
     var dags = new EnumMap<Phase, Dag>(Phase.class);
     dags.put(Phase.MAIN, new Dag(scope.flow.tasks()));
     dags.put(Phase.ON_FAILURE, new Dag(scope.flow.onFailure()));
     dags.put(Phase.FINALLY, new Dag(scope.flow.finallyTasks()));
     this.table = new TaskTable(dags, changes);
     this.dispatcher = new Dispatcher(services, scope, table, this::post, this::variables);
-    this.stored = new StoredRows(rows, run.attempt());
+    var stored = new StoredRows(rows, run.attempt());
     this.forEach = new ForEachDriver(table, scope, stored, run.attempt(), services.clock(), this);
     this.outcomes =
         new AttemptOutcomes(services, scope, table, dispatcher, changes, run.attempt(), this);
-    for (TaskDef def : scope.flow.allTasks()) {
-      TaskRunRecord cur = stored.take(def.id());
-      boolean fresh = cur == null;
-      if (fresh) {
-        cur = TaskRunRecord.pending(run.id(), def.id(), 1, run.attempt());
-      }
-      TaskSlot slot = table.add(def, cur, fresh);
-      slot.failures = stored.failures(def.id());
-      if (cur.state() == TaskState.SUCCEEDED) {
-        restoreOutputs(slot);
-      }
-    }
+    this.stops = new RunStops(run, scope.flow.timeout(), table, outcomes, services.clock());
+    this.phases = new RunPhases(services, scope.flow, table, stops);
+    this.recovery =
+        new TaskRecovery(services, scope, table, stored, round, dispatcher, forEach, run.attempt());
+    recovery.placeTasks();
+    outcomes.endLeftoverSteps(rows);
   }
 
   /**
@@ -99,7 +84,7 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
    */
   @Override
   public Map<String, Object> variables(TaskSlot s) {
-    Map<String, Object> failed = FailedTaskVariable.of(s, table, runTimedOut);
+    Map<String, Object> failed = FailedTaskVariable.of(s, table, stops.timedOut());
     if (s.isTop()) {
       return failed;
     }
@@ -131,18 +116,18 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
    * Ctrl-C, or was ended by it), and ends CANCELLED, not FAILED.
    */
   void cancel(String reason) {
-    cancelAsked = true;
+    stops.askCancel();
     post(new EngineEvent.CancelRequested(reason));
   }
 
   @Override
   public boolean cancelAsked() {
-    return cancelAsked;
+    return stops.cancelAsked();
   }
 
   @Override
   public boolean stopping(TaskSlot s) {
-    return cancelled || (runTimedOut && s.def.phase() == Phase.MAIN);
+    return stops.stopping(s);
   }
 
   @Override
@@ -155,13 +140,20 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
     try {
       begin();
       commit();
+      var stepWrites = new StepWriteWindow();
       while (!finished) {
-        handle(events.take());
+        EngineEvent first = stepWrites.next(events);
+        if (first != null) {
+          handle(first);
+        }
         for (EngineEvent e = events.poll(); e != null && !finished; e = events.poll()) {
           handle(e);
         }
         if (!finished) {
           advance();
+        }
+        if (!finished && stepWrites.holds(round.onlyStepRows())) {
+          continue; // steps ending close together share one write
         }
         commit();
       }
@@ -179,9 +171,7 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
       LOG.error("run {} stopped on an internal error: {}", run.id(), why);
       abandon("internal error: " + why);
     } finally {
-      if (runTimer != null) {
-        runTimer.cancel();
-      }
+      stops.stopTimer();
       table.all().forEach(TaskSlot::cancelTimers);
       services.logs().flush();
       // what the store holds, not what we meant to write: a failed last write is not success
@@ -195,136 +185,33 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
     Instant now = now();
     Instant started = run.startedAt() == null ? now : run.startedAt();
     setRun(run.withOwner(RunState.RUNNING, started, owner.claimant().label()));
-    if (scope.flow.timeout() != null && !runTimedOut) {
-      // on resume the limit counts from the run's first start, not from now
-      Duration left = scope.flow.timeout().minus(Duration.between(started, now));
-      runTimer = services.timer().schedule(left, () -> post(new EngineEvent.RunTimedOut()));
-    }
+    stops.startTimer(services.timer(), started, now, () -> post(new EngineEvent.RunTimedOut()));
     for (TaskSlot s : List.copyOf(table.all())) {
       recover(s);
     }
-    activate(Phase.MAIN);
+    phases.activate(Phase.MAIN);
     advance();
   }
 
-  /**
-   * Brings a task run stored before this coordinator started to where it can go on: what was
-   * running runs again (the try does not count), waits are timed again, a forEach goes on with its
-   * items.
-   */
   @Override
   public void recover(TaskSlot s) {
-    Instant now = now();
-    switch (s.state()) {
-      case RUNNING, QUEUED -> {
-        if (s.def.isForEach() && s.is(TaskState.RUNNING)) {
-          forEach.resume(s);
-          return;
-        }
-        if (s.is(TaskState.RUNNING)) {
-          round.interrupted(s.id(), s.attempt());
-        }
-        table.fail(s, TaskState.FAILED, now, Interrupted.MESSAGE, null);
-        table.again(s, run.attempt());
-      }
-      case RETRY_WAIT ->
-          dispatcher.wakeAt(s, s.current.retryAt(), new EngineEvent.RetryDue(s.id(), s.attempt()));
-      case WAITING -> {
-        // a sensor between checks: its next check and its timeout were stored
-        dispatcher.startTimeout(s);
-        dispatcher.wakeAt(s, s.current.retryAt(), new EngineEvent.CheckDue(s.id(), s.attempt()));
-      }
-      default -> {}
-    }
-  }
-
-  private void activate(Phase p) {
-    phase = p;
-    for (TaskSlot s : table.all()) {
-      if (s.def.phase() == p && s.is(TaskState.PENDING)) {
-        table.consider(s);
-      }
-    }
-  }
-
-  private TaskSlot firstFailed() {
-    for (TaskSlot s : table.all()) {
-      if (s.isTop()
-          && s.def.phase() == Phase.MAIN
-          && (s.is(TaskState.FAILED) || s.is(TaskState.TIMED_OUT))) {
-        return s;
-      }
-    }
-    return null;
-  }
-
-  private boolean runFailed() {
-    return runTimedOut || firstFailed() != null;
+    recovery.recover(s);
   }
 
   /** Moves to the next phase when the current one is done; finishes the run after the last. */
   private boolean nextPhase() {
-    if (table.open(phase) > 0) {
+    if (phases.open()) {
       return false;
     }
-    if (phase == Phase.MAIN) {
-      if (!runFailed()) {
-        Instant now = now();
-        for (TaskSlot s : table.all()) {
-          if (s.def.phase() == Phase.ON_FAILURE && !s.state().isTerminal()) {
-            table.skip(s, now, "the run did not fail");
-          }
-        }
-      }
-      activate(Phase.ON_FAILURE);
-    } else if (phase == Phase.ON_FAILURE) {
-      activate(Phase.FINALLY);
-    } else {
+    if (!phases.moveOn()) {
       finish();
     }
     return true;
   }
 
   private void finish() {
-    RunState state;
-    String error = null;
-    if (cancelled) {
-      state = RunState.CANCELLED;
-      error = cancelReason;
-    } else if (runFailed()) {
-      state = RunState.FAILED;
-      error = runTimedOut ? timedOutMessage() : failureMessage(firstFailed());
-    } else {
-      state = RunState.SUCCEEDED;
-      commitTaskState();
-    }
-    setRun(run.ended(state, now(), error));
+    setRun(phases.ended(run));
     finished = true;
-  }
-
-  /**
-   * Keeps the state (watermarks) that succeeded tasks proposed, before the run is marked done: a
-   * crash in between resumes the run, which finishes and writes the same values again.
-   */
-  private void commitTaskState() {
-    for (TaskSlot s : table.all()) {
-      if (s.is(TaskState.SUCCEEDED) && s.current.stateUpdates() != null) {
-        DatasetCodec.decodeOutputs(s.current.stateUpdates())
-            .forEach((k, v) ->
-                services
-                    .store()
-                    .putState(
-                        scope.flow.namespace(), scope.flow.id(), s.id(), k, String.valueOf(v)));
-      }
-    }
-  }
-
-  private static String failureMessage(TaskSlot s) {
-    if (s == null) {
-      return "a task failed";
-    }
-    String how = s.is(TaskState.TIMED_OUT) ? "timed out" : "failed";
-    return "task '" + s.id() + "' " + how + ": " + s.current.error();
   }
 
   private void abandon(String reason) {
@@ -352,7 +239,7 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
       while (changed) {
         changed = false;
         for (TaskSlot s = table.nextCandidate(); s != null; s = table.nextCandidate()) {
-          if (s.def.phase() == phase && s.is(TaskState.PENDING)) {
+          if (s.def.phase() == phases.current() && s.is(TaskState.PENDING)) {
             decide(s);
           }
         }
@@ -402,8 +289,17 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
       case EngineEvent.AttemptTimedOut ev -> outcomes.timedOut(ev);
       case EngineEvent.RetryDue ev -> outcomes.retryDue(ev);
       case EngineEvent.CheckDue ev -> outcomes.checkDue(ev);
-      case EngineEvent.CancelRequested ev -> onCancel(ev);
-      case EngineEvent.RunTimedOut ev -> onRunTimedOut();
+      case EngineEvent.StepChanged ev -> outcomes.stepChanged(ev);
+      case EngineEvent.CancelRequested ev -> {
+        stops.cancel(ev.reason());
+        finish();
+      }
+      case EngineEvent.RunTimedOut ev -> {
+        if (stops.timeOut(phases.current())) {
+          // stored with the run so that a resume still knows the run failed
+          setRun(run.withError(stops.timedOutMessage()));
+        }
+      }
       case EngineEvent.OwnershipCheck ev -> checkOwnership();
       case EngineEvent.Abandoned ev -> {
         finished = true;
@@ -434,53 +330,6 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
     }
   }
 
-  private void onCancel(EngineEvent.CancelRequested e) {
-    cancelled = true;
-    cancelReason = e.reason();
-    Instant now = now();
-    for (TaskSlot s : table.all()) {
-      if (s.inFlight) {
-        outcomes.stopped(s);
-        s.control.cancel();
-      }
-      s.cancelTimers();
-      if (!s.state().isTerminal()) {
-        table.cancel(s, now, e.reason());
-      }
-    }
-    finish();
-  }
-
-  private String timedOutMessage() {
-    return RUN_TIMED_OUT + Durations.format(scope.flow.timeout()) + " (flow timeout)";
-  }
-
-  private void onRunTimedOut() {
-    if (phase != Phase.MAIN || runTimedOut) {
-      return; // the limit is for the main tasks; onFailure and finally run to the end
-    }
-    runTimedOut = true;
-    // stored with the run so that a resume still knows the run failed
-    setRun(run.withError(timedOutMessage()));
-    Instant now = now();
-    String why = "the run timed out after " + Durations.format(scope.flow.timeout());
-    for (TaskSlot s : table.all()) {
-      if (s.def.phase() != Phase.MAIN || s.state().isTerminal()) {
-        continue;
-      }
-      boolean wasRunning = s.is(TaskState.RUNNING) || s.is(TaskState.WAITING);
-      if (s.inFlight) {
-        s.control.cancel();
-      }
-      outcomes.stopped(s);
-      if (wasRunning) {
-        table.timeOut(s, now, why);
-      } else {
-        table.cancel(s, now, why);
-      }
-    }
-  }
-
   // ---- helpers
 
   // told to listeners too, as a task's own lines are: the log files and live streams need them
@@ -506,11 +355,7 @@ final class RunCoordinator implements Runnable, ForEachDriver.Hooks, AttemptOutc
 
   @Override
   public void restoreOutputs(TaskSlot s) {
-    scope.outputs.put(s.id(), DatasetCodec.decodeOutputs(s.current.outputs()));
-    Dataset d = DatasetCodec.decode(s.current.dataset());
-    if (d != null) {
-      scope.datasets.put(s.id(), d);
-    }
+    recovery.restoreOutputs(s);
   }
 
   private void setRun(RunRecord next) {

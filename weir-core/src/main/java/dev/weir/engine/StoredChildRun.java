@@ -111,6 +111,9 @@ final class StoredChildRun implements ChildRun {
   private Outcome outcome(RunRecord run) {
     var latest = new LinkedHashMap<String, TaskRunRecord>();
     for (TaskRunRecord t : store.taskRuns(run.id())) {
+      if (TaskRunRecord.isStepId(t.taskId())) {
+        continue; // a step's outcome is its task's to tell
+      }
       latest.merge(t.taskId(), t, (a, b) -> a.attempt() >= b.attempt() ? a : b);
     }
     var outputs = new LinkedHashMap<String, Map<String, Object>>();

@@ -15,6 +15,18 @@ public sealed interface StreamEvent {
       String runId, String namespace, String flowId, String taskId, int changes, long[] lagMillis)
       implements StreamEvent {}
 
+  /**
+   * Changes wait unapplied; the oldest committed in the source that long ago (see StreamProgress).
+   */
+  record Waiting(
+      String runId,
+      String namespace,
+      String flowId,
+      String taskId,
+      int changes,
+      long oldestLagMillis)
+      implements StreamEvent {}
+
   /** The task lost its place in the source; it snapshots again or fails. */
   record PositionLost(
       String runId,

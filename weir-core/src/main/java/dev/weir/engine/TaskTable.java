@@ -1,6 +1,8 @@
 package dev.weir.engine;
 
 import dev.weir.flow.Dag;
+import dev.weir.flow.Flow;
+import dev.weir.flow.TaskDef;
 import dev.weir.flow.TaskDef.Phase;
 import dev.weir.store.TaskRunRecord;
 import dev.weir.store.TaskState;
@@ -35,7 +37,7 @@ final class TaskTable {
   }
 
   /** Adds a task of the flow with its latest stored attempt (inserted when {@code fresh}). */
-  TaskSlot add(dev.weir.flow.TaskDef def, TaskRunRecord current, boolean fresh) {
+  TaskSlot add(TaskDef def, TaskRunRecord current, boolean fresh) {
     return add(
         new TaskSlot(def, Place.top(def.id(), dags.get(def.phase())), null, -1, current), fresh);
   }
@@ -78,6 +80,20 @@ final class TaskTable {
   /** The task run by its id ({@code load}, {@code group[key]/load}); null when not held. */
   TaskSlot get(String runTaskId) {
     return slots.get(runTaskId);
+  }
+
+  /**
+   * The definition of a task run: a task of the flow, or of a forEach item ({@code
+   * group[key]/task}) whether held or not (not resumed yet, or forgotten); null when the flow has
+   * no such task.
+   */
+  TaskDef defOf(String runTaskId, Flow flow) {
+    TaskSlot s = slots.get(runTaskId);
+    if (s != null) {
+      return s.def;
+    }
+    String id = runTaskId.substring(runTaskId.lastIndexOf('/') + 1);
+    return flow.everyTask().stream().filter(t -> t.id().equals(id)).findFirst().orElse(null);
   }
 
   Dag dag(Phase p) {
@@ -156,12 +172,12 @@ final class TaskTable {
     update(s, s.current.ended(TaskState.TIMED_OUT, now, why, null, null, -1));
   }
 
-  /** The next attempt of an ended task, waiting for its retry time. */
   /** A forEach that rendered its items: RUNNING, with its items kept in the row for a resume. */
   void startGroup(TaskSlot s, Instant now, String itemsJson) {
     update(s, s.current.running(now).withOutputs(itemsJson));
   }
 
+  /** The next attempt of an ended task, waiting for its retry time. */
   void retryAt(TaskSlot s, int runAttempt, Instant at) {
     insert(
         s,

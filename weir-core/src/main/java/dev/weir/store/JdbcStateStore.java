@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import javax.sql.DataSource;
 
 /**
  * The state store on a JDBC database: an H2 file (the default) or PostgreSQL.
@@ -24,8 +25,10 @@ import java.util.OptionalLong;
  * AlsoWrite)} opens it and each family writes its rows on its connection.
  */
 public final class JdbcStateStore implements StateStore {
-  private final HikariDataSource ds;
+  private final HikariDataSource pool;
+  private final DataSource ds;
   private final MembershipPool membership;
+  private final IdleTransactionLimit idleLimit;
   private final String description;
   private final StoreRetry retry;
   private final JdbcWork work;
@@ -49,13 +52,18 @@ public final class JdbcStateStore implements StateStore {
   private final JdbcRunParents parents;
 
   private JdbcStateStore(
-      HikariDataSource ds,
+      HikariDataSource pool,
       MembershipPool membership,
+      IdleTransactionLimit idleLimit,
       String description,
       StoreRetry.Settings settings,
       RunsDialect dialect) {
-    this.ds = ds;
+    this.pool = pool;
     this.membership = membership;
+    this.idleLimit = idleLimit;
+    // every connection the store takes: a cluster node's get its idle-transaction limit
+    DataSource ds = idleLimit.wrap(pool);
+    this.ds = ds;
     this.description = description;
     this.retry = new StoreRetry(description, settings);
     this.work = new JdbcWork(ds, description, retry);
@@ -65,7 +73,9 @@ public final class JdbcStateStore implements StateStore {
     // a heartbeat fails fast and alone; the next one tries again
     var beat =
         new JdbcWork(
-            membership, description, new StoreRetry(description, StoreRetry.Settings.NONE));
+            idleLimit.wrap(membership),
+            description,
+            new StoreRetry(description, StoreRetry.Settings.NONE));
     this.nodes = new JdbcNodes(beat);
     this.leases = new JdbcLeases(beat);
     this.poolSlots = new JdbcPoolSlots(work);
@@ -107,6 +117,7 @@ public final class JdbcStateStore implements StateStore {
     return new JdbcStateStore(
         ds,
         new MembershipPool(() -> StorePool.membership(url, user, password)),
+        new IdleTransactionLimit(url),
         label == null ? redact(url) : label,
         StoreRetry.Settings.DEFAULTS,
         RunsDialect.of(url));
@@ -201,6 +212,8 @@ public final class JdbcStateStore implements StateStore {
 
   @Override
   public long registerNode(String nodeId, String role, String host, long pid, Duration lease) {
+    // a node frozen inside a transaction must not hold the rows of its runs past its lease
+    idleLimit.set(lease);
     return nodes.register(nodeId, role, host, pid, lease);
   }
 
@@ -419,6 +432,6 @@ public final class JdbcStateStore implements StateStore {
   @Override
   public void close() {
     membership.close();
-    ds.close();
+    pool.close();
   }
 }

@@ -149,6 +149,22 @@ public record TaskRunRecord(
         null);
   }
 
+  /**
+   * Whether a task run id names a step an attempt recorded ({@code <task run id>/<name>}, see
+   * {@link dev.weir.task.Steps}), not a task of the flow ({@code load}) or of a forEach item
+   * ({@code group[key]/load}): the part before a step's last slash ends in a task id, never in
+   * {@code ]}.
+   */
+  public static boolean isStepId(String taskId) {
+    int slash = taskId.lastIndexOf('/');
+    return slash > 0 && taskId.charAt(slash - 1) != ']';
+  }
+
+  /** The task run id of a step's parent attempt; see {@link #isStepId}. */
+  public static String stepParent(String stepId) {
+    return stepId.substring(0, stepId.lastIndexOf('/'));
+  }
+
   /** Time spent running, or null when it never ran. */
   public Duration duration() {
     return startedAt == null || endedAt == null ? null : Duration.between(startedAt, endedAt);

@@ -25,6 +25,16 @@ public interface StreamProgress {
   void batchApplied(int changes, long[] lagMillis);
 
   /**
+   * Changes handed to the task wait unapplied: its target hangs, or a batch keeps failing and is
+   * read again by each retry. Called on a timer while they wait (and when a batch arrives), so that
+   * a lag SLA fires for a stream that applies nothing.
+   *
+   * @param changes how many changes wait
+   * @param oldestLagMillis how long ago the oldest of them committed in the source
+   */
+  default void waiting(int changes, long oldestLagMillis) {}
+
+  /**
    * The task lost its place in the source (a replication slot gone, a binlog purged).
    *
    * @param detail what was lost and what the task does, for the alert (no secrets)

@@ -114,4 +114,13 @@ public interface TaskContext {
 
   /** Runs of other flows this attempt starts as children of its run (the {@code subflow} task). */
   Subflows subflows();
+
+  /**
+   * Child task runs of this attempt, each stored and shown as a task run of its own (e.g. the
+   * models of a {@code sql.models} task). Contexts that store none log them ({@link
+   * Steps#loggingTo}).
+   */
+  default Steps steps() {
+    return Steps.loggingTo(logger());
+  }
 }

@@ -9,9 +9,17 @@ public final class Hashes {
   private Hashes() {}
 
   public static String sha256(String text) {
+    return sha256(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The SHA-256 of the parts one after another, in hex: of their bytes, not of a decoding. */
+  public static String sha256(byte[]... parts) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
+      for (byte[] p : parts) {
+        md.update(p);
+      }
+      return HexFormat.of().formatHex(md.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

@@ -41,8 +41,11 @@ public final class SqlFailures {
     }
   }
 
-  // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now (starting up or shutting down)
-  private static final Set<String> SHUTDOWN = Set.of("57P01", "57P02", "57P03");
+  // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now (starting up or shutting down);
+  // the session ended by idle_in_transaction_session_timeout (a cluster node that froze inside a
+  // transaction) or idle_session_timeout: the next connection works
+  private static final Set<String> SESSION_ENDED =
+      Set.of("57P01", "57P02", "57P03", "25P03", "57P05");
 
   // MariaDB/MySQL error codes that mean the server or the connection is gone: 1053 server
   // shutdown, 1927 connection killed, 2002/2003 cannot connect, 2006 server has gone away,
@@ -152,7 +155,7 @@ public final class SqlFailures {
       // HikariCP's proxy of a connection it has evicted after a failure carries no state
       return "Connection is closed".equals(e.getMessage()) ? Kind.CONNECTION : null;
     }
-    if (state.startsWith("08") || SHUTDOWN.contains(state)) {
+    if (state.startsWith("08") || SESSION_ENDED.contains(state)) {
       return Kind.CONNECTION;
     }
     // 40: serialization failure, deadlock; 53: out of connections, disk or memory; 55P03: lock

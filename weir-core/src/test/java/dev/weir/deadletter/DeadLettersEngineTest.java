@@ -98,14 +98,15 @@ class DeadLettersEngineTest {
             """);
     assertThat(run.state()).isEqualTo(RunState.FAILED);
     Path file = dir.resolve("dead/" + run.id() + "/load-1.jsonl");
-    String id = new Origin("default", "orders", run.id(), "load", 1).batchId();
     assertThat(task(run).error())
         .isEqualTo(
             "task load set aside 2 of 10 records (20%), more than maxRejected 10%; see "
                 + file
-                + " (first: c: bad). Fix the data and `weir deadletters replay "
-                + id
-                + "`, or raise deadLetter.maxRejected (e.g. `maxRejected: 5%`)");
+                + " (first: c: bad). Nothing of this attempt was kept: fix the data and `weir"
+                + " retry "
+                + run.id()
+                + "`, or raise deadLetter.maxRejected (these would pass with `maxRejected: 2` or"
+                + " `maxRejected: 20%`)");
     // bad data does not get better by trying again
     assertThat(fx.attempts(run.id(), "load")).hasSize(1);
     assertThat(file).exists();
@@ -213,6 +214,50 @@ class DeadLettersEngineTest {
     }
     assertThat(Files.readAllLines(dir.resolve("dead/r1/load-1.jsonl"))).hasSize(2);
     assertThat(fx.store.deadLetters().find(origin.batchId()).orElseThrow().letters()).isEqualTo(2);
+  }
+
+  @Test
+  void a_retry_that_finds_the_append_done_reports_the_letters_of_the_attempt_that_did_it()
+      throws Exception {
+    // attempt 1's commit lost its reply: it committed, its letters were kept, the task failed
+    var spec = new DeadLetterSpec("dead/", null, null, "10");
+    var env = new DeadLetterStorage.Environment(dir, name -> null);
+    var first = new Origin("shop", "orders", "r1", "load", 1);
+    try (var sink =
+        DeadLetterSink.open(
+            spec,
+            first,
+            "jdbc.load",
+            env,
+            s -> s,
+            fx.store.deadLetters(),
+            InstantSource.fixed(Instant.EPOCH))) {
+      sink.reject(Map.of("n", 1), "bad");
+      sink.reject(Map.of("n", 2), "bad");
+      sink.reject(Map.of("n", 3), "bad");
+      try {
+        sink.storeThenCommit(() -> {
+          throw new java.sql.SQLException("An I/O error occurred", "08006");
+        });
+      } catch (java.sql.SQLException expected) {
+        // the attempt fails, retryably
+      }
+    }
+    try (var sink =
+        DeadLetterSink.open(
+            spec,
+            new Origin("shop", "orders", "r1", "load", 2),
+            "jdbc.load",
+            env,
+            s -> s,
+            fx.store.deadLetters(),
+            InstantSource.fixed(Instant.EPOCH))) {
+      sink.keepEarlier();
+      assertThat(sink.finish())
+          .containsEntry("rejected", 3L)
+          .containsEntry("deadLetters", dir.resolve("dead/r1/load-1.jsonl").toString());
+    }
+    assertThat(Files.readAllLines(dir.resolve("dead/r1/load-1.jsonl"))).hasSize(3);
   }
 
   @Test

@@ -85,5 +85,8 @@ class ReplayFlowTest {
     assertThat(ReplayFlow.cannotReplay("http.extract", "r1"))
         .startsWith("http.extract letters are records the API sent")
         .endsWith("`weir retry r1` (or `weir run` the flow) once the source is fixed");
+    assertThat(ReplayFlow.cannotReplay("cdc.postgres", "r1"))
+        .startsWith("cdc.postgres letters are changes of a stream")
+        .contains("update the source rows");
   }
 }

@@ -69,6 +69,11 @@ public final class TestDatabases {
     return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
   }
 
+  /** The schema a {@link #freshPostgresSchemaUrl()} URL names. */
+  public static String schemaOf(String url) {
+    return url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
+  }
+
   /**
    * A JDBC URL of a new, empty MariaDB/MySQL database, dropped when the JVM exits. Tests are
    * skipped when WEIR_TEST_MYSQL_URL is not set: there is no embedded MariaDB to fall back on.

@@ -30,6 +30,11 @@ public final class TestTasks {
 
   public static final AtomicInteger MAX_INSIDE = new AtomicInteger();
 
+  // which reset the counts are of: a task of an earlier test that leaves after the reset (an
+  // engine's close interrupts its blocked tasks without waiting for them) must not count down
+  // the next test's INSIDE; guarded by the class lock with the counts
+  private static long generation;
+
   private TestTasks() {}
 
   public static void reset() {
@@ -37,8 +42,22 @@ public final class TestTasks {
     MDC_SEEN.clear();
     CALLS.clear();
     LATCHES.clear();
-    INSIDE.set(0);
-    MAX_INSIDE.set(0);
+    synchronized (TestTasks.class) {
+      generation++;
+      INSIDE.set(0);
+      MAX_INSIDE.set(0);
+    }
+  }
+
+  private static synchronized long enter() {
+    MAX_INSIDE.accumulateAndGet(INSIDE.incrementAndGet(), Math::max);
+    return generation;
+  }
+
+  private static synchronized void leave(long enteredIn) {
+    if (enteredIn == generation) {
+      INSIDE.decrementAndGet();
+    }
   }
 
   /** Lets every {@code test.block} task waiting for {@code latch} (or coming later) finish. */
@@ -315,11 +334,11 @@ public final class TestTasks {
     @Override
     public TaskResult run(Config c, TaskContext ctx) throws InterruptedException {
       record(ctx);
-      MAX_INSIDE.accumulateAndGet(INSIDE.incrementAndGet(), Math::max);
+      long enteredIn = enter();
       try {
         latch(c.latch()).await();
       } finally {
-        INSIDE.decrementAndGet();
+        leave(enteredIn);
       }
       return TaskResult.empty();
     }

@@ -82,6 +82,21 @@ final class ServerLoops implements AutoCloseable {
     loops.scheduleWithFixedDelay(this::checkSlasQuietly, sla, sla, TimeUnit.MILLISECONDS);
   }
 
+  /** Runs {@code sweep} now and every hour; a failing pass is logged under {@code what}. */
+  void sweepHourly(String what, Runnable sweep) {
+    loops.scheduleWithFixedDelay(
+        () -> {
+          try {
+            sweep.run();
+          } catch (RuntimeException e) {
+            log.warn("{} sweep failed: {}", what, masker.mask(e.toString()));
+          }
+        },
+        0,
+        RETENTION_SWEEP.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
   /**
    * One node of a cluster watches the flows directory (the one holding the flows lease; a single
    * server always does), reading the store's revisions into it first when it just took the lease

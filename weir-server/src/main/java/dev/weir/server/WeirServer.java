@@ -238,6 +238,7 @@ public final class WeirServer implements AutoCloseable {
     ClusterWakeups.wireEngine(signals, engine, launcher, attemptWorker);
     ClusterWakeups.start(signals, cluster, launcher, flows, clusterFlows, loops.executor());
     loops.sweepAndCheck(options.alerts().slaInterval());
+    loops.sweepHourly("queue trigger fires", triggers.queues()::forgetOldFires);
     if (work.role().coordinatesRuns()) {
       scheduler.start(); // an API node fires no schedule: the nodes that execute runs do
       streams.start(STREAM_TICK);

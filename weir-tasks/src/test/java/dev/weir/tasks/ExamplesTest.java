@@ -48,16 +48,7 @@ class ExamplesTest {
   @BeforeEach
   void copyExamples() throws Exception {
     // examples write next to themselves (out/), so run them from a copy
-    try (Stream<Path> files = Files.walk(EXAMPLES)) {
-      for (Path p : files.toList()) {
-        Path target = dir.resolve(EXAMPLES.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
+    TestFiles.copyTree(EXAMPLES, dir);
   }
 
   @AfterAll
@@ -101,6 +92,13 @@ class ExamplesTest {
     }
     if (example.startsWith("jdbc.extract")) {
       ctx.connection("shop", shop());
+    }
+    if (example.startsWith("cdc.mysql")) {
+      ctx.connection("shop_mariadb", cdcMariaDb());
+      ctx.connection("lake_duck", "jdbc:duckdb:out/lake.duckdb");
+    }
+    if (example.startsWith("sql.models")) {
+      ctx.connection("lake_duck", "jdbc:duckdb:out/lake.duckdb");
     }
     if (example.startsWith("cdc.postgres")) {
       ctx.connection("shop_primary", cdcShop());
@@ -409,7 +407,9 @@ class ExamplesTest {
             "nats.publish",
             "mqtt.publish",
             "kafka.publish",
-            "cdc.postgres")
+            "cdc.postgres",
+            "cdc.mysql",
+            "sql.models")
         .allSatisfy(name -> {
           assertThat(EXAMPLES.resolve(name + ".yaml")).exists();
           assertThat(Path.of("../docs/tasks/" + name + ".md")).exists();
@@ -479,6 +479,22 @@ class ExamplesTest {
   void sql_transform_example() throws Exception {
     Run run = run("sql.transform.yaml");
     assertThat(run.results().get("revenue_by_country").rows()).isEqualTo(4);
+  }
+
+  @Test
+  void sql_models_example_builds_the_selected_models_and_runs_their_tests() throws Exception {
+    Run run = run("sql.models.yaml");
+    assertThat(run.results().get("models").outputs())
+        .containsEntry("models", 5L) // both marts and the three staging views they read
+        .containsEntry("seeds", 3L)
+        .containsEntry("failed", 0L);
+    assertThat(run.context().checks()).isNotEmpty().allMatch(c -> c.passed());
+    try (var c =
+            java.sql.DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("out/lake.duckdb"));
+        var rs = c.createStatement().executeQuery("select count(*) from analytics.customers")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(10);
+    }
   }
 
   @Test
@@ -564,6 +580,61 @@ class ExamplesTest {
   static void stopCdcPostgres() throws Exception {
     if (cdcPg != null) {
       cdcPg.close();
+    }
+    if (cdcMaria != null) {
+      cdcMaria.close();
+    }
+  }
+
+  private static dev.weir.testing.BinlogMariaDb cdcMaria;
+
+  /** A MariaDB with the binlog on holding the cdc.mysql example's database {@code shop}. */
+  private static synchronized String cdcMariaDb() throws Exception {
+    if (cdcMaria == null) {
+      cdcMaria = dev.weir.testing.BinlogMariaDb.start();
+      try (var c = DriverManager.getConnection(cdcMaria.url("mysql"));
+          var st = c.createStatement()) {
+        st.execute("CREATE DATABASE shop");
+        st.execute(
+            "CREATE TABLE shop.orders (id int PRIMARY KEY, customer_id int, amount"
+                + " decimal(10,2))");
+        st.execute(
+            "CREATE TABLE shop.customers (id int PRIMARY KEY, email varchar(100), ssn"
+                + " varchar(20))");
+        st.execute("INSERT INTO shop.orders VALUES (1, 1, 1.5), (2, 0, 3), (3, 1, 4.5), (4, 0, 6)");
+        st.execute(
+            "INSERT INTO shop.customers VALUES (0, 'ann@example.com', '123-45-6789'), (1,"
+                + " 'bob@example.com', '987-65-4321')");
+      }
+    }
+    return cdcMaria.url("shop");
+  }
+
+  @Test
+  void cdc_mysql_example_copies_the_tables_then_streams_deletes_as_soft_deletes() throws Exception {
+    Run first = run("cdc.mysql.yaml", Map.of(), Map.of("PII_SALT", "pepper"));
+    assertThat(first.results().get("orders_cdc").outputs())
+        .containsEntry("snapshotRows", 6L)
+        .containsEntry("stopped", "caught up");
+    try (var c = DriverManager.getConnection(cdcMaria.url("shop"))) {
+      c.createStatement().execute("DELETE FROM orders WHERE id = 4");
+    }
+    Run again = run("cdc.mysql.yaml", Map.of(), Map.of("PII_SALT", "pepper"));
+    assertThat(again.results().get("orders_cdc").outputs()).containsEntry("deletes", 1L);
+    String lake = "jdbc:duckdb:" + dir.resolve("out/lake.duckdb");
+    try (var c = DriverManager.getConnection(lake);
+        ResultSet rs =
+            c.createStatement().executeQuery("SELECT id FROM orders WHERE _deleted ORDER BY id")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(4);
+      assertThat(rs.next()).isFalse();
+    }
+    try (var c = DriverManager.getConnection(lake);
+        ResultSet rs = c.createStatement().executeQuery("SELECT * FROM customers ORDER BY id")) {
+      assertThat(rs.getMetaData().getColumnCount()).isEqualTo(4); // id, email, _deleted(_at)
+      while (rs.next()) {
+        assertThat(rs.getString("email")).hasSize(64).doesNotContain("@"); // SHA-256 hex
+      }
     }
   }
 

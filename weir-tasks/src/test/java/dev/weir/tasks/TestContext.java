@@ -85,7 +85,7 @@ public final class TestContext {
               type.name(),
               new dev.weir.deadletter.DeadLetterStorage.Environment(workDir, attempt::connection),
               attempt::mask,
-              null,
+              store == null ? null : store.deadLetters(), // indexed once a store is given
               clock)) {
         attempt.deadLetters = sink;
         result = type.run(config, attempt);
@@ -374,6 +374,11 @@ public final class TestContext {
         @Override
         public void batchApplied(int changes, long[] lagMillis) {
           streamReports.add("batch " + changes + " changes, " + lagMillis.length + " lags");
+        }
+
+        @Override
+        public void waiting(int changes, long oldestLagMillis) {
+          streamReports.add("waiting " + changes + " changes, oldest " + oldestLagMillis + " ms");
         }
 
         @Override

@@ -44,6 +44,7 @@ public final class ClusterBreakers implements BreakerGate {
   private final Object changed = new Object();
   // trials of this node's attempts whose end the store did not hear: token → connection
   private final Map<String, String> unreleased = new ConcurrentHashMap<>();
+  private static final int RELEASE_TRIES = 5;
 
   /**
    * @param node this node in its current epoch (the holder of the trials its tasks take)
@@ -129,10 +130,31 @@ public final class ClusterBreakers implements BreakerGate {
     }
     if (token != null) {
       unreleased.put(token, connection); // a take whose answer was lost holds it: free it now
-      freeUnreleased(connection);
+      // a few tries: the socket the cancel closed may leave the store a moment to notice
+      for (int i = 0; i < RELEASE_TRIES && unreleased.containsKey(token); i++) {
+        if (i > 0) {
+          sleepUninterrupted(50L * i);
+        }
+        freeUnreleased(connection);
+      }
+      if (unreleased.containsKey(token)) {
+        LOG.warn(
+            "connection '{}': the trial a cancelled task may hold could not be freed yet; the"
+                + " next task asking frees it",
+            connection);
+      }
     }
     throw new InterruptedException(
         "cancelled while asking for the circuit of '" + connection + "'");
+  }
+
+  private static void sleepUninterrupted(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      // not set again: it would close the store's socket under the next try; the caller throws
+      // InterruptedException for the cancel anyway
+    }
   }
 
   private Claimant self() {

@@ -105,7 +105,9 @@ public final class Alerts implements RunListener, AutoCloseable {
 
   @Override
   public void taskChanged(TaskDef task, TaskRunRecord taskRun) {
-    if (taskRun.state() == TaskState.FAILED || taskRun.state() == TaskState.TIMED_OUT) {
+    // a failed step is not a failed task: its parent's own end decides (and alerts)
+    boolean failed = taskRun.state() == TaskState.FAILED || taskRun.state() == TaskState.TIMED_OUT;
+    if (failed && !TaskRunRecord.isStepId(taskRun.taskId())) {
       decide(() -> onTaskFailed(task, taskRun));
     }
   }
@@ -131,6 +133,13 @@ public final class Alerts implements RunListener, AutoCloseable {
           streamLag
               .late(b, flow.sla().lag())
               .ifPresent(why -> decide(() -> raiseForRun(flow, b, AlertEvent.SLA_MISSED, why)));
+        }
+      }
+      case StreamEvent.Waiting w -> {
+        if (flow.sla().lag() != null && hears(flow, AlertEvent.SLA_MISSED)) {
+          streamLag
+              .late(w, flow.sla().lag())
+              .ifPresent(why -> decide(() -> raiseForRun(flow, w, AlertEvent.SLA_MISSED, why)));
         }
       }
       case StreamEvent.PositionLost p -> {
@@ -262,7 +271,9 @@ public final class Alerts implements RunListener, AutoCloseable {
     RetryPolicy policy = task.retry() != null ? task.retry() : flow.retry();
     long failures =
         store.taskRuns(run.id()).stream()
-            .filter(t -> t.taskId().equals(task.id()) && t.runAttempt() == taskRun.runAttempt())
+            // by the task run's id: a forEach item's task is `group[key]/task`, not its def's id
+            .filter(t -> t.taskId().equals(taskRun.taskId()))
+            .filter(t -> t.runAttempt() == taskRun.runAttempt())
             .filter(t -> t.state() == TaskState.FAILED || t.state() == TaskState.TIMED_OUT)
             .count();
     if (policy.attempts() > 1 && failures >= policy.attempts()) {
@@ -272,7 +283,7 @@ public final class Alerts implements RunListener, AutoCloseable {
           alert(
               run,
               AlertEvent.RETRIES_EXHAUSTED,
-              task.id(),
+              taskRun.taskId(),
               taskRun.error(),
               "failed all " + policy.attempts() + " attempts"));
     }

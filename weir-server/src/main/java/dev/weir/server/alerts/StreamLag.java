@@ -9,9 +9,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Decides when a stream task is late ({@code sla.lag}): a batch whose p99 lag passes the SLA starts
- * an episode, told once; a batch back under it ends the episode, so the next breach is told again
- * (the alert rule's throttle still applies).
+ * Decides when a stream task is late ({@code sla.lag}): a batch whose p99 lag passes the SLA, or
+ * changes waiting unapplied longer than it (a stalled stream applies no batch), start an episode,
+ * told once; a batch back under it ends the episode, so the next breach is told again (the alert
+ * rule's throttle still applies).
  */
 final class StreamLag {
   private final Set<String> lagging = ConcurrentHashMap.newKeySet();
@@ -39,6 +40,27 @@ final class StreamLag {
             + batch.changes()
             + "), more than the SLA's lag of "
             + Durations.format(sla));
+  }
+
+  /**
+   * Why changes waiting unapplied are late, when that starts an episode; empty otherwise. Waiting
+   * under the SLA ends no episode: only an applied batch shows the stream caught up.
+   */
+  Optional<String> late(StreamEvent.Waiting waiting, Duration sla) {
+    if (waiting.oldestLagMillis() <= sla.toMillis()
+        || !lagging.add(waiting.runId() + "/" + waiting.taskId())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "task "
+            + waiting.taskId()
+            + " has "
+            + waiting.changes()
+            + " changes waiting unapplied, the oldest committed in the source "
+            + Durations.format(Duration.ofMillis(waiting.oldestLagMillis()))
+            + " ago, more than the SLA's lag of "
+            + Durations.format(sla)
+            + " (its target hangs, or its batches keep failing)");
   }
 
   void runEnded(String runId) {

@@ -128,6 +128,9 @@ public final class RunRoutes implements Consumer<Routes> {
               id -> {
                 ObjectNode n = Json.MAPPER.createObjectNode();
                 n.put("id", id);
+                if (TaskRunRecord.isStepId(id)) { // a step an attempt of this task recorded
+                  n.put("parent", TaskRunRecord.stepParent(id));
+                }
                 n.putArray("attempts");
                 return n;
               });
@@ -279,6 +282,13 @@ public final class RunRoutes implements Consumer<Routes> {
     var root = Json.MAPPER.createObjectNode();
     root.put("runId", r.id());
     var arr = root.putArray("deadLetters");
+    // a batch kept by an attempt that failed (over maxRejected): nothing of it was loaded
+    var failed = new java.util.HashSet<String>();
+    for (var t : store.taskRuns(r.id())) {
+      if (t.state() == dev.weir.store.TaskState.FAILED) {
+        failed.add(t.taskId() + "#" + t.attempt());
+      }
+    }
     store.deadLetters().list(null, null, r.id(), MAX_LIMIT).reversed().stream()
         .filter(b -> r.id().equals(b.runId()))
         .forEach(b -> {
@@ -290,7 +300,8 @@ public final class RunRoutes implements Consumer<Routes> {
           o.put("letters", b.letters());
           o.put("handled", b.handled());
           o.put("firstReason", b.firstReason() == null ? null : masker.mask(b.firstReason()));
-          o.put("location", b.location());
+          o.put("location", masker.mask(b.location()));
+          o.put("attemptFailed", failed.contains(b.taskId() + "#" + b.attempt()));
           o.put("createdAt", b.createdAt().toString());
           o.put("replayedAt", b.replayedAt() == null ? null : b.replayedAt().toString());
           o.put("replayRun", b.replayRun());

@@ -229,6 +229,9 @@ public final class RunMetrics implements RunListener {
 
   @Override
   public void taskChanged(TaskDef task, TaskRunRecord r) {
+    if (TaskRunRecord.isStepId(r.taskId())) {
+      return; // a step (a model of sql.models): its task's own attempt is what the series count
+    }
     TaskState s = r.state();
     if (s == TaskState.WAITING) {
       waiting.add(key(r));

@@ -5,6 +5,7 @@ import dev.weir.engine.StreamEvent;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Map;
@@ -26,6 +27,7 @@ public final class StreamMetrics implements RunListener {
   private final Histogram batchSize;
   private final Histogram lag;
   private final Counter positionsLost;
+  private final Gauge waiting;
   private final Map<Key, Series> series = new ConcurrentHashMap<>();
 
   private record Key(String namespace, String flowId, String taskId) {}
@@ -62,6 +64,16 @@ public final class StreamMetrics implements RunListener {
             .labelNames("namespace", "flow", "task", "action")
             .withoutExemplars()
             .register(registry);
+    waiting =
+        Gauge.builder()
+            .name("weir_stream_oldest_unapplied_seconds")
+            .help(
+                "How long ago the oldest change a stream task holds unapplied committed in the"
+                    + " source (its target hangs, or its batches keep failing); 0 once a batch"
+                    + " is applied.")
+            .labelNames("namespace", "flow", "task")
+            .withoutExemplars()
+            .register(registry);
   }
 
   @Override
@@ -78,12 +90,17 @@ public final class StreamMetrics implements RunListener {
                       batchSize.labelValues(labels),
                       lag.labelValues(labels));
                 });
+        waiting.labelValues(b.namespace(), b.flowId(), b.taskId()).set(0);
         s.changes().inc(b.changes());
         s.batchSize().observe(b.changes());
         for (long ms : b.lagMillis()) {
           s.lag().observe(ms / 1000.0);
         }
       }
+      case StreamEvent.Waiting w ->
+          waiting
+              .labelValues(w.namespace(), w.flowId(), w.taskId())
+              .set(w.oldestLagMillis() / 1000.0);
       case StreamEvent.PositionLost p ->
           positionsLost
               .labelValues(

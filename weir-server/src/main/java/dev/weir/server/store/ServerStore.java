@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 public final class ServerStore {
   private final Jdbc jdbc;
   private final FlowsWritten flowsWritten;
+  private final QueueFires queueFires;
 
   /**
    * Told inside every transaction that changes {@code weir_flows}, before its commit: a cluster
@@ -34,6 +35,12 @@ public final class ServerStore {
   public ServerStore(DataSource ds, FlowsWritten flowsWritten) {
     this.jdbc = new Jdbc(ds);
     this.flowsWritten = flowsWritten;
+    this.queueFires = new QueueFires(jdbc, this);
+  }
+
+  /** The fires of queue triggers: looked up by the batch, kept for a retention. */
+  public QueueFires queueFires() {
+    return queueFires;
   }
 
   /** The current revision of a flow and whether it may run. */

@@ -45,6 +45,9 @@ final class QueueConsumer {
   private final Thread thread;
   private volatile boolean stopped;
   private volatile Runnable beforeAck = () -> {};
+  // the connection as last opened, and the weir.yaml it was read from
+  private volatile ConnectionConfig connected;
+  private volatile ProjectFileStamp stamp;
 
   QueueConsumer(
       FlowRegistry flows,
@@ -173,7 +176,44 @@ final class QueueConsumer {
     }
   }
 
+  /**
+   * Whether the trigger's connection in weir.yaml differs from the one this consumer opened: the
+   * file is read again only when its modification time or size changed. A weir.yaml that no longer
+   * reads (or lost the connection) keeps the consumer as it is; connecting again would only fail.
+   */
+  boolean connectionChanged() {
+    ConnectionConfig opened = connected;
+    ProjectFileStamp then = stamp;
+    if (opened == null || then == null) {
+      return false; // not connected yet: the next attempt reads weir.yaml anyway
+    }
+    ProjectFileStamp now = ProjectFileStamp.of(deployed.file().getParent());
+    if (now.equals(then)) {
+      return false;
+    }
+    stamp = now;
+    try {
+      return !readConnection().equals(opened);
+    } catch (RuntimeException e) {
+      log.warn(
+          "{}: weir.yaml changed but its connection '{}' does not read ({}); consuming on as"
+              + " before",
+          describe(),
+          trigger.connection(),
+          masker.mask(String.valueOf(e.getMessage())));
+      return false;
+    }
+  }
+
   private ConnectionConfig connection() {
+    ProjectFileStamp before = ProjectFileStamp.of(deployed.file().getParent());
+    ConnectionConfig c = readConnection();
+    connected = c;
+    stamp = before;
+    return c;
+  }
+
+  private ConnectionConfig readConnection() {
     ConnectionConfig c =
         ProjectConfig.find(deployed.file().getParent()).connection(trigger.connection(), render);
     if (!trigger.type().equals(c.type())) {
@@ -197,7 +237,8 @@ final class QueueConsumer {
         trigger.source(),
         trigger.stream(),
         trigger.group(),
-        Math.max(trigger.maxBatch(), UNBATCHED_POLL) * 2);
+        Math.max(trigger.maxBatch(), UNBATCHED_POLL) * 2,
+        trigger.maxBatch() == 1 ? IDLE_POLL : trigger.maxWait());
   }
 
   // in steps, so that a stop is noticed without interrupting (an interrupt can close the store's

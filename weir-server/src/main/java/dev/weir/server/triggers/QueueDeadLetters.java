@@ -12,13 +12,10 @@ import dev.weir.server.flows.DeployedFlow;
 import dev.weir.store.DeadLetterStore;
 import dev.weir.tasks.queue.IncomingMessage;
 import dev.weir.util.Hashes;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +38,11 @@ final class QueueDeadLetters {
     this.clock = clock;
   }
 
-  /** A message that starts no run, and why; {@code dedupeKey} null when it did not render. */
-  record Refused(IncomingMessage message, String dedupeKey, String reason) {}
+  /**
+   * A message that starts no run, and why; {@code fireKey} is its fire key, or {@link
+   * QueueMessages#unkeyedFireKey} when its key did not render: what identifies it on redelivery.
+   */
+  record Refused(IncomingMessage message, String fireKey, String reason) {}
 
   /**
    * @throws WeirException when the letters cannot be stored; nothing of them is acknowledged then
@@ -113,7 +113,7 @@ final class QueueDeadLetters {
         DeadLetterSink.open(
             spec, origin, "queue." + t.type(), env, engine.masker()::mask, index, clock)) {
       for (Refused r : refused) {
-        sink.reject(record(r.message()), r.reason());
+        sink.reject(QueueMessages.record(r.message(), r.fireKey()), r.reason());
       }
       sink.handled(refused.size());
       return sink.finish();
@@ -121,31 +121,14 @@ final class QueueDeadLetters {
   }
 
   /**
-   * Names the batch by its messages, so that the same messages set aside again (their
-   * acknowledgement was lost) replace their letters instead of doubling them. A message without any
-   * id gets a random one: two such messages must never replace each other's letters.
+   * Names the batch by its messages' fire keys, so that the same messages set aside again (their
+   * fires could not be recorded) replace their letters instead of doubling them.
    */
   private static String part(List<Refused> refused) {
     var ids = new StringBuilder();
     for (Refused r : refused) {
-      String id =
-          r.dedupeKey() != null
-              ? r.dedupeKey()
-              : r.message().id() != null ? r.message().id() : UUID.randomUUID().toString();
-      ids.append(id).append('\n');
+      ids.append(r.fireKey()).append('\n');
     }
     return Hashes.sha256(ids.toString()).substring(0, 12);
-  }
-
-  /** The message as received: what a replay needs to start its run. */
-  static Map<String, Object> record(IncomingMessage m) {
-    var r = new LinkedHashMap<String, Object>();
-    r.put("messageId", m.id());
-    r.put("messageKey", m.key());
-    r.put("body", new String(m.body(), StandardCharsets.UTF_8));
-    r.put("headers", m.headers());
-    r.put("source", m.source());
-    r.put("publishedAt", m.publishedAt() == null ? null : m.publishedAt().toString());
-    return r;
   }
 }

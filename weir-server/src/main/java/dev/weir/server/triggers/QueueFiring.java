@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,16 +59,34 @@ final class QueueFiring {
       }
     }
 
-    /** Stores (or logs) what was refused so far; throws when the letters cannot be stored. */
+    /**
+     * Stores (or logs) what was refused so far, then records their fires without a run, so that a
+     * redelivery, in whatever batch, is skipped instead of set aside again; throws when the letters
+     * cannot be stored.
+     */
     void keep() {
       if (pending.isEmpty()) {
         return;
       }
       deadLetters.keep(flow, t, pending);
+      fires
+          .queueFires()
+          .markAll(
+              flow.flow().namespace(),
+              flow.flow().id(),
+              t.id(),
+              pending.stream().map(QueueDeadLetters.Refused::fireKey).toList(),
+              clock.instant());
       pending.forEach(r -> kept.add(r.message()));
       pending.clear();
     }
   }
+
+  /**
+   * A polled message with its dedupe key and fire key, or why its key did not render (then its fire
+   * key is {@link QueueMessages#unkeyedFireKey}).
+   */
+  private record Polled(IncomingMessage message, String key, String fireKey, String failure) {}
 
   /** A message with its dedupe key and what it passes as {@code trigger.*}. */
   private record Keyed(IncomingMessage message, String fireKey, Map<String, Object> data) {}
@@ -86,26 +105,50 @@ final class QueueFiring {
       DeployedFlow flow, QueueTrigger t, List<IncomingMessage> batch, Refusals refused) {
     var ack = new ArrayList<IncomingMessage>();
     var fresh = new ArrayList<Keyed>();
-    var seen = new HashSet<String>();
     String ns = flow.flow().namespace();
     String id = flow.flow().id();
+    // every message's fire key first, then one look-up for the batch
+    var polled = new ArrayList<Polled>(batch.size());
     for (IncomingMessage m : batch) {
-      String key;
       try {
-        key = key(flow, t, m);
+        String key = key(flow, t, m);
+        polled.add(new Polled(m, key, QueueMessages.fireKey(key), null));
       } catch (WeirException e) {
-        refused.add(m, null, "its key does not render: " + e.getMessage());
+        polled.add(
+            new Polled(
+                m,
+                null,
+                QueueMessages.unkeyedFireKey(m),
+                "its key does not render: " + e.getMessage()));
+      }
+    }
+    Set<String> fired =
+        fires
+            .queueFires()
+            .firedAmong(ns, id, t.id(), polled.stream().map(Polled::fireKey).toList());
+    var seen = new HashSet<String>();
+    for (Polled p : polled) {
+      IncomingMessage m = p.message();
+      String fireKey = p.fireKey();
+      if (!seen.add(fireKey) || fired.contains(fireKey)) {
+        // its run exists, or it was set aside: a redelivery starts nothing and is kept once
+        if (p.failure() == null) {
+          log.debug(
+              "{} trigger {} of {}: message {} fired before",
+              t.type(),
+              t.id(),
+              flow.key(),
+              fireKey);
+        } else {
+          skippedUnkeyed(flow, t, m, fireKey);
+        }
         ack.add(m);
-        continue;
+      } else if (p.failure() != null) {
+        refused.add(m, fireKey, p.failure());
+        ack.add(m);
+      } else {
+        fresh.add(new Keyed(m, fireKey, QueueMessages.data(t, m, p.key())));
       }
-      String fireKey = QueueMessages.fireKey(key);
-      if (!seen.add(fireKey) || fires.hasFired(ns, id, t.id(), fireKey)) {
-        log.debug(
-            "{} trigger {} of {}: message {} fired before", t.type(), t.id(), flow.key(), key);
-        ack.add(m); // its run exists (or could not be made): a redelivery starts nothing
-        continue;
-      }
-      fresh.add(new Keyed(m, fireKey, QueueMessages.data(t, m, key)));
     }
     if (fresh.isEmpty()) {
       return new Handled(ack, 0);
@@ -120,19 +163,33 @@ final class QueueFiring {
     return new Handled(ack, runs);
   }
 
+  // known only by its broker id or its content: say so where an operator looks, since a distinct
+  // message with the same content (a second identical reading) is dropped as its redelivery
+  private void skippedUnkeyed(
+      DeployedFlow flow, QueueTrigger t, IncomingMessage m, String fireKey) {
+    log.warn(
+        "{} trigger {} of {}: a message whose key does not render ({}, {} bytes from {}) was"
+            + " acknowledged as a redelivery of one set aside before (fire key {}); nothing new was"
+            + " kept. A distinct message with the same {} counts as that one: give the messages an"
+            + " id or fix the trigger's `key:`",
+        t.type(),
+        t.id(),
+        flow.key(),
+        m.id() == null ? "no message id" : "message id " + mask(m.id()),
+        m.body().length,
+        mask(m.source()),
+        mask(fireKey),
+        m.id() == null ? "source and body" : "message id");
+  }
+
+  private String mask(String text) {
+    return text == null ? null : firing.engine().masker().mask(text);
+  }
+
   private String key(DeployedFlow flow, QueueTrigger t, IncomingMessage m) {
-    if (t.key() != null) {
-      String key =
-          firing
-              .engine()
-              .renderForTrigger(flow.flow(), t.key(), t.type(), QueueMessages.data(t, m, null));
-      if (key.isBlank()) {
-        throw new WeirException("key '" + t.key() + "' rendered empty");
-      }
+    String key = QueueMessages.dedupeKey(firing.engine(), flow.flow(), t, m);
+    if (key != null) {
       return key;
-    }
-    if (m.id() != null) {
-      return m.id();
     }
     // a RabbitMQ message published without a message id: nothing identifies a redelivery
     log.warn(
@@ -157,19 +214,27 @@ final class QueueFiring {
     if (t.maxBatch() == 1) {
       for (Keyed k : fresh) {
         String runId = prepare(flow, t, k.data(), List.of(k), prepared, refused);
-        rows.add(fire(flow, t, k, runId));
+        if (runId != null) { // a refused message's fire is recorded with its letter
+          rows.add(fire(flow, t, k, runId));
+        }
         handled.add(k.message());
       }
     } else {
       var data = QueueMessages.batch(t, fresh.stream().map(Keyed::data).toList());
       String runId = prepare(flow, t, data, fresh, prepared, refused);
       for (Keyed k : fresh) {
-        rows.add(fire(flow, t, k, runId));
+        if (runId != null) {
+          rows.add(fire(flow, t, k, runId));
+        }
         handled.add(k.message());
       }
     }
     // the letters first: once the fire rows are stored, a redelivery would start nothing
     refused.keep();
+    if (prepared.isEmpty()) {
+      ack.addAll(handled);
+      return 0;
+    }
     try {
       firing.launcher().launchAll(prepared, c -> ServerStore.write(c, rows, List.of()));
     } catch (WeirException e) {

@@ -26,6 +26,8 @@ public final class QueueTriggers implements AutoCloseable {
   private final QueueFiring firing;
   private final Firing engineFiring;
   private final BooleanSupplier leads;
+  private final ServerStore fires;
+  private final InstantSource clock;
   private final Map<String, Running> running = new HashMap<>();
   private volatile Runnable beforeAck = () -> {};
   private boolean closed;
@@ -44,6 +46,37 @@ public final class QueueTriggers implements AutoCloseable {
     this.engineFiring = firing;
     this.firing = new QueueFiring(firing, fires, clock, deadLetters);
     this.leads = leads;
+    this.fires = fires;
+    this.clock = clock;
+  }
+
+  /**
+   * How long a queue trigger's fires are kept: far beyond any redelivery of an acknowledged-late
+   * message (a lost ack comes back within the broker's ack wait or at reconnection). Only a
+   * consumer reset to the start of a stream keeping messages longer than this starts their runs
+   * again. Schedules, file and flow triggers keep their fires: a slot or a path must never fire
+   * twice.
+   */
+  public static final java.time.Duration FIRE_RETENTION = java.time.Duration.ofDays(30);
+
+  /**
+   * Deletes the fires of the deployed flows' queue triggers older than {@link #FIRE_RETENTION} (the
+   * server's housekeeping calls this hourly); returns how many.
+   */
+  public int forgetOldFires() {
+    java.time.Instant before = clock.instant().minus(FIRE_RETENTION);
+    int n = 0;
+    for (DeployedFlow f : flows.all()) {
+      for (var t : f.flow().triggers()) {
+        if (t instanceof QueueTrigger q) {
+          n += fires.queueFires().forgetBefore(f.flow().namespace(), f.flow().id(), q.id(), before);
+        }
+      }
+    }
+    if (n > 0) {
+      log.info("forgot {} queue trigger fire(s) older than {}", n, FIRE_RETENTION);
+    }
+    return n;
   }
 
   /** Starts the consumers of triggers that should run and stops the others. */
@@ -69,7 +102,17 @@ public final class QueueTriggers implements AutoCloseable {
       var e = it.next();
       var want = wanted.get(e.getKey());
       QueueConsumer c = e.getValue().consumer();
-      if (want == null || !want.getValue().equals(e.getValue().trigger()) || c.stopped()) {
+      boolean reconnect = want != null && !c.stopped() && c.connectionChanged();
+      if (reconnect) {
+        log.info(
+            "{}: connection '{}' changed in weir.yaml; restarting the consumer",
+            c.describe(),
+            e.getValue().trigger().connection());
+      }
+      if (want == null
+          || !want.getValue().equals(e.getValue().trigger())
+          || c.stopped()
+          || reconnect) {
         c.requestStop(); // all told first, then awaited: each may be finishing a batch
         stopping.add(c);
         it.remove();

@@ -25,9 +25,14 @@ final class RunPage {
     this.view = view;
   }
 
-  /** A task with its attempts, newest state first. */
+  /**
+   * A task with its attempts, newest state first.
+   *
+   * @param step a step an attempt of its parent recorded ({@code parent/name}), shown under it
+   */
   record TaskView(
       String id,
+      boolean step,
       String state,
       long rows,
       String outputs,
@@ -58,17 +63,6 @@ final class RunPage {
       String error) {}
 
   /** A quality check's result; its detail may quote data, so it is masked. */
-  /** A batch of records a task of the run set aside. */
-  public record DeadLetters(
-      String id,
-      String task,
-      int attempt,
-      long letters,
-      long handled,
-      String firstReason,
-      String location,
-      String replayed) {}
-
   record Check(
       String task,
       String name,
@@ -94,8 +88,9 @@ final class RunPage {
         audits.put(a.taskId(), a);
       }
     }
-    var views = new ArrayList<TaskView>();
-    tasks.forEach((id, attempts) -> views.add(task(id, attempts, now, audits.get(id))));
+    var byTask = new ArrayList<TaskView>();
+    tasks.forEach((id, attempts) -> byTask.add(task(id, attempts, now, audits.get(id))));
+    List<TaskView> views = stepsUnderParents(byTask);
     var model = new LinkedHashMap<String, Object>();
     model.put("run", RunRow.of(r, now, ui.masker()));
     model.put("revision", r.revision());
@@ -121,23 +116,9 @@ final class RunPage {
                     c.observed(),
                     c.detail() == null ? null : ui.masker().mask(c.detail())))
             .toList());
-    model.put(
-        "deadLetters",
-        ui.store().deadLetters().list(null, null, r.id(), 200).reversed().stream()
-            .filter(b -> r.id().equals(b.runId()))
-            .map(b ->
-                new DeadLetters(
-                    b.id(),
-                    b.taskId(),
-                    b.attempt(),
-                    b.letters(),
-                    b.handled(),
-                    b.firstReason() == null ? "" : ui.masker().mask(b.firstReason()),
-                    b.location(),
-                    b.replayedAt() == null
-                        ? ""
-                        : b.replayOutcome() + " (run " + b.replayRun() + ")"))
-            .toList());
+    var letters = new RunDeadLetters(ui.masker()).of(r.id(), ui.store().deadLetters(), taskRuns);
+    model.put("deadLetters", letters);
+    model.put("lettersByTask", RunDeadLetters.byTask(letters));
     model.put("terminal", r.state().isTerminal());
     // an orphan: RUNNING in the store, but no process of this server executes it
     boolean orphan =
@@ -194,6 +175,7 @@ final class RunPage {
     TaskRunRecord last = attempts.get(attempts.size() - 1);
     return new TaskView(
         id,
+        TaskRunRecord.isStepId(id),
         last.state().name(),
         last.rows(),
         last.outputs() == null ? null : ui.masker().mask(last.outputs()),
@@ -207,6 +189,34 @@ final class RunPage {
                 a.rowsRejected(),
                 datasets(a.inputs()),
                 datasets(a.outputs())));
+  }
+
+  /**
+   * Each task's steps right after it, in the order they were recorded: their rows are stored as
+   * they start, among other tasks' rows.
+   */
+  static List<TaskView> stepsUnderParents(List<TaskView> views) {
+    var steps = new LinkedHashMap<String, List<TaskView>>();
+    for (TaskView v : views) {
+      if (v.step()) {
+        steps.computeIfAbsent(TaskRunRecord.stepParent(v.id()), k -> new ArrayList<>()).add(v);
+      }
+    }
+    if (steps.isEmpty()) {
+      return views;
+    }
+    var out = new ArrayList<TaskView>();
+    for (TaskView v : views) {
+      if (!v.step()) {
+        out.add(v);
+        var mine = steps.remove(v.id());
+        if (mine != null) {
+          out.addAll(mine);
+        }
+      }
+    }
+    steps.values().forEach(out::addAll); // a parent not shown
+    return out;
   }
 
   /** The names of an audit's JSON list of datasets ({@code namespace.name}), masked. */

@@ -418,27 +418,57 @@ class AlertsTest {
 
   @Test
   void a_task_that_fails_its_last_attempt_alerts_retries_exhausted() throws Exception {
+    assertThat(
+            retriesExhaustedTitle(
+                """
+                  - id: load
+                    type: test.fail
+                    retry: {attempts: 2, delay: 1ms}
+                """))
+        .isEqualTo("shop.orders: task load failed its last attempt");
+  }
+
+  @Test
+  void a_forEach_item_task_that_fails_its_last_attempt_alerts_retries_exhausted() throws Exception {
+    assertThat(
+            retriesExhaustedTitle(
+                """
+                  - id: per_day
+                    type: forEach
+                    items: [mon]
+                    tasks:
+                      - id: load
+                        type: test.fail
+                        retry: {attempts: 2, delay: 1ms}
+                """))
+        .isEqualTo("shop.orders: task per_day[mon]/load failed its last attempt");
+  }
+
+  /**
+   * Runs shop.orders with {@code tasks} (indented as list items under {@code tasks:}) and a webhook
+   * on {@code retriesExhausted}: the title of the one alert it sends.
+   */
+  private String retriesExhaustedTitle(String tasks) throws Exception {
     fx.writeFlow(
         "orders.yaml",
         """
         id: orders
         namespace: shop
         tasks:
-          - id: load
-            type: test.fail
-            retry: {attempts: 2, delay: 1ms}
-        alerts:
-          - on: [retriesExhausted]
-            webhook: {url: "%s"}
         """
-            .formatted(receiver.url("/hook")));
+            + tasks
+            + """
+            alerts:
+              - on: [retriesExhausted]
+                webhook: {url: "%s"}
+            """
+                .formatted(receiver.url("/hook")));
     startServer(3);
 
     run("orders");
 
     assertThat(receiver.to("/hook")).hasSize(1);
-    assertThat(receiver.to("/hook").get(0).json().path("title").asText())
-        .isEqualTo("shop.orders: task load failed its last attempt");
+    return receiver.to("/hook").get(0).json().path("title").asText();
   }
 
   private List<String> messages() {

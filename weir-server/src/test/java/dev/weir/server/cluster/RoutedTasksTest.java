@@ -55,6 +55,14 @@ class RoutedTasksTest {
     fx.writeFlow("failing.yaml", failingFlow());
     fx.writeFlow("items.yaml", itemsFlow());
     fx.writeFlow(
+        "stepped.yaml",
+        """
+        id: stepped
+        namespace: cluster
+        tasks:
+          - {id: m, type: test.steps, message: "token {{ secret('TOKEN') }}"}
+        """);
+    fx.writeFlow(
         "leaky.yaml",
         """
         id: leaky
@@ -247,6 +255,31 @@ class RoutedTasksTest {
     try (var store = StoreAddress.of(url).open()) {
       assertThat(store.attempts().size()).as("the queue keeps only live work").isZero();
     }
+  }
+
+  @Test
+  void the_steps_an_attempt_records_on_a_worker_are_stored_by_its_coordinator() throws Exception {
+    ServerFixture scheduler = server("s1", NodeRole.SCHEDULER, Set.of());
+    worker("w1", Set.of());
+
+    String runId =
+        scheduler.post("/flows/cluster/stepped/runs", "{}").json().path("runId").asText();
+    var run = scheduler.awaitRun(runId);
+    assertThat(run.path("state").asText()).as(run.toString()).isEqualTo("SUCCEEDED");
+
+    try (var store = StoreAddress.of(url).open()) {
+      var rows = new java.util.HashMap<String, dev.weir.store.TaskRunRecord>();
+      store.taskRuns(runId).forEach(r -> rows.put(r.taskId(), r));
+      assertThat(rows.get("m/load_orders").state().name()).isEqualTo("SUCCEEDED");
+      assertThat(rows.get("m/load_orders").rows()).isEqualTo(3);
+      assertThat(rows.get("m/broken").state().name()).isEqualTo("FAILED");
+      assertThat(rows.get("m/broken").error()).isEqualTo("model broken: token ******");
+      assertThat(rows.get("m/after_broken").state().name()).isEqualTo("UPSTREAM_FAILED");
+      assertThat(store.audits(runId))
+          .anyMatch(a -> a.taskId().equals("m/load_orders") && a.rowsWritten() == 3);
+    }
+    String stepLog = scheduler.get("/runs/" + runId + "/logs?task=m/load_orders").body();
+    assertThat(stepLog).contains("loading orders (token ******)").doesNotContain(SECRET);
   }
 
   @Test

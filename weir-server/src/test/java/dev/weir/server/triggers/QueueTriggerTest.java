@@ -357,6 +357,131 @@ class QueueTriggerTest {
   }
 
   @Test
+  void a_message_set_aside_and_redelivered_in_another_batch_is_kept_once() throws Exception {
+    flow(
+        """
+        - id: orders
+          type: rabbitmq
+          connection: events
+          queue: %s
+          key: "{{ trigger.json.id }}"
+          deadLetter: dead/
+          inputs: {n: "{{ trigger.json.id }}"}
+        """
+            .formatted(queue));
+    start();
+    // the first batch (m-0 alone) is set aside, then lost before its ack; by the time it comes
+    // back two more messages wait behind it, so it is redelivered in another batch
+    var batches = new AtomicInteger();
+    fx.server
+        .triggers()
+        .queues()
+        .beforeAck(() -> {
+          if (batches.incrementAndGet() == 1) {
+            try {
+              publishBodies(Map.of(1, "still not JSON", 2, "{\"id\": 2}"));
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+            throw new IllegalStateException("simulated crash before the ack");
+          }
+        });
+    publishBodies(Map.of(0, "not JSON"));
+    awaitRuns(1);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> batches().stream().mapToLong(b -> b.letters()).sum() >= 2);
+    Thread.sleep(1000);
+    var all = letters();
+    assertThat(all.stream().filter(l -> l.contains("\"messageId\":\"m-0\"")))
+        .as("m-0's letters in %s", all)
+        .hasSize(1);
+    assertThat(all.stream().filter(l -> l.contains("\"messageId\":\"m-1\""))).hasSize(1);
+    assertThat(all).hasSize(2);
+    assertThat(batches.get()).isGreaterThan(1);
+    assertThat(runsPerN()).containsOnlyKeys("2");
+    try (var c = factory().newConnection();
+        var ch = c.createChannel()) {
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ch.messageCount(queue) == 0);
+    }
+  }
+
+  @Test
+  void binary_messages_without_an_id_that_decode_alike_are_each_set_aside() throws Exception {
+    flow(
+        """
+        - id: orders
+          type: rabbitmq
+          connection: events
+          queue: %s
+          key: "{{ trigger.json.id }}"
+          deadLetter: dead/
+        """
+            .formatted(queue));
+    try (var log = new LogCapture();
+        var c = factory().newConnection();
+        var ch = c.createChannel()) {
+      start();
+      ch.confirmSelect();
+      // invalid UTF-8 both: each decodes to U+FFFD U+0001, yet they are two messages
+      for (byte[] body : new byte[][] {{(byte) 0xFF, 1}, {(byte) 0xFE, 1}}) {
+        ch.basicPublish("", queue, new AMQP.BasicProperties.Builder().build(), body);
+      }
+      ch.waitForConfirmsOrDie(30_000);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> batches().stream().mapToLong(b -> b.letters()).sum() >= 2);
+      // the first again, byte for byte: nothing tells it from a redelivery, and the log says so
+      ch.basicPublish("", queue, null, new byte[] {(byte) 0xFF, 1});
+      ch.waitForConfirmsOrDie(30_000);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> log.text().contains("acknowledged as a redelivery"));
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ch.messageCount(queue) == 0);
+      assertThat(log.text())
+          .contains( // at INFO or above: the capture takes no DEBUG line
+              "rabbitmq trigger orders of queues/q: a message whose key does not render (no"
+                  + " message id, 2 bytes from "
+                  + queue
+                  + ") was acknowledged as a redelivery of one set aside before (fire key"
+                  + " unkeyed:sha256:");
+    }
+    assertThat(letters()).hasSize(2);
+  }
+
+  @Test
+  void a_batch_is_looked_up_at_once_and_old_queue_fires_are_forgotten_but_schedule_slots_kept()
+      throws Exception {
+    flow(ONE_PER_MESSAGE.formatted(queue));
+    start();
+    var store = fx.server.serverStore();
+    var now = java.time.Instant.now();
+    var old = now.minus(QueueTriggers.FIRE_RETENTION).minusSeconds(60);
+    var keys = new ArrayList<String>();
+    for (int i = 0; i < 1200; i++) { // more than one IN (…) of keys
+      keys.add("k-" + i);
+      store.markFired("queues", "q", "orders", "k-" + i, now);
+    }
+    keys.add("never");
+    assertThat(store.queueFires().firedAmong("queues", "q", "orders", keys))
+        .hasSize(1200)
+        .doesNotContain("never");
+
+    // old fires are forgotten (the server's own sweep, which runs at its start, may take some
+    // first), recent ones and a schedule's slot are kept
+    var olds = new ArrayList<String>();
+    for (int i = 0; i < 600; i++) {
+      olds.add("old-" + i);
+      store.markFired("queues", "q", "orders", "old-" + i, old);
+    }
+    store.markFired("queues", "q", "daily", "2026-01-01T05:00:00Z", old); // a schedule's slot
+    assertThat(fx.server.triggers().queues().forgetOldFires()).isBetween(0, 600);
+    assertThat(store.queueFires().firedAmong("queues", "q", "orders", olds)).isEmpty();
+    assertThat(store.queueFires().firedAmong("queues", "q", "orders", keys)).hasSize(1200);
+    assertThat(store.hasFired("queues", "q", "daily", "2026-01-01T05:00:00Z")).isTrue();
+  }
+
+  @Test
   void a_dead_letter_that_cannot_be_stored_leaves_its_message_unacknowledged_until_it_can()
       throws Exception {
     flow(DEAD_LETTERED.formatted(queue, "dead/"));
@@ -397,6 +522,57 @@ class QueueTriggerTest {
       assertThat(text).doesNotContain("wr0ng-Pa55word");
       assertThat(text.split("cannot consume " + queue, -1)).hasSize(2); // once per outage
     }
+  }
+
+  @Test
+  void a_deleted_queue_is_noticed_and_consumed_again_once_it_is_back() throws Exception {
+    flow(ONE_PER_MESSAGE.formatted(queue));
+    try (var log = new LogCapture()) {
+      start();
+      publish(0, 1);
+      awaitRuns(1);
+      try (var c = factory().newConnection();
+          var ch = c.createChannel()) {
+        ch.queueDelete(queue); // RabbitMQ cancels the consumer; its channel stays open
+      }
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> log.text().contains("RabbitMQ cancelled the consumer of queue '" + queue));
+      try (var c = factory().newConnection();
+          var ch = c.createChannel()) {
+        ch.queueDeclare(queue, true, false, false, null);
+      }
+      publish(1, 2);
+      awaitRuns(2);
+      assertThat(log.text()).contains("consuming " + queue + " again");
+    }
+    assertThat(runsPerN()).containsOnlyKeys("0", "1");
+  }
+
+  @Test
+  void a_connection_changed_in_weir_yaml_restarts_the_consumer_with_it() throws Exception {
+    flow(ONE_PER_MESSAGE.formatted(queue));
+    Path weirYaml = dir.resolve("weir.yaml");
+    String good = Files.readString(weirYaml);
+    try (var log = new LogCapture()) {
+      start();
+      publish(0, 1);
+      awaitRuns(1);
+      // a password the broker refuses: only a consumer that reconnected with it can notice
+      Files.writeString(
+          weirYaml, good.replace("\"{{ secret('RABBIT_PASSWORD') }}\"", "not-the-password"));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> log.text().contains("connection 'events' changed in weir.yaml"));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> log.text().contains("cannot consume " + queue));
+      assertThat(log.text()).doesNotContain("not-the-password");
+      Files.writeString(weirYaml, good);
+      publish(1, 2);
+      awaitRuns(2);
+    }
+    assertThat(runsPerN()).containsOnlyKeys("0", "1");
   }
 
   @Test

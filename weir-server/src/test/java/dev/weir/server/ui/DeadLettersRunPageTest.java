@@ -48,6 +48,7 @@ class DeadLettersRunPageTest {
     assertThat(batch.get("task").asText()).isEqualTo("load");
     assertThat(batch.get("letters").asLong()).isEqualTo(1);
     assertThat(batch.get("handled").asLong()).isEqualTo(3);
+    assertThat(batch.get("attemptFailed").asBoolean()).isFalse();
     assertThat(batch.get("firstReason").asText()).isEqualTo("******: bad");
     assertThat(batch.get("location").asText()).endsWith(runId + "/load-1.jsonl");
     assertThat(api.toString()).doesNotContain(UiHttpTest.CANARY);
@@ -61,5 +62,12 @@ class DeadLettersRunPageTest {
         .contains("******: bad")
         .contains("weir deadletters show " + batch.get("id").asText())
         .doesNotContain(UiHttpTest.CANARY);
+    // and in the task's row: the count, a preview of the letter (masked), what to run
+    assertThat(page)
+        .contains("data-task-letters=\"load\"")
+        .contains("1 dead letter</span>")
+        .contains("<code class=\"record\">{&quot;value&quot;:&quot;******&quot;}</code>")
+        .contains("<code data-copy-text>weir retry " + runId + "</code>")
+        .contains("test.rejects letters cannot be replayed by Weir");
   }
 }

@@ -21,6 +21,9 @@ final class BatchApplier {
   private final TargetTables tables;
   private final boolean soft;
 
+  /** The statement running now, for {@link #abort} where the driver cannot abort a connection. */
+  private volatile PreparedStatement running;
+
   /**
    * The statements of full-size chunks, by SQL, kept for the next chunks and batches: DuckDB spends
    * as long preparing a 1,000-row upsert as running it (CdcBench's profile). Closed with the
@@ -30,47 +33,112 @@ final class BatchApplier {
 
   private static final int MAX_KEPT = 64;
 
+  /** DuckDB's upserts through its Appender; null for other targets. */
+  private final DuckUpserts duck;
+
   BatchApplier(Connection conn, TargetSql sql, TargetTables tables, boolean soft) {
     this.conn = conn;
     this.sql = sql;
     this.tables = tables;
     this.soft = soft;
+    this.duck = sql instanceof TargetSql.DuckDb ? new DuckUpserts(conn, sql) : null;
   }
 
-  /** Last change per key, per table, in order of first appearance. */
+  /** Last change per key, per table, in order of first appearance (truncates left out). */
   static Map<String, LinkedHashMap<List<Object>, Change>> collapse(List<Change> changes) {
     var out = new LinkedHashMap<String, LinkedHashMap<List<Object>, Change>>();
     for (Change c : changes) {
+      if (c.op() == Change.Op.TRUNCATE) {
+        continue;
+      }
       var byKey = out.computeIfAbsent(c.table(), t -> new LinkedHashMap<>());
       byKey.put(c.key(), c);
     }
     return out;
   }
 
+  /**
+   * The changes a batch writes, in an order that writes the same: between truncates, the last
+   * change per key; each truncate where it was.
+   */
+  static List<Change> units(List<Change> changes) {
+    var out = new ArrayList<Change>();
+    var segment = new ArrayList<Change>();
+    for (Change c : changes) {
+      if (c.op() == Change.Op.TRUNCATE) {
+        collapse(segment).values().forEach(byKey -> out.addAll(byKey.values()));
+        segment.clear();
+        out.add(c);
+      } else {
+        segment.add(c);
+      }
+    }
+    collapse(segment).values().forEach(byKey -> out.addAll(byKey.values()));
+    return out;
+  }
+
   /** Writes the batch and commits; returns the number of rows written (after collapsing). */
   int apply(List<Change> changes, OffsetDateTime now) throws SQLException {
-    var byTable = collapse(changes);
+    return write(changes, now, true);
+  }
+
+  /**
+   * Writes the batch and rolls it back: what {@link #apply} would refuse, without changing the
+   * target.
+   *
+   * @return the error applying it would give, or null when it would go through
+   */
+  SQLException trial(List<Change> changes, OffsetDateTime now) {
+    try {
+      write(changes, now, false);
+      return null;
+    } catch (SQLException e) {
+      return e;
+    }
+  }
+
+  private int write(List<Change> changes, OffsetDateTime now, boolean commit) throws SQLException {
     // DDL first, outside the batch's transaction
     conn.setAutoCommit(true);
-    var present = new LinkedHashMap<String, Boolean>();
-    for (var e : byTable.entrySet()) {
-      for (Change c : e.getValue().values()) {
-        if (!c.op().isDelete()) {
-          tables.prepare(conn, c.shape(), c.keyColumns());
+    var shapes =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<RowShape, Boolean>());
+    var present = new java.util.HashMap<String, Boolean>();
+    for (Change c : changes) {
+      if (c.op().hasRow() && shapes.add(c.shape())) {
+        tables.prepare(conn, c.shape(), c.keyColumns());
+        if (duck != null) {
+          duck.prepare(c.shape());
         }
       }
-      present.put(e.getKey(), tables.exists(conn, e.getKey()));
+    }
+    for (Change c : changes) {
+      if (!present.containsKey(c.table())) {
+        present.put(c.table(), tables.exists(conn, c.table()));
+      }
     }
     conn.setAutoCommit(false);
     int written = 0;
     try {
-      for (var e : byTable.entrySet()) {
-        if (!present.get(e.getKey())) {
-          continue; // only deletes of a table the target never had: nothing to do
+      // a truncate divides the batch: what came before it is written before it
+      var segment = new ArrayList<Change>();
+      for (Change c : changes) {
+        if (c.op() != Change.Op.TRUNCATE) {
+          segment.add(c);
+          continue;
         }
-        written += write(e.getKey(), e.getValue().values(), now);
+        written += writeCollapsed(segment, present, now);
+        segment.clear();
+        if (present.get(c.table())) {
+          truncate(c.table(), now);
+          written++;
+        }
       }
-      conn.commit();
+      written += writeCollapsed(segment, present, now);
+      if (commit) {
+        conn.commit();
+      } else {
+        conn.rollback();
+      }
     } catch (SQLException | RuntimeException ex) {
       try {
         conn.rollback();
@@ -82,6 +150,30 @@ final class BatchApplier {
       conn.setAutoCommit(true);
     }
     return written;
+  }
+
+  private int writeCollapsed(List<Change> changes, Map<String, Boolean> present, OffsetDateTime now)
+      throws SQLException {
+    int written = 0;
+    for (var e : collapse(changes).entrySet()) {
+      if (!present.get(e.getKey())) {
+        continue; // only deletes of a table the target never had: nothing to do
+      }
+      written += write(e.getKey(), e.getValue().values(), now);
+    }
+    return written;
+  }
+
+  // a DELETE, not TRUNCATE: it stays in the batch's transaction (MariaDB commits on TRUNCATE)
+  private void truncate(String table, OffsetDateTime now) throws SQLException {
+    String target = tables.sqlName(table);
+    try (PreparedStatement ps =
+        conn.prepareStatement(soft ? sql.softDeleteAll(target) : sql.deleteAll(target))) {
+      if (soft) {
+        ps.setObject(1, now);
+      }
+      execute(ps);
+    }
   }
 
   private int write(String table, java.util.Collection<Change> changes, OffsetDateTime now)
@@ -114,10 +206,10 @@ final class BatchApplier {
           }
           for (Change c : chunk) {
             for (Object v : c.key()) {
-              ps.setObject(i++, v);
+              ps.setObject(i++, KeyBytes.unwrap(v));
             }
           }
-          ps.executeUpdate();
+          execute(ps);
         } finally {
           if (!full) {
             ps.close();
@@ -129,6 +221,11 @@ final class BatchApplier {
       List<String> columns = group.getKey();
       List<Change> rows = group.getValue();
       List<String> key = rows.getFirst().keyColumns();
+      RowShape shape = rows.getFirst().shape();
+      if (duck != null && DuckUpserts.appendable(shape, rows)) {
+        duck.upsert(target, shape, key, rows, soft);
+        continue;
+      }
       int per = TargetSql.rowsPerStatement(columns.size());
       for (int from = 0; from < rows.size(); from += per) {
         var chunk = rows.subList(from, Math.min(rows.size(), from + per));
@@ -142,7 +239,7 @@ final class BatchApplier {
               ps.setObject(i++, v);
             }
           }
-          ps.executeUpdate();
+          execute(ps);
         } finally {
           if (!full) {
             ps.close();
@@ -151,6 +248,37 @@ final class BatchApplier {
       }
     }
     return changes.size();
+  }
+
+  private void execute(PreparedStatement ps) throws SQLException {
+    running = ps;
+    try {
+      ps.executeUpdate();
+    } finally {
+      running = null;
+    }
+  }
+
+  /**
+   * Ends a write in flight at once, from another thread (a cancel while the target hangs on a lock
+   * or a slow statement): the connection is aborted, or the running statement cancelled where the
+   * driver cannot abort; the batch fails and rolls back, and is read again by the next run.
+   */
+  void abort() {
+    try {
+      conn.abort(Runnable::run);
+      return;
+    } catch (SQLException | RuntimeException e) {
+      // DuckDB's driver has no abort: cancel the statement
+    }
+    PreparedStatement ps = running;
+    if (ps != null) {
+      try {
+        ps.cancel();
+      } catch (SQLException | RuntimeException e) {
+        // ended already
+      }
+    }
   }
 
   /** A kept statement for a full chunk ({@code keep}), else a new one the caller closes. */

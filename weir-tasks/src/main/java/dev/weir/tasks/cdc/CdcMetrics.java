@@ -23,6 +23,7 @@ final class CdcMetrics {
   private long inserts;
   private long updates;
   private long deletes;
+  private long truncates;
   private long written;
   private long lastProgressEvents;
   private long lastProgressNanos = startNanos;
@@ -43,7 +44,9 @@ final class CdcMetrics {
     }
     lastBatchNanos = System.nanoTime();
     handlingNanos += lastBatchNanos - startNanos;
-    batches++;
+    if (!changes.isEmpty()) {
+      batches++; // not a batch of only a heartbeat or the caught-up mark
+    }
     written += rowsWritten;
     long[] batchLags = new long[changes.size()];
     int timed = 0;
@@ -54,6 +57,7 @@ final class CdcMetrics {
         case INSERT -> inserts++;
         case UPDATE -> updates++;
         case DELETE -> deletes++;
+        case TRUNCATE -> truncates++;
       }
       if (c.sourceMillis() > 0) {
         long lag = Math.max(0, commitMillis - c.sourceMillis());
@@ -119,6 +123,7 @@ final class CdcMetrics {
     out.put("inserts", inserts);
     out.put("updates", updates);
     out.put("deletes", deletes);
+    out.put("truncates", truncates);
     out.put("rowsWritten", written);
     out.put("lagP50Ms", lagPercentile(50));
     out.put("lagP99Ms", lagPercentile(99));

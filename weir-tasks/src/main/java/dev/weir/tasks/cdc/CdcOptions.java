@@ -1,6 +1,7 @@
 package dev.weir.tasks.cdc;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.weir.flow.Durations;
 import dev.weir.tasks.jdbc.SchemaChanges;
 import java.time.Duration;
 
@@ -10,6 +11,9 @@ import java.time.Duration;
  *
  * @param targetConnection the Weir jdbc connection changes are applied to
  * @param targetSchema the schema (MariaDB: database) tables are created in; null for the default
+ * @param siftBudget with {@code deadLetter:}, the most trial writes one batch may take to find the
+ *     changes the target refuses
+ * @param truncates what a source TRUNCATE does to the target
  */
 record CdcOptions(
     String targetConnection,
@@ -21,7 +25,40 @@ record CdcOptions(
     OnLostPosition onLostPosition,
     StopWhen stopWhen,
     Snapshot snapshot,
-    ColumnRules columns) {
+    ColumnRules columns,
+    int siftBudget,
+    Truncates truncates) {
+
+  /**
+   * The options of a task's settings, defaults filled in (null means not set); {@code maxLatency}
+   * is a duration the task's validation accepted.
+   */
+  static CdcOptions of(
+      CdcPostgresTask.Target target,
+      Deletes deletes,
+      Integer maxBatch,
+      String maxLatency,
+      SchemaChanges schemaChanges,
+      OnLostPosition onLostPosition,
+      StopWhen stopWhen,
+      Snapshot snapshot,
+      ColumnRules columns,
+      Integer siftBudget,
+      Truncates truncates) {
+    return new CdcOptions(
+        target.connection(),
+        target.schema(),
+        deletes == null ? Deletes.DELETE : deletes,
+        maxBatch == null ? DEFAULT_MAX_BATCH : maxBatch,
+        maxLatency == null ? DEFAULT_MAX_LATENCY : Durations.parse(maxLatency),
+        schemaChanges == null ? SchemaChanges.ADD_COLUMNS : schemaChanges,
+        onLostPosition == null ? OnLostPosition.FAIL : onLostPosition,
+        stopWhen == null ? StopWhen.NEVER : stopWhen,
+        snapshot == null ? Snapshot.INITIAL : snapshot,
+        columns,
+        siftBudget == null ? ChangeSifter.DEFAULT_BUDGET : siftBudget,
+        truncates == null ? Truncates.FAIL : truncates);
+  }
 
   static final int DEFAULT_MAX_BATCH = 10_000;
   static final Duration DEFAULT_MAX_LATENCY = Duration.ofSeconds(1);
@@ -49,6 +86,16 @@ record CdcOptions(
     /** Once every change committed before it started is applied. */
     @JsonProperty("caughtUp")
     CAUGHT_UP
+  }
+
+  /** What a source {@code TRUNCATE} does to the target table. */
+  enum Truncates {
+    /** The stream stops, naming the table and the choices: nothing is lost unseen. */
+    FAIL,
+    /** Every row of the target table is deleted (or soft-deleted), in the batch's order. */
+    APPLY,
+    /** Nothing: the target keeps its rows (logged as a warning). */
+    IGNORE
   }
 
   /** Whether the rows already in the tables are copied before streaming. */

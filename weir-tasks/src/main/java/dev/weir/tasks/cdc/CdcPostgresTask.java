@@ -1,16 +1,12 @@
 package dev.weir.tasks.cdc;
 
 import dev.weir.config.ConnectionConfig;
-import dev.weir.expr.Expressions;
-import dev.weir.flow.Durations;
 import dev.weir.task.Required;
 import dev.weir.task.TaskContext;
 import dev.weir.task.TaskResult;
-import dev.weir.task.TaskType;
 import dev.weir.tasks.duck.Masking;
 import dev.weir.tasks.jdbc.Databases;
 import dev.weir.tasks.jdbc.SchemaChanges;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +15,7 @@ import java.util.Map;
  * initial snapshot, then every insert, update and delete, applied in micro-batches by primary key.
  * A long-running task: it streams until cancelled, or until caught up.
  */
-public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
+public final class CdcPostgresTask implements CdcTaskType<CdcPostgresTask.Config> {
 
   /**
    * @param connection the source: a jdbc connection of weir.yaml with a PostgreSQL url
@@ -38,6 +34,9 @@ public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
    * @param schemaChanges a new source column: {@code addColumns} to the target, or {@code fail}
    * @param onLostPosition the stored position is gone: {@code resnapshot} or {@code fail}
    * @param stopWhen {@code never} (the default) or {@code caughtUp}
+   * @param siftBudget with {@code deadLetter:}, the most trial writes one batch may take to find
+   *     the changes the target refuses (default 1000)
+   * @param truncates a source TRUNCATE: {@code fail} (the default), {@code apply} or {@code ignore}
    */
   public record Config(
       @Required(example = "source_pg") String connection,
@@ -54,7 +53,9 @@ public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
       String maxLatency,
       SchemaChanges schemaChanges,
       CdcOptions.OnLostPosition onLostPosition,
-      CdcOptions.StopWhen stopWhen) {}
+      CdcOptions.StopWhen stopWhen,
+      Integer siftBudget,
+      CdcOptions.Truncates truncates) {}
 
   /**
    * @param connection a jdbc connection of weir.yaml: PostgreSQL, MariaDB/MySQL or DuckDB
@@ -67,12 +68,6 @@ public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
     return "cdc.postgres";
   }
 
-  /** A stream: under {@code weir server} a flow of it without triggers is kept running. */
-  @Override
-  public boolean runsContinuously() {
-    return true;
-  }
-
   @Override
   public Class<Config> configType() {
     return Config.class;
@@ -80,69 +75,23 @@ public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
 
   @Override
   public List<String> validate(Config config) {
-    var problems = new ArrayList<String>();
-    if (config.tables() != null) {
-      if (config.tables().isEmpty()) {
-        problems.add("tables is empty; name at least one, e.g. `tables: [public.orders]`");
-      }
-      var names = new java.util.HashSet<String>();
-      for (String t : config.tables()) {
-        if (t == null || !t.matches("[^.]+\\.[^.]+")) {
-          problems.add(
-              "tables: '"
-                  + t
-                  + "' is not schema.table; write e.g. public."
-                  + (t == null ? "orders" : t));
-        } else if (!names.add(t.substring(t.indexOf('.') + 1))) {
-          problems.add(
-              "tables: two tables are named "
-                  + t.substring(t.indexOf('.') + 1)
-                  + "; each becomes a target table of that name, so give one of them a task of"
-                  + " its own with another target schema");
-        }
-      }
-      if (config.columns() != null) {
-        config
-            .columns()
-            .forEach((table, f) -> {
-              if (!config.tables().contains(table)) {
-                problems.add(
-                    "columns: "
-                        + table
-                        + " is not one of tables ("
-                        + String.join(", ", config.tables())
-                        + ")");
-              } else if (f == null || (f.include() == null) == (f.exclude() == null)) {
-                problems.add(
-                    "columns."
-                        + table
-                        + ": give include or exclude (not both), e.g. `{exclude: [ssn]}`");
-              }
-            });
-      }
-    }
-    problems.addAll(Masking.validate(config.mask(), config.maskSalt()));
-    if (config.maxBatch() != null && config.maxBatch() < 1) {
-      problems.add("maxBatch must be at least 1, not " + config.maxBatch());
-    }
-    if (config.maxLatency() != null && !Expressions.isTemplate(config.maxLatency())) {
-      try {
-        Durations.parse(config.maxLatency());
-      } catch (RuntimeException e) {
-        problems.add("maxLatency '" + config.maxLatency() + "' is not a duration; use e.g. 1s");
-      }
-    }
-    return problems;
+    return CdcConfigChecks.problems(
+        config.tables(),
+        config.columns(),
+        config.mask(),
+        config.maskSalt(),
+        config.maxBatch(),
+        config.maxLatency(),
+        config.siftBudget(),
+        "schema.table",
+        "public.orders");
   }
 
   @Override
   public TaskResult run(Config config, TaskContext context) throws Exception {
     ConnectionConfig sourceConn = Databases.resolve(null, config.connection(), context);
     var rules =
-        new ColumnRules(
-            config.columns() == null ? Map.of() : config.columns(),
-            ColumnRules.masksByTable(config.mask(), config.tables()),
-            config.maskSalt());
+        CdcTaskType.rules(config.tables(), config.columns(), config.mask(), config.maskSalt());
     String slot =
         config.slot() != null
             ? config.slot()
@@ -158,18 +107,17 @@ public final class CdcPostgresTask implements TaskType<CdcPostgresTask.Config> {
   }
 
   private static CdcOptions options(Config config, ColumnRules rules) {
-    return new CdcOptions(
-        config.target().connection(),
-        config.target().schema(),
-        config.deletes() == null ? CdcOptions.Deletes.DELETE : config.deletes(),
-        config.maxBatch() == null ? CdcOptions.DEFAULT_MAX_BATCH : config.maxBatch(),
-        config.maxLatency() == null
-            ? CdcOptions.DEFAULT_MAX_LATENCY
-            : Durations.parse(config.maxLatency()),
-        config.schemaChanges() == null ? SchemaChanges.ADD_COLUMNS : config.schemaChanges(),
-        config.onLostPosition() == null ? CdcOptions.OnLostPosition.FAIL : config.onLostPosition(),
-        config.stopWhen() == null ? CdcOptions.StopWhen.NEVER : config.stopWhen(),
-        config.snapshot() == null ? CdcOptions.Snapshot.INITIAL : config.snapshot(),
-        rules);
+    return CdcOptions.of(
+        config.target(),
+        config.deletes(),
+        config.maxBatch(),
+        config.maxLatency(),
+        config.schemaChanges(),
+        config.onLostPosition(),
+        config.stopWhen(),
+        config.snapshot(),
+        rules,
+        config.siftBudget(),
+        config.truncates());
   }
 }

@@ -74,6 +74,9 @@ final class CdcRun {
           new TargetTables(
               sql, options.targetSchema(), options.schemaChanges(), soft, context.logger());
       var applier = new BatchApplier(target, sql, tables, soft);
+      var sifter =
+          new ChangeSifter(
+              applier, context.deadLetters(), options.siftBudget(), context.logger(), tables);
       context
           .logger()
           .info(
@@ -83,7 +86,13 @@ final class CdcRun {
                   + (untilCaughtUp ? " until caught up" : " until cancelled"));
       stopped =
           new StreamRunner(
-                  source, options, context, new ChangeDecoder(options.columns()), applier, metrics)
+                  source,
+                  options,
+                  context,
+                  new ChangeDecoder(options.columns()),
+                  sifter,
+                  new TruncateRule(options.truncates(), tables, context.logger()),
+                  metrics)
               .run(snapshot, untilCaughtUp);
     }
     context.logger().info("stopped (" + stopped + "): " + metrics.progress());

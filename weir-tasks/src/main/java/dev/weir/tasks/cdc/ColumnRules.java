@@ -2,11 +2,7 @@ package dev.weir.tasks.cdc;
 
 import dev.weir.task.TaskFailedException;
 import dev.weir.tasks.duck.Masking;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,8 +15,9 @@ import org.apache.kafka.connect.data.Struct;
 /**
  * Which columns of each source table reach the target, and masked how: the task's {@code columns}
  * (include or exclude) and {@code mask} (hash, redact, drop), applied to each change before it is
- * grouped, written or logged. A hash is the SHA-256 of the salt, {@code |} and the value's text, in
- * hex, the same as {@code jdbc.load}'s, so masked keys still join.
+ * grouped, written or logged. A hash is {@link Masking#hash}: the SHA-256 of the salt, {@code |}
+ * and the value's text as DuckDB writes it, in hex, the same as {@code jdbc.load}'s, so masked keys
+ * still join.
  */
 final class ColumnRules {
   /** The columns of one table a task keeps: {@code include} or {@code exclude}, not both. */
@@ -30,7 +27,7 @@ final class ColumnRules {
 
   private final Map<String, Filter> filters;
   private final Map<String, Map<String, Masking.Rule>> masks; // table → column → rule
-  private final byte[] salt;
+  private final String salt;
   // Debezium keeps one Schema object per table version, so a shape is worked out once per version
   private final Map<Schema, RowShape> shapes = new ConcurrentHashMap<>();
 
@@ -38,7 +35,7 @@ final class ColumnRules {
       Map<String, Filter> filters, Map<String, Map<String, Masking.Rule>> masks, String salt) {
     this.filters = Map.copyOf(filters);
     this.masks = Map.copyOf(masks);
-    this.salt = (salt == null ? "" : salt).getBytes(StandardCharsets.UTF_8);
+    this.salt = salt == null ? "" : salt;
   }
 
   /**
@@ -182,14 +179,6 @@ final class ColumnRules {
   }
 
   private String hash(Object v) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(salt);
-      d.update((byte) '|');
-      d.update(String.valueOf(v).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Masking.hash(salt, v);
   }
 }

@@ -116,13 +116,13 @@ final class ConnectValues {
           return OffsetDateTime.parse((String) v);
         }
         case "io.debezium.time.MicroTime" -> {
-          return LocalTime.ofNanoOfDay(((Number) v).longValue() * 1_000);
+          return time(((Number) v).longValue() * 1_000);
         }
         case "io.debezium.time.Time" -> {
-          return LocalTime.ofNanoOfDay(((Number) v).longValue() * 1_000_000);
+          return time(((Number) v).longValue() * 1_000_000);
         }
         case "io.debezium.time.NanoTime" -> {
-          return LocalTime.ofNanoOfDay(((Number) v).longValue());
+          return time(((Number) v).longValue());
         }
         case org.apache.kafka.connect.data.Date.LOGICAL_NAME -> {
           return LocalDate.ofInstant(((java.util.Date) v).toInstant(), ZoneOffset.UTC);
@@ -143,6 +143,28 @@ final class ConnectValues {
       case ARRAY, MAP, STRUCT -> json(plain(s, v));
       default -> v;
     };
+  }
+
+  private static final long NANOS_PER_DAY = 86_400_000_000_000L;
+
+  /**
+   * A time of day; a duration outside one day (MySQL's TIME runs from -838:59:59 to 838:59:59,
+   * PostgreSQL's to 24:00:00) as text, {@code [-]HH:MM:SS[.ffffff]}, which a target whose TIME
+   * holds it takes (MariaDB, PostgreSQL's 24:00:00) and another refuses — a refused change, set
+   * aside with {@code deadLetter:} — instead of a value that stops the stream before any target.
+   */
+  static Object time(long nanos) {
+    if (nanos >= 0 && nanos < NANOS_PER_DAY) {
+      return LocalTime.ofNanoOfDay(nanos);
+    }
+    long abs = Math.abs(nanos);
+    long seconds = abs / 1_000_000_000L;
+    long micros = (abs % 1_000_000_000L) / 1_000;
+    String text =
+        String.format(
+            "%s%02d:%02d:%02d",
+            nanos < 0 ? "-" : "", seconds / 3600, seconds / 60 % 60, seconds % 60);
+    return micros == 0 ? text : text + String.format(".%06d", micros);
   }
 
   private static LocalDateTime local(long value, long perSecond) {

@@ -206,6 +206,13 @@ final class PostgresSource implements CdcSource {
       p.setProperty("database.user", user());
     }
     p.setProperty("database.password", password());
+    // the url's TLS settings hold for the replication connection too (Debezium's own default is
+    // sslmode=prefer, which never checks the certificate)
+    for (String key : List.of("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword")) {
+      if (jdbc.getProperty(key) != null) {
+        p.setProperty("database." + key, jdbc.getProperty(key));
+      }
+    }
     p.setProperty("plugin.name", "pgoutput");
     p.setProperty("slot.name", slot);
     p.setProperty("publication.name", publication);

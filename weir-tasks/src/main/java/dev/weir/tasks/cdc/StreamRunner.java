@@ -27,26 +27,45 @@ import org.apache.kafka.connect.source.SourceRecord;
  * and an idempotent apply (upserts and deletes by key) makes the effect exactly once.
  */
 final class StreamRunner {
+  /**
+   * How long a close may take: a slot still being created waits for the source's open transactions.
+   */
+  private static final long CLOSE_SECONDS = 120;
+
   private static final long PROGRESS_MILLIS = 5_000;
+
+  /** How often changes waiting unapplied are reported (and how old they must be at arrival). */
+  static final long WAITING_MILLIS = 1_000;
 
   private final CdcSource source;
   private final CdcOptions options;
   private final TaskContext context;
   private final ChangeDecoder decoder;
-  private final BatchApplier applier;
+  private final ChangeSifter applier;
   private final CdcMetrics metrics;
+  private final TruncateRule truncates;
   private final CountDownLatch done = new CountDownLatch(1);
   private final AtomicReference<String> stopReason = new AtomicReference<>();
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   private volatile CdcSource.CaughtUp caughtUp;
+
+  /** The batch being applied: how many changes, the oldest source commit; null when none. */
+  private record Pending(int changes, long oldestSourceMillis) {}
+
+  private volatile Pending pending;
+
+  /** Whether a batch is being applied now. */
+  private volatile boolean applying;
 
   StreamRunner(
       CdcSource source,
       CdcOptions options,
       TaskContext context,
       ChangeDecoder decoder,
-      BatchApplier applier,
+      ChangeSifter applier,
+      TruncateRule truncates,
       CdcMetrics metrics) {
+    this.truncates = truncates;
     this.source = source;
     this.options = options;
     this.context = context;
@@ -67,12 +86,17 @@ final class StreamRunner {
     // the offsets are keyed by it, so it stays the same for the task across runs (the slot's name)
     String prefix = source.name();
     props.setProperty("topic.prefix", prefix);
-    forgetMetrics(prefix);
+    DebeziumEngines.forgetMetrics(prefix);
     props.setProperty("offset.storage", WeirOffsetStore.class.getName());
     props.setProperty(WeirOffsetStore.ID_PROPERTY, id);
+    props.setProperty(WeirSchemaHistory.ID_PROPERTY, id); // read by a binlog source's history
     props.setProperty("offset.flush.interval.ms", "0");
     props.setProperty("max.batch.size", String.valueOf(options.maxBatch()));
     props.setProperty("max.queue.size", String.valueOf(Math.max(8192, options.maxBatch() * 4)));
+    // Weir measures lag itself (StreamProgress): Debezium's quantile sketches of it are not needed.
+    // (Its lag events still go through a 1,000-event queue that a burst of a batch overflows, with
+    // a WARN per event dropped; the CLI's log setup keeps that logger at ERROR.)
+    props.setProperty("statistics.metrics.enabled", "false");
     // Debezium waits this long twice: its PostgreSQL reader sleeps it whenever the replication
     // stream has nothing pending, and the queue waits it for a full batch; half each keeps a
     // change's wait for its batch within maxLatency (CdcBench: p99 lag 2.6 s at maxLatency 1s
@@ -80,6 +104,9 @@ final class StreamRunner {
     props.setProperty(
         "poll.interval.ms", String.valueOf(Math.max(1, options.maxLatency().toMillis() / 2)));
     props.setProperty("tombstones.on.delete", "false");
+    // truncates reach the task, which applies, ignores or stops on them (truncates:); Debezium
+    // would skip them unseen
+    props.setProperty("skipped.operations", "none");
     props.setProperty("decimal.handling.mode", "precise");
     props.setProperty("time.precision.mode", "adaptive_time_microseconds");
     props.setProperty("binary.handling.mode", "bytes");
@@ -107,13 +134,18 @@ final class StreamRunner {
               .notifying(this::handleBatch)
               .build();
       Thread streaming = Thread.ofPlatform().name("weir-cdc-" + context.taskId()).start(engine);
-      context.onCancel(() -> stop("cancelled"));
+      context.onCancel(this::cancel);
       if (caughtUp != null) {
         Thread.ofVirtual()
             .name("weir-cdc-mark-" + context.taskId())
             .start(() -> {
               try {
-                caughtUp.place();
+                awaitStreaming(prefix);
+                if (stopReason.get() == null) {
+                  caughtUp.place();
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
               } catch (Exception e) {
                 failure.compareAndSet(
                     null,
@@ -124,11 +156,17 @@ final class StreamRunner {
             });
       }
       long lastProgress = System.currentTimeMillis();
+      long lastWaiting = lastProgress;
       boolean closed = false;
       try {
         while (!done.await(200, TimeUnit.MILLISECONDS)) {
+          if (System.currentTimeMillis() - lastWaiting >= WAITING_MILLIS) {
+            lastWaiting = System.currentTimeMillis();
+            reportWaiting(0);
+          }
           if (stopReason.get() != null) {
-            close(engine); // returns once the engine stopped; the callback counts done down
+            // returns once the engine stopped; the callback counts done down
+            DebeziumEngines.close(engine);
             closed = true;
             break;
           }
@@ -143,13 +181,13 @@ final class StreamRunner {
         // that the next run of the task finds it "active for PID …"
         // (not interrupted again: the engine knows of the cancel, and the task still reports
         // its outputs and logs its last line)
-        stop("cancelled");
-        close(engine);
+        cancel();
+        DebeziumEngines.close(engine);
         closed = true;
       }
       done.await(60, TimeUnit.SECONDS);
       if (!closed) {
-        close(engine);
+        DebeziumEngines.close(engine);
       }
       streaming.join(TimeUnit.SECONDS.toMillis(30));
     }
@@ -162,52 +200,33 @@ final class StreamRunner {
   }
 
   /**
-   * Closes Debezium on a thread of its own and waits for it (bounded). A cancel interrupts the
-   * task's thread, and a close interrupted midway shuts the engine down "immediately", without
-   * ending its replication connection: PostgreSQL then keeps the slot active for the next run of
-   * the task until wal_sender_timeout (a minute by default).
+   * Waits until Debezium streams (after its snapshot, if any): a mark placed earlier lies before
+   * the position a snapshot streams from, and is skipped with the changes the snapshot holds — the
+   * cause of {@code --until-caught-up} never stopping after a Weir killed mid-snapshot.
    */
-  private static void close(DebeziumEngine<?> engine) {
-    Thread closing =
-        Thread.ofPlatform()
-            .name("weir-cdc-close")
-            .start(() -> {
-              try {
-                engine.close();
-              } catch (IllegalStateException | java.io.IOException e) {
-                // it is shutting down by itself already (a failed batch): nothing left to close
-              }
-            });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (closing.isAlive() && System.nanoTime() < deadline) {
-      try {
-        closing.join(1000);
-      } catch (InterruptedException e) {
-        // the cancel's interrupt: the close goes on, and the engine knows of the cancel
+  private void awaitStreaming(String prefix) throws InterruptedException {
+    while (stopReason.get() == null && done.getCount() > 0) {
+      if (DebeziumEngines.isStreaming(prefix)) {
+        return;
       }
-    }
-  }
-
-  /**
-   * Unregisters the JMX metrics an earlier engine of this task left behind (one that failed does
-   * not always unregister them); Debezium would otherwise wait a minute per metrics set for them to
-   * go.
-   */
-  private static void forgetMetrics(String prefix) {
-    try {
-      var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-      for (var name : server.queryNames(new javax.management.ObjectName("debezium.*:*"), null)) {
-        if (prefix.equals(name.getKeyProperty("server"))) {
-          server.unregisterMBean(name);
-        }
-      }
-    } catch (javax.management.JMException | RuntimeException e) {
-      // only metrics: Debezium waits for them as it would have anyway
+      Thread.sleep(100);
     }
   }
 
   private void stop(String reason) {
     stopReason.compareAndSet(null, reason);
+  }
+
+  /**
+   * Stops for a cancel: a batch in flight is aborted, so that an apply hanging on the target (a
+   * lock, a slow statement) cannot hold the attempt and Debezium's engine (and with it the slot)
+   * until it returns. The batch is not marked processed and is read again by the next run.
+   */
+  private void cancel() {
+    stop("cancelled");
+    if (pending != null || applying) {
+      applier.abort();
+    }
   }
 
   private void handleBatch(
@@ -218,7 +237,7 @@ final class StreamRunner {
       return; // stopping: leave the batch unmarked, to be delivered again at the next start
     }
     long started = System.nanoTime();
-    var changes = new ArrayList<Change>(records.size());
+    List<Change> changes = new ArrayList<>(records.size());
     boolean marked = false;
     try {
       for (var r : records) {
@@ -232,10 +251,19 @@ final class StreamRunner {
           changes.add(c);
         }
       }
+      changes = truncates.admit(changes);
+      pending = pendingOf(changes);
+      // a batch read again by each retry of a failing apply is as late as its oldest change
+      reportWaiting(WAITING_MILLIS);
       int written = 0;
       if (!changes.isEmpty()) {
+        applying = true;
+        if (stopReason.get() != null) {
+          return; // cancelled while decoding: the batch stays unmarked
+        }
         written = applier.apply(changes, OffsetDateTime.now(ZoneOffset.UTC));
       }
+      pending = null;
       long[] lags = metrics.batch(changes, written, System.currentTimeMillis(), started);
       context.stream().batchApplied(changes.size(), lags);
     } catch (SQLException e) {
@@ -251,6 +279,8 @@ final class StreamRunner {
               false,
               java.util.Map.of(),
               e));
+    } finally {
+      applying = false;
     }
     for (var r : records) {
       committer.markProcessed(r);
@@ -261,9 +291,38 @@ final class StreamRunner {
     }
   }
 
+  private static Pending pendingOf(List<Change> changes) {
+    long oldest = Long.MAX_VALUE;
+    for (Change c : changes) {
+      if (c.sourceMillis() > 0) {
+        oldest = Math.min(oldest, c.sourceMillis());
+      }
+    }
+    return oldest == Long.MAX_VALUE ? null : new Pending(changes.size(), oldest);
+  }
+
+  /**
+   * Reports the batch being applied as waiting, when its oldest change is at least {@code
+   * minMillis} old: a target that hangs or a batch that keeps failing applies nothing, and a lag
+   * SLA must still see the lag grow.
+   */
+  private void reportWaiting(long minMillis) {
+    Pending p = pending;
+    if (p == null) {
+      return;
+    }
+    long lag = System.currentTimeMillis() - p.oldestSourceMillis();
+    if (lag >= minMillis) {
+      context.stream().waiting(p.changes(), lag);
+    }
+  }
+
   private void fail(TaskFailedException e) {
-    failure.compareAndSet(null, e);
-    stop("failed");
+    // a batch aborted by a cancel fails too: the cancel, not the failure, is why the task stopped
+    if (!"cancelled".equals(stopReason.get())) {
+      failure.compareAndSet(null, e);
+      stop("failed");
+    }
     throw e; // stops the engine without marking the batch
   }
 }

@@ -96,6 +96,24 @@ abstract sealed class TargetSql permits TargetSql.Postgres, TargetSql.DuckDb, Ta
         + keyIn(key, rows);
   }
 
+  /** Deletes every row (a source truncate). */
+  final String deleteAll(String table) {
+    return "DELETE FROM " + table;
+  }
+
+  /** Marks every row not yet deleted as deleted; the parameter is the time. */
+  final String softDeleteAll(String table) {
+    return "UPDATE "
+        + table
+        + " SET "
+        + id(CdcOptions.DELETED)
+        + " = TRUE, "
+        + id(CdcOptions.DELETED_AT)
+        + " = ? WHERE "
+        + id(CdcOptions.DELETED)
+        + " IS NOT TRUE";
+  }
+
   private String keyIn(List<String> key, int rows) {
     String one = "?,".repeat(key.size());
     one = one.substring(0, one.length() - 1);

@@ -31,11 +31,19 @@ public final class WeirOffsetStore extends MemoryOffsetBackingStore {
     return () -> REGISTRY.remove(id);
   }
 
+  /**
+   * The {@link StreamOffsets} registered as {@code id}, or null (also for {@link
+   * WeirSchemaHistory}).
+   */
+  static StreamOffsets registered(String id) {
+    return id == null ? null : REGISTRY.get(id);
+  }
+
   @Override
   public void configure(WorkerConfig config) {
     super.configure(config);
     String id = config.originalsStrings().get(ID_PROPERTY);
-    offsets = id == null ? null : REGISTRY.get(id);
+    offsets = registered(id);
     if (offsets == null) {
       throw new IllegalStateException(
           "no Weir stream registered as '" + id + "' (" + ID_PROPERTY + "); a bug in Weir");

@@ -22,9 +22,11 @@ final class DatabaseLoad {
   private final Connection conn;
   private final Dialect dialect;
   private final TargetTable target;
+  private final AppendLedger ledger;
   private final DatasetSource source;
   private final TaskContext context;
   private boolean created;
+  private boolean failedAtCommit;
   private List<String> added = List.of();
   private List<String> tableColumns;
 
@@ -33,6 +35,7 @@ final class DatabaseLoad {
     this.conn = conn;
     this.dialect = dialect;
     this.target = new TargetTable(table, dialect);
+    this.ledger = new AppendLedger(conn, dialect, this.target.name);
     this.source = source;
     this.context = context;
   }
@@ -52,7 +55,7 @@ final class DatabaseLoad {
     try {
       long rows;
       String loadId = context.runId() + "/" + context.taskId() + "/" + source.checksum();
-      if (spec.mode() == LoadMode.APPEND && alreadyLoaded(loadId)) {
+      if (spec.mode() == LoadMode.APPEND && ledger.contains(loadId)) {
         conn.rollback();
         conn.setAutoCommit(true);
         return -1;
@@ -60,10 +63,9 @@ final class DatabaseLoad {
       clear(spec);
       rows = spec.mode() == LoadMode.UPSERT ? upsert(spec.key()) : insertAll();
       if (spec.mode() == LoadMode.APPEND) {
-        markLoaded(loadId, rows);
+        ledger.add(loadId, rows, context.clock().instant());
       }
-      conn.commit();
-      conn.setAutoCommit(true);
+      commit();
       return rows;
     } catch (Exception e) {
       try {
@@ -81,7 +83,8 @@ final class DatabaseLoad {
   /**
    * Loads again after {@link #run} failed on a bad row: in one transaction, as {@link #run} does,
    * but with statements per row (no COPY) so that {@link RowSifter} can set the bad rows aside.
-   * When more rows were bad than {@code letters} allows, nothing is loaded.
+   * When more rows were bad than {@code letters} allows, nothing is loaded: the letters are judged
+   * (and stored) before the target commits, and the task fails.
    *
    * @return the rows written, or -1 when this run had loaded them already (append)
    */
@@ -91,7 +94,7 @@ final class DatabaseLoad {
     conn.setAutoCommit(false);
     try {
       String loadId = context.runId() + "/" + context.taskId() + "/" + source.checksum();
-      if (spec.mode() == LoadMode.APPEND && alreadyLoaded(loadId)) {
+      if (spec.mode() == LoadMode.APPEND && ledger.contains(loadId)) {
         conn.rollback();
         conn.setAutoCommit(true);
         return -1;
@@ -100,17 +103,10 @@ final class DatabaseLoad {
       List<BatchWrite.Step> steps =
           spec.mode() == LoadMode.UPSERT ? upsertSteps(spec.key()) : List.of(insertStep());
       long rows = new RowSifter(conn, source, dialect, steps, letters, budget, context).run();
-      if (letters.wouldExceed(0, source.rowCount())) {
-        // the task fails for too many bad rows: it loads none, as without dead letters
-        conn.rollback();
-        conn.setAutoCommit(true);
-        return 0;
-      }
       if (spec.mode() == LoadMode.APPEND) {
-        markLoaded(loadId, rows);
+        ledger.add(loadId, rows, context.clock().instant());
       }
-      conn.commit();
-      conn.setAutoCommit(true);
+      commit();
       return rows;
     } catch (Exception e) {
       try {
@@ -121,6 +117,27 @@ final class DatabaseLoad {
       }
       throw e;
     }
+  }
+
+  /** Whether the last load failed at its commit, after every row was written (a deferred check). */
+  boolean failedAtCommit() {
+    return failedAtCommit;
+  }
+
+  // the letters first: too many, or letters that cannot be stored, leave the target as it was
+  private void commit() throws Exception {
+    failedAtCommit = false;
+    context
+        .deadLetters()
+        .storeThenCommit(() -> {
+          try {
+            conn.commit();
+          } catch (SQLException e) {
+            failedAtCommit = true;
+            throw e;
+          }
+        });
+    conn.setAutoCommit(true);
   }
 
   /** What replace and replacePartition remove first, in the load's transaction. */
@@ -199,7 +216,7 @@ final class DatabaseLoad {
 
   private void prepareTable(LoadSpec spec) throws SQLException {
     if (spec.mode() == LoadMode.APPEND) {
-      ensureLoadsTable();
+      ledger.ensure();
     }
     Map<String, String> existing = target.columns(conn);
     if (existing.isEmpty()) {
@@ -321,44 +338,6 @@ final class DatabaseLoad {
       exec("INSERT INTO " + target.sql() + " (" + cols + ") SELECT " + cols + " FROM weir_upsert");
     }
     return rows;
-  }
-
-  /** Whether this task of this run committed its append already (a retry or a resume). */
-  private boolean alreadyLoaded(String loadId) throws SQLException {
-    try (PreparedStatement ps =
-        conn.prepareStatement(
-            "SELECT count(*) FROM "
-                + dialect.quote(LOADS_TABLE)
-                + " WHERE load_id = ? AND target = ?")) {
-      ps.setString(1, loadId);
-      ps.setString(2, target.name);
-      try (var rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1) > 0;
-      }
-    }
-  }
-
-  private void markLoaded(String loadId, long rows) throws SQLException {
-    try (PreparedStatement ps =
-        conn.prepareStatement(
-            "INSERT INTO "
-                + dialect.quote(LOADS_TABLE)
-                + " (load_id, target, row_count, loaded_at) VALUES (?, ?, ?, ?)")) {
-      ps.setString(1, loadId);
-      ps.setString(2, target.name);
-      ps.setLong(3, rows);
-      ps.setString(4, context.clock().instant().toString());
-      ps.executeUpdate();
-    }
-  }
-
-  private void ensureLoadsTable() throws SQLException {
-    exec(
-        "CREATE TABLE IF NOT EXISTS "
-            + dialect.quote(LOADS_TABLE)
-            + " (load_id VARCHAR(300) NOT NULL, target VARCHAR(300) NOT NULL, row_count BIGINT,"
-            + " loaded_at VARCHAR(40), PRIMARY KEY (load_id, target))");
   }
 
   private String column(String name) {

@@ -38,7 +38,7 @@ public enum Dialect {
   }
 
   /** Whether connections are worth pooling: network databases, not embedded files. */
-  boolean pooled() {
+  public boolean pooled() {
     return this == POSTGRES || this == MYSQL;
   }
 

@@ -199,7 +199,10 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
         try {
           rows = load.run(spec);
         } catch (SQLException e) {
-          if (!context.deadLetters().enabled() || !RowErrors.isRowError(e)) {
+          // a check deferred to the commit names no row: there is none to set aside
+          if (!context.deadLetters().enabled()
+              || !RowErrors.isRowError(e)
+              || load.failedAtCommit()) {
             throw loadFailure(config, target, e, context);
           }
           context
@@ -286,13 +289,15 @@ public final class JdbcLoadTask implements TaskType<JdbcLoadTask.Config> {
 
   private static TaskFailedException loadFailure(
       Config config, ConnectionConfig target, SQLException e, TaskContext context) {
+    String kept = dev.weir.deadletter.CommitOutcome.keptNote(e);
     String message =
         "jdbc.load into "
             + config.table()
             + " of "
             + (target.name() == null ? Databases.redact(target.url()) : "'" + target.name() + "'")
-            + " failed, nothing was loaded: "
-            + dev.weir.tasks.duck.Sql.message(e);
+            + (kept == null
+                ? " failed, nothing was loaded: " + dev.weir.tasks.duck.Sql.message(e)
+                : " failed at its commit: " + dev.weir.tasks.duck.Sql.message(e) + "; " + kept);
     return Databases.statementFailure(context.mask(Databases.scrub(message, target)), e);
   }
 }

@@ -6,10 +6,10 @@ import java.sql.SQLException;
  * Which load failures a bad row causes (a constraint or a value the column cannot take), as opposed
  * to the database being down or the SQL being wrong: only those make a row-by-row search worth it.
  */
-final class RowErrors {
+public final class RowErrors {
   private RowErrors() {}
 
-  static boolean isRowError(Throwable e) {
+  public static boolean isRowError(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException s) {
         for (SQLException n = s; n != null; n = n.getNextException()) {
@@ -44,7 +44,7 @@ final class RowErrors {
   }
 
   /** A database's message about one row, on one line. */
-  static String oneLine(SQLException e) {
+  public static String oneLine(SQLException e) {
     String m = dev.weir.tasks.duck.Sql.message(e);
     return m == null ? e.toString() : m.strip().replaceAll("\\s*\\R\\s*", "; ");
   }

@@ -40,7 +40,7 @@ final class TableLoad {
   }
 
   /** Loads the rows; returns whether the table had to be created. */
-  boolean run(LoadSpec spec) throws SQLException {
+  boolean run(LoadSpec spec) throws Exception {
     LoadMode mode = spec.mode();
     Connection conn = duck.connection();
     boolean existed = exists();
@@ -106,13 +106,20 @@ final class TableLoad {
                 + str(context.clock().instant().toString())
                 + ")");
       }
-      conn.commit();
-    } catch (SQLException | RuntimeException e) {
+      // the letters first: too many, or letters that cannot be stored, leave the table as it was
+      context.deadLetters().storeThenCommit(conn::commit);
+    } catch (Exception e) {
       rollback(conn, e);
+      // after a failed commit DuckDB has no transaction left, and switching back to auto-commit
+      // fails with "no transaction is active": that must not hide the commit's own error
+      try {
+        conn.setAutoCommit(true);
+      } catch (SQLException r) {
+        e.addSuppressed(r);
+      }
       throw e;
-    } finally {
-      conn.setAutoCommit(true);
     }
+    conn.setAutoCommit(true);
     return !existed;
   }
 
@@ -122,10 +129,11 @@ final class TableLoad {
    * rolled back: a chunk at a time, and one row at a time in a chunk that fails (at most {@code
    * budget} rows). The load then runs as {@link #run} does, without them. Bad rows that only clash
    * with each other in different chunks (the same new key twice) are not found: the load fails.
-   * When more rows were bad than {@code letters} allows, nothing is loaded.
+   * When more rows were bad than {@code letters} allows, nothing is loaded: {@link #run} judges the
+   * letters before it commits.
    */
   boolean runSifting(LoadSpec spec, dev.weir.deadletter.DeadLetters letters, int budget)
-      throws SQLException {
+      throws Exception {
     boolean existed = exists();
     long total = dataset.rowCount();
     var bad = new java.util.ArrayList<Long>();
@@ -157,10 +165,6 @@ final class TableLoad {
           letters.reject(row(n), "row " + (n + 1) + ": " + RowErrors.oneLine(e));
         }
       }
-    }
-    if (letters.wouldExceed(0, total)) {
-      rows = 0; // the task fails for too many bad rows: it loads none
-      return false;
     }
     source =
         numbered()

@@ -8,6 +8,7 @@ import dev.weir.task.TaskResult;
 import dev.weir.testing.RestartablePostgres;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -38,6 +39,13 @@ class CdcPostgresTaskTest {
   @BeforeEach
   void fixture() {
     f = new CdcFixture(pg, dir);
+  }
+
+  // each test streams from a slot of its own, and PostgreSQL keeps 10: with the MariaDB target's
+  // test (run when WEIR_TEST_MYSQL_URL is set) the class has more tests than that
+  @org.junit.jupiter.api.AfterEach
+  void dropSlots() throws Exception {
+    f.sql("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active");
   }
 
   private static String task(String tables, String extra) {
@@ -167,33 +175,76 @@ class CdcPostgresTaskTest {
   void a_cancel_that_interrupts_the_task_thread_stops_debezium_and_frees_the_slot()
       throws Exception {
     f.sql("CREATE TABLE public.interrupted (id int PRIMARY KEY, v text)");
-    String slot = "weir_test_test_flow_interrupted_cdc";
-    String active = "SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'";
-    var result = new java.util.concurrent.CompletableFuture<TaskResult>();
-    Thread thread =
-        Thread.ofPlatform()
-            .start(() -> {
-              try {
-                result.complete(
-                    f.run(
-                        "interrupted_cdc",
-                        task("public.interrupted", "").replace("stopWhen: caughtUp\n", "")));
-              } catch (Throwable e) {
-                result.completeExceptionally(e);
-              }
-            });
+    String active = activeQuery("weir_test_test_flow_interrupted_cdc");
+    var result = startOnThread("interrupted_cdc", "public.interrupted");
     Awaitility.await()
         .atMost(60, TimeUnit.SECONDS)
         .until(() -> f.source(active).equals(java.util.List.of("t")));
 
-    // as the engine cancels an attempt: the task's hooks, then an interrupt of its thread
-    f.context.cancel();
-    thread.interrupt();
+    cancelAsTheEngineDoes(result);
 
-    assertThat(result.get(60, TimeUnit.SECONDS).outputs()).containsEntry("stopped", "cancelled");
+    assertThat(result.result().get(60, TimeUnit.SECONDS).outputs())
+        .containsEntry("stopped", "cancelled");
     Awaitility.await()
         .atMost(30, TimeUnit.SECONDS)
         .until(() -> f.source(active).equals(java.util.List.of("f")));
+  }
+
+  /**
+   * Debezium refuses to close while its task starts, and its task starts by creating the slot,
+   * which waits for the transactions open on the source: a cancel then used to leave the engine
+   * streaming on its own (and the attempt waiting 90 s for it).
+   */
+  @Test
+  void a_cancel_while_the_slot_is_being_created_still_stops_debezium() throws Exception {
+    f.sql("CREATE TABLE public.starting (id int PRIMARY KEY, v text)");
+    String active = activeQuery("weir_test_test_flow_starting_cdc");
+    try (var open = java.sql.DriverManager.getConnection(pg.url())) {
+      open.setAutoCommit(false);
+      open.createStatement().execute("SELECT txid_current()"); // an xid the slot waits for
+      var result = startOnThread("starting_cdc", "public.starting");
+      Awaitility.await()
+          .atMost(60, TimeUnit.SECONDS)
+          .until(() -> f.source(active).equals(java.util.List.of("t")));
+      Thread.sleep(300); // the slot waits for the open transaction: Debezium's task is starting
+
+      cancelAsTheEngineDoes(result);
+      Thread.sleep(500);
+      open.commit();
+
+      assertThat(result.result().get(60, TimeUnit.SECONDS).outputs())
+          .containsEntry("stopped", "cancelled");
+    }
+    Awaitility.await()
+        .atMost(30, TimeUnit.SECONDS)
+        .until(() -> f.source(active).equals(java.util.List.of("f")));
+  }
+
+  private static String activeQuery(String slot) {
+    return "SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'";
+  }
+
+  private record Running(Thread thread, CompletableFuture<TaskResult> result) {}
+
+  /** Streams without stopping when caught up, on a platform thread the test can interrupt. */
+  private Running startOnThread(String taskId, String table) {
+    var result = new CompletableFuture<TaskResult>();
+    Thread thread =
+        Thread.ofPlatform()
+            .start(() -> {
+              try {
+                result.complete(f.run(taskId, task(table, "").replace("stopWhen: caughtUp\n", "")));
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              }
+            });
+    return new Running(thread, result);
+  }
+
+  /** As the engine cancels an attempt: the task's hooks, then an interrupt of its thread. */
+  private void cancelAsTheEngineDoes(Running running) {
+    f.context.cancel();
+    running.thread().interrupt();
   }
 
   @Test
@@ -344,6 +395,99 @@ class CdcPostgresTaskTest {
         .containsExactly(
             "1|uno|1.50|2026-03-04 05:06:07.123456|a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11|false|false",
             "2|two|2.00|null|null|true|true");
+  }
+
+  @Test
+  void a_storm_of_typed_changes_reaches_a_duckdb_file_through_its_appender() throws Exception {
+    f.sql(
+        "CREATE TABLE public.typed (id int PRIMARY KEY, small smallint, big bigint, name text,"
+            + " amount numeric(10,2), ratio double precision, r real, day date, at timestamp,"
+            + " atz timestamptz, t time, flag boolean, raw bytea, code uuid, doc jsonb, vs numeric)");
+    String duck =
+        task("public.typed", "maxBatch: 2000\n")
+            .replace("target: {connection: warehouse, schema: raw}", "target: {connection: duck}");
+    f.run("typed_cdc", duck);
+    var random = new Random(11);
+    try (var c = java.sql.DriverManager.getConnection(pg.url())) {
+      c.setAutoCommit(false);
+      var ins =
+          c.prepareStatement(
+              "INSERT INTO public.typed VALUES (?, ?, ?, ?, ?, ?, ?, DATE '2026-01-01' + ?,"
+                  + " TIMESTAMP '2026-01-01 00:00:00.123456' + ? * INTERVAL '1 minute',"
+                  + " TIMESTAMPTZ '2026-01-01 00:00+02' + ? * INTERVAL '1 second',"
+                  + " TIME '10:11:12.5' + ? * INTERVAL '1 second', ?, ?, gen_random_uuid(),"
+                  + " jsonb_build_object('n', ?), ? + 0.00000000005) ON CONFLICT DO NOTHING");
+      var upd =
+          c.prepareStatement(
+              "UPDATE public.typed SET amount = amount + 1.25, name = ?, flag = NOT flag,"
+                  + " raw = NULL WHERE id = ?");
+      var del = c.prepareStatement("DELETE FROM public.typed WHERE id = ?");
+      for (int i = 0; i < 6_000; i++) {
+        int id = random.nextInt(2_000);
+        int op = random.nextInt(10);
+        if (op < 5) {
+          ins.setInt(1, id);
+          ins.setShort(2, (short) (i % 300));
+          ins.setLong(3, 10_000_000_000L + i);
+          ins.setString(4, i % 7 == 0 ? null : "name " + i);
+          ins.setBigDecimal(5, java.math.BigDecimal.valueOf(i, 2));
+          ins.setDouble(6, i / 3.0);
+          ins.setFloat(7, i / 4f);
+          ins.setInt(8, i % 400);
+          ins.setInt(9, i);
+          ins.setInt(10, i);
+          ins.setInt(11, i % 1000);
+          ins.setBoolean(12, i % 2 == 0);
+          ins.setBytes(13, new byte[] {(byte) i, 0, (byte) (i >> 8)});
+          ins.setInt(14, i);
+          ins.setInt(15, i);
+          ins.addBatch();
+        } else if (op < 8) {
+          upd.setString(1, "upd " + i);
+          upd.setInt(2, id);
+          upd.addBatch();
+        } else {
+          del.setInt(1, id);
+          del.addBatch();
+        }
+        if (i % 500 == 499) {
+          ins.executeBatch();
+          upd.executeBatch();
+          del.executeBatch();
+          c.commit();
+        }
+      }
+      c.commit();
+    }
+
+    long appendedBefore = DuckUpserts.APPENDED.get();
+    f.run("typed_cdc", duck);
+
+    assertThat(DuckUpserts.APPENDED.get() - appendedBefore)
+        .as("rows upserted through DuckDB's Appender")
+        .isPositive();
+    String cols =
+        "id, small, big, name, amount, round(ratio * 1000000)::bigint, round(r * 100)::bigint,"
+            + " day, %s, %s, %s, flag::int, %s, code, %s, %s";
+    assertThat(
+            CdcFixture.rows(
+                f.duckUrl(),
+                "SELECT "
+                    + cols.formatted(
+                        "epoch_us(\"at\")", "epoch_ms(atz)", "t", "hex(raw)", "doc->>'n'", "vs")
+                    + " FROM typed ORDER BY id"))
+        .isEqualTo(
+            f.source(
+                "SELECT "
+                    + cols.formatted(
+                        "(extract(epoch FROM at) * 1000000)::bigint",
+                        "(extract(epoch FROM atz) * 1000)::bigint",
+                        "to_char(t, 'HH24:MI:SS.MS')",
+                        "upper(encode(raw, 'hex'))",
+                        "doc->>'n'",
+                        // an unbounded numeric lands in DECIMAL(38,10): its tie rounds half up
+                        "round(vs, 10)")
+                    + " FROM public.typed ORDER BY id"));
   }
 
   @Test

@@ -21,4 +21,26 @@ class PostgresSourceNamesTest {
     assertThat(a).isNotEqualTo(b);
     assertThat(PostgresSource.defaultName("shop.sales", flow, "customers_cdc")).isEqualTo(a);
   }
+
+  @Test
+  void the_urls_tls_settings_reach_the_replication_connection() {
+    var source =
+        new PostgresSource(
+            dev.weir.config.ConnectionConfig.jdbc(
+                "pg",
+                "jdbc:postgresql://db.example:5432/shop?sslmode=verify-full&sslrootcert=/etc/ca.pem",
+                "weir",
+                "secret",
+                java.util.Map.of()),
+            java.util.List.of("public.orders"),
+            "slot",
+            "slot",
+            new ColumnRules(java.util.Map.of(), java.util.Map.of(), null));
+
+    var p = source.connector(false);
+
+    assertThat(p.getProperty("database.sslmode")).isEqualTo("verify-full");
+    assertThat(p.getProperty("database.sslrootcert")).isEqualTo("/etc/ca.pem");
+    assertThat(p.getProperty("database.hostname")).isEqualTo("db.example");
+  }
 }

@@ -145,6 +145,69 @@ abstract class DeadLetterLoadContract {
   }
 
   @Test
+  void an_append_over_the_limit_loads_none_then_after_a_fix_loads_the_good_rows_once()
+      throws Exception {
+    stageBad();
+    int bad = expectedBadRows().size();
+    ctx.deadLetter("dead/", "50%");
+    // 4 of 6 bad (3 of 6 where lengths are not checked): over 50% leaves the table as it was
+    if (bad > 3) {
+      assertThatThrownBy(() -> load("dataset: v1"))
+          .isInstanceOfSatisfying(
+              TaskFailedException.class, e -> assertThat(e.retryable()).isFalse())
+          .hasMessageContaining("more than maxRejected 50%")
+          .hasMessageContaining(
+              "Nothing of this attempt was kept: fix the data and `weir retry run-1`");
+      assertThat(db.rows("SELECT id FROM orders")).containsExactly("1");
+      // the letters stay to show what was wrong
+      assertThat(ctx.letters("load")).hasSize(bad);
+    }
+    ctx.deadLetter("dead/", "100%");
+    TaskResult r = load("dataset: v1");
+    assertThat(r.outputs()).containsEntry("rows", (long) (6 - bad));
+    assertThat(ctx.letters("load")).hasSize(bad);
+    // the same run again (a retry, a resumed run): nothing appended twice
+    TaskResult again = load("dataset: v1");
+    assertThat(again.outputs()).containsEntry("alreadyLoaded", true).containsEntry("rows", 0L);
+    assertThat(db.rows("SELECT id FROM orders ORDER BY id"))
+        .containsExactlyElementsOf(
+            enforcesLength() ? List.of("1", "2", "6") : List.of("1", "2", "5", "6"));
+    assertThat(ctx.letters("load")).hasSize(bad);
+  }
+
+  @Test
+  void letters_that_cannot_be_stored_leave_the_target_as_it_was() throws Exception {
+    stageBad();
+    // a dead-letter table on a database that is down: nothing listens on port 1
+    ctx.connection("gone", "jdbc:postgresql://127.0.0.1:1/none?user=x&connectTimeout=2");
+    ctx.deadLetter(new dev.weir.deadletter.DeadLetterSpec(null, "dead_letters", "gone", "10"));
+    assertThatThrownBy(() -> load("dataset: v1"))
+        .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.retryable()).isTrue())
+        .hasMessageStartingWith(
+            "cannot store the dead letters of task load at table:gone/dead_letters#")
+        .hasMessageContaining("(" + expectedBadRows().size() + " set aside)")
+        .hasMessageContaining("nothing was committed to the target");
+    assertThat(db.rows("SELECT id FROM orders")).containsExactly("1");
+  }
+
+  @Test
+  void a_load_without_bad_rows_commits_while_the_dead_letter_storage_is_down() throws Exception {
+    stage("v4", "(8, 'a', 1), (9, 'b', 2)");
+    ctx.connection("gone", "jdbc:postgresql://127.0.0.1:1/none?user=x&connectTimeout=2");
+    ctx.deadLetter(new dev.weir.deadletter.DeadLetterSpec(null, "dead_letters", "gone", "10"));
+    // with the state store's index, as the engine runs it: it says no letters are to be replaced
+    try (var store = dev.weir.store.JdbcStateStore.h2(dir.resolve(".weir"))) {
+      ctx.store(store);
+      TaskResult r = load("dataset: v4");
+      assertThat(r.outputs())
+          .containsEntry("rows", 2L)
+          .containsEntry("rejected", 0L)
+          .containsEntry("deadLetters", "");
+    }
+    assertThat(db.rows("SELECT id FROM orders ORDER BY id")).containsExactly("1", "8", "9");
+  }
+
+  @Test
   void past_the_row_retry_budget_the_load_fails_as_without_dead_letters() throws Exception {
     stageBad();
     ctx.deadLetter("dead/", "10");

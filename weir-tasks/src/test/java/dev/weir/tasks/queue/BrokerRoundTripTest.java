@@ -146,6 +146,37 @@ class BrokerRoundTripTest {
   }
 
   @Test
+  void nats_ack_wait_outlasts_how_long_a_trigger_holds_a_batch() throws Exception {
+    LocalBrokers.assumeNats();
+    String stream = "WEIR_HOLD_" + SUFFIX.toUpperCase();
+    String subject = "weir.hold." + SUFFIX;
+    LocalBrokers.addStream(LocalBrokers.NATS_URL, stream, subject);
+    try (Broker b = Brokers.open(LocalBrokers.nats());
+        var c = io.nats.client.Nats.connect(LocalBrokers.NATS_URL)) {
+      var held = new Source(subject, stream, "weir-hold", 10, Duration.ofMinutes(5));
+      try (Subscription s = b.subscribe(held)) {
+        Duration ackWait =
+            c.jetStreamManagement()
+                .getConsumerInfo(stream, "weir-hold")
+                .getConsumerConfiguration()
+                .getAckWait();
+        // a batch held for its whole maxWait, then stored, must not come back meanwhile
+        assertThat(ackWait).isGreaterThan(Duration.ofMinutes(5).plusSeconds(30));
+      }
+      try (Subscription s = b.subscribe(new Source(subject, stream, "weir-short"))) {
+        assertThat(
+                c.jetStreamManagement()
+                    .getConsumerInfo(stream, "weir-short")
+                    .getConsumerConfiguration()
+                    .getAckWait())
+            .isEqualTo(Duration.ofSeconds(60));
+      }
+    } finally {
+      LocalBrokers.deleteStream(LocalBrokers.NATS_URL, stream);
+    }
+  }
+
+  @Test
   void nats_says_which_stream_to_add_when_none_takes_the_subject() throws Exception {
     LocalBrokers.assumeNats();
     try (Broker b = Brokers.open(LocalBrokers.nats())) {

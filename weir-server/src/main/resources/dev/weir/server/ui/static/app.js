@@ -112,6 +112,25 @@ for (const button of document.querySelectorAll('[data-api-post]')) {
   });
 }
 
+// ---- copy: a [data-copy] button copies the [data-copy-text] beside it; where the clipboard is
+// refused (plain HTTP on another host), the text is selected for Ctrl+C instead
+for (const button of document.querySelectorAll('[data-copy]')) {
+  button.addEventListener('click', async () => {
+    const text = button.parentElement.querySelector('[data-copy-text]');
+    const status = button.parentElement.querySelector('.copy-result');
+    try {
+      await navigator.clipboard.writeText(text.textContent);
+      if (status) status.textContent = 'Copied.';
+    } catch {
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      if (status) status.textContent = 'Selected: press Ctrl+C to copy.';
+    }
+  });
+}
+
 matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);
 applyTheme();
 applyZone();

@@ -3,16 +3,14 @@ package dev.weir.tasks.queue.mqtt;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.config.ConnectionConfig;
 import dev.weir.task.Required;
-import dev.weir.task.TaskContext;
-import dev.weir.task.TaskResult;
-import dev.weir.task.TaskType;
 import dev.weir.tasks.queue.Destination;
+import dev.weir.tasks.queue.PublishTask;
 import dev.weir.tasks.queue.Publishing;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Publishes to an MQTT topic at QoS 1 or 2, each message acknowledged by the broker. */
-public final class MqttPublishTask implements TaskType<MqttPublishTask.Config> {
+public final class MqttPublishTask extends PublishTask<MqttPublishTask.Config> {
   /**
    * @param qos 1 (the default, at least once) or 2 (exactly once between client and broker)
    */
@@ -21,8 +19,10 @@ public final class MqttPublishTask implements TaskType<MqttPublishTask.Config> {
       @Required(example = "plant/line1/orders") String topic,
       Integer qos,
       JsonNode message,
-      String dataset) {
-    Publishing.Payload payload() {
+      String dataset)
+      implements PublishTask.Config {
+    @Override
+    public Publishing.Payload payload() {
       return new Publishing.Payload(message, null, null, dataset, null);
     }
 
@@ -31,24 +31,19 @@ public final class MqttPublishTask implements TaskType<MqttPublishTask.Config> {
     }
   }
 
-  @Override
-  public String name() {
-    return "mqtt.publish";
+  // MQTT 3.1.1 carries no key and no message id
+  public MqttPublishTask() {
+    super(ConnectionConfig.MQTT, Config.class, false, false);
   }
 
   @Override
-  public Class<Config> configType() {
-    return Config.class;
+  protected Destination destination(Config c) {
+    return new Destination(c.topic(), null, c.qosOrDefault());
   }
 
   @Override
-  public List<String> datasetInputs(Config c) {
-    return Publishing.datasetInputs(c.payload());
-  }
-
-  @Override
-  public List<String> validate(Config c) {
-    var out = new ArrayList<>(Publishing.problems(c.payload(), false));
+  protected List<String> ownProblems(Config c) {
+    var out = new ArrayList<String>();
     if (c.qosOrDefault() != 1 && c.qosOrDefault() != 2) {
       out.add(
           "qos "
@@ -63,16 +58,5 @@ public final class MqttPublishTask implements TaskType<MqttPublishTask.Config> {
               + " e.g. plant/line1/orders");
     }
     return out;
-  }
-
-  @Override
-  public TaskResult run(Config c, TaskContext ctx) throws InterruptedException {
-    return Publishing.publish(
-        ctx,
-        c.connection(),
-        ConnectionConfig.MQTT,
-        new Destination(c.topic(), null, c.qosOrDefault()),
-        c.payload(),
-        false);
   }
 }

@@ -22,8 +22,21 @@ import java.util.List;
  * message is acknowledged explicitly.
  */
 final class NatsSubscription implements Subscription {
-  /** How long JetStream waits for an ack before it delivers a message again. */
+  /**
+   * How long JetStream waits for an ack before it delivers a message again, at the least; a source
+   * held longer ({@link Source#hold}, a trigger's maxWait) gets that plus {@link #ACK_MARGIN}, so
+   * that a batch still filling is never redelivered to the next poll while it is held.
+   */
   static final Duration ACK_WAIT = Duration.ofSeconds(60);
+
+  /** What a consumer may need beyond its hold to store the runs and acknowledge. */
+  static final Duration ACK_MARGIN = Duration.ofSeconds(60);
+
+  /** The ack wait of the durable consumer for {@code source}. */
+  static Duration ackWait(Source source) {
+    Duration held = source.hold().plus(ACK_MARGIN);
+    return held.compareTo(ACK_WAIT) > 0 ? held : ACK_WAIT;
+  }
 
   /**
    * The shortest wait of a fetch, and how long a poll waits for more once its first message came.
@@ -54,7 +67,7 @@ final class NatsSubscription implements Subscription {
                   .durable(source.group())
                   .filterSubject(source.name())
                   .ackPolicy(AckPolicy.Explicit)
-                  .ackWait(ACK_WAIT)
+                  .ackWait(ackWait(source))
                   .maxAckPending(Math.max(source.prefetch(), 1000))
                   .build());
       this.sub =

@@ -26,6 +26,7 @@ final class RabbitSubscription implements Subscription {
   private final Source source;
   private final LinkedBlockingQueue<IncomingMessage> arrived = new LinkedBlockingQueue<>();
   private volatile ShutdownSignalException shutdown;
+  private volatile boolean cancelled;
 
   RabbitSubscription(RabbitBroker broker, Channel channel, Source source) throws Exception {
     this.broker = broker;
@@ -45,6 +46,13 @@ final class RabbitSubscription implements Subscription {
           @Override
           public void handleShutdownSignal(String tag, ShutdownSignalException sig) {
             shutdown = sig;
+          }
+
+          // the broker ended the consumer while the channel stays open: the queue was deleted,
+          // or its node went down (a mirrored or quorum queue failing over)
+          @Override
+          public void handleCancel(String tag) {
+            cancelled = true;
           }
         });
   }
@@ -78,6 +86,13 @@ final class RabbitSubscription implements Subscription {
   }
 
   private void checkOpen() {
+    if (cancelled) {
+      throw broker.failure(
+          "RabbitMQ cancelled the consumer of queue '"
+              + source.name()
+              + "' (the queue was deleted, or its node went away)",
+          new IllegalStateException("consumer cancelled by the broker"));
+    }
     if (shutdown != null || !channel.isOpen()) {
       throw broker.failure(
           "consuming queue '" + source.name() + "' stopped",

@@ -1,0 +1,11 @@
+-- accepted_values: the values of status outside the list
+select status as value_field, count(*) as n_records
+from "main"."orders"
+where status not in (
+    'placed',
+    'shipped',
+    'completed',
+    'return_pending',
+    'returned'
+)
+group by status

@@ -1,0 +1,4 @@
+-- not_null: the rows whose order_id is null
+select order_id
+from "main"."stg_orders"
+where order_id is null

@@ -1,0 +1,1 @@
+select * from {{ ref('a_model_that_was_removed') }}
