@@ -141,8 +141,7 @@ public final class WaitReasons {
                       + " of "
                       + size
                       + " slots in use, "
-                      + gates.pools().waiting(def.pool())
-                      + " tasks waiting",
+                      + waiting(gates.pools().waiting(def.pool())),
                   null));
         }
       }
@@ -164,5 +163,9 @@ public final class WaitReasons {
                 s.openUntil()));
       }
     }
+  }
+
+  private static String waiting(int n) {
+    return n == 1 ? "1 task waiting" : n + " tasks waiting";
   }
 }

@@ -128,8 +128,9 @@ class UiBrowserTest {
     Path gate = dir.resolve("gate-" + System.nanoTime());
     String pooled = start("pooled", "{\"inputs\": {\"gate\": \"" + gate + "\"}}");
     signIn(page, "/runs/" + pooled);
-    // the second task reaches the pool's line after the first took the slot: on a loaded machine
-    // (CI, once) that took longer than the default 10 s
+    // both tasks wait for the gate, so whichever takes the slot first (each acquires it on its
+    // own thread) holds it while the other waits; on a loaded machine (CI, once) reaching the
+    // pool's line took longer than the default 10 s
     assertThat(page.locator("[data-waiting-list]"))
         .containsText(
             "pool narrow is full: 1 of 1 slots in use",
@@ -271,7 +272,10 @@ class UiBrowserTest {
           type: shell
           pool: narrow
           dependsOn: []
-          command: "true"
+          env:
+            GATE: "{{ inputs.gate }}"
+          command: |
+            for i in $(seq 1 300); do [ -f "$GATE" ] && exit 0; sleep 0.1; done; exit 1
       """;
 
   static final String FLAKY =
