@@ -2,6 +2,7 @@ package dev.weir.tasks.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.weir.task.TaskFailedException;
 import dev.weir.task.TaskResult;
@@ -198,7 +199,7 @@ class HttpExtractRetryTest extends ApiTestBase {
   @Test
   void cancel_ends_a_retry_after_wait_promptly() throws Exception {
     api.on("/orders", r -> Reply.status(503, "").with("Retry-After", "60"));
-    assertCancelsPromptly("url: " + api.url("/orders"), "waiting to retry page 1");
+    assertCancelsPromptly("url: " + api.url("/orders"), "waiting to retry page 1", true);
   }
 
   @Test
@@ -206,7 +207,8 @@ class HttpExtractRetryTest extends ApiTestBase {
     api.on("/orders", r -> Reply.json(Orders.page(Integer.parseInt(r.param("page")), 1, 9)));
     assertCancelsPromptly(
         "url: " + api.url("/orders") + "\npagination: {type: page}\nrateLimit: 0.05",
-        "waiting for the rate limit");
+        "waiting for the rate limit",
+        true);
   }
 
   @Test
@@ -217,10 +219,16 @@ class HttpExtractRetryTest extends ApiTestBase {
           sleep(20_000);
           return Reply.json("[]");
         });
-    assertCancelsPromptly("url: " + api.url("/orders"), "sending page 1");
+    // the API holds the request 20 s: once it has seen it, the request is in flight
+    assertCancelsPromptly("url: " + api.url("/orders"), "sending page 1", false);
   }
 
-  private void assertCancelsPromptly(String yaml, String while_) throws Exception {
+  /**
+   * Cancels the extract once the API has seen its first request and, if {@code inWait}, once the
+   * task waits in {@link Waiter#sleep}: until then it may still be reading the response, and the
+   * cancel would end the request in flight instead of the wait.
+   */
+  private void assertCancelsPromptly(String yaml, String while_, boolean inWait) throws Exception {
     var failure = new AtomicReference<Throwable>();
     Thread t =
         Thread.ofVirtual()
@@ -231,17 +239,28 @@ class HttpExtractRetryTest extends ApiTestBase {
                 failure.set(e);
               }
             });
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (api.seen().isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !api.seen().isEmpty());
+    if (inWait) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> inWaiterSleep(t));
     }
-    Thread.sleep(300);
     long start = System.nanoTime();
     ctx.cancel();
     t.join(5_000);
     assertThat(t.isAlive()).isFalse();
     assertThat(millisSince(start)).isLessThan(2_000);
     assertThat(failure.get()).hasMessage("http.extract was cancelled while " + while_);
+  }
+
+  private static boolean inWaiterSleep(Thread t) {
+    for (StackTraceElement e : t.getStackTrace()) {
+      if (e.getClassName().equals(Waiter.class.getName()) && e.getMethodName().equals("sleep")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Test
