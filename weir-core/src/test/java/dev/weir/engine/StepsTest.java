@@ -182,12 +182,14 @@ class StepsTest {
 
   @Test
   void a_task_that_times_out_ends_its_open_steps_cancelled() {
+    // the timeout must outlast the steps before slow (their reports are dropped once the attempt
+    // stops): 500 ms was close on a busy machine; the task waits on slow forever anyway
     RunRecord run =
         fx.run(
             """
             id: slow
             tasks:
-              - {id: m, type: test.steps, latch: never, timeout: 500ms, retry: {attempts: 1}}
+              - {id: m, type: test.steps, latch: never, timeout: 3s, retry: {attempts: 1}}
             """);
     assertThat(run.state()).isEqualTo(RunState.FAILED);
     Map<String, TaskRunRecord> t = fx.latest(run.id());
