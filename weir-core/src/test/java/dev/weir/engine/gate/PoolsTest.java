@@ -63,6 +63,11 @@ class PoolsTest {
     return out;
   }
 
+  private boolean queued(RunHandle h, String taskId) {
+    TaskRunRecord t = fx.latest(h.runId()).get(taskId);
+    return t != null && t.state() == TaskState.QUEUED;
+  }
+
   private static RunRecord awaitEnd(RunHandle h) {
     try {
       return h.await(Duration.ofSeconds(30));
@@ -82,17 +87,22 @@ class PoolsTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> TestTasks.INSIDE.get() == 2);
     // nobody else gets in, however long we look
     await().during(Duration.ofMillis(300)).until(() -> TestTasks.INSIDE.get() == 2);
-    assertThat(inState(runs, TaskState.RUNNING)).hasSize(2);
-    assertThat(inState(runs, TaskState.QUEUED)).hasSize(3);
     assertThat(pools.inUse("warehouse")).isEqualTo(2);
-    List<String> waiting = new ArrayList<>();
-    for (RunHandle h : runs) {
-      fx.logs(h.runId()).stream()
-          .map(LogLine::message)
-          .filter(m -> m.startsWith("waiting for pool 'warehouse' (2/2 in use"))
-          .forEach(waiting::add);
-    }
-    assertThat(waiting).hasSize(3);
+    // rows and log lines are written behind the tasks' backs (log lines by a background writer)
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> {
+          assertThat(inState(runs, TaskState.RUNNING)).hasSize(2);
+          assertThat(inState(runs, TaskState.QUEUED)).hasSize(3);
+          List<String> waiting = new ArrayList<>();
+          for (RunHandle h : runs) {
+            fx.logs(h.runId()).stream()
+                .map(LogLine::message)
+                .filter(m -> m.startsWith("waiting for pool 'warehouse' (2/2 in use"))
+                .forEach(waiting::add);
+          }
+          assertThat(waiting).hasSize(3);
+        });
 
     TestTasks.open("go");
     for (RunHandle h : runs) {
@@ -199,8 +209,18 @@ class PoolsTest {
             tasks:
               - {id: p, type: test.ok, timeout: 300ms, pool: single}
             """);
-    Thread.sleep(800); // well past the timeout, all of it spent waiting
-    assertThat(fx.latest(patient.runId()).get("p").state()).isEqualTo(TaskState.QUEUED);
+    // first the task's row and its wait for the pool, written after the start returned
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() ->
+            fx.logs(patient.runId()).stream()
+                .anyMatch(l -> l.message().startsWith("waiting for pool 'single'")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> queued(patient, "p"));
+    // then it stays queued well past its timeout, all of it spent waiting
+    await()
+        .during(Duration.ofMillis(800))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> queued(patient, "p"));
     TestTasks.open("go");
     assertThat(awaitEnd(patient).state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(awaitEnd(holder).state()).isEqualTo(RunState.SUCCEEDED);
