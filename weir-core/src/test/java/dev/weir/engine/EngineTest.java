@@ -450,15 +450,17 @@ class EngineTest {
 
   @Test
   void the_run_timeout_does_not_cut_short_finally_tasks() {
+    // a must succeed within the run timeout (2 s leaves a busy machine room); the finally task
+    // alone runs past it
     RunRecord run =
         fx.run(
             """
             id: slow_cleanup
-            timeout: 300ms
+            timeout: 2s
             tasks:
               - {id: a, type: test.ok}
             finally:
-              - {id: cleanup, type: test.sleep, duration: 700ms}
+              - {id: cleanup, type: test.sleep, duration: 2500ms}
             """);
     assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(fx.latest(run.id()).get("cleanup").state()).isEqualTo(TaskState.SUCCEEDED);
