@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.testing.TestDatabases;
+import dev.weir.testing.TestTasks;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,16 +37,26 @@ class BackfillApiTest {
         - {id: nap, type: test.sleep, duration: DURATION}
       """;
 
+  /**
+   * SLEEPY whose task waits until the test opens the latch "go" (then every later run passes
+   * straight through): a test that must act while the first run is going holds it as long as it
+   * needs, however long it stalls.
+   */
+  static final String HELD =
+      SLEEPY.replace("test.sleep, duration: DURATION", "test.block, latch: go");
+
   @TempDir Path dir;
   ServerFixture fx;
 
   @BeforeEach
   void start() throws Exception {
+    TestTasks.reset();
     fx = new ServerFixture(dir);
   }
 
   @AfterEach
   void stop() {
+    TestTasks.open("go");
     fx.close();
   }
 
@@ -164,15 +175,17 @@ class BackfillApiTest {
 
   @Test
   void pause_stops_new_runs_and_resume_goes_on() throws Exception {
-    fx.writeFlow("sleepy.yaml", SLEEPY.replace("DURATION", "700ms"));
+    fx.writeFlow("sleepy.yaml", HELD);
     fx.start();
     String id =
         create("{\"flow\": \"team.a/sleepy\", \"from\": \"2026-01-01\", \"to\": \"2026-01-04\"}");
     awaitProgress(id, "running", 1);
 
+    // the first run is held until the pause has landed: its end cannot start the next slot first
     var paused = fx.post("/backfills/" + id + "/pause", "");
     assertThat(paused.status()).isEqualTo(200);
     assertThat(paused.json().path("state").asText()).isEqualTo("PAUSED");
+    TestTasks.open("go");
     awaitProgress(id, "succeeded", 1); // the run going finishes
     Awaitility.await()
         .during(Duration.ofMillis(1500))
@@ -306,12 +319,14 @@ class BackfillApiTest {
 
   @Test
   void a_flow_disabled_meanwhile_holds_its_backfill_until_enabled() throws Exception {
-    fx.writeFlow("sleepy.yaml", SLEEPY.replace("DURATION", "500ms"));
+    fx.writeFlow("sleepy.yaml", HELD);
     fx.start();
     String id =
         create("{\"flow\": \"team.a/sleepy\", \"from\": \"2026-01-01\", \"to\": \"2026-01-03\"}");
     awaitProgress(id, "running", 1);
-    fx.post("/flows/team.a/sleepy/disable", "");
+    // the first run is held until the flow is disabled: its end cannot start the next slot first
+    assertThat(fx.post("/flows/team.a/sleepy/disable", "").status()).isEqualTo(200);
+    TestTasks.open("go");
     awaitProgress(id, "succeeded", 1);
     Awaitility.await()
         .during(Duration.ofMillis(1500))

@@ -3,6 +3,7 @@ package dev.weir.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.testing.TestTasks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,23 +15,27 @@ class ConcurrencyTest {
   @TempDir Path dir;
   ServerFixture fx;
 
+  // the run is held by a latch, not a sleep: the second POST must find the first run still going
+  // however long the test stalls between them
   static String flow(String onLimit) {
     return """
     id: slow
     namespace: team.a
     concurrency: {limit: 1, onLimit: %s}
     tasks:
-      - {id: wait, type: test.sleep, duration: 700ms}
+      - {id: wait, type: test.block, latch: go}
     """
         .formatted(onLimit);
   }
 
   @AfterEach
   void stop() {
+    TestTasks.open("go");
     fx.close();
   }
 
   private void startWith(String yaml) throws Exception {
+    TestTasks.reset();
     fx = new ServerFixture(dir);
     fx.writeFlow("slow.yaml", yaml);
     fx.start();
@@ -45,6 +50,7 @@ class ConcurrencyTest {
     assertThat(second.status()).isEqualTo(409);
     assertThat(second.json().path("outcome").asText()).isEqualTo("SKIPPED");
     assertThat(second.json().path("message").asText()).contains("limit 1").contains("skip");
+    TestTasks.open("go");
     fx.awaitRun(first.json().path("runId").asText());
     // the store says the run ended a moment before the server has counted it out: bounded wait
     org.awaitility.Awaitility.await()
@@ -62,6 +68,7 @@ class ConcurrencyTest {
       assertThat(r.path("outcome").asText()).isEqualTo(i == 0 ? "STARTED" : "QUEUED");
       ids.add(r.path("runId").asText());
     }
+    TestTasks.open("go");
     List<JsonNode> done = ids.stream().map(fx::awaitRun).toList();
     for (int i = 0; i < 3; i++) {
       assertThat(done.get(i).path("state").asText()).isEqualTo("SUCCEEDED");
@@ -82,5 +89,6 @@ class ConcurrencyTest {
     var run = fx.get("/runs/" + refused.json().path("runId").asText()).json();
     assertThat(run.path("state").asText()).isEqualTo("FAILED");
     assertThat(run.path("error").asText()).contains("onLimit: fail");
+    TestTasks.open("go");
   }
 }

@@ -160,6 +160,9 @@ class RoutedTasksTest {
     """;
   }
 
+  // notes its pid in slow.pids and "started" in slow.log, waits for the test to create slow.gate
+  // (failing after 60 s without it), then notes "finished": it goes on exactly as long as the
+  // test needs, however slow the machine
   private String slowFlow() {
     return """
     id: slow
@@ -168,11 +171,35 @@ class RoutedTasksTest {
       - id: wait
         type: shell
         command: |
+          echo $$ >> %s
           echo started >> %s
-          sleep 3
+          for i in $(seq 600); do
+            if [ -e %s ]; then break; fi
+            sleep 0.1
+          done
+          if [ ! -e %s ]; then echo "no gate after 60 s" >&2; exit 1; fi
           echo finished >> %s
     """
-        .formatted(dir.resolve("slow.log"), dir.resolve("slow.log"));
+        .formatted(
+            dir.resolve("slow.pids"),
+            dir.resolve("slow.log"),
+            dir.resolve("slow.gate"),
+            dir.resolve("slow.gate"),
+            dir.resolve("slow.log"));
+  }
+
+  /** Lets the slow flow's task (the one waiting now, or any later) finish. */
+  private void openGate() throws Exception {
+    Files.writeString(dir.resolve("slow.gate"), "");
+  }
+
+  /** Waits until the bash of the slow task's {@code n}th attempt (from 1) has ended. */
+  private void awaitSlowScriptGone(String what, int n) throws Exception {
+    long pid = Long.parseLong(Files.readAllLines(dir.resolve("slow.pids")).get(n - 1).strip());
+    await(
+        what,
+        Duration.ofSeconds(20),
+        () -> ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty());
   }
 
   private String itemsFlow() throws Exception {
@@ -353,7 +380,8 @@ class RoutedTasksTest {
 
     assertThat(scheduler.awaitRun(runId).path("state").asText()).isEqualTo("CANCELLED");
     await("the worker stopped the task", Duration.ofSeconds(5), () -> w.running() == 0);
-    Thread.sleep(3_500); // longer than the script would have run
+    // its script was ended, not left waiting (the gate is never opened: it would only go on)
+    awaitSlowScriptGone("the task's script ended", 1);
     assertThat(Files.readString(trace)).isEqualTo("started\n");
   }
 
@@ -369,6 +397,7 @@ class RoutedTasksTest {
     await("the task started on w1", Duration.ofSeconds(20), () -> Files.exists(trace));
     var resumed = s2.post("/runs/" + runId + "/resume", "{\"force\": true}");
     assertThat(resumed.status()).as(resumed.body()).isEqualTo(202);
+    openGate(); // the task was going on w1 when s2 took the run over; now it may end
 
     // s1 hears it lost the run and stops; what it leaves behind must not take s2's attempts along
     var run = s2.awaitRun(runId);
@@ -385,7 +414,10 @@ class RoutedTasksTest {
     String runId = scheduler.post("/flows/cluster/slow/runs", "{}").json().path("runId").asText();
     await("the task started on w1", Duration.ofSeconds(20), () -> Files.exists(trace));
     first.close();
+    // w1's script is ended with it: it never notes "finished", however long the gate stays shut
+    awaitSlowScriptGone("w1's script ended", 1);
     worker("w2", Set.of());
+    openGate();
 
     var run = scheduler.awaitRun(runId);
     assertThat(run.path("state").asText()).as(run.toString()).isEqualTo("SUCCEEDED");

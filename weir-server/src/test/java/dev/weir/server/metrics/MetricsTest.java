@@ -161,9 +161,13 @@ class MetricsTest {
     String first = startRun("default/hold", "{}");
     String second = startRun("default/hold", "{}");
     String other = startRun("default/other", "{}");
+    // the pool admits at once, but each run's coordinator stores the admission (and tells the
+    // metrics) later, on its own thread; a task body starts only after that: two bodies inside
+    // means both admitted tasks have left weir_tasks_queued and only the waiting one is in it
     Awaitility.await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> fx.server.gates().pools().waiting("warehouse") == 1);
+        .until(() ->
+            fx.server.gates().pools().waiting("warehouse") == 1 && TestTasks.INSIDE.get() == 2);
     clock.advance(Duration.ofSeconds(90));
 
     Scrape m = scrape();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.server.ServerFixture;
+import dev.weir.testing.TestTasks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -38,11 +39,13 @@ class FileTriggerTest {
 
   @BeforeEach
   void fixture() throws Exception {
+    TestTasks.reset();
     fx = new ServerFixture(dir);
   }
 
   @AfterEach
   void stop() {
+    TestTasks.open("go");
     fx.close();
   }
 
@@ -196,7 +199,8 @@ class FileTriggerTest {
         namespace: files
         concurrency: {limit: 1, onLimit: skip}
         tasks:
-          - {id: wait, type: test.sleep, duration: 300ms}
+          # held until the test opens the latch: a's run is surely going when b is checked
+          - {id: wait, type: test.block, latch: go}
         triggers:
           - {id: drop, type: file, path: in/*.csv, interval: 1h}
         """);
@@ -205,6 +209,7 @@ class FileTriggerTest {
     drop("busy", "in/b.csv", "b", Duration.ofHours(2));
 
     assertThat(files.pollAll()).as("b is skipped while a runs").isEqualTo(1);
+    TestTasks.open("go");
     fx.awaitRun(TriggerServer.runs(fx, "files/busy").get(0).path("id").asText());
     int[] later = {0}; // the launcher may count a's run a moment after its end is stored
     awaitTrue(() -> (later[0] += files.pollAll()) > 0);
