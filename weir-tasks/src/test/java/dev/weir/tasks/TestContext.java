@@ -41,10 +41,7 @@ public final class TestContext {
   private final Map<String, String> state = new LinkedHashMap<>();
   private final List<CheckRecord> checks = new CopyOnWriteArrayList<>();
   private final Map<String, List<Long>> rowHistory = new LinkedHashMap<>();
-  // the attempt running now, null between attempts; guarded by this, as is cancelPending
-  private Attempt current;
-  // a cancel that came while no attempt ran, for the attempt that starts next
-  private boolean cancelPending;
+  private volatile Attempt current;
   private volatile InstantSource clock = InstantSource.system();
   // what stream tasks reported through stream(), in order
   private final List<String> streamReports = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -75,27 +72,7 @@ public final class TestContext {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
     var attempt = new Attempt(taskId);
-    synchronized (this) {
-      current = attempt;
-      if (cancelPending) {
-        // a test's cancel may come before its task thread gets here; the attempt starts cancelled
-        cancelPending = false;
-        attempt.cancelled = true;
-      }
-    }
-    try {
-      return runAttempt(taskId, type, config, attempt);
-    } finally {
-      synchronized (this) {
-        if (current == attempt) {
-          current = null;
-        }
-      }
-    }
-  }
-
-  private <C extends Record> TaskResult runAttempt(
-      String taskId, TaskType<C> type, C config, Attempt attempt) throws Exception {
+    current = attempt;
     TaskResult result;
     if (deadLetter == null || !type.setsRecordsAside()) {
       result = type.run(config, attempt);
@@ -175,22 +152,12 @@ public final class TestContext {
     return Files.exists(f) ? Files.readAllLines(f) : List.of();
   }
 
-  /**
-   * Cancels the attempt running now, as the engine does on a timeout. Called while no attempt runs
-   * (e.g. before the task's thread has started it), the cancel is kept for the attempt that starts
-   * next, so a test need not know how far its task thread has got. Calling it again while an
-   * attempt runs runs the attempt's cancel hooks again.
-   */
+  /** Cancels the attempt running now, as the engine does on a timeout. */
   public void cancel() {
-    Attempt a;
-    synchronized (this) {
-      a = current;
-      if (a == null) {
-        cancelPending = true;
-        return;
-      }
+    Attempt a = current;
+    if (a != null) {
+      a.cancel();
     }
-    a.cancel();
   }
 
   public TestContext connection(ConnectionConfig connection) {
