@@ -191,20 +191,18 @@ final class NodeExecutor {
 
   private NodeResult result(
       GraphNode n, NodeResult.Status s, long rows, Duration took, String sql, String msg) {
+    return new NodeResult(describe(n), s, rows, took, sql, msg, List.of());
+  }
+
+  private NodeResult.Node describe(GraphNode n) {
     boolean test = n.type() == GraphNode.Type.TEST;
-    return new NodeResult(
+    return new NodeResult.Node(
         n.id(),
         n.type(),
         n.name(),
-        s,
-        rows,
-        took,
-        sql,
-        msg,
         n.materialized(),
         lineage.written(n),
         lineage.read(n),
-        test ? (errorSeverity(n) ? "error" : "warn") : null,
-        List.of());
+        test ? (errorSeverity(n) ? "error" : "warn") : null);
   }
 }
