@@ -9,6 +9,7 @@ import dev.weir.tasks.models.CompiledModel;
 import dev.weir.tasks.models.DbtProject;
 import dev.weir.tasks.models.GraphNode;
 import dev.weir.tasks.models.ModelCompiler;
+import dev.weir.tasks.models.ModelsException;
 import dev.weir.tasks.models.Selector;
 import dev.weir.tasks.models.Target;
 import java.io.PrintWriter;
@@ -133,7 +134,13 @@ final class ModelsCommand {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      ModelCompiler c = project.compiler();
+      ModelCompiler c;
+      try {
+        c = project.compiler();
+      } catch (ModelsException e) { // a model that does not render: what it said before the error
+        said(null, e.logged());
+        throw e;
+      }
       int n = 0;
       int t = 0;
       for (GraphNode node : project.selected(c)) {
@@ -146,12 +153,14 @@ final class ModelsCommand {
         if (node.type() != GraphNode.Type.MODEL) {
           continue;
         }
-        CompiledModel m = c.compile(node.name());
-        for (CompiledModel.LogCall call : m.logged()) {
-          if (call.info()) { // as dbt prints log(..., info=True) while it compiles
-            spec.commandLine().getErr().println(node.name() + ": " + call.message());
-          }
+        CompiledModel m;
+        try {
+          m = c.compile(node.name());
+        } catch (ModelsException e) {
+          said(node.name(), e.logged());
+          throw e;
         }
+        said(node.name(), m.logged());
         out.printf(
             "-- %s: %s (%s%s)%n",
             node.name(),
@@ -169,6 +178,20 @@ final class ModelsCommand {
               n, n == 1 ? "" : "s", tests ? " and " + t + " test" + (t == 1 ? "" : "s") : "");
       out.flush();
       return 0;
+    }
+
+    /**
+     * Prints the {@code log(..., info=True)} messages to stderr, as dbt does while it compiles,
+     * each after the model's name ({@code model}; null: the error that follows names its file).
+     */
+    private void said(String model, List<CompiledModel.LogCall> calls) {
+      for (CompiledModel.LogCall call : calls) {
+        if (call.info()) {
+          spec.commandLine()
+              .getErr()
+              .println(model == null ? call.message() : model + ": " + call.message());
+        }
+      }
     }
   }
 

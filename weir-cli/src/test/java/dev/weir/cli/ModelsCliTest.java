@@ -109,6 +109,20 @@ class ModelsCliTest {
   }
 
   @Test
+  void a_broken_model_prints_what_it_logged_before_the_error() throws IOException {
+    Files.writeString(
+        project.resolve("models/marts/orders.sql"),
+        "{{ log('orders: start', info=True) }}{{ log('debug only') }}\n"
+            + "select * from {{ ref('stg_order') }}\n{{ log('not said', info=True) }}\n");
+    Cli.Result r = Cli.run("models", "compile", project.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err())
+        .startsWith("orders: start\nerror: models/marts/orders.sql:2: ref('stg_order'): no model")
+        .doesNotContain("debug only")
+        .doesNotContain("not said");
+  }
+
+  @Test
   void bad_options_say_what_to_give() {
     assertThat(Cli.run("models", "ls", project.toString(), "--vars", "[1]").err())
         .contains("error: --vars: give a mapping, e.g. --vars '{start_date: 2024-01-01}'");

@@ -58,7 +58,11 @@ public final class ModelCompiler {
     return graph;
   }
 
-  /** The compiled SQL of the model named {@code name}. */
+  /**
+   * The compiled SQL of the model named {@code name}.
+   *
+   * @throws ModelsException if it does not compile, with what its {@code log()} calls said before
+   */
   public CompiledModel compile(String name) {
     ParsedModel p = parsed.get(name);
     if (p == null) {
@@ -67,9 +71,14 @@ public final class ModelCompiler {
     graph(); // refuses cycles before ephemeral models are inlined into each other
     var ctes = new LinkedHashMap<String, EphemeralCtes.Cte>();
     var ctx = context(p, ctes);
-    String sql =
-        jinja.render(
-            p.model().path(), p.model().sql(), ctx.globals(), ctx.functions(), ctx.failure);
+    String sql;
+    try {
+      sql =
+          jinja.render(
+              p.model().path(), p.model().sql(), ctx.globals(), ctx.functions(), ctx.failure);
+    } catch (ModelsException e) {
+      throw e.withLogged(ctx.logged); // for the model's step log, before the error
+    }
     return new CompiledModel(
         p.model(),
         p.config(),
@@ -222,26 +231,37 @@ public final class ModelCompiler {
     var ctx =
         new ModelContext(
             m.path(), options, project.vars(), placeholder, self, false, jinja.returns());
-    jinja.render(m.path(), m.sql(), ctx.globals(), ctx.functions(), ctx.failure);
+    try {
+      jinja.render(m.path(), m.sql(), ctx.globals(), ctx.functions(), ctx.failure);
+    } catch (ModelsException e) {
+      throw e.withLogged(ctx.logged); // the only pass this model has: what it said counts
+    }
     NodeConfig c = m.config().with(NodeConfig.of(ctx.config));
     return new ParsedModel(
-        m, c, List.copyOf(ctx.refs), List.copyOf(ctx.sources), Math.max(1, ctx.configLine));
+        m,
+        c,
+        List.copyOf(ctx.refs),
+        List.copyOf(ctx.sources),
+        Math.max(1, ctx.configLine),
+        List.copyOf(ctx.logged));
   }
 
   /** Fails on a ref to an unknown or disabled model, or an unknown source, at its line. */
   private void checkCalls(ParsedModel p) {
     for (ModelContext.Call r : p.refs()) {
       if (!parsed.containsKey(r.name()) && !seeds.containsKey(r.name())) {
-        throw new ModelsException(p.model().path(), r.line(), unknownRef(r.name()));
+        throw new ModelsException(p.model().path(), r.line(), unknownRef(r.name()))
+            .withLogged(p.loggedBefore(r));
       }
     }
     for (ModelContext.Call s : p.sources()) {
       if (!sources.containsKey(s.name())) {
         int dot = s.name().indexOf('.');
         throw new ModelsException(
-            p.model().path(),
-            s.line(),
-            unknownSource(s.name().substring(0, dot), s.name().substring(dot + 1)));
+                p.model().path(),
+                s.line(),
+                unknownSource(s.name().substring(0, dot), s.name().substring(dot + 1)))
+            .withLogged(p.loggedBefore(s));
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.weir.tasks.models;
 
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.TemplateError;
 import dev.weir.util.Suggest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,8 +21,11 @@ import org.slf4j.LoggerFactory;
 final class ModelContext {
   private static final Logger LOG = LoggerFactory.getLogger("weir.models");
 
-  /** A {@code ref('name')} or {@code source('s', 't')} call and the line it is on. */
-  record Call(String name, int line) {}
+  /**
+   * A {@code ref('name')} or {@code source('s', 't')} call, the line it is on, and how many {@code
+   * log()} calls came before it (what a bad ref's error shows as said before it).
+   */
+  record Call(String name, int line, int logsBefore) {}
 
   /** Resolves a ref'd model name (at a line) to its relation. */
   interface Relations {
@@ -91,6 +95,9 @@ final class ModelContext {
         new DbtFunction(
             "log",
             (a, kw) -> {
+              if (failedAlready()) { // dbt stops at the first error: nothing after it is said
+                return "";
+              }
               String message = a.isEmpty() ? "" : String.valueOf(a.get(0));
               LOG.debug("{}: {}", file, message);
               // dbt's second argument is info; a run shows these in the model's step log
@@ -137,7 +144,7 @@ final class ModelContext {
               + options.projectName()
               + "')");
     }
-    refs.add(new Call(name, line()));
+    refs.add(new Call(name, line(), logged.size()));
     try {
       return relations.ref(name, line());
     } catch (ModelsException e) {
@@ -152,7 +159,7 @@ final class ModelContext {
     }
     String s = String.valueOf(a.get(0));
     String t = String.valueOf(a.get(1));
-    sources.add(new Call(s + "." + t, line()));
+    sources.add(new Call(s + "." + t, line(), logged.size()));
     try {
       return relations.source(s, t, line());
     } catch (ModelsException e) {
@@ -215,6 +222,17 @@ final class ModelContext {
             + " is not set and no default is given; set it, or write env_var('"
             + name
             + "', 'default')");
+  }
+
+  /**
+   * Whether the render has failed already: Jinjava goes on after an undefined name, a function's
+   * exception or an unknown macro, but the render throws at its end.
+   */
+  private boolean failedAlready() {
+    return failure.isSet()
+        || JinjavaInterpreter.getCurrentMaybe().stream()
+            .flatMap(i -> i.getErrors().stream())
+            .anyMatch(e -> e.getSeverity() == TemplateError.ErrorType.FATAL);
   }
 
   private int line() {

@@ -91,39 +91,42 @@ final class ModelSteps implements ProjectRunner.Listener {
   }
 
   private static String what(NodeResult r) {
+    String materialization = r.node().materialization();
     return r.type().dbtName()
         + " "
         + r.name()
-        + (r.materialization() == null ? "" : " (" + r.materialization() + ")");
+        + (materialization == null ? "" : " (" + materialization + ")");
   }
 
   private static String done(NodeResult r) {
+    NodeResult.Node node = r.node();
     return switch (r.type()) {
       case TEST -> "passed";
-      case SEED -> "loaded " + r.rows() + " rows into " + r.relation();
+      case SEED -> "loaded " + r.rows() + " rows into " + node.relation();
       default ->
-          r.materialization()
+          node.materialization()
               + " "
-              + r.relation()
-              + (r.rows() >= 0 && !"view".equals(r.materialization())
+              + node.relation()
+              + (r.rows() >= 0 && !"view".equals(node.materialization())
                   ? ": " + r.rows() + " rows"
                   : "");
     };
   }
 
   private static Map<String, Object> outputs(NodeResult r) {
+    NodeResult.Node node = r.node();
     var m = new LinkedHashMap<String, Object>();
     m.put("type", r.type().dbtName());
-    if (r.materialization() != null) {
-      m.put("materialized", r.materialization());
+    if (node.materialization() != null) {
+      m.put("materialized", node.materialization());
     }
-    if (r.relation() != null) {
-      m.put("relation", r.relation());
+    if (node.relation() != null) {
+      m.put("relation", node.relation());
     }
     if (r.type() == GraphNode.Type.TEST) {
       m.put("failingRows", r.failures());
-      m.put("severity", r.severity());
-    } else if (!"view".equals(r.materialization())) {
+      m.put("severity", node.severity());
+    } else if (!"view".equals(node.materialization())) {
       m.put("rows", r.rows());
     }
     m.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
@@ -131,13 +134,14 @@ final class ModelSteps implements ProjectRunner.Listener {
   }
 
   private Audit audit(NodeResult r) {
+    NodeResult.Node node = r.node();
     Audit a = Audit.of();
-    for (String read : r.reads()) {
+    for (String read : node.reads()) {
       a = a.input(DatasetRef.table(url, read));
     }
-    if (r.relation() != null && r.status() == NodeResult.Status.SUCCESS) {
-      boolean counted = r.type() != GraphNode.Type.TEST && !"view".equals(r.materialization());
-      DatasetRef written = DatasetRef.table(url, r.relation());
+    if (node.relation() != null && r.status() == NodeResult.Status.SUCCESS) {
+      boolean counted = r.type() != GraphNode.Type.TEST && !"view".equals(node.materialization());
+      DatasetRef written = DatasetRef.table(url, node.relation());
       a = a.output(counted ? written.withRows(r.rows()) : written);
       if (counted) {
         a = a.written(r.rows());

@@ -89,7 +89,7 @@ final class ModelsReport {
         "rowsWritten",
         results.stream()
             .filter(r -> r.type() != GraphNode.Type.TEST && r.status() == NodeResult.Status.SUCCESS)
-            .filter(r -> !"view".equals(r.materialization()) && r.rows() > 0)
+            .filter(r -> !"view".equals(r.node().materialization()) && r.rows() > 0)
             .mapToLong(NodeResult::rows)
             .sum());
     out.put(
@@ -139,6 +139,7 @@ final class ModelsReport {
         continue;
       }
       boolean passed = r.status() == NodeResult.Status.SUCCESS;
+      NodeResult.Node test = r.node();
       checks.add(
           new CheckRecord(
               context.runId(),
@@ -147,11 +148,11 @@ final class ModelsReport {
               no++,
               context.namespace(),
               context.flowId(),
-              r.reads().isEmpty() ? context.taskId() : r.reads().getFirst(),
+              test.reads().isEmpty() ? context.taskId() : test.reads().getFirst(),
               r.name(),
               kinds.getOrDefault(r.name(), "singular"),
               passed,
-              r.severity() == null ? "error" : r.severity(),
+              test.severity() == null ? "error" : test.severity(),
               r.failures(),
               null,
               passed ? null : context.mask(r.message()),

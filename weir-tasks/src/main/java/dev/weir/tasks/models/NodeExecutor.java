@@ -3,6 +3,7 @@ package dev.weir.tasks.models;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,23 +70,45 @@ final class NodeExecutor {
     }
   }
 
-  private NodeResult model(GraphNode n, Relations on, long start) throws SQLException {
-    CompiledModel m;
-    synchronized (compiler) {
-      m = compiler.compile(n.name());
-    }
-    var mat = new Materializer(on);
-    Incremental.Strategy strategy = strategy(n, m);
-    boolean incrementally = strategy != null && !options.fullRefresh() && mat.exists(m);
-    if (incrementally) {
+  private NodeResult model(GraphNode n, Relations on, long start) {
+    List<CompiledModel.LogCall> said = List.of(); // by the compile that counts, once it ended
+    try {
+      CompiledModel m;
       synchronized (compiler) {
-        if (incremental == null) {
-          incremental = new ModelCompiler(compiler.project(), options.withIncremental(true));
-        }
-        m = incremental.compile(n.name());
+        m = compiler.compile(n.name());
       }
+      said = m.logged();
+      var mat = new Materializer(on);
+      Incremental.Strategy strategy = strategy(n, m);
+      boolean incrementally = strategy != null && !options.fullRefresh() && mat.exists(m);
+      if (incrementally) {
+        said = List.of(); // the incremental compile is the one that counts, even if it fails
+        synchronized (compiler) {
+          if (incremental == null) {
+            incremental = new ModelCompiler(compiler.project(), options.withIncremental(true));
+          }
+          m = incremental.compile(n.name());
+        }
+        said = m.logged();
+      }
+      return build(n, mat, m, strategy, incrementally, start).withLogged(said);
+    } catch (ModelsException e) { // a compile's failure carries what it said before it
+      return result(n, NodeResult.Status.ERROR, 0, since(start), "", e.getMessage())
+          .withLogged(concat(said, e.logged()));
+    } catch (SQLException | UncheckedIOException e) {
+      return result(
+              n, NodeResult.Status.ERROR, 0, since(start), "", n.path() + ": " + e.getMessage())
+          .withLogged(said);
     }
-    CompiledModel built = m;
+  }
+
+  private NodeResult build(
+      GraphNode n,
+      Materializer mat,
+      CompiledModel built,
+      Incremental.Strategy strategy,
+      boolean incrementally,
+      long start) {
     try {
       Materializer.Built b =
           switch (n.materialized()) {
@@ -101,19 +124,26 @@ final class NodeExecutor {
                         + n.materialized()
                         + "' is not supported; use view, table, incremental or ephemeral");
           };
-      return result(n, NodeResult.Status.SUCCESS, b.rows(), since(start), built.sql(), null)
-          .withLogged(built.logged());
+      return result(n, NodeResult.Status.SUCCESS, b.rows(), since(start), built.sql(), null);
     } catch (SQLException e) {
       String stmt = mat.lastStatement();
       return result(
-              n,
-              NodeResult.Status.ERROR,
-              0,
-              since(start),
-              built.sql(),
-              SqlFailure.describe(built.model(), built.sql(), stmt, 1, e))
-          .withLogged(built.logged());
+          n,
+          NodeResult.Status.ERROR,
+          0,
+          since(start),
+          built.sql(),
+          SqlFailure.describe(built.model(), built.sql(), stmt, 1, e));
     }
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    if (a.isEmpty() || b.isEmpty()) {
+      return a.isEmpty() ? b : a;
+    }
+    var all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /** An incremental model's strategy, checked before anything is built; null for the others. */
@@ -161,20 +191,18 @@ final class NodeExecutor {
 
   private NodeResult result(
       GraphNode n, NodeResult.Status s, long rows, Duration took, String sql, String msg) {
+    return new NodeResult(describe(n), s, rows, took, sql, msg, List.of());
+  }
+
+  private NodeResult.Node describe(GraphNode n) {
     boolean test = n.type() == GraphNode.Type.TEST;
-    return new NodeResult(
+    return new NodeResult.Node(
         n.id(),
         n.type(),
         n.name(),
-        s,
-        rows,
-        took,
-        sql,
-        msg,
         n.materialized(),
         lineage.written(n),
         lineage.read(n),
-        test ? (errorSeverity(n) ? "error" : "warn") : null,
-        List.of());
+        test ? (errorSeverity(n) ? "error" : "warn") : null);
   }
 }

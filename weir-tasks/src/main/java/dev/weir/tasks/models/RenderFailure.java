@@ -16,6 +16,11 @@ final class RenderFailure {
     return e;
   }
 
+  /** Whether a function has failed: the render goes on, but its output will not be used. */
+  boolean isSet() {
+    return first != null;
+  }
+
   void throwIfSet() {
     if (first != null) {
       throw first;

@@ -4,6 +4,7 @@ import dev.weir.config.ConnectionConfig;
 import dev.weir.task.Required;
 import dev.weir.task.TaskContext;
 import dev.weir.task.TaskFailedException;
+import dev.weir.task.TaskLogger;
 import dev.weir.task.TaskResult;
 import dev.weir.task.TaskType;
 import dev.weir.tasks.jdbc.Databases;
@@ -135,6 +136,11 @@ public final class SqlModelsTask implements TaskType<SqlModelsTask.Config> {
                       + " run again (resume: false runs them all)");
         }
       } catch (ModelsException e) { // a bad ref, a Jinja error, a cycle: trying again cannot fix it
+        for (CompiledModel.LogCall call : e.logged()) { // a model's, before it failed to render
+          context
+              .logger()
+              .log(call.info() ? TaskLogger.Level.INFO : TaskLogger.Level.DEBUG, call.message());
+        }
         throw TaskFailedException.permanent(context.mask("sql.models: " + e.getMessage()));
       } catch (IllegalArgumentException e) { // a selection that names nothing dbt knows
         throw TaskFailedException.permanent("sql.models: " + e.getMessage());

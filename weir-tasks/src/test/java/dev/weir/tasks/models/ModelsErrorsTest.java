@@ -239,4 +239,73 @@ class ModelsErrorsTest {
         .hasMessageStartingWith(
             "macros/m.sql:3: in macro start(), called from models/o.sql: var('nope') is not set");
   }
+
+  @Test
+  void what_a_model_logged_before_it_failed_to_render_comes_with_the_error_and_not_what_after() {
+    assertThatThrownBy(() ->
+            compiler(
+                Map.of(
+                    "models/orders.sql",
+                    "{{ log('building orders', info=True) }}{{ log('quietly') }}\n"
+                        + "select {{ amount_column }} from t\n"
+                        + "{{ log('never said', info=True) }}")))
+        .isInstanceOfSatisfying(
+            ModelsException.class,
+            e -> {
+              assertThat(e).hasMessageStartingWith("models/orders.sql:2: 'amount_column'");
+              assertThat(e.logged())
+                  .containsExactly(
+                      new CompiledModel.LogCall("building orders", true),
+                      new CompiledModel.LogCall("quietly", false));
+            });
+  }
+
+  @Test
+  void a_bad_ref_or_var_comes_with_what_the_model_logged_before_it() {
+    assertThatThrownBy(() ->
+            compiler(
+                Map.of(
+                    "models/stg_orders.sql",
+                    "select 1 as id",
+                    "models/orders.sql",
+                    "{{ log('before', info=True) }}select * from {{ ref('stg_order') }}"
+                        + "{{ log('after', info=True) }}")))
+        .isInstanceOfSatisfying(
+            ModelsException.class,
+            e -> {
+              assertThat(e).hasMessageContaining("ref('stg_order'): no model or seed named");
+              assertThat(e.logged()).containsExactly(new CompiledModel.LogCall("before", true));
+            });
+    assertThatThrownBy(() ->
+            compiler(
+                Map.of(
+                    "models/orders.sql",
+                    "{{ log('since?', info=True) }}select {{ var('since') }}{{ log('x') }}")))
+        .isInstanceOfSatisfying(
+            ModelsException.class,
+            e -> {
+              assertThat(e).hasMessageContaining("var('since') is not set");
+              assertThat(e.logged()).containsExactly(new CompiledModel.LogCall("since?", true));
+            });
+  }
+
+  @Test
+  void a_model_that_fails_only_in_the_second_pass_comes_with_what_that_pass_logged()
+      throws IOException {
+    ModelCompiler c =
+        compiler(
+            Map.of(
+                "models/orders.sql",
+                "{{ config(alias='orders_v2') }}{{ log('as ' ~ this.identifier, info=True) }}\n"
+                    + "select 1 as id\n"
+                    + "{% if this.identifier == 'orders_v2' %}{{ nope }}{% endif %}\n"));
+    assertThatThrownBy(() -> c.compile("orders"))
+        .isInstanceOfSatisfying(
+            ModelsException.class,
+            e -> {
+              assertThat(e).hasMessageStartingWith("models/orders.sql:3: 'nope' is undefined");
+              assertThat(e.logged())
+                  .containsExactly(new CompiledModel.LogCall("as orders_v2", true));
+            });
+  }
 }

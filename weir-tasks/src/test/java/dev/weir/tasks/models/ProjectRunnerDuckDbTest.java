@@ -216,6 +216,57 @@ class ProjectRunnerDuckDbTest {
   }
 
   @Test
+  void a_model_that_fails_to_compile_keeps_what_it_logged_before_in_its_result(@TempDir Path dir)
+      throws Exception {
+    Files.writeString(dir.resolve("dbt_project.yml"), "name: inc\n");
+    Files.createDirectories(dir.resolve("models"));
+    Files.writeString(
+        dir.resolve("models/inc.sql"),
+        "{{ config(materialized='incremental', unique_key='id') }}\n"
+            + "{{ log('building ' ~ this, info=True) }}\n"
+            + "select 1 as id\n"
+            + "{% if is_incremental() %}{{ log('incrementally', info=True) }}"
+            + "where id > {{ since }}{{ log('never said') }}{% endif %}\n");
+    Files.writeString(dir.resolve("models/after.sql"), "select * from {{ ref('inc') }}\n");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      DbtProject p = DbtProject.load(dir);
+      NodeResult first = new ProjectRunner(p, CompileOptions.defaults(p), c).run(null, null).get(0);
+      assertThat(first.status()).as(first.message()).isEqualTo(NodeResult.Status.SUCCESS);
+      assertThat(first.logged())
+          .containsExactly(new CompiledModel.LogCall("building \"main\".\"inc\"", true));
+
+      // the incremental run compiles the branch, where `since` is undefined
+      List<NodeResult> results =
+          new ProjectRunner(p, CompileOptions.defaults(p), c).run(null, null);
+      NodeResult inc = results.get(0);
+      assertThat(inc.status()).isEqualTo(NodeResult.Status.ERROR);
+      assertThat(inc.message()).startsWith("models/inc.sql:4: 'since' is undefined");
+      assertThat(inc.logged())
+          .containsExactly(
+              new CompiledModel.LogCall("building \"main\".\"inc\"", true),
+              new CompiledModel.LogCall("incrementally", true));
+      assertThat(status(results, "after")).isEqualTo(NodeResult.Status.SKIPPED);
+    }
+  }
+
+  @Test
+  void a_model_that_fails_to_build_after_compiling_keeps_what_it_logged(@TempDir Path dir)
+      throws Exception {
+    Files.writeString(dir.resolve("dbt_project.yml"), "name: m\n");
+    Files.createDirectories(dir.resolve("models"));
+    Files.writeString(
+        dir.resolve("models/m.sql"),
+        "{{ config(materialized='snapshot') }}{{ log('hello', info=True) }}select 1 as id\n");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      DbtProject p = DbtProject.load(dir);
+      NodeResult r = new ProjectRunner(p, CompileOptions.defaults(p), c).run(null, null).get(0);
+      assertThat(r.status()).isEqualTo(NodeResult.Status.ERROR);
+      assertThat(r.message()).contains("materialized='snapshot' is not supported");
+      assertThat(r.logged()).containsExactly(new CompiledModel.LogCall("hello", true));
+    }
+  }
+
+  @Test
   void a_seed_loads_quoted_cells_empty_cells_as_null_and_each_inferred_type(@TempDir Path dir)
       throws Exception {
     Files.writeString(

@@ -114,7 +114,7 @@ abstract class ProjectRunnerParallelContract {
           .isEqualTo("skipped: test unique_m_id failed");
       NodeResult warn = byName(results, "not_null_w_id");
       assertThat(warn.status()).isEqualTo(NodeResult.Status.WARN);
-      assertThat(warn.severity()).isEqualTo("warn");
+      assertThat(warn.node().severity()).isEqualTo("warn");
       assertThat(warn.failures()).isEqualTo(1);
       // skipped nodes are reported too, never started
       assertThat(recorder.finished).hasSameSizeAs(results);
@@ -134,22 +134,22 @@ abstract class ProjectRunnerParallelContract {
       List<NodeResult> results =
           new ProjectRunner(p, db.options(p), db.connections(), 4).run(null, null);
       assertThat(results).hasSize(3 + 5 + 20).allSatisfy(this::succeeded);
-      NodeResult customers = byName(results, "customers");
+      NodeResult.Node customers = byName(results, "customers").node();
       assertThat(customers.materialization()).isEqualTo("table");
       assertThat(customers.relation()).isEqualTo(s + ".customers");
       assertThat(customers.reads())
           .containsExactlyInAnyOrder(s + ".stg_customers", s + ".stg_orders", s + ".stg_payments");
       assertThat(customers.severity()).isNull();
-      assertThat(byName(results, "orders").reads())
+      assertThat(byName(results, "orders").node().reads())
           .containsExactlyInAnyOrder(s + ".stg_orders", s + ".stg_payments");
-      NodeResult seed = byName(results, "raw_orders");
+      NodeResult.Node seed = byName(results, "raw_orders").node();
       assertThat(seed.materialization()).isEqualTo("seed");
       assertThat(seed.relation()).isEqualTo(s + ".raw_orders");
       assertThat(seed.reads()).isEmpty();
       NodeResult test = byName(results, "unique_orders_order_id");
-      assertThat(test.relation()).isNull();
-      assertThat(test.reads()).containsExactly(s + ".orders");
-      assertThat(test.severity()).isEqualTo("error");
+      assertThat(test.node().relation()).isNull();
+      assertThat(test.node().reads()).containsExactly(s + ".orders");
+      assertThat(test.node().severity()).isEqualTo("error");
       assertThat(test.failures()).isZero();
       assertThat(test.sql()).contains("\"" + s + "\".\"orders\"");
     }

@@ -97,7 +97,7 @@ class ProjectRunnerParallelTest extends ProjectRunnerParallelContract {
         NodeResult test =
             results.stream().filter(r -> r.type() == GraphNode.Type.TEST).findFirst().orElseThrow();
         assertThat(test.status()).isEqualTo(NodeResult.Status.ERROR);
-        assertThat(test.reads()).containsExactlyInAnyOrder("main.p", "main.q");
+        assertThat(test.node().reads()).containsExactlyInAnyOrder("main.p", "main.q");
         // dbt's rule: a test gates the models downstream of all its parents, not of one
         assertThat(byName(results, "p_child").status())
             .as("threads=" + threads)

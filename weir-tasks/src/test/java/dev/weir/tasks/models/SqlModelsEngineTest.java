@@ -285,6 +285,33 @@ class SqlModelsEngineTest {
         .isLessThan(messages.indexOf(firstStartingWith(messages, "compiled SQL:")));
   }
 
+  @Test
+  void what_a_failing_model_logged_before_the_error_is_in_its_step_log() throws Exception {
+    Files.writeString(
+        dir.resolve("jaffle_shop/models/recent_orders.sql"),
+        "{{ config(materialized='incremental', unique_key='order_id') }}\n"
+            + "{{ log('building ' ~ this, info=True) }}\n"
+            + "select * from {{ ref('orders') }}\n"
+            + "{% if is_incremental() %}{{ log('incrementally', info=True) }}"
+            + "where order_date > {{ since }}{% endif %}\n");
+    assertThat(fx.run(FLOW).state()).isEqualTo(RunState.SUCCEEDED);
+
+    RunRecord run = fx.run(FLOW); // incremental now: the branch is compiled, `since` undefined
+
+    assertThat(run.state()).isEqualTo(RunState.FAILED);
+    assertThat(fx.latest(run.id()).get("transform/recent_orders").state())
+        .isEqualTo(TaskState.FAILED);
+    List<String> log =
+        fx.store.logs(run.id(), "transform/recent_orders").stream()
+            .map(l -> l.level() + " " + l.message())
+            .toList();
+    assertThat(log)
+        .containsSubsequence(
+            "INFO building \"analytics\".\"recent_orders\"",
+            "INFO incrementally",
+            firstStartingWith(log, "ERROR models/recent_orders.sql:4: 'since' is undefined;"));
+  }
+
   private static String firstStartingWith(List<String> lines, String prefix) {
     return lines.stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
   }

@@ -83,6 +83,27 @@ class SqlModelsTaskTest {
   }
 
   @Test
+  void a_model_that_does_not_render_fails_the_task_after_what_it_logged() throws Exception {
+    Path p = project("jaffle_shop");
+    Files.writeString(
+        p.resolve("models/staging/stg_orders.sql"),
+        "{{ log('staging orders', info=True) }}\nselect {{ order_columns }}\nfrom {{"
+            + " ref('raw_orders') }}\n{{ log('not said', info=True) }}\n");
+    TestContext context = context();
+
+    assertThatThrownBy(() ->
+            context.run(
+                "transform",
+                new SqlModelsTask(),
+                "project: jaffle_shop\ntarget: {connection: warehouse, schema: analytics}\n"))
+        .isInstanceOf(TaskFailedException.class)
+        .hasMessageContaining("models/staging/stg_orders.sql:2: 'order_columns' is undefined");
+    assertThat(context.log())
+        .anyMatch(l -> l.contains("INFO staging orders"))
+        .noneMatch(l -> l.contains("not said"));
+  }
+
+  @Test
   void the_jaffle_shop_builds_on_postgresql_with_no_more_threads_than_the_pool_allows()
       throws Exception {
     project("jaffle_shop");

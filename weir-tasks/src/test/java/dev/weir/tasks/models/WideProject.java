@@ -122,8 +122,9 @@ final class WideProject {
       throws SQLException {
     var out = new TreeMap<String, List<String>>();
     for (NodeResult r : results) {
-      if (r.relation() != null) {
-        String[] parts = r.relation().split("\\.");
+      String relation = r.node().relation();
+      if (relation != null) {
+        String[] parts = relation.split("\\.");
         out.put(
             parts[1],
             rows(c, "select * from \"" + parts[0] + "\".\"" + parts[1] + "\" order by 1, 2"));
