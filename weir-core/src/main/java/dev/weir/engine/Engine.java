@@ -21,7 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs flows durably. Every run goes the same way: a {@link Prepared} run (checked inputs, a QUEUED
@@ -33,6 +36,8 @@ import java.util.random.RandomGenerator;
  * RunRestarts}', and the coordinators that execute them {@link RunLaunches}'.
  */
 public final class Engine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
   private final StateStore store;
   private volatile dev.weir.task.StreamMode streamMode = dev.weir.task.StreamMode.CONTINUOUS;
   private final FlowParser parser;
@@ -418,7 +423,10 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Stops the engine. Runs still going are abandoned as they are stored, as if the process had
-   * stopped: nothing more is written for them, and {@link #resume} continues them later.
+   * stopped: nothing more is written for them, and {@link #resume} continues them later. Their
+   * threads are interrupted, and close waits for them up to {@link #CLOSE_WAIT}, so that a task
+   * does not go on after close has returned (one that ignores its interrupt longer is left, with a
+   * warning).
    */
   @Override
   public void close() {
@@ -426,6 +434,18 @@ public final class Engine implements AutoCloseable {
     services.timer().close();
     services.routed().close();
     workers.shutdownNow();
+    try {
+      if (!workers.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn(
+            "engine closed while some task threads still run {} s after being interrupted",
+            CLOSE_WAIT.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     logs.close();
   }
+
+  /** How long {@link #close} waits for the threads of abandoned runs to end. */
+  static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(5);
 }
