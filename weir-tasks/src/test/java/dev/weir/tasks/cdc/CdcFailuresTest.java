@@ -311,7 +311,10 @@ class CdcFailuresTest {
         .hasMessageContaining("source table public.trunc was truncated")
         .hasMessageContaining("target table raw.trunc still has the rows")
         .hasMessageContaining("truncates: apply");
-    assertThat(f.source("SELECT id FROM raw.trunc ORDER BY id")).containsExactly("1", "2");
+    // the stream stops before the batch that holds the truncate: the insert of 10, committed
+    // before it, is applied when an earlier batch took it (timing decides); 11, after it, never
+    assertThat(f.source("SELECT id FROM raw.trunc ORDER BY id"))
+        .isIn(java.util.List.of("1", "2"), java.util.List.of("1", "2", "10"));
 
     TaskResult applied = f.run("trunc_cdc", task("public.trunc", "truncates: apply\n"));
 

@@ -425,7 +425,10 @@ class CdcMysqlTaskTest {
         .isInstanceOf(dev.weir.task.TaskFailedException.class)
         .hasMessageContaining("source table shop.trunc was truncated")
         .hasMessageContaining("truncates: apply");
-    assertThat(f.target("SELECT id FROM trunc ORDER BY id")).containsExactly("1", "2");
+    // the stream stops before the batch that holds the truncate: the insert of 10, committed
+    // before it, is applied when an earlier batch took it (timing decides); 11, after it, never
+    assertThat(f.target("SELECT id FROM trunc ORDER BY id"))
+        .isIn(java.util.List.of("1", "2"), java.util.List.of("1", "2", "10"));
 
     TaskResult applied = f.run("trunc_cdc", task("shop.trunc", "truncates: apply\n"));
 
