@@ -1,11 +1,7 @@
 package dev.weir.engine;
 
 import dev.weir.WeirException;
-import dev.weir.config.ProjectConfig;
-import dev.weir.expr.Expressions;
 import dev.weir.expr.Masker;
-import dev.weir.expr.RenderLimits;
-import dev.weir.expr.Secrets;
 import dev.weir.flow.Flow;
 import dev.weir.flow.FlowParser;
 import dev.weir.store.Claimant;
@@ -16,15 +12,8 @@ import dev.weir.store.StateStore;
 import dev.weir.task.TaskRegistry;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.random.RandomGenerator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs flows durably. Every run goes the same way: a {@link Prepared} run (checked inputs, a QUEUED
@@ -33,58 +22,17 @@ import org.slf4j.LoggerFactory;
  * crash, {@link #retry} of a failed run and {@link #launchClaimed} launch a stored run again.
  *
  * <p>The engine is the facade: new runs are {@link RunStarts}', stored runs taken over again {@link
- * RunRestarts}', and the coordinators that execute them {@link RunLaunches}'.
+ * RunRestarts}', and the coordinators that execute them {@link RunLaunches}'. {@link EngineParts}
+ * wires them together and releases what they share at {@link #close}; {@link RunScopes} makes what
+ * a run's attempts share.
  */
 public final class Engine implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-
-  private final StateStore store;
-  private volatile dev.weir.task.StreamMode streamMode = dev.weir.task.StreamMode.CONTINUOUS;
   private final FlowParser parser;
-  private final EngineOptions options;
-  private final Expressions expressions;
-  private final RunVariables variables;
-  private final RunInputs inputsOf;
-  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
-  private final LogSink logs;
-  private final Secrets secrets;
-  private final EngineServices services;
-  private final SubflowHost subflows;
-  private final StoredFlows flows;
-  private final DatasetStaging staging;
-  private final RunLaunches launches;
-  private final RunStarts starts;
-  private final RunRestarts restarts;
+  private final EngineParts parts;
 
   public Engine(StateStore store, TaskRegistry registry, EngineOptions options) {
-    this.store = store;
     this.parser = new FlowParser(registry);
-    this.options = options;
-    this.expressions = new Expressions(RenderLimits.fromEnvironment(options.environment()));
-    this.logs = new LogSink(store);
-    this.secrets = new Secrets(options.environment(), options.secretsDir(), new Masker());
-    this.variables = new RunVariables(expressions, renderServices());
-    this.inputsOf = new RunInputs(variables, expressions, renderServices(), options.clock());
-    this.services =
-        new EngineServices(
-            store,
-            registry,
-            options.clock(),
-            options.timer() == null ? EngineTimer.system() : options.timer(),
-            workers,
-            logs,
-            secrets,
-            options.listener(),
-            options.gate(),
-            RandomGenerator.getDefault(),
-            options.claimant(),
-            new RoutedAttempts(store));
-    this.subflows = options.subflows() == null ? new LocalSubflows(this) : options.subflows();
-    this.flows = new StoredFlows(store, parser);
-    this.staging = new DatasetStaging(options.staging());
-    this.launches = new RunLaunches(services, this::scopeOf);
-    this.starts = new RunStarts(services, variables, inputsOf, staging, launches);
-    this.restarts = new RunRestarts(services, staging, flows, inputsOf, launches);
+    this.parts = new EngineParts(this, parser, store, registry, options);
   }
 
   /**
@@ -93,7 +41,7 @@ public final class Engine implements AutoCloseable {
    * than of a stored run: a resumed run streams as its new process says.
    */
   public void streamMode(dev.weir.task.StreamMode mode) {
-    this.streamMode = java.util.Objects.requireNonNull(mode, "mode");
+    parts.scopes.streamMode(mode);
   }
 
   public FlowParser parser() {
@@ -101,7 +49,7 @@ public final class Engine implements AutoCloseable {
   }
 
   public Masker masker() {
-    return secrets.masker();
+    return parts.secrets.masker();
   }
 
   /**
@@ -141,12 +89,12 @@ public final class Engine implements AutoCloseable {
    * @throws WeirException when the inputs are wrong
    */
   public Prepared prepare(StartRequest request) {
-    return starts.prepare(request);
+    return parts.starts.prepare(request);
   }
 
   /** Starts a run {@link #prepare} made, once its record is stored. */
   public RunHandle launchPrepared(Prepared prepared) {
-    return launches.launch(prepared, List.of(), restarts.claim(prepared.run(), false));
+    return parts.launches.launch(prepared, List.of(), parts.restarts.claim(prepared.run(), false));
   }
 
   /**
@@ -160,7 +108,7 @@ public final class Engine implements AutoCloseable {
 
   /** Starts a run {@link #ownedBy} made, once it is stored owned by {@code who}. */
   public RunHandle launchOwned(Prepared prepared, Claimant who) {
-    return starts.launchOwned(prepared, who);
+    return parts.starts.launchOwned(prepared, who);
   }
 
   /**
@@ -184,7 +132,7 @@ public final class Engine implements AutoCloseable {
 
   /** Like {@link #start(StartRequest)}, also returning the run's first record. */
   public Started startRun(StartRequest request) {
-    return starts.startRun(request);
+    return parts.starts.startRun(request);
   }
 
   /**
@@ -194,7 +142,7 @@ public final class Engine implements AutoCloseable {
    * @throws WeirException when the inputs are wrong (nothing is stored then)
    */
   public Started startSelected(StartRequest request, TaskSelection selection) {
-    return starts.startSelected(request, selection);
+    return parts.starts.startSelected(request, selection);
   }
 
   /**
@@ -205,19 +153,19 @@ public final class Engine implements AutoCloseable {
    * @throws WeirException when the inputs are wrong (nothing is stored then)
    */
   public RunRecord enqueue(StartRequest request) {
-    return starts.enqueue(request);
+    return parts.starts.enqueue(request);
   }
 
   // ---- launching a stored run again
 
   /** Whether a coordinator of this engine executes the run now (or is being started for it). */
   public boolean executes(String runId) {
-    return launches.executes(runId);
+    return parts.launches.executes(runId);
   }
 
   /** Who this engine takes runs over as now (see {@link EngineOptions#claimant()}). */
   public Claimant claimant() {
-    return services.claimant().get();
+    return parts.services.claimant().get();
   }
 
   /**
@@ -225,7 +173,7 @@ public final class Engine implements AutoCloseable {
    * who} is what {@link #claimant()} gave for the claim.
    */
   public RunHandle launchClaimed(ClaimedRun claimed, Claimant who) {
-    return restarts.launchClaimed(claimed, who);
+    return parts.restarts.launchClaimed(claimed, who);
   }
 
   /**
@@ -234,12 +182,12 @@ public final class Engine implements AutoCloseable {
    * @param force resume even if the recorded owner process looks alive
    */
   public RunHandle resume(String runId, boolean force) {
-    return restarts.resume(runId, force);
+    return parts.restarts.resume(runId, force);
   }
 
   /** Runs a failed or cancelled run again from the tasks that did not succeed. */
   public RunHandle retry(String runId) {
-    return restarts.retry(runId);
+    return parts.restarts.retry(runId);
   }
 
   /**
@@ -248,36 +196,7 @@ public final class Engine implements AutoCloseable {
    * API-only node of a cluster executes no run itself.
    */
   public RunRecord retryQueued(String runId) {
-    return restarts.retryQueued(runId);
-  }
-
-  /** What the attempts of a stored run share, its succeeded tasks' outputs not yet in. */
-  RunScope scopeOf(RunRecord run, Flow flow, Map<String, Object> inputs) {
-    Path workDir = Path.of(run.flowFile()).getParent();
-    var scope =
-        new RunScope(
-            run.id(),
-            flow,
-            workDir,
-            staging,
-            ProjectConfig.find(workDir),
-            expressions,
-            renderServices(),
-            variables.of(flow, RunVariables.Facts.of(run), inputs),
-            childEnvironment(),
-            store);
-    scope.subflows = subflows;
-    scope.streamMode = streamMode;
-    return scope;
-  }
-
-  /** The typed inputs a stored run was started with. */
-  Map<String, Object> inputsOf(Flow flow, RunRecord run) {
-    return inputsOf.stored(flow, run);
-  }
-
-  EngineServices services() {
-    return services;
+    return parts.restarts.retryQueued(runId);
   }
 
   // ---- routed attempts (cluster workers)
@@ -287,7 +206,7 @@ public final class Engine implements AutoCloseable {
    * before runs start; {@link AttemptRouting#NONE} (the default) runs every attempt here.
    */
   public void route(AttemptRouting routing) {
-    services.routed().route(routing);
+    parts.services.routed().route(routing);
   }
 
   /**
@@ -295,12 +214,12 @@ public final class Engine implements AutoCloseable {
    * the store whether its claim still holds, and stops the run's attempts at once if not.
    */
   public void checkOwnership(String runId) {
-    launches.checkOwnership(runId);
+    parts.launches.checkOwnership(runId);
   }
 
   /** {@link #checkOwnership} of every run this engine executes (takeovers may have been missed). */
   public void checkOwnershipOfAll() {
-    launches.checkOwnershipOfAll();
+    parts.launches.checkOwnershipOfAll();
   }
 
   /**
@@ -308,7 +227,7 @@ public final class Engine implements AutoCloseable {
    * here look now instead of at their next poll.
    */
   public void routedResultsStored() {
-    services.routed().wake();
+    parts.services.routed().wake();
   }
 
   /**
@@ -320,7 +239,8 @@ public final class Engine implements AutoCloseable {
    * @param worker how the attempt's log names this worker ({@code node#epoch})
    */
   public RoutedWork runRouted(dev.weir.store.ClaimedAttempt claimed, String worker) {
-    return new RoutedExecution(this).start(claimed, worker);
+    return new RoutedExecution(parts.services, parts.flows, parts.inputs, parts.scopes)
+        .start(claimed, worker);
   }
 
   // ---- inputs and templates (see RunInputs)
@@ -333,7 +253,7 @@ public final class Engine implements AutoCloseable {
    * @throws WeirException listing every problem with the inputs
    */
   public Map<String, Object> checkInputs(Flow flow, Map<String, String> inputs) {
-    return inputsOf.check(flow, inputs);
+    return parts.inputs.check(flow, inputs);
   }
 
   /**
@@ -345,7 +265,7 @@ public final class Engine implements AutoCloseable {
    */
   public Map<String, String> renderTriggerInputs(
       Flow flow, String trigger, Map<String, String> inputs, Map<String, Object> triggerData) {
-    return inputsOf.renderTriggerInputs(flow, trigger, inputs, triggerData);
+    return parts.inputs.renderTriggerInputs(flow, trigger, inputs, triggerData);
   }
 
   /**
@@ -357,23 +277,7 @@ public final class Engine implements AutoCloseable {
    */
   public String renderForTrigger(
       Flow flow, String template, String triggerType, Map<String, Object> triggerData) {
-    return inputsOf.renderForTrigger(flow, template, triggerType, triggerData);
-  }
-
-  private Expressions.Services renderServices() {
-    return new Expressions.Services(secrets, options.clock());
-  }
-
-  private Map<String, String> childEnvironment() {
-    var env = new HashMap<String, String>();
-    options
-        .environment()
-        .forEach((k, v) -> {
-          if (!k.startsWith(Secrets.ENV_PREFIX)) {
-            env.put(k, v);
-          }
-        });
-    return env;
+    return parts.inputs.renderForTrigger(flow, template, triggerType, triggerData);
   }
 
   // ---- runs of other owners and stored flows
@@ -386,7 +290,7 @@ public final class Engine implements AutoCloseable {
    * @return the run as stored
    */
   public RunRecord endElsewhere(RunRecord run, RunState state, String reason) {
-    return restarts.endElsewhere(run, state, reason);
+    return parts.restarts.endElsewhere(run, state, reason);
   }
 
   /**
@@ -397,7 +301,7 @@ public final class Engine implements AutoCloseable {
    * @return how many runs were given up
    */
   public int abandonAll(String reason) {
-    return launches.abandonAll(reason, false);
+    return parts.launches.abandonAll(reason, false);
   }
 
   /**
@@ -405,7 +309,7 @@ public final class Engine implements AutoCloseable {
    * are kept: a worker runs many attempts of one revision, a node adopts many runs of it.
    */
   public Flow flowOf(RunRecord run) {
-    return flows.of(run);
+    return parts.flows.of(run);
   }
 
   /** This machine's name, as run owners and recorded processes name it. */
@@ -430,20 +334,8 @@ public final class Engine implements AutoCloseable {
    */
   @Override
   public void close() {
-    launches.abandonAll("the engine was closed", true);
-    services.timer().close();
-    services.routed().close();
-    workers.shutdownNow();
-    try {
-      if (!workers.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn(
-            "engine closed while some task threads still run {} s after being interrupted",
-            CLOSE_WAIT.toSeconds());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    logs.close();
+    parts.launches.abandonAll("the engine was closed", true);
+    parts.close();
   }
 
   /** How long {@link #close} waits for the threads of abandoned runs to end. */

@@ -22,12 +22,16 @@ import java.util.concurrent.CompletableFuture;
  * outcome the coordinator reads ({@link RoutedOutcome}).
  */
 final class RoutedExecution {
-  private final Engine engine;
   private final EngineServices services;
+  private final StoredFlows flows;
+  private final RunInputs inputs;
+  private final RunScopes scopes;
 
-  RoutedExecution(Engine engine) {
-    this.engine = engine;
-    this.services = engine.services();
+  RoutedExecution(EngineServices services, StoredFlows flows, RunInputs inputs, RunScopes scopes) {
+    this.services = services;
+    this.flows = flows;
+    this.inputs = inputs;
+    this.scopes = scopes;
   }
 
   RoutedWork start(ClaimedAttempt claimed, String worker) {
@@ -72,10 +76,10 @@ final class RoutedExecution {
       throw TaskFailedException.permanent(
           "run " + run.id() + " ended " + run.state() + " meanwhile; nothing to run");
     }
-    Flow flow = engine.flowOf(run);
+    Flow flow = flows.of(run);
     Located at = placeOf(flow, ticket, run);
     TaskDef def = at.def();
-    RunScope scope = engine.scopeOf(run, flow, engine.inputsOf(flow, run));
+    RunScope scope = scopes.of(run, flow, inputs.stored(flow, run));
     restoreOutputs(scope);
     TaskType<?> type = services.registry().get(def.type());
     var ctx =

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * #launch} — the one way a run starts executing — and forgotten when it ends.
  */
 final class RunLaunches {
-  /** What the attempts of a stored run share ({@link Engine#scopeOf}). */
+  /** What the attempts of a stored run share ({@link RunScopes}). */
   interface Scopes {
     RunScope of(RunRecord run, Flow flow, Map<String, Object> inputs);
   }
