@@ -4,13 +4,10 @@ import dev.weir.WeirException;
 import dev.weir.flow.Flow;
 import dev.weir.flow.FlowDefinitionException;
 import dev.weir.flow.FlowParser;
-import dev.weir.flow.SubflowCycles;
 import dev.weir.server.NotFoundException;
 import dev.weir.server.store.ServerStore;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.store.StateStore;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,10 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,14 +34,9 @@ public final class FlowRegistry {
   private final StateStore store;
   private final ServerStore serverStore;
   private final InstantSource clock;
-  private final Path deployDir;
-  private final Map<FlowKey, DeployedFlow> flows = new ConcurrentHashMap<>();
-  // the store's weir_flows rows, read once (and again when another node of a cluster wrote them
-  // first): a start with thousands of flows should not ask the store about each one
-  private final Map<FlowKey, ServerStore.FlowRow> rows = new ConcurrentHashMap<>();
-  private final List<Consumer<DeployedFlow>> listeners = new CopyOnWriteArrayList<>();
-  // flow files this node wrote from revisions other nodes stored (see follow)
-  private final java.util.Set<Path> copies = ConcurrentHashMap.newKeySet();
+  private final CurrentFlows flows = new CurrentFlows();
+  private final FlowRows rows; // the store's weir_flows rows, read once
+  private final FlowFiles files; // the flow files this registry writes
 
   /**
    * @param deployDir where flows deployed over the API are written ({@code <ns>/<id>.yaml})
@@ -62,17 +51,17 @@ public final class FlowRegistry {
     this.store = store;
     this.serverStore = serverStore;
     this.clock = clock;
-    this.deployDir = deployDir;
-    serverStore.flows().forEach(r -> rows.put(new FlowKey(r.namespace(), r.flowId()), r));
+    this.files = new FlowFiles(deployDir);
+    this.rows = new FlowRows(serverStore, clock);
   }
 
   /** Called after a flow's revision or enabled state changed (not for its removal). */
   public void onChange(Consumer<DeployedFlow> listener) {
-    listeners.add(listener);
+    flows.onChange(listener);
   }
 
   public Collection<DeployedFlow> all() {
-    return flows.values();
+    return flows.all();
   }
 
   public Optional<DeployedFlow> get(FlowKey key) {
@@ -81,22 +70,16 @@ public final class FlowRegistry {
 
   /** The flow, or a not-found error naming it. */
   public DeployedFlow require(FlowKey key) {
-    DeployedFlow f = flows.get(key);
-    if (f == null) {
-      throw new NotFoundException(
-          "no flow " + key + " on this server; list flows with GET /api/v1/flows");
-    }
-    return f;
+    return flows.require(key);
   }
 
   public Path deployDir() {
-    return deployDir;
+    return files.deployDir();
   }
 
   /** The flow this file holds now, if the registry has one from it. */
   public Optional<DeployedFlow> byFile(Path file) {
-    Path f = file.toAbsolutePath().normalize();
-    return flows.values().stream().filter(d -> d.file().equals(f)).findFirst();
+    return flows.byFile(file);
   }
 
   /** One flow file's text to register, and who changed it how. */
@@ -134,7 +117,7 @@ public final class FlowRegistry {
       // another node watching the same files stored the same revision first: read what the store
       // holds now, and this batch takes those revisions where its texts match
       log.info("another node stored revisions of these flows first; reading them");
-      serverStore.flows().forEach(r -> rows.put(new FlowKey(r.namespace(), r.flowId()), r));
+      rows.reload();
       return registerOnce(sources);
     }
   }
@@ -171,7 +154,7 @@ public final class FlowRegistry {
                   + abs
                   + "; give one of them another id or namespace");
         }
-        refuseSubflowCycle(flow, outcomes);
+        flows.refuseSubflowCycle(flow, outcomes);
         claimed.put(key, abs);
         rowsBefore.putIfAbsent(key, Optional.ofNullable(rows.get(key)));
         var row = Optional.ofNullable(rows.get(key));
@@ -179,12 +162,7 @@ public final class FlowRegistry {
         DeployedFlow deployed;
         if (row.isPresent() && row.get().hash().equals(hash)) {
           if (row.get().removedAt() != null) { // its file is back as it was: not removed any more
-            serverStore.clearRemoved(key.namespace(), key.id());
-            ServerStore.FlowRow r = row.get();
-            rows.put(
-                key,
-                new ServerStore.FlowRow(
-                    r.namespace(), r.flowId(), r.revision(), r.hash(), r.enabled(), r.at()));
+            rows.clearRemoved(key, row.get());
           }
           deployed = new DeployedFlow(flow, abs, row.get().revision(), row.get().enabled());
           if (current == null || current.revision() != deployed.revision()) {
@@ -224,7 +202,7 @@ public final class FlowRegistry {
         serverStore.addRevisions(newRows);
       } catch (RuntimeException e) {
         // the store refused: nothing of this batch is current
-        rowsBefore.forEach((k, v) -> v.ifPresentOrElse(r -> rows.put(k, r), () -> rows.remove(k)));
+        rows.restore(rowsBefore);
         throw e;
       }
     }
@@ -238,36 +216,10 @@ public final class FlowRegistry {
       }
     }
     for (DeployedFlow d : changed) {
-      notifyChange(d);
+      flows.notifyChange(d);
       flows.put(d.key(), d);
     }
     return outcomes;
-  }
-
-  /**
-   * A flow whose subflow tasks lead back to it through the flows held (and those accepted earlier
-   * in this batch) is refused as invalid, at the task that starts the ring.
-   */
-  private void refuseSubflowCycle(Flow flow, List<Outcome> batch) {
-    var accepted = new HashMap<String, Flow>();
-    batch.stream()
-        .filter(o -> o.flow() != null)
-        .forEach(o -> accepted.put(o.flow().flow().qualifiedId(), o.flow().flow()));
-    SubflowCycles.through(
-            flow,
-            k ->
-                Optional.ofNullable(accepted.get(k))
-                    // an id has no dots: the namespace is what comes before the last one
-                    .or(() ->
-                        Optional.ofNullable(
-                                flows.get(
-                                    new FlowKey(
-                                        k.substring(0, k.lastIndexOf('.')),
-                                        k.substring(k.lastIndexOf('.') + 1))))
-                            .map(DeployedFlow::flow)))
-        .ifPresent(c -> {
-          throw new FlowDefinitionException(List.of(c.problem()));
-        });
   }
 
   /**
@@ -277,16 +229,8 @@ public final class FlowRegistry {
   public synchronized DeployedFlow deploy(String text, String author) {
     Flow flow = parser.parse("<deploy>", text);
     var key = new FlowKey(flow.namespace(), flow.id());
-    Path file =
-        get(key)
-            .map(DeployedFlow::file)
-            .orElse(
-                deployDir
-                    .resolve(flow.namespace())
-                    .resolve(flow.id() + ".yaml")
-                    .toAbsolutePath()
-                    .normalize());
-    write(file, text);
+    Path file = get(key).map(DeployedFlow::file).orElse(files.deployFile(flow));
+    FlowFiles.write(file, text);
     return register(file, text, author, "deploy");
   }
 
@@ -311,22 +255,17 @@ public final class FlowRegistry {
             .revisionText(target.hash())
             .orElseThrow(
                 () -> new WeirException("the text of revision " + toRevision + " is missing"));
-    write(current.file(), text);
+    FlowFiles.write(current.file(), text);
     return register(current.file(), text, author, "rollback to " + toRevision);
   }
 
   public synchronized DeployedFlow setEnabled(FlowKey key, boolean enabled) {
     DeployedFlow current = require(key);
-    serverStore.setEnabled(key.namespace(), key.id(), enabled, clock.instant());
-    rows.computeIfPresent(
-        key,
-        (k, r) ->
-            new ServerStore.FlowRow(
-                r.namespace(), r.flowId(), r.revision(), r.hash(), enabled, clock.instant()));
+    rows.setEnabled(key, enabled);
     var changed = current.withEnabled(enabled);
     flows.put(key, changed);
     log.info("flow {} {}", key, enabled ? "enabled" : "disabled");
-    notifyChange(changed);
+    flows.notifyChange(changed);
     return changed;
   }
 
@@ -335,28 +274,14 @@ public final class FlowRegistry {
    * nodes of a cluster forget them too; their history stays.
    */
   synchronized void removeMissing(Collection<Path> present) {
-    flows
-        .values()
-        .removeIf(d -> {
-          boolean gone = !present.contains(d.file()) && !Files.exists(d.file());
-          if (gone) {
-            log.info("flow {} removed: its file {} is gone", d.key(), d.file());
-            Instant at = clock.instant();
-            serverStore.markRemoved(d.key().namespace(), d.key().id(), at);
-            rows.computeIfPresent(
-                d.key(),
-                (k, r) ->
-                    new ServerStore.FlowRow(
-                        r.namespace(),
-                        r.flowId(),
-                        r.revision(),
-                        r.hash(),
-                        r.enabled(),
-                        r.at(),
-                        at));
-          }
-          return gone;
-        });
+    flows.removeIf(d -> {
+      boolean gone = !present.contains(d.file()) && !Files.exists(d.file());
+      if (gone) {
+        log.info("flow {} removed: its file {} is gone", d.key(), d.file());
+        rows.markRemoved(d.key());
+      }
+      return gone;
+    });
   }
 
   /**
@@ -381,32 +306,14 @@ public final class FlowRegistry {
     Path file = current.map(DeployedFlow::file).orElse(null);
     if (file == null) {
       // nodes sharing one flows directory: the file the revision came from is this node's too
-      Path dir = deployDir.toAbsolutePath().normalize();
-      Path saved =
-          revision.file() == null ? null : Path.of(revision.file()).toAbsolutePath().normalize();
-      file =
-          saved != null && saved.startsWith(dir) && holds(saved, text)
-              ? saved
-              : dir.resolve(key.namespace()).resolve(key.id() + ".yaml");
+      file = files.followFile(key, revision);
     }
-    if (!holds(file, text)) {
-      write(file, text);
-      copies.add(file);
-    }
+    files.copy(file, text);
     DeployedFlow d = register(file, text, "cluster", "cluster");
     if (d.enabled() != row.enabled()) {
       d = followEnabled(row);
     }
     return d;
-  }
-
-  private static boolean holds(Path file, String text) {
-    try {
-      return Files.isRegularFile(file)
-          && Files.readString(file, StandardCharsets.UTF_8).equals(text);
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /** Another node enabled or disabled the flow (unless this node changed it since the row). */
@@ -418,13 +325,9 @@ public final class FlowRegistry {
       return require(key);
     }
     var changed = require(key).withEnabled(enabled);
-    rows.computeIfPresent(
-        key,
-        (k, r) ->
-            new ServerStore.FlowRow(
-                r.namespace(), r.flowId(), r.revision(), r.hash(), enabled, r.at()));
+    rows.followEnabled(key, enabled);
     flows.put(key, changed);
-    notifyChange(changed);
+    flows.notifyChange(changed);
     return changed;
   }
 
@@ -434,41 +337,6 @@ public final class FlowRegistry {
     if (d == null) {
       return;
     }
-    // only a copy this node wrote itself goes: never a file of a directory someone keeps
-    if (copies.remove(d.file())) {
-      log.info("flow {} removed on another node; its copy {} goes too", key, d.file());
-      try {
-        Files.deleteIfExists(d.file());
-      } catch (IOException e) {
-        log.warn("cannot remove {}: {}", d.file(), e.getMessage());
-      }
-    } else {
-      log.info("flow {} removed on another node", key);
-    }
-  }
-
-  private void notifyChange(DeployedFlow f) {
-    for (var l : listeners) {
-      try {
-        l.accept(f);
-      } catch (RuntimeException e) {
-        log.warn("a listener failed on the change of flow {}: {}", f.key(), e.toString());
-      }
-    }
-  }
-
-  private static void write(Path file, String text) {
-    try {
-      Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(
-          tmp,
-          file,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new WeirException("cannot write flow file " + file + ": " + e.getMessage(), e);
-    }
+    files.removeCopy(key, d.file());
   }
 }
