@@ -1,7 +1,5 @@
 package dev.weir.server.schedule;
 
-import dev.weir.WeirException;
-import dev.weir.flow.trigger.Catchup;
 import dev.weir.flow.trigger.ScheduleTrigger;
 import dev.weir.flow.trigger.TriggerDef;
 import dev.weir.server.flows.DeployedFlow;
@@ -40,19 +38,13 @@ public final class Scheduler implements AutoCloseable {
   private static final Duration IDLE = Duration.ofSeconds(1);
 
   private final FlowRegistry flows;
-  private final RunLauncher launcher;
-  private final dev.weir.engine.Engine engine;
   private final ServerStore store;
   private final InstantSource clock;
   private final Map<Key, Plan> plans = new HashMap<>();
   private final PriorityQueue<Plan> due = new PriorityQueue<>(Comparator.comparing(Plan::next));
   private final Object wake = new Object();
-  private final java.util.concurrent.ExecutorService firing =
-      java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
-  // up to twice the store pool: each fire waits on the store most of its time
-  private final java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(16);
+  private final SlotFiring firing;
   private volatile Map<String, Instant> preloaded;
-  private volatile Duration lastLag;
   private volatile boolean running;
   private Thread thread;
 
@@ -83,11 +75,10 @@ public final class Scheduler implements AutoCloseable {
       RunLauncher launcher,
       ServerStore store,
       InstantSource clock) {
-    this.engine = engine;
     this.flows = flows;
-    this.launcher = launcher;
     this.store = store;
     this.clock = clock;
+    this.firing = new SlotFiring(engine, flows, launcher, store, clock);
     this.preloaded = new HashMap<>(store.marks()); // one query for every schedule at start
     flows.onChange(this::refresh);
     flows.all().forEach(this::refresh);
@@ -102,11 +93,7 @@ public final class Scheduler implements AutoCloseable {
 
   /** How late the last slot fired: from its time to its run being stored; empty before any. */
   public java.util.Optional<Duration> lastLag() {
-    return java.util.Optional.ofNullable(lastLag);
-  }
-
-  private void fired(Instant slot) {
-    lastLag = Duration.between(slot, clock.instant());
+    return firing.lastLag();
   }
 
   /** The schedules known now, for the API and tests. */
@@ -196,9 +183,9 @@ public final class Scheduler implements AutoCloseable {
       var flow = flows.get(p.key.flow());
       (flow.isPresent() && flow.get().flow().concurrency() != null ? limited : free).add(p);
     }
-    int fired = fireEach(limited, now);
+    int fired = firing.fireEach(limited, now);
     for (int from = 0; from < free.size(); from += BATCH) {
-      fired += fireTogether(free.subList(from, Math.min(free.size(), from + BATCH)), now);
+      fired += firing.fireTogether(free.subList(from, Math.min(free.size(), from + BATCH)), now);
     }
     for (Plan p : ready) {
       if (p.next != null && plans.get(p.key) == p) {
@@ -208,174 +195,9 @@ public final class Scheduler implements AutoCloseable {
     return fired;
   }
 
-  /**
-   * Fires the due slots of these schedules in one transaction: their runs, the record of each slot
-   * and the new marks are stored together, so a crash keeps all of it or none (and the slots fire
-   * after the restart). A slot recorded before (a fire one by one cut short) sends the whole group
-   * one by one instead, where a recorded slot is skipped.
-   */
-  private int fireTogether(List<Plan> group, Instant now) {
-    if (!launcher.accepting()) {
-      group.forEach(p -> p.next = now.plusSeconds(1)); // stopping: fired on the next start
-      return 0;
-    }
-    var fires = new ArrayList<ServerStore.Fire>();
-    var marks = new ArrayList<ServerStore.Mark>();
-    var runs = new ArrayList<RunLauncher.Prepared>();
-    var dues = new LinkedHashMap<Plan, ScheduleTrigger.Due>();
-    var alone = new ArrayList<Plan>(); // given a concurrency limit since the tick sorted them
-    for (Plan p : group) {
-      ScheduleTrigger t = p.trigger;
-      FlowKey k = p.key.flow();
-      DeployedFlow flow = flows.get(k).orElse(null);
-      if (flow != null && flow.flow().concurrency() != null) {
-        alone.add(p);
-        continue;
-      }
-      var due = t.evaluate(p.mark, now, MAX_SLOTS_PER_TICK);
-      dues.put(p, due);
-      if (flow != null && flow.enabled() && !t.disabled()) {
-        for (Instant slot : due.slots()) {
-          String runId = null;
-          try {
-            var inputs =
-                engine.renderTriggerInputs(flow.flow(), "schedule", t.inputs(), data(t, slot));
-            var prepared =
-                launcher.prepare(
-                    flow, new RunLauncher.Request(inputs, "schedule", slot, data(t, slot)));
-            runs.add(prepared);
-            runId = prepared.run().run().id();
-          } catch (WeirException e) {
-            log.warn(
-                "schedule {}/{} could not start a run for {}: {}", k, t.id(), slot, e.getMessage());
-          }
-          fires.add(
-              new ServerStore.Fire(k.namespace(), k.id(), t.id(), slot.toString(), now, runId));
-        }
-      }
-      if (!due.mark().equals(p.mark)) {
-        marks.add(new ServerStore.Mark(k.namespace(), k.id(), t.id(), due.mark()));
-      }
-    }
-    int fired = fireEach(alone, now);
-    try {
-      launcher.launchAll(runs, c -> ServerStore.write(c, fires, marks));
-    } catch (WeirException e) {
-      log.info("{} schedule(s) fire one by one: {}", dues.size(), e.getMessage());
-      return fired + fireEach(List.copyOf(dues.keySet()), now);
-    }
-    for (var f : fires) {
-      if (f.runId() != null) {
-        fired(Instant.parse(f.key()));
-        log.info(
-            "schedule {}/{}/{} fired for {}: run {}",
-            f.namespace(),
-            f.flowId(),
-            f.triggerId(),
-            f.key(),
-            f.runId());
-      }
-    }
-    for (Plan p : dues.keySet()) {
-      var due = dues.get(p);
-      p.mark = due.mark();
-      boolean more = p.trigger.catchup() == Catchup.ALL && due.slots().size() == MAX_SLOTS_PER_TICK;
-      p.next = more ? now : nextDue(p.trigger, p.mark);
-    }
-    return fired + runs.size();
-  }
-
-  private static Map<String, Object> data(ScheduleTrigger t, Instant slot) {
-    var data = new LinkedHashMap<String, Object>();
-    data.put("id", t.id());
-    data.put("slot", slot.toString());
-    data.put("cron", t.cron().expression());
-    data.put("timezone", t.timezone().getId());
-    return data;
-  }
-
-  // each schedule its own few store round trips, side by side when there are many
-  private int fireEach(List<Plan> ready, Instant now) {
-    if (ready.size() == 1) {
-      return evaluate(ready.get(0), now);
-    }
-    int fired = 0;
-    var futures = new ArrayList<java.util.concurrent.Future<Integer>>();
-    for (Plan p : ready) {
-      futures.add(
-          firing.submit(() -> {
-            permits.acquire();
-            try {
-              return evaluate(p, now);
-            } finally {
-              permits.release();
-            }
-          }));
-    }
-    for (var f : futures) {
-      try {
-        fired += f.get();
-      } catch (java.util.concurrent.ExecutionException e) {
-        log.warn("a schedule failed to fire: {}", e.getCause().toString());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    return fired;
-  }
-
-  private int evaluate(Plan p, Instant now) {
-    ScheduleTrigger t = p.trigger;
-    var due = t.evaluate(p.mark, now, MAX_SLOTS_PER_TICK);
-    DeployedFlow flow = flows.get(p.key.flow()).orElse(null);
-    boolean fire = flow != null && flow.enabled() && !t.disabled();
-    int fired = 0;
-    for (Instant slot : due.slots()) {
-      if (fire && fire(flow, t, slot, now)) {
-        fired++;
-      }
-    }
-    if (!due.mark().equals(p.mark)) {
-      store.setMark(p.key.flow().namespace(), p.key.flow().id(), t.id(), due.mark());
-      p.mark = due.mark();
-    }
-    boolean more = t.catchup() == Catchup.ALL && due.slots().size() == MAX_SLOTS_PER_TICK;
-    p.next = more ? now : nextDue(t, p.mark);
-    return fired;
-  }
-
   /** When the schedule is due next after its mark; null when it is over. */
-  private static Instant nextDue(ScheduleTrigger t, Instant mark) {
+  static Instant nextDue(ScheduleTrigger t, Instant mark) {
     return t.nextSlotAfter(mark).orElse(null);
-  }
-
-  private boolean fire(DeployedFlow flow, ScheduleTrigger t, Instant slot, Instant now) {
-    FlowKey k = flow.key();
-    if (!store.markFired(k.namespace(), k.id(), t.id(), slot.toString(), now)) {
-      return false; // fired before (a restart while this slot was being handled)
-    }
-    var data = data(t, slot);
-    try {
-      var inputs = engine.renderTriggerInputs(flow.flow(), "schedule", t.inputs(), data);
-      var started = launcher.start(flow, new RunLauncher.Request(inputs, "schedule", slot, data));
-      started
-          .run()
-          .ifPresent(
-              r -> store.setFiredRun(k.namespace(), k.id(), t.id(), slot.toString(), r.id()));
-      fired(slot);
-      log.info(
-          "schedule {}/{} fired for {} ({}): {}",
-          k,
-          t.id(),
-          slot,
-          started.outcome(),
-          started.run().map(r -> r.id()).orElse(started.reason()));
-      return true;
-    } catch (WeirException e) {
-      log.warn("schedule {}/{} could not start a run for {}: {}", k, t.id(), slot, e.getMessage());
-      return false;
-    }
   }
 
   private void loop() {
@@ -414,7 +236,7 @@ public final class Scheduler implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    firing.shutdown();
+    firing.close();
     if (thread != null) {
       thread.interrupt();
     }
