@@ -8,7 +8,6 @@ import dev.weir.flow.Concurrency;
 import dev.weir.server.flows.DeployedFlow;
 import dev.weir.server.flows.FlowKey;
 import dev.weir.server.flows.FlowRegistry;
-import dev.weir.store.Claimant;
 import dev.weir.store.JdbcStateStore;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunState;
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * limit waits QUEUED (started when one ends), is not created (skip), or is recorded FAILED (fail).
  * Hears every run end, to start the next queued one and to tell listeners (flow triggers,
  * backfills). The runs it did not start — left by earlier processes, or by other nodes — are {@link
- * RunRecovery}'s.
+ * RunRecovery}'s; creating and starting new ones is {@link RunStarter}'s.
  */
 public final class RunLauncher {
   private static final Logger log = LoggerFactory.getLogger(RunLauncher.class);
@@ -49,6 +48,7 @@ public final class RunLauncher {
   private final RunListener listener;
   private final FlowQueue queue;
   private final RunRecovery recovery;
+  private final RunStarter starter;
   private volatile boolean accepting = true;
   // set on a node that serves the API only: told of each run it stores for the others to take
   private volatile Consumer<FlowKey> handOff;
@@ -76,6 +76,7 @@ public final class RunLauncher {
     this.listener = listener;
     this.queue = new FlowQueue(engine, store, flows, clock, listener, this::track);
     this.recovery = new RunRecovery(this, engine, store);
+    this.starter = new RunStarter(this, engine, store, queue);
   }
 
   /**
@@ -146,17 +147,7 @@ public final class RunLauncher {
    * @throws WeirException when the flow is disabled or the inputs are wrong
    */
   public Started start(DeployedFlow flow, Request request) {
-    return start(flow, startRequest(flow, request));
-  }
-
-  private static Engine.StartRequest startRequest(DeployedFlow flow, Request request) {
-    return new Engine.StartRequest(
-        flow.flow(),
-        flow.file(),
-        request.inputs(),
-        request.trigger(),
-        request.logicalDate(),
-        request.triggerData());
+    return start(flow, RunStarter.startRequest(flow, request));
   }
 
   /**
@@ -166,23 +157,7 @@ public final class RunLauncher {
    * @throws WeirException when the flow is disabled or the inputs are wrong
    */
   public Started start(DeployedFlow flow, Engine.StartRequest start) {
-    checkStartable(flow);
-    Concurrency limit = flow.flow().concurrency();
-    Consumer<FlowKey> tell = handOff;
-    if (tell != null) {
-      Started s = queue.handOff(flow, start, limit);
-      tell.accept(flow.key());
-      return s;
-    }
-    if (limit == null) {
-      // nothing to count: create and start it without holding up other starts
-      Engine.Started s = engine.startRun(start);
-      synchronized (this) {
-        track(flow.key(), s.handle());
-      }
-      return new Started(Outcome.STARTED, Optional.of(s.run()), "started");
-    }
-    return queue.start(flow, start, limit);
+    return starter.start(flow, start);
   }
 
   /** A run of a flow without a concurrency limit, made but not stored yet ({@link #prepare}). */
@@ -195,21 +170,7 @@ public final class RunLauncher {
    * @throws WeirException when the server is stopping, the flow is disabled or the inputs are wrong
    */
   public Prepared prepare(DeployedFlow flow, Request request) {
-    checkStartable(flow);
-    if (flow.flow().concurrency() != null) {
-      throw new IllegalArgumentException("flow " + flow.key() + " has a concurrency limit");
-    }
-    return new Prepared(flow, engine.prepare(startRequest(flow, request)));
-  }
-
-  private void checkStartable(DeployedFlow flow) {
-    if (!accepting) {
-      throw new WeirException("the server is shutting down; no new runs start");
-    }
-    if (!flow.enabled()) {
-      throw new FlowDisabledException(
-          "flow " + flow.key() + " is disabled; enable it first (POST …/enable)");
-    }
+    return starter.prepare(flow, request);
   }
 
   /**
@@ -217,21 +178,7 @@ public final class RunLauncher {
    * runs. When the transaction fails nothing is stored and nothing starts.
    */
   public void launchAll(List<Prepared> runs, JdbcStateStore.AlsoWrite also) {
-    // stored owned by this engine, as a single start is: no claim per run afterwards, and a queue
-    // drain cannot take a run between its insert and its launch (it takes only unowned runs)
-    Claimant who = engine.claimant();
-    List<Engine.Prepared> owned = runs.stream().map(p -> engine.ownedBy(p.run(), who)).toList();
-    store.write(
-        new StateStore.Batch(
-                owned.stream().map(Engine.Prepared::run).toList(), List.of(), List.of(), List.of())
-            .ownedBy(who),
-        also);
-    for (int i = 0; i < runs.size(); i++) {
-      RunHandle h = engine.launchOwned(owned.get(i), who);
-      synchronized (this) {
-        track(runs.get(i).flow().key(), h);
-      }
-    }
+    starter.launchAll(runs, also);
   }
 
   /** Stops a run: a running one is interrupted, a queued one never starts. */
@@ -357,6 +304,11 @@ public final class RunLauncher {
    */
   boolean handsOff() {
     return handOff != null;
+  }
+
+  /** Where runs go on a node that executes none ({@link #handOff}); null on one that does. */
+  Consumer<FlowKey> handOffTarget() {
+    return handOff;
   }
 
   /** Tells that this node took {@code run} over from another that may still execute it. */
