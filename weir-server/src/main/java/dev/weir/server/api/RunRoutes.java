@@ -7,14 +7,12 @@ import dev.weir.expr.Masker;
 import dev.weir.server.flows.DeployedFlow;
 import dev.weir.server.flows.FlowRegistry;
 import dev.weir.server.runs.RunLauncher;
-import dev.weir.store.LogLine;
 import dev.weir.store.RunPage;
 import dev.weir.store.RunRecord;
 import dev.weir.store.RunSearch;
 import dev.weir.store.StateStore;
 import dev.weir.store.TaskRunRecord;
 import io.javalin.http.Context;
-import io.javalin.http.sse.SseClient;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -24,7 +22,7 @@ import java.util.function.Consumer;
 
 /**
  * {@code /runs}: list with filters, get with task attempts and check results, start, cancel, retry,
- * resume, logs; the check history of a flow's datasets.
+ * resume, logs (answered by {@link RunLogs}); the check history of a flow's datasets.
  */
 public final class RunRoutes implements Consumer<Routes> {
   private static final int MAX_LIMIT = 1000;
@@ -33,12 +31,14 @@ public final class RunRoutes implements Consumer<Routes> {
   private final RunLauncher launcher;
   private final StateStore store;
   private final Masker masker;
+  private final RunLogs logs;
 
   public RunRoutes(FlowRegistry flows, RunLauncher launcher, StateStore store, Masker masker) {
     this.flows = flows;
     this.launcher = launcher;
     this.store = store;
     this.masker = masker;
+    this.logs = new RunLogs(store, launcher, masker, this::run);
   }
 
   @Override
@@ -50,11 +50,11 @@ public final class RunRoutes implements Consumer<Routes> {
         .post("/runs/{id}/retry", this::retry)
         .post("/runs/{id}/resume", this::resume)
         .get("/runs/{id}/audit", this::audit)
-        .get("/runs/{id}/logs", this::logs)
+        .get("/runs/{id}/logs", logs::logs)
         .get("/runs/{id}/checks", this::checks)
         .get("/runs/{id}/deadletters", this::deadLetters)
         .get("/flows/{ns}/{id}/checks", this::checkHistory)
-        .sse("/runs/{id}/logs/stream", this::stream);
+        .sse("/runs/{id}/logs/stream", logs::stream);
   }
 
   /**
@@ -113,7 +113,7 @@ public final class RunRoutes implements Consumer<Routes> {
             + "; give more characters");
   }
 
-  private static String str(Instant t) {
+  static String str(Instant t) {
     return t == null ? null : t.toString();
   }
 
@@ -335,70 +335,5 @@ public final class RunRoutes implements Consumer<Routes> {
     root.put("limit", limit);
     root.set("checks", CheckJson.array(checks, masker));
     ctx.json(root);
-  }
-
-  private void logs(Context ctx) {
-    RunRecord r = find(ctx.pathParam("id"));
-    int attempt = LogRoutes.attempt(ctx.queryParam("attempt"));
-    List<LogLine> lines =
-        store.logs(r.id(), ctx.queryParam("task")).stream()
-            .filter(l -> attempt == 0 || l.attempt() == attempt)
-            .toList();
-    int offset =
-        ctx.queryParam("offset") == null
-            ? 0
-            : FlowRoutes.intParam(ctx.queryParam("offset"), "offset");
-    int limit =
-        ctx.queryParam("limit") == null
-            ? 500
-            : Math.min(5000, FlowRoutes.intParam(ctx.queryParam("limit"), "limit"));
-    var root = Json.MAPPER.createObjectNode();
-    root.put("runId", r.id());
-    root.put("offset", offset);
-    root.put("total", lines.size());
-    var arr = root.putArray("lines");
-    lines.stream().skip(offset).limit(limit).forEach(l -> arr.add(line(l)));
-    int next = offset + arr.size();
-    if (next < lines.size()) {
-      root.put("next", next);
-    }
-    ctx.json(root);
-  }
-
-  private ObjectNode line(LogLine l) {
-    ObjectNode o = Json.MAPPER.createObjectNode();
-    o.put("time", str(l.time()));
-    o.put("task", l.taskId());
-    o.put("attempt", l.attempt());
-    o.put("level", l.level());
-    o.put("message", masker.mask(l.message()));
-    return o;
-  }
-
-  // polls the stored lines and sends the new ones until the run has ended and all are sent
-  private void stream(SseClient client) {
-    String id = client.ctx().pathParam("id");
-    RunRecord r = find(id);
-    int sent = 0;
-    long deadline = System.nanoTime() + java.time.Duration.ofHours(6).toNanos();
-    while (!client.terminated() && System.nanoTime() < deadline) {
-      List<LogLine> lines = store.logs(r.id(), null);
-      for (int i = sent; i < lines.size(); i++) {
-        client.sendEvent("log", line(lines.get(i)).toString());
-      }
-      sent = lines.size();
-      RunRecord now = store.findRun(r.id()).orElse(r);
-      if (now.state().isTerminal() && launcher.handle(r.id()).isEmpty()) {
-        client.sendEvent("end", run(now).toString());
-        break;
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    client.close();
   }
 }
