@@ -45,33 +45,33 @@ final class ServerApi {
   private ServerApi() {}
 
   /**
-   * The API server of {@code server}, not started. Made at the end of the server's start, when
-   * every part it serves is made; what it adds to the server (a run listener, the graph warmer
-   * among {@code parts}) is added then.
+   * The API server of a {@link WeirServer}, from its {@code server} parts, not started. Made at the
+   * end of the server's start, when every part it serves is made; what it adds to the server (a run
+   * listener, the graph warmer among {@code parts}) is added then.
    *
    * @param parts told of what must be closed with the server
    */
   static ApiServer assemble(
-      WeirServer server,
+      ServerParts server,
       TaskRegistry taskTypes,
       Tokens tokens,
       Backfills backfills,
       MetricsRoutes metricsRoutes,
       Consumer<AutoCloseable> parts) {
-    Engine engine = server.engine();
-    FlowRegistry flows = server.flows();
-    JdbcStateStore store = server.store();
-    var launcher = server.launcher();
+    Engine engine = server.engine;
+    FlowRegistry flows = server.flows;
+    JdbcStateStore store = server.store;
+    var launcher = server.launcher;
     var runEvents = new RunEvents(engine.masker());
-    server.listeners().add(runEvents);
+    server.listeners.add(runEvents);
     var runFlows = new RunFlows(engine::flowOf);
-    var waits = new WaitReasons(server.gates(), launcher);
+    var waits = new WaitReasons(server.gates, launcher);
     var graphs = new GraphCache();
     var warmer = new GraphWarmer(graphs);
     parts.accept(warmer);
     flows.onChange(f -> warmer.warm(f.hash(), f.flow()));
     flows.all().forEach(f -> warmer.warm(f.hash(), f.flow()));
-    var sessions = new Sessions(server.options().clock(), UI_SESSION_LIFETIME);
+    var sessions = new Sessions(server.options.clock(), UI_SESSION_LIFETIME);
     var ui =
         new Ui(
             store,
@@ -80,32 +80,27 @@ final class ServerApi {
             tokens,
             sessions,
             engine.masker(),
-            server.options().clock(),
+            server.options.clock(),
             runFlows,
             waits,
             backfills,
-            server.scheduler(),
-            server.alerts(),
-            server.serverStore(),
-            server.watcher());
+            server.scheduler,
+            server.alerts,
+            server.serverStore,
+            server.watcher);
     return new ApiServer(
         tokens,
         engine.masker(),
         List.of(
             new SystemRoutes(flows, launcher),
-            new ClusterRoutes(store, server.cluster()),
+            new ClusterRoutes(store, server.cluster),
             new SchemaRoutes(taskTypes),
-            new PluginRoutes(server.plugins()),
+            new PluginRoutes(server.plugins),
             new FlowRoutes(
-                flows,
-                server.watcher(),
-                engine.parser(),
-                store,
-                server.serverStore(),
-                engine.masker()),
+                flows, server.watcher, engine.parser(), store, server.serverStore, engine.masker()),
             new RunRoutes(flows, launcher, store, engine.masker()),
             new BulkRunRoutes(launcher, store, engine.masker()),
-            server.triggers().webhooks(),
+            server.triggers.webhooks(),
             new BackfillRoutes(backfills, engine.masker()),
             metricsRoutes,
             new RunGraphRoutes(store, flows, runFlows, runEvents, waits, graphs),

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * How a server starts. Defaults: 127.0.0.1:8080, the H2 store in {@code home}, flows deployed over
@@ -106,50 +107,6 @@ public record ServerOptions(
         null);
   }
 
-  /** These options with this node id and lease timing. */
-  public ServerOptions withCluster(ClusterSettings c) {
-    return new ServerOptions(
-        host,
-        port,
-        home,
-        store,
-        flowsDir,
-        tokens,
-        pools,
-        circuitBreaker,
-        clock,
-        scanInterval,
-        grace,
-        environment,
-        secretsDir,
-        lineage,
-        observability,
-        alerts,
-        c);
-  }
-
-  /** These options loading and watching the flows of {@code dir}. */
-  public ServerOptions withFlowsDir(Path dir) {
-    return new ServerOptions(
-        host,
-        port,
-        home,
-        store,
-        dir,
-        tokens,
-        pools,
-        circuitBreaker,
-        clock,
-        scanInterval,
-        grace,
-        environment,
-        secretsDir,
-        lineage,
-        observability,
-        alerts,
-        cluster);
-  }
-
   /** Options without lineage, with the default log files, metrics access and alert settings. */
   public ServerOptions(
       String host,
@@ -182,72 +139,6 @@ public record ServerOptions(
         null,
         null,
         null);
-  }
-
-  /** These options, sending lineage to {@code lineage}. */
-  /** The same options with this environment (what secrets and tasks see). */
-  public ServerOptions withEnvironment(Map<String, String> env) {
-    return new ServerOptions(
-        host,
-        port,
-        home,
-        store,
-        flowsDir,
-        tokens,
-        pools,
-        circuitBreaker,
-        clock,
-        scanInterval,
-        grace,
-        env,
-        secretsDir,
-        lineage,
-        observability,
-        alerts,
-        cluster);
-  }
-
-  /** The same options with these pool sizes. */
-  public ServerOptions withPools(Map<String, Integer> sizes) {
-    return new ServerOptions(
-        host,
-        port,
-        home,
-        store,
-        flowsDir,
-        tokens,
-        sizes,
-        circuitBreaker,
-        clock,
-        scanInterval,
-        grace,
-        environment,
-        secretsDir,
-        lineage,
-        observability,
-        alerts,
-        cluster);
-  }
-
-  public ServerOptions withLineage(LineageConfig lineage) {
-    return new ServerOptions(
-        host,
-        port,
-        home,
-        store,
-        flowsDir,
-        tokens,
-        pools,
-        circuitBreaker,
-        clock,
-        scanInterval,
-        grace,
-        environment,
-        secretsDir,
-        lineage,
-        observability,
-        alerts,
-        cluster);
   }
 
   /** Options with the default circuit breaker. */
@@ -288,114 +179,60 @@ public record ServerOptions(
         null, 8080, home, null, null, null, null, null, null, null, null, null);
   }
 
+  /** These options with this node id and lease timing. */
+  public ServerOptions withCluster(ClusterSettings c) {
+    return copy(x -> x.cluster = c);
+  }
+
+  /** These options loading and watching the flows of {@code dir}. */
+  public ServerOptions withFlowsDir(Path dir) {
+    return copy(x -> x.flowsDir = dir);
+  }
+
+  /** The same options with this environment (what secrets and tasks see). */
+  public ServerOptions withEnvironment(Map<String, String> env) {
+    return copy(x -> x.environment = env);
+  }
+
+  /** The same options with these pool sizes. */
+  public ServerOptions withPools(Map<String, Integer> sizes) {
+    return copy(x -> x.pools = sizes);
+  }
+
+  /** These options, sending lineage to {@code lineage}. */
+  public ServerOptions withLineage(LineageConfig lineage) {
+    return copy(x -> x.lineage = lineage);
+  }
+
   public ServerOptions withObservability(Observability o) {
-    return new ServerOptions(
-        host,
-        port,
-        home,
-        store,
-        flowsDir,
-        tokens,
-        pools,
-        circuitBreaker,
-        clock,
-        scanInterval,
-        grace,
-        environment,
-        secretsDir,
-        lineage,
-        o,
-        alerts,
-        cluster);
+    return copy(x -> x.observability = o);
   }
 
   /** These options with other alert settings. */
   public ServerOptions withAlerts(AlertSettings settings) {
-    return new ServerOptions(
-        host,
-        port,
-        home,
-        store,
-        flowsDir,
-        tokens,
-        pools,
-        circuitBreaker,
-        clock,
-        scanInterval,
-        grace,
-        environment,
-        secretsDir,
-        lineage,
-        observability,
-        settings,
-        cluster);
+    return copy(x -> x.alerts = settings);
   }
 
   /** These options with other pools and circuit-breaker settings. */
   public ServerOptions withGates(
       Map<String, Integer> pools, CircuitBreakers.Settings circuitBreaker) {
-    return new ServerOptions(
-        host,
-        port,
-        home,
-        store,
-        flowsDir,
-        tokens,
-        pools,
-        circuitBreaker,
-        clock,
-        scanInterval,
-        grace,
-        environment,
-        secretsDir,
-        lineage,
-        observability,
-        alerts,
-        cluster);
+    return copy(x -> {
+      x.pools = pools;
+      x.circuitBreaker = circuitBreaker;
+    });
   }
 
   /** These options with another time source. */
   public ServerOptions withClock(InstantSource clock) {
-    return new ServerOptions(
-        host,
-        port,
-        home,
-        store,
-        flowsDir,
-        tokens,
-        pools,
-        circuitBreaker,
-        clock,
-        scanInterval,
-        grace,
-        environment,
-        secretsDir,
-        lineage,
-        observability,
-        alerts,
-        cluster);
+    return copy(x -> x.clock = clock);
   }
 
   /** These options with another process environment and secrets directory. */
   public ServerOptions withEnvironment(Map<String, String> environment, Path secretsDir) {
-    return new ServerOptions(
-        host,
-        port,
-        home,
-        store,
-        flowsDir,
-        tokens,
-        pools,
-        circuitBreaker,
-        clock,
-        scanInterval,
-        grace,
-        environment,
-        secretsDir,
-        lineage,
-        observability,
-        alerts,
-        cluster);
+    return copy(x -> {
+      x.environment = environment;
+      x.secretsDir = secretsDir;
+    });
   }
 
   /** These options with another state store. */
@@ -405,24 +242,7 @@ public record ServerOptions(
 
   /** These options with another state store, its user and password apart from its URL. */
   public ServerOptions withStore(StoreAddress store) {
-    return new ServerOptions(
-        host,
-        port,
-        home,
-        store,
-        flowsDir,
-        tokens,
-        pools,
-        circuitBreaker,
-        clock,
-        scanInterval,
-        grace,
-        environment,
-        secretsDir,
-        lineage,
-        observability,
-        alerts,
-        cluster);
+    return copy(x -> x.store = store);
   }
 
   public Path deployDir() {
@@ -454,5 +274,74 @@ public record ServerOptions(
         + " variables (not shown), secretsDir="
         + secretsDir
         + "]";
+  }
+
+  /** These options with what {@code change} sets in a copy of them (the withers' one way). */
+  private ServerOptions copy(Consumer<Copy> change) {
+    Copy x = new Copy(this);
+    change.accept(x);
+    return x.options();
+  }
+
+  /** Every component of some options, to set some of and make new options of. */
+  private static final class Copy {
+    String host;
+    int port;
+    Path home;
+    StoreAddress store;
+    Path flowsDir;
+    List<String> tokens;
+    Map<String, Integer> pools;
+    CircuitBreakers.Settings circuitBreaker;
+    InstantSource clock;
+    Duration scanInterval;
+    Duration grace;
+    Map<String, String> environment;
+    Path secretsDir;
+    LineageConfig lineage;
+    Observability observability;
+    AlertSettings alerts;
+    ClusterSettings cluster;
+
+    Copy(ServerOptions o) {
+      host = o.host;
+      port = o.port;
+      home = o.home;
+      store = o.store;
+      flowsDir = o.flowsDir;
+      tokens = o.tokens;
+      pools = o.pools;
+      circuitBreaker = o.circuitBreaker;
+      clock = o.clock;
+      scanInterval = o.scanInterval;
+      grace = o.grace;
+      environment = o.environment;
+      secretsDir = o.secretsDir;
+      lineage = o.lineage;
+      observability = o.observability;
+      alerts = o.alerts;
+      cluster = o.cluster;
+    }
+
+    ServerOptions options() {
+      return new ServerOptions(
+          host,
+          port,
+          home,
+          store,
+          flowsDir,
+          tokens,
+          pools,
+          circuitBreaker,
+          clock,
+          scanInterval,
+          grace,
+          environment,
+          secretsDir,
+          lineage,
+          observability,
+          alerts,
+          cluster);
+    }
   }
 }
