@@ -115,12 +115,35 @@ class StreamClusterTest {
     }
 
     String query = "SELECT id, v, hits FROM %s ORDER BY id";
-    await(
-        "the target equals the source",
-        Duration.ofSeconds(90),
-        () ->
-            rows(query.formatted("raw.cl_orders"))
-                .equals(rows(query.formatted("public.cl_orders"))));
+    try {
+      await(
+          "the target equals the source",
+          Duration.ofSeconds(90),
+          () ->
+              rows(query.formatted("raw.cl_orders"))
+                  .equals(rows(query.formatted("public.cl_orders"))));
+    } catch (AssertionError e) {
+      // which rows differ tells a lost change (a row only in the source, or an old value) from a
+      // ghost (a row deleted in the source that the target kept)
+      var target = new java.util.LinkedHashSet<>(rows(query.formatted("raw.cl_orders")));
+      var source = new java.util.LinkedHashSet<>(rows(query.formatted("public.cl_orders")));
+      var onlyTarget = new ArrayList<>(target);
+      onlyTarget.removeAll(source);
+      var onlySource = new ArrayList<>(source);
+      onlySource.removeAll(target);
+      throw new AssertionError(
+          "rows only in the target ("
+              + onlyTarget.size()
+              + "): "
+              + onlyTarget.stream().limit(10).toList()
+              + "\nrows only in the source ("
+              + onlySource.size()
+              + "): "
+              + onlySource.stream().limit(10).toList()
+              + "\n"
+              + e.getMessage(),
+          e);
+    }
     List<String> owners = runningOwners();
     assertThat(owners).as("one stream run at the end\n%s", cluster.logs()).hasSize(1);
   }
