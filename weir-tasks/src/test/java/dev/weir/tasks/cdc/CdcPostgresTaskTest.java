@@ -307,6 +307,11 @@ class CdcPostgresTaskTest {
         "INSERT INTO public." + table + " VALUES (" + (rows + 1) + ", 'new')");
     TaskResult again = f.run(table + "_cdc", task("public." + table, options));
     assertThat(again.outputs()).containsEntry("stopped", "caught up");
+    assertThat(f.context.log())
+        .anyMatch(l -> l.startsWith("INFO a snapshot was stopped") && l.contains("raw." + table));
+    // the finished snapshot took its mark with it: the next start empties nothing
+    var key = new dev.weir.store.StreamOffsetStore.StreamKey("test", "flow", table + "_cdc");
+    assertThat(f.context.store().streamOffsets().offsets(key)).doesNotContainKey("weir.snapshot");
   }
 
   private long targetCount(String table) {
