@@ -77,6 +77,39 @@ final class BatchApplier {
     return out;
   }
 
+  /**
+   * Empties the target tables of {@code sourceTables} that exist (marks their rows deleted with
+   * soft deletes), as a source truncate does, in one transaction of its own.
+   *
+   * @return the target tables emptied
+   */
+  List<String> empty(List<String> sourceTables, OffsetDateTime now) throws SQLException {
+    conn.setAutoCommit(true);
+    var present = new ArrayList<String>();
+    for (String table : sourceTables) {
+      if (tables.exists(conn, table)) {
+        present.add(table);
+      }
+    }
+    conn.setAutoCommit(false);
+    try {
+      for (String table : present) {
+        truncate(table, now);
+      }
+      conn.commit();
+    } catch (SQLException | RuntimeException ex) {
+      try {
+        conn.rollback();
+      } catch (SQLException r) {
+        ex.addSuppressed(r);
+      }
+      throw ex;
+    } finally {
+      conn.setAutoCommit(true);
+    }
+    return present.stream().map(tables::name).toList();
+  }
+
   /** Writes the batch and commits; returns the number of rows written (after collapsing). */
   int apply(List<Change> changes, OffsetDateTime now) throws SQLException {
     return write(changes, now, true);

@@ -14,6 +14,9 @@ interface CdcSource {
   /** A name of this stream that stays the same across runs (Debezium keys offsets by it). */
   String name();
 
+  /** The source tables streamed, as configured ({@code public.orders}, {@code shop.orders}). */
+  java.util.List<String> tables();
+
   /** Checks the source before streaming (tables, keys, settings); throws naming the fix. */
   void check();
 

@@ -244,6 +244,11 @@ final class MysqlSource implements CdcSource {
   }
 
   @Override
+  public List<String> tables() {
+    return tables;
+  }
+
+  @Override
   public String describe() {
     return String.join(", ", tables)
         + " from the binlog of "

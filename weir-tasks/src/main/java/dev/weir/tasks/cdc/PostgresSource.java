@@ -307,6 +307,11 @@ final class PostgresSource implements CdcSource {
   }
 
   @Override
+  public List<String> tables() {
+    return tables;
+  }
+
+  @Override
   public String describe() {
     return String.join(", ", tables) + " from slot " + slot;
   }

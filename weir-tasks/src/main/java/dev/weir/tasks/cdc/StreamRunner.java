@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.connect.source.SourceRecord;
 
@@ -49,6 +50,12 @@ final class StreamRunner {
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   private volatile CdcSource.CaughtUp caughtUp;
 
+  /** Whether the task's offsets hold {@link SnapshotMark#KEY}. */
+  private AtomicBoolean snapshotMarked;
+
+  /** Whether the first snapshot batch must write {@link SnapshotMark#KEY} before it is applied. */
+  private volatile boolean markSnapshot;
+
   /** The batch being applied: how many changes, the oldest source commit; null when none. */
   private record Pending(int changes, long oldestSourceMillis) {}
 
@@ -78,8 +85,15 @@ final class StreamRunner {
    * Streams until stopped; returns why it stopped ({@code cancelled}, {@code caught up}).
    *
    * @param snapshot whether the connector copies the tables first
+   * @param snapshotting whether it will (no offsets stored, or those of an unfinished snapshot)
+   * @param snapshotMarked whether the task's offsets hold {@link SnapshotMark#KEY}; the first
+   *     snapshot batch writes it when they do not, the batch that finishes the snapshot removes it
    */
-  String run(boolean snapshot, boolean untilCaughtUp) throws Exception {
+  String run(
+      boolean snapshot, boolean untilCaughtUp, boolean snapshotting, AtomicBoolean snapshotMarked)
+      throws Exception {
+    this.snapshotMarked = snapshotMarked;
+    this.markSnapshot = snapshotting && !snapshotMarked.get();
     String id = UUID.randomUUID().toString();
     Properties props = source.connector(snapshot);
     props.setProperty("name", "weir-" + context.taskId());
@@ -118,7 +132,8 @@ final class StreamRunner {
     if (untilCaughtUp) {
       caughtUp = source.caughtUp();
     }
-    try (AutoCloseable registered = WeirOffsetStore.register(id, context.streamOffsets())) {
+    try (AutoCloseable registered =
+        WeirOffsetStore.register(id, context.streamOffsets(), snapshotMarked)) {
       DebeziumEngine<RecordChangeEvent<SourceRecord>> engine =
           DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
               .using(props)
@@ -260,6 +275,13 @@ final class StreamRunner {
         applying = true;
         if (stopReason.get() != null) {
           return; // cancelled while decoding: the batch stays unmarked
+        }
+        if (markSnapshot && changes.stream().anyMatch(c -> c.op() == Change.Op.SNAPSHOT)) {
+          // before the target holds any row of the snapshot: a start that finds the mark knows
+          // the snapshot was cut short, and Debezium restarts it from scratch
+          context.streamOffsets().save(java.util.Map.of(SnapshotMark.KEY, SnapshotMark.STARTED));
+          snapshotMarked.set(true);
+          markSnapshot = false;
         }
         written = applier.apply(changes, OffsetDateTime.now(ZoneOffset.UTC));
       }

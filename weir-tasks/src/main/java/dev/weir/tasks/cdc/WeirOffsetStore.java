@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.connect.runtime.WorkerConfig;
 import org.apache.kafka.connect.storage.MemoryOffsetBackingStore;
 
@@ -23,12 +24,26 @@ public final class WeirOffsetStore extends MemoryOffsetBackingStore {
 
   private static final Map<String, StreamOffsets> REGISTRY = new ConcurrentHashMap<>();
 
+  private static final Map<String, AtomicBoolean> MARKS = new ConcurrentHashMap<>();
+
   private StreamOffsets offsets;
 
-  /** Makes {@code offsets} findable by an engine configured with {@code id}, until closed. */
-  static AutoCloseable register(String id, StreamOffsets offsets) {
+  /** Whether the task's offsets hold {@link SnapshotMark#KEY}. */
+  private AtomicBoolean snapshotMarked;
+
+  /**
+   * Makes {@code offsets} findable by an engine configured with {@code id}, until closed.
+   *
+   * @param snapshotMarked whether {@code offsets} hold {@link SnapshotMark#KEY} (set by the runner
+   *     when it writes it): the save of offsets showing the snapshot finished removes it
+   */
+  static AutoCloseable register(String id, StreamOffsets offsets, AtomicBoolean snapshotMarked) {
     REGISTRY.put(id, offsets);
-    return () -> REGISTRY.remove(id);
+    MARKS.put(id, snapshotMarked);
+    return () -> {
+      REGISTRY.remove(id);
+      MARKS.remove(id);
+    };
   }
 
   /**
@@ -44,6 +59,7 @@ public final class WeirOffsetStore extends MemoryOffsetBackingStore {
     super.configure(config);
     String id = config.originalsStrings().get(ID_PROPERTY);
     offsets = registered(id);
+    snapshotMarked = MARKS.get(id);
     if (offsets == null) {
       throw new IllegalStateException(
           "no Weir stream registered as '" + id + "' (" + ID_PROPERTY + "); a bug in Weir");
@@ -53,14 +69,30 @@ public final class WeirOffsetStore extends MemoryOffsetBackingStore {
   @Override
   public synchronized void start() {
     super.start();
-    offsets.load().forEach((k, v) -> data.put(buffer(k), v == null ? null : buffer(v)));
+    // Weir's own entries (SnapshotMark) are not Debezium's: it neither sees nor writes them back
+    SnapshotMark.debeziums(offsets.load())
+        .forEach((k, v) -> data.put(buffer(k), v == null ? null : buffer(v)));
   }
 
   @Override
   protected void save() {
     var entries = new HashMap<String, String>();
-    data.forEach((k, v) -> entries.put(text(k), v == null ? null : text(v)));
+    data.forEach((k, v) -> {
+      String key = text(k);
+      if (!SnapshotMark.isWeirs(key)) {
+        entries.put(key, v == null ? null : text(v));
+      }
+    });
+    // the offsets of the batch that finished a snapshot remove its mark, in the same save
+    boolean finished =
+        snapshotMarked.get() && !entries.isEmpty() && !SnapshotMark.unfinished(entries);
+    if (finished) {
+      entries.put(SnapshotMark.KEY, null);
+    }
     offsets.save(entries);
+    if (finished) {
+      snapshotMarked.set(false);
+    }
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.debezium.relational.history.SchemaHistoryException;
 import io.debezium.relational.history.SchemaHistoryListener;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -71,8 +72,15 @@ public final class WeirSchemaHistory extends AbstractSchemaHistory {
    */
   @Override
   public void initializeStorage() {
-    if (offsets.load().isEmpty() && !offsets.history().isEmpty()) {
+    Map<String, String> stored = offsets.load();
+    if (SnapshotMark.debeziums(stored).isEmpty() && !offsets.history().isEmpty()) {
       offsets.clear();
+      // Weir's own entries (the mark of a snapshot being applied) outlive the history
+      var weirs = new java.util.HashMap<>(stored);
+      weirs.keySet().removeIf(k -> !SnapshotMark.isWeirs(k));
+      if (!weirs.isEmpty()) {
+        offsets.save(weirs);
+      }
     }
   }
 

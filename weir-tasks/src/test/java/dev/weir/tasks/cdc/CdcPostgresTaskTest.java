@@ -228,17 +228,114 @@ class CdcPostgresTaskTest {
 
   /** Streams without stopping when caught up, on a platform thread the test can interrupt. */
   private Running startOnThread(String taskId, String table) {
+    return startOnThread(taskId, table, "");
+  }
+
+  private Running startOnThread(String taskId, String table, String extra) {
     var result = new CompletableFuture<TaskResult>();
     Thread thread =
         Thread.ofPlatform()
             .start(() -> {
               try {
-                result.complete(f.run(taskId, task(table, "").replace("stopWhen: caughtUp\n", "")));
+                result.complete(
+                    f.run(taskId, task(table, extra).replace("stopWhen: caughtUp\n", "")));
               } catch (Throwable e) {
                 result.completeExceptionally(e);
               }
             });
     return new Running(thread, result);
+  }
+
+  /**
+   * A run stopped halfway through its snapshot: the next start snapshots again from scratch (as
+   * Debezium does), and rows the first snapshot wrote that the source deleted in between must not
+   * stay in the target (they are in neither the new snapshot nor the stream).
+   */
+  @Test
+  void a_snapshot_stopped_halfway_leaves_no_rows_the_source_deleted() throws Exception {
+    String all = "SELECT id, v FROM %s ORDER BY id";
+    snapshotStoppedHalfway("halfway", "");
+    assertThat(f.source(all.formatted("raw.halfway")))
+        .isEqualTo(f.source(all.formatted("public.halfway")));
+  }
+
+  @Test
+  void a_snapshot_stopped_halfway_with_soft_deletes_marks_the_rows_the_source_deleted()
+      throws Exception {
+    String all = "SELECT id, v FROM %s ORDER BY id";
+    snapshotStoppedHalfway("halfsoft", "deletes: soft\n");
+    assertThat(f.source(all.formatted("raw.halfsoft WHERE NOT _deleted")))
+        .isEqualTo(f.source(all.formatted("public.halfsoft")));
+    assertThat(f.source("SELECT count(*) FROM raw.halfsoft WHERE _deleted"))
+        .isNotEqualTo(java.util.List.of("0"));
+  }
+
+  /**
+   * Streams {@code table} (20,000 rows) until the target holds some but not all of them, cancels,
+   * changes the source (deleting rows already in the target) and runs again until caught up.
+   */
+  private void snapshotStoppedHalfway(String table, String extra) throws Exception {
+    int rows = 20_000;
+    f.sql(
+        "CREATE TABLE public." + table + " (id int PRIMARY KEY, v text)",
+        "INSERT INTO public."
+            + table
+            + " SELECT g, 'row ' || g FROM generate_series(1, "
+            + rows
+            + ") g");
+    String options = "maxBatch: 200\n" + extra;
+    var running = startOnThread(table + "_cdc", "public." + table, options);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    long copied = 0;
+    while (System.nanoTime() < deadline && !running.result().isDone()) {
+      copied = targetCount(table);
+      if (copied > 0) {
+        break;
+      }
+      Thread.sleep(2);
+    }
+    cancelAsTheEngineDoes(running);
+    assertThat(running.result().get(60, TimeUnit.SECONDS).outputs())
+        .containsEntry("stopped", "cancelled");
+    long partial = targetCount(table);
+    assertThat(partial).as("rows copied before the cancel").isBetween(1L, rows - 1L);
+
+    f.sql(
+        // rows the first snapshot copied, deleted before the second
+        "DELETE FROM public." + table + " WHERE id IN (SELECT id FROM raw." + table + " LIMIT 50)",
+        "UPDATE public." + table + " SET v = 'changed' WHERE id % 1000 = 7",
+        "INSERT INTO public." + table + " VALUES (" + (rows + 1) + ", 'new')");
+    TaskResult again = f.run(table + "_cdc", task("public." + table, options));
+    assertThat(again.outputs()).containsEntry("stopped", "caught up");
+    assertThat(f.context.log())
+        .anyMatch(l -> l.startsWith("INFO a snapshot was stopped") && l.contains("raw." + table));
+    // the finished snapshot took its mark with it: the next start empties nothing
+    var key = new dev.weir.store.StreamOffsetStore.StreamKey("test", "flow", table + "_cdc");
+    assertThat(f.context.store().streamOffsets().offsets(key)).doesNotContainKey("weir.snapshot");
+  }
+
+  private long targetCount(String table) {
+    try {
+      return Long.parseLong(f.source("SELECT count(*) FROM raw." + table).getFirst());
+    } catch (java.sql.SQLException e) {
+      return 0; // not made yet
+    }
+  }
+
+  /** A first start leaves the rows of a target table loaded before alone. */
+  @Test
+  void a_first_snapshot_keeps_rows_already_in_the_target() throws Exception {
+    f.sql(
+        "CREATE TABLE public.preloaded (id int PRIMARY KEY, v text)",
+        "INSERT INTO public.preloaded VALUES (1, 'one')",
+        "CREATE SCHEMA IF NOT EXISTS raw",
+        "CREATE TABLE raw.preloaded (id int PRIMARY KEY, v text)",
+        "INSERT INTO raw.preloaded VALUES (2, 'loaded before')");
+
+    f.run("preloaded_cdc", task("public.preloaded", ""));
+
+    assertThat(f.source("SELECT id, v FROM raw.preloaded ORDER BY id"))
+        .containsExactly("1|one", "2|loaded before");
   }
 
   /** As the engine cancels an attempt: the task's hooks, then an interrupt of its thread. */
