@@ -189,6 +189,17 @@ public final class TestContext {
     return store;
   }
 
+  /**
+   * Closes the state store, if one was opened: before the test's temporary directory is deleted, so
+   * that no H2 file appears in it while it goes.
+   */
+  public synchronized void closeStore() {
+    if (store != null) {
+      store.close();
+      store = null;
+    }
+  }
+
   /** How stream tasks end, as {@code weir run --until-caught-up} sets it. */
   public TestContext streamMode(dev.weir.task.StreamMode mode) {
     this.streamMode = mode;

@@ -45,7 +45,12 @@ class CdcPostgresTaskTest {
   // test (run when WEIR_TEST_MYSQL_URL is set) the class has more tests than that
   @org.junit.jupiter.api.AfterEach
   void dropSlots() throws Exception {
-    f.sql("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active");
+    try {
+      f.sql(
+          "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active");
+    } finally {
+      f.context.closeStore(); // its H2 files are in the temporary directory JUnit deletes next
+    }
   }
 
   private static String task(String tables, String extra) {
@@ -298,7 +303,11 @@ class CdcPostgresTaskTest {
     assertThat(running.result().get(60, TimeUnit.SECONDS).outputs())
         .containsEntry("stopped", "cancelled");
     long partial = targetCount(table);
-    assertThat(partial).as("rows copied before the cancel").isBetween(1L, rows - 1L);
+    assertThat(partial).as("rows copied before the cancel").isPositive();
+    // a stall of this thread longer than the whole snapshot (a second or two) lets it finish
+    // before the cancel: then there is nothing halfway to test
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        partial < rows, "the snapshot finished before the cancel reached it");
 
     f.sql(
         // rows the first snapshot copied, deleted before the second
