@@ -56,7 +56,8 @@ public final class CdcMysqlTask implements CdcTaskType<CdcMysqlTask.Config> {
       CdcOptions.OnLostPosition onLostPosition,
       CdcOptions.StopWhen stopWhen,
       Integer siftBudget,
-      CdcOptions.Truncates truncates) {}
+      CdcOptions.Truncates truncates)
+      implements CdcOptions.Settings {}
 
   @Override
   public String name() {
@@ -109,21 +110,6 @@ public final class CdcMysqlTask implements CdcTaskType<CdcMysqlTask.Config> {
             PostgresSource.defaultName(context.namespace(), context.flowId(), context.taskId()),
             serverId,
             rules);
-    return CdcRun.run(source, options(config, rules), context);
-  }
-
-  private static CdcOptions options(Config config, ColumnRules rules) {
-    return CdcOptions.of(
-        config.target(),
-        config.deletes(),
-        config.maxBatch(),
-        config.maxLatency(),
-        config.schemaChanges(),
-        config.onLostPosition(),
-        config.stopWhen(),
-        config.snapshot(),
-        rules,
-        config.siftBudget(),
-        config.truncates());
+    return CdcRun.run(source, CdcOptions.of(config, rules), context);
   }
 }

@@ -33,7 +33,49 @@ record CdcOptions(
    * The options of a task's settings, defaults filled in (null means not set); {@code maxLatency}
    * is a duration the task's validation accepted.
    */
-  static CdcOptions of(
+  /**
+   * The apply settings both CDC tasks take, read from either task's configuration record by its
+   * component accessors.
+   */
+  interface Settings {
+    CdcPostgresTask.Target target();
+
+    Deletes deletes();
+
+    Integer maxBatch();
+
+    String maxLatency();
+
+    SchemaChanges schemaChanges();
+
+    OnLostPosition onLostPosition();
+
+    StopWhen stopWhen();
+
+    Snapshot snapshot();
+
+    Integer siftBudget();
+
+    Truncates truncates();
+  }
+
+  /** The options of a task's configuration, with its column rules. */
+  static CdcOptions of(Settings config, ColumnRules columns) {
+    return of(
+        config.target(),
+        config.deletes(),
+        config.maxBatch(),
+        config.maxLatency(),
+        config.schemaChanges(),
+        config.onLostPosition(),
+        config.stopWhen(),
+        config.snapshot(),
+        columns,
+        config.siftBudget(),
+        config.truncates());
+  }
+
+  private static CdcOptions of(
       CdcPostgresTask.Target target,
       Deletes deletes,
       Integer maxBatch,

@@ -55,7 +55,8 @@ public final class CdcPostgresTask implements CdcTaskType<CdcPostgresTask.Config
       CdcOptions.OnLostPosition onLostPosition,
       CdcOptions.StopWhen stopWhen,
       Integer siftBudget,
-      CdcOptions.Truncates truncates) {}
+      CdcOptions.Truncates truncates)
+      implements CdcOptions.Settings {}
 
   /**
    * @param connection a jdbc connection of weir.yaml: PostgreSQL, MariaDB/MySQL or DuckDB
@@ -103,21 +104,6 @@ public final class CdcPostgresTask implements CdcTaskType<CdcPostgresTask.Config
             slot,
             config.publication() == null ? slot : config.publication(),
             rules);
-    return CdcRun.run(source, options(config, rules), context);
-  }
-
-  private static CdcOptions options(Config config, ColumnRules rules) {
-    return CdcOptions.of(
-        config.target(),
-        config.deletes(),
-        config.maxBatch(),
-        config.maxLatency(),
-        config.schemaChanges(),
-        config.onLostPosition(),
-        config.stopWhen(),
-        config.snapshot(),
-        rules,
-        config.siftBudget(),
-        config.truncates());
+    return CdcRun.run(source, CdcOptions.of(config, rules), context);
   }
 }
